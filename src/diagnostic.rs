@@ -1,0 +1,217 @@
+//! The `Diagnostic` value: one problem found in an ISMS repository, with where it is and how
+//! to fix it. Findings are values, never `Err`: a run collects all of them.
+
+use serde::Serialize;
+
+use crate::source::{SourceMap, Span};
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// A certain nonconformity or a record that cannot be used: fails `isms check`.
+    Error,
+    /// A likely audit finding or a heuristic: fails only with `--deny warnings`.
+    Warning,
+    /// Information worth knowing; never fails a run.
+    Info,
+}
+
+impl Severity {
+    /// The lowercase name used in output and configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a diagnostic points: a repository-relative path and a 1-based line and column.
+/// `line == 0` means the file as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Location {
+    /// Path relative to the ISMS root, `/`-separated.
+    pub path: String,
+    /// 1-based line, or 0 for the whole file.
+    pub line: u32,
+    /// 1-based column, or 0 when unknown.
+    pub column: u32,
+    /// Length of the highlighted text in bytes (0 when unknown).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub len: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl Location {
+    /// A location covering a whole file.
+    pub fn file(path: impl Into<String>) -> Self {
+        Location { path: path.into(), line: 0, column: 0, len: 0 }
+    }
+
+    /// Resolves a span against the files it came from.
+    pub fn from_span(sources: &SourceMap, span: Span) -> Self {
+        Location {
+            path: sources.path(span.file).to_string(),
+            line: span.line,
+            column: span.column,
+            len: span.len,
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, self.column) {
+            (0, _) => write!(f, "{}", self.path),
+            (l, 0) => write!(f, "{}:{}", self.path, l),
+            (l, c) => write!(f, "{}:{}:{}", self.path, l, c),
+        }
+    }
+}
+
+/// A secondary location that helps explain a diagnostic (for example the first definition of a
+/// duplicated id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// Where.
+    pub location: Location,
+    /// What is there.
+    pub message: String,
+}
+
+/// One problem found in an ISMS repository.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Stable code, e.g. `LOAD-003` or `SOA-05`.
+    pub code: String,
+    /// Severity after configuration has been applied.
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// Where it is, when it is in a file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// Other places that explain the problem.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+    /// The id of the record concerned (risk id, control id, ...), used by waivers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+}
+
+impl Diagnostic {
+    /// A new diagnostic without location.
+    pub fn new(code: impl Into<String>, severity: Severity, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code: code.into(),
+            severity,
+            message: message.into(),
+            location: None,
+            hint: None,
+            related: Vec::new(),
+            record: None,
+        }
+    }
+
+    /// A new error.
+    pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Error, message)
+    }
+
+    /// A new warning.
+    pub fn warning(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Warning, message)
+    }
+
+    /// A new informational diagnostic.
+    pub fn info(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Info, message)
+    }
+
+    /// Sets the location.
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Sets the location from a span.
+    pub fn at_span(self, sources: &SourceMap, span: Span) -> Self {
+        self.at(Location::from_span(sources, span))
+    }
+
+    /// Sets the hint.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Adds a related location.
+    pub fn with_related(mut self, location: Location, message: impl Into<String>) -> Self {
+        self.related.push(Related { location, message: message.into() });
+        self
+    }
+
+    /// Names the record this diagnostic is about.
+    pub fn for_record(mut self, id: impl Into<String>) -> Self {
+        self.record = Some(id.into());
+        self
+    }
+
+    /// The key used to sort diagnostics deterministically: path, line, column, code, message.
+    pub fn sort_key(&self) -> (String, u32, u32, String, String) {
+        let (p, l, c) = self
+            .location
+            .as_ref()
+            .map_or((String::new(), 0, 0), |l| (l.path.clone(), l.line, l.column));
+        (p, l, c, self.code.clone(), self.message.clone())
+    }
+}
+
+/// Sorts diagnostics by file, line, column and code so output is stable, and removes exact
+/// duplicates.
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by_cached_key(Diagnostic::sort_key);
+    diagnostics.dedup();
+}
+
+/// "Did you mean" suggestion: the closest candidate by Jaro-Winkler similarity, if close enough.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_field_names() {
+        assert_eq!(did_you_mean("onwer", ["owner", "title", "id"]), Some("owner"));
+        assert_eq!(did_you_mean("zzz", ["owner", "title"]), None);
+    }
+
+    #[test]
+    fn location_display() {
+        let l = Location { path: "risks.yaml".into(), line: 3, column: 5, len: 0 };
+        assert_eq!(l.to_string(), "risks.yaml:3:5");
+        assert_eq!(Location::file("scope.md").to_string(), "scope.md");
+    }
+}

@@ -1,0 +1,160 @@
+//! Safe file output. Every file `isms` writes goes through [`write_atomic`]: the content is
+//! written to a temporary file in the same folder and renamed into place, so a crash never
+//! leaves a half-written record; the target must stay inside the chosen root folder, and an
+//! existing file is only replaced when the caller says so (`--force`).
+
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+/// Why a write was refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The relative path would leave the root folder (`..`, an absolute path, a prefix).
+    #[error("refusing to write {path}: the path leaves the target folder {root}")]
+    OutsideRoot {
+        /// The offending path.
+        path: String,
+        /// The root folder.
+        root: String,
+    },
+    /// The file exists and overwriting was not allowed.
+    #[error("{path} already exists (use --force to overwrite it)")]
+    Exists {
+        /// The existing file.
+        path: String,
+    },
+    /// The path goes through a symbolic link, which could point outside the root.
+    #[error("refusing to write {path}: it goes through a symbolic link")]
+    Symlink {
+        /// The offending path.
+        path: String,
+    },
+    /// An I/O error, with the path it happened on.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// The file being written.
+        path: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// What to do when the target file already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overwrite {
+    /// Fail with [`WriteError::Exists`].
+    Refuse,
+    /// Replace the file.
+    Replace,
+}
+
+/// Joins `rel` onto `root`, refusing any path that could leave `root`.
+pub fn confined_join(root: &Path, rel: &Path) -> Result<PathBuf, WriteError> {
+    let outside = || WriteError::OutsideRoot {
+        path: rel.display().to_string(),
+        root: root.display().to_string(),
+    };
+    let mut out = root.to_path_buf();
+    let mut depth = 0usize;
+    for c in rel.components() {
+        match c {
+            Component::Normal(p) => {
+                out.push(p);
+                depth += 1;
+            }
+            Component::CurDir => {}
+            Component::ParentDir | Component::RootDir | Component::Prefix(_) => {
+                return Err(outside());
+            }
+        }
+    }
+    if depth == 0 {
+        return Err(outside());
+    }
+    Ok(out)
+}
+
+/// Writes `contents` to `root/rel` atomically (temporary file + rename), creating parent
+/// folders. Refuses paths outside `root`, paths through symbolic links, and (unless
+/// `overwrite` is [`Overwrite::Replace`]) existing files. Returns the full path written.
+pub fn write_atomic(
+    root: &Path,
+    rel: &Path,
+    contents: &[u8],
+    overwrite: Overwrite,
+) -> Result<PathBuf, WriteError> {
+    let target = confined_join(root, rel)?;
+    let display = target.display().to_string();
+    let io = |source| WriteError::Io { path: display.clone(), source };
+    // Walk from the root down and refuse any symlinked component, so a link planted in the
+    // output folder cannot redirect a write elsewhere.
+    let mut cur = root.to_path_buf();
+    for c in rel.components() {
+        if let Component::Normal(p) = c {
+            cur.push(p);
+            if cur.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(WriteError::Symlink { path: cur.display().to_string() });
+            }
+        }
+    }
+    if target.exists() && overwrite == Overwrite::Refuse {
+        return Err(WriteError::Exists { path: display });
+    }
+    let parent = target.parent().unwrap_or(root);
+    std::fs::create_dir_all(parent).map_err(io)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".isms-tmp-")
+        .tempfile_in(parent)
+        .map_err(io)?;
+    tmp.write_all(contents).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    match overwrite {
+        Overwrite::Replace => tmp.persist(&target).map_err(|e| io(e.error))?,
+        // persist_noclobber closes the race between the exists() check and the rename.
+        Overwrite::Refuse => tmp.persist_noclobber(&target).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                WriteError::Exists { path: display.clone() }
+            } else {
+                io(e.error)
+            }
+        })?,
+    };
+    Ok(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_paths_outside_root() {
+        let dir = tempfile::tempdir().unwrap();
+        for bad in ["../x", "/etc/passwd", "a/../../x", ""] {
+            let r = write_atomic(dir.path(), Path::new(bad), b"x", Overwrite::Replace);
+            assert!(matches!(r, Err(WriteError::OutsideRoot { .. })), "{bad}: {r:?}");
+        }
+    }
+
+    #[test]
+    fn refuses_to_overwrite_without_replace() {
+        let dir = tempfile::tempdir().unwrap();
+        write_atomic(dir.path(), Path::new("a/b.txt"), b"one", Overwrite::Refuse).unwrap();
+        let r = write_atomic(dir.path(), Path::new("a/b.txt"), b"two", Overwrite::Refuse);
+        assert!(matches!(r, Err(WriteError::Exists { .. })));
+        assert_eq!(std::fs::read(dir.path().join("a/b.txt")).unwrap(), b"one");
+        write_atomic(dir.path(), Path::new("a/b.txt"), b"two", Overwrite::Replace).unwrap();
+        assert_eq!(std::fs::read(dir.path().join("a/b.txt")).unwrap(), b"two");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_to_write_through_symlinks() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("link")).unwrap();
+        let r = write_atomic(dir.path(), Path::new("link/x.txt"), b"x", Overwrite::Replace);
+        assert!(matches!(r, Err(WriteError::Symlink { .. })));
+        assert!(!outside.path().join("x.txt").exists());
+    }
+}

@@ -1,0 +1,29 @@
+//! `isms`: an ISO/IEC 27001:2022 Information Security Management System kept as code.
+//!
+//! Data flows one way: files → [`loader`] → [`model::Isms`] → [`checks`] / [`render`] → output.
+//! Checks never parse files and renderers never re-read the disk: both work on the loaded model.
+
+/// The Annex A control catalogue of ISO/IEC 27001:2022 and the 2013→2022 mapping, embedded as data.
+pub mod catalogue;
+/// The ISO clause rule engine behind `isms check`: rules as data, grouped by clause area.
+pub mod checks;
+/// The command-line layer: clap definitions and one module per subcommand.
+pub mod cli;
+/// The `Diagnostic` value type shared by the loader, the checks and the Git evidence layer.
+pub mod diagnostic;
+/// The Git evidence layer: history index, approvals, evidence freshness, working-tree state.
+pub mod evidence;
+/// Safe file output: atomic writes confined to a target folder.
+pub mod fsutil;
+/// Walks an ISMS repository and loads every record into the typed model with diagnostics.
+pub mod loader;
+/// The typed ISMS model: every register and document, with source spans.
+pub mod model;
+/// Audit-ready documents rendered through Tera templates.
+pub mod render;
+/// `isms init`: the embedded startup ISMS scaffold.
+pub mod scaffold;
+/// Source files kept in memory for diagnostics with snippets.
+pub mod source;
+/// Span-aware YAML: a node tree with locations and a serde deserializer over it.
+pub mod yaml;
