@@ -13,6 +13,8 @@ pub mod cli;
 pub mod diagnostic;
 /// The Git evidence layer: history index, approvals, evidence freshness, working-tree state.
 pub mod evidence;
+/// Diagnostic output formats: human (rustc-style snippets), JSON, SARIF, GitHub annotations, JUnit.
+pub mod report;
 /// Safe file output: atomic writes confined to a target folder.
 pub mod fsutil;
 /// Walks an ISMS repository and loads every record into the typed model with diagnostics.
