@@ -56,7 +56,12 @@ fn is_zero(n: &usize) -> bool {
 impl Location {
     /// A location covering a whole file.
     pub fn file(path: impl Into<String>) -> Self {
-        Location { path: path.into(), line: 0, column: 0, len: 0 }
+        Location {
+            path: path.into(),
+            line: 0,
+            column: 0,
+            len: 0,
+        }
     }
 
     /// Resolves a span against the files it came from.
@@ -161,7 +166,10 @@ impl Diagnostic {
 
     /// Adds a related location.
     pub fn with_related(mut self, location: Location, message: impl Into<String>) -> Self {
-        self.related.push(Related { location, message: message.into() });
+        self.related.push(Related {
+            location,
+            message: message.into(),
+        });
         self
     }
 
@@ -173,10 +181,9 @@ impl Diagnostic {
 
     /// The key used to sort diagnostics deterministically: path, line, column, code, message.
     pub fn sort_key(&self) -> (String, u32, u32, String, String) {
-        let (p, l, c) = self
-            .location
-            .as_ref()
-            .map_or((String::new(), 0, 0), |l| (l.path.clone(), l.line, l.column));
+        let (p, l, c) = self.location.as_ref().map_or((String::new(), 0, 0), |l| {
+            (l.path.clone(), l.line, l.column)
+        });
         (p, l, c, self.code.clone(), self.message.clone())
     }
 }
@@ -189,7 +196,10 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// "Did you mean" suggestion: the closest candidate by Jaro-Winkler similarity, if close enough.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
@@ -204,13 +214,21 @@ mod tests {
 
     #[test]
     fn suggests_close_field_names() {
-        assert_eq!(did_you_mean("onwer", ["owner", "title", "id"]), Some("owner"));
+        assert_eq!(
+            did_you_mean("onwer", ["owner", "title", "id"]),
+            Some("owner")
+        );
         assert_eq!(did_you_mean("zzz", ["owner", "title"]), None);
     }
 
     #[test]
     fn location_display() {
-        let l = Location { path: "risks.yaml".into(), line: 3, column: 5, len: 0 };
+        let l = Location {
+            path: "risks.yaml".into(),
+            line: 3,
+            column: 5,
+            len: 0,
+        };
         assert_eq!(l.to_string(), "risks.yaml:3:5");
         assert_eq!(Location::file("scope.md").to_string(), "scope.md");
     }

@@ -86,15 +86,23 @@ pub fn write_atomic(
 ) -> Result<PathBuf, WriteError> {
     let target = confined_join(root, rel)?;
     let display = target.display().to_string();
-    let io = |source| WriteError::Io { path: display.clone(), source };
+    let io = |source| WriteError::Io {
+        path: display.clone(),
+        source,
+    };
     // Walk from the root down and refuse any symlinked component, so a link planted in the
     // output folder cannot redirect a write elsewhere.
     let mut cur = root.to_path_buf();
     for c in rel.components() {
         if let Component::Normal(p) = c {
             cur.push(p);
-            if cur.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
-                return Err(WriteError::Symlink { path: cur.display().to_string() });
+            if cur
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink())
+            {
+                return Err(WriteError::Symlink {
+                    path: cur.display().to_string(),
+                });
             }
         }
     }
@@ -114,7 +122,9 @@ pub fn write_atomic(
         // persist_noclobber closes the race between the exists() check and the rename.
         Overwrite::Refuse => tmp.persist_noclobber(&target).map_err(|e| {
             if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                WriteError::Exists { path: display.clone() }
+                WriteError::Exists {
+                    path: display.clone(),
+                }
             } else {
                 io(e.error)
             }
@@ -132,7 +142,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         for bad in ["../x", "/etc/passwd", "a/../../x", ""] {
             let r = write_atomic(dir.path(), Path::new(bad), b"x", Overwrite::Replace);
-            assert!(matches!(r, Err(WriteError::OutsideRoot { .. })), "{bad}: {r:?}");
+            assert!(
+                matches!(r, Err(WriteError::OutsideRoot { .. })),
+                "{bad}: {r:?}"
+            );
         }
     }
 
@@ -153,7 +166,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let outside = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink(outside.path(), dir.path().join("link")).unwrap();
-        let r = write_atomic(dir.path(), Path::new("link/x.txt"), b"x", Overwrite::Replace);
+        let r = write_atomic(
+            dir.path(),
+            Path::new("link/x.txt"),
+            b"x",
+            Overwrite::Replace,
+        );
         assert!(matches!(r, Err(WriteError::Symlink { .. })));
         assert!(!outside.path().join("x.txt").exists());
     }

@@ -27,7 +27,13 @@ pub struct Span {
 impl Span {
     /// A span covering a whole file, used when no finer position is known.
     pub fn file(file: FileId) -> Self {
-        Span { file, line: 0, column: 0, offset: 0, len: 0 }
+        Span {
+            file,
+            line: 0,
+            column: 0,
+            offset: 0,
+            len: 0,
+        }
     }
 }
 
@@ -47,14 +53,22 @@ impl SourceFile {
         let text = text.into();
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SourceFile { path: path.into(), text, line_starts }
+        SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+        }
     }
 
     /// The text of 1-based line `line`, without its line ending.
     pub fn line_text(&self, line: u32) -> Option<&str> {
         let idx = (line as usize).checked_sub(1)?;
         let start = *self.line_starts.get(idx)?;
-        let end = self.line_starts.get(idx + 1).copied().unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(idx + 1)
+            .copied()
+            .unwrap_or(self.text.len());
         Some(self.text[start..end].trim_end_matches(['\n', '\r']))
     }
 
@@ -71,7 +85,10 @@ impl SourceFile {
             Err(i) => i.saturating_sub(1),
         };
         let start = self.line_starts[idx];
-        let col = self.text.get(start..offset).map_or(0, |s| s.chars().count());
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count());
         (idx as u32 + 1, col as u32 + 1)
     }
 }
@@ -112,7 +129,10 @@ impl SourceMap {
 
     /// Every loaded file, in load order.
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
     }
 }
 

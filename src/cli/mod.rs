@@ -75,7 +75,13 @@ pub struct Global {
 
 /// Run an ISO/IEC 27001:2022 ISMS as code: plain-text records in Git, checked and rendered.
 #[derive(Debug, Parser)]
-#[command(name = "isms", version, about, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "isms",
+    version,
+    about,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(flatten)]
     global: Global,

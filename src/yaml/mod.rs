@@ -1,1 +1,18 @@
-//! Module yaml.
+//! Span-aware YAML.
+//!
+//! A file is parsed once by serde-saphyr (panic-free, with budgets against alias bombs and
+//! deep nesting) into a [`Node`] tree that keeps the location of every key and value and the
+//! original text of plain scalars. Typed records are then read from that tree by
+//! [`from_node`], a serde deserializer that attaches a location to every error and can
+//! continue past a bad record ([`Collect`]), so one run reports every problem in a file.
+//!
+//! Keeping the plain text matters: `5.10` in a field typed `String` stays `"5.10"`, never the
+//! number 5.1.
+
+mod de;
+mod node;
+mod spanned;
+
+pub use de::{Collect, DeError, from_node};
+pub use node::{Key, Node, NodeKind, ParseError, parse};
+pub use spanned::Spanned;
