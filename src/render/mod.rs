@@ -1,1 +1,200 @@
-//! Module render.
+//! Audit-ready documents rendered from the loaded model.
+//!
+//! Renderers never read the disk: they get the loaded model, what Git says about the records
+//! ([`SourceState`]) and a resolved template [`Engine`], and produce bytes. Writing the files is
+//! the CLI's job (atomic and confined, through [`crate::fsutil::write_atomic`]).
+//!
+//! - [`engine`]: built-in templates embedded in the binary, overridable from `templates/`.
+//! - [`markdown`]: Markdown bodies through comrak with raw HTML disabled; Markdown escaping.
+//! - [`table`]: registers as typed tables, written as CSV and xlsx.
+//! - [`pack`]: the audit pack zip with its manifest of SHA-256 hashes.
+
+pub mod engine;
+pub mod markdown;
+pub mod pack;
+pub mod table;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use engine::{Engine, TemplateError};
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// Self-contained HTML, printable on A4.
+    Html,
+    /// Markdown.
+    Md,
+    /// CSV (registers and the SoA only).
+    Csv,
+    /// Excel workbook (registers and the SoA only).
+    Xlsx,
+}
+
+impl Format {
+    /// Every format, in the order they are produced for an audit pack.
+    pub const ALL: [Format; 4] = [Format::Html, Format::Md, Format::Csv, Format::Xlsx];
+
+    /// File extension (without the dot).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Md => "md",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    /// Whether the format is a spreadsheet format, produced only for tabular documents.
+    pub fn is_tabular(self) -> bool {
+        matches!(self, Format::Csv | Format::Xlsx)
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.extension())
+    }
+}
+
+/// What Git says about the record files, gathered by the evidence layer before rendering.
+/// Every field may be empty: outside a Git repository documents render without it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceState {
+    /// The commit the records were read from (`HEAD`), full hex id.
+    pub commit: Option<String>,
+    /// Date of the last commit that changed each file (repository-relative `/` paths).
+    pub last_change: BTreeMap<String, jiff::civil::Date>,
+    /// Files with uncommitted changes (modified, staged, new or deleted).
+    pub uncommitted: BTreeSet<String>,
+}
+
+impl SourceState {
+    /// The newest last-change date among `sources`.
+    pub fn last_change_of(&self, sources: &[String]) -> Option<jiff::civil::Date> {
+        sources
+            .iter()
+            .filter_map(|s| self.last_change.get(s))
+            .max()
+            .copied()
+    }
+
+    /// The `sources` that have uncommitted changes.
+    pub fn uncommitted_of<'a>(&self, sources: &'a [String]) -> Vec<&'a str> {
+        sources
+            .iter()
+            .filter(|s| self.uncommitted.contains(s.as_str()))
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// The commit id shortened to 12 characters, as shown in documents.
+    pub fn short_commit(&self) -> Option<String> {
+        self.commit.as_ref().map(|c| c.chars().take(12).collect())
+    }
+}
+
+/// Options that apply to every rendered document.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// The date the documents are rendered for (`--as-of`): shown as the generation date and
+    /// used for every date-dependent figure, so output is reproducible.
+    pub as_of: jiff::civil::Date,
+    /// Mark every document DRAFT, whatever Git says (`--draft`).
+    pub force_draft: bool,
+    /// Tool name and version shown in documents, e.g. `isms 0.1.0`.
+    pub tool: String,
+}
+
+/// Why rendering failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A template failed.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// The xlsx writer failed.
+    #[error("cannot write the workbook {name}: {source}")]
+    Xlsx {
+        /// Document name.
+        name: String,
+        /// The writer's error.
+        #[source]
+        source: rust_xlsxwriter::XlsxError,
+    },
+    /// The audit pack could not be built.
+    #[error(transparent)]
+    Pack(#[from] pack::PackError),
+    /// The context for a template could not be serialised.
+    #[error("cannot prepare the data of {name}: {message}")]
+    Context {
+        /// Document name.
+        name: String,
+        /// Serialisation error.
+        message: String,
+    },
+    /// A document name that does not exist.
+    #[error("unknown document `{0}` (see `isms render --list`)")]
+    UnknownDocument(String),
+    /// A format the document does not come in.
+    #[error(
+        "`{name}` is not available as {format} (csv and xlsx exist for the SoA and the registers)"
+    )]
+    FormatUnavailable {
+        /// Document name.
+        name: String,
+        /// Requested format.
+        format: Format,
+    },
+}
+
+/// Turns a record id into a safe file-name component: letters, digits, `.`, `_` and `-` are
+/// kept, everything else becomes `-`; leading dots are dropped so no name is hidden or `..`.
+pub fn file_stem(id: &str) -> String {
+    let s: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let s = s.trim_start_matches('.').to_string();
+    if s.is_empty() {
+        "unnamed".to_string()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_stems_are_safe() {
+        assert_eq!(file_stem("POL-01"), "POL-01");
+        assert_eq!(file_stem("../etc/passwd"), "-etc-passwd");
+        assert_eq!(file_stem(".."), "unnamed");
+        assert_eq!(file_stem("a b/c"), "a-b-c");
+    }
+
+    #[test]
+    fn source_state_queries() {
+        let mut s = SourceState::default();
+        s.last_change
+            .insert("soa.yaml".into(), jiff::civil::date(2025, 1, 2));
+        s.last_change
+            .insert("risks.yaml".into(), jiff::civil::date(2025, 2, 3));
+        s.uncommitted.insert("risks.yaml".into());
+        let src = vec!["soa.yaml".to_string(), "risks.yaml".to_string()];
+        assert_eq!(s.last_change_of(&src), Some(jiff::civil::date(2025, 2, 3)));
+        assert_eq!(s.uncommitted_of(&src), ["risks.yaml"]);
+        assert_eq!(
+            s.last_change_of(&src[..1]),
+            Some(jiff::civil::date(2025, 1, 2))
+        );
+        assert!(s.uncommitted_of(&src[..1]).is_empty());
+    }
+}

@@ -1,0 +1,580 @@
+//! The template engine: built-in templates embedded in the binary, overridden by name from the
+//! `templates/` folder of the ISMS repository.
+//!
+//! Two Tera instances are kept because Tera has one escape function per instance: `.html`
+//! templates (and the `.css` they include) are autoescaped for HTML, `.md` templates are
+//! autoescaped for Markdown ([`super::markdown::escape_markdown`]). Either way every record
+//! field that reaches a document is escaped unless a template explicitly marks it `safe`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::{Kwargs, State, Tera, Value};
+
+use super::markdown;
+
+/// One template embedded in the binary.
+#[derive(Debug, Clone, Copy)]
+pub struct Builtin {
+    /// The template name, as used by `extends`/`include` and by user overrides.
+    pub name: &'static str,
+    /// The template source.
+    pub text: &'static str,
+}
+
+macro_rules! builtin {
+    ($name:literal) => {
+        Builtin {
+            name: $name,
+            text: include_str!(concat!("../../templates/render/", $name)),
+        }
+    };
+}
+
+/// Every built-in template, in one place: the layout, the stylesheet and one HTML and one
+/// Markdown template per document kind.
+pub const BUILTINS: &[Builtin] = &[
+    builtin!("base.html"),
+    builtin!("style.css"),
+    builtin!("base.md"),
+];
+
+/// The folder, relative to the ISMS root, whose files override built-in templates by name.
+pub const USER_TEMPLATE_DIR: &str = "templates";
+
+/// Largest user template accepted; templates are small text files, a bigger one is a mistake.
+const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
+
+/// Where a template comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Embedded in the binary.
+    Builtin,
+    /// The user's file, as a path relative to the ISMS root.
+    User(PathBuf),
+}
+
+/// A template read from the user's `templates/` folder.
+#[derive(Debug, Clone)]
+pub struct UserTemplate {
+    /// Template name: the path inside `templates/`, `/`-separated.
+    pub name: String,
+    /// The file, relative to the ISMS root (for error messages).
+    pub path: PathBuf,
+    /// The template source.
+    pub text: String,
+}
+
+/// A template that failed to load or render.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// The template has a syntax or validation error, or failed while rendering.
+    #[error("{}", display_located(.file, .line, .column, .message, .report))]
+    Template {
+        /// The template file (`templates/soa.html`) or the built-in template name.
+        file: String,
+        /// 1-based line, when known.
+        line: Option<usize>,
+        /// 1-based column, when known.
+        column: Option<usize>,
+        /// The error message without source context.
+        message: String,
+        /// Tera's report with a source snippet (may be empty).
+        report: String,
+    },
+    /// Any other template error (missing template, circular extends).
+    #[error("{0}")]
+    Other(String),
+    /// The user template folder could not be read.
+    #[error("cannot read template {path}: {message}")]
+    Read {
+        /// The file or folder.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+fn display_located(
+    file: &str,
+    line: &Option<usize>,
+    column: &Option<usize>,
+    message: &str,
+    report: &str,
+) -> String {
+    let mut s = format!("template {file}");
+    if let Some(l) = line {
+        s.push_str(&format!(":{l}"));
+        if let Some(c) = column {
+            s.push_str(&format!(":{c}"));
+        }
+    }
+    s.push_str(&format!(": {message}"));
+    if !report.is_empty() {
+        s.push('\n');
+        s.push_str(report);
+    }
+    s
+}
+
+impl TemplateError {
+    /// The template file and line the error points at, when known (for tests and tools).
+    pub fn location(&self) -> Option<(&str, Option<usize>)> {
+        match self {
+            TemplateError::Template { file, line, .. } => Some((file, *line)),
+            _ => None,
+        }
+    }
+}
+
+/// Which engine a template belongs to, decided by its name.
+fn flavour(name: &str) -> Option<Flavour> {
+    if name.ends_with(".md") {
+        Some(Flavour::Markdown)
+    } else if name.ends_with(".html") || name.ends_with(".htm") || name.ends_with(".css") {
+        Some(Flavour::Html)
+    } else {
+        None
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flavour {
+    Html,
+    Markdown,
+}
+
+/// The resolved template set: built-ins with the user's overrides applied. Built once per run
+/// (the user folder is read once) and shared by every renderer.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    html: Tera,
+    md: Tera,
+    origins: BTreeMap<String, Origin>,
+}
+
+impl Engine {
+    /// The built-in templates only.
+    pub fn builtin() -> Result<Engine, TemplateError> {
+        Engine::new(&[])
+    }
+
+    /// Reads the user's templates from `root/templates/` (if the folder exists) and builds the
+    /// engine with them overriding the built-ins.
+    pub fn load(root: &Path) -> Result<Engine, TemplateError> {
+        let user = read_user_templates(root)?;
+        Engine::new(&user)
+    }
+
+    /// Builds the engine from the built-ins and the given user templates (user wins by name).
+    pub fn new(user: &[UserTemplate]) -> Result<Engine, TemplateError> {
+        let mut origins = BTreeMap::new();
+        let mut html = new_tera(Flavour::Html);
+        let mut md = new_tera(Flavour::Markdown);
+        let mut builtin_html = Vec::new();
+        let mut builtin_md = Vec::new();
+        for b in BUILTINS {
+            origins.insert(b.name.to_string(), Origin::Builtin);
+            match flavour(b.name) {
+                Some(Flavour::Markdown) => builtin_md.push((b.name, b.text)),
+                _ => builtin_html.push((b.name, b.text)),
+            }
+        }
+        let no_user = BTreeMap::new();
+        html.add_raw_templates(builtin_html)
+            .map_err(|e| convert(e, &no_user))?;
+        md.add_raw_templates(builtin_md)
+            .map_err(|e| convert(e, &no_user))?;
+
+        let mut user_html = Vec::new();
+        let mut user_md = Vec::new();
+        for t in user {
+            match flavour(&t.name) {
+                Some(Flavour::Html) => user_html.push((t.name.as_str(), t.text.as_str())),
+                Some(Flavour::Markdown) => user_md.push((t.name.as_str(), t.text.as_str())),
+                None => continue,
+            }
+            origins.insert(t.name.clone(), Origin::User(t.path.clone()));
+        }
+        let user_files: BTreeMap<String, String> = user
+            .iter()
+            .map(|t| (t.name.clone(), display_path(&t.path)))
+            .collect();
+        if !user_html.is_empty() {
+            html.add_raw_templates(user_html)
+                .map_err(|e| convert(e, &user_files))?;
+        }
+        if !user_md.is_empty() {
+            md.add_raw_templates(user_md)
+                .map_err(|e| convert(e, &user_files))?;
+        }
+        Ok(Engine { html, md, origins })
+    }
+
+    /// Every template name with where it resolves from, sorted by name.
+    pub fn templates(&self) -> impl Iterator<Item = (&str, &Origin)> {
+        self.origins.iter().map(|(n, o)| (n.as_str(), o))
+    }
+
+    /// Whether a template of that name exists.
+    pub fn contains(&self, name: &str) -> bool {
+        self.origins.contains_key(name)
+    }
+
+    /// Renders the named template with the given context.
+    pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, TemplateError> {
+        let tera = match flavour(name) {
+            Some(Flavour::Markdown) => &self.md,
+            _ => &self.html,
+        };
+        tera.render(name, ctx)
+            .map_err(|e| convert(e, &self.user_files()))
+    }
+
+    fn user_files(&self) -> BTreeMap<String, String> {
+        self.origins
+            .iter()
+            .filter_map(|(n, o)| match o {
+                Origin::User(p) => Some((n.clone(), display_path(p))),
+                Origin::Builtin => None,
+            })
+            .collect()
+    }
+}
+
+fn display_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A Tera instance with our escaping and filters.
+fn new_tera(flavour: Flavour) -> Tera {
+    let mut t = Tera::new();
+    match flavour {
+        Flavour::Html => {
+            t.autoescape_on([".html", ".htm"]);
+            t.register_filter("markdown", |s: &str, _: Kwargs, _: &State| {
+                Value::safe_string(&markdown::to_html(s))
+            });
+        }
+        Flavour::Markdown => {
+            t.autoescape_on([".md"]);
+            t.set_escape_fn(markdown::escape_markdown_to);
+            t.register_filter("markdown", |s: &str, _: Kwargs, _: &State| {
+                Value::safe_string(&markdown::to_safe_markdown(s))
+            });
+        }
+    }
+    // `one_line` keeps multi-line text inside one table cell; the result is still escaped.
+    t.register_filter("one_line", |s: &str, _: Kwargs, _: &State| {
+        markdown::one_line(s)
+    });
+    // `css_string` quotes text for a CSS `content:` value (running headers in `@page`).
+    t.register_filter("css_string", |s: &str, _: Kwargs, _: &State| {
+        Value::safe_string(&css_string(s))
+    });
+    t
+}
+
+/// Quotes text as a CSS string literal. Everything that could end the string, the rule or the
+/// `<style>` element is written as a CSS hex escape, so record text cannot alter the stylesheet.
+pub fn css_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' | '\\' | '<' | '>' | '&' | '\'' => out.push_str(&format!("\\{:x} ", c as u32)),
+            c if c.is_control() => out.push_str(&format!("\\{:x} ", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Maps a Tera error onto a [`TemplateError`] naming the user's file when the template is one
+/// of theirs. `user_files` maps template names to repository-relative file paths.
+fn convert(e: tera::Error, user_files: &BTreeMap<String, String>) -> TemplateError {
+    let file_of = |name: &str| -> String {
+        user_files
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| format!("{name} (built-in)"))
+    };
+    let fix_report = |report: String| -> String {
+        // Tera's report says `--> name:line:col`; point at the user's file instead.
+        let mut out = report;
+        for (name, file) in user_files {
+            out = out.replace(&format!("--> {name}:"), &format!("--> {file}:"));
+        }
+        out
+    };
+    let chain = source_chain(&e);
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let report = fix_report(e.kind().to_string());
+            TemplateError::Template {
+                file: file_of(r.filename()),
+                line: Some(r.span().start_line),
+                column: Some(r.span().start_col + 1),
+                message: format!("{}{chain}", r.message()),
+                report,
+            }
+        }
+        tera::ErrorKind::Msg(msg) => {
+            // Validation errors (unknown filter, unknown block, ...) come as joined reports;
+            // the first `--> name:line:col` locates the first one.
+            if let Some((name, line, column)) = first_locus(msg) {
+                let first_line = msg
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim_start_matches("error: ");
+                TemplateError::Template {
+                    file: file_of(&name),
+                    line: Some(line),
+                    column: Some(column),
+                    message: format!("{first_line}{chain}"),
+                    report: fix_report(msg.clone()),
+                }
+            } else {
+                TemplateError::Other(format!("{msg}{chain}"))
+            }
+        }
+        tera::ErrorKind::MissingParent { current, parent } => TemplateError::Template {
+            file: file_of(current),
+            line: None,
+            column: None,
+            message: format!("extends `{parent}`, which does not exist"),
+            report: String::new(),
+        },
+        tera::ErrorKind::CircularExtend { tpl, .. }
+        | tera::ErrorKind::CircularInclude { tpl, .. } => TemplateError::Template {
+            file: file_of(tpl),
+            line: None,
+            column: None,
+            message: e.kind().to_string(),
+            report: String::new(),
+        },
+        other => TemplateError::Other(format!("{other}{chain}")),
+    }
+}
+
+/// The messages of the error's sources, each prefixed by `: `.
+fn source_chain(e: &tera::Error) -> String {
+    let mut out = String::new();
+    let mut cur = std::error::Error::source(e);
+    while let Some(s) = cur {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        cur = s.source();
+    }
+    out
+}
+
+/// Finds the first `--> name:line:col` in a Tera report.
+fn first_locus(report: &str) -> Option<(String, usize, usize)> {
+    let start = report.find("--> ")? + 4;
+    let rest = report[start..].lines().next()?;
+    let mut parts = rest.rsplitn(3, ':');
+    let col = parts.next()?.trim().parse().ok()?;
+    let line = parts.next()?.trim().parse().ok()?;
+    let name = parts.next()?.to_string();
+    Some((name, line, col))
+}
+
+/// Reads every template file under `root/templates/`, recursively, sorted by name. Files whose
+/// names do not end in `.html`, `.htm`, `.css` or `.md` (a README, say) and hidden files are
+/// skipped. Symbolic links are refused so a template cannot pull in a file from elsewhere.
+pub fn read_user_templates(root: &Path) -> Result<Vec<UserTemplate>, TemplateError> {
+    let dir = root.join(USER_TEMPLATE_DIR);
+    let meta = match dir.symlink_metadata() {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(TemplateError::Read {
+                path: dir.display().to_string(),
+                message: e.to_string(),
+            });
+        }
+    };
+    if !meta.is_dir() {
+        return Err(TemplateError::Read {
+            path: dir.display().to_string(),
+            message: "not a folder".into(),
+        });
+    }
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| TemplateError::Read {
+            path: e
+                .path()
+                .map_or_else(|| dir.display().to_string(), |p| p.display().to_string()),
+            message: e.to_string(),
+        })?;
+        let rel_in_dir = match entry.path().strip_prefix(&dir) {
+            Ok(r) if !r.as_os_str().is_empty() => r.to_path_buf(),
+            _ => continue,
+        };
+        let hidden = rel_in_dir
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+        if hidden || entry.file_type().is_dir() {
+            continue;
+        }
+        let name = display_path(&rel_in_dir);
+        if flavour(&name).is_none() {
+            continue;
+        }
+        let rel = Path::new(USER_TEMPLATE_DIR).join(&rel_in_dir);
+        let read_err = |message: String| TemplateError::Read {
+            path: display_path(&rel),
+            message,
+        };
+        if entry.file_type().is_symlink() {
+            return Err(read_err(
+                "symbolic links are not followed for templates".into(),
+            ));
+        }
+        let len = entry.metadata().map_err(|e| read_err(e.to_string()))?.len();
+        if len > MAX_TEMPLATE_BYTES {
+            return Err(read_err(format!("larger than {MAX_TEMPLATE_BYTES} bytes")));
+        }
+        let bytes = std::fs::read(entry.path()).map_err(|e| read_err(e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|_| read_err("not valid UTF-8".into()))?;
+        out.push(UserTemplate {
+            name,
+            path: rel,
+            text,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(name: &str, text: &str) -> UserTemplate {
+        UserTemplate {
+            name: name.into(),
+            path: Path::new("templates").join(name),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn builtins_parse() {
+        let e = Engine::builtin().unwrap();
+        for b in BUILTINS {
+            assert!(e.contains(b.name), "{}", b.name);
+        }
+    }
+
+    #[test]
+    fn user_template_overrides_builtin() {
+        let e = Engine::new(&[user("base.md", "custom {{ title }}")]).unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("title", "SoA");
+        assert_eq!(e.render("base.md", &ctx).unwrap(), "custom SoA");
+        let origins: BTreeMap<_, _> = e.templates().collect();
+        assert_eq!(
+            origins["base.md"],
+            &Origin::User(PathBuf::from("templates/base.md"))
+        );
+        assert_eq!(origins["base.html"], &Origin::Builtin);
+    }
+
+    #[test]
+    fn broken_user_template_names_file_and_line() {
+        let err = Engine::new(&[user("soa.html", "line one\nline two {% if %}\n")]).unwrap_err();
+        assert_eq!(
+            err.location(),
+            Some(("templates/soa.html", Some(2))),
+            "{err}"
+        );
+        let text = err.to_string();
+        assert!(text.starts_with("template templates/soa.html:2:"), "{text}");
+    }
+
+    #[test]
+    fn unknown_filter_names_file_and_line() {
+        let err = Engine::new(&[user("x.html", "a\nb\n{{ x | nosuchfilter }}")]).unwrap_err();
+        assert_eq!(err.location(), Some(("templates/x.html", Some(3))), "{err}");
+        assert!(err.to_string().contains("nosuchfilter"), "{err}");
+    }
+
+    #[test]
+    fn render_error_names_file_and_line() {
+        let e = Engine::new(&[user("x.html", "ok\n{{ 1 + missing.field }}")]).unwrap();
+        let err = e.render("x.html", &tera::Context::new()).unwrap_err();
+        assert_eq!(err.location(), Some(("templates/x.html", Some(2))), "{err}");
+    }
+
+    #[test]
+    fn html_fields_are_escaped() {
+        let e = Engine::new(&[user("x.html", "<p>{{ v }}</p>{{ md | markdown }}")]).unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("v", "<script>alert(1)</script>");
+        ctx.insert("md", "*hi* <script>alert(2)</script>");
+        let out = e.render("x.html", &ctx).unwrap();
+        assert!(!out.contains("<script>"), "{out}");
+        assert!(
+            out.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{out}"
+        );
+        assert!(out.contains("<em>hi</em>"), "{out}");
+    }
+
+    #[test]
+    fn markdown_fields_are_escaped() {
+        let e = Engine::new(&[user("x.md", "| {{ v | one_line }} |")]).unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("v", "a|b\n<script>");
+        let out = e.render("x.md", &ctx).unwrap();
+        assert_eq!(out, "| a\\|b \\<script\\> |");
+    }
+
+    #[test]
+    fn css_strings_cannot_escape() {
+        assert_eq!(
+            css_string("a\"b</style>\\\n"),
+            "\"a\\22 b\\3c /style\\3e \\5c \\a \""
+        );
+        assert_eq!(css_string("Acme · SoA"), "\"Acme · SoA\"");
+    }
+
+    #[test]
+    fn reads_user_folder_and_skips_other_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("templates/partials")).unwrap();
+        std::fs::write(dir.path().join("templates/soa.md"), "x").unwrap();
+        std::fs::write(dir.path().join("templates/partials/a.html"), "y").unwrap();
+        std::fs::write(dir.path().join("templates/README.txt"), "z").unwrap();
+        std::fs::write(dir.path().join("templates/.hidden.md"), "z").unwrap();
+        let t = read_user_templates(dir.path()).unwrap();
+        let names: Vec<_> = t.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["partials/a.html", "soa.md"]);
+        assert_eq!(t[1].path, Path::new("templates/soa.md"));
+    }
+
+    #[test]
+    fn missing_user_folder_is_fine() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(read_user_templates(dir.path()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn non_utf8_user_template_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        std::fs::write(dir.path().join("templates/soa.md"), [0xff, 0xfe]).unwrap();
+        let err = read_user_templates(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("templates/soa.md"), "{err}");
+    }
+}
