@@ -1,1 +1,251 @@
-//! Module model.
+//! The typed ISMS model: every register and document of one repository, as loaded by
+//! [`crate::loader`]. Field names are the YAML keys (see `docs/format.md`).
+//!
+//! Records keep the location they were read from ([`Spanned`]), so checks can point at the
+//! exact line without reading the file again.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::diagnostic::Location;
+use crate::source::{SourceMap, Span};
+use crate::yaml::Spanned;
+
+pub mod common;
+pub mod context;
+pub mod documents;
+pub mod manifest;
+pub mod registers;
+
+pub use common::{
+    Acceptance, Action, ActionStatus, Approval, Date, DocSource, Document, EvidenceRef, Frequency,
+    Id, Replan, SecurityProperty,
+};
+pub use context::{
+    ClimateDetermination, Context, InterestedParty, Issue, IssueKind, Obligation, ObligationKind,
+    Requirement,
+};
+pub use documents::{
+    Audit, AuditKind, AuditProgramme, AuditReport, AuditStatus, Decision, DecisionKind, Exclusion,
+    Finding, FindingKind, InScope, Interface, ManagementReview, Period, PlannedAudit, Policy,
+    PolicyKind, Procedure, ReviewInputs, Scope,
+};
+pub use manifest::{
+    Cadences, ChecksConfig, Communication, ConfiguredSeverity, ExternalDocument, LevelBand,
+    LevelFormula, Manifest, Organisation, Person, Process, RiskMethodology, Role, RuleOverride,
+    SCHEMA_VERSION, ScalePoint, Standard, Waiver,
+};
+pub use registers::{
+    Agreement, Asset, AssetKind, AwarenessRecord, Change, CiaValues, Classification,
+    CompetenceRecord, Criticality, EffectivenessReview, ImplementationStatus, Incident,
+    IncidentSeverity, InclusionReason, Measurement, Metric, MetricResult, Nonconformity,
+    NonconformitySource, Objective, ObjectiveStatus, Rating, RecordStatus, Risk, SoaDocument,
+    SoaEntry, StatementOfApplicability, Supplier, SupplierReview, Treatment,
+};
+
+/// Kinds of record file, used to say which registers a repository has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecordKind {
+    /// `isms.yaml`.
+    Manifest,
+    /// `context.yaml`.
+    Context,
+    /// `scope.md`.
+    Scope,
+    /// `policies/*.md`.
+    Policies,
+    /// `procedures/*.md`.
+    Procedures,
+    /// `assets.yaml`.
+    Assets,
+    /// `risks.yaml` or `risks/*.yaml`.
+    Risks,
+    /// `soa.yaml`.
+    Soa,
+    /// `objectives.yaml`.
+    Objectives,
+    /// `suppliers.yaml`.
+    Suppliers,
+    /// `training.yaml`.
+    Training,
+    /// `metrics.yaml`.
+    Metrics,
+    /// `incidents.yaml`.
+    Incidents,
+    /// `changes.yaml`.
+    Changes,
+    /// `nonconformities.yaml`.
+    Nonconformities,
+    /// `audits/programme.md`.
+    AuditProgramme,
+    /// `audits/*.md`.
+    Audits,
+    /// `reviews/*.md`.
+    Reviews,
+}
+
+/// A file present in the repository (records, evidence, anything), for evidence checks that
+/// must not read the disk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RepoFile {
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 (hex) of the content, computed by the loader for files referenced as evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+/// A whole ISMS repository, loaded.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Isms {
+    /// The repository root folder.
+    pub root: PathBuf,
+    /// The text of every record file, for diagnostics.
+    #[serde(skip)]
+    pub sources: SourceMap,
+    /// Which record files were found and read.
+    pub present: BTreeSet<RecordKind>,
+    /// `isms.yaml`.
+    pub manifest: Option<Manifest>,
+    /// People from `isms.yaml` that loaded.
+    pub people: Vec<Spanned<Person>>,
+    /// ISMS roles from `isms.yaml` that loaded.
+    pub roles: Vec<Spanned<Role>>,
+    /// `context.yaml`.
+    pub context: Option<Context>,
+    /// `scope.md`.
+    pub scope: Option<Scope>,
+    /// `policies/*.md`, sorted by path.
+    pub policies: Vec<Policy>,
+    /// `procedures/*.md`, sorted by path.
+    pub procedures: Vec<Procedure>,
+    /// Assets.
+    pub assets: Vec<Spanned<Asset>>,
+    /// Dates of complete risk assessments stated in the risk register file(s).
+    pub risk_assessments: Vec<Spanned<Date>>,
+    /// Risks, from `risks.yaml` or `risks/*.yaml`.
+    pub risks: Vec<Spanned<Risk>>,
+    /// `soa.yaml`.
+    pub soa: Option<StatementOfApplicability>,
+    /// Objectives.
+    pub objectives: Vec<Spanned<Objective>>,
+    /// Suppliers.
+    pub suppliers: Vec<Spanned<Supplier>>,
+    /// Competence records.
+    pub competence: Vec<Spanned<CompetenceRecord>>,
+    /// Awareness training records.
+    pub awareness: Vec<Spanned<AwarenessRecord>>,
+    /// Metrics.
+    pub metrics: Vec<Spanned<Metric>>,
+    /// Incidents.
+    pub incidents: Vec<Spanned<Incident>>,
+    /// Planned changes to the ISMS.
+    pub changes: Vec<Spanned<Change>>,
+    /// Nonconformities and corrective actions.
+    pub nonconformities: Vec<Spanned<Nonconformity>>,
+    /// `audits/programme.md`.
+    pub audit_programme: Option<AuditProgramme>,
+    /// Audit records, sorted by path.
+    pub audits: Vec<Audit>,
+    /// Management reviews, sorted by path.
+    pub reviews: Vec<ManagementReview>,
+    /// Every file below the root (except `.git`, `build/` and `templates/`), by
+    /// repository-relative path.
+    pub files: BTreeMap<String, RepoFile>,
+}
+
+impl Isms {
+    /// Resolves a span to a file location.
+    pub fn location(&self, span: Span) -> Location {
+        Location::from_span(&self.sources, span)
+    }
+
+    /// The person with this id.
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.people
+            .iter()
+            .map(|p| &p.value)
+            .find(|p| p.id.value == id)
+    }
+
+    /// Whether the person with this id is top management.
+    pub fn is_top_management(&self, id: &str) -> bool {
+        self.person(id).is_some_and(|p| p.top_management)
+    }
+
+    /// The risk with this id.
+    pub fn risk(&self, id: &str) -> Option<&Spanned<Risk>> {
+        self.risks.iter().find(|r| r.id.value == id)
+    }
+
+    /// The asset with this id.
+    pub fn asset(&self, id: &str) -> Option<&Spanned<Asset>> {
+        self.assets.iter().find(|a| a.id.value == id)
+    }
+
+    /// The SoA entries that loaded.
+    pub fn soa_entries(&self) -> impl Iterator<Item = &Spanned<SoaEntry>> {
+        self.soa.iter().flat_map(|s| s.controls.iter())
+    }
+
+    /// The SoA entry for a control id.
+    pub fn soa_entry(&self, id: &str) -> Option<&Spanned<SoaEntry>> {
+        self.soa_entries().find(|e| e.id.value == id)
+    }
+
+    /// The risk methodology, if `isms.yaml` defines one.
+    pub fn methodology(&self) -> Option<&RiskMethodology> {
+        self.manifest
+            .as_ref()?
+            .risk_methodology
+            .as_ref()
+            .map(|m| &m.value)
+    }
+
+    /// The cadences (defaults when `isms.yaml` is missing).
+    pub fn cadences(&self) -> Cadences {
+        self.manifest
+            .as_ref()
+            .map(|m| m.cadences.clone())
+            .unwrap_or_default()
+    }
+
+    /// The organisation's name, if known.
+    pub fn organisation_name(&self) -> Option<&str> {
+        self.manifest
+            .as_ref()
+            .map(|m| m.organisation.name.value.as_str())
+    }
+
+    /// The information security policy (5.2).
+    pub fn information_security_policy(&self) -> Option<&Policy> {
+        self.policies
+            .iter()
+            .find(|p| p.kind.value == PolicyKind::InformationSecurity)
+    }
+
+    /// Every controlled Markdown document (scope, policies, procedures, audit programme,
+    /// audits, reviews).
+    pub fn documents(&self) -> Vec<&dyn Document> {
+        let mut docs: Vec<&dyn Document> = Vec::new();
+        if let Some(s) = &self.scope {
+            docs.push(s);
+        }
+        docs.extend(self.policies.iter().map(|p| p as &dyn Document));
+        docs.extend(self.procedures.iter().map(|p| p as &dyn Document));
+        if let Some(p) = &self.audit_programme {
+            docs.push(p);
+        }
+        docs.extend(self.audits.iter().map(|a| a as &dyn Document));
+        docs.extend(self.reviews.iter().map(|r| r as &dyn Document));
+        docs
+    }
+
+    /// The document (policy, procedure, ...) with this id.
+    pub fn document(&self, id: &str) -> Option<&dyn Document> {
+        self.documents().into_iter().find(|d| d.id().value == id)
+    }
+}

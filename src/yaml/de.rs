@@ -673,3 +673,60 @@ mod tests {
         assert!(e[0].hint.is_some());
     }
 }
+
+/// A list of records where each item loads on its own: an item with an error becomes absent
+/// (its error is reported by the loader) and the others stay usable. Iterating and serialising
+/// see only the items that loaded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Records<T>(pub Vec<Collect<T>>);
+
+impl<T> Default for Records<T> {
+    fn default() -> Self {
+        Records(Vec::new())
+    }
+}
+
+impl<T> Records<T> {
+    /// The items that loaded.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + Clone {
+        self.0.iter().filter_map(|c| c.0.as_ref())
+    }
+
+    /// Number of items that loaded.
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    /// Whether no item loaded (or the list is empty).
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+
+    /// Number of items written, including those that failed to load.
+    pub fn written(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Takes the items that loaded.
+    pub fn into_loaded(self) -> Vec<T> {
+        self.0.into_iter().filter_map(|c| c.0).collect()
+    }
+}
+
+impl<T> From<Vec<T>> for Records<T> {
+    fn from(v: Vec<T>) -> Self {
+        Records(v.into_iter().map(|t| Collect(Some(t))).collect())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Records<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Vec::<Collect<T>>::deserialize(d).map(Records)
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for Records<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}

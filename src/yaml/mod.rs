@@ -13,6 +13,6 @@ mod de;
 mod node;
 mod spanned;
 
-pub use de::{Collect, DeError, from_node};
+pub use de::{Collect, DeError, DeErrorKind, Records, from_node};
 pub use node::{Key, Node, NodeKind, ParseError, parse};
 pub use spanned::Spanned;

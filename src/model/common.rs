@@ -1,0 +1,316 @@
+//! Value types shared by every record: dates, approvals, references, levels.
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer};
+use serde::{Serialize, Serializer};
+
+use crate::yaml::Spanned;
+
+/// A record id or a reference to one, with where it was written.
+pub type Id = Spanned<String>;
+
+/// A calendar date written as `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub jiff::civil::Date);
+
+impl Date {
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Option<Date> {
+        let s = s.trim();
+        // jiff accepts more forms (with times); records are plain dates.
+        if s.len() != 10 {
+            return None;
+        }
+        s.parse::<jiff::civil::Date>().ok().map(Date)
+    }
+
+    /// The underlying civil date.
+    pub fn civil(self) -> jiff::civil::Date {
+        self.0
+    }
+
+    /// This date plus `months` calendar months (clamped at month end).
+    pub fn add_months(self, months: u32) -> Date {
+        let span = jiff::Span::new().months(i64::from(months));
+        Date(self.0.checked_add(span).unwrap_or(jiff::civil::Date::MAX))
+    }
+
+    /// This date plus `days` days.
+    pub fn add_days(self, days: i64) -> Date {
+        let span = jiff::Span::new().days(days);
+        Date(self.0.checked_add(span).unwrap_or(jiff::civil::Date::MAX))
+    }
+
+    /// Whole days from `self` to `later` (negative if `later` is earlier).
+    pub fn days_until(self, later: Date) -> i64 {
+        self.0
+            .until((jiff::Unit::Day, later.0))
+            .map(|s| i64::from(s.get_days()))
+            .unwrap_or(0)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse(&s).ok_or_else(|| {
+            de::Error::custom(format!(
+                "invalid date `{s}`\u{0}write dates as YYYY-MM-DD with a real calendar day, e.g. 2025-03-31"
+            ))
+        })
+    }
+}
+
+/// Who approved a document or decision, and when (7.5.2 c). Either part may still be empty
+/// in a fresh scaffold: `isms check` reports it as a to-do, never invents it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    /// Person id of the approver.
+    #[serde(default)]
+    pub by: Option<Id>,
+    /// Date of the approval.
+    #[serde(default)]
+    pub on: Option<Spanned<Date>>,
+    /// Where the approval is recorded (meeting minutes, ticket, pull request).
+    #[serde(default)]
+    pub record: Option<String>,
+}
+
+impl Approval {
+    /// Both approver and date are given.
+    pub fn is_complete(&self) -> bool {
+        self.by.is_some() && self.on.is_some()
+    }
+}
+
+/// Acceptance of a residual risk by its owner (6.1.3 f).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Acceptance {
+    /// Person id of whoever accepted (must be the risk owner).
+    #[serde(default)]
+    pub by: Option<Id>,
+    /// Date of acceptance.
+    #[serde(default)]
+    pub on: Option<Spanned<Date>>,
+    /// Why the remaining risk is acceptable.
+    #[serde(default)]
+    pub rationale: Option<Spanned<String>>,
+}
+
+/// Confidentiality, integrity, availability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecurityProperty {
+    /// C.
+    Confidentiality,
+    /// I.
+    Integrity,
+    /// A.
+    Availability,
+}
+
+/// How often something repeats, for metrics and activities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Frequency {
+    /// Every week.
+    Weekly,
+    /// Every month.
+    Monthly,
+    /// Every three months.
+    Quarterly,
+    /// Every six months.
+    #[serde(alias = "semi-annually")]
+    HalfYearly,
+    /// Every year.
+    #[serde(alias = "annually")]
+    Yearly,
+}
+
+impl Frequency {
+    /// The period in days (approximate for months), for freshness rules.
+    pub fn days(self) -> i64 {
+        match self {
+            Frequency::Weekly => 7,
+            Frequency::Monthly => 31,
+            Frequency::Quarterly => 92,
+            Frequency::HalfYearly => 183,
+            Frequency::Yearly => 366,
+        }
+    }
+}
+
+/// Status of an action (treatment plan, review action, corrective action).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionStatus {
+    /// Not started.
+    Planned,
+    /// Under way.
+    InProgress,
+    /// Finished.
+    #[serde(alias = "completed")]
+    Done,
+    /// Dropped (say why in the notes).
+    Cancelled,
+}
+
+impl ActionStatus {
+    /// Planned or in progress.
+    pub fn is_open(self) -> bool {
+        matches!(self, ActionStatus::Planned | ActionStatus::InProgress)
+    }
+}
+
+/// An action with an owner and a due date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    /// Optional id (e.g. `MR-2025-A3`).
+    #[serde(default)]
+    pub id: Option<Id>,
+    /// What will be done.
+    pub action: Spanned<String>,
+    /// Person id responsible.
+    #[serde(default)]
+    pub owner: Option<Id>,
+    /// Target date.
+    #[serde(default)]
+    pub due: Option<Spanned<Date>>,
+    /// Current status.
+    #[serde(default = "default_planned")]
+    pub status: Spanned<ActionStatus>,
+    /// Date it was completed.
+    #[serde(default)]
+    pub completed: Option<Spanned<Date>>,
+    /// Resources needed (people, budget, tools) (6.1.3 e, 6.2).
+    #[serde(default)]
+    pub resources: Option<String>,
+    /// Re-plans: each moves the due date with a reason (an overdue action with a recorded
+    /// re-plan is not "stalled").
+    #[serde(default)]
+    pub replanned: Vec<Replan>,
+    /// Free notes.
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+fn default_planned() -> Spanned<ActionStatus> {
+    Spanned::detached(ActionStatus::Planned)
+}
+
+/// A recorded change of a due date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Replan {
+    /// When the re-plan was decided.
+    pub on: Spanned<Date>,
+    /// The new due date.
+    pub due: Spanned<Date>,
+    /// Why.
+    pub reason: Spanned<String>,
+    /// Who approved it (person id).
+    #[serde(default)]
+    pub by: Option<Id>,
+}
+
+impl Action {
+    /// The due date in force: the latest re-plan, else the original.
+    pub fn effective_due(&self) -> Option<Date> {
+        self.replanned
+            .last()
+            .map(|r| r.due.value)
+            .or(self.due.as_ref().map(|d| d.value))
+    }
+}
+
+/// A pointer to evidence: a file in the repository or an external URL, with when it was
+/// collected. Large evidence need not live in Git.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceRef {
+    /// Repository-relative path of an evidence file.
+    #[serde(default)]
+    pub path: Option<Spanned<String>>,
+    /// URL of external evidence (ticket, dashboard, report).
+    #[serde(default)]
+    pub url: Option<Spanned<String>>,
+    /// What it shows.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// SHA-256 of the file (hex), to prove it has not changed since collection.
+    #[serde(default)]
+    pub sha256: Option<Spanned<String>>,
+    /// When it was collected.
+    #[serde(default)]
+    pub collected: Option<Spanned<Date>>,
+    /// When it stops being valid (a certificate, a pen-test report).
+    #[serde(default)]
+    pub expires: Option<Spanned<Date>>,
+}
+
+/// Fields every controlled Markdown document has (7.5.2): identification, version, owner,
+/// approval and review.
+pub trait Document {
+    /// The document's id.
+    fn id(&self) -> &Id;
+    /// The document's title.
+    fn title(&self) -> &Spanned<String>;
+    /// Its version label.
+    fn version(&self) -> Option<&Spanned<String>>;
+    /// Person id of the owner.
+    fn owner(&self) -> Option<&Id>;
+    /// Its approval.
+    fn approval(&self) -> &Approval;
+    /// Months between reviews, if declared.
+    fn review_months(&self) -> Option<u32>;
+    /// Next review date, if declared.
+    fn next_review(&self) -> Option<Date>;
+    /// Where the document came from.
+    fn doc_source(&self) -> &DocSource;
+}
+
+/// Where a Markdown document was loaded from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DocSource {
+    /// Repository-relative path.
+    pub path: String,
+    /// File id in the source map.
+    #[serde(skip)]
+    pub file: crate::source::FileId,
+    /// The Markdown body after the front matter.
+    pub body: String,
+    /// 1-based line where the body starts.
+    pub body_line: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        let d = Date::parse("2025-01-31").unwrap();
+        assert_eq!(d.add_months(1).to_string(), "2025-02-28");
+        assert_eq!(d.days_until(Date::parse("2025-02-10").unwrap()), 10);
+        assert!(Date::parse("2025-02-30").is_none());
+        assert!(Date::parse("2025-1-3").is_none());
+        assert!(Date::parse("31/01/2025").is_none());
+    }
+}
