@@ -1,0 +1,791 @@
+//! The history index: one walk of the history from `HEAD` that records, for every file of the
+//! ISMS, each commit that changed it, and for registers which record ids changed.
+//!
+//! # How the walk reads history
+//!
+//! * Every commit reachable from `HEAD` is visited once, newest first, in topological order
+//!   with ties broken by commit time (`git log --topo-order`).
+//! * Each commit is compared with its **first parent** only. For an ordinary commit that is
+//!   its own change. For a merge it is everything the merge brought into the branch it was
+//!   made on: a pull request merged into `main` shows up both on the branch commits (who
+//!   wrote the change) and on the merge commit (when it was accepted into `main`, and by
+//!   whom). That is what an auditor asks about, and it keeps "last change" dates honest for
+//!   work that was done on a branch long before it was merged.
+//! * Renames are detected per commit (libgit2's similarity detection, the same idea as
+//!   `git log -M`), and [`HistoryIndex::history`] follows a file back across them.
+//! * Paths are relative to the ISMS folder, which may be a subfolder of the repository; only
+//!   that folder's subtree is compared, so the rest of a monorepo costs next to nothing.
+//! * In a shallow clone the oldest commit we can see has no parent: everything in it looks
+//!   "added". [`crate::evidence::RepoState::notices`] says so.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::rc::Rc;
+
+use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, ObjectType, Oid, Repository, Sort};
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::error::{EvidenceError, GitContext};
+use super::records::{self, RecordChange, RecordFileKind, Records};
+use super::repo::{self, RepoState};
+use super::trailers;
+
+/// One commit, as the ISMS needs to know it. Own type: no git2 type leaks out of this module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    /// Full hexadecimal commit id.
+    pub id: String,
+    /// The shortest prefix of `id` (at least 7 characters) that is unique among the commits
+    /// of the index.
+    pub short_id: String,
+    /// Author name.
+    pub author: String,
+    /// Author email.
+    pub email: String,
+    /// Author date: when the change was written.
+    pub time: Timestamp,
+    /// The author's UTC offset in minutes, to show dates as the author saw them.
+    pub offset_minutes: i32,
+    /// Committer date: when the commit was made (differs from `time` after a rebase).
+    pub committed: Timestamp,
+    /// First line of the message.
+    pub subject: String,
+    /// Values of the `Approved-by:` trailers of the message, e.g. `Jane Doe <jane@example.com>`.
+    pub approved_by: Vec<String>,
+    /// Number of parents: 0 for a root commit (or the edge of a shallow clone), 2 or more for a
+    /// merge.
+    pub parents: usize,
+}
+
+impl CommitInfo {
+    /// Whether this is a merge commit.
+    pub fn is_merge(&self) -> bool {
+        self.parents > 1
+    }
+
+    /// The author date in the author's own time zone.
+    pub fn local_datetime(&self) -> jiff::civil::DateTime {
+        offset(self.offset_minutes).to_datetime(self.time)
+    }
+
+    /// The author date as RFC 3339 with the author's offset, e.g. `2024-03-01T10:00:00+01:00`.
+    pub fn rfc3339(&self) -> String {
+        self.time
+            .display_with_offset(offset(self.offset_minutes))
+            .to_string()
+    }
+}
+
+fn offset(minutes: i32) -> jiff::tz::Offset {
+    jiff::tz::Offset::from_seconds(minutes.saturating_mul(60)).unwrap_or(jiff::tz::Offset::UTC)
+}
+
+/// How a commit changed a path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum ChangeKind {
+    /// The file appeared.
+    Added,
+    /// The file's content (or mode) changed.
+    Modified,
+    /// The file disappeared.
+    Deleted,
+    /// The file was moved here from `from` (its content may also have changed).
+    Renamed {
+        /// The previous path, relative to the ISMS folder.
+        from: String,
+    },
+}
+
+impl ChangeKind {
+    /// Lowercase name used in text and JSON output.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Modified => "modified",
+            ChangeKind::Deleted => "deleted",
+            ChangeKind::Renamed { .. } => "renamed",
+        }
+    }
+
+    /// One-letter code as in `git log --name-status`.
+    pub fn letter(&self) -> char {
+        match self {
+            ChangeKind::Added => 'A',
+            ChangeKind::Modified => 'M',
+            ChangeKind::Deleted => 'D',
+            ChangeKind::Renamed { .. } => 'R',
+        }
+    }
+}
+
+/// One file changed by one commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathChange {
+    /// The path after the change (for a deletion, the path that was deleted), relative to the
+    /// ISMS folder, `/`-separated.
+    pub path: String,
+    /// What happened to it.
+    pub kind: ChangeKind,
+    /// For registers and documents with ids: which records changed, sorted by id. Empty for
+    /// other files, and when either version could not be parsed.
+    pub records: Vec<RecordChange>,
+    commit: u32,
+    old_blob: Option<Oid>,
+    new_blob: Option<Oid>,
+}
+
+/// A change together with the commit that made it.
+#[derive(Debug, Clone, Copy)]
+pub struct HistoryEntry<'a> {
+    /// The commit.
+    pub commit: &'a CommitInfo,
+    /// What it did to the file.
+    pub change: &'a PathChange,
+}
+
+/// A change to one record (by id) together with the file change and commit it belongs to.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordEntry<'a> {
+    /// The commit.
+    pub commit: &'a CommitInfo,
+    /// The file change that carried it.
+    pub change: &'a PathChange,
+    /// What happened to the record.
+    pub record: &'a RecordChange,
+}
+
+/// The text of a file before and after a change (`None` on the side where it did not exist).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeTexts {
+    /// The version in the first parent.
+    pub old: Option<String>,
+    /// The version in the commit.
+    pub new: Option<String>,
+}
+
+/// What to compute while walking the history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildOptions {
+    /// Parse changed YAML registers and Markdown front matter to find which record ids each
+    /// commit touched. Costs two blob reads and parses per changed record file.
+    pub record_changes: bool,
+    /// Detect renames, so that a file's history continues across `git mv`.
+    pub renames: bool,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            record_changes: true,
+            renames: true,
+        }
+    }
+}
+
+/// The history of an ISMS folder, built in one walk of the repository history from `HEAD`.
+///
+/// Holds the repository open so that file contents at any indexed change can be read later
+/// ([`HistoryIndex::texts`]).
+pub struct HistoryIndex {
+    repo: Repository,
+    state: RepoState,
+    /// Newest first, in walk order: a lower index is never an ancestor of a higher one.
+    commits: Vec<CommitInfo>,
+    /// Every change, grouped by commit in walk order.
+    changes: Vec<PathChange>,
+    /// `changes[commit_starts[i]..commit_starts[i + 1]]` are the changes of commit `i`.
+    commit_starts: Vec<u32>,
+    /// Change indices per path, newest first. A rename is listed under both paths.
+    by_path: HashMap<String, Vec<u32>>,
+    /// (change index, record index) per record id, newest first.
+    by_record: HashMap<String, Vec<(u32, u32)>>,
+}
+
+impl std::fmt::Debug for HistoryIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HistoryIndex")
+            .field("state", &self.state)
+            .field("commits", &self.commits.len())
+            .field("changes", &self.changes.len())
+            .field("paths", &self.by_path.len())
+            .field("records", &self.by_record.len())
+            .finish()
+    }
+}
+
+impl HistoryIndex {
+    /// Walks the history of the repository holding `root` (searched upwards, like `git`).
+    ///
+    /// Returns `Ok(None)` when `root` is not inside a repository, and an index without commits
+    /// for an empty repository; [`HistoryIndex::state`] tells which, and
+    /// [`RepoState::notices`] what it means for the user.
+    pub fn build(
+        root: &Path,
+        options: &BuildOptions,
+    ) -> Result<Option<HistoryIndex>, EvidenceError> {
+        let Some((repo, state)) = repo::open(root)? else {
+            return Ok(None);
+        };
+        let walked = match &state {
+            RepoState::Ready(info) => walk(&repo, &info.prefix, options)?,
+            _ => Walked::default(),
+        };
+        Ok(Some(HistoryIndex {
+            repo,
+            state,
+            commits: walked.commits,
+            changes: walked.changes,
+            commit_starts: walked.commit_starts,
+            by_path: walked.by_path,
+            by_record: walked.by_record,
+        }))
+    }
+
+    /// The repository state the index was built in.
+    pub fn state(&self) -> &RepoState {
+        &self.state
+    }
+
+    /// Every commit reachable from `HEAD`, newest first (topological order).
+    pub fn commits(&self) -> &[CommitInfo] {
+        &self.commits
+    }
+
+    /// The changes a commit made inside the ISMS folder (`index` into [`Self::commits`]).
+    /// Empty for an out-of-range index and for commits that changed nothing in the folder.
+    pub fn changes_of(&self, index: usize) -> &[PathChange] {
+        let (Some(&start), Some(&end)) = (
+            self.commit_starts.get(index),
+            self.commit_starts.get(index + 1),
+        ) else {
+            return &[];
+        };
+        self.changes
+            .get(start as usize..end as usize)
+            .unwrap_or(&[])
+    }
+
+    /// The commit that made a change.
+    pub fn commit_of(&self, change: &PathChange) -> Option<&CommitInfo> {
+        self.commits.get(change.commit as usize)
+    }
+
+    /// Every path that appears in the history, sorted.
+    pub fn paths(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.by_path.keys().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Whether `path` (relative to the ISMS folder) appears in the history.
+    pub fn contains_path(&self, path: &str) -> bool {
+        self.by_path.contains_key(path)
+    }
+
+    /// Every record id that appears in the history, sorted.
+    pub fn record_ids(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.by_record.keys().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The changes of a file, newest first, following it back across renames (like
+    /// `git log --follow`). A rename is listed once, as the change that moved the file.
+    pub fn history(&self, path: &str) -> Vec<HistoryEntry<'_>> {
+        let mut out = Vec::new();
+        let mut current = path.to_string();
+        // Only changes strictly older than this commit index belong to the renamed-from file.
+        let mut older_than: Option<u32> = None;
+        // Guards against pathological rename cycles.
+        for _ in 0..=self.commits.len() {
+            let Some(list) = self.by_path.get(&current) else {
+                break;
+            };
+            let mut next = None;
+            for &ci in list {
+                let Some(change) = self.changes.get(ci as usize) else {
+                    continue;
+                };
+                if older_than.is_some_and(|c| change.commit <= c) {
+                    continue;
+                }
+                // The old path's copy of a rename away from it: not part of this file's story.
+                if change.path != current
+                    && !matches!(&change.kind, ChangeKind::Renamed { from } if *from == current && older_than.is_none())
+                {
+                    continue;
+                }
+                if let Some(entry) = self.entry(change) {
+                    out.push(entry);
+                }
+                if let ChangeKind::Renamed { from } = &change.kind
+                    && change.path == current
+                {
+                    next = Some((from.clone(), change.commit));
+                    break;
+                }
+            }
+            match next {
+                Some((from, at)) => {
+                    current = from;
+                    older_than = Some(at);
+                }
+                None => break,
+            }
+        }
+        out
+    }
+
+    /// The newest commit that changed `path`, if any.
+    pub fn last_change(&self, path: &str) -> Option<&CommitInfo> {
+        self.by_path
+            .get(path)
+            .and_then(|l| l.first())
+            .and_then(|&ci| self.changes.get(ci as usize))
+            .and_then(|c| self.commit_of(c))
+    }
+
+    /// The oldest commit in the (rename-aware) history of `path`: where the file began, or
+    /// the edge of a shallow clone.
+    pub fn first_change(&self, path: &str) -> Option<&CommitInfo> {
+        self.history(path).last().map(|e| e.commit)
+    }
+
+    /// The (rename-aware) changes of `path` authored strictly after `since`, newest first.
+    pub fn changes_since(&self, path: &str, since: Timestamp) -> Vec<HistoryEntry<'_>> {
+        self.history(path)
+            .into_iter()
+            .filter(|e| e.commit.time > since)
+            .collect()
+    }
+
+    /// Every change to the record `id` across all files, newest first.
+    pub fn record_history(&self, id: &str) -> Vec<RecordEntry<'_>> {
+        let Some(list) = self.by_record.get(id) else {
+            return Vec::new();
+        };
+        list.iter()
+            .filter_map(|&(ci, ri)| {
+                let change = self.changes.get(ci as usize)?;
+                let record = change.records.get(ri as usize)?;
+                Some(RecordEntry {
+                    commit: self.commit_of(change)?,
+                    change,
+                    record,
+                })
+            })
+            .collect()
+    }
+
+    /// The text of the file before and after `change` (lossy UTF-8).
+    pub fn texts(&self, change: &PathChange) -> Result<ChangeTexts, EvidenceError> {
+        Ok(ChangeTexts {
+            old: self.blob_text(change.old_blob)?,
+            new: self.blob_text(change.new_blob)?,
+        })
+    }
+
+    /// The text of `path` before and after the commit `commit_id` (full id or unique prefix),
+    /// or `None` when that commit did not change `path`.
+    pub fn texts_at(
+        &self,
+        path: &str,
+        commit_id: &str,
+    ) -> Result<Option<ChangeTexts>, EvidenceError> {
+        let Some(list) = self.by_path.get(path) else {
+            return Ok(None);
+        };
+        for &ci in list {
+            let Some(change) = self.changes.get(ci as usize) else {
+                continue;
+            };
+            if change.path == path
+                && self
+                    .commit_of(change)
+                    .is_some_and(|c| c.id.starts_with(commit_id) && !commit_id.is_empty())
+            {
+                return self.texts(change).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    fn entry<'a>(&'a self, change: &'a PathChange) -> Option<HistoryEntry<'a>> {
+        Some(HistoryEntry {
+            commit: self.commit_of(change)?,
+            change,
+        })
+    }
+
+    fn blob_text(&self, oid: Option<Oid>) -> Result<Option<String>, EvidenceError> {
+        let Some(oid) = oid else { return Ok(None) };
+        let blob = self
+            .repo
+            .find_blob(oid)
+            .with_ctx(|| format!("reading blob {oid}"))?;
+        Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
+    }
+}
+
+/// The raw results of the walk, moved into the index.
+#[derive(Default)]
+struct Walked {
+    commits: Vec<CommitInfo>,
+    changes: Vec<PathChange>,
+    commit_starts: Vec<u32>,
+    by_path: HashMap<String, Vec<u32>>,
+    by_record: HashMap<String, Vec<(u32, u32)>>,
+}
+
+/// The single history walk.
+fn walk(repo: &Repository, prefix: &str, options: &BuildOptions) -> Result<Walked, EvidenceError> {
+    let mut revwalk = repo.revwalk().ctx("starting the history walk")?;
+    revwalk
+        .set_sorting(Sort::TOPOLOGICAL | Sort::TIME)
+        .ctx("sorting the history walk")?;
+    revwalk
+        .push_head()
+        .ctx("starting the history walk at HEAD")?;
+
+    let mut diff_opts = DiffOptions::new();
+    // Paths only: no content is compared, so binary detection is wasted work.
+    diff_opts.skip_binary_check(true).ignore_submodules(true);
+    let mut find_opts = DiffFindOptions::new();
+    find_opts.renames(true);
+
+    let mut out = Walked::default();
+    // ISMS subtree of commits whose parent we have seen but not yet visited: each tree lookup
+    // by path is done once per commit, not once per child.
+    let mut pending_subtrees: HashMap<Oid, Option<Oid>> = HashMap::new();
+    let mut parsed: HashMap<Oid, Rc<Option<Records>>> = HashMap::new();
+    let prefix_path = Path::new(prefix);
+
+    for oid in revwalk {
+        let oid = oid.ctx("walking the history")?;
+        let commit = repo
+            .find_commit(oid)
+            .with_ctx(|| format!("reading commit {oid}"))?;
+        let commit_index = u32::try_from(out.commits.len()).unwrap_or(u32::MAX);
+        out.commit_starts
+            .push(u32::try_from(out.changes.len()).unwrap_or(u32::MAX));
+        out.commits.push(commit_info(&commit));
+
+        let new_tree = match pending_subtrees.remove(&oid) {
+            Some(t) => t,
+            None => subtree_of(repo, commit.tree_id(), prefix_path)?,
+        };
+        let old_tree = match commit.parent_ids().next() {
+            Some(parent_id) => match repo.find_commit(parent_id) {
+                Ok(parent) => {
+                    let t = subtree_of(repo, parent.tree_id(), prefix_path)?;
+                    pending_subtrees.insert(parent_id, t);
+                    t
+                }
+                // The parent is outside a shallow clone's history.
+                Err(e) if e.code() == git2::ErrorCode::NotFound => None,
+                Err(e) => {
+                    return Err(EvidenceError::git(
+                        format!("reading the parent of {oid}"),
+                        &e,
+                    ));
+                }
+            },
+            None => None,
+        };
+        if new_tree == old_tree {
+            continue;
+        }
+        let old_tree = old_tree
+            .map(|t| repo.find_tree(t))
+            .transpose()
+            .ctx("reading a tree")?;
+        let new_tree = new_tree
+            .map(|t| repo.find_tree(t))
+            .transpose()
+            .ctx("reading a tree")?;
+        let mut diff = repo
+            .diff_tree_to_tree(old_tree.as_ref(), new_tree.as_ref(), Some(&mut diff_opts))
+            .with_ctx(|| format!("comparing commit {oid} with its parent"))?;
+        if options.renames && has_adds_and_deletes(&diff) {
+            diff.find_similar(Some(&mut find_opts))
+                .with_ctx(|| format!("finding renames in {oid}"))?;
+        }
+        for delta in diff.deltas() {
+            let Some(mut change) = path_change(&delta, commit_index) else {
+                continue;
+            };
+            if options.record_changes {
+                change.records = record_changes(repo, &change, &mut parsed);
+            }
+            let change_index = u32::try_from(out.changes.len()).unwrap_or(u32::MAX);
+            for (ri, r) in change.records.iter().enumerate() {
+                let ri = u32::try_from(ri).unwrap_or(u32::MAX);
+                out.by_record
+                    .entry(r.id.clone())
+                    .or_default()
+                    .push((change_index, ri));
+            }
+            out.by_path
+                .entry(change.path.clone())
+                .or_default()
+                .push(change_index);
+            if let ChangeKind::Renamed { from } = &change.kind {
+                out.by_path
+                    .entry(from.clone())
+                    .or_default()
+                    .push(change_index);
+            }
+            out.changes.push(change);
+        }
+    }
+    out.commit_starts
+        .push(u32::try_from(out.changes.len()).unwrap_or(u32::MAX));
+    assign_short_ids(&mut out.commits);
+    Ok(out)
+}
+
+/// The tree id of the ISMS folder in a commit tree, `None` when the folder does not exist.
+fn subtree_of(repo: &Repository, tree: Oid, prefix: &Path) -> Result<Option<Oid>, EvidenceError> {
+    if prefix.as_os_str().is_empty() {
+        return Ok(Some(tree));
+    }
+    let tree = repo
+        .find_tree(tree)
+        .with_ctx(|| format!("reading tree {tree}"))?;
+    match tree.get_path(prefix) {
+        Ok(entry) if entry.kind() == Some(ObjectType::Tree) => Ok(Some(entry.id())),
+        Ok(_) => Ok(None),
+        Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+        Err(e) => Err(EvidenceError::git(
+            format!("looking up {}", prefix.display()),
+            &e,
+        )),
+    }
+}
+
+fn has_adds_and_deletes(diff: &git2::Diff<'_>) -> bool {
+    let (mut adds, mut deletes) = (false, false);
+    for d in diff.deltas() {
+        match d.status() {
+            Delta::Added => adds = true,
+            Delta::Deleted => deletes = true,
+            _ => {}
+        }
+        if adds && deletes {
+            return true;
+        }
+    }
+    false
+}
+
+fn path_string(file: &git2::DiffFile<'_>) -> Option<String> {
+    file.path_bytes()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+}
+
+fn blob_id(file: &git2::DiffFile<'_>) -> Option<Oid> {
+    let id = file.id();
+    (!id.is_zero() && file.mode() != FileMode::Commit).then_some(id)
+}
+
+fn path_change(delta: &git2::DiffDelta<'_>, commit: u32) -> Option<PathChange> {
+    let (old, new) = (delta.old_file(), delta.new_file());
+    // Submodules are other repositories, not ISMS records.
+    if old.mode() == FileMode::Commit || new.mode() == FileMode::Commit {
+        return None;
+    }
+    let (path, kind) = match delta.status() {
+        Delta::Added | Delta::Copied => (path_string(&new)?, ChangeKind::Added),
+        Delta::Deleted => (path_string(&old)?, ChangeKind::Deleted),
+        Delta::Modified | Delta::Typechange => (path_string(&new)?, ChangeKind::Modified),
+        Delta::Renamed => (
+            path_string(&new)?,
+            ChangeKind::Renamed {
+                from: path_string(&old)?,
+            },
+        ),
+        _ => return None,
+    };
+    let old_blob = if matches!(kind, ChangeKind::Added) {
+        None
+    } else {
+        blob_id(&old)
+    };
+    let new_blob = if matches!(kind, ChangeKind::Deleted) {
+        None
+    } else {
+        blob_id(&new)
+    };
+    Some(PathChange {
+        path,
+        kind,
+        records: Vec::new(),
+        commit,
+        old_blob,
+        new_blob,
+    })
+}
+
+/// Which record ids a file change touched. Parsed versions are cached by blob id: walking
+/// newest first, the "old" side of one change is the "new" side of the file's next (older)
+/// change, so each version is parsed once.
+fn record_changes(
+    repo: &Repository,
+    change: &PathChange,
+    parsed: &mut HashMap<Oid, Rc<Option<Records>>>,
+) -> Vec<RecordChange> {
+    let new_kind = RecordFileKind::of(&change.path);
+    let old_kind = match &change.kind {
+        ChangeKind::Renamed { from } => RecordFileKind::of(from),
+        _ => new_kind,
+    };
+    if new_kind.is_none() && old_kind.is_none() {
+        return Vec::new();
+    }
+    if change.old_blob.is_some() && change.old_blob == change.new_blob {
+        return Vec::new();
+    }
+    let mut load = |oid: Option<Oid>,
+                    kind: Option<RecordFileKind>,
+                    keep: bool|
+     -> Option<Rc<Option<Records>>> {
+        let oid = oid?;
+        let Some(kind) = kind else {
+            return Some(Rc::new(Some(Records::default())));
+        };
+        let value = match parsed.remove(&oid) {
+            Some(v) => v,
+            None => {
+                let text = repo.find_blob(oid).ok().and_then(|b| {
+                    (b.size() <= records::MAX_PARSE_BYTES)
+                        .then(|| String::from_utf8(b.content().to_vec()).ok())
+                        .flatten()
+                });
+                Rc::new(text.and_then(|t| records::parse_records(kind, &t)))
+            }
+        };
+        if keep {
+            parsed.insert(oid, Rc::clone(&value));
+        }
+        Some(value)
+    };
+    let new = load(change.new_blob, new_kind, false);
+    let old = load(change.old_blob, old_kind, true);
+    // A side that exists but cannot be parsed makes the record diff meaningless.
+    let old_ref = match &old {
+        Some(rc) => match rc.as_ref() {
+            Some(r) => Some(r),
+            None => return Vec::new(),
+        },
+        None => None,
+    };
+    let new_ref = match &new {
+        Some(rc) => match rc.as_ref() {
+            Some(r) => Some(r),
+            None => return Vec::new(),
+        },
+        None => None,
+    };
+    records::diff_records(old_ref, new_ref)
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn timestamp(t: git2::Time) -> Timestamp {
+    // A commit with an impossible date is still history; show it at the epoch.
+    Timestamp::from_second(t.seconds()).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+fn commit_info(commit: &git2::Commit<'_>) -> CommitInfo {
+    let author = commit.author();
+    let message = lossy(commit.message_bytes());
+    CommitInfo {
+        id: commit.id().to_string(),
+        short_id: String::new(),
+        author: lossy(author.name_bytes()),
+        email: lossy(author.email_bytes()),
+        time: timestamp(author.when()),
+        offset_minutes: author.when().offset_minutes(),
+        committed: timestamp(commit.time()),
+        subject: commit.summary_bytes().map(lossy).unwrap_or_default(),
+        approved_by: trailers::approved_by(&message),
+        parents: commit.parent_count(),
+    }
+}
+
+/// Sets every `short_id` to the shortest prefix (at least 7 characters) unique among `commits`.
+fn assign_short_ids(commits: &mut [CommitInfo]) {
+    let mut ids: Vec<&str> = commits.iter().map(|c| c.id.as_str()).collect();
+    ids.sort_unstable();
+    let longest_shared = ids
+        .windows(2)
+        .map(|w| {
+            w[0].bytes()
+                .zip(w[1].bytes())
+                .take_while(|(a, b)| a == b)
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    let len = (longest_shared + 1).max(7);
+    for c in commits {
+        c.short_id = c.id.get(..len).unwrap_or(&c.id).to_string();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_ids_are_unique_prefixes() {
+        let mk = |id: &str| CommitInfo {
+            id: id.into(),
+            short_id: String::new(),
+            author: String::new(),
+            email: String::new(),
+            time: Timestamp::UNIX_EPOCH,
+            offset_minutes: 0,
+            committed: Timestamp::UNIX_EPOCH,
+            subject: String::new(),
+            approved_by: Vec::new(),
+            parents: 1,
+        };
+        let mut v = vec![
+            mk("abcdef0123456789"),
+            mk("abcdef0199999999"),
+            mk("1234567890"),
+        ];
+        assign_short_ids(&mut v);
+        // The first two share 8 characters, so 9 are needed everywhere.
+        assert_eq!(v[0].short_id, "abcdef012");
+        assert_eq!(v[1].short_id, "abcdef019");
+        assert_eq!(v[2].short_id, "123456789");
+        let mut w = vec![mk("abcdef0123456789")];
+        assign_short_ids(&mut w);
+        assert_eq!(w[0].short_id, "abcdef0");
+    }
+
+    #[test]
+    fn local_time_uses_the_author_offset() {
+        let c = CommitInfo {
+            id: "x".into(),
+            short_id: "x".into(),
+            author: "A".into(),
+            email: "a@example.com".into(),
+            time: Timestamp::from_second(1_700_000_000).unwrap(),
+            offset_minutes: -300,
+            committed: Timestamp::UNIX_EPOCH,
+            subject: String::new(),
+            approved_by: Vec::new(),
+            parents: 2,
+        };
+        assert_eq!(c.rfc3339(), "2023-11-14T17:13:20-05:00");
+        assert_eq!(c.local_datetime().date().to_string(), "2023-11-14");
+        assert!(c.is_merge());
+    }
+}

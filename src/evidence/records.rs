@@ -1,0 +1,386 @@
+//! Record-level changes: which record ids a commit added, removed or modified in a YAML
+//! register, and whether a Markdown document's change touched more than some front-matter
+//! fields.
+//!
+//! A register is a YAML mapping with one or more list keys (`risks:`, `assets:`,
+//! `controls:`, ...) whose items are mappings with an `id` field; a file that is a bare list of
+//! such mappings counts too. A Markdown document with an `id` in its front matter is one
+//! record. Ids are read as the text the user wrote (`5.10` stays `"5.10"`), and values are
+//! compared as text with mapping keys in any order, so re-quoting a value or reordering keys
+//! is not a change, but `5.1` → `5.10` is.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::source::{FileId, SourceFile};
+use crate::yaml::{self, Node, NodeKind};
+
+/// Blobs larger than this are not parsed for record ids (path-level history only): real
+/// registers are far smaller, and a huge file should not stall the history walk.
+pub(crate) const MAX_PARSE_BYTES: usize = 4 * 1024 * 1024;
+
+/// How one record changed in a commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecordChangeKind {
+    /// The id appeared.
+    Added,
+    /// The id disappeared.
+    Removed,
+    /// The id is in both versions with different content.
+    Modified,
+}
+
+impl RecordChangeKind {
+    /// Lowercase name used in text and JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordChangeKind::Added => "added",
+            RecordChangeKind::Removed => "removed",
+            RecordChangeKind::Modified => "modified",
+        }
+    }
+}
+
+/// One record (by id) changed by a commit in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordChange {
+    /// The record id as written, e.g. `R-012` or `5.10`.
+    pub id: String,
+    /// What happened to it.
+    #[serde(rename = "change")]
+    pub kind: RecordChangeKind,
+}
+
+/// The records of one file version, by id. Duplicate ids (an invalid register, reported by
+/// `isms check`) keep every occurrence so that any change among them is still seen.
+#[derive(Debug, Default)]
+pub(crate) struct Records {
+    by_id: BTreeMap<String, Vec<Node>>,
+}
+
+impl Records {
+    /// Whether the file held no record at all.
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+}
+
+/// What kind of file a path is, for record extraction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RecordFileKind {
+    /// `.yaml` / `.yml`: a register.
+    Yaml,
+    /// `.md` / `.markdown`: a document whose front matter may carry an id.
+    Markdown,
+}
+
+impl RecordFileKind {
+    /// The kind of `path`, from its extension; `None` for files that hold no records.
+    pub(crate) fn of(path: &str) -> Option<RecordFileKind> {
+        let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+        match ext.as_str() {
+            "yaml" | "yml" => Some(RecordFileKind::Yaml),
+            "md" | "markdown" => Some(RecordFileKind::Markdown),
+            _ => None,
+        }
+    }
+}
+
+/// Extracts the records of one file version. `None` when the text cannot be parsed (the
+/// change is then tracked at path level only).
+pub(crate) fn parse_records(kind: RecordFileKind, text: &str) -> Option<Records> {
+    if text.len() > MAX_PARSE_BYTES {
+        return None;
+    }
+    let file = SourceFile::new("", text);
+    match kind {
+        RecordFileKind::Yaml => {
+            let root = yaml::parse(FileId(0), &file, 0..text.len()).ok()?;
+            let mut records = Records::default();
+            match &root.kind {
+                NodeKind::Map(entries) => {
+                    for (_, value) in entries {
+                        collect_list(value, &mut records);
+                    }
+                }
+                NodeKind::Seq(_) => collect_list(&root, &mut records),
+                _ => {}
+            }
+            Some(records)
+        }
+        RecordFileKind::Markdown => {
+            let (fm, body) = split_front_matter(text)?;
+            let root = yaml::parse(FileId(0), &file, fm).ok()?;
+            let mut records = Records::default();
+            if let Some(id) = root.get("id").and_then(Node::scalar_text) {
+                // The body is part of the record: wrap it so a body edit counts as a change.
+                let body_node = Node {
+                    kind: NodeKind::Str(body.to_string()),
+                    span: root.span,
+                    raw: None,
+                };
+                let node = Node {
+                    kind: NodeKind::Seq(vec![root.clone(), body_node]),
+                    span: root.span,
+                    raw: None,
+                };
+                records.by_id.entry(id.to_string()).or_default().push(node);
+            }
+            Some(records)
+        }
+    }
+}
+
+/// Adds the items of a list of mappings that carry an `id`.
+fn collect_list(list: &Node, records: &mut Records) {
+    let Some(items) = list.as_seq() else { return };
+    for item in items {
+        if let Some(id) = item.get("id").and_then(Node::scalar_text) {
+            records
+                .by_id
+                .entry(id.to_string())
+                .or_default()
+                .push(item.clone());
+        }
+    }
+}
+
+/// The record-level difference between two versions of a file (either side may be absent:
+/// the file was added or deleted). Sorted by id.
+pub(crate) fn diff_records(old: Option<&Records>, new: Option<&Records>) -> Vec<RecordChange> {
+    let empty = Records::default();
+    let old = old.unwrap_or(&empty);
+    let new = new.unwrap_or(&empty);
+    let mut out = Vec::new();
+    for (id, old_nodes) in &old.by_id {
+        match new.by_id.get(id) {
+            None => out.push(RecordChange {
+                id: id.clone(),
+                kind: RecordChangeKind::Removed,
+            }),
+            Some(new_nodes) => {
+                let same = old_nodes.len() == new_nodes.len()
+                    && old_nodes
+                        .iter()
+                        .zip(new_nodes)
+                        .all(|(a, b)| same_text(a, b));
+                if !same {
+                    out.push(RecordChange {
+                        id: id.clone(),
+                        kind: RecordChangeKind::Modified,
+                    });
+                }
+            }
+        }
+    }
+    for id in new.by_id.keys() {
+        if !old.by_id.contains_key(id) {
+            out.push(RecordChange {
+                id: id.clone(),
+                kind: RecordChangeKind::Added,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+/// Content equality as the user reads it: scalars by their text, lists in order, mappings by
+/// key in any order. Locations are ignored.
+fn same_text(a: &Node, b: &Node) -> bool {
+    match (&a.kind, &b.kind) {
+        (NodeKind::Seq(x), NodeKind::Seq(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_text(p, q))
+        }
+        (NodeKind::Map(x), NodeKind::Map(y)) => {
+            x.len() == y.len()
+                && x.iter().all(|(k, v)| {
+                    y.iter()
+                        .find(|(k2, _)| k2.name == k.name)
+                        .is_some_and(|(_, v2)| same_text(v, v2))
+                })
+        }
+        (NodeKind::Null, NodeKind::Null) => true,
+        _ => match (a.scalar_text(), b.scalar_text()) {
+            (Some(x), Some(y)) => x == y,
+            _ => false,
+        },
+    }
+}
+
+/// Splits a Markdown document into the byte range of its YAML front matter (between the
+/// opening `---` line and the closing `---` or `...` line) and the body after it.
+pub(crate) fn split_front_matter(text: &str) -> Option<(std::ops::Range<usize>, &str)> {
+    let first_end = text.find('\n')?;
+    if text[..first_end].trim_end() != "---" {
+        return None;
+    }
+    let start = first_end + 1;
+    let mut pos = start;
+    while pos <= text.len() {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = text[pos..line_end].trim_end();
+        if line == "---" || line == "..." {
+            let body_start = (line_end + 1).min(text.len());
+            return Some((start..pos, &text[body_start..]));
+        }
+        if line_end == text.len() {
+            break;
+        }
+        pos = line_end + 1;
+    }
+    None
+}
+
+/// Whether the only differences between two versions of a Markdown document are in the
+/// front-matter fields named in `keys` (for example the approval fields `approved_by` and
+/// `approved_on`): same body, and the same front matter once those keys are removed.
+///
+/// Returns `false` when either version has no parseable front matter, so an unreadable change
+/// is never mistaken for an approval-only one.
+pub fn only_front_matter_keys_changed(old: &str, new: &str, keys: &[&str]) -> bool {
+    let (Some((old_fm, old_body)), Some((new_fm, new_body))) =
+        (split_front_matter(old), split_front_matter(new))
+    else {
+        return false;
+    };
+    if old_body != new_body {
+        return false;
+    }
+    let old_file = SourceFile::new("", old);
+    let new_file = SourceFile::new("", new);
+    let (Ok(old_root), Ok(new_root)) = (
+        yaml::parse(FileId(0), &old_file, old_fm),
+        yaml::parse(FileId(0), &new_file, new_fm),
+    ) else {
+        return false;
+    };
+    let strip = |n: Node| -> Node {
+        match n.kind {
+            NodeKind::Map(entries) => Node {
+                kind: NodeKind::Map(
+                    entries
+                        .into_iter()
+                        .filter(|(k, _)| !keys.contains(&k.name.as_str()))
+                        .collect(),
+                ),
+                ..n
+            },
+            other => Node { kind: other, ..n },
+        }
+    };
+    same_text(&strip(old_root), &strip(new_root))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(changes: &[RecordChange]) -> Vec<(String, &'static str)> {
+        changes
+            .iter()
+            .map(|c| (c.id.clone(), c.kind.as_str()))
+            .collect()
+    }
+
+    fn yaml(text: &str) -> Records {
+        parse_records(RecordFileKind::Yaml, text).unwrap()
+    }
+
+    #[test]
+    fn control_ids_stay_text() {
+        let old = yaml("controls:\n  - id: 5.1\n    status: implemented\n");
+        let new = yaml(
+            "controls:\n  - id: 5.1\n    status: implemented\n  - id: 5.10\n    status: planned\n",
+        );
+        assert_eq!(
+            ids(&diff_records(Some(&old), Some(&new))),
+            vec![("5.10".into(), "added")]
+        );
+        // 5.1 -> 5.10 inside a field is a change, although both read as the float 5.1.
+        let a = yaml("risks:\n  - id: R-1\n    controls: [5.1]\n");
+        let b = yaml("risks:\n  - id: R-1\n    controls: [5.10]\n");
+        assert_eq!(
+            ids(&diff_records(Some(&a), Some(&b))),
+            vec![("R-1".into(), "modified")]
+        );
+    }
+
+    #[test]
+    fn added_removed_modified_and_unchanged() {
+        let old = yaml("risks:\n  - id: R-001\n    title: A\n  - id: R-002\n    title: B\n");
+        let new = yaml(
+            "# comment\nrisks:\n  - title: A\n    id: R-001\n  - id: R-003\n    title: C\nassets:\n  - id: A-1\n",
+        );
+        assert_eq!(
+            ids(&diff_records(Some(&old), Some(&new))),
+            vec![
+                ("A-1".into(), "added"),
+                ("R-002".into(), "removed"),
+                ("R-003".into(), "added")
+            ]
+        );
+        let quoted =
+            yaml("risks:\n  - id: \"R-001\"\n    title: 'A'\n  - id: R-002\n    title: B\n");
+        assert!(diff_records(Some(&old), Some(&quoted)).is_empty());
+    }
+
+    #[test]
+    fn file_added_or_deleted() {
+        let r = yaml("- id: X-1\n- id: X-2\n");
+        assert_eq!(diff_records(None, Some(&r)).len(), 2);
+        assert!(
+            diff_records(Some(&r), None)
+                .iter()
+                .all(|c| c.kind == RecordChangeKind::Removed)
+        );
+    }
+
+    #[test]
+    fn unparseable_or_recordless_files() {
+        assert!(parse_records(RecordFileKind::Yaml, "risks: [\n").is_none());
+        assert!(yaml("title: hello\nitems: [1, 2]\n").is_empty());
+        assert!(parse_records(RecordFileKind::Markdown, "no front matter").is_none());
+    }
+
+    #[test]
+    fn markdown_document_is_one_record() {
+        let a = "---\nid: POL-01\ntitle: Access\n---\nBody one\n";
+        let b = "---\nid: POL-01\ntitle: Access\n---\nBody two\n";
+        let ra = parse_records(RecordFileKind::Markdown, a).unwrap();
+        let rb = parse_records(RecordFileKind::Markdown, b).unwrap();
+        assert_eq!(
+            ids(&diff_records(Some(&ra), Some(&rb))),
+            vec![("POL-01".into(), "modified")]
+        );
+        assert!(diff_records(Some(&ra), Some(&ra)).is_empty());
+    }
+
+    #[test]
+    fn approval_only_changes() {
+        let keys = ["approved_by", "approved_on"];
+        let v1 = "---\nid: POL-01\napproved_by: CEO\napproved_on: 2024-01-01\n---\nText\n";
+        let v2 = "---\nid: POL-01\napproved_by: CEO\napproved_on: 2025-01-01\n---\nText\n";
+        let v3 = "---\nid: POL-01\napproved_by: CEO\napproved_on: 2025-01-01\n---\nText changed\n";
+        let v4 = "---\nid: POL-01\ntitle: New\napproved_on: 2025-01-01\n---\nText\n";
+        assert!(only_front_matter_keys_changed(v1, v2, &keys));
+        assert!(!only_front_matter_keys_changed(v2, v3, &keys));
+        assert!(!only_front_matter_keys_changed(v2, v4, &keys));
+        assert!(!only_front_matter_keys_changed("Text\n", "Text\n", &keys));
+    }
+
+    #[test]
+    fn front_matter_split() {
+        let (fm, body) = split_front_matter("---\na: 1\n---\nbody\n").unwrap();
+        assert_eq!(fm, 4..9);
+        assert_eq!(body, "body\n");
+        let (fm, body) = split_front_matter("---\r\na: 1\r\n...\r\n").unwrap();
+        assert_eq!(fm, 5..11);
+        assert_eq!(body, "");
+        assert!(split_front_matter("---\na: 1\n").is_none());
+        assert!(split_front_matter("# Title\n---\n").is_none());
+    }
+}
