@@ -8,7 +8,8 @@
 //!   control(s) each one became;
 //! - `guidance.txt`: one or two sentences per control in this project's own words.
 //!
-//! Control ids are text: always compare and sort them with [`compare_ids`], never as strings or
+//! Control ids are text: always compare and sort them with
+//! [`compare_ids`](crate::catalogue::compare_ids), never as strings or
 //! floats ("5.10" follows "5.9" and is not "5.1").
 
 use std::cmp::Ordering;
