@@ -1,12 +1,460 @@
-//! `isms render`.
+//! `isms render`: audit-ready documents from the records, in HTML, Markdown, CSV and xlsx, one
+//! at a time (`-o FILE`), as a folder (`--out DIR`, default `DIR/build/`) or as a verifiable
+//! audit pack (`--audit-pack FILE.zip`).
 
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::ValueEnum;
+use jiff::civil::Date;
+
+use super::check::parse_date;
 use super::{Global, Status};
+use crate::diagnostic::Severity;
+use crate::evidence::{BuildOptions, HistoryIndex, working_tree_changes};
+use crate::fsutil::{Overwrite, WriteError, write_atomic};
+use crate::model::Isms;
+use crate::render::pack::{self, PackMeta, sha256_hex};
+use crate::render::{self, DocSpec, Engine, Format, RenderOptions, SourceState};
+
+/// Output format on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Self-contained HTML, printable on A4 (default).
+    Html,
+    /// Markdown.
+    Md,
+    /// CSV (SoA and registers).
+    Csv,
+    /// Excel workbook (SoA and registers).
+    Xlsx,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Html => Format::Html,
+            FormatArg::Md => Format::Md,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Xlsx => Format::Xlsx,
+        }
+    }
+}
 
 /// Arguments of `isms render`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Documents to render (see --list); every document when none is given. A folder name
+    /// (`policies`, `audits`, `reviews`) selects every document in it.
+    #[arg(value_name = "DOC")]
+    pub docs: Vec<String>,
+    /// The ISMS repository.
+    #[arg(short = 'C', long = "dir", value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+    /// Output format [default: html; with -o, taken from the file extension].
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Output folder [default: DIR/build]. Must be outside the records (or under DIR/build).
+    #[arg(long, value_name = "OUT_DIR", conflicts_with = "output")]
+    pub out: Option<PathBuf>,
+    /// Write one document to this file.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Render as of this day (generation date, overdue flags) instead of today, so the same
+    /// commit and date always give the same bytes.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, env = "ISMS_AS_OF")]
+    pub as_of: Option<Date>,
+    /// Write every document and register in every format, with a manifest of SHA-256 hashes,
+    /// into one zip for the auditor.
+    #[arg(long, value_name = "FILE.zip", conflicts_with_all = ["output", "out", "format"])]
+    pub audit_pack: Option<PathBuf>,
+    /// Overwrite existing files (files this command wrote before and nobody changed since are
+    /// replaced without it).
+    #[arg(long)]
+    pub force: bool,
+    /// Mark every document DRAFT, and render even when some records fail to load.
+    #[arg(long)]
+    pub draft: bool,
+    /// List the documents this repository has and exit.
+    #[arg(long, conflicts_with_all = ["output", "out", "audit_pack"])]
+    pub list: bool,
+}
+
+/// Name of the file in the output folder that remembers what `isms render` wrote, so a later
+/// run may replace its own untouched output without `--force`.
+const MARKER: &str = ".isms-render.json";
 
 /// Runs `isms render`.
-pub fn run(_args: Args, _global: &Global) -> anyhow::Result<Status> {
-    anyhow::bail!("`isms render` is not implemented yet")
+pub fn run(args: Args, _global: &Global) -> anyhow::Result<Status> {
+    let dir = &args.dir;
+    let loaded =
+        crate::loader::load(dir).with_context(|| format!("cannot render {}", dir.display()))?;
+    let isms = &loaded.model;
+    let all = render::documents(isms);
+    if args.list {
+        list(&all)?;
+        return Ok(Status::Success);
+    }
+    let errors = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    if errors > 0 && !args.draft {
+        eprintln!(
+            "error: {errors} problem(s) found while loading the records; documents would be \
+             incomplete. Run `isms check {}` to see them, or pass --draft to render anyway as DRAFT.",
+            dir.display()
+        );
+        return Ok(Status::Failure);
+    }
+    let engine = Engine::load(dir)?;
+    let state = source_state(dir, isms);
+    let opts = RenderOptions {
+        as_of: args
+            .as_of
+            .unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
+        force_draft: args.draft,
+        tool: format!("isms {}", env!("CARGO_PKG_VERSION")),
+    };
+    let selected = render::select(&all, &args.docs)?;
+
+    if let Some(zip) = &args.audit_pack {
+        return audit_pack(&args, zip, &engine, isms, &state, &opts, &selected, &all);
+    }
+    if let Some(file) = &args.output {
+        return single(&args, file, &engine, isms, &state, &opts, &selected, &all);
+    }
+
+    let format: Format = args.format.unwrap_or(FormatArg::Html).into();
+    // A document named explicitly must exist in the format; with no names, documents that do
+    // not come in the format (a policy as CSV) are skipped.
+    if !args.docs.is_empty() {
+        for d in &selected {
+            if !d.has_format(format) && args.docs.iter().any(|n| n == &d.name) {
+                return Err(render::RenderError::FormatUnavailable {
+                    name: d.name.clone(),
+                    format,
+                }
+                .into());
+            }
+        }
+    }
+    let files = render::render_many(&engine, isms, &state, &opts, &selected, &all, &[format])?;
+    if files.is_empty() {
+        anyhow::bail!("none of the selected documents comes in {format}");
+    }
+    let out = args.out.clone().unwrap_or_else(|| dir.join("build"));
+    check_outside_records(dir, &out)?;
+    write_folder(&out, &files, args.force)?;
+    Ok(Status::Success)
+}
+
+fn list(all: &[DocSpec]) -> anyhow::Result<()> {
+    let width = all.iter().map(|d| d.name.len()).max().unwrap_or(0);
+    let mut out = std::io::stdout().lock();
+    for d in all {
+        let formats: Vec<&str> = d.formats().iter().map(|f| f.extension()).collect();
+        let line = format!("{:<width$}  {:<18}  {}", d.name, formats.join(","), d.title);
+        let written = writeln!(out, "{}", line.trim_end());
+        super::check::ignore_broken_pipe(written)?;
+    }
+    Ok(())
+}
+
+/// `-o FILE`: one document in one format.
+#[allow(clippy::too_many_arguments)]
+fn single(
+    args: &Args,
+    file: &Path,
+    engine: &Engine,
+    isms: &Isms,
+    state: &SourceState,
+    opts: &RenderOptions,
+    selected: &[&DocSpec],
+    all: &[DocSpec],
+) -> anyhow::Result<Status> {
+    let [spec] = selected else {
+        anyhow::bail!(
+            "-o writes one document; name exactly one (e.g. `isms render soa -o soa.html`), not {}",
+            selected.len()
+        );
+    };
+    let format = match args.format {
+        Some(f) => f.into(),
+        None => {
+            let ext = file
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            match ext.as_str() {
+                "html" | "htm" => Format::Html,
+                "md" | "markdown" => Format::Md,
+                "csv" => Format::Csv,
+                "xlsx" => Format::Xlsx,
+                _ => anyhow::bail!(
+                    "cannot tell the format from {}; add --format html|md|csv|xlsx",
+                    file.display()
+                ),
+            }
+        }
+    };
+    let bytes = render::render(engine, isms, state, opts, spec, all, format)?;
+    let (parent, name) = split_file(file)?;
+    check_outside_records(&args.dir, &parent)?;
+    let overwrite = if args.force {
+        Overwrite::Replace
+    } else {
+        Overwrite::Refuse
+    };
+    let written =
+        write_atomic(&parent, Path::new(&name), &bytes, overwrite).map_err(anyhow::Error::from)?;
+    println!("wrote {}", written.display());
+    Ok(Status::Success)
+}
+
+/// `--audit-pack FILE.zip`: every selected document in every format it comes in.
+#[allow(clippy::too_many_arguments)]
+fn audit_pack(
+    args: &Args,
+    zip: &Path,
+    engine: &Engine,
+    isms: &Isms,
+    state: &SourceState,
+    opts: &RenderOptions,
+    selected: &[&DocSpec],
+    all: &[DocSpec],
+) -> anyhow::Result<Status> {
+    let files = render::render_many(engine, isms, state, opts, selected, all, &Format::ALL)?;
+    let draft = opts.force_draft || state.commit.is_none() || !state.uncommitted.is_empty();
+    let meta = PackMeta {
+        organisation: isms.organisation_name().unwrap_or("").to_string(),
+        as_of: opts.as_of,
+        source_commit: state.commit.clone(),
+        draft,
+        tool: opts.tool.clone(),
+    };
+    let bytes = pack::build(&files, &meta)?;
+    let (parent, name) = split_file(zip)?;
+    check_outside_records(&args.dir, &parent)?;
+    let overwrite = if args.force {
+        Overwrite::Replace
+    } else {
+        Overwrite::Refuse
+    };
+    let written =
+        write_atomic(&parent, Path::new(&name), &bytes, overwrite).map_err(anyhow::Error::from)?;
+    println!(
+        "wrote {} ({} files, SHA-256 {})",
+        written.display(),
+        files.len() + 3,
+        sha256_hex(&bytes)
+    );
+    if draft {
+        eprintln!(
+            "warning: the audit pack is a DRAFT: the records have uncommitted changes or are not in Git"
+        );
+    }
+    Ok(Status::Success)
+}
+
+/// Splits a file path into its folder (`.` when none) and file name.
+fn split_file(file: &Path) -> anyhow::Result<(PathBuf, String)> {
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .with_context(|| format!("{} is not a file name", file.display()))?
+        .to_string();
+    let parent = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Ok((parent, name))
+}
+
+/// Resolves `p` as far as it exists (symbolic links included) and appends the rest, so a
+/// folder that does not exist yet can still be compared with the records folder.
+fn resolve(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|c| c.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let mut existing = abs.clone();
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    loop {
+        if let Ok(c) = existing.canonicalize() {
+            let mut out = c;
+            for r in rest.iter().rev() {
+                out.push(r);
+            }
+            return normalise(&out);
+        }
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
+            (Some(n), Some(parent)) => {
+                rest.push(n);
+                existing = parent.to_path_buf();
+            }
+            _ => return normalise(&abs),
+        }
+    }
+}
+
+fn normalise(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Refuses an output location inside the records: rendered files there would be read back as
+/// records or overwrite them. Inside the repository only `build/` is allowed.
+fn check_outside_records(dir: &Path, out: &Path) -> anyhow::Result<()> {
+    let root = resolve(dir);
+    let target = resolve(out);
+    if let Ok(rel) = target.strip_prefix(&root) {
+        let first = rel
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned());
+        if first.as_deref() != Some("build") {
+            anyhow::bail!(
+                "refusing to write into {}: it is inside the ISMS records at {}; use {}/build (the default) or a folder outside it",
+                out.display(),
+                dir.display(),
+                dir.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Writes the files into `out`, each atomically. A file that exists is replaced only with
+/// `--force` or when this command wrote it last time and it has not been changed since.
+fn write_folder(out: &Path, files: &[pack::PackFile], force: bool) -> anyhow::Result<()> {
+    let previous = read_marker(out);
+    let mut refused = Vec::new();
+    for f in files {
+        let target = out.join(&f.path);
+        if target.exists() && !force {
+            let ours = std::fs::read(&target)
+                .ok()
+                .is_some_and(|b| previous.get(&f.path) == Some(&sha256_hex(&b)));
+            if !ours {
+                refused.push(target.display().to_string());
+            }
+        }
+    }
+    if !refused.is_empty() {
+        anyhow::bail!(
+            "{} file(s) already exist and were not written by the last `isms render` (use --force to overwrite them): {}",
+            refused.len(),
+            refused.join(", ")
+        );
+    }
+    let mut marker = previous;
+    let mut stdout = std::io::stdout().lock();
+    for f in files {
+        let written = write_atomic(out, Path::new(&f.path), &f.bytes, Overwrite::Replace)
+            .map_err(|e: WriteError| anyhow::anyhow!(e))?;
+        marker.insert(f.path.clone(), sha256_hex(&f.bytes));
+        super::check::ignore_broken_pipe(writeln!(stdout, "wrote {}", written.display()))?;
+    }
+    let json = serde_json::to_vec_pretty(&serde_json::json!({
+        "written_by": "isms render",
+        "files": marker,
+    }))?;
+    write_atomic(out, Path::new(MARKER), &json, Overwrite::Replace).map_err(anyhow::Error::from)?;
+    Ok(())
+}
+
+fn read_marker(out: &Path) -> BTreeMap<String, String> {
+    let Ok(bytes) = std::fs::read(out.join(MARKER)) else {
+        return BTreeMap::new();
+    };
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return BTreeMap::new();
+    };
+    v.get("files")
+        .and_then(|f| f.as_object())
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// What Git says about the record files. Problems reading the history are reported and leave
+/// the documents without Git data (and so marked DRAFT), never stop rendering.
+fn source_state(dir: &Path, isms: &Isms) -> SourceState {
+    let mut state = SourceState::default();
+    let options = BuildOptions {
+        record_changes: false,
+        renames: true,
+    };
+    match HistoryIndex::build(dir, &options) {
+        Ok(Some(index)) => {
+            state.commit = index.commits().first().map(|c| c.id.clone());
+            for (_, f) in isms.sources.files() {
+                if let Some(c) = index.last_change(&f.path) {
+                    state
+                        .last_change
+                        .insert(f.path.clone(), c.local_datetime().date());
+                }
+            }
+        }
+        Ok(None) => {}
+        Err(e) => eprintln!("warning: cannot read the Git history: {e}"),
+    }
+    match working_tree_changes(dir) {
+        Ok(changes) => state.uncommitted = changes.into_iter().map(|c| c.path).collect(),
+        Err(e) => eprintln!("warning: cannot read the working tree state: {e}"),
+    }
+    state
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_inside_records_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        assert!(check_outside_records(root, &root.join("build")).is_ok());
+        assert!(check_outside_records(root, &root.join("build/sub")).is_ok());
+        assert!(check_outside_records(root, root).is_err());
+        assert!(check_outside_records(root, &root.join("policies")).is_err());
+        assert!(check_outside_records(root, &root.join("build/../policies")).is_err());
+        let other = tempfile::tempdir().unwrap();
+        assert!(check_outside_records(root, other.path()).is_ok());
+    }
+
+    #[test]
+    fn split_file_defaults_to_current_folder() {
+        assert_eq!(
+            split_file(Path::new("soa.html")).unwrap(),
+            (PathBuf::from("."), "soa.html".into())
+        );
+        assert_eq!(
+            split_file(Path::new("a/b.zip")).unwrap(),
+            (PathBuf::from("a"), "b.zip".into())
+        );
+    }
 }

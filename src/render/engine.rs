@@ -37,6 +37,32 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("base.html"),
     builtin!("style.css"),
     builtin!("base.md"),
+    builtin!("index.html"),
+    builtin!("index.md"),
+    builtin!("soa.html"),
+    builtin!("soa.md"),
+    builtin!("risk-register.html"),
+    builtin!("risk-register.md"),
+    builtin!("risk-treatment-plan.html"),
+    builtin!("risk-treatment-plan.md"),
+    builtin!("risk-heat-map.html"),
+    builtin!("risk-heat-map.md"),
+    builtin!("asset-inventory.html"),
+    builtin!("asset-inventory.md"),
+    builtin!("scope.html"),
+    builtin!("scope.md"),
+    builtin!("context.html"),
+    builtin!("context.md"),
+    builtin!("policy.html"),
+    builtin!("policy.md"),
+    builtin!("objectives.html"),
+    builtin!("objectives.md"),
+    builtin!("audit.html"),
+    builtin!("audit.md"),
+    builtin!("review.html"),
+    builtin!("review.md"),
+    builtin!("nonconformities.html"),
+    builtin!("nonconformities.md"),
 ];
 
 /// The folder, relative to the ISMS root, whose files override built-in templates by name.
@@ -200,13 +226,33 @@ impl Engine {
             .iter()
             .map(|t| (t.name.clone(), display_path(&t.path)))
             .collect();
+        // An override can break a built-in that extends it (a base without the `content`
+        // block): name the overrides in that case, the built-in itself is not at fault.
+        let blame = |e: tera::Error, names: Vec<&str>| {
+            let mut err = convert(e, &user_files);
+            if let TemplateError::Template { file, message, .. } = &mut err
+                && file.ends_with("(built-in)")
+            {
+                let files: Vec<String> = names
+                    .iter()
+                    .filter_map(|n| user_files.get(*n).cloned())
+                    .collect();
+                message.push_str(&format!(
+                    " (after applying your templates: {})",
+                    files.join(", ")
+                ));
+            }
+            err
+        };
         if !user_html.is_empty() {
-            html.add_raw_templates(user_html)
-                .map_err(|e| convert(e, &user_files))?;
+            let names = user_html.iter().map(|(n, _)| *n).collect();
+            html.add_raw_templates(user_html.clone())
+                .map_err(|e| blame(e, names))?;
         }
         if !user_md.is_empty() {
-            md.add_raw_templates(user_md)
-                .map_err(|e| convert(e, &user_files))?;
+            let names = user_md.iter().map(|(n, _)| *n).collect();
+            md.add_raw_templates(user_md.clone())
+                .map_err(|e| blame(e, names))?;
         }
         Ok(Engine { html, md, origins })
     }
@@ -258,12 +304,20 @@ fn new_tera(flavour: Flavour) -> Tera {
             t.register_filter("markdown", |s: &str, _: Kwargs, _: &State| {
                 Value::safe_string(&markdown::to_html(s))
             });
+            t.register_filter("links", |v: &Value, k: Kwargs, _: &State| {
+                let titles = k.get::<bool>("titles")?.unwrap_or(false);
+                Ok::<_, tera::Error>(Value::safe_string(&links_html(v, titles)))
+            });
         }
         Flavour::Markdown => {
             t.autoescape_on([".md"]);
             t.set_escape_fn(markdown::escape_markdown_to);
             t.register_filter("markdown", |s: &str, _: Kwargs, _: &State| {
                 Value::safe_string(&markdown::to_safe_markdown(s))
+            });
+            t.register_filter("links", |v: &Value, k: Kwargs, _: &State| {
+                let titles = k.get::<bool>("titles")?.unwrap_or(false);
+                Ok::<_, tera::Error>(Value::safe_string(&links_markdown(v, titles)))
             });
         }
     }
@@ -276,6 +330,93 @@ fn new_tera(flavour: Flavour) -> Tera {
         Value::safe_string(&css_string(s))
     });
     t
+}
+
+/// The fields of a link value (see `views::Link`): id, title and the target for `key`.
+fn link_parts<'v>(item: &'v Value, key: &str) -> (&'v str, Option<&'v str>, Option<&'v str>) {
+    (
+        field(item, "id").unwrap_or(""),
+        field(item, "title").filter(|t| !t.is_empty()),
+        field(item, key).filter(|h| !h.is_empty()),
+    )
+}
+
+fn field<'v>(item: &'v Value, key: &str) -> Option<&'v str> {
+    let map = item.as_map()?;
+    map.iter()
+        .find(|(k, _)| k.as_str() == Some(key))?
+        .1
+        .as_str()
+}
+
+fn html_escape(s: &str) -> String {
+    let mut out = Vec::with_capacity(s.len());
+    // Writing into a Vec cannot fail.
+    let _ = tera::escape_html(s, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Renders a list of links as HTML, every part escaped: `<a href="…" title="…">ID</a>, …`.
+/// With `titles`, the title follows the id in the link text.
+pub fn links_html(v: &Value, titles: bool) -> String {
+    let items = v.as_array().unwrap_or(&[]);
+    let parts: Vec<String> = items
+        .iter()
+        .map(|item| {
+            let (id, title, href) = link_parts(item, "html");
+            let text = match (titles, title) {
+                (true, Some(t)) => format!("{} {}", html_escape(id), html_escape(t)),
+                _ => html_escape(id),
+            };
+            let title_attr = title
+                .map(|t| format!(" title=\"{}\"", html_escape(t)))
+                .unwrap_or_default();
+            match href {
+                Some(h) => format!("<a href=\"{}\"{title_attr}>{text}</a>", html_escape(h)),
+                None => format!("<span{title_attr}>{text}</span>"),
+            }
+        })
+        .collect();
+    parts.join(if titles { "<br>" } else { ", " })
+}
+
+/// Renders a list of links as Markdown: `[ID](target), …`, text escaped and the target
+/// percent-encoded where Markdown would end it.
+pub fn links_markdown(v: &Value, titles: bool) -> String {
+    let items = v.as_array().unwrap_or(&[]);
+    let parts: Vec<String> = items
+        .iter()
+        .map(|item| {
+            let (id, title, href) = link_parts(item, "md");
+            let text = match (titles, title) {
+                (true, Some(t)) => format!(
+                    "{} {}",
+                    markdown::escape_markdown(id),
+                    markdown::escape_markdown(t)
+                ),
+                _ => markdown::escape_markdown(id),
+            };
+            match href {
+                Some(h) => format!("[{text}]({})", encode_target(h)),
+                None => text,
+            }
+        })
+        .collect();
+    parts.join(if titles { "; " } else { ", " })
+}
+
+fn encode_target(h: &str) -> String {
+    let mut out = String::with_capacity(h.len());
+    for c in h.chars() {
+        match c {
+            ' ' | '(' | ')' | '<' | '>' | '[' | ']' | '\\' | '"' | '`' => {
+                out.push_str(&format!("%{:02X}", c as u32))
+            }
+            c if c.is_control() => out.push_str(&format!("%{:02X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Quotes text as a CSS string literal. Everything that could end the string, the rule or the
@@ -478,16 +619,23 @@ mod tests {
 
     #[test]
     fn user_template_overrides_builtin() {
-        let e = Engine::new(&[user("base.md", "custom {{ title }}")]).unwrap();
+        let e = Engine::new(&[user("soa.md", "custom {{ title }}")]).unwrap();
         let mut ctx = tera::Context::new();
         ctx.insert("title", "SoA");
-        assert_eq!(e.render("base.md", &ctx).unwrap(), "custom SoA");
+        assert_eq!(e.render("soa.md", &ctx).unwrap(), "custom SoA");
         let origins: BTreeMap<_, _> = e.templates().collect();
         assert_eq!(
-            origins["base.md"],
-            &Origin::User(PathBuf::from("templates/base.md"))
+            origins["soa.md"],
+            &Origin::User(PathBuf::from("templates/soa.md"))
         );
-        assert_eq!(origins["base.html"], &Origin::Builtin);
+        assert_eq!(origins["soa.html"], &Origin::Builtin);
+    }
+
+    #[test]
+    fn breaking_a_parent_points_at_the_override() {
+        let err = Engine::new(&[user("base.md", "no blocks here")]).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("templates/base.md"), "{text}");
     }
 
     #[test]
@@ -538,6 +686,20 @@ mod tests {
         ctx.insert("v", "a|b\n<script>");
         let out = e.render("x.md", &ctx).unwrap();
         assert_eq!(out, "| a\\|b \\<script\\> |");
+    }
+
+    #[test]
+    fn links_are_escaped() {
+        let v = Value::from_serializable(&serde_json::json!([
+            {"id": "R-1", "title": "<b>x</b>", "html": "risk-register.html#risk-R-1", "md": "risk-register.md"},
+            {"id": "P\"<", "title": null, "html": null, "md": null},
+        ]));
+        assert_eq!(
+            links_html(&v, false),
+            "<a href=\"risk-register.html#risk-R-1\" title=\"&lt;b&gt;x&lt;/b&gt;\">R-1</a>, <span>P&quot;&lt;</span>"
+        );
+        assert_eq!(links_markdown(&v, false), "[R-1](risk-register.md), P\"\\<");
+        assert_eq!(encode_target("a b(c)"), "a%20b%28c%29");
     }
 
     #[test]

@@ -9,13 +9,17 @@
 //! - [`table`]: registers as typed tables, written as CSV and xlsx.
 //! - [`pack`]: the audit pack zip with its manifest of SHA-256 hashes.
 
+pub mod documents;
 pub mod engine;
+pub mod heatmap;
 pub mod markdown;
 pub mod pack;
 pub mod table;
+pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use documents::{DocKind, DocSpec, documents, render, render_many, select};
 pub use engine::{Engine, TemplateError};
 
 /// An output format.

@@ -1,0 +1,1063 @@
+//! The document set: which documents a repository has, what each is called, where it goes in
+//! the output folder, and how each is rendered in each format.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::heatmap;
+use super::pack::PackFile;
+use super::table::{self, Cell, Column, Table, WorkbookMeta};
+use super::views::{self, Ctx, DocHead, Link};
+use super::{Engine, Format, RenderError, RenderOptions, SourceState, file_stem};
+use crate::model::{Isms, RecordKind};
+
+/// The kinds of document `isms render` produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DocKind {
+    /// The index page ("ISMS manual") linking every document.
+    Index,
+    /// Statement of Applicability (6.1.3 d).
+    Soa,
+    /// Risk register (6.1.2, 8.2).
+    RiskRegister,
+    /// Risk treatment plan (6.1.3 e, 8.3).
+    RiskTreatmentPlan,
+    /// Risk heat map.
+    RiskHeatMap,
+    /// Asset inventory (A.5.9).
+    AssetInventory,
+    /// Scope statement (4.3).
+    Scope,
+    /// Context and interested parties (4.1, 4.2, A.5.31).
+    Context,
+    /// One policy.
+    Policy,
+    /// Information security objectives (6.2).
+    Objectives,
+    /// One audit report (9.2).
+    Audit,
+    /// One management review (9.3).
+    Review,
+    /// Nonconformity and corrective action register (10.2).
+    Nonconformities,
+    /// Every register in one workbook (xlsx only).
+    Registers,
+}
+
+impl DocKind {
+    /// The template base name (`soa` → `soa.html`, `soa.md`).
+    pub fn template(self) -> &'static str {
+        match self {
+            DocKind::Index => "index",
+            DocKind::Soa => "soa",
+            DocKind::RiskRegister => "risk-register",
+            DocKind::RiskTreatmentPlan => "risk-treatment-plan",
+            DocKind::RiskHeatMap => "risk-heat-map",
+            DocKind::AssetInventory => "asset-inventory",
+            DocKind::Scope => "scope",
+            DocKind::Context => "context",
+            DocKind::Policy => "policy",
+            DocKind::Objectives => "objectives",
+            DocKind::Audit => "audit",
+            DocKind::Review => "review",
+            DocKind::Nonconformities => "nonconformities",
+            DocKind::Registers => "registers",
+        }
+    }
+}
+
+/// One document of the set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocSpec {
+    /// Name on the command line and path in the output folder without extension, e.g. `soa`
+    /// or `policies/POL-01`.
+    pub name: String,
+    /// Kind.
+    pub kind: DocKind,
+    /// Title.
+    pub title: String,
+    /// The record id for per-record documents (policy, audit, review).
+    pub record_id: Option<String>,
+    /// Section of the index it is listed under.
+    pub section: &'static str,
+}
+
+impl DocSpec {
+    /// The formats the document comes in.
+    pub fn formats(&self) -> &'static [Format] {
+        match self.kind {
+            DocKind::Registers => &[Format::Xlsx],
+            DocKind::Soa
+            | DocKind::RiskRegister
+            | DocKind::RiskTreatmentPlan
+            | DocKind::AssetInventory
+            | DocKind::Objectives
+            | DocKind::Nonconformities => &Format::ALL,
+            _ => &[Format::Html, Format::Md],
+        }
+    }
+
+    /// Whether the document exists in `format`.
+    pub fn has_format(&self, format: Format) -> bool {
+        self.formats().contains(&format)
+    }
+
+    /// Output path relative to the output folder.
+    pub fn path(&self, format: Format) -> String {
+        format!("{}.{}", self.name, format.extension())
+    }
+
+    /// Prefix from this document's folder back to the output root.
+    fn root(&self) -> &'static str {
+        if self.name.contains('/') { "../" } else { "" }
+    }
+}
+
+const SECTION_MANUAL: &str = "ISMS manual";
+const SECTION_CONTEXT: &str = "Context and scope (clause 4)";
+const SECTION_POLICIES: &str = "Policies (clause 5, A.5.1)";
+const SECTION_RISK: &str = "Risk management (clauses 6.1 and 8)";
+const SECTION_SOA: &str = "Statement of Applicability (6.1.3 d)";
+const SECTION_ASSETS: &str = "Assets (A.5.9)";
+const SECTION_OBJECTIVES: &str = "Objectives (6.2)";
+const SECTION_EVALUATION: &str = "Performance evaluation (clause 9)";
+const SECTION_IMPROVEMENT: &str = "Improvement (clause 10)";
+const SECTION_REGISTERS: &str = "Spreadsheets";
+
+/// Every document the repository has, in index order. Per-record documents get unique file
+/// names even when ids collide (the loader reports duplicate ids separately).
+pub fn documents(isms: &Isms) -> Vec<DocSpec> {
+    let mut out = Vec::new();
+    let mut used = BTreeSet::new();
+    let mut push =
+        |out: &mut Vec<DocSpec>, name: String, kind, title: String, record_id, section| {
+            let mut unique = name.clone();
+            let mut n = 2;
+            while !used.insert(unique.clone()) {
+                unique = format!("{name}-{n}");
+                n += 1;
+            }
+            out.push(DocSpec {
+                name: unique,
+                kind,
+                title,
+                record_id,
+                section,
+            });
+        };
+    let has = |k: RecordKind| isms.present.contains(&k);
+    push(
+        &mut out,
+        "index".into(),
+        DocKind::Index,
+        "ISMS manual".into(),
+        None,
+        SECTION_MANUAL,
+    );
+    if let Some(s) = &isms.scope {
+        push(
+            &mut out,
+            "scope".into(),
+            DocKind::Scope,
+            s.title.value.clone(),
+            None,
+            SECTION_CONTEXT,
+        );
+    }
+    if isms.context.is_some() {
+        let t = "Context of the organisation and interested parties".to_string();
+        push(
+            &mut out,
+            "context".into(),
+            DocKind::Context,
+            t,
+            None,
+            SECTION_CONTEXT,
+        );
+    }
+    for p in &isms.policies {
+        let name = format!("policies/{}", file_stem(&p.id.value));
+        let id = Some(p.id.value.clone());
+        push(
+            &mut out,
+            name,
+            DocKind::Policy,
+            p.title.value.clone(),
+            id,
+            SECTION_POLICIES,
+        );
+    }
+    if has(RecordKind::Risks) || !isms.risks.is_empty() {
+        for (name, kind, title) in [
+            ("risk-register", DocKind::RiskRegister, "Risk register"),
+            (
+                "risk-treatment-plan",
+                DocKind::RiskTreatmentPlan,
+                "Risk treatment plan",
+            ),
+            ("risk-heat-map", DocKind::RiskHeatMap, "Risk heat map"),
+        ] {
+            push(
+                &mut out,
+                name.into(),
+                kind,
+                title.into(),
+                None,
+                SECTION_RISK,
+            );
+        }
+    }
+    if let Some(soa) = &isms.soa {
+        let t = soa.document.title.value.clone();
+        push(&mut out, "soa".into(), DocKind::Soa, t, None, SECTION_SOA);
+    }
+    if has(RecordKind::Assets) || !isms.assets.is_empty() {
+        let t = "Asset inventory".to_string();
+        push(
+            &mut out,
+            "asset-inventory".into(),
+            DocKind::AssetInventory,
+            t,
+            None,
+            SECTION_ASSETS,
+        );
+    }
+    if has(RecordKind::Objectives) || !isms.objectives.is_empty() {
+        let t = "Information security objectives".to_string();
+        push(
+            &mut out,
+            "objectives".into(),
+            DocKind::Objectives,
+            t,
+            None,
+            SECTION_OBJECTIVES,
+        );
+    }
+    for a in &isms.audits {
+        let name = format!("audits/{}", file_stem(&a.id.value));
+        let id = Some(a.id.value.clone());
+        push(
+            &mut out,
+            name,
+            DocKind::Audit,
+            a.title.value.clone(),
+            id,
+            SECTION_EVALUATION,
+        );
+    }
+    for r in &isms.reviews {
+        let name = format!("reviews/{}", file_stem(&r.id.value));
+        let id = Some(r.id.value.clone());
+        push(
+            &mut out,
+            name,
+            DocKind::Review,
+            r.title.value.clone(),
+            id,
+            SECTION_EVALUATION,
+        );
+    }
+    if has(RecordKind::Nonconformities) || !isms.nonconformities.is_empty() {
+        let t = "Nonconformities and corrective actions".to_string();
+        push(
+            &mut out,
+            "nonconformities".into(),
+            DocKind::Nonconformities,
+            t,
+            None,
+            SECTION_IMPROVEMENT,
+        );
+    }
+    if out
+        .iter()
+        .any(|d| d.kind != DocKind::Registers && d.has_format(Format::Xlsx))
+    {
+        let t = "All registers (one workbook)".to_string();
+        push(
+            &mut out,
+            "registers".into(),
+            DocKind::Registers,
+            t,
+            None,
+            SECTION_REGISTERS,
+        );
+    }
+    out
+}
+
+/// Picks documents by name. A name selects the document of that name, or every document in
+/// that folder (`policies`, `audits`, `reviews`). An empty list selects everything.
+pub fn select<'a>(all: &'a [DocSpec], names: &[String]) -> Result<Vec<&'a DocSpec>, RenderError> {
+    if names.is_empty() {
+        return Ok(all.iter().collect());
+    }
+    let mut picked: Vec<&DocSpec> = Vec::new();
+    for n in names {
+        let n = n.trim_end_matches('/');
+        let prefix = format!("{n}/");
+        let matches: Vec<&DocSpec> = all
+            .iter()
+            .filter(|d| d.name == n || d.name.starts_with(&prefix))
+            .collect();
+        if matches.is_empty() {
+            return Err(RenderError::UnknownDocument(n.to_string()));
+        }
+        for m in matches {
+            if !picked.contains(&m) {
+                picked.push(m);
+            }
+        }
+    }
+    Ok(picked)
+}
+
+/// Renders one document in one format.
+pub fn render(
+    engine: &Engine,
+    isms: &Isms,
+    state: &SourceState,
+    opts: &RenderOptions,
+    spec: &DocSpec,
+    all: &[DocSpec],
+    format: Format,
+) -> Result<Vec<u8>, RenderError> {
+    if !spec.has_format(format) {
+        return Err(RenderError::FormatUnavailable {
+            name: spec.name.clone(),
+            format,
+        });
+    }
+    let ctx = Ctx { isms, opts, state };
+    match format {
+        Format::Html | Format::Md => {
+            let c = template_context(&ctx, spec, all)?;
+            let name = format!("{}.{}", spec.kind.template(), format.extension());
+            Ok(engine.render(&name, &c)?.into_bytes())
+        }
+        Format::Csv => {
+            let tables = tables(&ctx, spec);
+            // Tabular documents other than the workbook have exactly one table.
+            Ok(tables.first().map(table::to_csv).unwrap_or_default())
+        }
+        Format::Xlsx => {
+            let tables = tables(&ctx, spec);
+            let org = isms.organisation_name().unwrap_or("");
+            let meta = WorkbookMeta {
+                title: &spec.title,
+                company: org,
+                as_of: opts.as_of,
+            };
+            table::to_xlsx(&tables, &meta).map_err(|source| RenderError::Xlsx {
+                name: spec.name.clone(),
+                source,
+            })
+        }
+    }
+}
+
+/// Renders the given documents in the given formats (skipping formats a document does not
+/// come in), as files relative to the output folder.
+pub fn render_many(
+    engine: &Engine,
+    isms: &Isms,
+    state: &SourceState,
+    opts: &RenderOptions,
+    selected: &[&DocSpec],
+    all: &[DocSpec],
+    formats: &[Format],
+) -> Result<Vec<PackFile>, RenderError> {
+    let mut out = Vec::new();
+    for spec in selected {
+        for &f in formats {
+            if spec.has_format(f) {
+                let bytes = render(engine, isms, state, opts, spec, all, f)?;
+                out.push(PackFile {
+                    path: spec.path(f),
+                    bytes,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn insert<T: Serialize>(
+    c: &mut tera::Context,
+    spec: &DocSpec,
+    key: &'static str,
+    v: &T,
+) -> Result<(), RenderError> {
+    let value = tera::Value::try_from_serializable(v).map_err(|e| RenderError::Context {
+        name: spec.name.clone(),
+        message: e.to_string(),
+    })?;
+    c.insert_value(key, value);
+    Ok(())
+}
+
+/// The sources and document-control head of a document, and its view under a named key.
+fn template_context(
+    ctx: &Ctx<'_>,
+    spec: &DocSpec,
+    all: &[DocSpec],
+) -> Result<tera::Context, RenderError> {
+    let isms = ctx.isms;
+    let root = spec.root();
+    let manifest = ctx.present(&["isms.yaml"]);
+    let with = |mut v: Vec<String>, more: &[&str]| {
+        v.extend(ctx.present(more));
+        views::uniq(v)
+    };
+    let mut c = tera::Context::new();
+    let (head, sources): (DocHead<'_>, Vec<String>) = match spec.kind {
+        DocKind::Index => {
+            let all_files = isms.sources.files().map(|(_, f)| f.path.clone()).collect();
+            insert(&mut c, spec, "index", &index(ctx, all))?;
+            (
+                DocHead::generated("ISMS-MANUAL", "ISMS manual"),
+                views::uniq(all_files),
+            )
+        }
+        DocKind::Soa => {
+            let Some(soa) = &isms.soa else {
+                return Err(RenderError::UnknownDocument(spec.name.clone()));
+            };
+            let d = &soa.document.value;
+            let head = DocHead {
+                id: d.id.value.clone(),
+                title: d.title.value.clone(),
+                version: d.version.as_ref().map(|v| v.value.clone()),
+                owner: d.owner.as_ref(),
+                approval: Some(&d.approval),
+                classification: None,
+                next_review: d
+                    .approval
+                    .on
+                    .as_ref()
+                    .zip(d.review_months.as_ref())
+                    .map(|(on, m)| on.value.add_months(m.value).to_string()),
+            };
+            let mut src = ctx.present(&["soa.yaml", "context.yaml"]);
+            src.extend(ctx.risk_files());
+            src.extend(ctx.policy_files());
+            insert(&mut c, spec, "soa", &views::soa(ctx, root))?;
+            (head, with([manifest.clone(), src].concat(), &[]))
+        }
+        DocKind::RiskRegister | DocKind::RiskTreatmentPlan | DocKind::RiskHeatMap => {
+            let (id, key) = match spec.kind {
+                DocKind::RiskRegister => ("RISK-REGISTER", "risks"),
+                DocKind::RiskTreatmentPlan => ("RISK-TREATMENT-PLAN", "risks"),
+                _ => ("RISK-HEAT-MAP", "heatmap"),
+            };
+            let head = DocHead::generated(id, &spec.title);
+            if key == "heatmap" {
+                insert(&mut c, spec, "heatmap", &heatmap::heat_map(isms))?;
+            }
+            insert(&mut c, spec, "risks", &views::risks(ctx, root))?;
+            let mut src = ctx.risk_files();
+            if spec.kind == DocKind::RiskRegister {
+                src.extend(ctx.present(&["assets.yaml"]));
+            }
+            (head, with([manifest.clone(), src].concat(), &[]))
+        }
+        DocKind::AssetInventory => {
+            insert(&mut c, spec, "assets", &views::assets(ctx, root))?;
+            let mut src = ctx.present(&["assets.yaml", "suppliers.yaml"]);
+            src.extend(ctx.risk_files());
+            (
+                DocHead::generated("ASSET-INVENTORY", &spec.title),
+                with([manifest.clone(), src].concat(), &[]),
+            )
+        }
+        DocKind::Scope => {
+            let Some(s) = &isms.scope else {
+                return Err(RenderError::UnknownDocument(spec.name.clone()));
+            };
+            insert(&mut c, spec, "scope", &views::scope(s))?;
+            (
+                DocHead::of(s, s.classification.as_ref()),
+                with(vec![s.source.path.clone()], &["isms.yaml"]),
+            )
+        }
+        DocKind::Context => {
+            let Some(cx) = &isms.context else {
+                return Err(RenderError::UnknownDocument(spec.name.clone()));
+            };
+            insert(&mut c, spec, "context", &views::context(ctx, cx, root))?;
+            let head = DocHead {
+                approval: Some(&cx.reviewed),
+                ..DocHead::generated("CONTEXT", &spec.title)
+            };
+            let mut src = ctx.present(&["context.yaml"]);
+            src.extend(ctx.risk_files());
+            (head, with([manifest.clone(), src].concat(), &[]))
+        }
+        DocKind::Policy => {
+            let p = record(spec, &isms.policies, |p| &p.id.value)?;
+            insert(&mut c, spec, "policy", &views::policy(p, root))?;
+            (
+                DocHead::of(p, p.classification.as_ref()),
+                with(vec![p.source.path.clone()], &["isms.yaml"]),
+            )
+        }
+        DocKind::Objectives => {
+            insert(&mut c, spec, "objectives", &views::objectives(ctx, root))?;
+            let src = ctx.present(&["objectives.yaml"]);
+            (
+                DocHead::generated("OBJECTIVES", &spec.title),
+                with([manifest.clone(), src].concat(), &[]),
+            )
+        }
+        DocKind::Audit => {
+            let a = record(spec, &isms.audits, |a| &a.id.value)?;
+            insert(&mut c, spec, "audit", &views::audit(ctx, a, root))?;
+            let src = vec![a.source.path.clone()];
+            (
+                DocHead::of(a, a.classification.as_ref()),
+                with(src, &["isms.yaml", "nonconformities.yaml"]),
+            )
+        }
+        DocKind::Review => {
+            let r = record(spec, &isms.reviews, |r| &r.id.value)?;
+            insert(&mut c, spec, "review", &views::review(ctx, r, root))?;
+            (
+                DocHead::of(r, r.classification.as_ref()),
+                with(vec![r.source.path.clone()], &["isms.yaml"]),
+            )
+        }
+        DocKind::Nonconformities => {
+            insert(&mut c, spec, "register", &views::nonconformities(ctx, root))?;
+            let mut src = ctx.present(&["nonconformities.yaml"]);
+            src.extend(isms.audits.iter().map(|a| a.source.path.clone()));
+            (
+                DocHead::generated("NC-REGISTER", &spec.title),
+                with([manifest.clone(), src].concat(), &[]),
+            )
+        }
+        DocKind::Registers => {
+            return Err(RenderError::FormatUnavailable {
+                name: spec.name.clone(),
+                format: Format::Html,
+            });
+        }
+    };
+    insert(&mut c, spec, "org", &ctx.org())?;
+    insert(&mut c, spec, "doc", &ctx.doc(head, sources))?;
+    let nav = views::NavView {
+        index: (spec.kind != DocKind::Index).then(|| format!("{root}index.html")),
+        root: root.to_string(),
+    };
+    insert(&mut c, spec, "nav", &nav)?;
+    Ok(c)
+}
+
+/// The record a per-record document is about. Duplicate ids get suffixed names
+/// (`POL-01-2`), so the n-th record with the id is picked by the suffix.
+fn record<'a, T>(
+    spec: &DocSpec,
+    items: &'a [T],
+    id: impl Fn(&T) -> &String,
+) -> Result<&'a T, RenderError> {
+    let wanted = spec.record_id.as_deref().unwrap_or("");
+    let same: Vec<&T> = items.iter().filter(|t| id(t) == wanted).collect();
+    let base = spec.name.rsplit('/').next().unwrap_or("");
+    let nth = base
+        .strip_prefix(&file_stem(wanted))
+        .and_then(|rest| rest.strip_prefix('-'))
+        .and_then(|n| n.parse::<usize>().ok())
+        .map_or(0, |n| n.saturating_sub(1));
+    same.get(nth)
+        .or(same.first())
+        .copied()
+        .ok_or_else(|| RenderError::UnknownDocument(spec.name.clone()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Index
+
+/// One entry of the index.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexDoc {
+    /// Document name.
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// Record id for per-record documents.
+    pub id: Option<String>,
+    /// Link to the HTML version.
+    pub html: Option<String>,
+    /// Link to the Markdown version.
+    pub md: Option<String>,
+    /// Link to the CSV version.
+    pub csv: Option<String>,
+    /// Link to the xlsx version.
+    pub xlsx: Option<String>,
+}
+
+/// A section of the index.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexSection {
+    /// Section title.
+    pub title: String,
+    /// Documents.
+    pub docs: Vec<IndexDoc>,
+}
+
+/// Key figures on the index page.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexStats {
+    /// Applicable controls.
+    pub applicable_controls: usize,
+    /// Implemented controls.
+    pub implemented_controls: usize,
+    /// Risks.
+    pub risks: usize,
+    /// Risks whose residual level is above the acceptance threshold.
+    pub risks_above_threshold: usize,
+    /// Policies.
+    pub policies: usize,
+    /// Open nonconformities.
+    pub open_nonconformities: usize,
+}
+
+/// The index page.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexView {
+    /// Sections with their documents.
+    pub sections: Vec<IndexSection>,
+    /// Key figures.
+    pub stats: IndexStats,
+}
+
+fn index(ctx: &Ctx<'_>, all: &[DocSpec]) -> IndexView {
+    let mut sections: Vec<IndexSection> = Vec::new();
+    for d in all.iter().filter(|d| d.kind != DocKind::Index) {
+        let link = |f: Format| d.has_format(f).then(|| d.path(f));
+        let entry = IndexDoc {
+            name: d.name.clone(),
+            title: d.title.clone(),
+            id: d.record_id.clone(),
+            html: link(Format::Html),
+            md: link(Format::Md),
+            csv: link(Format::Csv),
+            xlsx: link(Format::Xlsx),
+        };
+        match sections.iter_mut().find(|s| s.title == d.section) {
+            Some(s) => s.docs.push(entry),
+            None => sections.push(IndexSection {
+                title: d.section.to_string(),
+                docs: vec![entry],
+            }),
+        }
+    }
+    let soa = views::soa(ctx, "");
+    let risks = views::risks(ctx, "");
+    let nc = views::nonconformities(ctx, "");
+    IndexView {
+        sections,
+        stats: IndexStats {
+            applicable_controls: soa.summary.applicable,
+            implemented_controls: soa.summary.implemented,
+            risks: risks.total,
+            risks_above_threshold: risks.above_threshold_residual,
+            policies: ctx.isms.policies.len(),
+            open_nonconformities: nc.open,
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+
+fn text(s: &str) -> Cell {
+    Cell::from(s)
+}
+
+fn opt(s: &Option<String>) -> Cell {
+    Cell::from(s.clone())
+}
+
+fn date(s: &Option<String>) -> Cell {
+    match s.as_deref().map(str::parse::<jiff::civil::Date>) {
+        Some(Ok(d)) => Cell::Date(d),
+        Some(Err(_)) => opt(s),
+        None => Cell::Empty,
+    }
+}
+
+fn links(v: &[Link]) -> Cell {
+    Cell::from(
+        v.iter()
+            .map(|l| l.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+}
+
+fn num<T: Into<i64>>(v: Option<T>) -> Cell {
+    v.map_or(Cell::Empty, |n| Cell::Int(n.into()))
+}
+
+fn cols(spec: &[(&str, f64)]) -> Vec<Column> {
+    spec.iter().map(|(h, w)| Column::new(*h, *w)).collect()
+}
+
+/// The table(s) of a tabular document.
+fn tables(ctx: &Ctx<'_>, spec: &DocSpec) -> Vec<Table> {
+    match spec.kind {
+        DocKind::Soa => vec![soa_table(ctx)],
+        DocKind::RiskRegister => vec![risk_table(ctx)],
+        DocKind::RiskTreatmentPlan => vec![treatment_table(ctx)],
+        DocKind::AssetInventory => vec![asset_table(ctx)],
+        DocKind::Objectives => vec![objective_table(ctx)],
+        DocKind::Nonconformities => vec![nc_table(ctx)],
+        DocKind::Registers => {
+            let mut t = Vec::new();
+            if ctx.isms.soa.is_some() {
+                t.push(soa_table(ctx));
+            }
+            if ctx.isms.present.contains(&RecordKind::Risks) || !ctx.isms.risks.is_empty() {
+                t.push(risk_table(ctx));
+                t.push(treatment_table(ctx));
+            }
+            if ctx.isms.present.contains(&RecordKind::Assets) || !ctx.isms.assets.is_empty() {
+                t.push(asset_table(ctx));
+            }
+            if ctx.isms.present.contains(&RecordKind::Objectives) || !ctx.isms.objectives.is_empty()
+            {
+                t.push(objective_table(ctx));
+            }
+            if ctx.isms.present.contains(&RecordKind::Nonconformities)
+                || !ctx.isms.nonconformities.is_empty()
+            {
+                t.push(nc_table(ctx));
+            }
+            t
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The SoA as a table: one row per Annex A control.
+pub(crate) fn soa_table(ctx: &Ctx<'_>) -> Table {
+    let v = views::soa(ctx, "");
+    let mut t = Table::new(
+        "SoA",
+        cols(&[
+            ("Control", 9.0),
+            ("Title", 36.0),
+            ("Theme", 14.0),
+            ("Applicable", 11.0),
+            ("Status", 15.0),
+            ("Justification", 50.0),
+            ("Reasons", 16.0),
+            ("Risks", 18.0),
+            ("Obligations", 16.0),
+            ("Owner", 20.0),
+            ("Policies", 18.0),
+            ("Implementation", 40.0),
+            ("Evidence", 40.0),
+        ]),
+    );
+    for theme in &v.themes {
+        for r in &theme.controls {
+            let applicable = match r.is_applicable {
+                Some(b) => Cell::Bool(b),
+                None => Cell::Empty,
+            };
+            let evidence = r
+                .evidence
+                .iter()
+                .map(|e| match &e.collected {
+                    Some(c) => format!("{} ({c})", e.target),
+                    None => e.target.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            t.push(vec![
+                text(&r.id),
+                text(&r.title),
+                text(&theme.name),
+                applicable,
+                r.status.as_ref().map_or(Cell::Empty, |s| text(&s.label)),
+                opt(&r.justification),
+                text(&r.reasons.join(", ")),
+                links(&r.risks),
+                links(&r.obligations),
+                opt(&r.owner),
+                links(&r.policies),
+                opt(&r.implementation),
+                text(&evidence),
+            ]);
+        }
+    }
+    t
+}
+
+fn risk_table(ctx: &Ctx<'_>) -> Table {
+    let v = views::risks(ctx, "");
+    let mut t = Table::new(
+        "Risks",
+        cols(&[
+            ("Risk", 9.0),
+            ("Title", 34.0),
+            ("Description", 50.0),
+            ("Assets", 16.0),
+            ("Threat", 24.0),
+            ("Vulnerability", 24.0),
+            ("C/I/A", 8.0),
+            ("Owner", 20.0),
+            ("Inherent likelihood", 10.0),
+            ("Inherent impact", 10.0),
+            ("Inherent level", 10.0),
+            ("Treatment", 11.0),
+            ("Controls", 20.0),
+            ("Other controls", 30.0),
+            ("Residual likelihood", 10.0),
+            ("Residual impact", 10.0),
+            ("Residual level", 10.0),
+            ("Accepted by", 20.0),
+            ("Accepted on", 12.0),
+            ("Acceptance rationale", 40.0),
+            ("Last assessed", 12.0),
+        ]),
+    );
+    for r in &v.risks {
+        let (il, ii, ilv) = rating_cells(r.inherent.as_ref());
+        let (rl, ri, rlv) = rating_cells(r.residual.as_ref());
+        let acc = r.acceptance.as_ref();
+        t.push(vec![
+            text(&r.id),
+            text(&r.title),
+            opt(&r.description),
+            links(&r.assets),
+            opt(&r.threat),
+            opt(&r.vulnerability),
+            text(&r.affects),
+            opt(&r.owner),
+            il,
+            ii,
+            ilv,
+            opt(&r.treatment),
+            links(&r.controls),
+            text(&r.other_controls.join("; ")),
+            rl,
+            ri,
+            rlv,
+            acc.map_or(Cell::Empty, |a| opt(&a.by)),
+            acc.map_or(Cell::Empty, |a| date(&a.on)),
+            acc.map_or(Cell::Empty, |a| opt(&a.rationale)),
+            date(&r.last_assessed),
+        ]);
+    }
+    t
+}
+
+fn rating_cells(r: Option<&views::RatingView>) -> (Cell, Cell, Cell) {
+    match r {
+        Some(r) => (
+            Cell::Int(r.likelihood.into()),
+            Cell::Int(r.impact.into()),
+            num(r.level),
+        ),
+        None => (Cell::Empty, Cell::Empty, Cell::Empty),
+    }
+}
+
+fn treatment_table(ctx: &Ctx<'_>) -> Table {
+    let v = views::risks(ctx, "");
+    let mut t = Table::new(
+        "Treatment plan",
+        cols(&[
+            ("Risk", 9.0),
+            ("Risk title", 30.0),
+            ("Risk owner", 20.0),
+            ("Treatment", 11.0),
+            ("Action id", 12.0),
+            ("Action", 45.0),
+            ("Action owner", 20.0),
+            ("Due", 12.0),
+            ("Status", 14.0),
+            ("Completed", 12.0),
+            ("Resources", 24.0),
+            ("Plan approved by", 20.0),
+            ("Plan approved on", 12.0),
+            ("Residual level", 10.0),
+            ("Residual accepted by", 20.0),
+            ("Residual accepted on", 12.0),
+        ]),
+    );
+    for r in &v.risks {
+        let approval = r.plan_approval.as_ref();
+        let acc = r.acceptance.as_ref();
+        let common = |t: &mut Table, a: Option<&views::ActionView>| {
+            t.push(vec![
+                text(&r.id),
+                text(&r.title),
+                opt(&r.owner),
+                opt(&r.treatment),
+                a.map_or(Cell::Empty, |a| opt(&a.id)),
+                a.map_or(Cell::Empty, |a| text(&a.action)),
+                a.map_or(Cell::Empty, |a| opt(&a.owner)),
+                a.map_or(Cell::Empty, |a| date(&a.due)),
+                a.map_or(Cell::Empty, |a| text(&a.status.label)),
+                a.map_or(Cell::Empty, |a| date(&a.completed)),
+                a.map_or(Cell::Empty, |a| opt(&a.resources)),
+                approval.map_or(Cell::Empty, |p| opt(&p.by)),
+                approval.map_or(Cell::Empty, |p| date(&p.on)),
+                num(r.residual.as_ref().and_then(|x| x.level)),
+                acc.map_or(Cell::Empty, |a| opt(&a.by)),
+                acc.map_or(Cell::Empty, |a| date(&a.on)),
+            ]);
+        };
+        if r.plan.is_empty() {
+            // A risk without actions still has a treatment decision to show.
+            if r.treatment.is_some() {
+                common(&mut t, None);
+            }
+        } else {
+            for a in &r.plan {
+                common(&mut t, Some(a));
+            }
+        }
+    }
+    t
+}
+
+fn asset_table(ctx: &Ctx<'_>) -> Table {
+    let v = views::assets(ctx, "");
+    let mut t = Table::new(
+        "Assets",
+        cols(&[
+            ("Asset", 9.0),
+            ("Name", 30.0),
+            ("Type", 14.0),
+            ("Owner", 20.0),
+            ("Classification", 14.0),
+            ("C", 5.0),
+            ("I", 5.0),
+            ("A", 5.0),
+            ("Location", 20.0),
+            ("Supplier", 18.0),
+            ("In scope", 9.0),
+            ("Description", 45.0),
+            ("Risks", 20.0),
+        ]),
+    );
+    for a in &v.assets {
+        t.push(vec![
+            text(&a.id),
+            text(&a.name),
+            text(&a.kind),
+            opt(&a.owner),
+            opt(&a.classification),
+            num(a.c),
+            num(a.i),
+            num(a.a),
+            opt(&a.location),
+            opt(&a.supplier),
+            Cell::Bool(a.in_scope),
+            opt(&a.description),
+            links(&a.risks),
+        ]);
+    }
+    t
+}
+
+fn objective_table(ctx: &Ctx<'_>) -> Table {
+    let v = views::objectives(ctx, "");
+    let mut t = Table::new(
+        "Objectives",
+        cols(&[
+            ("Objective", 10.0),
+            ("Title", 40.0),
+            ("Policy", 12.0),
+            ("Risks", 16.0),
+            ("Metric", 30.0),
+            ("Target", 16.0),
+            ("Owner", 20.0),
+            ("Resources", 24.0),
+            ("Due", 12.0),
+            ("Evaluation", 30.0),
+            ("Status", 12.0),
+            ("Latest value", 16.0),
+            ("Latest measured", 12.0),
+        ]),
+    );
+    for o in &v.objectives {
+        t.push(vec![
+            text(&o.id),
+            text(&o.title),
+            o.policy.as_ref().map_or(Cell::Empty, |p| text(&p.id)),
+            links(&o.risks),
+            opt(&o.metric),
+            opt(&o.target),
+            opt(&o.owner),
+            opt(&o.resources),
+            date(&o.due),
+            opt(&o.evaluation),
+            o.status.as_ref().map_or(Cell::Empty, |s| text(&s.label)),
+            o.latest.as_ref().map_or(Cell::Empty, |m| text(&m.value)),
+            o.latest
+                .as_ref()
+                .map_or(Cell::Empty, |m| date(&Some(m.date.clone()))),
+        ]);
+    }
+    t
+}
+
+fn nc_table(ctx: &Ctx<'_>) -> Table {
+    let v = views::nonconformities(ctx, "");
+    let mut t = Table::new(
+        "Nonconformities",
+        cols(&[
+            ("Nonconformity", 13.0),
+            ("Title", 34.0),
+            ("Source", 16.0),
+            ("Audit", 14.0),
+            ("Finding", 9.0),
+            ("Incident", 12.0),
+            ("Clause", 8.0),
+            ("Control", 8.0),
+            ("Raised", 12.0),
+            ("Description", 45.0),
+            ("Correction", 35.0),
+            ("Root cause", 35.0),
+            ("Corrective action", 40.0),
+            ("Owner", 20.0),
+            ("Due", 12.0),
+            ("Status", 16.0),
+            ("Closed", 12.0),
+            ("Effectiveness reviewed", 12.0),
+            ("Effective", 9.0),
+            ("Effectiveness notes", 35.0),
+        ]),
+    );
+    for n in &v.nonconformities {
+        let e = n.effectiveness.as_ref();
+        t.push(vec![
+            text(&n.id),
+            text(&n.title),
+            text(&n.source),
+            n.audit.as_ref().map_or(Cell::Empty, |a| text(&a.id)),
+            opt(&n.finding),
+            opt(&n.incident),
+            opt(&n.clause),
+            n.control.as_ref().map_or(Cell::Empty, |c| text(&c.id)),
+            date(&Some(n.raised.clone())),
+            opt(&n.description),
+            opt(&n.correction),
+            opt(&n.root_cause),
+            opt(&n.corrective_action),
+            opt(&n.owner),
+            date(&n.due),
+            text(&n.status.label),
+            date(&n.closed),
+            e.map_or(Cell::Empty, |e| date(&Some(e.date.clone()))),
+            e.map_or(Cell::Empty, |e| Cell::Bool(e.effective)),
+            e.map_or(Cell::Empty, |e| opt(&e.notes)),
+        ]);
+    }
+    t
+}

@@ -1,0 +1,1848 @@
+//! View models: what each template receives. Built from the loaded model with every id
+//! resolved (people to names, controls to titles, links to their targets) and every figure
+//! computed, so templates only lay out text. Field names are documented in `docs/templates.md`.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::{RenderOptions, SourceState, file_stem};
+use crate::catalogue;
+use crate::model::{
+    self, Acceptance, Action, Approval, Date, Document, EvidenceRef, Id, Isms, Rating, loaded,
+};
+use crate::yaml::Spanned;
+
+/// Everything a view builder needs.
+pub(crate) struct Ctx<'a> {
+    pub isms: &'a Isms,
+    pub opts: &'a RenderOptions,
+    pub state: &'a SourceState,
+}
+
+/// A link to another document (or a place in it), in both output formats.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    /// The target's id, shown as link text.
+    pub id: String,
+    /// The target's title, if known.
+    pub title: Option<String>,
+    /// Relative URL from the current HTML document.
+    pub html: Option<String>,
+    /// Relative URL from the current Markdown document.
+    pub md: Option<String>,
+}
+
+/// Document control: shown at the top of every document and in running headers.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocView {
+    /// Document id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Version label.
+    pub version: Option<String>,
+    /// Owner's name.
+    pub owner: Option<String>,
+    /// Approver's name.
+    pub approver: Option<String>,
+    /// Approval date.
+    pub approved_on: Option<String>,
+    /// Where the approval is recorded.
+    pub approval_record: Option<String>,
+    /// Classification of the document.
+    pub classification: Option<String>,
+    /// Next review date.
+    pub next_review: Option<String>,
+    /// "Approved", "Not approved" or "Approval incomplete".
+    pub status: String,
+    /// Short commit id the records were read from.
+    pub commit: Option<String>,
+    /// Newest last-change date of the sources.
+    pub last_change: Option<String>,
+    /// Whether the document is a draft.
+    pub draft: bool,
+    /// Why it is a draft (empty when not).
+    pub draft_reason: String,
+    /// The `--as-of` date.
+    pub generated: String,
+    /// Tool name and version.
+    pub tool: String,
+    /// Record files the document is built from.
+    pub sources: Vec<String>,
+    /// Running header, left (id · title · version).
+    pub header_text: String,
+    /// Running header, right ("DRAFT" or empty).
+    pub header_right: String,
+    /// Running footer, left (organisation · commit).
+    pub footer_text: String,
+}
+
+/// The organisation.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgView {
+    /// Trading name.
+    pub name: String,
+    /// Legal name.
+    pub legal_name: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Address.
+    pub address: Option<String>,
+    /// Website.
+    pub website: Option<String>,
+    /// Standard edition and amendments, e.g. "ISO/IEC 27001:2022 + Amd 1:2024".
+    pub standard: String,
+}
+
+/// Navigation from the current document.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavView {
+    /// Relative link to the index (absent on the index itself).
+    pub index: Option<String>,
+    /// Prefix from this document to the output root (`""` or `"../"`).
+    pub root: String,
+}
+
+/// A labelled value with a CSS class, for statuses and levels.
+#[derive(Debug, Clone, Serialize)]
+pub struct Badge {
+    /// Text shown.
+    pub label: String,
+    /// CSS class suffix (`st-implemented`, `lvl-high`).
+    pub class: String,
+}
+
+/// The kebab-case name serde gives an enum value.
+pub(crate) fn kebab<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// A human label from a kebab-case name: `not-implemented` → `Not implemented`.
+pub(crate) fn label_of<T: Serialize>(v: &T) -> String {
+    let k = kebab(v).replace('-', " ");
+    let mut c = k.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn badge<T: Serialize>(v: &T, prefix: &str) -> Badge {
+    Badge {
+        label: label_of(v),
+        class: format!("{prefix}-{}", kebab(v)),
+    }
+}
+
+fn opt_date(d: Option<&Spanned<Date>>) -> Option<String> {
+    d.map(|d| d.value.to_string())
+}
+
+fn opt_str(s: Option<&Spanned<String>>) -> Option<String> {
+    s.map(|s| s.value.clone()).filter(|s| !s.trim().is_empty())
+}
+
+fn non_empty(s: Option<&String>) -> Option<String> {
+    s.filter(|s| !s.trim().is_empty()).cloned()
+}
+
+impl<'a> Ctx<'a> {
+    /// The person's name, or the id itself when it refers to nobody known.
+    pub fn person(&self, id: Option<&Id>) -> Option<String> {
+        let id = id?;
+        Some(match self.isms.person(&id.value) {
+            Some(p) => p.name.value.clone(),
+            None => id.value.clone(),
+        })
+    }
+
+    /// Names of several people.
+    pub fn people(&self, ids: &[Id]) -> Vec<String> {
+        ids.iter().filter_map(|i| self.person(Some(i))).collect()
+    }
+
+    /// "Name (job title)" for the document control block.
+    pub fn person_with_role(&self, id: Option<&Id>) -> Option<String> {
+        let id = id?;
+        Some(match self.isms.person(&id.value) {
+            Some(p) => format!("{} ({})", p.name.value, p.role.value),
+            None => id.value.clone(),
+        })
+    }
+
+    /// The organisation view.
+    pub fn org(&self) -> OrgView {
+        let m = self.isms.manifest.as_ref();
+        let standard = m.map_or_else(
+            || "ISO/IEC 27001:2022".to_string(),
+            |m| {
+                let mut s = m.standard.edition.value.clone();
+                for a in &m.standard.amendments {
+                    s.push_str(" + ");
+                    s.push_str(&a.value);
+                }
+                s
+            },
+        );
+        OrgView {
+            name: self
+                .isms
+                .organisation_name()
+                .unwrap_or("(organisation not named)")
+                .to_string(),
+            legal_name: m.and_then(|m| non_empty(m.organisation.legal_name.as_ref())),
+            description: m.and_then(|m| non_empty(m.organisation.description.as_ref())),
+            address: m.and_then(|m| non_empty(m.organisation.address.as_ref())),
+            website: m.and_then(|m| non_empty(m.organisation.website.as_ref())),
+            standard,
+        }
+    }
+
+    /// Builds the document control view.
+    pub fn doc(&self, head: DocHead, sources: Vec<String>) -> DocView {
+        let uncommitted = self.state.uncommitted_of(&sources);
+        let (draft, draft_reason) = if self.opts.force_draft {
+            (
+                true,
+                "this document was rendered as a draft (--draft).".to_string(),
+            )
+        } else if !uncommitted.is_empty() {
+            (
+                true,
+                format!(
+                    "rendered from uncommitted changes to {}; commit them to issue this document.",
+                    uncommitted.join(", ")
+                ),
+            )
+        } else if self.state.commit.is_none() {
+            (
+                true,
+                "the records are not committed to a Git repository.".to_string(),
+            )
+        } else {
+            (false, String::new())
+        };
+        let approver = self.person_with_role(head.approval.and_then(|a| a.by.as_ref()));
+        let approved_on = head.approval.and_then(|a| opt_date(a.on.as_ref()));
+        let status = match (&approver, &approved_on) {
+            (Some(_), Some(_)) => "Approved",
+            (None, None) => "Not approved",
+            _ => "Approval incomplete",
+        }
+        .to_string();
+        let commit = self.state.short_commit();
+        let org = self.isms.organisation_name().unwrap_or("").to_string();
+        let mut header_text = format!("{} · {}", head.id, head.title);
+        if let Some(v) = &head.version {
+            header_text.push_str(&format!(" · v{v}"));
+        }
+        let footer_text = match &commit {
+            Some(c) => format!("{org} · as of {} · commit {c}", self.opts.as_of),
+            None => format!("{org} · as of {}", self.opts.as_of),
+        };
+        DocView {
+            id: head.id,
+            title: head.title,
+            version: head.version,
+            owner: self.person_with_role(head.owner),
+            approver,
+            approved_on,
+            approval_record: head.approval.and_then(|a| non_empty(a.record.as_ref())),
+            classification: head.classification,
+            next_review: head.next_review,
+            status,
+            commit,
+            last_change: self.state.last_change_of(&sources).map(|d| d.to_string()),
+            draft,
+            draft_reason,
+            generated: self.opts.as_of.to_string(),
+            tool: self.opts.tool.clone(),
+            header_right: if draft { "DRAFT".into() } else { String::new() },
+            sources,
+            header_text,
+            footer_text,
+        }
+    }
+
+    /// Record files present among `candidates`, in order.
+    pub fn present(&self, candidates: &[&str]) -> Vec<String> {
+        candidates
+            .iter()
+            .filter(|p| self.isms.sources.by_path(p).is_some())
+            .map(|p| p.to_string())
+            .collect()
+    }
+
+    /// The risk register file(s): `risks.yaml` and/or `risks/*.yaml`.
+    pub fn risk_files(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .isms
+            .sources
+            .files()
+            .map(|(_, f)| f.path.clone())
+            .filter(|p| p == "risks.yaml" || (p.starts_with("risks/") && p.ends_with(".yaml")))
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Paths of the policies.
+    pub fn policy_files(&self) -> Vec<String> {
+        self.isms
+            .policies
+            .iter()
+            .map(|p| p.source.path.clone())
+            .collect()
+    }
+}
+
+/// The document-control fields a document carries in its records.
+pub(crate) struct DocHead<'a> {
+    pub id: String,
+    pub title: String,
+    pub version: Option<String>,
+    pub owner: Option<&'a Id>,
+    pub approval: Option<&'a Approval>,
+    pub classification: Option<String>,
+    pub next_review: Option<String>,
+}
+
+impl<'a> DocHead<'a> {
+    /// Head for a generated document without its own document-control record.
+    pub fn generated(id: &str, title: &str) -> DocHead<'a> {
+        DocHead {
+            id: id.to_string(),
+            title: title.to_string(),
+            version: None,
+            owner: None,
+            approval: None,
+            classification: None,
+            next_review: None,
+        }
+    }
+
+    /// Head from a controlled Markdown document's front matter.
+    pub fn of(d: &'a dyn Document, classification: Option<&String>) -> DocHead<'a> {
+        let next_review = d.next_review().or_else(|| {
+            let on = d.approval().on.as_ref()?.value;
+            Some(on.add_months(d.review_months()?))
+        });
+        DocHead {
+            id: d.id().value.clone(),
+            title: d.title().value.clone(),
+            version: d.version().map(|v| v.value.clone()),
+            owner: d.owner(),
+            approval: Some(d.approval()),
+            classification: non_empty(classification),
+            next_review: next_review.map(|d| d.to_string()),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Links
+
+/// Where each kind of target lives, relative to the output root (without extension).
+pub(crate) fn risk_link(isms: &Isms, id: &str, root: &str) -> Link {
+    let title = isms.risk(id).map(|r| r.title.value.clone());
+    let anchor = format!("risk-{}", file_stem(id));
+    Link {
+        id: id.to_string(),
+        title,
+        html: Some(format!("{root}risk-register.html#{anchor}")),
+        md: Some(format!("{root}risk-register.md")),
+    }
+}
+
+pub(crate) fn control_link(id: &str, root: &str) -> Link {
+    let title = catalogue::get(id).map(|c| c.title.clone());
+    Link {
+        id: id.to_string(),
+        title,
+        html: Some(format!("{root}soa.html#control-{}", file_stem(id))),
+        md: Some(format!("{root}soa.md")),
+    }
+}
+
+pub(crate) fn policy_link(isms: &Isms, id: &str, root: &str) -> Link {
+    if let Some(p) = isms.policies.iter().find(|p| p.id.value == id) {
+        let stem = file_stem(&p.id.value);
+        return Link {
+            id: id.to_string(),
+            title: Some(p.title.value.clone()),
+            html: Some(format!("{root}policies/{stem}.html")),
+            md: Some(format!("{root}policies/{stem}.md")),
+        };
+    }
+    // Procedures and other documents are not rendered: name them without a link.
+    let title = isms.document(id).map(|d| d.title().value.clone());
+    Link {
+        id: id.to_string(),
+        title,
+        html: None,
+        md: None,
+    }
+}
+
+pub(crate) fn asset_link(isms: &Isms, id: &str, root: &str) -> Link {
+    let title = isms.asset(id).map(|a| a.name.value.clone());
+    Link {
+        id: id.to_string(),
+        title,
+        html: Some(format!(
+            "{root}asset-inventory.html#asset-{}",
+            file_stem(id)
+        )),
+        md: Some(format!("{root}asset-inventory.md")),
+    }
+}
+
+pub(crate) fn obligation_link(isms: &Isms, id: &str, root: &str) -> Link {
+    let title = isms
+        .context
+        .as_ref()
+        .and_then(|c| loaded(&c.obligations).find(|o| o.id.value == id))
+        .map(|o| o.title.value.clone());
+    Link {
+        id: id.to_string(),
+        title,
+        html: Some(format!("{root}context.html#obligation-{}", file_stem(id))),
+        md: Some(format!("{root}context.md")),
+    }
+}
+
+pub(crate) fn nc_link(id: &str, root: &str) -> Link {
+    Link {
+        id: id.to_string(),
+        title: None,
+        html: Some(format!("{root}nonconformities.html#nc-{}", file_stem(id))),
+        md: Some(format!("{root}nonconformities.md")),
+    }
+}
+
+pub(crate) fn audit_link(isms: &Isms, id: &str, root: &str) -> Link {
+    match isms.audits.iter().find(|a| a.id.value == id) {
+        Some(a) => {
+            let stem = file_stem(&a.id.value);
+            Link {
+                id: id.to_string(),
+                title: Some(a.title.value.clone()),
+                html: Some(format!("{root}audits/{stem}.html")),
+                md: Some(format!("{root}audits/{stem}.md")),
+            }
+        }
+        None => Link {
+            id: id.to_string(),
+            title: None,
+            html: None,
+            md: None,
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+
+/// A likelihood × impact rating with its level.
+#[derive(Debug, Clone, Serialize)]
+pub struct RatingView {
+    /// Likelihood value.
+    pub likelihood: u8,
+    /// Likelihood label from the methodology.
+    pub likelihood_label: Option<String>,
+    /// Impact value.
+    pub impact: u8,
+    /// Impact label from the methodology.
+    pub impact_label: Option<String>,
+    /// Level computed with the methodology (or as stated when it cannot be computed).
+    pub level: Option<u32>,
+    /// Band label (Low, Medium, High...).
+    pub band: Option<String>,
+    /// Whether the level is within the acceptance threshold.
+    pub acceptable: Option<bool>,
+    /// CSS class for the level.
+    pub class: String,
+}
+
+pub(crate) fn rating(isms: &Isms, r: Option<&Spanned<Rating>>) -> Option<RatingView> {
+    let r = &r?.value;
+    let m = isms.methodology();
+    let l = r.likelihood.value;
+    let i = r.impact.value;
+    let level = m
+        .and_then(|m| m.level(l, i))
+        .or(r.level.as_ref().map(|x| x.value));
+    let band = level.and_then(|lv| m.and_then(|m| m.band(lv)).map(str::to_string));
+    let acceptable = level.and_then(|lv| m.map(|m| m.is_acceptable(lv)));
+    let class = match (&band, acceptable) {
+        (Some(b), _) => format!("lvl-{}", file_stem(&b.to_lowercase())),
+        (None, Some(true)) => "lvl-low".into(),
+        (None, Some(false)) => "lvl-high".into(),
+        (None, None) => String::new(),
+    };
+    let label = |scale: Option<&Vec<model::ScalePoint>>, v: u8| {
+        scale?
+            .iter()
+            .find(|p| p.value.value == v)
+            .map(|p| p.label.value.clone())
+    };
+    Some(RatingView {
+        likelihood: l,
+        likelihood_label: label(m.map(|m| &m.likelihood), l),
+        impact: i,
+        impact_label: label(m.map(|m| &m.impact), i),
+        level,
+        band,
+        acceptable,
+        class,
+    })
+}
+
+/// An action of a plan, review or corrective action.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionView {
+    /// Optional id.
+    pub id: Option<String>,
+    /// What will be done.
+    pub action: String,
+    /// Owner's name.
+    pub owner: Option<String>,
+    /// Due date in force (after re-plans).
+    pub due: Option<String>,
+    /// Original due date when it was re-planned.
+    pub original_due: Option<String>,
+    /// Status.
+    pub status: Badge,
+    /// Completion date.
+    pub completed: Option<String>,
+    /// Resources.
+    pub resources: Option<String>,
+    /// Whether it is open and past its due date as of the render date.
+    pub overdue: bool,
+    /// Notes.
+    pub notes: Option<String>,
+}
+
+pub(crate) fn action(ctx: &Ctx<'_>, a: &Action) -> ActionView {
+    let due = a.effective_due();
+    let overdue = a.status.value.is_open() && due.is_some_and(|d| d.0 < ctx.opts.as_of);
+    let mut status = badge(&a.status.value, "st");
+    if overdue {
+        status = Badge {
+            label: format!("{} (overdue)", status.label),
+            class: "st-overdue".into(),
+        };
+    }
+    ActionView {
+        id: a.id.as_ref().map(|i| i.value.clone()),
+        action: a.action.value.clone(),
+        owner: ctx.person(a.owner.as_ref()),
+        due: due.map(|d| d.to_string()),
+        original_due: if a.replanned.is_empty() {
+            None
+        } else {
+            opt_date(a.due.as_ref())
+        },
+        status,
+        completed: opt_date(a.completed.as_ref()),
+        resources: non_empty(a.resources.as_ref()),
+        overdue,
+        notes: non_empty(a.notes.as_ref()),
+    }
+}
+
+/// An acceptance of residual risk.
+#[derive(Debug, Clone, Serialize)]
+pub struct AcceptanceView {
+    /// Who accepted.
+    pub by: Option<String>,
+    /// When.
+    pub on: Option<String>,
+    /// Why.
+    pub rationale: Option<String>,
+}
+
+fn acceptance(ctx: &Ctx<'_>, a: Option<&Spanned<Acceptance>>) -> Option<AcceptanceView> {
+    let a = &a?.value;
+    Some(AcceptanceView {
+        by: ctx.person(a.by.as_ref()),
+        on: opt_date(a.on.as_ref()),
+        rationale: opt_str(a.rationale.as_ref()),
+    })
+}
+
+/// An approval (by, on).
+#[derive(Debug, Clone, Serialize)]
+pub struct ApprovalView {
+    /// Approver's name.
+    pub by: Option<String>,
+    /// Date.
+    pub on: Option<String>,
+    /// Where it is recorded.
+    pub record: Option<String>,
+}
+
+fn approval(ctx: &Ctx<'_>, a: &Approval) -> Option<ApprovalView> {
+    if a.by.is_none() && a.on.is_none() && a.record.is_none() {
+        return None;
+    }
+    Some(ApprovalView {
+        by: ctx.person(a.by.as_ref()),
+        on: opt_date(a.on.as_ref()),
+        record: non_empty(a.record.as_ref()),
+    })
+}
+
+/// Evidence for a control.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceView {
+    /// Repository path or URL as written.
+    pub target: String,
+    /// Link for HTML when it is a web address (http/https only).
+    pub url: Option<String>,
+    /// What it shows.
+    pub description: Option<String>,
+    /// When collected.
+    pub collected: Option<String>,
+    /// When it expires.
+    pub expires: Option<String>,
+    /// Whether it has expired as of the render date.
+    pub expired: bool,
+}
+
+fn evidence(ctx: &Ctx<'_>, e: &EvidenceRef) -> EvidenceView {
+    let url = e.url.as_ref().map(|u| u.value.trim().to_string());
+    // Only web links become clickable: a record must not be able to plant `javascript:` or
+    // `file:` links in a document an auditor opens.
+    let safe_url = url.clone().filter(|u| {
+        let l = u.to_ascii_lowercase();
+        l.starts_with("https://") || l.starts_with("http://")
+    });
+    let target = e
+        .path
+        .as_ref()
+        .map(|p| p.value.clone())
+        .or(url)
+        .unwrap_or_default();
+    let expires = e.expires.as_ref().map(|d| d.value);
+    EvidenceView {
+        target,
+        url: safe_url,
+        description: non_empty(e.description.as_ref()),
+        collected: opt_date(e.collected.as_ref()),
+        expires: expires.map(|d| d.to_string()),
+        expired: expires.is_some_and(|d| d.0 < ctx.opts.as_of),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statement of Applicability
+
+/// One control in the SoA.
+#[derive(Debug, Clone, Serialize)]
+pub struct SoaRow {
+    /// Control id, e.g. `5.10`.
+    pub id: String,
+    /// HTML anchor.
+    pub anchor: String,
+    /// Official title.
+    pub title: String,
+    /// Whether an entry exists in `soa.yaml`.
+    pub recorded: bool,
+    /// `Yes`, `No` or `Not decided`.
+    pub applicable: Badge,
+    /// Applicable (true), excluded (false), undecided (none).
+    pub is_applicable: Option<bool>,
+    /// Justification text.
+    pub justification: Option<String>,
+    /// Reasons for inclusion (Risk, Legal, Contractual, Business).
+    pub reasons: Vec<String>,
+    /// Risks treated.
+    pub risks: Vec<Link>,
+    /// Obligations met.
+    pub obligations: Vec<Link>,
+    /// Implementation status.
+    pub status: Option<Badge>,
+    /// Owner's name.
+    pub owner: Option<String>,
+    /// Policies and procedures.
+    pub policies: Vec<Link>,
+    /// How it is implemented.
+    pub implementation: Option<String>,
+    /// Evidence.
+    pub evidence: Vec<EvidenceView>,
+}
+
+/// One theme (clause 5 to 8) of Annex A.
+#[derive(Debug, Clone, Serialize)]
+pub struct SoaTheme {
+    /// Clause number, "5" to "8".
+    pub clause: String,
+    /// Theme name.
+    pub name: String,
+    /// Its controls, in catalogue order.
+    pub controls: Vec<SoaRow>,
+    /// Applicable controls in the theme.
+    pub applicable: usize,
+}
+
+/// Summary counts of the SoA.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SoaSummary {
+    /// Controls in Annex A (93).
+    pub total: usize,
+    /// Applicable.
+    pub applicable: usize,
+    /// Excluded.
+    pub excluded: usize,
+    /// No decision recorded (missing entry or `applicable` unset).
+    pub undecided: usize,
+    /// Applicable and implemented.
+    pub implemented: usize,
+    /// Applicable and partly implemented.
+    pub partial: usize,
+    /// Applicable and planned.
+    pub planned: usize,
+    /// Applicable and not implemented.
+    pub not_implemented: usize,
+    /// Applicable without a status.
+    pub no_status: usize,
+}
+
+/// The Statement of Applicability.
+#[derive(Debug, Clone, Serialize)]
+pub struct SoaView {
+    /// Counts.
+    pub summary: SoaSummary,
+    /// Controls grouped by theme.
+    pub themes: Vec<SoaTheme>,
+}
+
+pub(crate) fn soa(ctx: &Ctx<'_>, root: &str) -> SoaView {
+    let isms = ctx.isms;
+    let mut summary = SoaSummary::default();
+    let mut themes: Vec<SoaTheme> = catalogue::Theme::ALL
+        .iter()
+        .map(|t| SoaTheme {
+            clause: t.clause().to_string(),
+            name: t.as_str().to_string(),
+            controls: Vec::new(),
+            applicable: 0,
+        })
+        .collect();
+    for c in catalogue::controls() {
+        summary.total += 1;
+        let entry = isms.soa_entry(&c.id).map(|e| &e.value);
+        let is_applicable = entry.and_then(|e| e.applicable.as_ref().map(|a| a.value));
+        let applicable = match is_applicable {
+            Some(true) => Badge {
+                label: "Yes".into(),
+                class: "st-yes".into(),
+            },
+            Some(false) => Badge {
+                label: "No".into(),
+                class: "st-not-applicable".into(),
+            },
+            None => Badge {
+                label: "Not decided".into(),
+                class: "st-missing".into(),
+            },
+        };
+        let status = entry
+            .and_then(|e| e.status.as_ref())
+            .map(|s| badge(&s.value, "st"));
+        match is_applicable {
+            Some(true) => {
+                summary.applicable += 1;
+                match entry.and_then(|e| e.status.as_ref()).map(|s| s.value) {
+                    Some(model::ImplementationStatus::Implemented) => summary.implemented += 1,
+                    Some(model::ImplementationStatus::Partial) => summary.partial += 1,
+                    Some(model::ImplementationStatus::Planned) => summary.planned += 1,
+                    Some(model::ImplementationStatus::NotImplemented) => {
+                        summary.not_implemented += 1
+                    }
+                    None => summary.no_status += 1,
+                }
+            }
+            Some(false) => summary.excluded += 1,
+            None => summary.undecided += 1,
+        }
+        let row = SoaRow {
+            id: c.id.clone(),
+            anchor: format!("control-{}", file_stem(&c.id)),
+            title: c.title.clone(),
+            recorded: entry.is_some(),
+            applicable,
+            is_applicable,
+            justification: entry.and_then(|e| opt_str(e.justification.as_ref())),
+            reasons: entry
+                .map(|e| e.reasons.iter().map(|r| label_of(&r.value)).collect())
+                .unwrap_or_default(),
+            risks: entry
+                .map(|e| {
+                    e.risks
+                        .iter()
+                        .map(|r| risk_link(isms, &r.value, root))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            obligations: entry
+                .map(|e| {
+                    e.obligations
+                        .iter()
+                        .map(|o| obligation_link(isms, &o.value, root))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            status,
+            owner: entry.and_then(|e| ctx.person(e.owner.as_ref())),
+            policies: entry
+                .map(|e| {
+                    e.policies
+                        .iter()
+                        .map(|p| policy_link(isms, &p.value, root))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            implementation: entry.and_then(|e| non_empty(e.implementation.as_ref())),
+            evidence: entry
+                .map(|e| loaded(&e.evidence).map(|ev| evidence(ctx, ev)).collect())
+                .unwrap_or_default(),
+        };
+        if let Some(t) = themes.iter_mut().find(|t| t.name == c.theme.as_str()) {
+            if row.is_applicable == Some(true) {
+                t.applicable += 1;
+            }
+            t.controls.push(row);
+        }
+    }
+    SoaView { summary, themes }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Risks
+
+/// One risk.
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskRow {
+    /// Id.
+    pub id: String,
+    /// HTML anchor.
+    pub anchor: String,
+    /// Title.
+    pub title: String,
+    /// Scenario.
+    pub description: Option<String>,
+    /// Assets at risk.
+    pub assets: Vec<Link>,
+    /// Threat.
+    pub threat: Option<String>,
+    /// Vulnerability.
+    pub vulnerability: Option<String>,
+    /// C/I/A affected, as letters ("C, I").
+    pub affects: String,
+    /// Owner's name.
+    pub owner: Option<String>,
+    /// Inherent rating.
+    pub inherent: Option<RatingView>,
+    /// Treatment option.
+    pub treatment: Option<String>,
+    /// Annex A controls.
+    pub controls: Vec<Link>,
+    /// Own controls.
+    pub other_controls: Vec<String>,
+    /// Transfer mechanism.
+    pub transfer_mechanism: Option<String>,
+    /// Treatment plan actions.
+    pub plan: Vec<ActionView>,
+    /// Open actions.
+    pub open_actions: usize,
+    /// Overdue actions.
+    pub overdue_actions: usize,
+    /// Risk owner's approval of the plan.
+    pub plan_approval: Option<ApprovalView>,
+    /// Residual rating.
+    pub residual: Option<RatingView>,
+    /// Acceptance of the residual risk.
+    pub acceptance: Option<AcceptanceView>,
+    /// Identified date.
+    pub identified: Option<String>,
+    /// Last assessed.
+    pub last_assessed: Option<String>,
+}
+
+/// The risk register and the data of the treatment plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct RisksView {
+    /// Risks in register order.
+    pub risks: Vec<RiskRow>,
+    /// Number of risks.
+    pub total: usize,
+    /// Acceptance threshold of the methodology.
+    pub acceptance_threshold: Option<u32>,
+    /// Dates of complete risk assessments.
+    pub assessments: Vec<String>,
+    /// Risks whose inherent level is above the threshold.
+    pub above_threshold_inherent: usize,
+    /// Risks whose residual level is above the threshold.
+    pub above_threshold_residual: usize,
+    /// Risks with a residual rating but no acceptance.
+    pub unaccepted_residual: usize,
+    /// Scales of the methodology, for the legend.
+    pub likelihood_scale: Vec<ScaleView>,
+    /// Impact scale.
+    pub impact_scale: Vec<ScaleView>,
+    /// How the level is computed ("likelihood × impact").
+    pub level_formula: Option<String>,
+}
+
+/// A point of a scale.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScaleView {
+    /// Value.
+    pub value: u8,
+    /// Label.
+    pub label: String,
+    /// Meaning.
+    pub description: Option<String>,
+}
+
+pub(crate) fn risks(ctx: &Ctx<'_>, root: &str) -> RisksView {
+    let isms = ctx.isms;
+    let m = isms.methodology();
+    let mut rows = Vec::new();
+    for r in &isms.risks {
+        let r = &r.value;
+        let plan: Vec<ActionView> = loaded(&r.plan).map(|a| action(ctx, a)).collect();
+        let letters: Vec<&str> = r
+            .affects
+            .iter()
+            .map(|p| match p.value {
+                model::SecurityProperty::Confidentiality => "C",
+                model::SecurityProperty::Integrity => "I",
+                model::SecurityProperty::Availability => "A",
+            })
+            .collect();
+        rows.push(RiskRow {
+            id: r.id.value.clone(),
+            anchor: format!("risk-{}", file_stem(&r.id.value)),
+            title: r.title.value.clone(),
+            description: non_empty(r.description.as_ref()),
+            assets: r
+                .assets
+                .iter()
+                .map(|a| asset_link(isms, &a.value, root))
+                .collect(),
+            threat: non_empty(r.threat.as_ref()),
+            vulnerability: non_empty(r.vulnerability.as_ref()),
+            affects: letters.join(", "),
+            owner: ctx.person(r.owner.as_ref()),
+            inherent: rating(isms, r.inherent.as_ref()),
+            treatment: r.treatment.as_ref().map(|t| label_of(&t.value)),
+            controls: r
+                .controls
+                .iter()
+                .map(|c| control_link(&c.value, root))
+                .collect(),
+            other_controls: r.other_controls.clone(),
+            transfer_mechanism: opt_str(r.transfer_mechanism.as_ref()),
+            open_actions: loaded(&r.plan).filter(|a| a.status.value.is_open()).count(),
+            overdue_actions: plan.iter().filter(|a| a.overdue).count(),
+            plan,
+            plan_approval: approval(ctx, &r.plan_approval),
+            residual: rating(isms, r.residual.as_ref()),
+            acceptance: acceptance(ctx, r.acceptance.as_ref()),
+            identified: opt_date(r.identified.as_ref()),
+            last_assessed: opt_date(r.last_assessed.as_ref()),
+        });
+    }
+    let above = |f: &dyn Fn(&RiskRow) -> Option<&RatingView>| {
+        rows.iter()
+            .filter(|r| f(r).and_then(|v| v.acceptable) == Some(false))
+            .count()
+    };
+    let above_threshold_inherent = above(&|r| r.inherent.as_ref());
+    let above_threshold_residual = above(&|r| r.residual.as_ref());
+    let scale = |s: &Vec<model::ScalePoint>| {
+        s.iter()
+            .map(|p| ScaleView {
+                value: p.value.value,
+                label: p.label.value.clone(),
+                description: non_empty(p.description.as_ref()),
+            })
+            .collect::<Vec<_>>()
+    };
+    RisksView {
+        total: rows.len(),
+        unaccepted_residual: rows
+            .iter()
+            .filter(|r| {
+                r.residual.is_some() && r.acceptance.as_ref().is_none_or(|a| a.by.is_none())
+            })
+            .count(),
+        risks: rows,
+        acceptance_threshold: m.map(|m| m.acceptance_threshold.value),
+        assessments: isms
+            .risk_assessments
+            .iter()
+            .map(|d| d.value.to_string())
+            .collect(),
+        above_threshold_inherent,
+        above_threshold_residual,
+        likelihood_scale: m.map(|m| scale(&m.likelihood)).unwrap_or_default(),
+        impact_scale: m.map(|m| scale(&m.impact)).unwrap_or_default(),
+        level_formula: m.map(|m| {
+            match m.level.value {
+                model::LevelFormula::Product => "likelihood × impact",
+                model::LevelFormula::Sum => "likelihood + impact",
+                model::LevelFormula::Matrix => "read from the risk matrix",
+            }
+            .to_string()
+        }),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assets
+
+/// One asset.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssetRow {
+    /// Id.
+    pub id: String,
+    /// HTML anchor.
+    pub anchor: String,
+    /// Name.
+    pub name: String,
+    /// Kind label.
+    pub kind: String,
+    /// Owner's name.
+    pub owner: Option<String>,
+    /// Classification label.
+    pub classification: Option<String>,
+    /// Confidentiality value.
+    pub c: Option<u8>,
+    /// Integrity value.
+    pub i: Option<u8>,
+    /// Availability value.
+    pub a: Option<u8>,
+    /// Location.
+    pub location: Option<String>,
+    /// Supplier id.
+    pub supplier: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// In scope.
+    pub in_scope: bool,
+    /// Risks naming this asset.
+    pub risks: Vec<Link>,
+}
+
+/// The asset inventory.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssetsView {
+    /// Assets in register order.
+    pub assets: Vec<AssetRow>,
+    /// Count.
+    pub total: usize,
+    /// Assets without an owner.
+    pub without_owner: usize,
+}
+
+pub(crate) fn assets(ctx: &Ctx<'_>, root: &str) -> AssetsView {
+    let isms = ctx.isms;
+    let rows: Vec<AssetRow> = isms
+        .assets
+        .iter()
+        .map(|a| {
+            let a = &a.value;
+            let supplier = a.supplier.as_ref().map(|s| {
+                isms.suppliers
+                    .iter()
+                    .find(|x| x.id.value == s.value)
+                    .map_or_else(|| s.value.clone(), |x| x.name.value.clone())
+            });
+            AssetRow {
+                id: a.id.value.clone(),
+                anchor: format!("asset-{}", file_stem(&a.id.value)),
+                name: a.name.value.clone(),
+                kind: label_of(&a.kind.value),
+                owner: ctx.person(a.owner.as_ref()),
+                classification: a.classification.as_ref().map(|c| label_of(&c.value)),
+                c: a.value.as_ref().map(|v| v.confidentiality.value),
+                i: a.value.as_ref().map(|v| v.integrity.value),
+                a: a.value.as_ref().map(|v| v.availability.value),
+                location: non_empty(a.location.as_ref()),
+                supplier,
+                description: non_empty(a.description.as_ref()),
+                in_scope: a.in_scope,
+                risks: isms
+                    .risks
+                    .iter()
+                    .filter(|r| r.assets.iter().any(|x| x.value == a.id.value))
+                    .map(|r| risk_link(isms, &r.id.value, root))
+                    .collect(),
+            }
+        })
+        .collect();
+    AssetsView {
+        total: rows.len(),
+        without_owner: rows.iter().filter(|r| r.owner.is_none()).count(),
+        assets: rows,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scope
+
+/// An excluded item or an interface.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pair {
+    /// The item or party.
+    pub name: String,
+    /// The reason or description.
+    pub text: Option<String>,
+}
+
+/// The scope statement.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScopeView {
+    /// Units.
+    pub units: Vec<String>,
+    /// Locations.
+    pub locations: Vec<String>,
+    /// Services and processes.
+    pub services: Vec<String>,
+    /// Systems.
+    pub systems: Vec<String>,
+    /// Exclusions with reasons.
+    pub out_of_scope: Vec<Pair>,
+    /// Interfaces and dependencies.
+    pub interfaces: Vec<Pair>,
+    /// The Markdown body.
+    pub body: String,
+}
+
+pub(crate) fn scope(s: &model::Scope) -> ScopeView {
+    let list = |v: &Vec<Spanned<String>>| v.iter().map(|x| x.value.clone()).collect::<Vec<_>>();
+    ScopeView {
+        units: list(&s.in_scope.units),
+        locations: list(&s.in_scope.locations),
+        services: list(&s.in_scope.services),
+        systems: list(&s.in_scope.systems),
+        out_of_scope: loaded(&s.out_of_scope)
+            .map(|e| Pair {
+                name: e.item.value.clone(),
+                text: opt_str(e.reason.as_ref()),
+            })
+            .collect(),
+        interfaces: loaded(&s.interfaces)
+            .map(|i| Pair {
+                name: i.party.value.clone(),
+                text: Some(i.description.value.clone()),
+            })
+            .collect(),
+        body: s.source.body.clone(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Context
+
+/// An issue (4.1).
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueRow {
+    /// Id.
+    pub id: String,
+    /// Internal or External.
+    pub kind: String,
+    /// Description.
+    pub description: String,
+    /// Effect on the ISMS.
+    pub effect: Option<String>,
+    /// Risks it gives rise to.
+    pub risks: Vec<Link>,
+}
+
+/// A requirement of an interested party.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequirementRow {
+    /// Id.
+    pub id: String,
+    /// Requirement.
+    pub description: String,
+    /// Yes / No / Not decided.
+    pub addressed: Badge,
+    /// How it is addressed.
+    pub how: Option<String>,
+    /// Obligations.
+    pub obligations: Vec<Link>,
+    /// Climate-related.
+    pub climate_related: bool,
+}
+
+/// An interested party.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyRow {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Internal or External.
+    pub kind: Option<String>,
+    /// Requirements.
+    pub requirements: Vec<RequirementRow>,
+}
+
+/// An obligation (A.5.31).
+#[derive(Debug, Clone, Serialize)]
+pub struct ObligationRow {
+    /// Id.
+    pub id: String,
+    /// HTML anchor.
+    pub anchor: String,
+    /// Title.
+    pub title: String,
+    /// Kind label.
+    pub kind: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Jurisdiction.
+    pub jurisdiction: Option<String>,
+    /// Owner's name.
+    pub owner: Option<String>,
+    /// Controls.
+    pub controls: Vec<Link>,
+    /// Last reviewed.
+    pub last_reviewed: Option<String>,
+}
+
+/// The climate-change determination.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClimateView {
+    /// Relevant or not.
+    pub relevant: bool,
+    /// Why.
+    pub rationale: Option<String>,
+    /// Interested parties' climate requirements.
+    pub interested_party_requirements: Option<String>,
+    /// Who decided and when.
+    pub determined: Option<ApprovalView>,
+}
+
+/// Context of the organisation.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContextView {
+    /// External issues.
+    pub external_issues: Vec<IssueRow>,
+    /// Internal issues.
+    pub internal_issues: Vec<IssueRow>,
+    /// Climate-change determination.
+    pub climate: Option<ClimateView>,
+    /// Interested parties.
+    pub parties: Vec<PartyRow>,
+    /// Obligations.
+    pub obligations: Vec<ObligationRow>,
+    /// Last review.
+    pub reviewed: Option<ApprovalView>,
+}
+
+pub(crate) fn context(ctx: &Ctx<'_>, c: &model::Context, root: &str) -> ContextView {
+    let isms = ctx.isms;
+    let issue = |i: &model::Issue| IssueRow {
+        id: i.id.value.clone(),
+        kind: label_of(&i.kind.value),
+        description: i.description.value.clone(),
+        effect: non_empty(i.effect.as_ref()),
+        risks: i
+            .risks
+            .iter()
+            .map(|r| risk_link(isms, &r.value, root))
+            .collect(),
+    };
+    let yes_no = |v: Option<bool>| match v {
+        Some(true) => Badge {
+            label: "Yes".into(),
+            class: "st-yes".into(),
+        },
+        Some(false) => Badge {
+            label: "No".into(),
+            class: "st-no".into(),
+        },
+        None => Badge {
+            label: "Not decided".into(),
+            class: "st-missing".into(),
+        },
+    };
+    ContextView {
+        external_issues: loaded(&c.issues)
+            .filter(|i| i.kind.value == model::IssueKind::External)
+            .map(|i| issue(i))
+            .collect(),
+        internal_issues: loaded(&c.issues)
+            .filter(|i| i.kind.value == model::IssueKind::Internal)
+            .map(|i| issue(i))
+            .collect(),
+        climate: c.climate_change.as_ref().map(|cc| ClimateView {
+            relevant: cc.relevant.value,
+            rationale: opt_str(cc.rationale.as_ref()),
+            interested_party_requirements: opt_str(cc.interested_party_requirements.as_ref()),
+            determined: approval(ctx, &cc.determined),
+        }),
+        parties: loaded(&c.interested_parties)
+            .map(|p| PartyRow {
+                id: p.id.value.clone(),
+                name: p.name.value.clone(),
+                kind: p.kind.as_ref().map(|k| label_of(&k.value)),
+                requirements: loaded(&p.requirements)
+                    .map(|r| RequirementRow {
+                        id: r.id.value.clone(),
+                        description: r.description.value.clone(),
+                        addressed: yes_no(r.addressed.as_ref().map(|a| a.value)),
+                        how: non_empty(r.how.as_ref()),
+                        obligations: r
+                            .obligations
+                            .iter()
+                            .map(|o| obligation_link(isms, &o.value, root))
+                            .collect(),
+                        climate_related: r.climate_related,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        obligations: loaded(&c.obligations)
+            .map(|o| ObligationRow {
+                id: o.id.value.clone(),
+                anchor: format!("obligation-{}", file_stem(&o.id.value)),
+                title: o.title.value.clone(),
+                kind: label_of(&o.kind.value),
+                description: non_empty(o.description.as_ref()),
+                jurisdiction: non_empty(o.jurisdiction.as_ref()),
+                owner: ctx.person(o.owner.as_ref()),
+                controls: o
+                    .controls
+                    .iter()
+                    .map(|c| control_link(&c.value, root))
+                    .collect(),
+                last_reviewed: opt_date(o.last_reviewed.as_ref()),
+            })
+            .collect(),
+        reviewed: approval(ctx, &c.reviewed),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policies
+
+/// A policy.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyView {
+    /// "Information security policy" or "Topic-specific policy".
+    pub kind: String,
+    /// Who it applies to.
+    pub applies_to: Option<String>,
+    /// Controls it implements.
+    pub controls: Vec<Link>,
+    /// When it was communicated.
+    pub communicated_on: Option<String>,
+    /// How.
+    pub communicated_via: Option<String>,
+    /// Where acknowledgements are kept.
+    pub acknowledgements: Option<String>,
+    /// Published to interested parties.
+    pub public: bool,
+    /// Review interval in months.
+    pub review_months: Option<u32>,
+    /// The Markdown body.
+    pub body: String,
+}
+
+pub(crate) fn policy(p: &model::Policy, root: &str) -> PolicyView {
+    PolicyView {
+        kind: match p.kind.value {
+            model::PolicyKind::InformationSecurity => "Information security policy (5.2)",
+            model::PolicyKind::TopicSpecific => "Topic-specific policy (A.5.1)",
+        }
+        .to_string(),
+        applies_to: non_empty(p.applies_to.as_ref()),
+        controls: p
+            .controls
+            .iter()
+            .map(|c| control_link(&c.value, root))
+            .collect(),
+        communicated_on: opt_date(p.communicated.on.as_ref()),
+        communicated_via: non_empty(p.communicated.via.as_ref()),
+        acknowledgements: non_empty(p.communicated.acknowledgements.as_ref()),
+        public: p.communicated.public,
+        review_months: p.review_months.as_ref().map(|m| m.value),
+        body: p.source.body.clone(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Objectives
+
+/// A measurement of an objective.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasurementView {
+    /// Date.
+    pub date: String,
+    /// Value.
+    pub value: String,
+    /// Note.
+    pub note: Option<String>,
+}
+
+/// An objective.
+#[derive(Debug, Clone, Serialize)]
+pub struct ObjectiveRow {
+    /// Id.
+    pub id: String,
+    /// The objective.
+    pub title: String,
+    /// Policy.
+    pub policy: Option<Link>,
+    /// Risks addressed.
+    pub risks: Vec<Link>,
+    /// Metric.
+    pub metric: Option<String>,
+    /// Target.
+    pub target: Option<String>,
+    /// Owner's name.
+    pub owner: Option<String>,
+    /// Resources.
+    pub resources: Option<String>,
+    /// Due date.
+    pub due: Option<String>,
+    /// Evaluation method.
+    pub evaluation: Option<String>,
+    /// Date set.
+    pub set: Option<String>,
+    /// Status.
+    pub status: Option<Badge>,
+    /// Measurements, oldest first.
+    pub measurements: Vec<MeasurementView>,
+    /// Latest measurement.
+    pub latest: Option<MeasurementView>,
+}
+
+/// The objectives register.
+#[derive(Debug, Clone, Serialize)]
+pub struct ObjectivesView {
+    /// Objectives.
+    pub objectives: Vec<ObjectiveRow>,
+}
+
+pub(crate) fn objectives(ctx: &Ctx<'_>, root: &str) -> ObjectivesView {
+    let isms = ctx.isms;
+    ObjectivesView {
+        objectives: isms
+            .objectives
+            .iter()
+            .map(|o| {
+                let o = &o.value;
+                let measurements: Vec<MeasurementView> = loaded(&o.measurements)
+                    .map(|m| &m.value)
+                    .map(|m: &model::Measurement| MeasurementView {
+                        date: m.date.value.to_string(),
+                        value: m.value.value.clone(),
+                        note: non_empty(m.note.as_ref()),
+                    })
+                    .collect();
+                ObjectiveRow {
+                    id: o.id.value.clone(),
+                    title: o.title.value.clone(),
+                    policy: o.policy.as_ref().map(|p| policy_link(isms, &p.value, root)),
+                    risks: o
+                        .risks
+                        .iter()
+                        .map(|r| risk_link(isms, &r.value, root))
+                        .collect(),
+                    metric: opt_str(o.metric.as_ref()),
+                    target: opt_str(o.target.as_ref()),
+                    owner: ctx.person(o.owner.as_ref()),
+                    resources: opt_str(o.resources.as_ref()),
+                    due: opt_date(o.due.as_ref()),
+                    evaluation: opt_str(o.evaluation.as_ref()),
+                    set: opt_date(o.set.as_ref()),
+                    status: o.status.as_ref().map(|s| badge(&s.value, "st")),
+                    latest: measurements.last().cloned(),
+                    measurements,
+                }
+            })
+            .collect(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audits
+
+/// A finding.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingRow {
+    /// Id.
+    pub id: String,
+    /// Kind.
+    pub kind: Badge,
+    /// Clause.
+    pub clause: Option<String>,
+    /// Control.
+    pub control: Option<Link>,
+    /// Description.
+    pub description: String,
+    /// Nonconformity record.
+    pub nonconformity: Option<Link>,
+}
+
+/// An audit report.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditView {
+    /// Internal or External.
+    pub kind: String,
+    /// Status.
+    pub status: Badge,
+    /// Date.
+    pub date: Option<String>,
+    /// Scope.
+    pub scope: Option<String>,
+    /// Clauses covered.
+    pub clauses: Vec<String>,
+    /// Controls covered.
+    pub controls: Vec<Link>,
+    /// Criteria.
+    pub criteria: Option<String>,
+    /// Lead auditor.
+    pub auditor: Option<String>,
+    /// External auditor.
+    pub external_auditor: Option<String>,
+    /// Auditees.
+    pub auditees: Vec<String>,
+    /// Report date.
+    pub report_date: Option<String>,
+    /// Report recipients.
+    pub report_recipients: Vec<String>,
+    /// Findings.
+    pub findings: Vec<FindingRow>,
+    /// Counts per kind: major, minor, observation, opportunity.
+    pub counts: FindingCounts,
+    /// The Markdown body.
+    pub body: String,
+}
+
+/// Findings per kind.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FindingCounts {
+    /// Major nonconformities.
+    pub major: usize,
+    /// Minor nonconformities.
+    pub minor: usize,
+    /// Observations.
+    pub observation: usize,
+    /// Opportunities for improvement.
+    pub opportunity: usize,
+}
+
+pub(crate) fn audit(ctx: &Ctx<'_>, a: &model::Audit, root: &str) -> AuditView {
+    let mut counts = FindingCounts::default();
+    let findings = loaded(&a.findings)
+        .map(|f| {
+            match f.kind.value {
+                model::FindingKind::Major => counts.major += 1,
+                model::FindingKind::Minor => counts.minor += 1,
+                model::FindingKind::Observation => counts.observation += 1,
+                model::FindingKind::Opportunity => counts.opportunity += 1,
+            }
+            let kind = match f.kind.value {
+                model::FindingKind::Major => Badge {
+                    label: "Major NC".into(),
+                    class: "st-no".into(),
+                },
+                model::FindingKind::Minor => Badge {
+                    label: "Minor NC".into(),
+                    class: "st-open".into(),
+                },
+                model::FindingKind::Observation => Badge {
+                    label: "Observation".into(),
+                    class: "st-not-applicable".into(),
+                },
+                model::FindingKind::Opportunity => Badge {
+                    label: "Opportunity".into(),
+                    class: "st-not-applicable".into(),
+                },
+            };
+            FindingRow {
+                id: f.id.value.clone(),
+                kind,
+                clause: opt_str(f.clause.as_ref()),
+                control: f.control.as_ref().map(|c| control_link(&c.value, root)),
+                description: f.description.value.clone(),
+                nonconformity: f.nonconformity.as_ref().map(|n| nc_link(&n.value, root)),
+            }
+        })
+        .collect();
+    AuditView {
+        kind: label_of(&a.kind.value),
+        status: badge(&a.status.value, "st"),
+        date: opt_date(a.date.as_ref()),
+        scope: opt_str(a.scope.as_ref()),
+        clauses: a.clauses.iter().map(|c| c.value.clone()).collect(),
+        controls: a
+            .controls
+            .iter()
+            .map(|c| control_link(&c.value, root))
+            .collect(),
+        criteria: opt_str(a.criteria.as_ref()),
+        auditor: ctx.person(a.auditor.as_ref()),
+        external_auditor: non_empty(a.external_auditor.as_ref()),
+        auditees: ctx.people(&a.auditees),
+        report_date: opt_date(a.report.date.as_ref()),
+        report_recipients: ctx.people(&a.report.recipients),
+        findings,
+        counts,
+        body: a.source.body.clone(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Management reviews
+
+/// One 9.3.2 input.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewInputView {
+    /// Letter, e.g. `d3`.
+    pub letter: String,
+    /// What the input is about, in this project's words.
+    pub topic: String,
+    /// What was presented.
+    pub text: Option<String>,
+}
+
+/// A decision.
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionView {
+    /// Id.
+    pub id: Option<String>,
+    /// Decision.
+    pub decision: String,
+    /// Kind label.
+    pub kind: Option<String>,
+}
+
+/// A management review.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewView {
+    /// Date held.
+    pub date: String,
+    /// Attendees' names.
+    pub attendees: Vec<String>,
+    /// Inputs a–g.
+    pub inputs: Vec<ReviewInputView>,
+    /// Audits considered.
+    pub audits_considered: Vec<Link>,
+    /// Decisions.
+    pub decisions: Vec<DecisionView>,
+    /// Actions.
+    pub actions: Vec<ActionView>,
+    /// The Markdown body.
+    pub body: String,
+}
+
+/// Short topic of each 9.3.2 input, in this project's own words.
+fn review_topic(letter: &str) -> &'static str {
+    match letter {
+        "a" => "Status of actions from previous reviews",
+        "b" => "Changes in external and internal issues",
+        "c" => "Changes in interested parties' needs and expectations",
+        "d1" => "Nonconformities and corrective actions",
+        "d2" => "Monitoring and measurement results",
+        "d3" => "Audit results",
+        "d4" => "Fulfilment of information security objectives",
+        "e" => "Feedback from interested parties",
+        "f" => "Risk assessment results and risk treatment plan status",
+        "g" => "Opportunities for continual improvement",
+        _ => "",
+    }
+}
+
+pub(crate) fn review(ctx: &Ctx<'_>, r: &model::ManagementReview, root: &str) -> ReviewView {
+    ReviewView {
+        date: r.date.value.to_string(),
+        attendees: ctx.people(&r.attendees),
+        inputs: r
+            .inputs
+            .all()
+            .iter()
+            .map(|(letter, _, text)| ReviewInputView {
+                letter: letter.to_string(),
+                topic: review_topic(letter).to_string(),
+                text: text.and_then(|t| opt_str(Some(t))),
+            })
+            .collect(),
+        audits_considered: r
+            .audits_considered
+            .iter()
+            .map(|a| audit_link(ctx.isms, &a.value, root))
+            .collect(),
+        decisions: loaded(&r.decisions)
+            .map(|d| DecisionView {
+                id: d.id.as_ref().map(|i| i.value.clone()),
+                decision: d.decision.value.clone(),
+                kind: d.kind.as_ref().map(|k| label_of(&k.value)),
+            })
+            .collect(),
+        actions: loaded(&r.actions).map(|a| action(ctx, a)).collect(),
+        body: r.source.body.clone(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nonconformities
+
+/// A nonconformity and its corrective action.
+#[derive(Debug, Clone, Serialize)]
+pub struct NcRow {
+    /// Id.
+    pub id: String,
+    /// HTML anchor.
+    pub anchor: String,
+    /// Title.
+    pub title: String,
+    /// Source label.
+    pub source: String,
+    /// Audit it came from.
+    pub audit: Option<Link>,
+    /// Finding id.
+    pub finding: Option<String>,
+    /// Incident id.
+    pub incident: Option<String>,
+    /// Clause.
+    pub clause: Option<String>,
+    /// Control.
+    pub control: Option<Link>,
+    /// Raised.
+    pub raised: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Correction.
+    pub correction: Option<String>,
+    /// Root cause.
+    pub root_cause: Option<String>,
+    /// Corrective action.
+    pub corrective_action: Option<String>,
+    /// Owner.
+    pub owner: Option<String>,
+    /// Due date in force.
+    pub due: Option<String>,
+    /// Original due date when re-planned.
+    pub original_due: Option<String>,
+    /// Status.
+    pub status: Badge,
+    /// Open and past due.
+    pub overdue: bool,
+    /// Closed date.
+    pub closed: Option<String>,
+    /// Effectiveness review.
+    pub effectiveness: Option<EffectivenessView>,
+}
+
+/// Effectiveness review of a corrective action.
+#[derive(Debug, Clone, Serialize)]
+pub struct EffectivenessView {
+    /// Date.
+    pub date: String,
+    /// Reviewer.
+    pub by: Option<String>,
+    /// Effective or not.
+    pub effective: bool,
+    /// Notes.
+    pub notes: Option<String>,
+}
+
+/// The nonconformity register.
+#[derive(Debug, Clone, Serialize)]
+pub struct NcView {
+    /// Records.
+    pub nonconformities: Vec<NcRow>,
+    /// Open (including in progress).
+    pub open: usize,
+    /// Closed.
+    pub closed: usize,
+    /// Open past due.
+    pub overdue: usize,
+}
+
+pub(crate) fn nonconformities(ctx: &Ctx<'_>, root: &str) -> NcView {
+    let isms = ctx.isms;
+    let rows: Vec<NcRow> = isms
+        .nonconformities
+        .iter()
+        .map(|n| {
+            let n = &n.value;
+            let open = n.status.value != model::RecordStatus::Closed;
+            let due = n.effective_due();
+            let overdue = open && due.is_some_and(|d| d.0 < ctx.opts.as_of);
+            let mut status = badge(&n.status.value, "st");
+            if overdue {
+                status = Badge {
+                    label: format!("{} (overdue)", status.label),
+                    class: "st-overdue".into(),
+                };
+            }
+            NcRow {
+                id: n.id.value.clone(),
+                anchor: format!("nc-{}", file_stem(&n.id.value)),
+                title: n.title.value.clone(),
+                source: label_of(&n.source.value),
+                audit: n.audit.as_ref().map(|a| audit_link(isms, &a.value, root)),
+                finding: n.finding.as_ref().map(|f| f.value.clone()),
+                incident: n.incident.as_ref().map(|i| i.value.clone()),
+                clause: opt_str(n.clause.as_ref()),
+                control: n.control.as_ref().map(|c| control_link(&c.value, root)),
+                raised: n.raised.value.to_string(),
+                description: opt_str(n.description.as_ref()),
+                correction: opt_str(n.correction.as_ref()),
+                root_cause: opt_str(n.root_cause.as_ref()),
+                corrective_action: opt_str(n.corrective_action.as_ref()),
+                owner: ctx.person(n.owner.as_ref()),
+                due: due.map(|d| d.to_string()),
+                original_due: if n.replanned.is_empty() {
+                    None
+                } else {
+                    opt_date(n.due.as_ref())
+                },
+                status,
+                overdue,
+                closed: opt_date(n.closed.as_ref()),
+                effectiveness: n.effectiveness.as_ref().map(|e| EffectivenessView {
+                    date: e.date.value.to_string(),
+                    by: ctx.person(e.by.as_ref()),
+                    effective: e.effective.value,
+                    notes: non_empty(e.notes.as_ref()),
+                }),
+            }
+        })
+        .collect();
+    NcView {
+        open: isms
+            .nonconformities
+            .iter()
+            .filter(|n| n.status.value != model::RecordStatus::Closed)
+            .count(),
+        closed: isms
+            .nonconformities
+            .iter()
+            .filter(|n| n.status.value == model::RecordStatus::Closed)
+            .count(),
+        overdue: rows.iter().filter(|r| r.overdue).count(),
+        nonconformities: rows,
+    }
+}
+
+/// Unique, sorted record files.
+pub(crate) fn uniq(v: Vec<String>) -> Vec<String> {
+    v.into_iter().collect::<BTreeSet<_>>().into_iter().collect()
+}
