@@ -1,0 +1,648 @@
+//! Monitoring (9.1) and internal audit (9.2) rules.
+
+use std::collections::BTreeSet;
+
+use super::Context;
+use super::registry::{Area, Check, Rule};
+use super::util::{blank, id_str, join_and, list_ids, months, overdue};
+use crate::catalogue;
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::model::{Audit, AuditKind, AuditStatus, Date, RecordKind, loaded};
+
+const METRICS: &str = "metrics.yaml";
+
+fn metrics_defined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    if m.metrics.is_empty() {
+        if m.present.contains(&RecordKind::Metrics) {
+            out.push(
+                PER_01
+                    .diag("no metrics are defined")
+                    .with_hint("define what is measured, how, when and by whom in metrics.yaml")
+                    .at(Location::file(METRICS)),
+            );
+        }
+        return;
+    }
+    for x in &m.metrics {
+        let path = m.sources.path(x.span.file).to_string();
+        let mut missing = Vec::new();
+        if blank(x.method.as_ref()) {
+            missing.push("a method");
+        }
+        if x.frequency.is_none() {
+            missing.push("a frequency");
+        }
+        if id_str(x.measured_by.as_ref()).is_none() {
+            missing.push("who measures");
+        }
+        if blank(x.analysis.as_ref()) {
+            missing.push("when results are analysed");
+        }
+        if id_str(x.analysed_by.as_ref()).is_none() {
+            missing.push("who analyses");
+        }
+        if !missing.is_empty() {
+            let missing: Vec<String> = missing.into_iter().map(String::from).collect();
+            let d = PER_01
+                .diag(format!(
+                    "metric {} does not define {}",
+                    x.id.value,
+                    join_and(&missing)
+                ))
+                .with_hint(
+                    "9.1 asks what, how, when, who measures, when analysed and who analyses",
+                );
+            out.push(ctx.place(d, x.span, &path).for_record(x.id.value.clone()));
+        }
+        let Some(freq) = &x.frequency else { continue };
+        let period = freq.value.days();
+        let allowed = period + period.min(31);
+        let last = loaded(&x.results).map(|r| r.date.value).max();
+        let stale = match last {
+            None => true,
+            Some(d) => d.add_days(allowed) < ctx.today(),
+        };
+        if stale {
+            let what = match last {
+                None => "has no results".to_string(),
+                Some(d) => format!("has no result since {d}"),
+            };
+            let d = PER_01
+                .diag(format!(
+                    "metric {} {what}, although it is measured every {period} days",
+                    x.id.value
+                ))
+                .with_hint(
+                    "record the latest measurement under `results:` with its date and value",
+                );
+            out.push(
+                ctx.place(d, freq.span, &path)
+                    .for_record(x.id.value.clone()),
+            );
+        }
+    }
+}
+
+fn programme_defined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(p) = &ctx.model.audit_programme else {
+        return;
+    }; // missing file: SUP-07
+    let mut missing = Vec::new();
+    if p.frequency_months.is_none() {
+        missing.push("a frequency (`frequency_months`)");
+    }
+    if p.methods.iter().all(|m| m.trim().is_empty()) {
+        missing.push("methods (`methods`)");
+    }
+    if blank(p.responsibilities.as_ref()) {
+        missing.push("responsibilities (`responsibilities`)");
+    }
+    if blank(p.planning.as_ref()) {
+        missing.push("planning requirements (`planning`)");
+    }
+    if blank(p.reporting.as_ref()) {
+        missing.push("reporting (`reporting`)");
+    }
+    if missing.is_empty() {
+        return;
+    }
+    let missing: Vec<String> = missing.into_iter().map(String::from).collect();
+    let d = AUD_01
+        .diag(format!(
+            "the audit programme does not state {}",
+            join_and(&missing)
+        ))
+        .with_hint("complete the front matter of the audit programme");
+    out.push(
+        ctx.place(d, p.id.span, &p.source.path)
+            .for_record(p.id.value.clone()),
+    );
+}
+
+fn internal<'a>(ctx: &Context<'a>) -> impl Iterator<Item = &'a Audit> + use<'a> {
+    ctx.model
+        .audits
+        .iter()
+        .filter(|a| a.kind.value == AuditKind::Internal)
+}
+
+fn completed_internal<'a>(ctx: &Context<'a>) -> impl Iterator<Item = (&'a Audit, Date)> + use<'a> {
+    internal(ctx)
+        .filter(|a| a.status.value == AuditStatus::Completed)
+        .filter_map(|a| a.date.as_ref().map(|d| (a, d.value)))
+}
+
+fn criteria_and_scope(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for a in internal(ctx) {
+        let mut missing = Vec::new();
+        if blank(a.criteria.as_ref()) {
+            missing.push("criteria".to_string());
+        }
+        if blank(a.scope.as_ref()) {
+            missing.push("a scope".to_string());
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        let d = AUD_02
+            .diag(format!(
+                "internal audit {} has no {}",
+                a.id.value,
+                join_and(&missing)
+            ))
+            .with_hint(
+                "state what the audit checks against (`criteria:`) and what it covers (`scope:`)",
+            );
+        out.push(
+            ctx.place(d, a.id.span, &a.source.path)
+                .for_record(a.id.value.clone()),
+        );
+    }
+}
+
+/// The main clause (4-10) a clause reference such as `6.1.2` or `Clause 9` belongs to.
+fn main_clause(s: &str) -> Option<u32> {
+    let t = s
+        .trim()
+        .trim_start_matches(|c: char| c.is_alphabetic() || c == ' ');
+    if s.trim().starts_with(['A', 'a']) && s.trim().get(1..2) == Some(".") {
+        return None; // an Annex A reference
+    }
+    let first = t.split(['.', ' ']).next()?;
+    first.parse::<u32>().ok().filter(|n| (4..=10).contains(n))
+}
+
+fn programme_cycle(ctx: &Context<'_>) -> u32 {
+    ctx.model
+        .audit_programme
+        .as_ref()
+        .and_then(|p| p.frequency_months.as_ref().map(|f| f.value))
+        .unwrap_or_else(|| ctx.model.cadences().internal_audit_months)
+}
+
+fn coverage(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    let done: Vec<(&Audit, Date)> = completed_internal(ctx).collect();
+    if done.is_empty() {
+        out.push(
+            AUD_03
+                .diag("no internal audit has been completed")
+                .with_hint("certification bodies expect at least one complete internal audit of the ISMS before Stage 2; record it in audits/")
+                .for_record("internal-audit".to_string()),
+        );
+        return;
+    }
+    let cycle = programme_cycle(ctx);
+    let in_cycle: Vec<&Audit> = done
+        .iter()
+        .filter(|(_, d)| !overdue(*d, cycle, ctx.today()))
+        .map(|(a, _)| *a)
+        .collect();
+    if in_cycle.is_empty() {
+        return; // AUD-07 reports the overdue audit
+    }
+    let latest = in_cycle
+        .iter()
+        .max_by_key(|a| a.date.as_ref().map(|d| d.value))
+        .copied();
+    let Some(latest) = latest else { return };
+    let at = |d: Diagnostic| {
+        ctx.place(d, latest.id.span, &latest.source.path)
+            .for_record(latest.id.value.clone())
+    };
+    let clauses: BTreeSet<u32> = in_cycle
+        .iter()
+        .flat_map(|a| a.clauses.iter())
+        .filter_map(|c| main_clause(&c.value))
+        .collect();
+    let missing: Vec<String> = (4..=10)
+        .filter(|c| !clauses.contains(c))
+        .map(|c| c.to_string())
+        .collect();
+    if !missing.is_empty() {
+        out.push(at(AUD_03
+            .diag(format!(
+                "the internal audits of the last {} do not cover clause{} {}",
+                months(cycle),
+                if missing.len() == 1 { "" } else { "s" },
+                join_and(&missing)
+            ))
+            .with_hint("plan audits so that every clause 4-10 is covered in each programme cycle; list them under `clauses:`")));
+    }
+    let audited: BTreeSet<String> = in_cycle
+        .iter()
+        .flat_map(|a| a.controls.iter())
+        .map(|c| catalogue::normalize_id(&c.value))
+        .collect();
+    let mut unaudited: Vec<String> = m
+        .soa_entries()
+        .filter(|e| e.is_applicable())
+        .map(|e| catalogue::normalize_id(&e.id.value))
+        .filter(|id| !audited.contains(id))
+        .collect();
+    unaudited.sort_by(|a, b| catalogue::compare_ids(a, b));
+    unaudited.dedup();
+    if !unaudited.is_empty() {
+        out.push(at(AUD_03
+            .diag(format!(
+                "{} applicable Annex A control{} were not audited in the last {}: {}",
+                unaudited.len(),
+                if unaudited.len() == 1 { "" } else { "s" },
+                months(cycle),
+                list_ids(&unaudited, 8)
+            ))
+            .with_hint("list audited controls under `controls:` in the audit records; cover every applicable control each cycle")));
+    }
+}
+
+fn impartial(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    for a in internal(ctx) {
+        let Some(auditor) = id_str(a.auditor.as_ref()) else {
+            continue;
+        };
+        let mut conflicts = Vec::new();
+        if a.auditees.iter().any(|x| x.value == auditor) {
+            conflicts.push("is also an auditee".to_string());
+        }
+        let owned: Vec<String> = a
+            .controls
+            .iter()
+            .filter_map(|c| m.soa_entry(&catalogue::normalize_id(&c.value)))
+            .filter(|e| id_str(e.owner.as_ref()) == Some(auditor))
+            .map(|e| e.id.value.clone())
+            .collect();
+        if !owned.is_empty() {
+            conflicts.push(format!(
+                "owns audited control{} {}",
+                if owned.len() == 1 { "" } else { "s" },
+                list_ids(&owned, 5)
+            ));
+        }
+        let audited_clauses: BTreeSet<u32> = a
+            .clauses
+            .iter()
+            .filter_map(|c| main_clause(&c.value))
+            .collect();
+        if let Some(manifest) = &m.manifest {
+            let processes: Vec<String> = loaded(&manifest.processes)
+                .filter(|p| id_str(p.owner.as_ref()) == Some(auditor))
+                .filter(|p| {
+                    p.clauses
+                        .iter()
+                        .filter_map(|c| main_clause(&c.value))
+                        .any(|c| audited_clauses.contains(&c))
+                })
+                .map(|p| p.id.value.clone())
+                .collect();
+            if !processes.is_empty() {
+                conflicts.push(format!(
+                    "owns audited process{} {}",
+                    if processes.len() == 1 { "" } else { "es" },
+                    processes.join(", ")
+                ));
+            }
+        }
+        let runs_isms = m
+            .roles
+            .iter()
+            .any(|r| r.ensures_conformity && r.holders.iter().any(|h| h.value == auditor));
+        if runs_isms && !audited_clauses.is_empty() {
+            conflicts.push("is responsible for the ISMS whose clauses are audited".to_string());
+        }
+        if conflicts.is_empty() {
+            continue;
+        }
+        let span = a.auditor.as_ref().map_or(a.id.span, |x| x.span);
+        let d = AUD_04
+            .diag(format!("the auditor of {} is not impartial: {auditor} {}", a.id.value, join_and(&conflicts)))
+            .with_hint("choose an auditor who does not own what is audited (another team, or an external auditor)");
+        out.push(
+            ctx.place(d, span, &a.source.path)
+                .for_record(a.id.value.clone()),
+        );
+    }
+}
+
+fn reported(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (a, _) in completed_internal(ctx) {
+        let mut missing = Vec::new();
+        if a.report.date.is_none() {
+            missing.push("a report date (`report.date`)".to_string());
+        }
+        if a.report.recipients.is_empty() {
+            missing.push("recipients from management (`report.recipients`)".to_string());
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        let d = AUD_05
+            .diag(format!(
+                "the results of internal audit {} have no {}",
+                a.id.value,
+                join_and(&missing)
+            ))
+            .with_hint("9.2.2 c asks for audit results to be reported to relevant management");
+        out.push(
+            ctx.place(d, a.id.span, &a.source.path)
+                .for_record(a.id.value.clone()),
+        );
+    }
+}
+
+fn risk_based(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(p) = &ctx.model.audit_programme else {
+        return;
+    };
+    if blank(p.prioritisation.as_ref()) {
+        let d = AUD_06
+            .diag("the audit programme does not say how process importance and earlier results set its priorities")
+            .with_hint("add `prioritisation:` explaining, for example, that areas with nonconformities are re-audited sooner");
+        out.push(
+            ctx.place(d, p.id.span, &p.source.path)
+                .for_record(p.id.value.clone()),
+        );
+    }
+}
+
+fn audit_current(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let cycle = programme_cycle(ctx);
+    let Some((a, date)) = completed_internal(ctx).max_by_key(|(_, d)| *d) else {
+        return;
+    };
+    if overdue(date, cycle, ctx.today()) {
+        let d = AUD_07
+            .diag(format!(
+                "the last internal audit ({}) was on {date}, more than {} ago",
+                a.id.value,
+                months(cycle)
+            ))
+            .with_hint("hold the next internal audit of the programme");
+        let span = a.date.as_ref().map_or(a.id.span, |d| d.span);
+        out.push(
+            ctx.place(d, span, &a.source.path)
+                .for_record(a.id.value.clone()),
+        );
+    }
+}
+
+fn planned_held(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(p) = &ctx.model.audit_programme else {
+        return;
+    };
+    for planned in loaded(&p.planned) {
+        if planned.planned.value >= ctx.today() {
+            continue;
+        }
+        let held =
+            ctx.model.audits.iter().any(|a| {
+                a.id.value == planned.id.value && a.status.value == AuditStatus::Completed
+            });
+        if held {
+            continue;
+        }
+        let d = AUD_08
+            .diag(format!(
+                "audit {} was planned for {} but no completed audit record exists",
+                planned.id.value, planned.planned.value
+            ))
+            .with_hint(format!(
+                "record the audit in audits/ with `id: {}`, or re-plan it in the programme",
+                planned.id.value
+            ));
+        out.push(
+            ctx.place(d, planned.span, &p.source.path)
+                .for_record(planned.id.value.clone()),
+        );
+    }
+}
+
+const PER_01: Rule = Rule {
+    code: "PER-01",
+    name: "metrics-defined-and-measured",
+    area: Area::Audit,
+    clause: "9.1",
+    default_severity: Severity::Error,
+    summary: "Every metric says what, how, when and by whom it is measured and analysed, and has a recent result.",
+    explanation: "\
+Clause 9.1 asks the organisation to decide what is measured, the method, when it is measured,
+who measures, when results are analysed and who analyses them, and to retain the results.
+Metrics defined on paper with no results are a common finding. A result is expected within one
+period of the metric's frequency, plus a grace of up to a month.
+
+Fix: complete the metric and record results.
+
+```yaml
+metrics:
+  - id: M-01
+    title: Share of laptops with disk encryption
+    method: MDM compliance report
+    frequency: monthly
+    measured_by: p-it
+    analysis: Monthly security meeting
+    analysed_by: p-ciso
+    target: 100%
+    results:
+      - { date: 2025-06-30, value: 98%, met: false, note: Two new laptops pending }
+```",
+    check: Check::Model(metrics_defined),
+};
+
+const AUD_01: Rule = Rule {
+    code: "AUD-01",
+    name: "audit-programme-defined",
+    area: Area::Audit,
+    clause: "9.2.2",
+    default_severity: Severity::Error,
+    summary: "The audit programme states frequency, methods, responsibilities, planning and reporting.",
+    explanation: "\
+Clause 9.2.2 requires an audit programme covering frequency, methods, responsibilities,
+planning requirements and reporting. Without these the programme is just a list of dates.
+
+Fix: complete the front matter of audits/programme.md.
+
+```yaml
+frequency_months: 12
+methods: [interviews, record sampling, technical testing]
+responsibilities: The ISMS manager plans; audits are performed by an external auditor or a trained employee from another team.
+planning: Each audit is announced four weeks ahead with scope and criteria.
+reporting: Reports go to the CEO and the ISMS manager within two weeks.
+```",
+    check: Check::Model(programme_defined),
+};
+
+const AUD_02: Rule = Rule {
+    code: "AUD-02",
+    name: "audit-criteria-and-scope",
+    area: Area::Audit,
+    clause: "9.2.2 a",
+    default_severity: Severity::Error,
+    summary: "Every internal audit record states its criteria and scope.",
+    explanation: "\
+Clause 9.2.2 a requires the audit criteria and scope to be defined for each audit. Without
+criteria a finding cannot be graded; without a scope nobody knows what was covered.
+
+Fix: add both to the audit's front matter.
+
+```yaml
+criteria: ISO/IEC 27001:2022 clauses 4-10, the information security policy and procedures
+scope: Risk management, supplier management and controls 5.19-5.23
+```",
+    check: Check::Model(criteria_and_scope),
+};
+
+const AUD_03: Rule = Rule {
+    code: "AUD-03",
+    name: "audit-coverage",
+    area: Area::Audit,
+    clause: "9.2.1",
+    default_severity: Severity::Error,
+    summary: "An internal audit has been completed, and the audits of the cycle cover clauses 4-10 and all applicable controls.",
+    explanation: "\
+Internal audits must check the whole ISMS against the organisation's own requirements and the
+standard. Certification bodies expect at least one complete internal audit before Stage 2. The
+completed internal audits within one programme cycle (the programme's `frequency_months`, or
+the `internal_audit_months` cadence) should together cover clauses 4 to 10 and every control
+the SoA marks applicable.
+
+Fix: record what each audit covered, and plan audits for the gaps.
+
+```yaml
+clauses: [\"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"10\"]
+controls: [\"5.1\", \"5.2\", \"5.15\", \"8.13\"]
+```",
+    check: Check::Model(coverage),
+};
+
+const AUD_04: Rule = Rule {
+    code: "AUD-04",
+    name: "auditor-impartial",
+    area: Area::Audit,
+    clause: "9.2.2 b",
+    default_severity: Severity::Error,
+    summary: "No internal auditor audits their own work (auditee, control owner, process owner or ISMS manager).",
+    explanation: "\
+Clause 9.2.2 b requires auditors to be selected so that audits are objective and impartial.
+The auditor must not audit controls or processes they own, must not be among the auditees, and
+the person responsible for the ISMS must not audit the management system clauses they run.
+
+Fix: choose another auditor (another team, or an external one).
+
+```yaml
+auditor: p-fin-02          # finance lead, trained internal auditor
+external_auditor: null
+auditees: [p-ciso, p-cto]
+```",
+    check: Check::Model(impartial),
+};
+
+const AUD_05: Rule = Rule {
+    code: "AUD-05",
+    name: "audit-reported",
+    area: Area::Audit,
+    clause: "9.2.2 c",
+    default_severity: Severity::Error,
+    summary: "Every completed internal audit has a report date and management recipients.",
+    explanation: "\
+Clause 9.2.2 c requires audit results to be reported to relevant management. The record must
+show when the report was issued and to whom.
+
+Fix: record the report.
+
+```yaml
+report:
+  date: 2025-05-20
+  recipients: [p-ceo, p-ciso]
+```",
+    check: Check::Model(reported),
+};
+
+const AUD_06: Rule = Rule {
+    code: "AUD-06",
+    name: "audit-programme-risk-based",
+    area: Area::Audit,
+    clause: "9.2.2",
+    default_severity: Severity::Warning,
+    summary: "The audit programme explains how process importance and earlier results set priorities.",
+    explanation: "\
+The audit programme must take into consideration the importance of the processes concerned and
+the results of previous audits. A programme that audits everything on a fixed rotation,
+regardless of where problems were found, is a finding.
+
+Fix: state the prioritisation.
+
+```yaml
+prioritisation: Areas with open nonconformities or major changes are audited within six months; the rest yearly.
+```",
+    check: Check::Model(risk_based),
+};
+
+const AUD_07: Rule = Rule {
+    code: "AUD-07",
+    name: "internal-audit-current",
+    area: Area::Audit,
+    clause: "9.2.1",
+    default_severity: Severity::Error,
+    summary: "The last completed internal audit is within the programme's frequency.",
+    explanation: "\
+Internal audits happen at planned intervals. The newest completed internal audit is compared
+with the programme's `frequency_months` (or the `internal_audit_months` cadence) as of
+`--as-of`.
+
+Fix: hold the next audit and record it.
+
+```yaml
+---
+id: AUD-2025-01
+title: Internal audit 2025
+type: internal
+status: completed
+date: 2025-05-06
+---
+```",
+    check: Check::Model(audit_current),
+};
+
+const AUD_08: Rule = Rule {
+    code: "AUD-08",
+    name: "planned-audit-held",
+    area: Area::Audit,
+    clause: "9.2.2",
+    default_severity: Severity::Warning,
+    summary: "Every audit planned in the programme for a past date has a completed record.",
+    explanation: "\
+An audit programme is only evidence if it is carried out. A planned audit whose date has passed
+without a completed record means the programme slipped; re-plan it visibly rather than let it
+lapse.
+
+Fix: record the audit (same id as in the programme) or change its planned date.
+
+```yaml
+planned:
+  - id: AUD-2025-02
+    scope: Supplier management
+    planned: 2025-10-15
+```",
+    check: Check::Model(planned_held),
+};
+
+/// The monitoring and internal audit rules.
+pub(super) const RULES: &[Rule] = &[
+    PER_01, AUD_01, AUD_02, AUD_03, AUD_04, AUD_05, AUD_06, AUD_07, AUD_08,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn main_clauses() {
+        assert_eq!(main_clause("6.1.2"), Some(6));
+        assert_eq!(main_clause("10"), Some(10));
+        assert_eq!(main_clause("Clause 9.3"), Some(9));
+        assert_eq!(main_clause("A.5.1"), None);
+        assert_eq!(main_clause("3"), None);
+        assert_eq!(main_clause("x"), None);
+    }
+}

@@ -1,0 +1,289 @@
+//! Problems found while loading records (`LOAD-nnn`). Their findings are produced by
+//! [`crate::loader`]; they are registered here so that configuration, `isms explain`, SARIF
+//! and the rules page know them. A test keeps this table in step with
+//! [`crate::loader::LOAD_CODES`].
+
+use super::registry::{Area, Check, Rule};
+use crate::diagnostic::Severity;
+
+/// A loader rule: every loader problem is an error (the record cannot be used as written).
+const fn load(
+    code: &'static str,
+    name: &'static str,
+    summary: &'static str,
+    explanation: &'static str,
+) -> Rule {
+    Rule {
+        code,
+        name,
+        area: Area::Load,
+        clause: "",
+        default_severity: Severity::Error,
+        summary,
+        explanation,
+        check: Check::Loader,
+    }
+}
+
+/// The loader's rules.
+pub(super) const RULES: &[Rule] = &[
+    load(
+        "LOAD-001",
+        "missing-manifest",
+        "isms.yaml is missing: it names the organisation, people and methodology every other record refers to",
+        "\
+Every ISMS repository has an `isms.yaml` at its root. Without it there are no people to own
+records, no methodology to rate risks and no cadences, so almost nothing else can be checked.
+
+Fix: run the command on the folder that contains isms.yaml, or create one with `isms init`.
+
+```yaml
+schema_version: 1
+organisation: { name: Acme SaaS GmbH }
+people:
+  - { id: p-ceo, name: Jane Doe, role: CEO, top_management: true }
+```",
+    ),
+    load(
+        "LOAD-002",
+        "unreadable-file",
+        "a record file cannot be read",
+        "\
+A file that the loader needs could not be opened or read (permissions, a file removed while
+reading, a broken disk). Its records are missing from every check that follows.
+
+Fix: check the file's permissions and that it is a regular file inside the repository.",
+    ),
+    load(
+        "LOAD-003",
+        "file-too-large",
+        "a record file is larger than the loader reads (8 MiB)",
+        "\
+Record files are text registers, far below 8 MiB even for thousands of risks. A larger file is
+almost always a binary dump or an export put in the wrong place, so the loader refuses it rather
+than spend memory on it.
+
+Fix: move large evidence out of the record files (evidence may live outside Git and be referenced
+by URL with a sha256), or split a register into several files (`risks/*.yaml`).",
+    ),
+    load(
+        "LOAD-004",
+        "not-utf8",
+        "a record file is not valid UTF-8 text",
+        "\
+Records are plain UTF-8 text so that Git can diff them and every tool can read them. A file
+saved in another encoding (often Windows-1252 from a spreadsheet export) cannot be read reliably.
+
+Fix: re-save the file as UTF-8 (most editors have an \"encoding\" option).",
+    ),
+    load(
+        "LOAD-005",
+        "empty-file",
+        "a record file is empty",
+        "\
+An empty register or document is neither a record nor a deliberate absence: it usually means a
+file was created and never filled in, or was truncated.
+
+Fix: fill it in (`isms init` writes a complete starting point) or delete it.",
+    ),
+    load(
+        "LOAD-006",
+        "yaml-syntax",
+        "a YAML file or front matter is not valid YAML (or exceeds the parser's safety budgets)",
+        "\
+The file cannot be parsed, so none of its records are available. Common causes are inconsistent
+indentation, a tab character, an unclosed quote or bracket, or a duplicated key. The parser also
+refuses alias bombs and extreme nesting.
+
+Fix: correct the syntax at the reported line and column.
+
+```yaml
+risks:
+  - id: R-001
+    title: \"Laptop theft: unencrypted disk\"   # quote text containing ': '
+```",
+    ),
+    load(
+        "LOAD-007",
+        "front-matter",
+        "a Markdown document has no YAML front matter, or it is not closed by `---`",
+        "\
+Documents (scope, policies, procedures, audits, reviews) carry their document-control data in
+YAML front matter between two `---` lines at the top of the file. Without it the document has no
+id, owner or approval and cannot be checked.
+
+Fix: start the file with the front matter.
+
+```markdown
+---
+id: POL-05
+title: Access Control Policy
+version: \"1.0\"
+owner: p-cto
+approval: { by: p-ceo, on: 2025-02-03 }
+---
+# Access Control Policy
+```",
+    ),
+    load(
+        "LOAD-008",
+        "unknown-field",
+        "a record has a field the format does not know (often a typo)",
+        "\
+Fields are checked strictly, so that a typo such as `onwer:` is reported instead of silently
+ignored (an ignored owner would later look like a missing one). The hint suggests the closest
+known field.
+
+Fix: correct the field name; docs/format.md lists every field.
+
+```yaml
+risks:
+  - id: R-001
+    owner: p-cto      # not `onwer`
+```",
+    ),
+    load(
+        "LOAD-009",
+        "missing-field",
+        "a record lacks a required field",
+        "\
+Some fields identify a record and cannot be left out, such as `id` and `title`. A record
+without them cannot be referenced or reported.
+
+Fix: add the field named in the message.
+
+```yaml
+objectives:
+  - id: OBJ-03
+    title: Reduce phishing click rate below 5%
+```",
+    ),
+    load(
+        "LOAD-010",
+        "wrong-type",
+        "a field has a value of the wrong type (text for a number, a single value for a list, ...)",
+        "\
+The value has the wrong shape: text where a number is expected, a single value where a list is
+expected, a list where a mapping is expected. Control ids are text: quote them so that `5.10`
+does not become the number 5.1.
+
+Fix: write the value in the expected shape.
+
+```yaml
+controls: [\"5.10\", \"8.5\"]        # a list of quoted ids
+inherent: { likelihood: 3, impact: 2 }
+```",
+    ),
+    load(
+        "LOAD-011",
+        "invalid-value",
+        "a field has a value outside the allowed set, or an invalid date",
+        "\
+Fields with a closed vocabulary (treatment, status, severity, ...) accept only the listed
+values, and dates must be real calendar days written as YYYY-MM-DD. The hint lists the
+accepted values.
+
+Fix: use one of the accepted values.
+
+```yaml
+treatment: mitigate      # mitigate | accept | transfer | avoid
+due: 2025-09-30
+```",
+    ),
+    load(
+        "LOAD-012",
+        "duplicate-id",
+        "two records of the same kind share an id",
+        "\
+References between records are by id, so ids must be unique per kind. A duplicated risk or
+control id makes every reference to it ambiguous. The finding points at the second definition
+and names the first.
+
+Fix: give each record its own id, or merge the duplicates.",
+    ),
+    load(
+        "LOAD-013",
+        "dangling-reference",
+        "a reference names a record (person, risk, asset, policy, ...) that does not exist",
+        "\
+An owner, approver, risk, asset, policy or audit named by id must exist. A dangling reference
+usually comes from a typo or a record that was renamed or removed, and it silently breaks the
+trace an auditor follows.
+
+Fix: correct the id (the hint suggests the closest existing one) or add the missing record.
+
+```yaml
+people:
+  - { id: p-cto, name: Max Mustermann, role: CTO, top_management: true }
+risks:
+  - id: R-001
+    owner: p-cto
+```",
+    ),
+    load(
+        "LOAD-014",
+        "unknown-control",
+        "an Annex A control id that ISO/IEC 27001:2022 does not have",
+        "\
+Annex A of ISO/IEC 27001:2022 has 93 controls: 5.1-5.37, 6.1-6.8, 7.1-7.14 and 8.1-8.34. Any
+other id (5.38, 8.35) is a typo or comes from another framework. Ids are compared as text, so
+5.1 and 5.10 are different controls.
+
+Fix: use the correct id (`isms controls` lists them).",
+    ),
+    load(
+        "LOAD-015",
+        "control-2013-id",
+        "an ISO/IEC 27001:2013 control id, with its 2022 equivalent",
+        "\
+Three-part ids such as A.9.2.1 come from the 2013 edition, whose certificates expired at the end
+of October 2025. The hint names the 2022 control(s) that replace it.
+
+Fix: replace the id with its 2022 equivalent.
+
+```yaml
+controls: [\"5.16\"]    # was A.9.2.1
+```",
+    ),
+    load(
+        "LOAD-016",
+        "symlink",
+        "a symbolic link where a record is expected: links are not followed",
+        "\
+The loader never follows symbolic links, so that a repository cannot make the tool read files
+outside it. A record kept behind a link is therefore not loaded.
+
+Fix: replace the link with the file itself.",
+    ),
+    load(
+        "LOAD-017",
+        "schema-version",
+        "isms.yaml declares a schema_version this release cannot read",
+        "\
+`schema_version` in isms.yaml tells which version of the record format the repository uses. A
+version newer than this release understands was written by a newer `isms`, and reading it could
+misinterpret fields, so the loader refuses.
+
+Fix: upgrade `isms`, or set the version this release reads.
+
+```yaml
+schema_version: 1
+```",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_the_loader_codes() {
+        let ours: Vec<(&str, &str, &str)> =
+            RULES.iter().map(|r| (r.code, r.name, r.summary)).collect();
+        assert_eq!(
+            ours,
+            crate::loader::LOAD_CODES.to_vec(),
+            "src/checks/load.rs must list exactly the codes of crate::loader::LOAD_CODES"
+        );
+    }
+}

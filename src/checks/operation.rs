@@ -1,0 +1,174 @@
+//! Operation rules: externally provided services (8.1, A.5.19-A.5.22).
+
+use super::Context;
+use super::registry::{Area, Check, Rule};
+use super::util::{blank, months, overdue};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Criticality, Supplier, loaded};
+use crate::yaml::Spanned;
+
+fn path(ctx: &Context<'_>, s: &Spanned<Supplier>) -> String {
+    let p = ctx.model.sources.path(s.span.file);
+    if p.is_empty() {
+        "suppliers.yaml".to_string()
+    } else {
+        p.to_string()
+    }
+}
+
+/// Suppliers whose security matters: they touch information or are critical.
+fn relevant(s: &Supplier) -> bool {
+    s.data_access
+        || s.cloud
+        || s.criticality
+            .as_ref()
+            .is_some_and(|c| c.value == Criticality::High)
+}
+
+fn assessed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for s in ctx.model.suppliers.iter().filter(|s| relevant(s)) {
+        if !blank(s.security_requirements.as_ref()) || loaded(&s.reviews).next().is_some() {
+            continue;
+        }
+        let d = OPS_01
+            .diag(format!("supplier {} ({}) has neither security requirements nor an assessment", s.id.value, s.name.value))
+            .with_hint("record the security requirements agreed with the supplier and the assessment under `reviews:`");
+        out.push(
+            ctx.place(d, s.span, &path(ctx, s))
+                .for_record(s.id.value.clone()),
+        );
+    }
+}
+
+fn agreement(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for s in ctx.model.suppliers.iter().filter(|s| s.data_access) {
+        let a = &s.agreement;
+        let problem = if blank(a.reference.as_ref()) {
+            "has no agreement reference"
+        } else if !a.security_clauses {
+            "has an agreement without information security clauses"
+        } else {
+            continue;
+        };
+        let d = OPS_02
+            .diag(format!("supplier {} accesses information but {problem}", s.id.value))
+            .with_hint("record `agreement: { reference: ..., security_clauses: true }` once the contract covers security");
+        let span = a.reference.as_ref().map_or(s.span, |r| r.span);
+        out.push(
+            ctx.place(d, span, &path(ctx, s))
+                .for_record(s.id.value.clone()),
+        );
+    }
+}
+
+fn reviewed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let interval = ctx.model.cadences().supplier_review_months;
+    for s in ctx.model.suppliers.iter().filter(|s| relevant(s)) {
+        let last = loaded(&s.reviews).max_by_key(|r| r.date.value);
+        let Some(last) = last else {
+            if blank(s.security_requirements.as_ref()) {
+                continue; // OPS-01 already reports the supplier
+            }
+            let d = OPS_03
+                .diag(format!("supplier {} has never been reviewed", s.id.value))
+                .with_hint("record the initial assessment and periodic reviews under `reviews:`");
+            out.push(
+                ctx.place(d, s.span, &path(ctx, s))
+                    .for_record(s.id.value.clone()),
+            );
+            continue;
+        };
+        if overdue(last.date.value, interval, ctx.today()) {
+            let d = OPS_03
+                .diag(format!(
+                    "supplier {} was last reviewed on {}, more than {} ago",
+                    s.id.value,
+                    last.date.value,
+                    months(interval)
+                ))
+                .with_hint("review the supplier's security (certificates, incidents, service reports) and record it");
+            out.push(
+                ctx.place(d, last.date.span, &path(ctx, s))
+                    .for_record(s.id.value.clone()),
+            );
+        }
+    }
+}
+
+const OPS_01: Rule = Rule {
+    code: "OPS-01",
+    name: "suppliers-assessed",
+    area: Area::Operation,
+    clause: "8.1",
+    default_severity: Severity::Error,
+    summary: "Suppliers that touch information, run cloud services or are critical have security requirements or an assessment.",
+    explanation: "\
+Clause 8.1 requires externally provided processes, products and services relevant to the ISMS
+to be controlled, and controls 5.19-5.22 describe how. Missing supplier security assessment is
+consistently one of the most frequent nonconformity areas. Suppliers with `data_access: true`,
+`cloud: true` or `criticality: high` need recorded security requirements or an assessment.
+
+Fix: record them.
+
+```yaml
+suppliers:
+  - id: SUP-001
+    name: CloudCo
+    service: Production hosting (IaaS)
+    cloud: true
+    data_access: true
+    criticality: high
+    security_requirements: ISO 27001 certified; EU regions only; encryption at rest
+    reviews:
+      - { date: 2025-01-20, result: Certificate and SOC 2 report reviewed, by: p-ciso }
+```",
+    check: Check::Model(assessed),
+};
+
+const OPS_02: Rule = Rule {
+    code: "OPS-02",
+    name: "supplier-agreement-security",
+    area: Area::Operation,
+    clause: "A.5.20",
+    default_severity: Severity::Warning,
+    summary: "Every supplier with access to information has an agreement with security clauses.",
+    explanation: "\
+Control 5.20 expects security requirements to be agreed in the contract with each supplier that
+accesses, processes or stores the organisation's information. Auditors sample contracts.
+
+Fix: reference the agreement and confirm it has security clauses.
+
+```yaml
+suppliers:
+  - id: SUP-004
+    data_access: true
+    agreement:
+      reference: MSA 2024-017 with DPA, schedule 4 (security)
+      security_clauses: true
+      dpa: true
+```",
+    check: Check::Model(agreement),
+};
+
+const OPS_03: Rule = Rule {
+    code: "OPS-03",
+    name: "supplier-reviewed",
+    area: Area::Operation,
+    clause: "A.5.22",
+    default_severity: Severity::Warning,
+    summary: "Relevant suppliers were reviewed within the supplier review interval.",
+    explanation: "\
+Control 5.22 expects supplier services to be monitored and reviewed regularly. The interval is
+`supplier_review_months` in isms.yaml (default 12); the newest entry under `reviews:` counts.
+
+Fix: review the supplier and record it.
+
+```yaml
+reviews:
+  - { date: 2025-06-02, result: New SOC 2 type II report, no exceptions, by: p-ciso }
+```",
+    check: Check::Model(reviewed),
+};
+
+/// The operation rules.
+pub(super) const RULES: &[Rule] = &[OPS_01, OPS_02, OPS_03];

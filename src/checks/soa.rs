@@ -1,0 +1,778 @@
+//! Statement of Applicability rules (6.1.3 c-d): completeness against Annex A, decisions,
+//! justifications, implementation status, approval, consistency with the risk register and
+//! evidence for implemented controls.
+
+use std::collections::BTreeSet;
+
+use super::Context;
+use super::registry::{Area, Check, Rule};
+use super::util::{blank, id_str, is_placeholder, list_ids};
+use crate::catalogue;
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::model::{AssetKind, ImplementationStatus, SoaEntry, loaded};
+use crate::yaml::Spanned;
+
+/// The SoA file's path, for findings about the file as a whole.
+fn soa_path(ctx: &Context<'_>) -> String {
+    ctx.model
+        .soa
+        .as_ref()
+        .map(|s| ctx.model.sources.path(s.document.span.file).to_string())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "soa.yaml".to_string())
+}
+
+fn at_entry(ctx: &Context<'_>, d: Diagnostic, e: &Spanned<SoaEntry>) -> Diagnostic {
+    ctx.place(d, e.span, &soa_path(ctx))
+        .for_record(e.id.value.clone())
+}
+
+fn covers_annex_a(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(soa) = &ctx.model.soa else { return };
+    let path = soa_path(ctx);
+    // Duplicates, unknown ids and 2013 ids are reported by the loader (LOAD-012/014/015);
+    // this rule reports what is missing.
+    let seen: BTreeSet<String> = loaded(&soa.controls)
+        .map(|e| catalogue::normalize_id(&e.id.value))
+        .collect();
+    let entries = soa.controls.written();
+    for c in catalogue::controls() {
+        if seen.contains(&c.id) {
+            continue;
+        }
+        let new = if c.is_new_in_2022() {
+            " (new in the 2022 edition)"
+        } else {
+            ""
+        };
+        let d = SOA_01
+            .diag(format!("control {} \"{}\"{new} is missing from the SoA", c.id, c.title))
+            .with_hint(if entries == 0 {
+                "list all 93 Annex A controls under `controls:`, each with `applicable:` and a justification".to_string()
+            } else {
+                format!("add `- id: \"{}\"` under `controls:` with `applicable:` and a justification", c.id)
+            });
+        out.push(d.at(Location::file(path.clone())).for_record(c.id.clone()));
+    }
+}
+
+fn no_2013_ids(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(soa) = &ctx.model.soa else { return };
+    // Each 2013 id is reported where it is written by the loader (LOAD-015) with its 2022
+    // equivalent; this rule states the consequence for the SoA as a whole, once.
+    let old: Vec<String> = loaded(&soa.controls)
+        .filter(|e| catalogue::is_2013_id(&e.id.value))
+        .map(|e| e.id.value.clone())
+        .collect();
+    if old.is_empty() {
+        return;
+    }
+    let d = SOA_02
+        .diag(format!(
+            "the SoA has not been transitioned to ISO/IEC 27001:2022: {} entr{} use 2013 control ids ({})",
+            old.len(),
+            if old.len() == 1 { "y" } else { "ies" },
+            list_ids(&old, 5)
+        ))
+        .with_hint("replace every 2013 id with its 2022 equivalent (each LOAD-015 finding names it) and merge the decisions");
+    out.push(
+        ctx.place(d, soa.document.span, &soa_path(ctx))
+            .for_record(soa.document.id.value.clone()),
+    );
+}
+
+fn title_matches(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for e in ctx.model.soa_entries() {
+        let Some(title) = &e.title else { continue };
+        let Some(c) = catalogue::get(&e.id.value) else {
+            continue;
+        };
+        if catalogue::title_matches(&c.id, &title.value) {
+            continue;
+        }
+        let d = SOA_03
+            .diag(format!(
+                "the title of control {} is \"{}\", not \"{}\"",
+                c.id, c.title, title.value
+            ))
+            .with_hint(format!(
+                "write `title: \"{}\"` or leave the title out",
+                c.title
+            ));
+        out.push(
+            ctx.place(d, title.span, &soa_path(ctx))
+                .for_record(c.id.clone()),
+        );
+    }
+}
+
+fn applicability_decided(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for e in ctx.model.soa_entries() {
+        if e.applicable.is_none() {
+            let d = SOA_04
+                .diag(format!(
+                    "control {} has no applicability decision",
+                    e.id.value
+                ))
+                .with_hint("add `applicable: true` or `applicable: false` with a justification");
+            out.push(at_entry(ctx, d, e));
+        }
+    }
+}
+
+fn exclusion_justified(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for e in ctx.model.soa_entries() {
+        if e.applicable.as_ref().is_none_or(|a| a.value) || !blank(e.justification.as_ref()) {
+            continue;
+        }
+        let d = SOA_05
+            .diag(format!("control {} is excluded without a justification", e.id.value))
+            .with_hint("say why the control is not needed, e.g. which facts of your organisation make it irrelevant");
+        let span = e.justification.as_ref().map_or(e.span, |j| j.span);
+        out.push(
+            ctx.place(d, span, &soa_path(ctx))
+                .for_record(e.id.value.clone()),
+        );
+    }
+}
+
+fn inclusion_justified(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for e in ctx.model.soa_entries() {
+        if !e.is_applicable() || !e.risks.is_empty() || !e.obligations.is_empty() {
+            continue;
+        }
+        let stated_need = !e.reasons.is_empty() && !blank(e.justification.as_ref());
+        if stated_need {
+            continue;
+        }
+        let d = SOA_06
+            .diag(format!(
+                "control {} is included but traced to no risk, obligation or stated business need",
+                e.id.value
+            ))
+            .with_hint("list the risks it treats under `risks:`, the obligations under `obligations:`, or give `reasons: [business]` with a justification");
+        out.push(at_entry(ctx, d, e));
+    }
+}
+
+fn implementation_status(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for e in ctx.model.soa_entries() {
+        if e.is_applicable() && e.status.is_none() {
+            let d = SOA_07
+                .diag(format!(
+                    "applicable control {} has no implementation status",
+                    e.id.value
+                ))
+                .with_hint("add `status:` implemented, partial, planned or not-implemented");
+            out.push(at_entry(ctx, d, e));
+        }
+    }
+}
+
+fn document_approved(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(soa) = &ctx.model.soa else { return };
+    let doc = &soa.document;
+    let mut missing = Vec::new();
+    if blank(doc.version.as_ref()) {
+        missing.push("a version (`version:`)");
+    }
+    if id_str(doc.owner.as_ref()).is_none() {
+        missing.push("an owner (`owner:`)");
+    }
+    if doc.approval.by.is_none() {
+        missing.push("an approver (`approval.by:`)");
+    }
+    if doc.approval.on.is_none() {
+        missing.push("an approval date (`approval.on:`)");
+    }
+    if missing.is_empty() {
+        return;
+    }
+    let d = SOA_08
+        .diag(format!(
+            "the Statement of Applicability lacks {}",
+            super::util::join_and(&missing.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        ))
+        .with_hint("complete the `document:` block of soa.yaml once the SoA has been approved");
+    out.push(
+        ctx.place(d, doc.span, &soa_path(ctx))
+            .for_record(doc.id.value.clone()),
+    );
+}
+
+/// Every (risk, control reference) pair of the risk register.
+fn risk_controls<'a>(
+    ctx: &Context<'a>,
+) -> impl Iterator<Item = (&'a str, &'a crate::model::Id)> + use<'a> {
+    ctx.model
+        .risks
+        .iter()
+        .flat_map(|r| r.controls.iter().map(move |c| (r.id.value.as_str(), c)))
+}
+
+fn excluded_not_used(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    if ctx.model.soa.is_none() {
+        return;
+    }
+    for (risk, c) in risk_controls(ctx) {
+        let Some(e) = ctx.model.soa_entry(&catalogue::normalize_id(&c.value)) else {
+            continue;
+        };
+        if e.applicable.as_ref().is_some_and(|a| !a.value) {
+            let mut d = SOA_09
+                .diag(format!("risk {risk} is treated with control {}, which the SoA excludes", e.id.value))
+                .with_hint("either mark the control applicable in the SoA, or treat the risk with other controls");
+            if let Some(l) = ctx.loc(e.span) {
+                d = d.with_related(l, "excluded here");
+            }
+            out.push(ctx.place(d, c.span, "").for_record(risk.to_string()));
+        }
+    }
+}
+
+fn risk_controls_applicable(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    if ctx.model.soa.is_none() {
+        return;
+    }
+    for (risk, c) in risk_controls(ctx) {
+        let id = catalogue::normalize_id(&c.value);
+        if catalogue::get(&id).is_none() {
+            continue; // not an Annex A id: reported when the register is loaded
+        }
+        let problem = match ctx.model.soa_entry(&id) {
+            None => "is not in the SoA",
+            Some(e) if e.applicable.is_none() => "has no applicability decision in the SoA",
+            Some(_) => continue,
+        };
+        let d = SOA_10
+            .diag(format!(
+                "control {id}, used to treat risk {risk}, {problem}"
+            ))
+            .with_hint(format!(
+                "add control {id} to soa.yaml with `applicable: true` and `risks: [{risk}]`"
+            ));
+        out.push(ctx.place(d, c.span, "").for_record(risk.to_string()));
+    }
+}
+
+fn implemented_has_evidence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for e in ctx.model.soa_entries() {
+        let implemented = e
+            .status
+            .as_ref()
+            .is_some_and(|s| s.value == ImplementationStatus::Implemented);
+        if !e.is_applicable() || !implemented || loaded(&e.evidence).next().is_some() {
+            continue;
+        }
+        let d = SOA_11
+            .diag(format!(
+                "control {} is marked implemented but lists no evidence",
+                e.id.value
+            ))
+            .with_hint("add `evidence:` with a `path:` or `url:` and the date it was `collected:`");
+        let span = e.status.as_ref().map_or(e.span, |s| s.span);
+        out.push(
+            ctx.place(d, span, &soa_path(ctx))
+                .for_record(e.id.value.clone()),
+        );
+    }
+}
+
+/// Lower-cased text of the scope's in-scope lists, for keyword heuristics.
+fn scope_text(ctx: &Context<'_>) -> String {
+    let Some(scope) = &ctx.model.scope else {
+        return String::new();
+    };
+    let i = &scope.in_scope;
+    i.units
+        .iter()
+        .chain(&i.services)
+        .chain(&i.systems)
+        .chain(&i.locations)
+        .map(|s| s.value.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" \n ")
+}
+
+fn exclusion_plausible(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    let excluded: Vec<&Spanned<SoaEntry>> = m
+        .soa_entries()
+        .filter(|e| e.applicable.as_ref().is_some_and(|a| !a.value))
+        .collect();
+    if excluded.is_empty() {
+        return;
+    }
+    let cloud_suppliers: Vec<String> = m
+        .suppliers
+        .iter()
+        .filter(|s| s.cloud)
+        .map(|s| s.id.value.clone())
+        .collect();
+    let cloud_assets: Vec<String> = m
+        .assets
+        .iter()
+        .filter(|a| a.kind.value == AssetKind::CloudService)
+        .map(|a| a.id.value.clone())
+        .collect();
+    let suppliers: Vec<String> = m.suppliers.iter().map(|s| s.id.value.clone()).collect();
+    let scope = scope_text(ctx);
+    let develops = [
+        "develop",
+        "engineering",
+        "software",
+        "saas",
+        "platform",
+        "application",
+    ]
+    .iter()
+    .any(|k| scope.contains(k))
+        || m.assets
+            .iter()
+            .any(|a| a.kind.value == AssetKind::Software && a.in_scope);
+    let remote_policy: Vec<String> = m
+        .policies
+        .iter()
+        .map(|p| (&p.id, &p.title))
+        .chain(m.procedures.iter().map(|p| (&p.id, &p.title)))
+        .filter(|(_, t)| {
+            let t = t.value.to_lowercase();
+            t.contains("remote") || t.contains("teleworking") || t.contains("home working")
+        })
+        .map(|(id, _)| id.value.clone())
+        .collect();
+    let remote_scope = scope.contains("remote");
+
+    for e in excluded {
+        let id = catalogue::normalize_id(&e.id.value);
+        let justification = e
+            .justification
+            .as_ref()
+            .map(|j| j.value.to_lowercase())
+            .unwrap_or_default();
+        let contradiction = match id.as_str() {
+            "5.23" if !cloud_suppliers.is_empty() || !cloud_assets.is_empty() => {
+                let mut facts = cloud_suppliers.clone();
+                facts.extend(cloud_assets.iter().cloned());
+                Some(format!(
+                    "cloud services are in use ({})",
+                    list_ids(&facts, 4)
+                ))
+            }
+            "5.19" | "5.20" | "5.21" | "5.22" if !suppliers.is_empty() => Some(format!(
+                "suppliers are registered ({})",
+                list_ids(&suppliers, 4)
+            )),
+            "8.25" | "8.26" | "8.27" | "8.28" | "8.29" | "8.31" if develops => Some(
+                "the scope or asset register shows that software is developed or operated"
+                    .to_string(),
+            ),
+            "6.7" if !remote_policy.is_empty() || remote_scope => {
+                Some(if remote_policy.is_empty() {
+                    "the scope lists remote locations".to_string()
+                } else {
+                    format!(
+                        "a remote-working policy exists ({})",
+                        remote_policy.join(", ")
+                    )
+                })
+            }
+            _ if id.starts_with("7.") => {
+                let explains = [
+                    "outsourc",
+                    "no office",
+                    "no premises",
+                    "no own",
+                    "remote",
+                    "data cent",
+                    "datacent",
+                    "provider",
+                    "cloud",
+                    "hosted",
+                    "out of scope",
+                    "co-working",
+                    "coworking",
+                    "landlord",
+                ]
+                .iter()
+                .any(|k| justification.contains(k));
+                (!explains && !is_placeholder(&justification)).then(|| {
+                    "a physical control is excluded without saying that premises are outsourced, remote or out of scope"
+                        .to_string()
+                })
+            }
+            _ => None,
+        };
+        if let Some(fact) = contradiction {
+            let d = SOA_12
+                .diag(format!("the exclusion of control {id} looks inconsistent: {fact}"))
+                .with_hint("re-check the decision; if the exclusion stands, explain in the justification why these facts do not make the control applicable");
+            out.push(at_entry(ctx, d, e));
+        }
+    }
+}
+
+/// Checks that every SoA entry mentions the risks that cite its control: the two directions
+/// of the risk-to-control trace should agree.
+fn risk_links_consistent(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for e in ctx.model.soa_entries() {
+        for r in &e.risks {
+            let Some(risk) = ctx.model.risk(&r.value) else {
+                continue;
+            };
+            let id = catalogue::normalize_id(&e.id.value);
+            if risk
+                .controls
+                .iter()
+                .any(|c| catalogue::normalize_id(&c.value) == id)
+            {
+                continue;
+            }
+            let d = SOA_13
+                .diag(format!(
+                    "the SoA says control {id} treats risk {}, but the risk does not list it",
+                    r.value
+                ))
+                .with_hint(format!(
+                    "add \"{id}\" to the `controls:` of {} or remove {} from the SoA entry",
+                    r.value, r.value
+                ));
+            out.push(ctx.place(d, r.span, &soa_path(ctx)).for_record(id.clone()));
+        }
+    }
+}
+
+const SOA_01: Rule = Rule {
+    code: "SOA-01",
+    name: "soa-covers-annex-a",
+    area: Area::Soa,
+    clause: "6.1.3 c",
+    default_severity: Severity::Error,
+    summary: "The SoA has an entry for each of the 93 Annex A controls.",
+    explanation: "\
+Clause 6.1.3 c asks you to compare the controls you need with Annex A so that nothing necessary
+is overlooked; the SoA is where that comparison is visible. An auditor checks it first: a
+missing control (often one of the eleven added in 2022, such as 5.7 threat intelligence or 8.28
+secure coding) means the comparison was never finished, a duplicate means two contradictory
+decisions, and an id outside the 93 means the list was not taken from the 2022 edition. This rule
+reports each missing control (one finding per control, folded in the human output); duplicates
+and unknown ids are reported by the loader (LOAD-012, LOAD-014).
+
+Fix: add one entry per missing control (`isms controls` lists the 93).
+
+```yaml
+controls:
+  - id: \"5.7\"
+    applicable: true
+    reasons: [risk]
+    risks: [R-012]
+    status: partial
+```",
+    check: Check::Model(covers_annex_a),
+};
+
+const SOA_02: Rule = Rule {
+    code: "SOA-02",
+    name: "soa-no-2013-ids",
+    area: Area::Soa,
+    clause: "6.1.3 d",
+    default_severity: Severity::Error,
+    summary: "The SoA has been transitioned: no entry uses an ISO/IEC 27001:2013 control id (such as A.9.2.1).",
+    explanation: "\
+Certificates against the 2013 edition expired at the end of October 2025. An SoA that still
+lists 2013 ids (three numbers, such as A.9.2.1) has not been transitioned, which a certification
+body raises as a nonconformity. The loader reports each old id with its 2022 replacement
+(LOAD-015); this rule reports the SoA as a whole, once.
+
+Fix: replace each 2013 id with its 2022 equivalent and merge the decisions where several old
+controls map to one new control.
+
+```yaml
+# before: - id: A.9.2.1   (user registration and de-registration)
+controls:
+  - id: \"5.16\"            # Identity management
+    applicable: true
+    reasons: [risk]
+    risks: [R-004]
+```",
+    check: Check::Model(no_2013_ids),
+};
+
+const SOA_03: Rule = Rule {
+    code: "SOA-03",
+    name: "soa-title-matches",
+    area: Area::Soa,
+    clause: "7.5.2",
+    default_severity: Severity::Warning,
+    summary: "A control title written in the SoA matches the official Annex A title.",
+    explanation: "\
+Titles are optional in `soa.yaml` (the tool knows them), but when one is written it must match
+the control id. A wrong title usually means rows were shifted or copied from another framework,
+and the auditor can no longer tell which decision belongs to which control. Case and spacing
+are ignored, and both official spellings of 8.1 and 8.25 are accepted.
+
+Fix: correct the title, or remove it.
+
+```yaml
+controls:
+  - id: \"5.10\"
+    title: Acceptable use of information and other associated assets
+    applicable: true
+```",
+    check: Check::Model(title_matches),
+};
+
+const SOA_04: Rule = Rule {
+    code: "SOA-04",
+    name: "soa-applicability-decided",
+    area: Area::Soa,
+    clause: "6.1.3 d",
+    default_severity: Severity::Error,
+    summary: "Every SoA entry says whether the control is applicable.",
+    explanation: "\
+The SoA must record a decision for every Annex A control. An entry without `applicable:` is an
+undecided control, which an auditor reads as an unfinished risk treatment process.
+
+Fix: decide, and write the decision with its justification.
+
+```yaml
+controls:
+  - id: \"7.5\"
+    applicable: false
+    justification: No own premises; the office is a serviced co-working space whose landlord provides physical protection (see SUP-011).
+```",
+    check: Check::Model(applicability_decided),
+};
+
+const SOA_05: Rule = Rule {
+    code: "SOA-05",
+    name: "soa-exclusion-justified",
+    area: Area::Soa,
+    clause: "6.1.3 d",
+    default_severity: Severity::Error,
+    summary: "Every excluded control has a real justification, not a placeholder such as N/A.",
+    explanation: "\
+Clause 6.1.3 d requires the justification for excluding each Annex A control. Exclusions
+without one are the most common Stage 1 finding. \"N/A\", \"-\", \"not applicable\" or \"TBD\"
+restate the decision instead of justifying it, so they are treated as missing.
+
+Fix: explain which facts about the organisation make the control unnecessary.
+
+```yaml
+controls:
+  - id: \"8.30\"
+    applicable: false
+    justification: All software is developed by employees; no development is outsourced (see scope.md).
+```",
+    check: Check::Model(exclusion_justified),
+};
+
+const SOA_06: Rule = Rule {
+    code: "SOA-06",
+    name: "soa-inclusion-justified",
+    area: Area::Soa,
+    clause: "6.1.3 d",
+    default_severity: Severity::Error,
+    summary: "Every applicable control is traced to a risk, an obligation or a stated business need.",
+    explanation: "\
+The SoA must say why each control is included. Auditors look for \"orphaned\" controls, chosen
+because they are in the standard rather than because a risk or requirement calls for them;
+such a control cannot be shown to come from risk treatment.
+
+Fix: link the control to the risks it treats, to the obligations it meets, or state the
+business need with `reasons: [business]` and a justification.
+
+```yaml
+controls:
+  - id: \"5.31\"
+    applicable: true
+    reasons: [legal, contractual]
+    obligations: [OBL-01, OBL-04]
+    justification: GDPR and customer contracts require a maintained register of obligations.
+```",
+    check: Check::Model(inclusion_justified),
+};
+
+const SOA_07: Rule = Rule {
+    code: "SOA-07",
+    name: "soa-implementation-status",
+    area: Area::Soa,
+    clause: "6.1.3 d",
+    default_severity: Severity::Error,
+    summary: "Every applicable control has an implementation status.",
+    explanation: "\
+Clause 6.1.3 d asks the SoA to say whether each necessary control is implemented. Without a
+status the auditor cannot plan the Stage 2 sample or judge the treatment plan.
+
+Fix: add `status:` with one of implemented, partial, planned or not-implemented.
+
+```yaml
+controls:
+  - id: \"8.13\"
+    applicable: true
+    reasons: [risk]
+    risks: [R-021]
+    status: implemented
+```",
+    check: Check::Model(implementation_status),
+};
+
+const SOA_08: Rule = Rule {
+    code: "SOA-08",
+    name: "soa-document-approved",
+    area: Area::Soa,
+    clause: "7.5.2",
+    default_severity: Severity::Error,
+    summary: "The SoA document has a version, an owner and an approval (who and when).",
+    explanation: "\
+The SoA is a mandatory document and must be identified and approved like any controlled
+document. An undated or unapproved SoA is a typical Stage 1 nonconformity.
+
+Fix: complete the `document:` block once the SoA has been approved.
+
+```yaml
+document:
+  id: SOA
+  version: \"2.1\"
+  owner: p-ciso
+  approval:
+    by: p-ceo
+    on: 2025-03-14
+```",
+    check: Check::Model(document_approved),
+};
+
+const SOA_09: Rule = Rule {
+    code: "SOA-09",
+    name: "soa-excluded-control-not-used",
+    area: Area::Soa,
+    clause: "6.1.3 b",
+    default_severity: Severity::Error,
+    summary: "No control excluded in the SoA is used to treat a risk.",
+    explanation: "\
+If the risk register relies on a control that the SoA declares not applicable, the two
+documents contradict each other and the risk is not actually treated. Auditors cross-check
+the two documents for exactly this.
+
+Fix: make the control applicable in the SoA (and link the risk), or change the risk's treatment.
+
+```yaml
+# soa.yaml
+controls:
+  - id: \"8.16\"
+    applicable: true
+    reasons: [risk]
+    risks: [R-009]
+```",
+    check: Check::Model(excluded_not_used),
+};
+
+const SOA_10: Rule = Rule {
+    code: "SOA-10",
+    name: "soa-risk-controls-applicable",
+    area: Area::Soa,
+    clause: "6.1.3 c",
+    default_severity: Severity::Error,
+    summary: "Every Annex A control used in the risk register is in the SoA and decided.",
+    explanation: "\
+Controls chosen to treat risks are, by definition, necessary controls, and the SoA must list
+them as applicable. A control cited by a risk but missing or undecided in the SoA means the SoA
+was not derived from the treatment plan.
+
+Fix: add the control to the SoA as applicable and link the risk.
+
+```yaml
+controls:
+  - id: \"8.8\"
+    applicable: true
+    reasons: [risk]
+    risks: [R-003, R-017]
+    status: implemented
+```",
+    check: Check::Model(risk_controls_applicable),
+};
+
+const SOA_11: Rule = Rule {
+    code: "SOA-11",
+    name: "soa-implemented-has-evidence",
+    area: Area::Soa,
+    clause: "6.1.3 d",
+    default_severity: Severity::Warning,
+    summary: "Every control marked implemented points to at least one piece of evidence.",
+    explanation: "\
+At Stage 2 the auditor samples controls marked implemented and asks for proof that they
+operate. Claiming implementation without any evidence reference is one of the most frequent
+audit failures. Evidence can be a file in the repository or a URL (ticket, dashboard, report);
+large evidence need not live in Git.
+
+Fix: add evidence pointers with the date they were collected.
+
+```yaml
+controls:
+  - id: \"8.13\"
+    applicable: true
+    status: implemented
+    evidence:
+      - url: https://tickets.example.com/OPS-812
+        description: Quarterly restore test of the production database
+        collected: 2025-04-02
+```",
+    check: Check::Model(implemented_has_evidence),
+};
+
+const SOA_12: Rule = Rule {
+    code: "SOA-12",
+    name: "soa-exclusion-plausible",
+    area: Area::Soa,
+    clause: "6.1.3 d",
+    default_severity: Severity::Warning,
+    summary: "An exclusion does not contradict facts recorded elsewhere in the ISMS.",
+    explanation: "\
+Some exclusions are contradicted by the organisation's own records: 5.23 (cloud services)
+excluded while cloud suppliers are registered, 5.19-5.22 excluded while suppliers exist,
+secure-development controls excluded while the scope includes software, 6.7 excluded while a
+remote-working policy exists, or a physical control (7.x) excluded without saying that premises
+are outsourced or out of scope. Auditors raise these as unjustifiable exclusions. This is a
+heuristic, so it is a warning.
+
+Fix: re-check the decision. If the exclusion stands, explain in the justification why the
+facts do not make the control applicable.
+
+```yaml
+controls:
+  - id: \"7.8\"
+    applicable: false
+    justification: No own premises or equipment rooms; production runs at the cloud provider (SUP-001), whose physical controls are covered by its ISO 27001 certificate.
+```",
+    check: Check::Model(exclusion_plausible),
+};
+
+const SOA_13: Rule = Rule {
+    code: "SOA-13",
+    name: "soa-risk-links-consistent",
+    area: Area::Soa,
+    clause: "6.1.3 d",
+    default_severity: Severity::Warning,
+    summary: "A risk named in an SoA entry also lists that control in the risk register.",
+    explanation: "\
+The SoA and the risk register describe the same trace from two sides: the SoA entry names the
+risks a control treats, and each risk names its controls. When the SoA says a control treats a
+risk that does not list the control, one of the two documents is out of date, and the
+justification for inclusion rests on a link that does not exist.
+
+Fix: add the control to the risk's `controls:`, or remove the risk from the SoA entry.
+
+```yaml
+# risks.yaml
+risks:
+  - id: R-009
+    controls: [\"8.15\", \"8.16\"]
+```",
+    check: Check::Model(risk_links_consistent),
+};
+
+/// The SoA rules.
+pub(super) const RULES: &[Rule] = &[
+    SOA_01, SOA_02, SOA_03, SOA_04, SOA_05, SOA_06, SOA_07, SOA_08, SOA_09, SOA_10, SOA_11, SOA_12,
+    SOA_13,
+];

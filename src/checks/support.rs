@@ -1,0 +1,465 @@
+//! Support rules (7.2-7.5): competence, awareness, communication, document control and the
+//! set of mandatory documents.
+
+use super::Context;
+use super::registry::{Area, Check, Rule};
+use super::util::{blank, id_str, join_and, months, overdue};
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::model::{AuditKind, Date, Document, PolicyKind, RecordKind, loaded};
+
+const MANIFEST: &str = "isms.yaml";
+
+fn competence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    let today = ctx.today();
+    let valid = |person: &str, role: Option<&str>| {
+        m.competence.iter().any(|c| {
+            c.person.value == person
+                && role.is_none_or(|r| c.role.as_ref().is_none_or(|cr| cr.value == r))
+                && c.expires.as_ref().is_none_or(|e| e.value >= today)
+        })
+    };
+    for role in &m.roles {
+        let holders: Vec<&str> = role
+            .holders
+            .iter()
+            .map(|h| h.value.as_str())
+            .filter(|h| !h.trim().is_empty())
+            .collect();
+        if holders.is_empty() {
+            continue;
+        }
+        if role.competence.iter().all(|c| c.trim().is_empty()) {
+            let d = SUP_01
+                .diag(format!(
+                    "role {} does not define the competence it requires",
+                    role.id.value
+                ))
+                .with_hint(
+                    "list the required education, training or experience under `competence:`",
+                );
+            out.push(
+                ctx.place(d, role.span, MANIFEST)
+                    .for_record(role.id.value.clone()),
+            );
+        }
+        for h in holders {
+            if !valid(h, Some(&role.id.value)) {
+                let d = SUP_01
+                    .diag(format!("{h} holds role {} but has no current competence record for it", role.id.value))
+                    .with_hint(format!(
+                        "add an entry under `competence:` in training.yaml with `person: {h}`, `role: {}` and the evidence",
+                        role.id.value
+                    ));
+                out.push(ctx.place(d, role.span, MANIFEST).for_record(h.to_string()));
+            }
+        }
+    }
+    // Internal auditors need demonstrable competence even without a formal role.
+    let mut seen = std::collections::BTreeSet::new();
+    for a in m
+        .audits
+        .iter()
+        .filter(|a| a.kind.value == AuditKind::Internal)
+    {
+        let Some(auditor) = &a.auditor else { continue };
+        if auditor.value.trim().is_empty() || !seen.insert(auditor.value.clone()) {
+            continue;
+        }
+        if !valid(&auditor.value, None) {
+            let d = SUP_01
+                .diag(format!("internal auditor {} has no competence record", auditor.value))
+                .with_hint("record the auditor's training or qualification under `competence:` in training.yaml");
+            out.push(
+                ctx.place(d, auditor.span, &a.source.path)
+                    .for_record(auditor.value.clone()),
+            );
+        }
+    }
+}
+
+fn awareness(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    let interval = m.cadences().awareness_training_months;
+    for p in m.people.iter().filter(|p| p.active) {
+        let last: Option<Date> = m
+            .awareness
+            .iter()
+            .filter(|a| a.person.value == p.id.value)
+            .map(|a| a.completed.value)
+            .max();
+        let problem = match last {
+            None => "has no awareness training record".to_string(),
+            Some(d) if overdue(d, interval, ctx.today()) => {
+                format!(
+                    "last completed awareness training on {d}, more than {} ago",
+                    months(interval)
+                )
+            }
+            Some(_) => continue,
+        };
+        let d = SUP_02
+            .diag(format!("{} {problem}", p.id.value))
+            .with_hint("record the completion under `awareness:` in training.yaml");
+        out.push(
+            ctx.place(d, p.span, MANIFEST)
+                .for_record(p.id.value.clone()),
+        );
+    }
+}
+
+fn communication(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(manifest) = &ctx.model.manifest else {
+        return;
+    };
+    if loaded(&manifest.communication).next().is_none() {
+        out.push(
+            SUP_03
+                .diag("no communication plan is recorded")
+                .with_hint("list under `communication:` in isms.yaml what is communicated, when, with whom and how")
+                .at(Location::file(MANIFEST)),
+        );
+    }
+}
+
+/// Whether a document's approval is checked by a more specific rule (LDR-01 for the top-level
+/// policy, CTX-05 for the scope), so SUP-04 does not report it twice.
+fn approval_checked_elsewhere(ctx: &Context<'_>, doc: &dyn Document) -> bool {
+    let id = &doc.id().value;
+    ctx.model.scope.as_ref().is_some_and(|s| &s.id.value == id)
+        || ctx
+            .model
+            .policies
+            .iter()
+            .any(|p| &p.id.value == id && p.kind.value == PolicyKind::InformationSecurity)
+}
+
+/// The documents (not records) of the repository: scope, policies, procedures and the audit
+/// programme. Audit reports and review minutes are records and are not approved.
+fn controlled_documents<'a>(ctx: &Context<'a>) -> Vec<&'a dyn Document> {
+    let m = ctx.model;
+    let mut docs: Vec<&dyn Document> = Vec::new();
+    if let Some(s) = &m.scope {
+        docs.push(s);
+    }
+    docs.extend(m.policies.iter().map(|p| p as &dyn Document));
+    docs.extend(m.procedures.iter().map(|p| p as &dyn Document));
+    if let Some(p) = &m.audit_programme {
+        docs.push(p);
+    }
+    docs
+}
+
+fn documents_controlled(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for doc in controlled_documents(ctx) {
+        let mut missing = Vec::new();
+        if blank(doc.version()) {
+            missing.push("a version".to_string());
+        }
+        if id_str(doc.owner()).is_none() {
+            missing.push("an owner".to_string());
+        }
+        if !approval_checked_elsewhere(ctx, doc) {
+            if doc.approval().by.is_none() {
+                missing.push("an approver".to_string());
+            }
+            if doc.approval().on.is_none() {
+                missing.push("an approval date".to_string());
+            }
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        let d = SUP_04
+            .diag(format!("document {} has no {}", doc.id().value, join_and(&missing)))
+            .with_hint("complete the front matter: `version:`, `owner:` and `approval: { by: ..., on: ... }`");
+        out.push(
+            ctx.place(d, doc.id().span, &doc.doc_source().path)
+                .for_record(doc.id().value.clone()),
+        );
+    }
+    let Some(manifest) = &ctx.model.manifest else {
+        return;
+    };
+    for e in loaded(&manifest.external_documents) {
+        let mut missing = Vec::new();
+        if e.version.as_deref().is_none_or(|v| v.trim().is_empty()) {
+            missing.push("the version in use".to_string());
+        }
+        if id_str(e.owner.as_ref()).is_none() {
+            missing.push("an owner who keeps it current".to_string());
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        let d = SUP_04
+            .diag(format!(
+                "external document {} is not controlled: it has no {}",
+                e.id.value,
+                join_and(&missing)
+            ))
+            .with_hint("record which version the ISMS relies on and who watches for new versions");
+        out.push(
+            ctx.place(d, e.span, MANIFEST)
+                .for_record(e.id.value.clone()),
+        );
+    }
+}
+
+fn documents_reviewed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    let cadence = m.cadences().policy_review_months;
+    let today = ctx.today();
+    // Policies are LDR-05.
+    let mut docs: Vec<&dyn Document> = Vec::new();
+    if let Some(s) = &m.scope {
+        docs.push(s);
+    }
+    docs.extend(m.procedures.iter().map(|p| p as &dyn Document));
+    if let Some(p) = &m.audit_programme {
+        docs.push(p);
+    }
+    for doc in docs {
+        let due = doc.next_review().or_else(|| {
+            let on = doc.approval().on.as_ref()?.value;
+            Some(on.add_months(doc.review_months().unwrap_or(cadence)))
+        });
+        let Some(due) = due else { continue };
+        if due < today {
+            let d = SUP_05
+                .diag(format!(
+                    "document {} was due for review on {due}",
+                    doc.id().value
+                ))
+                .with_hint("review it, then record the new approval date or `next_review:`");
+            out.push(
+                ctx.place(d, doc.id().span, &doc.doc_source().path)
+                    .for_record(doc.id().value.clone()),
+            );
+        }
+    }
+    if let Some(soa) = &m.soa {
+        let doc = &soa.document;
+        if let Some(on) = &doc.approval.on {
+            let due = on
+                .value
+                .add_months(doc.review_months.as_ref().map_or(cadence, |r| r.value));
+            if due < today {
+                let d = SUP_05
+                    .diag(format!("the Statement of Applicability was due for review on {due}"))
+                    .with_hint("review the SoA against the current risk register and record the new approval");
+                out.push(
+                    ctx.place(d, on.span, "soa.yaml")
+                        .for_record(doc.id.value.clone()),
+                );
+            }
+        }
+    }
+}
+
+fn mandatory_documents(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    let required = [
+        (RecordKind::Scope, "the ISMS scope (4.3)", "scope.md"),
+        (
+            RecordKind::Soa,
+            "the Statement of Applicability (6.1.3 d)",
+            "soa.yaml",
+        ),
+        (
+            RecordKind::Risks,
+            "the risk register with assessment results and treatment plan (6.1.3 e, 8.2, 8.3)",
+            "risks.yaml",
+        ),
+        (
+            RecordKind::Objectives,
+            "the information security objectives (6.2)",
+            "objectives.yaml",
+        ),
+        (
+            RecordKind::Training,
+            "evidence of competence (7.2)",
+            "training.yaml",
+        ),
+        (
+            RecordKind::Metrics,
+            "monitoring and measurement results (9.1)",
+            "metrics.yaml",
+        ),
+        (
+            RecordKind::AuditProgramme,
+            "the internal audit programme (9.2.2)",
+            "audits/programme.md",
+        ),
+        (
+            RecordKind::Nonconformities,
+            "nonconformity and corrective action records (10.2)",
+            "nonconformities.yaml",
+        ),
+    ];
+    for (kind, what, file) in required {
+        // A file that exists but could not be read or parsed is reported by the loader.
+        let exists = m.present.contains(&kind)
+            || m.files.contains_key(file)
+            || (kind == RecordKind::Risks && m.files.keys().any(|p| p.starts_with("risks/")));
+        if !exists {
+            out.push(
+                SUP_07
+                    .diag(format!("{what} is missing"))
+                    .with_hint(format!(
+                        "create {file}; `isms init --force` adds missing files from the templates"
+                    ))
+                    .for_record(file.to_string()),
+            );
+        }
+    }
+}
+
+const SUP_01: Rule = Rule {
+    code: "SUP-01",
+    name: "competence-evidenced",
+    area: Area::Support,
+    clause: "7.2",
+    default_severity: Severity::Error,
+    summary: "ISMS roles define required competence and every holder (and internal auditor) has a current competence record.",
+    explanation: "\
+Clause 7.2 requires the organisation to determine the competence needed for roles that affect
+information security, to ensure people have it, and to retain evidence. Missing evidence for the
+internal auditor or the ISMS manager is a common finding. Expired records (past `expires:`) do
+not count.
+
+Fix: define the competence on the role and record the evidence.
+
+```yaml
+# isms.yaml
+roles:
+  - id: isms-manager
+    holders: [p-ciso]
+    competence: [ISO/IEC 27001 Lead Implementer or 3 years running an ISMS]
+# training.yaml
+competence:
+  - person: p-ciso
+    role: isms-manager
+    evidence: ISO/IEC 27001 Lead Implementer certificate PECB-12345
+    date: 2023-05-12
+```",
+    check: Check::Model(competence),
+};
+
+const SUP_02: Rule = Rule {
+    code: "SUP-02",
+    name: "awareness-current",
+    area: Area::Support,
+    clause: "7.3",
+    default_severity: Severity::Warning,
+    summary: "Every active person has completed awareness training within the declared interval.",
+    explanation: "\
+Clause 7.3 (and control 6.3) expect everyone working under the organisation's control to be
+aware of the policy, their contribution and the consequences of not conforming. Training
+records are the usual evidence; the interval is `awareness_training_months` (default 12).
+
+Fix: record completions.
+
+```yaml
+awareness:
+  - person: p-dev-07
+    course: Security awareness 2025
+    completed: 2025-02-14
+```",
+    check: Check::Model(awareness),
+};
+
+const SUP_03: Rule = Rule {
+    code: "SUP-03",
+    name: "communication-planned",
+    area: Area::Support,
+    clause: "7.4",
+    default_severity: Severity::Warning,
+    summary: "A communication plan says what is communicated, when, with whom and how.",
+    explanation: "\
+Clause 7.4 asks the organisation to determine its internal and external communication about
+the ISMS: what, when, with whom and how.
+
+Fix: add the plan to isms.yaml.
+
+```yaml
+communication:
+  - what: Security incidents affecting customers
+    when: Within 48 hours of confirmation
+    with: Affected customers' security contacts
+    how: E-mail from security@, status page
+    owner: p-ciso
+```",
+    check: Check::Model(communication),
+};
+
+const SUP_04: Rule = Rule {
+    code: "SUP-04",
+    name: "documents-controlled",
+    area: Area::Support,
+    clause: "7.5.2",
+    default_severity: Severity::Error,
+    summary: "Every controlled document has a version, an owner and an approval; external documents have a version and an owner.",
+    explanation: "\
+Clause 7.5.2 requires documented information to be identified (title, date, author, reference)
+and reviewed and approved; 7.5.3 extends control to documents of external origin. The scope,
+policies, procedures and the audit programme are checked here (the approval of the top-level
+policy and of the scope have their own rules, LDR-01 and CTX-05).
+
+Fix: complete the front matter.
+
+```yaml
+---
+id: PROC-03
+title: Access review procedure
+version: \"1.0\"
+owner: p-cto
+approval: { by: p-ciso, on: 2025-03-01 }
+---
+```",
+    check: Check::Model(documents_controlled),
+};
+
+const SUP_05: Rule = Rule {
+    code: "SUP-05",
+    name: "documents-reviewed",
+    area: Area::Support,
+    clause: "7.5.3",
+    default_severity: Severity::Warning,
+    summary: "No controlled document (other than policies, see LDR-05) is past its review date.",
+    explanation: "\
+Documents must stay suitable; a procedure that has not been looked at for years usually no
+longer describes what people do. The due date is `next_review:`, or the approval date plus
+`review_months:` (default: the `policy_review_months` cadence). The SoA is included.
+
+Fix: review the document and record the new approval.
+
+```yaml
+approval: { by: p-ciso, on: 2025-03-01 }
+review_months: 12
+```",
+    check: Check::Model(documents_reviewed),
+};
+
+const SUP_07: Rule = Rule {
+    code: "SUP-07",
+    name: "mandatory-documents-present",
+    area: Area::Support,
+    clause: "7.5.1 a",
+    default_severity: Severity::Error,
+    summary: "The documents and records the standard requires exist (scope, SoA, risk register, objectives, ...).",
+    explanation: "\
+ISO/IEC 27001 names a set of documented information that must exist: scope, policy, risk
+methodology, SoA, risk treatment plan, objectives, competence evidence, monitoring results,
+audit programme and results, management review results, nonconformities and corrective
+actions. Any one of them missing is grounds for a major nonconformity at Stage 1. This rule
+checks the files; the policy, methodology, audit results and review results have their own
+rules (LDR-01, RSK-01, AUD-03, MR-01).
+
+Fix: create the missing file; `isms init --force` adds missing files from the templates without
+touching existing ones.",
+    check: Check::Model(mandatory_documents),
+};
+
+/// The support rules.
+pub(super) const RULES: &[Rule] = &[SUP_01, SUP_02, SUP_03, SUP_04, SUP_05, SUP_07];
