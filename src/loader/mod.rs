@@ -1,1 +1,781 @@
-//! Loader.
+//! Walks an ISMS repository, reads every record file and builds the typed [`Isms`] model,
+//! collecting every problem as a [`Diagnostic`] instead of stopping at the first.
+//!
+//! The loader is the only part of `isms` that reads record files. It is bounded: files larger
+//! than [`MAX_FILE_SIZE`] are refused, YAML is parsed with budgets (no alias bombs, limited
+//! depth), symbolic links are never followed, and nothing here panics on bad input.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use crate::catalogue;
+use crate::diagnostic::{Diagnostic, Location, did_you_mean};
+use crate::model::{
+    AssetRegister, Audit, AuditProgramme, ChangeRegister, Context, Id, IncidentRegister, Isms,
+    ManagementReview, Manifest, MetricRegister, NonconformityRegister, ObjectiveRegister, Policy,
+    Procedure, RecordKind, RepoFile, RiskRegister, SCHEMA_VERSION, Scope, StatementOfApplicability,
+    SupplierRegister, TrainingRecords,
+};
+use crate::source::{FileId, SourceFile};
+use crate::yaml::{self, DeErrorKind, Node};
+
+/// Largest record file the loader reads (8 MiB): far above any real register, small enough
+/// that a stray binary dump cannot exhaust memory.
+pub const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
+
+/// Folders below the root that never hold records: Git internals, rendered output, template
+/// overrides, record templates, dependency and build folders.
+pub const SKIPPED_DIRS: &[&str] = &[
+    ".git",
+    "build",
+    "templates",
+    "_templates",
+    "target",
+    "node_modules",
+];
+
+/// The result of loading a repository: the model (with whatever could be read) and every
+/// problem found.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The loaded model.
+    pub model: Isms,
+    /// Problems found while loading (codes `LOAD-nnn`).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why a repository could not be loaded at all (the command cannot run: exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The folder does not exist.
+    #[error("{0} does not exist")]
+    NotFound(PathBuf),
+    /// The path is not a folder.
+    #[error("{0} is not a folder (give the folder that contains isms.yaml)")]
+    NotADirectory(PathBuf),
+    /// The folder cannot be listed.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The folder.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Stable codes of the loader's problem classes, with a short name and one-line summary.
+/// The rule registry of `isms check` lists these too, so they appear in `isms rules`.
+pub const LOAD_CODES: &[(&str, &str, &str)] = &[
+    (
+        "LOAD-001",
+        "missing-manifest",
+        "isms.yaml is missing: it names the organisation, people and methodology every other record refers to",
+    ),
+    (
+        "LOAD-002",
+        "unreadable-file",
+        "a record file cannot be read",
+    ),
+    (
+        "LOAD-003",
+        "file-too-large",
+        "a record file is larger than the loader reads (8 MiB)",
+    ),
+    (
+        "LOAD-004",
+        "not-utf8",
+        "a record file is not valid UTF-8 text",
+    ),
+    ("LOAD-005", "empty-file", "a record file is empty"),
+    (
+        "LOAD-006",
+        "yaml-syntax",
+        "a YAML file or front matter is not valid YAML (or exceeds the parser's safety budgets)",
+    ),
+    (
+        "LOAD-007",
+        "front-matter",
+        "a Markdown document has no YAML front matter, or it is not closed by `---`",
+    ),
+    (
+        "LOAD-008",
+        "unknown-field",
+        "a record has a field the format does not know (often a typo)",
+    ),
+    (
+        "LOAD-009",
+        "missing-field",
+        "a record lacks a required field",
+    ),
+    (
+        "LOAD-010",
+        "wrong-type",
+        "a field has a value of the wrong type (text for a number, a single value for a list, ...)",
+    ),
+    (
+        "LOAD-011",
+        "invalid-value",
+        "a field has a value outside the allowed set, or an invalid date",
+    ),
+    (
+        "LOAD-012",
+        "duplicate-id",
+        "two records of the same kind share an id",
+    ),
+    (
+        "LOAD-013",
+        "dangling-reference",
+        "a reference names a record (person, risk, asset, policy, ...) that does not exist",
+    ),
+    (
+        "LOAD-014",
+        "unknown-control",
+        "an Annex A control id that ISO/IEC 27001:2022 does not have",
+    ),
+    (
+        "LOAD-015",
+        "control-2013-id",
+        "an ISO/IEC 27001:2013 control id, with its 2022 equivalent",
+    ),
+    (
+        "LOAD-016",
+        "symlink",
+        "a symbolic link where a record is expected: links are not followed",
+    ),
+    (
+        "LOAD-017",
+        "schema-version",
+        "isms.yaml declares a schema_version this release cannot read",
+    ),
+];
+
+/// Loads the ISMS repository at `root`.
+pub fn load(root: &Path) -> Result<Loaded, LoadError> {
+    let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => LoadError::NotFound(root.to_path_buf()),
+        _ => LoadError::Io {
+            path: root.to_path_buf(),
+            source: e,
+        },
+    })?;
+    if !meta.is_dir() {
+        return Err(LoadError::NotADirectory(root.to_path_buf()));
+    }
+    let mut l = Loader {
+        root: root.to_path_buf(),
+        model: Isms::default(),
+        diags: Vec::new(),
+    };
+    l.model.root = root.to_path_buf();
+    let files = l.walk()?;
+    l.load_all(&files);
+    l.flatten();
+    l.cross_reference();
+    l.hash_evidence();
+    crate::diagnostic::sort(&mut l.diags);
+    Ok(Loaded {
+        model: l.model,
+        diagnostics: l.diags,
+    })
+}
+
+struct Loader {
+    root: PathBuf,
+    model: Isms,
+    diags: Vec<Diagnostic>,
+}
+
+/// A file found by the walk.
+#[derive(Debug, Clone)]
+struct Found {
+    rel: String,
+    symlink: bool,
+}
+
+impl Loader {
+    fn walk(&mut self) -> Result<Vec<Found>, LoadError> {
+        let mut found = Vec::new();
+        let walker = walkdir::WalkDir::new(&self.root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || !(e.file_type().is_dir()
+                        && e.file_name()
+                            .to_str()
+                            .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+            });
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    if e.depth() == 0 {
+                        return Err(LoadError::Io {
+                            path: self.root.clone(),
+                            source: e
+                                .into_io_error()
+                                .unwrap_or_else(|| std::io::Error::other("walk failed")),
+                        });
+                    }
+                    let path = e.path().map(|p| self.rel(p)).unwrap_or_default();
+                    self.diags.push(
+                        Diagnostic::error("LOAD-002", format!("cannot read {path}: {e}"))
+                            .at(Location::file(path))
+                            .with_hint("check the file permissions"),
+                    );
+                    continue;
+                }
+            };
+            if entry.depth() == 0 || entry.file_type().is_dir() {
+                continue;
+            }
+            let rel = self.rel(entry.path());
+            let symlink = entry.path_is_symlink();
+            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            if !symlink {
+                self.model
+                    .files
+                    .insert(rel.clone(), RepoFile { size, sha256: None });
+            }
+            found.push(Found { rel, symlink });
+        }
+        Ok(found)
+    }
+
+    fn rel(&self, p: &Path) -> String {
+        let r = p.strip_prefix(&self.root).unwrap_or(p);
+        r.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// Reads a record file with the size, symlink, UTF-8 and emptiness checks. Returns the file
+    /// id when its text is usable.
+    fn read(&mut self, f: &Found) -> Option<FileId> {
+        let loc = Location::file(f.rel.clone());
+        if f.symlink {
+            self.diags.push(
+                Diagnostic::error(
+                    "LOAD-016",
+                    format!("{} is a symbolic link; links are not followed", f.rel),
+                )
+                .at(loc)
+                .with_hint("replace the link with the file itself, inside the repository"),
+            );
+            return None;
+        }
+        let path = self.root.join(&f.rel);
+        let file = match std::fs::File::open(&path) {
+            Ok(file) => file,
+            Err(e) => {
+                self.diags.push(
+                    Diagnostic::error("LOAD-002", format!("cannot read {}: {e}", f.rel))
+                        .at(loc)
+                        .with_hint("check that the file exists and is readable"),
+                );
+                return None;
+            }
+        };
+        let mut bytes = Vec::new();
+        // Read one byte past the limit to detect oversize files without trusting metadata.
+        if let Err(e) = file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes) {
+            self.diags.push(
+                Diagnostic::error("LOAD-002", format!("cannot read {}: {e}", f.rel))
+                    .at(loc)
+                    .with_hint("check that the file is readable"),
+            );
+            return None;
+        }
+        if bytes.len() as u64 > MAX_FILE_SIZE {
+            self.diags.push(
+                Diagnostic::error("LOAD-003", format!("{} is larger than {} MiB", f.rel, MAX_FILE_SIZE / 1024 / 1024))
+                    .at(loc)
+                    .with_hint("split the register (e.g. risks/*.yaml), or keep large evidence outside the records and point to it"),
+            );
+            return None;
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let prefix = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+                let line = prefix.matches('\n').count() as u32 + 1;
+                self.diags.push(
+                    Diagnostic::error(
+                        "LOAD-004",
+                        format!(
+                            "{} is not valid UTF-8 (first bad byte at offset {offset})",
+                            f.rel
+                        ),
+                    )
+                    .at(Location {
+                        path: f.rel.clone(),
+                        line,
+                        column: 0,
+                        len: 0,
+                    })
+                    .with_hint(
+                        "save the file as UTF-8 (most editors offer \"Save with encoding\")",
+                    ),
+                );
+                return None;
+            }
+        };
+        // A byte-order mark is harmless but would end up in the first key.
+        let text = text
+            .strip_prefix('\u{feff}')
+            .map(str::to_string)
+            .unwrap_or(text);
+        if text.trim().is_empty() {
+            self.diags.push(
+                Diagnostic::error("LOAD-005", format!("{} is empty", f.rel))
+                    .at(loc)
+                    .with_hint(
+                        "fill it in (`isms init` writes a complete starting point) or delete it",
+                    ),
+            );
+            return None;
+        }
+        Some(self.model.sources.add(SourceFile::new(f.rel.clone(), text)))
+    }
+
+    fn load_all(&mut self, files: &[Found]) {
+        let by_rel: HashMap<&str, &Found> = files.iter().map(|f| (f.rel.as_str(), f)).collect();
+        let single = |name: &str| by_rel.get(name).map(|f| (*f).clone());
+
+        match single("isms.yaml") {
+            Some(f) => {
+                if let Some(m) = self.yaml_file::<Manifest>(&f) {
+                    self.check_schema(&m);
+                    self.model.manifest = Some(m);
+                    self.model.present.insert(RecordKind::Manifest);
+                }
+            }
+            None => self.diags.push(
+                Diagnostic::error("LOAD-001", "isms.yaml is missing")
+                    .at(Location::file("isms.yaml"))
+                    .with_hint("run this command on the folder that contains isms.yaml, or create one with `isms init`"),
+            ),
+        }
+        if let Some(f) = single("context.yaml") {
+            self.model.context = self.yaml_file::<Context>(&f);
+            self.mark(RecordKind::Context, self.model.context.is_some());
+        }
+        if let Some(f) = single("scope.md") {
+            self.model.scope = self.markdown_file::<Scope>(&f, |d, s| d.source = s);
+            self.mark(RecordKind::Scope, self.model.scope.is_some());
+        }
+        if let Some(f) = single("assets.yaml") {
+            if let Some(r) = self.yaml_file::<AssetRegister>(&f) {
+                self.model.assets = r.assets.into_loaded();
+                self.mark(RecordKind::Assets, true);
+            }
+        }
+        // Risks: one file, or a folder of files (large registers split by area).
+        let mut risk_files: Vec<Found> = single("risks.yaml").into_iter().collect();
+        risk_files.extend(in_folder(files, "risks", "yaml"));
+        risk_files.extend(in_folder(files, "risks", "yml"));
+        for f in risk_files {
+            if let Some(r) = self.yaml_file::<RiskRegister>(&f) {
+                self.model.risk_assessments.extend(r.assessed);
+                self.model.risks.extend(r.risks.into_loaded());
+                self.mark(RecordKind::Risks, true);
+            }
+        }
+        if let Some(f) = single("soa.yaml") {
+            self.model.soa = self.yaml_file::<StatementOfApplicability>(&f);
+            self.mark(RecordKind::Soa, self.model.soa.is_some());
+        }
+        if let Some(f) = single("objectives.yaml") {
+            if let Some(r) = self.yaml_file::<ObjectiveRegister>(&f) {
+                self.model.objectives = r.objectives.into_loaded();
+                self.mark(RecordKind::Objectives, true);
+            }
+        }
+        if let Some(f) = single("suppliers.yaml") {
+            if let Some(r) = self.yaml_file::<SupplierRegister>(&f) {
+                self.model.suppliers = r.suppliers.into_loaded();
+                self.mark(RecordKind::Suppliers, true);
+            }
+        }
+        if let Some(f) = single("training.yaml") {
+            if let Some(r) = self.yaml_file::<TrainingRecords>(&f) {
+                self.model.competence = r.competence.into_loaded();
+                self.model.awareness = r.awareness.into_loaded();
+                self.mark(RecordKind::Training, true);
+            }
+        }
+        if let Some(f) = single("metrics.yaml") {
+            if let Some(r) = self.yaml_file::<MetricRegister>(&f) {
+                self.model.metrics = r.metrics.into_loaded();
+                self.mark(RecordKind::Metrics, true);
+            }
+        }
+        if let Some(f) = single("incidents.yaml") {
+            if let Some(r) = self.yaml_file::<IncidentRegister>(&f) {
+                self.model.incidents = r.incidents.into_loaded();
+                self.mark(RecordKind::Incidents, true);
+            }
+        }
+        if let Some(f) = single("changes.yaml") {
+            if let Some(r) = self.yaml_file::<ChangeRegister>(&f) {
+                self.model.changes = r.changes.into_loaded();
+                self.mark(RecordKind::Changes, true);
+            }
+        }
+        if let Some(f) = single("nonconformities.yaml") {
+            if let Some(r) = self.yaml_file::<NonconformityRegister>(&f) {
+                self.model.nonconformities = r.nonconformities.into_loaded();
+                self.mark(RecordKind::Nonconformities, true);
+            }
+        }
+        for f in in_folder(files, "policies", "md") {
+            if let Some(p) = self.markdown_file::<Policy>(&f, |d, s| d.source = s) {
+                self.model.policies.push(p);
+                self.mark(RecordKind::Policies, true);
+            }
+        }
+        for f in in_folder(files, "procedures", "md") {
+            if let Some(p) = self.markdown_file::<Procedure>(&f, |d, s| d.source = s) {
+                self.model.procedures.push(p);
+                self.mark(RecordKind::Procedures, true);
+            }
+        }
+        for f in in_folder(files, "audits", "md") {
+            if f.rel == "audits/programme.md" {
+                self.model.audit_programme =
+                    self.markdown_file::<AuditProgramme>(&f, |d, s| d.source = s);
+                self.mark(
+                    RecordKind::AuditProgramme,
+                    self.model.audit_programme.is_some(),
+                );
+            } else if let Some(a) = self.markdown_file::<Audit>(&f, |d, s| d.source = s) {
+                self.model.audits.push(a);
+                self.mark(RecordKind::Audits, true);
+            }
+        }
+        for f in in_folder(files, "reviews", "md") {
+            if let Some(r) = self.markdown_file::<ManagementReview>(&f, |d, s| d.source = s) {
+                self.model.reviews.push(r);
+                self.mark(RecordKind::Reviews, true);
+            }
+        }
+    }
+
+    fn mark(&mut self, kind: RecordKind, ok: bool) {
+        if ok {
+            self.model.present.insert(kind);
+        }
+    }
+
+    fn check_schema(&mut self, m: &Manifest) {
+        let v = m.schema_version.value;
+        if v == 0 || v > SCHEMA_VERSION {
+            let hint = if v > SCHEMA_VERSION {
+                format!(
+                    "this repository was written by a newer isms; upgrade isms (this release reads schema_version {SCHEMA_VERSION})"
+                )
+            } else {
+                format!("set `schema_version: {SCHEMA_VERSION}`")
+            };
+            self.diags.push(
+                Diagnostic::error("LOAD-017", format!("unsupported schema_version {v}"))
+                    .at(self.model.location(m.schema_version.span))
+                    .with_hint(hint),
+            );
+        }
+    }
+
+    /// Reads, parses and deserialises a YAML file.
+    fn yaml_file<T: DeserializeOwned>(&mut self, f: &Found) -> Option<T> {
+        let id = self.read(f)?;
+        let len = self.model.sources.get(id).map_or(0, |s| s.text.len());
+        self.parse_typed(id, 0..len)
+    }
+
+    fn parse_typed<T: DeserializeOwned>(
+        &mut self,
+        id: FileId,
+        range: std::ops::Range<usize>,
+    ) -> Option<T> {
+        let source = self.model.sources.get(id)?;
+        let node = match yaml::parse(id, source, range) {
+            Ok(n) => n,
+            Err(e) => {
+                let d = Diagnostic::error("LOAD-006", format!("invalid YAML: {}", e.message))
+                    .at_span(&self.model.sources, e.span)
+                    .with_hint("fix the YAML syntax at this position (indentation, an unclosed bracket or quote, a tab, a duplicated key)");
+                self.diags.push(d);
+                return None;
+            }
+        };
+        if matches!(node.kind, yaml::NodeKind::Null) {
+            let d = Diagnostic::error(
+                "LOAD-005",
+                format!("{} has no content", self.model.sources.path(id)),
+            )
+            .at(Location::file(self.model.sources.path(id)))
+            .with_hint("fill it in (`isms init` writes a complete starting point) or delete it");
+            self.diags.push(d);
+            return None;
+        }
+        self.typed(&node)
+    }
+
+    fn typed<T: DeserializeOwned>(&mut self, node: &Node) -> Option<T> {
+        let (value, errors) = yaml::from_node::<T>(node);
+        for e in errors {
+            let code = match e.kind {
+                DeErrorKind::UnknownField => "LOAD-008",
+                DeErrorKind::MissingField => "LOAD-009",
+                DeErrorKind::WrongType | DeErrorKind::DuplicateField => "LOAD-010",
+                DeErrorKind::InvalidValue => "LOAD-011",
+            };
+            let span = e.span.unwrap_or(node.span);
+            let mut d = Diagnostic::error(code, e.message).at_span(&self.model.sources, span);
+            if let Some(h) = e.hint {
+                d = d.with_hint(h);
+            }
+            self.diags.push(d);
+        }
+        value
+    }
+
+    /// Reads a Markdown document: YAML front matter between `---` lines, then the body.
+    fn markdown_file<T: DeserializeOwned>(
+        &mut self,
+        f: &Found,
+        attach: impl FnOnce(&mut T, crate::model::DocSource),
+    ) -> Option<T> {
+        let id = self.read(f)?;
+        let text = self.model.sources.get(id)?.text.clone();
+        let Some((fm, body_start)) = split_front_matter(&text) else {
+            let first = text.lines().next().unwrap_or("");
+            let hint = if first.trim_end() == "---" {
+                "close the front matter with a line containing only `---`".to_string()
+            } else {
+                "start the file with a line `---`, the YAML front matter (id, title, version, owner, approval), and another `---`".to_string()
+            };
+            self.diags.push(
+                Diagnostic::error("LOAD-007", format!("{} has no YAML front matter", f.rel))
+                    .at(Location {
+                        path: f.rel.clone(),
+                        line: 1,
+                        column: 1,
+                        len: 0,
+                    })
+                    .with_hint(hint),
+            );
+            return None;
+        };
+        let mut doc = self.parse_typed::<T>(id, fm)?;
+        let (body_line, _) = self
+            .model
+            .sources
+            .get(id)
+            .map_or((1, 1), |s| s.line_col(body_start));
+        attach(
+            &mut doc,
+            crate::model::DocSource {
+                path: f.rel.clone(),
+                file: id,
+                body: text[body_start..].to_string(),
+                body_line,
+            },
+        );
+        Some(doc)
+    }
+
+    /// Moves the people and roles out of the manifest's item lists into the model.
+    fn flatten(&mut self) {
+        if let Some(m) = &self.model.manifest {
+            self.model.people = m.people.iter().cloned().collect();
+            self.model.roles = m.roles.iter().cloned().collect();
+        }
+        self.model
+            .policies
+            .sort_by(|a, b| a.source.path.cmp(&b.source.path));
+        self.model
+            .procedures
+            .sort_by(|a, b| a.source.path.cmp(&b.source.path));
+        self.model
+            .audits
+            .sort_by(|a, b| a.source.path.cmp(&b.source.path));
+        self.model
+            .reviews
+            .sort_by(|a, b| a.source.path.cmp(&b.source.path));
+    }
+
+    fn hash_evidence(&mut self) {
+        let paths: Vec<String> = self
+            .model
+            .soa_entries()
+            .flat_map(|e| e.evidence.iter())
+            .filter_map(|ev| ev.path.as_ref().map(|p| normalise_rel(&p.value)))
+            .collect();
+        for p in paths {
+            let Some(entry) = self.model.files.get_mut(&p) else {
+                continue;
+            };
+            if entry.sha256.is_some() || entry.size > 256 * 1024 * 1024 {
+                continue;
+            }
+            if let Ok(mut file) = std::fs::File::open(self.root.join(&p)) {
+                let mut hasher = Sha256::new();
+                let mut buf = vec![0u8; 64 * 1024];
+                let mut ok = true;
+                loop {
+                    match file.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => hasher.update(&buf[..n]),
+                        Err(_) => {
+                            ok = false;
+                            break;
+                        }
+                    }
+                }
+                if ok {
+                    let digest = hasher.finalize();
+                    entry.sha256 = Some(digest.iter().map(|b| format!("{b:02x}")).collect());
+                }
+            }
+        }
+    }
+
+    fn cross_reference(&mut self) {
+        let refs = references::collect(&self.model);
+        let mut diags = Vec::new();
+        refs.check(&self.model, &mut diags);
+        self.diags.extend(diags);
+    }
+}
+
+/// Normalises a repository-relative path written by a user (`./evidence/x.pdf`).
+pub fn normalise_rel(p: &str) -> String {
+    p.trim().trim_start_matches("./").replace('\\', "/")
+}
+
+fn in_folder<'a>(
+    files: &'a [Found],
+    folder: &'a str,
+    ext: &'a str,
+) -> impl Iterator<Item = Found> + 'a {
+    files
+        .iter()
+        .filter(move |f| {
+            f.rel
+                .strip_prefix(folder)
+                .and_then(|r| r.strip_prefix('/'))
+                .is_some_and(|name| {
+                    !name.contains('/')
+                        && name.ends_with(&format!(".{ext}"))
+                        && !name.starts_with('_')
+                })
+        })
+        .cloned()
+}
+
+/// Splits `---`-fenced YAML front matter from a Markdown text. Returns the byte range of the
+/// YAML and the offset where the body starts.
+pub fn split_front_matter(text: &str) -> Option<(std::ops::Range<usize>, usize)> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next()?;
+    if first.trim_end() != "---" {
+        return None;
+    }
+    let start = first.len();
+    let mut pos = start;
+    for line in lines {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            return Some((start..pos, pos + line.len()));
+        }
+        pos += line.len();
+    }
+    None
+}
+
+mod references;
+
+/// Suggests the closest known id for a dangling reference.
+fn suggest<'a>(id: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    did_you_mean(id, known).map(|s| format!("did you mean `{s}`?"))
+}
+
+/// Validates one Annex A control reference: unknown ids and 2013-style ids are reported.
+fn check_control(model: &Isms, id: &Id, diags: &mut Vec<Diagnostic>) {
+    let raw = id.value.trim();
+    if catalogue::get(raw).is_some() {
+        return;
+    }
+    let loc = model.location(id.span);
+    if catalogue::is_2013_id(raw) {
+        let hint = match catalogue::map_2013(raw) {
+            Some(m) => format!(
+                "ISO/IEC 27001:2013 {} ({}) is {} in the 2022 edition",
+                m.id_2013,
+                m.title_2013,
+                m.ids_2022
+                    .iter()
+                    .zip(&m.titles_2022)
+                    .map(|(i, t)| format!("{i} ({t})"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ),
+            None => "use the ISO/IEC 27001:2022 control ids (5.1 to 8.34)".to_string(),
+        };
+        diags.push(
+            Diagnostic::error(
+                "LOAD-015",
+                format!("`{raw}` is an ISO/IEC 27001:2013 control id"),
+            )
+            .at(loc)
+            .with_hint(hint)
+            .for_record(raw),
+        );
+        return;
+    }
+    let hint = match did_you_mean(raw, catalogue::controls().iter().map(|c| c.id.as_str())) {
+        Some(s) => format!(
+            "did you mean `{s}` ({})? Annex A ids run 5.1–5.37, 6.1–6.8, 7.1–7.14, 8.1–8.34",
+            catalogue::get(s).map_or("", |c| c.title.as_str())
+        ),
+        None => {
+            "Annex A ids run 5.1–5.37, 6.1–6.8, 7.1–7.14, 8.1–8.34 (`isms controls` lists them)"
+                .to_string()
+        }
+    };
+    diags.push(
+        Diagnostic::error(
+            "LOAD-014",
+            format!("`{raw}` is not an ISO/IEC 27001:2022 Annex A control"),
+        )
+        .at(loc)
+        .with_hint(hint)
+        .for_record(raw),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_split() {
+        let t = "---\nid: X\n---\n# Body\n";
+        let (fm, body) = split_front_matter(t).unwrap();
+        assert_eq!(&t[fm], "id: X\n");
+        assert_eq!(&t[body..], "# Body\n");
+        assert!(split_front_matter("# no front matter\n").is_none());
+        assert!(split_front_matter("---\nid: X\n").is_none());
+        let (fm, _) = split_front_matter("---\r\nid: X\r\n---\r\nbody").unwrap();
+        assert_eq!(fm, 5..12);
+    }
+}

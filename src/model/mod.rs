@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::diagnostic::Location;
 use crate::source::{SourceMap, Span};
+pub use crate::yaml::Records;
 use crate::yaml::Spanned;
 
 pub mod common;
@@ -38,12 +39,19 @@ pub use manifest::{
     SCHEMA_VERSION, ScalePoint, Standard, Waiver,
 };
 pub use registers::{
-    Agreement, Asset, AssetKind, AwarenessRecord, Change, CiaValues, Classification,
-    CompetenceRecord, Criticality, EffectivenessReview, ImplementationStatus, Incident,
-    IncidentSeverity, InclusionReason, Measurement, Metric, MetricResult, Nonconformity,
-    NonconformitySource, Objective, ObjectiveStatus, Rating, RecordStatus, Risk, SoaDocument,
-    SoaEntry, StatementOfApplicability, Supplier, SupplierReview, Treatment,
+    Agreement, Asset, AssetKind, AssetRegister, AwarenessRecord, Change, ChangeRegister, CiaValues,
+    Classification, CompetenceRecord, Criticality, EffectivenessReview, ImplementationStatus,
+    Incident, IncidentRegister, IncidentSeverity, InclusionReason, Measurement, Metric,
+    MetricRegister, MetricResult, Nonconformity, NonconformityRegister, NonconformitySource,
+    Objective, ObjectiveRegister, ObjectiveStatus, Rating, RecordStatus, Risk, RiskRegister,
+    SoaDocument, SoaEntry, StatementOfApplicability, Supplier, SupplierRegister, SupplierReview,
+    TrainingRecords, Treatment,
 };
+
+/// The items of a record list that loaded (same as `records.iter()`).
+pub fn loaded<T>(records: &Records<T>) -> impl Iterator<Item = &T> {
+    records.iter()
+}
 
 /// Kinds of record file, used to say which registers a repository has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -1,0 +1,434 @@
+//! Referential integrity: ids unique per kind, every reference resolves, every Annex A control
+//! id is a 2022 id.
+
+use std::collections::HashMap;
+
+use super::{check_control, suggest};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Approval, Document, Id, Isms};
+use crate::source::Span;
+
+/// Kinds of record that can be referred to by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Kind {
+    Person,
+    Role,
+    Asset,
+    Risk,
+    Supplier,
+    Obligation,
+    Document,
+    Objective,
+    Metric,
+    Incident,
+    Change,
+    Nonconformity,
+    Audit,
+    Issue,
+    InterestedParty,
+    Requirement,
+    Process,
+    ExternalDocument,
+    SoaControl,
+    /// A risk's source: an issue or an interested-party requirement.
+    Source,
+}
+
+impl Kind {
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Person => "person",
+            Kind::Role => "role",
+            Kind::Asset => "asset",
+            Kind::Risk => "risk",
+            Kind::Supplier => "supplier",
+            Kind::Obligation => "obligation",
+            Kind::Document => "document",
+            Kind::Objective => "objective",
+            Kind::Metric => "metric",
+            Kind::Incident => "incident",
+            Kind::Change => "change",
+            Kind::Nonconformity => "nonconformity",
+            Kind::Audit => "audit",
+            Kind::Issue => "issue",
+            Kind::InterestedParty => "interested party",
+            Kind::Requirement => "requirement",
+            Kind::Process => "process",
+            Kind::ExternalDocument => "external document",
+            Kind::SoaControl => "SoA control",
+            Kind::Source => "issue or requirement",
+        }
+    }
+
+    fn defined_in(self) -> &'static str {
+        match self {
+            Kind::Person => "`people:` in isms.yaml",
+            Kind::Role => "`roles:` in isms.yaml",
+            Kind::Asset => "assets.yaml",
+            Kind::Risk => "the risk register",
+            Kind::Supplier => "suppliers.yaml",
+            Kind::Obligation => "`obligations:` in context.yaml",
+            Kind::Document => "policies/, procedures/ or another document's front matter",
+            Kind::Objective => "objectives.yaml",
+            Kind::Metric => "metrics.yaml",
+            Kind::Incident => "incidents.yaml",
+            Kind::Change => "changes.yaml",
+            Kind::Nonconformity => "nonconformities.yaml",
+            Kind::Audit => "audits/",
+            Kind::Issue => "`issues:` in context.yaml",
+            Kind::InterestedParty => "`interested_parties:` in context.yaml",
+            Kind::Requirement => "the requirements of an interested party in context.yaml",
+            Kind::Process => "`processes:` in isms.yaml",
+            Kind::ExternalDocument => "`external_documents:` in isms.yaml",
+            Kind::SoaControl => "soa.yaml",
+            Kind::Source => "context.yaml (issues, or requirements of interested parties)",
+        }
+    }
+}
+
+/// Every id defined and every reference made in a model.
+#[derive(Default)]
+pub(super) struct References {
+    defined: Vec<(Kind, String, Span)>,
+    refs: Vec<(Kind, Id, &'static str)>,
+    controls: Vec<Id>,
+    findings: Vec<(Id, Id)>,
+}
+
+impl References {
+    fn define(&mut self, kind: Kind, id: &Id) {
+        self.defined.push((kind, id.value.clone(), id.span));
+    }
+
+    fn to(&mut self, kind: Kind, id: &Id, field: &'static str) {
+        self.refs.push((kind, id.clone(), field));
+    }
+
+    fn to_opt(&mut self, kind: Kind, id: Option<&Id>, field: &'static str) {
+        if let Some(id) = id {
+            self.to(kind, id, field);
+        }
+    }
+
+    fn people(&mut self, ids: &[Id], field: &'static str) {
+        for id in ids {
+            self.to(Kind::Person, id, field);
+        }
+    }
+
+    fn approval(&mut self, a: &Approval, field: &'static str) {
+        self.to_opt(Kind::Person, a.by.as_ref(), field);
+    }
+
+    fn controls(&mut self, ids: &[Id]) {
+        self.controls.extend(ids.iter().cloned());
+    }
+
+    fn document<D: Document + ?Sized>(&mut self, d: &D) {
+        self.to_opt(Kind::Person, d.owner(), "owner");
+        self.approval(d.approval(), "approval.by");
+    }
+
+    /// Reports duplicate ids, dangling references and bad control ids.
+    pub(super) fn check(&self, model: &Isms, diags: &mut Vec<Diagnostic>) {
+        // Definitions are in load order, so "first defined" is the earlier file or line.
+        let mut index: HashMap<Kind, HashMap<&str, Span>> = HashMap::new();
+        for (kind, id, span) in &self.defined {
+            let seen = index.entry(*kind).or_default();
+            if let Some(first) = seen.get(id.as_str()) {
+                diags.push(
+                    Diagnostic::error("LOAD-012", format!("duplicate {} id `{id}`", kind.noun()))
+                        .at(model.location(*span))
+                        .with_related(model.location(*first), "first defined here")
+                        .with_hint("give each record its own id; references must point to exactly one record")
+                        .for_record(id.clone()),
+                );
+            } else {
+                seen.insert(id.as_str(), *span);
+            }
+        }
+        let empty = HashMap::new();
+        let lookup = |kind: Kind| -> Vec<&HashMap<&str, Span>> {
+            match kind {
+                Kind::Source => [Kind::Issue, Kind::Requirement]
+                    .iter()
+                    .filter_map(|k| index.get(k))
+                    .collect(),
+                _ => vec![index.get(&kind).unwrap_or(&empty)],
+            }
+        };
+        for (kind, id, field) in &self.refs {
+            let maps = lookup(*kind);
+            if maps.iter().any(|m| m.contains_key(id.value.as_str())) {
+                continue;
+            }
+            let known: Vec<&str> = maps.iter().flat_map(|m| m.keys().copied()).collect();
+            let hint = suggest(&id.value, known.iter().copied()).unwrap_or_else(|| {
+                format!(
+                    "define it in {}, or correct the reference",
+                    kind.defined_in()
+                )
+            });
+            diags.push(
+                Diagnostic::error(
+                    "LOAD-013",
+                    format!(
+                        "`{field}` refers to {} `{}`, which does not exist",
+                        article(kind.noun()),
+                        id.value
+                    ),
+                )
+                .at(model.location(id.span))
+                .with_hint(hint)
+                .for_record(id.value.clone()),
+            );
+        }
+        for id in &self.controls {
+            check_control(model, id, diags);
+        }
+        for (audit, finding) in &self.findings {
+            let Some(a) = model.audits.iter().find(|a| a.id.value == audit.value) else {
+                continue;
+            };
+            if !a.findings.iter().any(|f| f.id.value == finding.value) {
+                let known: Vec<&str> = a.findings.iter().map(|f| f.id.value.as_str()).collect();
+                let hint = suggest(&finding.value, known.iter().copied()).unwrap_or_else(|| {
+                    format!(
+                        "audit `{}` has the findings: {}",
+                        audit.value,
+                        known.join(", ")
+                    )
+                });
+                diags.push(
+                    Diagnostic::error(
+                        "LOAD-013",
+                        format!(
+                            "`finding` refers to finding `{}`, which audit `{}` does not have",
+                            finding.value, audit.value
+                        ),
+                    )
+                    .at(model.location(finding.span))
+                    .with_hint(hint)
+                    .for_record(finding.value.clone()),
+                );
+            }
+        }
+    }
+}
+
+fn article(noun: &str) -> String {
+    match noun.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {noun}"),
+        _ => format!("a {noun}"),
+    }
+}
+
+/// Collects definitions and references from every part of the model.
+pub(super) fn collect(m: &Isms) -> References {
+    let mut r = References::default();
+    for p in &m.people {
+        r.define(Kind::Person, &p.id);
+    }
+    for role in &m.roles {
+        r.define(Kind::Role, &role.id);
+        r.people(&role.holders, "holders");
+    }
+    if let Some(man) = &m.manifest {
+        if let Some(meth) = &man.risk_methodology {
+            r.approval(&meth.approval, "approval.by");
+        }
+        for p in man.processes.iter() {
+            r.define(Kind::Process, &p.id);
+            r.to_opt(Kind::Person, p.owner.as_ref(), "owner");
+        }
+        for c in man.communication.iter() {
+            r.to_opt(Kind::Person, c.owner.as_ref(), "owner");
+        }
+        for d in man.external_documents.iter() {
+            r.define(Kind::ExternalDocument, &d.id);
+            r.to_opt(Kind::Person, d.owner.as_ref(), "owner");
+        }
+        for w in man.checks.waivers.iter() {
+            r.to_opt(Kind::Person, w.owner.as_ref(), "owner");
+        }
+    }
+    if let Some(ctx) = &m.context {
+        for i in ctx.issues.iter() {
+            r.define(Kind::Issue, &i.id);
+            for risk in &i.risks {
+                r.to(Kind::Risk, risk, "risks");
+            }
+        }
+        if let Some(c) = &ctx.climate_change {
+            r.approval(&c.determined, "determined.by");
+        }
+        for p in ctx.interested_parties.iter() {
+            r.define(Kind::InterestedParty, &p.id);
+            for q in p.requirements.iter() {
+                r.define(Kind::Requirement, &q.id);
+                for o in &q.obligations {
+                    r.to(Kind::Obligation, o, "obligations");
+                }
+            }
+        }
+        for o in ctx.obligations.iter() {
+            r.define(Kind::Obligation, &o.id);
+            r.to_opt(Kind::Person, o.owner.as_ref(), "owner");
+            r.controls(&o.controls);
+        }
+        r.approval(&ctx.reviewed, "reviewed.by");
+    }
+    for d in m.documents() {
+        r.define(Kind::Document, d.id());
+        r.document(d);
+    }
+    if let Some(soa) = &m.soa {
+        r.define(Kind::Document, &soa.document.id);
+        r.to_opt(Kind::Person, soa.document.owner.as_ref(), "owner");
+        r.approval(&soa.document.approval, "approval.by");
+        for e in soa.controls.iter() {
+            r.define(Kind::SoaControl, &e.id);
+            r.controls(std::slice::from_ref(&e.id));
+            r.to_opt(Kind::Person, e.owner.as_ref(), "owner");
+            for x in &e.risks {
+                r.to(Kind::Risk, x, "risks");
+            }
+            for x in &e.obligations {
+                r.to(Kind::Obligation, x, "obligations");
+            }
+            for x in &e.policies {
+                r.to(Kind::Document, x, "policies");
+            }
+        }
+    }
+    for p in &m.policies {
+        r.controls(&p.controls);
+    }
+    for p in &m.procedures {
+        r.controls(&p.controls);
+        for pol in &p.policies {
+            r.to(Kind::Document, pol, "policies");
+        }
+    }
+    if let Some(p) = &m.audit_programme {
+        for a in p.planned.iter() {
+            r.to_opt(Kind::Person, a.auditor.as_ref(), "auditor");
+            r.controls(&a.controls);
+        }
+    }
+    for a in &m.audits {
+        r.define(Kind::Audit, &a.id);
+        r.to_opt(Kind::Person, a.auditor.as_ref(), "auditor");
+        r.people(&a.auditees, "auditees");
+        r.people(&a.report.recipients, "report.recipients");
+        r.controls(&a.controls);
+        for f in a.findings.iter() {
+            r.to_opt(
+                Kind::Nonconformity,
+                f.nonconformity.as_ref(),
+                "nonconformity",
+            );
+            if let Some(c) = &f.control {
+                r.controls(std::slice::from_ref(c));
+            }
+        }
+    }
+    for rev in &m.reviews {
+        r.people(&rev.attendees, "attendees");
+        for a in &rev.audits_considered {
+            r.to(Kind::Audit, a, "audits_considered");
+        }
+        for act in rev.actions.iter() {
+            r.to_opt(Kind::Person, act.owner.as_ref(), "owner");
+        }
+    }
+    for a in &m.assets {
+        r.define(Kind::Asset, &a.id);
+        r.to_opt(Kind::Person, a.owner.as_ref(), "owner");
+        r.to_opt(Kind::Supplier, a.supplier.as_ref(), "supplier");
+    }
+    for risk in &m.risks {
+        r.define(Kind::Risk, &risk.id);
+        r.to_opt(Kind::Person, risk.owner.as_ref(), "owner");
+        for a in &risk.assets {
+            r.to(Kind::Asset, a, "assets");
+        }
+        for s in &risk.sources {
+            r.to(Kind::Source, s, "sources");
+        }
+        r.controls(&risk.controls);
+        for act in risk.plan.iter() {
+            r.to_opt(Kind::Person, act.owner.as_ref(), "owner");
+            for rp in &act.replanned {
+                r.to_opt(Kind::Person, rp.by.as_ref(), "replanned.by");
+            }
+        }
+        r.approval(&risk.plan_approval, "plan_approval.by");
+        if let Some(acc) = &risk.acceptance {
+            r.to_opt(Kind::Person, acc.by.as_ref(), "acceptance.by");
+        }
+    }
+    for o in &m.objectives {
+        r.define(Kind::Objective, &o.id);
+        r.to_opt(Kind::Person, o.owner.as_ref(), "owner");
+        r.to_opt(Kind::Document, o.policy.as_ref(), "policy");
+        for x in &o.risks {
+            r.to(Kind::Risk, x, "risks");
+        }
+    }
+    for s in &m.suppliers {
+        r.define(Kind::Supplier, &s.id);
+        r.to_opt(Kind::Person, s.owner.as_ref(), "owner");
+        for rev in s.reviews.iter() {
+            r.to_opt(Kind::Person, rev.by.as_ref(), "reviews.by");
+        }
+    }
+    for c in &m.competence {
+        r.to(Kind::Person, &c.person, "person");
+        r.to_opt(Kind::Role, c.role.as_ref(), "role");
+    }
+    for a in &m.awareness {
+        r.to(Kind::Person, &a.person, "person");
+    }
+    for x in &m.metrics {
+        r.define(Kind::Metric, &x.id);
+        r.to_opt(Kind::Person, x.measured_by.as_ref(), "measured_by");
+        r.to_opt(Kind::Person, x.analysed_by.as_ref(), "analysed_by");
+        for o in &x.objectives {
+            r.to(Kind::Objective, o, "objectives");
+        }
+        r.controls(&x.controls);
+    }
+    for i in &m.incidents {
+        r.define(Kind::Incident, &i.id);
+        r.to_opt(
+            Kind::Nonconformity,
+            i.nonconformity.as_ref(),
+            "nonconformity",
+        );
+        r.controls(&i.controls);
+    }
+    for c in &m.changes {
+        r.define(Kind::Change, &c.id);
+        r.approval(&c.approval, "approval.by");
+    }
+    for nc in &m.nonconformities {
+        r.define(Kind::Nonconformity, &nc.id);
+        r.to_opt(Kind::Person, nc.owner.as_ref(), "owner");
+        r.to_opt(Kind::Audit, nc.audit.as_ref(), "audit");
+        r.to_opt(Kind::Incident, nc.incident.as_ref(), "incident");
+        if let Some(c) = &nc.control {
+            r.controls(std::slice::from_ref(c));
+        }
+        if let Some(e) = &nc.effectiveness {
+            r.to_opt(Kind::Person, e.by.as_ref(), "effectiveness.by");
+        }
+        for rp in &nc.replanned {
+            r.to_opt(Kind::Person, rp.by.as_ref(), "replanned.by");
+        }
+        if let (Some(a), Some(f)) = (&nc.audit, &nc.finding) {
+            r.findings.push((a.clone(), f.clone()));
+        }
+    }
+    r
+}

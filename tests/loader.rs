@@ -1,0 +1,341 @@
+//! The loader on every class of bad input: each problem is reported with file, line and a
+//! hint, all problems of a run are reported together, and nothing panics.
+
+use std::path::Path;
+
+use isms::diagnostic::Diagnostic;
+use isms::loader::{self, Loaded};
+
+const MANIFEST: &str = "\
+schema_version: 1
+organisation:
+  name: Test Ltd
+people:
+  - id: p-ceo
+    name: Ceo Person
+    role: CEO
+    top_management: true
+  - id: p-cto
+    name: Cto Person
+    role: CTO
+";
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn load_with(files: &[(&str, &str)]) -> (tempfile::TempDir, Loaded) {
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, text) in files {
+        write(dir.path(), rel, text);
+    }
+    let loaded = loader::load(dir.path()).unwrap();
+    (dir, loaded)
+}
+
+fn codes(l: &Loaded) -> Vec<&str> {
+    l.diagnostics.iter().map(|d| d.code.as_str()).collect()
+}
+
+fn only<'a>(l: &'a Loaded, code: &str) -> &'a Diagnostic {
+    let found: Vec<&Diagnostic> = l.diagnostics.iter().filter(|d| d.code == code).collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one {code}, got {:#?}",
+        l.diagnostics
+    );
+    found[0]
+}
+
+fn at(d: &Diagnostic) -> (String, u32) {
+    let l = d.location.as_ref().expect("diagnostic has a location");
+    (l.path.clone(), l.line)
+}
+
+#[test]
+fn minimal_repository_loads_cleanly() {
+    let (_d, l) = load_with(&[("isms.yaml", MANIFEST)]);
+    assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
+    assert_eq!(l.model.people.len(), 2);
+    assert!(l.model.is_top_management("p-ceo"));
+}
+
+#[test]
+fn missing_manifest() {
+    let (_d, l) = load_with(&[("assets.yaml", "assets: []\n")]);
+    let d = only(&l, "LOAD-001");
+    assert!(d.hint.as_deref().unwrap().contains("isms init"));
+}
+
+#[test]
+fn not_a_folder_is_a_tool_error() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(loader::load(&dir.path().join("nope")).is_err());
+    write(dir.path(), "f", "x");
+    assert!(loader::load(&dir.path().join("f")).is_err());
+}
+
+#[test]
+fn non_utf8_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "isms.yaml", MANIFEST);
+    std::fs::write(
+        dir.path().join("assets.yaml"),
+        b"assets:\n  - id: \xff\xfe\n",
+    )
+    .unwrap();
+    let l = loader::load(dir.path()).unwrap();
+    let d = only(&l, "LOAD-004");
+    assert_eq!(at(d), ("assets.yaml".to_string(), 2));
+}
+
+#[test]
+fn empty_files() {
+    let (_d, l) = load_with(&[
+        ("isms.yaml", MANIFEST),
+        ("risks.yaml", "\n"),
+        ("assets.yaml", "# nothing yet\n"),
+    ]);
+    assert_eq!(codes(&l), vec!["LOAD-005", "LOAD-005"]);
+}
+
+#[test]
+fn yaml_syntax_error_has_line() {
+    let (_d, l) = load_with(&[
+        ("isms.yaml", MANIFEST),
+        ("assets.yaml", "assets:\n  - id: A-1\n    name: [unclosed\n"),
+    ]);
+    let d = only(&l, "LOAD-006");
+    assert_eq!(d.location.as_ref().unwrap().path, "assets.yaml");
+    assert!(d.location.as_ref().unwrap().line >= 3);
+}
+
+#[test]
+fn alias_bomb_is_refused() {
+    let mut bomb = String::from("assets:\n  - &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..10 {
+        let prev = if i == 0 {
+            "a".to_string()
+        } else {
+            format!("l{}", i - 1)
+        };
+        bomb.push_str(&format!("  - &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+    }
+    let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("assets.yaml", &bomb)]);
+    only(&l, "LOAD-006");
+}
+
+#[test]
+fn markdown_without_front_matter() {
+    let (_d, l) = load_with(&[
+        ("isms.yaml", MANIFEST),
+        ("policies/a.md", "# Access policy\n"),
+        ("policies/b.md", "---\nid: POL-02\ntitle: B\n"),
+    ]);
+    let found: Vec<_> = l
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "LOAD-007")
+        .collect();
+    assert_eq!(found.len(), 2);
+    assert!(
+        found[1]
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("close the front matter")
+    );
+}
+
+#[test]
+fn unknown_field_suggests_the_right_one() {
+    let (_d, l) = load_with(&[
+        ("isms.yaml", MANIFEST),
+        (
+            "assets.yaml",
+            "assets:\n  - id: A-1\n    name: Laptop\n    type: hardware\n    onwer: p-cto\n",
+        ),
+    ]);
+    let d = only(&l, "LOAD-008");
+    assert_eq!(at(d), ("assets.yaml".to_string(), 5));
+    assert_eq!(d.hint.as_deref(), Some("did you mean `owner`?"));
+}
+
+#[test]
+fn missing_field_wrong_type_and_bad_date_all_reported_in_one_run() {
+    let risks = "\
+risks:
+  - title: No id here
+  - id: R-2
+    title: Wrong type
+    inherent: { likelihood: high, impact: 3 }
+  - id: R-3
+    title: Bad date
+    last_assessed: 2025-02-30
+  - id: R-4
+    title: Unknown treatment
+    treatment: mitigat
+  - id: R-5
+    title: Fine
+";
+    let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("risks.yaml", risks)]);
+    assert_eq!(
+        codes(&l),
+        vec!["LOAD-009", "LOAD-010", "LOAD-011", "LOAD-011"],
+        "{:#?}",
+        l.diagnostics
+    );
+    let lines: Vec<u32> = l
+        .diagnostics
+        .iter()
+        .map(|d| d.location.as_ref().unwrap().line)
+        .collect();
+    assert_eq!(lines, vec![2, 5, 8, 11]);
+    assert!(
+        l.diagnostics[2]
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("YYYY-MM-DD")
+    );
+    assert!(
+        l.diagnostics[3]
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("mitigate")
+    );
+    // The good record still loaded.
+    assert_eq!(l.model.risks.len(), 1);
+    assert_eq!(l.model.risks[0].id.value, "R-5");
+}
+
+#[test]
+fn duplicate_ids_point_at_both() {
+    let (_d, l) = load_with(&[
+        ("isms.yaml", MANIFEST),
+        (
+            "assets.yaml",
+            "assets:\n  - { id: A-1, name: X, type: hardware }\n  - { id: A-1, name: Y, type: software }\n",
+        ),
+    ]);
+    let d = only(&l, "LOAD-012");
+    assert_eq!(at(d).1, 3);
+    assert_eq!(d.related[0].location.line, 2);
+}
+
+#[test]
+fn dangling_references_suggest_close_ids() {
+    let (_d, l) = load_with(&[
+        ("isms.yaml", MANIFEST),
+        (
+            "assets.yaml",
+            "assets:\n  - { id: A-1, name: X, type: hardware, owner: p-ctoo }\n",
+        ),
+        (
+            "risks.yaml",
+            "risks:\n  - { id: R-1, title: T, assets: [A-2], owner: p-cto }\n",
+        ),
+    ]);
+    let found: Vec<_> = l
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "LOAD-013")
+        .collect();
+    assert_eq!(found.len(), 2, "{:#?}", l.diagnostics);
+    assert!(found[0].message.contains("p-ctoo"));
+    assert_eq!(found[0].hint.as_deref(), Some("did you mean `p-cto`?"));
+    assert!(found[1].message.contains("A-2"));
+}
+
+#[test]
+fn control_ids_are_text_and_validated() {
+    let risks = "\
+risks:
+  - id: R-1
+    title: T
+    controls: [5.10, 5.1, 5.38, A.9.2.1]
+";
+    let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("risks.yaml", risks)]);
+    let ids: Vec<&str> = l.model.risks[0]
+        .controls
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect();
+    assert_eq!(ids, vec!["5.10", "5.1", "5.38", "A.9.2.1"]);
+    assert_eq!(
+        codes(&l),
+        vec!["LOAD-014", "LOAD-015"],
+        "{:#?}",
+        l.diagnostics
+    );
+    let old = only(&l, "LOAD-015");
+    assert!(
+        old.hint
+            .as_deref()
+            .unwrap()
+            .contains("5.16 (Identity management)"),
+        "{:?}",
+        old.hint
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_records_are_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "secret.yaml", "assets: []\n");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "isms.yaml", MANIFEST);
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.yaml"),
+        dir.path().join("assets.yaml"),
+    )
+    .unwrap();
+    let l = loader::load(dir.path()).unwrap();
+    only(&l, "LOAD-016");
+}
+
+#[test]
+fn newer_schema_version_is_refused() {
+    let (_d, l) = load_with(&[(
+        "isms.yaml",
+        &MANIFEST.replace("schema_version: 1", "schema_version: 7"),
+    )]);
+    let d = only(&l, "LOAD-017");
+    assert!(d.hint.as_deref().unwrap().contains("upgrade"));
+}
+
+#[test]
+fn oversized_file_is_refused_without_reading_it_all() {
+    let big = format!(
+        "assets:\n{}",
+        "  # padding padding padding padding padding padding\n".repeat(200_000)
+    );
+    let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("assets.yaml", &big)]);
+    only(&l, "LOAD-003");
+}
+
+#[test]
+fn front_matter_lines_are_file_lines() {
+    let policy = "---\nid: POL-01\ntitle: Access\nversion: '1.0'\nowner: p-nobody\n---\n# Access\n";
+    let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("policies/access.md", policy)]);
+    let d = only(&l, "LOAD-013");
+    assert_eq!(at(d), ("policies/access.md".to_string(), 5));
+    assert_eq!(l.model.policies[0].source.body_line, 7);
+    assert_eq!(l.model.policies[0].source.body, "# Access\n");
+}
+
+#[test]
+fn skipped_folders_are_not_records() {
+    let (_d, l) = load_with(&[
+        ("isms.yaml", MANIFEST),
+        ("_templates/policies/x.md", "not a record"),
+        ("build/soa.html", "<html>"),
+        ("policies/_draft.md", "not a record either"),
+    ]);
+    assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
+}
