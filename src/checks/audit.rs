@@ -147,7 +147,7 @@ fn criteria_and_scope(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let d = AUD_02
             .diag(format!(
-                "internal audit {} has no {}",
+                "internal audit {} lacks {}",
                 a.id.value,
                 join_and(&missing)
             ))
@@ -339,7 +339,7 @@ fn reported(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let d = AUD_05
             .diag(format!(
-                "the results of internal audit {} have no {}",
+                "the results of internal audit {} lack {}",
                 a.id.value,
                 join_and(&missing)
             ))

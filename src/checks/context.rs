@@ -206,7 +206,7 @@ fn processes_described(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !missing.is_empty() {
             let d = CTX_07
                 .diag(format!(
-                    "ISMS process {} has no {}",
+                    "ISMS process {} lacks {}",
                     p.id.value,
                     join_and(&missing)
                 ))

@@ -52,7 +52,7 @@ fn complete(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 "nonconformity"
             };
             let d = IMP_01
-                .diag(format!("{state} {} has no {}", n.id.value, join_and(&missing)))
+                .diag(format!("{state} {} lacks {}", n.id.value, join_and(&missing)))
                 .with_hint("10.2 asks for the correction, the cause, the corrective action, who and by when, and whether it worked");
             out.push(
                 ctx.place(d, n.span, &path(ctx, n))

@@ -58,7 +58,7 @@ fn measurable(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let missing: Vec<String> = missing.into_iter().map(String::from).collect();
         let d = OBJ_01
-            .diag(format!("objective {} has no {}", o.id.value, join_and(&missing)))
+            .diag(format!("objective {} lacks {}", o.id.value, join_and(&missing)))
             .with_hint("6.2 asks what will be done, with what resources, by whom, by when, and how results are evaluated");
         out.push(
             ctx.place(d, o.span, &obj_path(ctx, o))
@@ -126,7 +126,7 @@ fn changes_planned(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let path = ctx.model.sources.path(c.span.file).to_string();
         let d = CHG_01
-            .diag(format!("change {} has no {}", c.id.value, join_and(&missing)))
+            .diag(format!("change {} lacks {}", c.id.value, join_and(&missing)))
             .with_hint("changes to the ISMS are made in a planned way: say why, when, and who approved them");
         out.push(ctx.place(d, c.span, &path).for_record(c.id.value.clone()));
     }

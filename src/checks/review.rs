@@ -134,7 +134,7 @@ fn outputs(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !missing.is_empty() {
             let d = MR_03
                 .diag(format!(
-                    "action \"{}\" of management review {} has no {}",
+                    "action \"{}\" of management review {} lacks {}",
                     a.action.value,
                     r.id.value,
                     join_and(&missing)

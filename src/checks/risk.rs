@@ -259,7 +259,7 @@ fn plan_actionable(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             if !missing.is_empty() {
                 let d = RSK_08
-                    .diag(format!("a treatment action of risk {} has no {}", r.id.value, join_and(&missing)))
+                    .diag(format!("a treatment action of risk {} lacks {}", r.id.value, join_and(&missing)))
                     .with_hint("every action in `plan:` needs `owner:` and `due:`; `resources:` says what it needs");
                 out.push(at_risk(ctx, d, r, a.span));
             }

@@ -171,7 +171,7 @@ fn documents_controlled(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let d = SUP_04
-            .diag(format!("document {} has no {}", doc.id().value, join_and(&missing)))
+            .diag(format!("document {} lacks {}", doc.id().value, join_and(&missing)))
             .with_hint("complete the front matter: `version:`, `owner:` and `approval: { by: ..., on: ... }`");
         out.push(
             ctx.place(d, doc.id().span, &doc.doc_source().path)
@@ -194,7 +194,7 @@ fn documents_controlled(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let d = SUP_04
             .diag(format!(
-                "external document {} is not controlled: it has no {}",
+                "external document {} is not controlled: it lacks {}",
                 e.id.value,
                 join_and(&missing)
             ))

@@ -20,7 +20,7 @@ use crate::source::SourceMap;
 /// A rule with more findings than this is folded.
 pub const FOLD_ABOVE: usize = 5;
 /// How many findings of a folded rule are printed in full.
-pub const FOLD_SHOW: usize = 3;
+pub const FOLD_SHOW: usize = 2;
 
 /// ANSI styles for the few lines annotate-snippets does not draw.
 struct Paint {
@@ -118,7 +118,12 @@ fn level(s: Severity) -> Level<'static> {
 }
 
 /// Renders one finding as a rustc-style block (without trailing newline).
-fn render_finding(renderer: &Renderer, sources: &SourceMap, f: &Finding) -> String {
+fn render_finding(
+    renderer: &Renderer,
+    sources: &SourceMap,
+    f: &Finding,
+    first_of_rule: bool,
+) -> String {
     let d = &f.diagnostic;
     let title = match f.rule.filter(|r| !r.clause.is_empty()) {
         Some(r) => format!("{} [{}]", d.message, r.clause),
@@ -148,7 +153,7 @@ fn render_finding(renderer: &Renderer, sources: &SourceMap, f: &Finding) -> Stri
     if let Some(h) = &d.hint {
         group = group.element(Level::HELP.message(h.as_str()));
     }
-    if let Some(r) = f.rule {
+    if let Some(r) = f.rule.filter(|_| first_of_rule) {
         group = group.element(Level::NOTE.message(format!(
             "rule {}: run `isms explain {}` for why and how to fix",
             r.name, r.code
@@ -188,7 +193,11 @@ pub fn emit(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         if folded(code) && *n > FOLD_SHOW {
             continue;
         }
-        writeln!(out, "{}\n", render_finding(&renderer, report.sources, f))?;
+        writeln!(
+            out,
+            "{}\n",
+            render_finding(&renderer, report.sources, f, *n == 1)
+        )?;
         if folded(code) && *n == FOLD_SHOW {
             any_folded = true;
             let total = per_code[code];

@@ -1,0 +1,635 @@
+//! One triggering and one passing case for every model rule of `isms check`.
+//!
+//! `tests/fixtures/check/clean` is a small, complete ISMS that passes every rule as of
+//! 2025-06-30 (the passing case for all rules). Each case below copies it, changes one thing,
+//! and expects the rule's code among the findings. A meta test makes sure every model rule in
+//! the registry has a case here.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use isms::checks::{self, Check, registry};
+
+const AS_OF: &str = "2025-06-30";
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/clean")
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    for entry in walkdir::WalkDir::new(src) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(src).unwrap();
+        let target = dst.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Codes of all findings for the repository at `dir`.
+fn codes(dir: &Path) -> Vec<String> {
+    let loaded = isms::loader::load(dir).expect("fixture loads");
+    let outcome = checks::check_loaded(&loaded, &[], AS_OF.parse().unwrap());
+    outcome
+        .findings
+        .iter()
+        .map(|f| format!("{}: {}", f.diagnostic.code, f.diagnostic.message))
+        .collect()
+}
+
+/// Deletes the file instead of editing it.
+const DELETE: &str = "\u{0}delete";
+
+/// (rule code, [(file, text to find exactly once, replacement)]).
+type Case = (
+    &'static str,
+    &'static [(&'static str, &'static str, &'static str)],
+);
+
+const B57: &str = "  - id: \"5.7\"\n    applicable: true\n    reasons: [business]\n    justification: Baseline control for a SaaS company.\n    status: planned\n";
+
+const CASES: &[Case] = &[
+    ("SOA-01", &[("soa.yaml", B57, "")]),
+    (
+        "SOA-02",
+        &[("soa.yaml", "  - id: \"5.7\"\n", "  - id: \"A.9.2.1\"\n")],
+    ),
+    (
+        "SOA-03",
+        &[(
+            "soa.yaml",
+            "  - id: \"5.7\"\n",
+            "  - id: \"5.7\"\n    title: Threat hunting\n",
+        )],
+    ),
+    (
+        "SOA-04",
+        &[(
+            "soa.yaml",
+            "  - id: \"5.7\"\n    applicable: true\n",
+            "  - id: \"5.7\"\n",
+        )],
+    ),
+    (
+        "SOA-05",
+        &[(
+            "soa.yaml",
+            "justification: No own premises; the team works remotely and production runs at the cloud provider.",
+            "justification: N/A",
+        )],
+    ),
+    (
+        "SOA-06",
+        &[(
+            "soa.yaml",
+            B57,
+            "  - id: \"5.7\"\n    applicable: true\n    status: planned\n",
+        )],
+    ),
+    (
+        "SOA-07",
+        &[(
+            "soa.yaml",
+            B57,
+            "  - id: \"5.7\"\n    applicable: true\n    reasons: [business]\n    justification: Baseline control for a SaaS company.\n",
+        )],
+    ),
+    (
+        "SOA-08",
+        &[(
+            "soa.yaml",
+            "  approval: { by: p-ceo, on: 2025-04-15 }",
+            "  approval: { by: p-ceo }",
+        )],
+    ),
+    (
+        "SOA-09",
+        &[(
+            "risks.yaml",
+            "controls: [\"8.13\"]",
+            "controls: [\"8.13\", \"7.5\"]",
+        )],
+    ),
+    (
+        "SOA-10",
+        &[
+            ("soa.yaml", B57, ""),
+            (
+                "risks.yaml",
+                "controls: [\"8.13\"]",
+                "controls: [\"8.13\", \"5.7\"]",
+            ),
+        ],
+    ),
+    (
+        "SOA-11",
+        &[(
+            "soa.yaml",
+            "    evidence:\n      - { url: https://tickets.example.com/OPS-1, description: Restore test, collected: 2025-05-01 }\n",
+            "",
+        )],
+    ),
+    (
+        "SOA-12",
+        &[(
+            "soa.yaml",
+            "justification: No own premises; the team works remotely and production runs at the cloud provider.",
+            "justification: We decided that this control is not needed.",
+        )],
+    ),
+    (
+        "SOA-13",
+        &[(
+            "soa.yaml",
+            B57,
+            "  - id: \"5.7\"\n    applicable: true\n    reasons: [risk]\n    risks: [R-01]\n    status: planned\n",
+        )],
+    ),
+    (
+        "CTX-01",
+        &[(
+            "context.yaml",
+            "issues:\n  - id: ISS-01\n    type: external\n    description: Customers require ISO/IEC 27001 certification.\n",
+            "",
+        )],
+    ),
+    (
+        "CTX-02",
+        &[(
+            "context.yaml",
+            "  rationale: Fully remote team on multi-region cloud hosting.\n",
+            "",
+        )],
+    ),
+    (
+        "CTX-03",
+        &[("context.yaml", "        addressed: true\n", "")],
+    ),
+    (
+        "CTX-04",
+        &[(
+            "context.yaml",
+            "  interested_party_requirements: Customers and regulators reviewed; none has climate-related security requirements.\n",
+            "",
+        )],
+    ),
+    (
+        "CTX-05",
+        &[("scope.md", "  services: [Tiny SaaS platform]\n", "")],
+    ),
+    (
+        "CTX-06",
+        &[(
+            "scope.md",
+            "    reason: Static site run by an agency; holds no customer data.\n",
+            "",
+        )],
+    ),
+    (
+        "CTX-07",
+        &[(
+            "isms.yaml",
+            "    inputs: [context issues, asset register]\n",
+            "",
+        )],
+    ),
+    (
+        "LDR-01",
+        &[(
+            "policies/information-security.md",
+            "approval: { by: p-ceo, on: 2025-02-01 }",
+            "approval: { by: p-ciso, on: 2025-02-01 }",
+        )],
+    ),
+    (
+        "LDR-02",
+        &[(
+            "policies/information-security.md",
+            "continual improvement",
+            "improvement",
+        )],
+    ),
+    (
+        "LDR-03",
+        &[(
+            "policies/information-security.md",
+            "  acknowledgements: HR system\n",
+            "",
+        )],
+    ),
+    (
+        "LDR-04",
+        &[("isms.yaml", "    ensures_conformity: true\n", "")],
+    ),
+    (
+        "LDR-05",
+        &[(
+            "policies/information-security.md",
+            "approval: { by: p-ceo, on: 2025-02-01 }",
+            "approval: { by: p-ceo, on: 2024-02-01 }",
+        )],
+    ),
+    (
+        "RSK-01",
+        &[(
+            "isms.yaml",
+            "acceptance_threshold: 3",
+            "acceptance_threshold: 9",
+        )],
+    ),
+    ("RSK-02", &[("risks.yaml", "    owner: p-ceo\n", "")]),
+    (
+        "RSK-03",
+        &[("risks.yaml", "    affects: [availability]\n", "")],
+    ),
+    ("RSK-04", &[("risks.yaml", "level: 9", "level: 6")]),
+    (
+        "RSK-05",
+        &[(
+            "risks.yaml",
+            "    inherent: { likelihood: 1, impact: 2 }\n",
+            "",
+        )],
+    ),
+    (
+        "RSK-06",
+        &[(
+            "risks.yaml",
+            "    inherent: { likelihood: 1, impact: 2 }\n    treatment: accept\n",
+            "    inherent: { likelihood: 3, impact: 3 }\n",
+        )],
+    ),
+    (
+        "RSK-07",
+        &[("risks.yaml", "    controls: [\"8.13\"]\n", "")],
+    ),
+    ("RSK-08", &[("risks.yaml", "        due: 2025-05-31\n", "")]),
+    (
+        "RSK-09",
+        &[(
+            "risks.yaml",
+            "plan_approval: { by: p-cto, on: 2025-04-02 }",
+            "plan_approval: { by: p-ceo, on: 2025-04-02 }",
+        )],
+    ),
+    (
+        "RSK-10",
+        &[(
+            "risks.yaml",
+            "residual: { likelihood: 1, impact: 3 }",
+            "residual: { likelihood: 2, impact: 3 }",
+        )],
+    ),
+    (
+        "RSK-11",
+        &[(
+            "risks.yaml",
+            "    treatment: accept\n",
+            "    treatment: accept\n    residual: { likelihood: 2, impact: 2 }\n",
+        )],
+    ),
+    (
+        "RSK-12",
+        &[(
+            "risks.yaml",
+            "    treatment: accept\n",
+            "    treatment: transfer\n",
+        )],
+    ),
+    (
+        "RSK-13",
+        &[("risks.yaml", "assessed: 2025-04-01\nrisks:", "assessed: 2024-04-01\nrisks:")],
+    ),
+    (
+        "RSK-14",
+        &[(
+            "risks.yaml",
+            "        status: done\n        completed: 2025-05-20\n",
+            "        status: in-progress\n",
+        )],
+    ),
+    (
+        "RSK-15",
+        &[(
+            "risks.yaml",
+            "    treatment: accept\n    last_assessed: 2025-04-01\n",
+            "    treatment: accept\n",
+        )],
+    ),
+    (
+        "OBJ-01",
+        &[(
+            "objectives.yaml",
+            "    evaluation: Reviewed in the management review\n",
+            "",
+        )],
+    ),
+    (
+        "OBJ-02",
+        &[(
+            "objectives.yaml",
+            "    measurements:\n      - { date: 2025-03-31, value: \"1\" }\n",
+            "",
+        )],
+    ),
+    (
+        "OBJ-03",
+        &[(
+            "objectives.yaml",
+            "    policy: POL-01\n    risks: [R-01]\n",
+            "",
+        )],
+    ),
+    (
+        "CHG-01",
+        &[("changes.yaml", "    purpose: Faster restores\n", "")],
+    ),
+    (
+        "SUP-01",
+        &[(
+            "training.yaml",
+            "  - { person: p-ciso, role: isms-manager, evidence: Lead Implementer certificate, date: 2023-05-12 }\n",
+            "",
+        )],
+    ),
+    (
+        "SUP-02",
+        &[(
+            "training.yaml",
+            "  - { person: p-cto, course: Awareness 2025, completed: 2025-01-15 }\n",
+            "",
+        )],
+    ),
+    (
+        "SUP-03",
+        &[(
+            "isms.yaml",
+            "communication:\n  - what: Security incidents affecting customers\n    when: Within 48 hours\n    with: Customer security contacts\n    how: E-mail\n    owner: p-ciso\n",
+            "",
+        )],
+    ),
+    (
+        "SUP-04",
+        &[("audits/programme.md", "version: \"1.0\"\n", "")],
+    ),
+    (
+        "SUP-05",
+        &[(
+            "audits/programme.md",
+            "approval: { by: p-ceo, on: 2025-02-01 }",
+            "approval: { by: p-ceo, on: 2024-02-01 }",
+        )],
+    ),
+    ("SUP-07", &[("metrics.yaml", "", DELETE)]),
+    (
+        "OPS-01",
+        &[
+            (
+                "suppliers.yaml",
+                "    security_requirements: ISO 27001 certified; EU regions only\n",
+                "",
+            ),
+            (
+                "suppliers.yaml",
+                "    reviews:\n      - { date: 2025-03-01, result: Certificate reviewed, by: p-ciso }\n",
+                "",
+            ),
+        ],
+    ),
+    (
+        "OPS-02",
+        &[(
+            "suppliers.yaml",
+            "security_clauses: true",
+            "security_clauses: false",
+        )],
+    ),
+    (
+        "OPS-03",
+        &[("suppliers.yaml", "date: 2025-03-01", "date: 2024-03-01")],
+    ),
+    (
+        "PER-01",
+        &[("metrics.yaml", "date: 2025-06-15", "date: 2024-06-15")],
+    ),
+    (
+        "AUD-01",
+        &[(
+            "audits/programme.md",
+            "methods: [interviews, record sampling]\n",
+            "",
+        )],
+    ),
+    (
+        "AUD-02",
+        &[(
+            "audits/2025-internal.md",
+            "criteria: ISO/IEC 27001:2022 and the ISMS policies\n",
+            "",
+        )],
+    ),
+    (
+        "AUD-03",
+        &[(
+            "audits/2025-internal.md",
+            "[\"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"10\"]",
+            "[\"4\", \"5\", \"6\", \"7\", \"8\", \"9\"]",
+        )],
+    ),
+    (
+        "AUD-04",
+        &[(
+            "audits/2025-internal.md",
+            "auditor: p-auditor",
+            "auditor: p-ciso",
+        )],
+    ),
+    (
+        "AUD-05",
+        &[("audits/2025-internal.md", "  recipients: [p-ceo]\n", "")],
+    ),
+    (
+        "AUD-06",
+        &[(
+            "audits/programme.md",
+            "prioritisation: Areas with nonconformities are audited first.\n",
+            "",
+        )],
+    ),
+    (
+        "AUD-07",
+        &[(
+            "audits/2025-internal.md",
+            "date: 2025-05-10",
+            "date: 2024-05-10",
+        )],
+    ),
+    (
+        "AUD-08",
+        &[(
+            "audits/programme.md",
+            "  - id: AUD-2025-01\n",
+            "  - id: AUD-2025-02\n",
+        )],
+    ),
+    (
+        "MR-01",
+        &[(
+            "reviews/2025-06.md",
+            "attendees: [p-ceo, p-ciso]",
+            "attendees: [p-ciso]",
+        )],
+    ),
+    (
+        "MR-02",
+        &[(
+            "reviews/2025-06.md",
+            "  interested_party_changes: No changes.\n",
+            "",
+        )],
+    ),
+    (
+        "MR-03",
+        &[(
+            "reviews/2025-06.md",
+            "decisions:\n  - { decision: Automate access reviews, type: improvement }\n",
+            "",
+        )],
+    ),
+    (
+        "MR-04",
+        &[("reviews/2025-06.md", "due: 2025-09-30", "due: 2025-06-01")],
+    ),
+    (
+        "IMP-01",
+        &[(
+            "nonconformities.yaml",
+            "    root_cause: No template for restore tests.\n",
+            "",
+        )],
+    ),
+    (
+        "IMP-02",
+        &[("audits/2025-internal.md", "    nonconformity: NC-01\n", "")],
+    ),
+    (
+        "IMP-03",
+        &[(
+            "nonconformities.yaml",
+            "    status: closed\n    closed: 2025-06-12\n    effectiveness: { date: 2025-06-12, by: p-ciso, effective: true }\n",
+            "    status: open\n",
+        )],
+    ),
+    (
+        "IMP-04",
+        &[(
+            "nonconformities.yaml",
+            "    effectiveness: { date: 2025-06-12, by: p-ciso, effective: true }\n",
+            "    effectiveness: { date: 2025-06-12, by: p-ciso, effective: true }
+  - id: NC-02
+    title: Restore test of Q2 not documented
+    source: self-identified
+    clause: \"9.1\"
+    raised: 2025-06-20
+    description: The Q2 restore test had no record.
+    correction: Record written.
+    root_cause: No template for restore tests!
+    corrective_action: Template made mandatory in the ticket type.
+    owner: p-cto
+    due: 2025-07-31
+    status: open
+",
+        )],
+    ),
+    ("ANX-01", &[("assets.yaml", "    owner: p-cto\n", "")]),
+    (
+        "ANX-02",
+        &[("soa.yaml", "collected: 2025-06-01", "collected: 2025-01-01")],
+    ),
+    (
+        "ANX-04",
+        &[(
+            "context.yaml",
+            "last_reviewed: 2025-03-01",
+            "last_reviewed: 2024-03-01",
+        )],
+    ),
+    (
+        "ANX-05",
+        &[("incidents.yaml", "    response: Link blocked\n", "")],
+    ),
+    (
+        "ANX-06",
+        &[(
+            "soa.yaml",
+            "OPS-2, description: Failover test, collected: 2025-05-01",
+            "OPS-2, description: Failover test, collected: 2024-05-01",
+        )],
+    ),
+];
+
+#[test]
+fn clean_fixture_passes_every_rule() {
+    let found = codes(&fixture());
+    assert!(
+        found.is_empty(),
+        "the clean fixture must have no findings, got:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn every_case_triggers_its_rule() {
+    let mut failures = Vec::new();
+    for (code, edits) in CASES {
+        let tmp = tempfile::tempdir().unwrap();
+        copy_dir(&fixture(), tmp.path());
+        for (file, from, to) in *edits {
+            let path = tmp.path().join(file);
+            if *to == DELETE {
+                std::fs::remove_file(&path).unwrap();
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert_eq!(
+                text.matches(from).count(),
+                1,
+                "{code}: `{from}` must occur exactly once in {file}"
+            );
+            std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        }
+        let found = codes(tmp.path());
+        if !found.iter().any(|c| c.starts_with(&format!("{code}:"))) {
+            failures.push(format!(
+                "{code} not reported; findings were:\n  {}",
+                found.join("\n  ")
+            ));
+        }
+        if found.iter().any(|c| c.starts_with("LOAD-")) && !matches!(*code, "SOA-02") {
+            failures.push(format!(
+                "{code}: the edit broke loading:\n  {}",
+                found.join("\n  ")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_model_rule_has_a_case() {
+    let covered: BTreeSet<&str> = CASES.iter().map(|(c, _)| *c).collect();
+    let missing: Vec<&str> = registry::all()
+        .iter()
+        .filter(|r| matches!(r.check, Check::Model(_)))
+        .map(|r| r.code)
+        .filter(|c| !covered.contains(c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "model rules without a triggering case in tests/check_rules.rs: {missing:?}"
+    );
+    assert_eq!(covered.len(), CASES.len(), "a rule has two cases");
+}
