@@ -118,6 +118,11 @@ pub fn run(args: Args, _global: &Global) -> anyhow::Result<Status> {
             .unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
         force_draft: args.draft,
         tool: format!("isms {}", env!("CARGO_PKG_VERSION")),
+        linked_formats: if args.audit_pack.is_some() {
+            Format::ALL.to_vec()
+        } else {
+            vec![args.format.unwrap_or(FormatArg::Html).into()]
+        },
     };
     let selected = render::select(&all, &args.docs)?;
 
@@ -404,10 +409,8 @@ fn read_marker(out: &Path) -> BTreeMap<String, String> {
 /// the documents without Git data (and so marked DRAFT), never stop rendering.
 fn source_state(dir: &Path, isms: &Isms) -> SourceState {
     let mut state = SourceState::default();
-    let options = BuildOptions {
-        record_changes: false,
-        renames: true,
-    };
+    // Defaults: renames followed, record ids not precomputed (not needed here).
+    let options = BuildOptions::default();
     match HistoryIndex::build(dir, &options) {
         Ok(Some(index)) => {
             state.commit = index.commits().first().map(|c| c.id.clone());

@@ -176,7 +176,9 @@ pub fn documents(isms: &Isms) -> Vec<DocSpec> {
             SECTION_CONTEXT,
         );
     }
-    for p in &isms.policies {
+    let mut policies: Vec<&crate::model::Policy> = isms.policies.iter().collect();
+    policies.sort_by(|a, b| super::natural_cmp(&a.id.value, &b.id.value));
+    for p in policies {
         let name = format!("policies/{}", file_stem(&p.id.value));
         let id = Some(p.id.value.clone());
         push(
@@ -234,7 +236,9 @@ pub fn documents(isms: &Isms) -> Vec<DocSpec> {
             SECTION_OBJECTIVES,
         );
     }
-    for a in &isms.audits {
+    let mut audits: Vec<&crate::model::Audit> = isms.audits.iter().collect();
+    audits.sort_by(|a, b| super::natural_cmp(&a.id.value, &b.id.value));
+    for a in audits {
         let name = format!("audits/{}", file_stem(&a.id.value));
         let id = Some(a.id.value.clone());
         push(
@@ -246,7 +250,9 @@ pub fn documents(isms: &Isms) -> Vec<DocSpec> {
             SECTION_EVALUATION,
         );
     }
-    for r in &isms.reviews {
+    let mut reviews: Vec<&crate::model::ManagementReview> = isms.reviews.iter().collect();
+    reviews.sort_by(|a, b| super::natural_cmp(&a.id.value, &b.id.value));
+    for r in reviews {
         let name = format!("reviews/{}", file_stem(&r.id.value));
         let id = Some(r.id.value.clone());
         push(
@@ -633,7 +639,9 @@ pub struct IndexView {
 fn index(ctx: &Ctx<'_>, all: &[DocSpec]) -> IndexView {
     let mut sections: Vec<IndexSection> = Vec::new();
     for d in all.iter().filter(|d| d.kind != DocKind::Index) {
-        let link = |f: Format| d.has_format(f).then(|| d.path(f));
+        let link = |f: Format| {
+            (d.has_format(f) && ctx.opts.linked_formats.contains(&f)).then(|| d.path(f))
+        };
         let entry = IndexDoc {
             name: d.name.clone(),
             title: d.title.clone(),
@@ -643,6 +651,11 @@ fn index(ctx: &Ctx<'_>, all: &[DocSpec]) -> IndexView {
             csv: link(Format::Csv),
             xlsx: link(Format::Xlsx),
         };
+        if entry.html.is_none() && entry.md.is_none() && entry.csv.is_none() && entry.xlsx.is_none()
+        {
+            // Not produced in this run: a title without a link would only confuse.
+            continue;
+        }
         match sections.iter_mut().find(|s| s.title == d.section) {
             Some(s) => s.docs.push(entry),
             None => sections.push(IndexSection {

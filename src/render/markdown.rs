@@ -43,6 +43,15 @@ pub fn to_safe_markdown(md: &str) -> String {
             NodeValue::HtmlInline(raw) => {
                 node.data_mut().value = NodeValue::Text(raw.into());
             }
+            NodeValue::Link(link) | NodeValue::Image(link)
+                if comrak::html::dangerous_url(&link.url) =>
+            {
+                // Same rule as the HTML output: `javascript:`, `vbscript:`, `file:` and
+                // non-image `data:` targets are dropped, the link text stays.
+                if let NodeValue::Link(l) | NodeValue::Image(l) = &mut node.data_mut().value {
+                    l.url.clear();
+                }
+            }
             NodeValue::HtmlBlock(block) => {
                 // A block cannot become an inline node: make it a paragraph holding the
                 // literal lines as text, separated by hard line breaks to keep their layout.
@@ -151,6 +160,17 @@ mod tests {
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(html.contains("&lt;b&gt;there&lt;/b&gt;"), "{html}");
         assert!(html.contains("end"), "{html}");
+    }
+
+    #[test]
+    fn dangerous_links_are_dropped_in_markdown_output() {
+        let md =
+            to_safe_markdown("[a](javascript:alert(1)) [b](https://example.com) ![c](vbscript:x)");
+        assert!(
+            !md.contains("javascript:") && !md.contains("vbscript:"),
+            "{md}"
+        );
+        assert!(md.contains("https://example.com"), "{md}");
     }
 
     #[test]

@@ -108,6 +108,9 @@ pub struct RenderOptions {
     pub force_draft: bool,
     /// Tool name and version shown in documents, e.g. `isms 0.1.0`.
     pub tool: String,
+    /// The formats produced in this run: the index links only to these, so an HTML-only
+    /// build has no dead links to Markdown files.
+    pub linked_formats: Vec<Format>,
 }
 
 /// Why rendering failed.
@@ -172,9 +175,46 @@ pub fn file_stem(id: &str) -> String {
     }
 }
 
+/// Orders ids the way people read them: `POL-2` before `POL-10`.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let bytes = s.as_bytes();
+        for i in 1..=bytes.len() {
+            if i == bytes.len() || bytes[i].is_ascii_digit() != bytes[start].is_ascii_digit() {
+                out.push((bytes[start].is_ascii_digit(), &s[start..i]));
+                start = i;
+            }
+        }
+        out
+    }
+    let (ca, cb) = (chunks(a), chunks(b));
+    for (x, y) in ca.iter().zip(cb.iter()) {
+        let ord = match (x, y) {
+            ((true, xs), (true, ys)) => {
+                let (xt, yt) = (xs.trim_start_matches('0'), ys.trim_start_matches('0'));
+                xt.len().cmp(&yt.len()).then_with(|| xt.cmp(yt))
+            }
+            ((_, xs), (_, ys)) => xs.cmp(ys),
+        };
+        if ord != std::cmp::Ordering::Equal {
+            return ord;
+        }
+    }
+    ca.len().cmp(&cb.len()).then_with(|| a.cmp(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn natural_order() {
+        let mut v = vec!["POL-10", "POL-2", "POL-01", "AUD-2025-01", "A"];
+        v.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(v, ["A", "AUD-2025-01", "POL-01", "POL-2", "POL-10"]);
+    }
 
     #[test]
     fn file_stems_are_safe() {

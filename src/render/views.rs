@@ -54,8 +54,11 @@ pub struct DocView {
     pub classification: Option<String>,
     /// Next review date.
     pub next_review: Option<String>,
-    /// "Approved", "Not approved" or "Approval incomplete".
+    /// "Approved", "Not approved", "Approval incomplete", or "Generated from the records"
+    /// for registers that carry no approval of their own.
     pub status: String,
+    /// Whether the document has an approval of its own in the records.
+    pub approvable: bool,
     /// Short commit id the records were read from.
     pub commit: Option<String>,
     /// Newest last-change date of the sources.
@@ -146,6 +149,19 @@ fn opt_str(s: Option<&Spanned<String>>) -> Option<String> {
     s.map(|s| s.value.clone()).filter(|s| !s.trim().is_empty())
 }
 
+/// The body without a leading `# Title` heading that repeats the document title, which the
+/// layout already shows.
+pub(crate) fn body_without_title(body: &str, title: &str) -> String {
+    let trimmed = body.trim_start_matches(['\n', '\r']);
+    let (first, rest) = trimmed.split_once('\n').unwrap_or((trimmed, ""));
+    match first.trim_end().strip_prefix("# ") {
+        Some(h) if h.trim().eq_ignore_ascii_case(title.trim()) => {
+            rest.trim_start_matches(['\n', '\r']).to_string()
+        }
+        _ => body.to_string(),
+    }
+}
+
 fn non_empty(s: Option<&String>) -> Option<String> {
     s.filter(|s| !s.trim().is_empty()).cloned()
 }
@@ -228,9 +244,10 @@ impl<'a> Ctx<'a> {
         };
         let approver = self.person_with_role(head.approval.and_then(|a| a.by.as_ref()));
         let approved_on = head.approval.and_then(|a| opt_date(a.on.as_ref()));
-        let status = match (&approver, &approved_on) {
-            (Some(_), Some(_)) => "Approved",
-            (None, None) => "Not approved",
+        let status = match (head.approval.is_some(), &approver, &approved_on) {
+            (false, _, _) => "Generated from the records",
+            (true, Some(_), Some(_)) => "Approved",
+            (true, None, None) => "Not approved",
             _ => "Approval incomplete",
         }
         .to_string();
@@ -255,6 +272,7 @@ impl<'a> Ctx<'a> {
             classification: head.classification,
             next_review: head.next_review,
             status,
+            approvable: head.approval.is_some(),
             commit,
             last_change: self.state.last_change_of(&sources).map(|d| d.to_string()),
             draft,
@@ -1146,7 +1164,7 @@ pub(crate) fn scope(s: &model::Scope) -> ScopeView {
                 text: Some(i.description.value.clone()),
             })
             .collect(),
-        body: s.source.body.clone(),
+        body: body_without_title(&s.source.body, &s.title.value),
     }
 }
 
@@ -1379,7 +1397,7 @@ pub(crate) fn policy(p: &model::Policy, root: &str) -> PolicyView {
         acknowledgements: non_empty(p.communicated.acknowledgements.as_ref()),
         public: p.communicated.public,
         review_months: p.review_months.as_ref().map(|m| m.value),
-        body: p.source.body.clone(),
+        body: body_without_title(&p.source.body, &p.title.value),
     }
 }
 
@@ -1603,7 +1621,7 @@ pub(crate) fn audit(ctx: &Ctx<'_>, a: &model::Audit, root: &str) -> AuditView {
         report_recipients: ctx.people(&a.report.recipients),
         findings,
         counts,
-        body: a.source.body.clone(),
+        body: body_without_title(&a.source.body, &a.title.value),
     }
 }
 
@@ -1695,7 +1713,7 @@ pub(crate) fn review(ctx: &Ctx<'_>, r: &model::ManagementReview, root: &str) -> 
             })
             .collect(),
         actions: loaded(&r.actions).map(|a| action(ctx, a)).collect(),
-        body: r.source.body.clone(),
+        body: body_without_title(&r.source.body, &r.title.value),
     }
 }
 
@@ -1845,4 +1863,35 @@ pub(crate) fn nonconformities(ctx: &Ctx<'_>, root: &str) -> NcView {
 /// Unique, sorted record files.
 pub(crate) fn uniq(v: Vec<String>) -> Vec<String> {
     v.into_iter().collect::<BTreeSet<_>>().into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_title_heading_is_dropped() {
+        assert_eq!(
+            body_without_title("\n# Access Control\n\nText\n", "access control"),
+            "Text\n"
+        );
+        assert_eq!(
+            body_without_title("# Other\n\nText", "Access"),
+            "# Other\n\nText"
+        );
+        assert_eq!(body_without_title("Text", "Access"), "Text");
+        assert_eq!(body_without_title("", "Access"), "");
+    }
+
+    #[test]
+    fn labels_come_from_serde_names() {
+        assert_eq!(
+            label_of(&model::ImplementationStatus::NotImplemented),
+            "Not implemented"
+        );
+        assert_eq!(
+            kebab(&model::ImplementationStatus::NotImplemented),
+            "not-implemented"
+        );
+    }
 }
