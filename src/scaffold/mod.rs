@@ -1,9 +1,9 @@
 //! `isms init`: writes a complete starting ISMS from a template embedded in the binary.
 //!
-//! A template is a folder under `templates/scaffold/` (see [`embedded`]). Its files are written
-//! with a few placeholders filled in ([`Vars`]), through [`crate::fsutil::write_atomic`], never
-//! overwriting anything: into a new or empty folder, or (with `force`) adding only the files
-//! that are missing. Then, unless told not to, a Git repository is created and the files are
+//! A template is a folder under `templates/scaffold/`, embedded at build time. Its files are
+//! written with a few placeholders filled in ([`Vars`]), through [`crate::fsutil::write_atomic`],
+//! never overwriting anything: into a new or empty folder, or (with `force`) adding only the
+//! files that are missing. Then, unless told not to, a Git repository is created and the files are
 //! committed, so the history that serves as the evidence trail starts with the scaffold.
 //!
 //! Record templates for audits, reviews and nonconformities are under `_templates/` in the
