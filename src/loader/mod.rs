@@ -372,11 +372,11 @@ impl Loader {
             self.model.scope = self.markdown_file::<Scope>(&f, |d, s| d.source = s);
             self.mark(RecordKind::Scope, self.model.scope.is_some());
         }
-        if let Some(f) = single("assets.yaml") {
-            if let Some(r) = self.yaml_file::<AssetRegister>(&f) {
-                self.model.assets = r.assets.into_loaded();
-                self.mark(RecordKind::Assets, true);
-            }
+        if let Some(f) = single("assets.yaml")
+            && let Some(r) = self.yaml_file::<AssetRegister>(&f)
+        {
+            self.model.assets = r.assets.into_loaded();
+            self.mark(RecordKind::Assets, true);
         }
         // Risks: one file, or a folder of files (large registers split by area).
         let mut risk_files: Vec<Found> = single("risks.yaml").into_iter().collect();
@@ -393,48 +393,48 @@ impl Loader {
             self.model.soa = self.yaml_file::<StatementOfApplicability>(&f);
             self.mark(RecordKind::Soa, self.model.soa.is_some());
         }
-        if let Some(f) = single("objectives.yaml") {
-            if let Some(r) = self.yaml_file::<ObjectiveRegister>(&f) {
-                self.model.objectives = r.objectives.into_loaded();
-                self.mark(RecordKind::Objectives, true);
-            }
+        if let Some(f) = single("objectives.yaml")
+            && let Some(r) = self.yaml_file::<ObjectiveRegister>(&f)
+        {
+            self.model.objectives = r.objectives.into_loaded();
+            self.mark(RecordKind::Objectives, true);
         }
-        if let Some(f) = single("suppliers.yaml") {
-            if let Some(r) = self.yaml_file::<SupplierRegister>(&f) {
-                self.model.suppliers = r.suppliers.into_loaded();
-                self.mark(RecordKind::Suppliers, true);
-            }
+        if let Some(f) = single("suppliers.yaml")
+            && let Some(r) = self.yaml_file::<SupplierRegister>(&f)
+        {
+            self.model.suppliers = r.suppliers.into_loaded();
+            self.mark(RecordKind::Suppliers, true);
         }
-        if let Some(f) = single("training.yaml") {
-            if let Some(r) = self.yaml_file::<TrainingRecords>(&f) {
-                self.model.competence = r.competence.into_loaded();
-                self.model.awareness = r.awareness.into_loaded();
-                self.mark(RecordKind::Training, true);
-            }
+        if let Some(f) = single("training.yaml")
+            && let Some(r) = self.yaml_file::<TrainingRecords>(&f)
+        {
+            self.model.competence = r.competence.into_loaded();
+            self.model.awareness = r.awareness.into_loaded();
+            self.mark(RecordKind::Training, true);
         }
-        if let Some(f) = single("metrics.yaml") {
-            if let Some(r) = self.yaml_file::<MetricRegister>(&f) {
-                self.model.metrics = r.metrics.into_loaded();
-                self.mark(RecordKind::Metrics, true);
-            }
+        if let Some(f) = single("metrics.yaml")
+            && let Some(r) = self.yaml_file::<MetricRegister>(&f)
+        {
+            self.model.metrics = r.metrics.into_loaded();
+            self.mark(RecordKind::Metrics, true);
         }
-        if let Some(f) = single("incidents.yaml") {
-            if let Some(r) = self.yaml_file::<IncidentRegister>(&f) {
-                self.model.incidents = r.incidents.into_loaded();
-                self.mark(RecordKind::Incidents, true);
-            }
+        if let Some(f) = single("incidents.yaml")
+            && let Some(r) = self.yaml_file::<IncidentRegister>(&f)
+        {
+            self.model.incidents = r.incidents.into_loaded();
+            self.mark(RecordKind::Incidents, true);
         }
-        if let Some(f) = single("changes.yaml") {
-            if let Some(r) = self.yaml_file::<ChangeRegister>(&f) {
-                self.model.changes = r.changes.into_loaded();
-                self.mark(RecordKind::Changes, true);
-            }
+        if let Some(f) = single("changes.yaml")
+            && let Some(r) = self.yaml_file::<ChangeRegister>(&f)
+        {
+            self.model.changes = r.changes.into_loaded();
+            self.mark(RecordKind::Changes, true);
         }
-        if let Some(f) = single("nonconformities.yaml") {
-            if let Some(r) = self.yaml_file::<NonconformityRegister>(&f) {
-                self.model.nonconformities = r.nonconformities.into_loaded();
-                self.mark(RecordKind::Nonconformities, true);
-            }
+        if let Some(f) = single("nonconformities.yaml")
+            && let Some(r) = self.yaml_file::<NonconformityRegister>(&f)
+        {
+            self.model.nonconformities = r.nonconformities.into_loaded();
+            self.mark(RecordKind::Nonconformities, true);
         }
         for f in in_folder(files, "policies", "md") {
             if let Some(p) = self.markdown_file::<Policy>(&f, |d, s| d.source = s) {

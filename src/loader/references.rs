@@ -100,24 +100,24 @@ impl References {
         self.defined.push((kind, id.value.clone(), id.span));
     }
 
-    fn to(&mut self, kind: Kind, id: &Id, field: &'static str) {
+    fn add_ref(&mut self, kind: Kind, id: &Id, field: &'static str) {
         self.refs.push((kind, id.clone(), field));
     }
 
-    fn to_opt(&mut self, kind: Kind, id: Option<&Id>, field: &'static str) {
+    fn add_opt_ref(&mut self, kind: Kind, id: Option<&Id>, field: &'static str) {
         if let Some(id) = id {
-            self.to(kind, id, field);
+            self.add_ref(kind, id, field);
         }
     }
 
     fn people(&mut self, ids: &[Id], field: &'static str) {
         for id in ids {
-            self.to(Kind::Person, id, field);
+            self.add_ref(Kind::Person, id, field);
         }
     }
 
     fn approval(&mut self, a: &Approval, field: &'static str) {
-        self.to_opt(Kind::Person, a.by.as_ref(), field);
+        self.add_opt_ref(Kind::Person, a.by.as_ref(), field);
     }
 
     fn controls(&mut self, ids: &[Id]) {
@@ -125,7 +125,7 @@ impl References {
     }
 
     fn document<D: Document + ?Sized>(&mut self, d: &D) {
-        self.to_opt(Kind::Person, d.owner(), "owner");
+        self.add_opt_ref(Kind::Person, d.owner(), "owner");
         self.approval(d.approval(), "approval.by");
     }
 
@@ -239,24 +239,24 @@ pub(super) fn collect(m: &Isms) -> References {
         }
         for p in man.processes.iter() {
             r.define(Kind::Process, &p.id);
-            r.to_opt(Kind::Person, p.owner.as_ref(), "owner");
+            r.add_opt_ref(Kind::Person, p.owner.as_ref(), "owner");
         }
         for c in man.communication.iter() {
-            r.to_opt(Kind::Person, c.owner.as_ref(), "owner");
+            r.add_opt_ref(Kind::Person, c.owner.as_ref(), "owner");
         }
         for d in man.external_documents.iter() {
             r.define(Kind::ExternalDocument, &d.id);
-            r.to_opt(Kind::Person, d.owner.as_ref(), "owner");
+            r.add_opt_ref(Kind::Person, d.owner.as_ref(), "owner");
         }
         for w in man.checks.waivers.iter() {
-            r.to_opt(Kind::Person, w.owner.as_ref(), "owner");
+            r.add_opt_ref(Kind::Person, w.owner.as_ref(), "owner");
         }
     }
     if let Some(ctx) = &m.context {
         for i in ctx.issues.iter() {
             r.define(Kind::Issue, &i.id);
             for risk in &i.risks {
-                r.to(Kind::Risk, risk, "risks");
+                r.add_ref(Kind::Risk, risk, "risks");
             }
         }
         if let Some(c) = &ctx.climate_change {
@@ -267,13 +267,13 @@ pub(super) fn collect(m: &Isms) -> References {
             for q in p.requirements.iter() {
                 r.define(Kind::Requirement, &q.id);
                 for o in &q.obligations {
-                    r.to(Kind::Obligation, o, "obligations");
+                    r.add_ref(Kind::Obligation, o, "obligations");
                 }
             }
         }
         for o in ctx.obligations.iter() {
             r.define(Kind::Obligation, &o.id);
-            r.to_opt(Kind::Person, o.owner.as_ref(), "owner");
+            r.add_opt_ref(Kind::Person, o.owner.as_ref(), "owner");
             r.controls(&o.controls);
         }
         r.approval(&ctx.reviewed, "reviewed.by");
@@ -284,20 +284,20 @@ pub(super) fn collect(m: &Isms) -> References {
     }
     if let Some(soa) = &m.soa {
         r.define(Kind::Document, &soa.document.id);
-        r.to_opt(Kind::Person, soa.document.owner.as_ref(), "owner");
+        r.add_opt_ref(Kind::Person, soa.document.owner.as_ref(), "owner");
         r.approval(&soa.document.approval, "approval.by");
         for e in soa.controls.iter() {
             r.define(Kind::SoaControl, &e.id);
             r.controls(std::slice::from_ref(&e.id));
-            r.to_opt(Kind::Person, e.owner.as_ref(), "owner");
+            r.add_opt_ref(Kind::Person, e.owner.as_ref(), "owner");
             for x in &e.risks {
-                r.to(Kind::Risk, x, "risks");
+                r.add_ref(Kind::Risk, x, "risks");
             }
             for x in &e.obligations {
-                r.to(Kind::Obligation, x, "obligations");
+                r.add_ref(Kind::Obligation, x, "obligations");
             }
             for x in &e.policies {
-                r.to(Kind::Document, x, "policies");
+                r.add_ref(Kind::Document, x, "policies");
             }
         }
     }
@@ -307,18 +307,18 @@ pub(super) fn collect(m: &Isms) -> References {
     for p in &m.procedures {
         r.controls(&p.controls);
         for pol in &p.policies {
-            r.to(Kind::Document, pol, "policies");
+            r.add_ref(Kind::Document, pol, "policies");
         }
     }
     if let Some(p) = &m.audit_programme {
         for a in p.planned.iter() {
-            r.to_opt(Kind::Person, a.auditor.as_ref(), "auditor");
+            r.add_opt_ref(Kind::Person, a.auditor.as_ref(), "auditor");
             r.controls(&a.controls);
         }
     }
     for a in &m.audits {
         r.define(Kind::Audit, &a.id);
-        r.to_opt(Kind::Person, a.auditor.as_ref(), "auditor");
+        r.add_opt_ref(Kind::Person, a.auditor.as_ref(), "auditor");
         r.people(&a.auditees, "auditees");
         r.people(&a.report.recipients, "report.recipients");
         r.controls(&a.controls);
@@ -336,66 +336,66 @@ pub(super) fn collect(m: &Isms) -> References {
     for rev in &m.reviews {
         r.people(&rev.attendees, "attendees");
         for a in &rev.audits_considered {
-            r.to(Kind::Audit, a, "audits_considered");
+            r.add_ref(Kind::Audit, a, "audits_considered");
         }
         for act in rev.actions.iter() {
-            r.to_opt(Kind::Person, act.owner.as_ref(), "owner");
+            r.add_opt_ref(Kind::Person, act.owner.as_ref(), "owner");
         }
     }
     for a in &m.assets {
         r.define(Kind::Asset, &a.id);
-        r.to_opt(Kind::Person, a.owner.as_ref(), "owner");
-        r.to_opt(Kind::Supplier, a.supplier.as_ref(), "supplier");
+        r.add_opt_ref(Kind::Person, a.owner.as_ref(), "owner");
+        r.add_opt_ref(Kind::Supplier, a.supplier.as_ref(), "supplier");
     }
     for risk in &m.risks {
         r.define(Kind::Risk, &risk.id);
-        r.to_opt(Kind::Person, risk.owner.as_ref(), "owner");
+        r.add_opt_ref(Kind::Person, risk.owner.as_ref(), "owner");
         for a in &risk.assets {
-            r.to(Kind::Asset, a, "assets");
+            r.add_ref(Kind::Asset, a, "assets");
         }
         for s in &risk.sources {
-            r.to(Kind::Source, s, "sources");
+            r.add_ref(Kind::Source, s, "sources");
         }
         r.controls(&risk.controls);
         for act in risk.plan.iter() {
-            r.to_opt(Kind::Person, act.owner.as_ref(), "owner");
+            r.add_opt_ref(Kind::Person, act.owner.as_ref(), "owner");
             for rp in &act.replanned {
-                r.to_opt(Kind::Person, rp.by.as_ref(), "replanned.by");
+                r.add_opt_ref(Kind::Person, rp.by.as_ref(), "replanned.by");
             }
         }
         r.approval(&risk.plan_approval, "plan_approval.by");
         if let Some(acc) = &risk.acceptance {
-            r.to_opt(Kind::Person, acc.by.as_ref(), "acceptance.by");
+            r.add_opt_ref(Kind::Person, acc.by.as_ref(), "acceptance.by");
         }
     }
     for o in &m.objectives {
         r.define(Kind::Objective, &o.id);
-        r.to_opt(Kind::Person, o.owner.as_ref(), "owner");
-        r.to_opt(Kind::Document, o.policy.as_ref(), "policy");
+        r.add_opt_ref(Kind::Person, o.owner.as_ref(), "owner");
+        r.add_opt_ref(Kind::Document, o.policy.as_ref(), "policy");
         for x in &o.risks {
-            r.to(Kind::Risk, x, "risks");
+            r.add_ref(Kind::Risk, x, "risks");
         }
     }
     for s in &m.suppliers {
         r.define(Kind::Supplier, &s.id);
-        r.to_opt(Kind::Person, s.owner.as_ref(), "owner");
+        r.add_opt_ref(Kind::Person, s.owner.as_ref(), "owner");
         for rev in s.reviews.iter() {
-            r.to_opt(Kind::Person, rev.by.as_ref(), "reviews.by");
+            r.add_opt_ref(Kind::Person, rev.by.as_ref(), "reviews.by");
         }
     }
     for c in &m.competence {
-        r.to(Kind::Person, &c.person, "person");
-        r.to_opt(Kind::Role, c.role.as_ref(), "role");
+        r.add_ref(Kind::Person, &c.person, "person");
+        r.add_opt_ref(Kind::Role, c.role.as_ref(), "role");
     }
     for a in &m.awareness {
-        r.to(Kind::Person, &a.person, "person");
+        r.add_ref(Kind::Person, &a.person, "person");
     }
     for x in &m.metrics {
         r.define(Kind::Metric, &x.id);
-        r.to_opt(Kind::Person, x.measured_by.as_ref(), "measured_by");
-        r.to_opt(Kind::Person, x.analysed_by.as_ref(), "analysed_by");
+        r.add_opt_ref(Kind::Person, x.measured_by.as_ref(), "measured_by");
+        r.add_opt_ref(Kind::Person, x.analysed_by.as_ref(), "analysed_by");
         for o in &x.objectives {
-            r.to(Kind::Objective, o, "objectives");
+            r.add_ref(Kind::Objective, o, "objectives");
         }
         r.controls(&x.controls);
     }
@@ -414,17 +414,17 @@ pub(super) fn collect(m: &Isms) -> References {
     }
     for nc in &m.nonconformities {
         r.define(Kind::Nonconformity, &nc.id);
-        r.to_opt(Kind::Person, nc.owner.as_ref(), "owner");
-        r.to_opt(Kind::Audit, nc.audit.as_ref(), "audit");
-        r.to_opt(Kind::Incident, nc.incident.as_ref(), "incident");
+        r.add_opt_ref(Kind::Person, nc.owner.as_ref(), "owner");
+        r.add_opt_ref(Kind::Audit, nc.audit.as_ref(), "audit");
+        r.add_opt_ref(Kind::Incident, nc.incident.as_ref(), "incident");
         if let Some(c) = &nc.control {
             r.controls(std::slice::from_ref(c));
         }
         if let Some(e) = &nc.effectiveness {
-            r.to_opt(Kind::Person, e.by.as_ref(), "effectiveness.by");
+            r.add_opt_ref(Kind::Person, e.by.as_ref(), "effectiveness.by");
         }
         for rp in &nc.replanned {
-            r.to_opt(Kind::Person, rp.by.as_ref(), "replanned.by");
+            r.add_opt_ref(Kind::Person, rp.by.as_ref(), "replanned.by");
         }
         if let (Some(a), Some(f)) = (&nc.audit, &nc.finding) {
             r.findings.push((a.clone(), f.clone()));
