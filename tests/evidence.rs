@@ -281,7 +281,12 @@ fn record_ids_changed_per_commit() {
         index
             .changes_of(i)
             .iter()
-            .flat_map(|c| c.records.iter().map(|r| (r.id.clone(), r.kind.as_str())))
+            .flat_map(|c| {
+                index
+                    .record_changes(c)
+                    .iter()
+                    .map(|r| (r.id.clone(), r.kind.as_str()))
+            })
             .collect()
     };
     assert_eq!(changes("Add 5.10"), vec![("5.10".to_string(), "added")]);
@@ -308,18 +313,22 @@ fn record_ids_changed_per_commit() {
     assert_eq!(index.record_history("R-002").len(), 2);
     assert!(index.record_ids().contains(&"R-003"));
 
-    // Without record parsing the path history is the same and no ids are known.
-    let plain = HistoryIndex::build(
+    // Worked out up front, the answers are the same.
+    let eager = HistoryIndex::build(
         r.path(),
         &BuildOptions {
-            record_changes: false,
+            precompute_records: true,
             ..BuildOptions::default()
         },
     )
     .unwrap()
     .unwrap();
-    assert_eq!(plain.history("risks.yaml").len(), 4);
-    assert!(plain.record_ids().is_empty());
+    assert_eq!(eager.history("risks.yaml").len(), 4);
+    assert_eq!(eager.record_history("R-002").len(), 2);
+    assert_eq!(
+        eager.record_ids(),
+        vec!["5.1", "5.10", "5.2", "R-001", "R-002", "R-003"]
+    );
 }
 
 #[test]

@@ -17,7 +17,16 @@
 //!   that folder's subtree is compared, so the rest of a monorepo costs next to nothing.
 //! * In a shallow clone the oldest commit we can see has no parent: everything in it looks
 //!   "added". [`crate::evidence::RepoState::notices`] says so.
+//!
+//! # Record-level changes are read on demand
+//!
+//! The walk records, for each changed file, the blob ids before and after. Which record ids a
+//! change touched ([`HistoryIndex::record_changes`]) is worked out from those blobs the first
+//! time it is asked for, then cached: `isms log` showing the last 20 commits parses 20
+//! commits' registers, not 20,000. [`HistoryIndex::record_history`] only parses the versions
+//! whose text contains the id. [`BuildOptions::precompute_records`] does all of it up front.
 
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::path::Path;
 use std::rc::Rc;
@@ -30,6 +39,7 @@ use super::error::{EvidenceError, GitContext};
 use super::records::{self, RecordChange, RecordFileKind, Records};
 use super::repo::{self, RepoState};
 use super::trailers;
+use super::treediff::{self, RawChange, RawStatus};
 
 /// One commit, as the ISMS needs to know it. Own type: no git2 type leaks out of this module.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,10 +138,9 @@ pub struct PathChange {
     pub path: String,
     /// What happened to it.
     pub kind: ChangeKind,
-    /// For registers and documents with ids: which records changed, sorted by id. Empty for
-    /// other files, and when either version could not be parsed.
-    pub records: Vec<RecordChange>,
     commit: u32,
+    /// Position in `HistoryIndex::changes`, the key of the record cache.
+    slot: u32,
     old_blob: Option<Oid>,
     new_blob: Option<Oid>,
 }
@@ -168,9 +177,10 @@ pub struct ChangeTexts {
 /// What to compute while walking the history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BuildOptions {
-    /// Parse changed YAML registers and Markdown front matter to find which record ids each
-    /// commit touched. Costs two blob reads and parses per changed record file.
-    pub record_changes: bool,
+    /// Work out the record ids of every change while building, instead of on demand. Costs two
+    /// blob reads and parses per changed register or document; worth it only when every
+    /// change will be asked for.
+    pub precompute_records: bool,
     /// Detect renames, so that a file's history continues across `git mv`.
     pub renames: bool,
 }
@@ -178,11 +188,17 @@ pub struct BuildOptions {
 impl Default for BuildOptions {
     fn default() -> Self {
         BuildOptions {
-            record_changes: true,
+            precompute_records: false,
             renames: true,
         }
     }
 }
+
+/// Parsed file versions kept while answering record questions on demand. Bounded: a history
+/// query reads each version at most twice, close together in time.
+const PARSE_CACHE_LIMIT: usize = 1024;
+
+type ParseCache = HashMap<Oid, Rc<Option<Records>>>;
 
 /// The history of an ISMS folder, built in one walk of the repository history from `HEAD`.
 ///
@@ -199,8 +215,10 @@ pub struct HistoryIndex {
     commit_starts: Vec<u32>,
     /// Change indices per path, newest first. A rename is listed under both paths.
     by_path: HashMap<String, Vec<u32>>,
-    /// (change index, record index) per record id, newest first.
-    by_record: HashMap<String, Vec<(u32, u32)>>,
+    /// Record-level changes, per change, once worked out.
+    records: Vec<OnceCell<Vec<RecordChange>>>,
+    /// Parsed versions for on-demand record changes.
+    parsed: RefCell<ParseCache>,
 }
 
 impl std::fmt::Debug for HistoryIndex {
@@ -210,7 +228,6 @@ impl std::fmt::Debug for HistoryIndex {
             .field("commits", &self.commits.len())
             .field("changes", &self.changes.len())
             .field("paths", &self.by_path.len())
-            .field("records", &self.by_record.len())
             .finish()
     }
 }
@@ -228,19 +245,29 @@ impl HistoryIndex {
         let Some((repo, state)) = repo::open(root)? else {
             return Ok(None);
         };
+        // libgit2 re-hashes every object it reads by default, which is a third of the cost of
+        // the walk. Git itself does not (`git fsck` is the integrity check), and we only read.
+        // The setting is process-wide; nothing in isms writes objects.
+        git2::opts::strict_hash_verification(false);
         let walked = match &state {
             RepoState::Ready(info) => walk(&repo, &info.prefix, options)?,
             _ => Walked::default(),
         };
-        Ok(Some(HistoryIndex {
+        let records = (0..walked.changes.len()).map(|_| OnceCell::new()).collect();
+        let index = HistoryIndex {
             repo,
             state,
             commits: walked.commits,
             changes: walked.changes,
             commit_starts: walked.commit_starts,
             by_path: walked.by_path,
-            by_record: walked.by_record,
-        }))
+            records,
+            parsed: RefCell::new(HashMap::new()),
+        };
+        if options.precompute_records {
+            index.precompute_records();
+        }
+        Ok(Some(index))
     }
 
     /// The repository state the index was built in.
@@ -284,10 +311,19 @@ impl HistoryIndex {
         self.by_path.contains_key(path)
     }
 
-    /// Every record id that appears in the history, sorted.
+    /// Every record id that appears in the history, sorted. Works out the record changes of
+    /// every change that has not been read yet, so it costs a full pass over the registers.
     pub fn record_ids(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = self.by_record.keys().map(String::as_str).collect();
+        self.precompute_records();
+        let mut v: Vec<&str> = self
+            .records
+            .iter()
+            .filter_map(OnceCell::get)
+            .flatten()
+            .map(|r| r.id.as_str())
+            .collect();
         v.sort_unstable();
+        v.dedup();
         v
     }
 
@@ -362,21 +398,78 @@ impl HistoryIndex {
     }
 
     /// Every change to the record `id` across all files, newest first.
+    ///
+    /// Only file versions whose text contains `id` are parsed, so asking about one record
+    /// does not parse the whole history of every register.
     pub fn record_history(&self, id: &str) -> Vec<RecordEntry<'_>> {
-        let Some(list) = self.by_record.get(id) else {
-            return Vec::new();
+        let mut out = Vec::new();
+        if id.is_empty() {
+            return out;
+        }
+        for change in &self.changes {
+            if !is_record_change(change) {
+                continue;
+            }
+            let known = self
+                .records
+                .get(change.slot as usize)
+                .and_then(OnceCell::get);
+            if known.is_none() && !self.mentions(change, id.as_bytes()) {
+                continue;
+            }
+            let Some(commit) = self.commit_of(change) else {
+                continue;
+            };
+            for record in self.record_changes(change) {
+                if record.id == id {
+                    out.push(RecordEntry {
+                        commit,
+                        change,
+                        record,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Which records (by id) a change added, removed or modified, sorted by id. Empty for
+    /// files that hold no records, and when either version cannot be parsed (the change is
+    /// then known at file level only). Worked out on first use, then cached.
+    pub fn record_changes(&self, change: &PathChange) -> &[RecordChange] {
+        let Some(cell) = self.records.get(change.slot as usize) else {
+            return &[];
         };
-        list.iter()
-            .filter_map(|&(ci, ri)| {
-                let change = self.changes.get(ci as usize)?;
-                let record = change.records.get(ri as usize)?;
-                Some(RecordEntry {
-                    commit: self.commit_of(change)?,
-                    change,
-                    record,
-                })
+        cell.get_or_init(|| {
+            let mut cache = self.parsed.borrow_mut();
+            if cache.len() > PARSE_CACHE_LIMIT {
+                cache.clear();
+            }
+            record_changes(&self.repo, change, &mut cache)
+        })
+    }
+
+    /// Works out the record changes of every change, newest first so that each file version
+    /// is parsed once (the old side of a change is the new side of the file's previous one).
+    fn precompute_records(&self) {
+        let mut cache = ParseCache::new();
+        for (change, cell) in self.changes.iter().zip(&self.records) {
+            if cell.get().is_none() {
+                let _ = cell.set(record_changes(&self.repo, change, &mut cache));
+            }
+        }
+    }
+
+    /// Whether either version of the change contains `needle` (a cheap filter before parsing).
+    fn mentions(&self, change: &PathChange, needle: &[u8]) -> bool {
+        [change.old_blob, change.new_blob]
+            .into_iter()
+            .flatten()
+            .any(|oid| {
+                self.repo
+                    .find_blob(oid)
+                    .is_ok_and(|b| b.content().windows(needle.len()).any(|w| w == needle))
             })
-            .collect()
     }
 
     /// The text of the file before and after `change` (lossy UTF-8).
@@ -436,7 +529,6 @@ struct Walked {
     changes: Vec<PathChange>,
     commit_starts: Vec<u32>,
     by_path: HashMap<String, Vec<u32>>,
-    by_record: HashMap<String, Vec<(u32, u32)>>,
 }
 
 /// The single history walk.
@@ -449,18 +541,14 @@ fn walk(repo: &Repository, prefix: &str, options: &BuildOptions) -> Result<Walke
         .push_head()
         .ctx("starting the history walk at HEAD")?;
 
-    let mut diff_opts = DiffOptions::new();
-    // Paths only: no content is compared, so binary detection is wasted work.
-    diff_opts.skip_binary_check(true).ignore_submodules(true);
-    let mut find_opts = DiffFindOptions::new();
-    find_opts.renames(true);
-
     let mut out = Walked::default();
     // ISMS subtree of commits whose parent we have seen but not yet visited: each tree lookup
     // by path is done once per commit, not once per child.
     let mut pending_subtrees: HashMap<Oid, Option<Oid>> = HashMap::new();
-    let mut parsed: HashMap<Oid, Rc<Option<Records>>> = HashMap::new();
     let prefix_path = Path::new(prefix);
+    let mut raw: Vec<RawChange> = Vec::new();
+    let mut found: Vec<PathChange> = Vec::new();
+    let mut trees = treediff::TreeCache::new(repo)?;
 
     for oid in revwalk {
         let oid = oid.ctx("walking the history")?;
@@ -497,36 +585,24 @@ fn walk(repo: &Repository, prefix: &str, options: &BuildOptions) -> Result<Walke
         if new_tree == old_tree {
             continue;
         }
-        let old_tree = old_tree
-            .map(|t| repo.find_tree(t))
-            .transpose()
-            .ctx("reading a tree")?;
-        let new_tree = new_tree
-            .map(|t| repo.find_tree(t))
-            .transpose()
-            .ctx("reading a tree")?;
-        let mut diff = repo
-            .diff_tree_to_tree(old_tree.as_ref(), new_tree.as_ref(), Some(&mut diff_opts))
-            .with_ctx(|| format!("comparing commit {oid} with its parent"))?;
-        if options.renames && has_adds_and_deletes(&diff) {
-            diff.find_similar(Some(&mut find_opts))
+        raw.clear();
+        found.clear();
+        trees.next_commit();
+        treediff::diff_trees(&mut trees, old_tree, new_tree, &mut raw)?;
+        let adds = raw.iter().any(|c| c.status == RawStatus::Added);
+        let deletes = raw.iter().any(|c| c.status == RawStatus::Deleted);
+        if options.renames && adds && deletes {
+            // Possible renames: let libgit2's similarity detection pair them up.
+            renamed_changes(repo, old_tree, new_tree, &mut found)
                 .with_ctx(|| format!("finding renames in {oid}"))?;
+        } else {
+            found.extend(raw.drain(..).map(from_raw));
         }
-        for delta in diff.deltas() {
-            let Some(mut change) = path_change(&delta, commit_index) else {
-                continue;
-            };
-            if options.record_changes {
-                change.records = record_changes(repo, &change, &mut parsed);
-            }
+        found.sort_by(|a, b| a.path.cmp(&b.path));
+        for mut change in found.drain(..) {
             let change_index = u32::try_from(out.changes.len()).unwrap_or(u32::MAX);
-            for (ri, r) in change.records.iter().enumerate() {
-                let ri = u32::try_from(ri).unwrap_or(u32::MAX);
-                out.by_record
-                    .entry(r.id.clone())
-                    .or_default()
-                    .push((change_index, ri));
-            }
+            change.commit = commit_index;
+            change.slot = change_index;
             out.by_path
                 .entry(change.path.clone())
                 .or_default()
@@ -544,6 +620,43 @@ fn walk(repo: &Repository, prefix: &str, options: &BuildOptions) -> Result<Walke
         .push(u32::try_from(out.changes.len()).unwrap_or(u32::MAX));
     assign_short_ids(&mut out.commits);
     Ok(out)
+}
+
+fn from_raw(c: RawChange) -> PathChange {
+    let kind = match c.status {
+        RawStatus::Added => ChangeKind::Added,
+        RawStatus::Deleted => ChangeKind::Deleted,
+        RawStatus::Modified => ChangeKind::Modified,
+    };
+    PathChange {
+        path: c.path,
+        kind,
+        commit: 0,
+        slot: 0,
+        old_blob: c.old,
+        new_blob: c.new,
+    }
+}
+
+/// The changes between two trees with rename detection, through libgit2's diff.
+fn renamed_changes(
+    repo: &Repository,
+    old_tree: Option<Oid>,
+    new_tree: Option<Oid>,
+    out: &mut Vec<PathChange>,
+) -> Result<(), git2::Error> {
+    let old_tree = old_tree.map(|t| repo.find_tree(t)).transpose()?;
+    let new_tree = new_tree.map(|t| repo.find_tree(t)).transpose()?;
+    let mut diff_opts = DiffOptions::new();
+    // Paths only: no content is compared, so binary detection is wasted work.
+    diff_opts.skip_binary_check(true).ignore_submodules(true);
+    let mut diff =
+        repo.diff_tree_to_tree(old_tree.as_ref(), new_tree.as_ref(), Some(&mut diff_opts))?;
+    let mut find_opts = DiffFindOptions::new();
+    find_opts.renames(true);
+    diff.find_similar(Some(&mut find_opts))?;
+    out.extend(diff.deltas().filter_map(|d| path_change(&d)));
+    Ok(())
 }
 
 /// The tree id of the ISMS folder in a commit tree, `None` when the folder does not exist.
@@ -565,21 +678,6 @@ fn subtree_of(repo: &Repository, tree: Oid, prefix: &Path) -> Result<Option<Oid>
     }
 }
 
-fn has_adds_and_deletes(diff: &git2::Diff<'_>) -> bool {
-    let (mut adds, mut deletes) = (false, false);
-    for d in diff.deltas() {
-        match d.status() {
-            Delta::Added => adds = true,
-            Delta::Deleted => deletes = true,
-            _ => {}
-        }
-        if adds && deletes {
-            return true;
-        }
-    }
-    false
-}
-
 fn path_string(file: &git2::DiffFile<'_>) -> Option<String> {
     file.path_bytes()
         .map(|b| String::from_utf8_lossy(b).into_owned())
@@ -590,7 +688,7 @@ fn blob_id(file: &git2::DiffFile<'_>) -> Option<Oid> {
     (!id.is_zero() && file.mode() != FileMode::Commit).then_some(id)
 }
 
-fn path_change(delta: &git2::DiffDelta<'_>, commit: u32) -> Option<PathChange> {
+fn path_change(delta: &git2::DiffDelta<'_>) -> Option<PathChange> {
     let (old, new) = (delta.old_file(), delta.new_file());
     // Submodules are other repositories, not ISMS records.
     if old.mode() == FileMode::Commit || new.mode() == FileMode::Commit {
@@ -621,11 +719,17 @@ fn path_change(delta: &git2::DiffDelta<'_>, commit: u32) -> Option<PathChange> {
     Some(PathChange {
         path,
         kind,
-        records: Vec::new(),
-        commit,
+        commit: 0,
+        slot: 0,
         old_blob,
         new_blob,
     })
+}
+
+/// Whether either side of a change is a file that can hold records.
+fn is_record_change(change: &PathChange) -> bool {
+    RecordFileKind::of(&change.path).is_some()
+        || matches!(&change.kind, ChangeKind::Renamed { from } if RecordFileKind::of(from).is_some())
 }
 
 /// Which record ids a file change touched. Parsed versions are cached by blob id: walking
@@ -634,7 +738,7 @@ fn path_change(delta: &git2::DiffDelta<'_>, commit: u32) -> Option<PathChange> {
 fn record_changes(
     repo: &Repository,
     change: &PathChange,
-    parsed: &mut HashMap<Oid, Rc<Option<Records>>>,
+    parsed: &mut ParseCache,
 ) -> Vec<RecordChange> {
     let new_kind = RecordFileKind::of(&change.path);
     let old_kind = match &change.kind {

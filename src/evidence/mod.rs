@@ -17,6 +17,7 @@ mod history;
 mod records;
 mod repo;
 mod trailers;
+mod treediff;
 mod worktree;
 
 pub use error::EvidenceError;
