@@ -323,7 +323,7 @@ pub(super) fn collect(m: &Isms) -> References {
         r.people(&a.report.recipients, "report.recipients");
         r.controls(&a.controls);
         for f in a.findings.iter() {
-            r.to_opt(
+            r.add_opt_ref(
                 Kind::Nonconformity,
                 f.nonconformity.as_ref(),
                 "nonconformity",
@@ -401,7 +401,7 @@ pub(super) fn collect(m: &Isms) -> References {
     }
     for i in &m.incidents {
         r.define(Kind::Incident, &i.id);
-        r.to_opt(
+        r.add_opt_ref(
             Kind::Nonconformity,
             i.nonconformity.as_ref(),
             "nonconformity",
