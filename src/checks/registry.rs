@@ -411,6 +411,44 @@ mod tests {
         assert_eq!(Area::parse("nope"), None);
     }
 
+    /// Every `LOAD-nnn` and `GIT-nn` code written in the sources of the loader and the evidence
+    /// layer must be registered, so that it can be configured, explained and listed in SARIF.
+    #[test]
+    fn codes_emitted_elsewhere_are_registered() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut unregistered = BTreeSet::new();
+        for entry in walkdir::WalkDir::new(&root)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let path = entry.path();
+            if path.starts_with(root.join("checks")) || path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            for prefix in ["\"LOAD-", "\"GIT-"] {
+                for (i, _) in text.match_indices(prefix) {
+                    let rest = &text[i + 1..];
+                    let end = rest.find('"').unwrap_or(rest.len());
+                    let code = &rest[..end];
+                    let digits = code.split_once('-').map_or("", |(_, d)| d);
+                    if !digits.is_empty()
+                        && digits.chars().all(|c| c.is_ascii_digit())
+                        && by_code(code).is_none()
+                    {
+                        unregistered.insert(format!("{code} ({})", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(
+            unregistered.is_empty(),
+            "codes emitted but not in the rule registry: {unregistered:?}"
+        );
+    }
+
     #[test]
     fn clause_labels() {
         assert_eq!(clause_label("A.5.19"), "Annex A 5.19");
