@@ -253,6 +253,20 @@ fn list_names_every_document() {
 }
 
 #[test]
+fn a_first_positional_isms_folder_is_the_repository() {
+    let (d, root) = setup();
+    let file = d.path().join("soa.md");
+    isms()
+        .args(["render"])
+        .arg(&root)
+        .args(["soa", "--as-of", AS_OF, "-o"])
+        .arg(&file)
+        .assert()
+        .success();
+    assert!(read(&file).starts_with("# Statement of Applicability"));
+}
+
+#[test]
 fn renders_html_into_build_and_rerenders_its_own_output() {
     let (_d, root) = setup();
     isms()

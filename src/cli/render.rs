@@ -47,7 +47,8 @@ impl From<FormatArg> for Format {
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Documents to render (see --list); every document when none is given. A folder name
-    /// (`policies`, `audits`, `reviews`) selects every document in it.
+    /// (`policies`, `audits`, `reviews`) selects every document in it. A first value that is
+    /// an ISMS folder (it contains isms.yaml) is taken as the repository, like -C.
     #[arg(value_name = "DOC")]
     pub docs: Vec<String>,
     /// The ISMS repository.
@@ -87,7 +88,15 @@ pub struct Args {
 const MARKER: &str = ".isms-render.json";
 
 /// Runs `isms render`.
-pub fn run(args: Args, _global: &Global) -> anyhow::Result<Status> {
+pub fn run(mut args: Args, _global: &Global) -> anyhow::Result<Status> {
+    // `isms render examples/acme-saas` reads like `isms check DIR`: a first positional that is
+    // an ISMS folder (it holds isms.yaml) is the repository, not a document name.
+    if args.dir == Path::new(".")
+        && let Some(first) = args.docs.first()
+        && Path::new(first).join("isms.yaml").is_file()
+    {
+        args.dir = PathBuf::from(args.docs.remove(0));
+    }
     let dir = &args.dir;
     let loaded =
         crate::loader::load(dir).with_context(|| format!("cannot render {}", dir.display()))?;

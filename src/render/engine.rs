@@ -136,9 +136,14 @@ fn display_located(
         }
     }
     s.push_str(&format!(": {message}"));
-    if !report.is_empty() {
+    // Tera's report starts with its own `error: message` line, already said above.
+    let snippet = match report.split_once('\n') {
+        Some((first, rest)) if first.starts_with("error: ") => rest,
+        _ => report,
+    };
+    if !snippet.trim().is_empty() {
         s.push('\n');
-        s.push_str(report);
+        s.push_str(snippet);
     }
     s
 }

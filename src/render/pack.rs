@@ -127,7 +127,7 @@ fn manifest_text(m: &Manifest) -> String {
     s.push_str(&format!(
         "State:          {}\n",
         if m.draft {
-            "DRAFT (uncommitted changes in the records)"
+            "DRAFT (the records have uncommitted changes or are not in Git)"
         } else {
             "committed"
         }
