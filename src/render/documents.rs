@@ -1074,3 +1074,104 @@ fn nc_table(ctx: &Ctx<'_>) -> Table {
     }
     t
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> RenderOptions {
+        RenderOptions {
+            as_of: jiff::civil::date(2026, 1, 1),
+            force_draft: false,
+            tool: "isms test".into(),
+            linked_formats: Format::ALL.to_vec(),
+        }
+    }
+
+    fn spec(name: &str, kind: DocKind) -> DocSpec {
+        DocSpec {
+            name: name.into(),
+            kind,
+            title: name.into(),
+            record_id: None,
+            section: "",
+        }
+    }
+
+    #[test]
+    fn an_empty_repository_has_only_the_index_and_it_renders() {
+        let isms = Isms::default();
+        let all = documents(&isms);
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].kind, DocKind::Index);
+        let engine = Engine::builtin().unwrap();
+        for f in [Format::Html, Format::Md] {
+            let out = render(
+                &engine,
+                &isms,
+                &SourceState::default(),
+                &opts(),
+                &all[0],
+                &all,
+                f,
+            )
+            .unwrap();
+            let text = String::from_utf8(out).unwrap();
+            assert!(text.contains("ISMS manual"), "{text}");
+            assert!(text.contains("DRAFT"), "not in Git: draft");
+        }
+        let err = render(
+            &engine,
+            &isms,
+            &SourceState::default(),
+            &opts(),
+            &all[0],
+            &all,
+            Format::Csv,
+        );
+        assert!(matches!(err, Err(RenderError::FormatUnavailable { .. })));
+    }
+
+    #[test]
+    fn select_by_name_and_folder() {
+        let all = vec![
+            spec("index", DocKind::Index),
+            spec("policies/POL-1", DocKind::Policy),
+            spec("policies/POL-2", DocKind::Policy),
+            spec("soa", DocKind::Soa),
+        ];
+        let names = |v: Vec<&DocSpec>| v.iter().map(|d| d.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(select(&all, &[]).unwrap()).len(), 4);
+        assert_eq!(
+            names(select(&all, &["policies/".into()]).unwrap()),
+            ["policies/POL-1", "policies/POL-2"]
+        );
+        assert_eq!(
+            names(select(&all, &["soa".into(), "soa".into()]).unwrap()),
+            ["soa"]
+        );
+        // "pol" is neither a document nor a folder.
+        assert!(matches!(
+            select(&all, &["pol".into()]),
+            Err(RenderError::UnknownDocument(_))
+        ));
+    }
+
+    #[test]
+    fn formats_per_kind() {
+        assert_eq!(spec("soa", DocKind::Soa).formats(), &Format::ALL);
+        assert_eq!(
+            spec("x", DocKind::Policy).formats(),
+            &[Format::Html, Format::Md]
+        );
+        assert_eq!(
+            spec("registers", DocKind::Registers).formats(),
+            &[Format::Xlsx]
+        );
+        assert_eq!(spec("policies/P", DocKind::Policy).root(), "../");
+        assert_eq!(
+            spec("policies/P", DocKind::Policy).path(Format::Md),
+            "policies/P.md"
+        );
+    }
+}
