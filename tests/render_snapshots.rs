@@ -66,6 +66,7 @@ fn every_document_in_markdown_and_html() {
         render::DocKind::Context,
         render::DocKind::Policy,
         render::DocKind::Objectives,
+        render::DocKind::AuditProgramme,
         render::DocKind::Audit,
         render::DocKind::Review,
         render::DocKind::Nonconformities,

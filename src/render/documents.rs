@@ -35,6 +35,8 @@ pub enum DocKind {
     Policy,
     /// Information security objectives (6.2).
     Objectives,
+    /// The internal audit programme (9.2.2).
+    AuditProgramme,
     /// One audit report (9.2).
     Audit,
     /// One management review (9.3).
@@ -59,6 +61,7 @@ impl DocKind {
             DocKind::Context => "context",
             DocKind::Policy => "policy",
             DocKind::Objectives => "objectives",
+            DocKind::AuditProgramme => "audit-programme",
             DocKind::Audit => "audit",
             DocKind::Review => "review",
             DocKind::Nonconformities => "nonconformities",
@@ -234,6 +237,17 @@ pub fn documents(isms: &Isms) -> Vec<DocSpec> {
             t,
             None,
             SECTION_OBJECTIVES,
+        );
+    }
+    if let Some(p) = &isms.audit_programme {
+        let t = p.title.value.clone();
+        push(
+            &mut out,
+            "audits/programme".into(),
+            DocKind::AuditProgramme,
+            t,
+            None,
+            SECTION_EVALUATION,
         );
     }
     let mut audits: Vec<&crate::model::Audit> = isms.audits.iter().collect();
@@ -513,6 +527,18 @@ fn template_context(
             (
                 DocHead::generated("OBJECTIVES", &spec.title),
                 with([manifest.clone(), src].concat(), &[]),
+            )
+        }
+        DocKind::AuditProgramme => {
+            let Some(p) = &isms.audit_programme else {
+                return Err(RenderError::UnknownDocument(spec.name.clone()));
+            };
+            insert(&mut c, spec, "programme", &views::programme(ctx, p, root))?;
+            let mut src = vec![p.source.path.clone()];
+            src.extend(isms.audits.iter().map(|a| a.source.path.clone()));
+            (
+                DocHead::of(p, p.classification.as_ref()),
+                with(src, &["isms.yaml"]),
             )
         }
         DocKind::Audit => {

@@ -57,6 +57,8 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("policy.md"),
     builtin!("objectives.html"),
     builtin!("objectives.md"),
+    builtin!("audit-programme.html"),
+    builtin!("audit-programme.md"),
     builtin!("audit.html"),
     builtin!("audit.md"),
     builtin!("review.html"),

@@ -1625,6 +1625,105 @@ pub(crate) fn audit(ctx: &Ctx<'_>, a: &model::Audit, root: &str) -> AuditView {
     }
 }
 
+/// One audit planned in the programme.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedAuditRow {
+    /// Id of the audit record it becomes.
+    pub id: String,
+    /// Link to the audit report when one exists.
+    pub report: Option<Link>,
+    /// What will be audited.
+    pub scope: String,
+    /// Clauses covered.
+    pub clauses: Vec<String>,
+    /// Controls covered.
+    pub controls: Vec<Link>,
+    /// Planned date.
+    pub planned: String,
+    /// Planned auditor.
+    pub auditor: Option<String>,
+    /// Held (a completed audit record exists), in progress, or planned; overdue when planned
+    /// and its date has passed.
+    pub status: Badge,
+}
+
+/// The internal audit programme (9.2.2).
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgrammeView {
+    /// Period covered, `from` and `to`.
+    pub period_from: Option<String>,
+    /// End of the period.
+    pub period_to: Option<String>,
+    /// Months between audits of the whole ISMS.
+    pub frequency_months: Option<u32>,
+    /// Methods.
+    pub methods: Vec<String>,
+    /// Responsibilities.
+    pub responsibilities: Option<String>,
+    /// Planning requirements.
+    pub planning: Option<String>,
+    /// Reporting.
+    pub reporting: Option<String>,
+    /// Prioritisation.
+    pub prioritisation: Option<String>,
+    /// Planned audits.
+    pub planned: Vec<PlannedAuditRow>,
+    /// The Markdown body.
+    pub body: String,
+}
+
+pub(crate) fn programme(ctx: &Ctx<'_>, p: &model::AuditProgramme, root: &str) -> ProgrammeView {
+    let isms = ctx.isms;
+    ProgrammeView {
+        period_from: p.period.as_ref().map(|x| x.from.value.to_string()),
+        period_to: p.period.as_ref().map(|x| x.to.value.to_string()),
+        frequency_months: p.frequency_months.as_ref().map(|m| m.value),
+        methods: p.methods.clone(),
+        responsibilities: opt_str(p.responsibilities.as_ref()),
+        planning: opt_str(p.planning.as_ref()),
+        reporting: opt_str(p.reporting.as_ref()),
+        prioritisation: opt_str(p.prioritisation.as_ref()),
+        planned: loaded(&p.planned)
+            .map(|a| {
+                let record = isms.audits.iter().find(|r| r.id.value == a.id.value);
+                let status = match record.map(|r| r.status.value) {
+                    Some(model::AuditStatus::Completed) => Badge {
+                        label: "Held".into(),
+                        class: "st-done".into(),
+                    },
+                    Some(model::AuditStatus::InProgress) => Badge {
+                        label: "In progress".into(),
+                        class: "st-in-progress".into(),
+                    },
+                    _ if a.planned.value.0 < ctx.opts.as_of => Badge {
+                        label: "Planned (overdue)".into(),
+                        class: "st-overdue".into(),
+                    },
+                    _ => Badge {
+                        label: "Planned".into(),
+                        class: "st-planned".into(),
+                    },
+                };
+                PlannedAuditRow {
+                    id: a.id.value.clone(),
+                    report: record.map(|_| audit_link(isms, &a.id.value, root)),
+                    scope: a.scope.value.clone(),
+                    clauses: a.clauses.iter().map(|c| c.value.clone()).collect(),
+                    controls: a
+                        .controls
+                        .iter()
+                        .map(|c| control_link(&c.value, root))
+                        .collect(),
+                    planned: a.planned.value.to_string(),
+                    auditor: ctx.person(a.auditor.as_ref()),
+                    status,
+                }
+            })
+            .collect(),
+        body: body_without_title(&p.source.body, &p.title.value),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Management reviews
 
