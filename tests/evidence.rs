@@ -666,3 +666,320 @@ fn real_history_matches_git_log() {
         }
     }
 }
+
+const MANIFEST: &str = "schema_version: 1
+organisation:
+  name: Test Org
+people:
+  - id: p-ceo
+    name: Carol Chief
+    role: Chief Executive Officer
+    top_management: true
+    email: carol@example.com
+  - id: p-isms
+    name: Bob Example
+    role: ISMS manager
+    email: bob@example.com
+cadences:
+  evidence_max_age_days: 90
+";
+
+const ISP: &str = "---
+id: POL-01
+title: Information Security Policy
+kind: information-security
+version: \"1.0\"
+owner: p-isms
+approval:
+  by: p-ceo
+  on: 2024-01-02
+---
+# Information security policy
+
+We protect the information entrusted to us.
+";
+
+const SOA: &str = "document:
+  id: DOC-SOA
+  title: Statement of Applicability
+  version: \"1.0\"
+  owner: p-isms
+  approval:
+    by: p-ceo
+    on: 2024-01-01
+controls:
+  - id: \"8.13\"
+    applicable: true
+    justification: Backups protect against data loss
+    status: implemented
+    evidence:
+      - path: evidence/restore-test.md
+  - id: \"5.10\"
+    applicable: true
+    justification: Acceptable use
+    status: implemented
+    evidence:
+      - url: https://tickets.example.com/OPS-1
+  - id: \"5.1\"
+    applicable: true
+    justification: Policies
+    status: implemented
+    evidence:
+      - url: https://wiki.example.com/policies
+        collected: 2024-05-01
+";
+
+fn as_of(s: &str) -> jiff::civil::Date {
+    s.parse().unwrap()
+}
+
+fn codes(diags: &[isms::diagnostic::Diagnostic]) -> Vec<(String, Option<String>)> {
+    let mut v: Vec<(String, Option<String>)> = diags
+        .iter()
+        .map(|d| (d.code.clone(), d.record.clone()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn load(root: &std::path::Path) -> isms::model::Isms {
+    isms::loader::load(root).expect("the ISMS loads").model
+}
+
+/// Approval integrity, Git approvals and evidence freshness on one small ISMS.
+#[test]
+fn git_rules_on_a_small_isms() {
+    let mut r = TestRepo::new();
+    r.write("isms.yaml", MANIFEST)
+        .write("policies/information-security.md", ISP)
+        .write("soa.yaml", SOA)
+        .write(
+            "evidence/restore-test.md",
+            "Restore of the production database: OK\n",
+        );
+    r.commit_as(&ALICE, EPOCH, "Start the ISMS");
+    // A content change after the approval of 2024-01-02, approved in Git by someone who is
+    // not top management: GIT-05, and it does not count as an approval (GIT-04).
+    r.write(
+        "policies/information-security.md",
+        &ISP.replace("We protect", "We carefully protect"),
+    );
+    r.commit_as(
+        &BOB,
+        EPOCH + 4 * DAY,
+        "Reword the policy\n\nApproved-by: Bob Example <bob@example.com>\n",
+    );
+    // Approval-only change of the SoA: not a content change.
+    r.write("soa.yaml", &SOA.replace("on: 2024-01-01", "on: 2024-01-06"));
+    r.commit_as(&ALICE, EPOCH + 5 * DAY, "Re-approve the SoA");
+    // A content change approved in Git by the CEO: covered.
+    let soa2 = SOA
+        .replace("on: 2024-01-01", "on: 2024-01-06")
+        .replace("Backups protect", "Backups guard");
+    r.write("soa.yaml", &soa2);
+    r.commit_as(
+        &BOB,
+        EPOCH + 7 * DAY,
+        "Clarify 8.13\n\nApproved-by: Carol Chief <carol@example.com>\n",
+    );
+    // Untracked evidence.
+    r.write("evidence/new-scan.md", "scan\n");
+
+    let model = load(r.path());
+    let diags = isms::evidence::check(r.path(), &model, as_of("2024-06-01"));
+    assert_eq!(
+        codes(&diags),
+        vec![
+            ("GIT-03".to_string(), None),
+            ("GIT-04".to_string(), Some("POL-01".to_string())),
+            ("GIT-05".to_string(), Some("POL-01".to_string())),
+            ("GIT-06".to_string(), Some("8.13".to_string())),
+            ("GIT-07".to_string(), Some("5.10".to_string())),
+        ],
+        "{diags:#?}"
+    );
+    let find = |code: &str| diags.iter().find(|d| d.code == code).unwrap();
+    let git04 = find("GIT-04");
+    assert!(
+        git04.message.contains("approved on 2024-01-02"),
+        "{}",
+        git04.message
+    );
+    assert!(
+        git04
+            .message
+            .contains("on 2024-01-05 by Bob Example (\"Reword the policy\")"),
+        "{}",
+        git04.message
+    );
+    let loc = git04.location.as_ref().unwrap();
+    assert_eq!(
+        (loc.path.as_str(), loc.line),
+        ("policies/information-security.md", 9)
+    );
+    assert!(find("GIT-05").message.contains("not top management"));
+    let git06 = find("GIT-06");
+    assert!(
+        git06.message.contains(
+            "from 2024-01-01 (evidence/restore-test.md, last committed), 152 days before 2024-06-01"
+        ),
+        "{}",
+        git06.message
+    );
+    assert_eq!(git06.location.as_ref().unwrap().path, "soa.yaml");
+    assert!(
+        find("GIT-07")
+            .message
+            .contains("https://tickets.example.com/OPS-1 has no `collected:` date")
+    );
+    assert!(
+        find("GIT-03")
+            .message
+            .contains("evidence/new-scan.md is not in Git")
+    );
+
+    // Fresh evidence and a re-approval clear GIT-04 and GIT-06.
+    std::fs::remove_file(r.path().join("evidence/new-scan.md")).unwrap();
+    r.write("evidence/restore-test.md", "Restore test 2024-05-20: OK\n");
+    r.write(
+        "policies/information-security.md",
+        &ISP.replace("We protect", "We carefully protect")
+            .replace("on: 2024-01-02", "on: 2024-05-21"),
+    );
+    r.commit_as(
+        &ALICE,
+        EPOCH + 140 * DAY,
+        "Restore test and policy re-approval",
+    );
+    let model = load(r.path());
+    let diags = isms::evidence::check(r.path(), &model, as_of("2024-06-01"));
+    assert_eq!(
+        codes(&diags),
+        vec![
+            ("GIT-05".to_string(), Some("POL-01".to_string())),
+            ("GIT-07".to_string(), Some("5.10".to_string())),
+        ],
+        "{diags:#?}"
+    );
+}
+
+/// A change made on a branch is approved by the `Approved-by:` trailer of the merge commit.
+#[test]
+fn merge_trailer_approves_branch_changes() {
+    let mut r = TestRepo::new();
+    r.write("isms.yaml", MANIFEST)
+        .write("policies/information-security.md", ISP);
+    r.commit_as(&ALICE, EPOCH, "Start");
+    r.branch("edit");
+    r.write(
+        "policies/information-security.md",
+        &ISP.replace("We protect", "We guard"),
+    );
+    r.commit_as(&BOB, EPOCH + 3 * DAY, "Edit the policy");
+    r.checkout("main");
+    r.merge(
+        "edit",
+        &ALICE,
+        EPOCH + 4 * DAY,
+        "Merge the policy edit\n\nApproved-by: carol@example.com\n",
+    );
+    let model = load(r.path());
+    let diags = isms::evidence::check(r.path(), &model, as_of("2024-02-01"));
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.code != "GIT-04" && d.code != "GIT-05"),
+        "{diags:#?}"
+    );
+
+    // Without the trailer the branch change is reported.
+    let mut r2 = TestRepo::new();
+    r2.write("isms.yaml", MANIFEST)
+        .write("policies/information-security.md", ISP);
+    r2.commit_as(&ALICE, EPOCH, "Start");
+    r2.branch("edit");
+    r2.write(
+        "policies/information-security.md",
+        &ISP.replace("We protect", "We guard"),
+    );
+    r2.commit_as(&BOB, EPOCH + 3 * DAY, "Edit the policy");
+    r2.checkout("main");
+    r2.merge("edit", &ALICE, EPOCH + 4 * DAY, "Merge the policy edit");
+    let model = load(r2.path());
+    let diags = isms::evidence::check(r2.path(), &model, as_of("2024-02-01"));
+    let git04: Vec<_> = diags.iter().filter(|d| d.code == "GIT-04").collect();
+    assert_eq!(git04.len(), 1, "{diags:#?}");
+    assert!(
+        git04[0]
+            .message
+            .contains("\"Edit the policy\") (and 1 later commit)"),
+        "{}",
+        git04[0].message
+    );
+}
+
+#[test]
+fn git_rules_without_history() {
+    let plain = tempfile::tempdir().unwrap();
+    std::fs::write(plain.path().join("isms.yaml"), MANIFEST).unwrap();
+    let model = load(plain.path());
+    let diags = isms::evidence::check(plain.path(), &model, as_of("2024-06-01"));
+    assert_eq!(codes(&diags), vec![("GIT-01".to_string(), None)]);
+
+    let mut r = TestRepo::new();
+    r.write("isms.yaml", MANIFEST).write("soa.yaml", SOA);
+    r.commit("Start");
+    let clone = r.shallow_clone(1);
+    let model = load(clone.path());
+    let diags = isms::evidence::check(clone.path(), &model, as_of("2024-01-02"));
+    assert!(diags.iter().any(|d| d.code == "GIT-02"), "{diags:#?}");
+}
+
+#[test]
+fn revision_table_of_a_document() {
+    let mut r = TestRepo::new();
+    r.write(
+        "policies/p.md",
+        "---\nid: POL-01\nversion: \"1.0\"\n---\nOne\n",
+    );
+    r.commit_as(&ALICE, EPOCH, "First version");
+    r.branch("edit");
+    r.write(
+        "policies/p.md",
+        "---\nid: POL-01\nversion: \"1.1\"\n---\nTwo\n",
+    );
+    r.commit_as(&BOB, EPOCH + DAY, "Second version");
+    r.checkout("main");
+    r.merge("edit", &ALICE, EPOCH + 2 * DAY, "Merge the edit");
+    r.rename("policies/p.md", "policies/policy.md");
+    r.commit_as(&ALICE, EPOCH + 3 * DAY, "Rename");
+    let index = build(r.path());
+    let rows: Vec<(Option<String>, String, String, String)> =
+        isms::evidence::revision_history(&index, "policies/policy.md")
+            .into_iter()
+            .map(|rev| (rev.version, rev.date.to_string(), rev.author, rev.summary))
+            .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                Some("1.1".into()),
+                "2024-01-04".into(),
+                "Alice Example".into(),
+                "Rename".into()
+            ),
+            (
+                Some("1.1".into()),
+                "2024-01-02".into(),
+                "Bob Example".into(),
+                "Second version".into()
+            ),
+            (
+                Some("1.0".into()),
+                "2024-01-01".into(),
+                "Alice Example".into(),
+                "First version".into()
+            ),
+        ]
+    );
+}

@@ -145,6 +145,19 @@ pub struct PathChange {
     new_blob: Option<Oid>,
 }
 
+impl PathChange {
+    /// Whether the file's content is the same before and after (a pure rename or a mode
+    /// change).
+    pub fn content_unchanged(&self) -> bool {
+        self.old_blob.is_some() && self.old_blob == self.new_blob
+    }
+
+    /// Whether this change leaves the same content as `other` (by blob id).
+    pub(crate) fn same_result_as(&self, other: &PathChange) -> bool {
+        self.new_blob.is_some() && self.new_blob == other.new_blob
+    }
+}
+
 /// A change together with the commit that made it.
 #[derive(Debug, Clone, Copy)]
 pub struct HistoryEntry<'a> {
@@ -503,6 +516,15 @@ impl HistoryIndex {
             }
         }
         Ok(None)
+    }
+
+    /// Whether commit `ancestor` is reachable from commit `descendant` (full ids). False when
+    /// either id is unknown.
+    pub fn is_ancestor(&self, ancestor: &str, descendant: &str) -> bool {
+        let (Ok(a), Ok(d)) = (Oid::from_str(ancestor), Oid::from_str(descendant)) else {
+            return false;
+        };
+        a == d || self.repo.graph_descendant_of(d, a).unwrap_or(false)
     }
 
     fn entry<'a>(&'a self, change: &'a PathChange) -> Option<HistoryEntry<'a>> {

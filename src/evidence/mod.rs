@@ -8,6 +8,9 @@
 //!   bare) and what that means for the user.
 //! * [`working_tree_changes`] lists uncommitted changes in the ISMS folder.
 //! * [`only_front_matter_keys_changed`] tells approval-only edits apart from content changes.
+//! * [`check`] computes the `GIT-nn` findings of `isms check` (approvals changed since,
+//!   unrecognised Git approvals, stale or undated evidence, uncommitted files, repository state).
+//! * [`revision_history`] gives the revision table of a rendered document.
 //!
 //! Only local repositories are read (git2 without network features); nothing here fetches.
 //! No git2 type appears in this module's public API.
@@ -16,6 +19,8 @@ mod error;
 mod history;
 mod records;
 mod repo;
+mod revisions;
+mod rules;
 mod trailers;
 mod treediff;
 mod worktree;
@@ -27,5 +32,7 @@ pub use history::{
 };
 pub use records::{RecordChange, RecordChangeKind, only_front_matter_keys_changed};
 pub use repo::{Head, RepoInfo, RepoState};
+pub use revisions::{Revision, revision_history};
+pub use rules::{approval_findings, check, freshness_findings, state_findings, worktree_findings};
 pub use trailers::{APPROVED_BY, approved_by};
 pub use worktree::{WorkingChange, WorkingStatus, working_tree_changes};

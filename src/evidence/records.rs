@@ -236,43 +236,141 @@ pub(crate) fn split_front_matter(text: &str) -> Option<(std::ops::Range<usize>, 
 }
 
 /// Whether the only differences between two versions of a Markdown document are in the
-/// front-matter fields named in `keys` (for example the approval fields `approved_by` and
-/// `approved_on`): same body, and the same front matter once those keys are removed.
+/// front-matter fields named in `keys` (for example the approval fields): same body, and the
+/// same front matter once those keys are removed.
 ///
 /// Returns `false` when either version has no parseable front matter, so an unreadable change
 /// is never mistaken for an approval-only one.
 pub fn only_front_matter_keys_changed(old: &str, new: &str, keys: &[&str]) -> bool {
-    let (Some((old_fm, old_body)), Some((new_fm, new_body))) =
-        (split_front_matter(old), split_front_matter(new))
-    else {
-        return false;
-    };
-    if old_body != new_body {
-        return false;
-    }
-    let old_file = SourceFile::new("", old);
-    let new_file = SourceFile::new("", new);
-    let (Ok(old_root), Ok(new_root)) = (
-        yaml::parse(FileId(0), &old_file, old_fm),
-        yaml::parse(FileId(0), &new_file, new_fm),
-    ) else {
-        return false;
-    };
-    let strip = |n: Node| -> Node {
-        match n.kind {
-            NodeKind::Map(entries) => Node {
-                kind: NodeKind::Map(
-                    entries
-                        .into_iter()
-                        .filter(|(k, _)| !keys.contains(&k.name.as_str()))
-                        .collect(),
-                ),
-                ..n
-            },
-            other => Node { kind: other, ..n },
+    let paths: Vec<[&str; 1]> = keys.iter().map(|k| [*k]).collect();
+    let paths: Vec<&[&str]> = paths.iter().map(|p| p.as_slice()).collect();
+    only_paths_changed(DocFormat::Markdown, old, new, &paths)
+}
+
+/// How a controlled document is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DocFormat {
+    /// Markdown with YAML front matter: the front matter holds the document-control fields.
+    Markdown,
+    /// A YAML file (the SoA keeps its document control under `document:`).
+    Yaml,
+}
+
+impl DocFormat {
+    /// The format of `path`, from its extension (Markdown unless it is `.yaml`/`.yml`).
+    pub(crate) fn of(path: &str) -> DocFormat {
+        match RecordFileKind::of(path) {
+            Some(RecordFileKind::Yaml) => DocFormat::Yaml,
+            _ => DocFormat::Markdown,
         }
+    }
+}
+
+/// A parsed version of a document: its metadata tree and (for Markdown) its body.
+pub(crate) struct ParsedDoc {
+    root: Node,
+    body: String,
+}
+
+impl ParsedDoc {
+    /// Parses one version; `None` when it cannot be read (no front matter, bad YAML).
+    pub(crate) fn parse(format: DocFormat, text: &str) -> Option<ParsedDoc> {
+        if text.len() > MAX_PARSE_BYTES {
+            return None;
+        }
+        let file = SourceFile::new("", text);
+        match format {
+            DocFormat::Markdown => {
+                let (fm, body) = split_front_matter(text)?;
+                let root = yaml::parse(FileId(0), &file, fm).ok()?;
+                Some(ParsedDoc {
+                    root,
+                    body: body.to_string(),
+                })
+            }
+            DocFormat::Yaml => {
+                let root = yaml::parse(FileId(0), &file, 0..text.len()).ok()?;
+                Some(ParsedDoc {
+                    root,
+                    body: String::new(),
+                })
+            }
+        }
+    }
+
+    /// The node at a key path (`["document", "approval"]`), if present.
+    pub(crate) fn get(&self, path: &[&str]) -> Option<&Node> {
+        path.iter().try_fold(&self.root, |n, k| n.get(k))
+    }
+
+    /// The scalar text at a key path.
+    pub(crate) fn text(&self, path: &[&str]) -> Option<String> {
+        self.get(path)
+            .and_then(Node::scalar_text)
+            .map(str::to_string)
+    }
+}
+
+/// `node` without the entries at the given key paths.
+fn without(node: &Node, paths: &[&[&str]]) -> Node {
+    let NodeKind::Map(entries) = &node.kind else {
+        return node.clone();
     };
-    same_text(&strip(old_root), &strip(new_root))
+    let mut kept = Vec::with_capacity(entries.len());
+    for (k, v) in entries {
+        let here: Vec<&[&str]> = paths
+            .iter()
+            .filter(|p| p.first() == Some(&k.name.as_str()))
+            .map(|p| &p[1..])
+            .collect();
+        if here.iter().any(|rest| rest.is_empty()) {
+            continue;
+        }
+        let v = if here.is_empty() {
+            v.clone()
+        } else {
+            without(v, &here)
+        };
+        kept.push((k.clone(), v));
+    }
+    Node {
+        kind: NodeKind::Map(kept),
+        ..node.clone()
+    }
+}
+
+/// Whether two versions of a document differ only at the given key paths (metadata) and not
+/// in the body. `false` when either version cannot be parsed.
+pub(crate) fn only_paths_changed(
+    format: DocFormat,
+    old: &str,
+    new: &str,
+    paths: &[&[&str]],
+) -> bool {
+    let (Some(a), Some(b)) = (ParsedDoc::parse(format, old), ParsedDoc::parse(format, new)) else {
+        return false;
+    };
+    a.body == b.body && same_text(&without(&a.root, paths), &without(&b.root, paths))
+}
+
+/// Whether the value at `path` differs between two versions (present in one only counts).
+/// A version that cannot be parsed counts as having no value.
+pub(crate) fn path_changed(
+    format: DocFormat,
+    old: Option<&str>,
+    new: Option<&str>,
+    path: &[&str],
+) -> bool {
+    let a = old.and_then(|t| ParsedDoc::parse(format, t));
+    let b = new.and_then(|t| ParsedDoc::parse(format, t));
+    match (
+        a.as_ref().and_then(|d| d.get(path)),
+        b.as_ref().and_then(|d| d.get(path)),
+    ) {
+        (None, None) => false,
+        (Some(x), Some(y)) => !same_text(x, y),
+        _ => true,
+    }
 }
 
 #[cfg(test)]
@@ -370,6 +468,24 @@ mod tests {
         assert!(!only_front_matter_keys_changed(v2, v3, &keys));
         assert!(!only_front_matter_keys_changed(v2, v4, &keys));
         assert!(!only_front_matter_keys_changed("Text\n", "Text\n", &keys));
+    }
+
+    #[test]
+    fn nested_metadata_paths() {
+        let approval: &[&str] = &["document", "approval"];
+        let v1 = "document:\n  id: SOA\n  approval: {by: p-ceo, on: 2024-01-01}\ncontrols:\n  - id: 5.1\n";
+        let v2 = "document:\n  id: SOA\n  approval: {by: p-ceo, on: 2025-01-01}\ncontrols:\n  - id: 5.1\n";
+        let v3 = "document:\n  id: SOA\n  approval: {by: p-ceo, on: 2025-01-01}\ncontrols:\n  - id: 5.10\n";
+        assert!(only_paths_changed(DocFormat::Yaml, v1, v2, &[approval]));
+        assert!(!only_paths_changed(DocFormat::Yaml, v2, v3, &[approval]));
+        assert!(path_changed(DocFormat::Yaml, Some(v1), Some(v2), approval));
+        assert!(!path_changed(DocFormat::Yaml, Some(v2), Some(v3), approval));
+        assert!(path_changed(DocFormat::Yaml, None, Some(v2), approval));
+        assert!(!path_changed(DocFormat::Yaml, None, None, approval));
+        let d = ParsedDoc::parse(DocFormat::Yaml, v3).unwrap();
+        assert_eq!(d.text(&["document", "id"]).as_deref(), Some("SOA"));
+        assert_eq!(DocFormat::of("soa.yaml"), DocFormat::Yaml);
+        assert_eq!(DocFormat::of("policies/a.md"), DocFormat::Markdown);
     }
 
     #[test]

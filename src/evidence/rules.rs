@@ -1,0 +1,567 @@
+//! The `GIT-nn` findings of `isms check`, computed from the history index and the loaded
+//! model. The rules are documented in docs/evidence.md and registered (code, name, default
+//! severity, clause) in the rule table; each function here emits them at that default
+//! severity, and the check engine's sink applies configuration and waivers afterwards.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use jiff::civil::Date;
+
+use super::history::{BuildOptions, ChangeKind, ChangeTexts, HistoryEntry, HistoryIndex};
+use super::records::{DocFormat, only_paths_changed, path_changed};
+use super::repo::RepoState;
+use super::worktree::{WorkingChange, working_tree_changes};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::model::{self, Approval, ImplementationStatus, Isms, Person};
+use crate::yaml::Spanned;
+
+/// Where the approval sits in a Markdown document's front matter.
+const MARKDOWN_APPROVAL: &[&str] = &["approval"];
+/// Where the approval sits in a YAML document (the SoA keeps document control under
+/// `document:`).
+const YAML_APPROVAL: &[&str] = &["document", "approval"];
+
+/// Every `GIT-nn` diagnostic for the ISMS in `root`, whose loaded model is `model`, with
+/// date-driven rules evaluated as of `as_of`.
+///
+/// Never fails: a history that cannot be read is itself a finding (`GIT-08`), and the rules
+/// that need it are skipped.
+pub fn check(root: &Path, model: &Isms, as_of: Date) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let index = match HistoryIndex::build(root, &BuildOptions::default()) {
+        Ok(index) => index,
+        Err(e) => {
+            out.push(unreadable(&e.to_string()));
+            return out;
+        }
+    };
+    match &index {
+        Some(index) => out.extend(state_findings(index.state())),
+        None => out.extend(state_findings(&RepoState::NoRepository {
+            searched_from: root.to_path_buf(),
+        })),
+    }
+    if index.is_some() {
+        match working_tree_changes(root) {
+            Ok(changes) => out.extend(worktree_findings(&changes)),
+            Err(e) => out.push(unreadable(&e.to_string())),
+        }
+    }
+    if let Some(index) = index.filter(|i| i.state().has_history()) {
+        out.extend(approval_findings(&index, model));
+        out.extend(freshness_findings(&index, model, as_of));
+    }
+    out
+}
+
+fn unreadable(reason: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "GIT-08",
+        format!("the Git history cannot be read, so approval and evidence-age checks were skipped: {reason}"),
+    )
+    .with_hint("run `git fsck` in the repository; if it reports damage, restore it from a clone")
+}
+
+/// `GIT-01` (no history) and `GIT-02` (shallow clone).
+pub fn state_findings(state: &RepoState) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    match state {
+        RepoState::NoRepository { .. } => out.push(
+            Diagnostic::info(
+                "GIT-01",
+                "the ISMS is not in a Git repository: approval and evidence-age checks were skipped",
+            )
+            .with_hint(
+                "keep the ISMS in Git (`git init`, then commit it): the history is the evidence \
+                 trail an auditor can follow",
+            ),
+        ),
+        RepoState::Empty(_) => out.push(
+            Diagnostic::info(
+                "GIT-01",
+                "the Git repository has no commits yet: approval and evidence-age checks were skipped",
+            )
+            .with_hint("commit the ISMS to start its evidence trail"),
+        ),
+        RepoState::Ready(info) => {
+            if info.shallow {
+                out.push(
+                    Diagnostic::warning(
+                        "GIT-02",
+                        "this is a shallow clone: the history is truncated, so approval and \
+                         evidence dates read from it may be wrong",
+                    )
+                    .with_hint(
+                        "fetch the full history with `git fetch --unshallow`; in GitHub Actions \
+                         set `fetch-depth: 0` on actions/checkout",
+                    ),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// `GIT-03`: one finding per uncommitted or untracked file in the ISMS folder.
+pub fn worktree_findings(changes: &[WorkingChange]) -> Vec<Diagnostic> {
+    changes
+        .iter()
+        .map(|c| {
+            let what = match c.status {
+                super::WorkingStatus::Modified => "has uncommitted changes",
+                super::WorkingStatus::Added => "is staged but not committed",
+                super::WorkingStatus::Deleted => "is deleted but the deletion is not committed",
+                super::WorkingStatus::Untracked => "is not in Git (untracked)",
+            };
+            Diagnostic::warning("GIT-03", format!("{} {what}", c.path))
+                .at(Location::file(c.path.clone()))
+                .with_hint(
+                    "commit it so that the evidence trail shows it (rendered documents are marked \
+                     DRAFT until then), or list it in .gitignore if it is not part of the ISMS",
+                )
+        })
+        .collect()
+}
+
+/// A controlled document as the approval rules see it.
+struct ControlledDoc<'a> {
+    id: &'a str,
+    path: String,
+    approval: &'a Approval,
+    format: DocFormat,
+    approval_path: &'static [&'static str],
+    /// The information security policy must be approved by top management (5.2).
+    needs_top_management: bool,
+}
+
+fn controlled_docs(model: &Isms) -> Vec<ControlledDoc<'_>> {
+    let isp = model
+        .information_security_policy()
+        .map(|p| p.source.path.clone());
+    let mut docs: Vec<ControlledDoc<'_>> = model
+        .documents()
+        .into_iter()
+        .map(|d| {
+            let path = d.doc_source().path.clone();
+            ControlledDoc {
+                id: &d.id().value,
+                needs_top_management: isp.as_deref() == Some(path.as_str()),
+                path,
+                approval: d.approval(),
+                format: DocFormat::Markdown,
+                approval_path: MARKDOWN_APPROVAL,
+            }
+        })
+        .collect();
+    if let Some(soa) = &model.soa {
+        let doc = &soa.document;
+        docs.push(ControlledDoc {
+            id: &doc.id.value,
+            path: model.sources.path(doc.span.file).to_string(),
+            approval: &doc.approval,
+            format: DocFormat::Yaml,
+            approval_path: YAML_APPROVAL,
+            needs_top_management: false,
+        });
+    }
+    docs.retain(|d| !d.path.is_empty());
+    docs
+}
+
+/// Why an `Approved-by:` value does not name a recognised approver.
+fn unrecognised(model: &Isms, value: &str, needs_top_management: bool) -> Option<String> {
+    match approver(model, value) {
+        None => Some("is not a person listed in isms.yaml".to_string()),
+        Some(p) if needs_top_management && !p.top_management => Some(format!(
+            "is {} ({}), who is not top management; the information security policy must be \
+             approved by top management (5.2)",
+            p.name.value, p.id.value
+        )),
+        Some(_) => None,
+    }
+}
+
+/// The person an `Approved-by:` value (`Name <email>`, or just a name or email) names:
+/// matched by email first, then by name, both without regard to case.
+fn approver<'a>(model: &'a Isms, value: &str) -> Option<&'a Person> {
+    let (name, email) = match (value.find('<'), value.rfind('>')) {
+        (Some(a), Some(b)) if a < b => (value[..a].trim(), Some(value[a + 1..b].trim())),
+        _ if value.contains('@') => ("", Some(value.trim())),
+        _ => (value.trim(), None),
+    };
+    let people = || model.people.iter().map(|p| &p.value);
+    email
+        .filter(|e| !e.is_empty())
+        .and_then(|e| {
+            people().find(|p| {
+                p.email
+                    .as_deref()
+                    .is_some_and(|pe| pe.eq_ignore_ascii_case(e))
+            })
+        })
+        .or_else(|| {
+            (!name.is_empty())
+                .then(|| people().find(|p| p.name.value.trim().eq_ignore_ascii_case(name)))
+                .flatten()
+        })
+}
+
+/// Whether the change in `entry` carries a recognised Git approval: an `Approved-by:` trailer
+/// on its own commit, or on a merge commit (newer in the same history) that brought it in.
+fn approved_in_git(
+    index: &HistoryIndex,
+    model: &Isms,
+    doc: &ControlledDoc<'_>,
+    history: &[HistoryEntry<'_>],
+    position: usize,
+) -> bool {
+    let ok = |values: &[String]| {
+        values
+            .iter()
+            .any(|v| unrecognised(model, v, doc.needs_top_management).is_none())
+    };
+    let commit = history[position].commit;
+    if ok(&commit.approved_by) {
+        return true;
+    }
+    history[..position].iter().any(|later| {
+        later.commit.is_merge()
+            && ok(&later.commit.approved_by)
+            && index.is_ancestor(&commit.id, &later.commit.id)
+    })
+}
+
+/// `GIT-04` (content changed after approval) and `GIT-05` (unrecognised `Approved-by:`).
+pub fn approval_findings(index: &HistoryIndex, model: &Isms) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for doc in controlled_docs(model) {
+        let mut history = index.history(&doc.path);
+        // Older entries than a deletion belong to an earlier file at the same path.
+        if let Some(cut) = history
+            .iter()
+            .position(|e| matches!(e.change.kind, ChangeKind::Deleted))
+        {
+            history.truncate(cut);
+        }
+        if history.is_empty() {
+            continue;
+        }
+        let texts: Vec<Option<ChangeTexts>> =
+            history.iter().map(|e| index.texts(e.change).ok()).collect();
+        out.extend(unrecognised_trailers(model, &doc, &history));
+        if let Some(d) = outdated_approval(index, model, &doc, &history, &texts) {
+            out.push(d);
+        }
+    }
+    out
+}
+
+fn unrecognised_trailers(
+    model: &Isms,
+    doc: &ControlledDoc<'_>,
+    history: &[HistoryEntry<'_>],
+) -> Vec<Diagnostic> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for e in history {
+        for value in &e.commit.approved_by {
+            if !seen.insert((e.commit.id.as_str(), value.as_str())) {
+                continue;
+            }
+            if let Some(why) = unrecognised(model, value, doc.needs_top_management) {
+                out.push(
+                    Diagnostic::warning(
+                        "GIT-05",
+                        format!(
+                            "commit {} ({}) changed {} with `Approved-by: {value}`, but {value} {why}",
+                            e.commit.short_id,
+                            e.commit.local_datetime().date(),
+                            doc.id
+                        ),
+                    )
+                    .at(Location::file(doc.path.clone()))
+                    .for_record(doc.id)
+                    .with_hint(
+                        "approvals count only from people in isms.yaml (matched by email, then name); \
+                         add the approver there, or record the approval again by someone entitled to give it",
+                    ),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn outdated_approval(
+    index: &HistoryIndex,
+    model: &Isms,
+    doc: &ControlledDoc<'_>,
+    history: &[HistoryEntry<'_>],
+    texts: &[Option<ChangeTexts>],
+) -> Option<Diagnostic> {
+    let on: &Spanned<model::Date> = doc.approval.on.as_ref()?;
+    let approved = on.value.civil();
+    let side = |t: &Option<ChangeTexts>| -> (Option<String>, Option<String>) {
+        t.as_ref()
+            .map_or((None, None), |t| (t.old.clone(), t.new.clone()))
+    };
+    // The commit that recorded the current approval: its content is what was approved.
+    let approval_commit = history.iter().zip(texts).find_map(|(e, t)| {
+        let (old, new) = side(t);
+        path_changed(
+            doc.format,
+            old.as_deref(),
+            new.as_deref(),
+            doc.approval_path,
+        )
+        .then_some(e.commit.id.as_str())
+    });
+    let mut unapproved: Vec<&HistoryEntry<'_>> = Vec::new();
+    for (i, (e, t)) in history.iter().zip(texts).enumerate() {
+        if e.commit.local_datetime().date() <= approved
+            || e.change.content_unchanged()
+            || Some(e.commit.id.as_str()) == approval_commit
+        {
+            continue;
+        }
+        if let (Some(old), Some(new)) = side(t)
+            && only_paths_changed(doc.format, &old, &new, &[doc.approval_path])
+        {
+            continue;
+        }
+        if approved_in_git(index, model, doc, history, i) {
+            continue;
+        }
+        unapproved.push(e);
+    }
+    // Newest first: the last element is the first change after the approval.
+    let first = unapproved.last()?;
+    let c = first.commit;
+    let more = match unapproved.len() - 1 {
+        0 => String::new(),
+        1 => " (and 1 later commit)".to_string(),
+        n => format!(" (and {n} later commits)"),
+    };
+    Some(
+        Diagnostic::warning(
+            "GIT-04",
+            format!(
+                "{} ({}) was approved on {approved}, but its content changed afterwards in commit {} on {} by {} (\"{}\"){more}",
+                doc.id,
+                doc.path,
+                c.short_id,
+                c.local_datetime().date(),
+                c.author,
+                c.subject
+            ),
+        )
+        .at(model.location(on.span))
+        .for_record(doc.id)
+        .with_hint(format!(
+            "have the change reviewed and record the new approval (`approval: {{ by, on }}`), or \
+             approve it in Git with an `Approved-by:` trailer; `isms log {}` shows the changes",
+            doc.path
+        )),
+    )
+}
+
+/// The date of one evidence reference, or why it has none.
+enum EvidenceDate {
+    Dated {
+        date: Date,
+        how: String,
+    },
+    Undated(String),
+    /// Past its `expires:` date or otherwise not usable: ignored.
+    Ignored,
+}
+
+fn normalise(p: &str) -> String {
+    p.trim()
+        .replace('\\', "/")
+        .trim_start_matches("./")
+        .trim_end_matches('/')
+        .to_string()
+}
+
+fn evidence_date(index: &HistoryIndex, r: &model::EvidenceRef, as_of: Date) -> EvidenceDate {
+    if r.expires.as_ref().is_some_and(|e| e.value.civil() < as_of) {
+        return EvidenceDate::Ignored;
+    }
+    let collected = r.collected.as_ref().map(|c| c.value.civil());
+    if let Some(path) = &r.path {
+        let p = normalise(&path.value);
+        let last_change = |p: &str| -> Option<(Date, bool)> {
+            let h = index.history(p);
+            let e = h.first()?;
+            Some((
+                e.commit.local_datetime().date(),
+                matches!(e.change.kind, ChangeKind::Deleted),
+            ))
+        };
+        match last_change(&p) {
+            Some((date, false)) => {
+                return EvidenceDate::Dated {
+                    date,
+                    how: format!("{p}, last committed"),
+                };
+            }
+            Some((_, true)) => {}
+            None => {
+                // A folder of evidence: its newest file.
+                let prefix = format!("{p}/");
+                let newest = index
+                    .paths()
+                    .into_iter()
+                    .filter(|q| q.starts_with(&prefix))
+                    .filter_map(last_change)
+                    .filter(|(_, deleted)| !deleted)
+                    .map(|(d, _)| d)
+                    .max();
+                if let Some(date) = newest {
+                    return EvidenceDate::Dated {
+                        date,
+                        how: format!("{p}/, last committed"),
+                    };
+                }
+            }
+        }
+        return match collected {
+            Some(date) => EvidenceDate::Dated {
+                date,
+                how: format!("{p}, collected"),
+            },
+            None => {
+                EvidenceDate::Undated(format!("{p} is not committed and has no `collected:` date"))
+            }
+        };
+    }
+    if let Some(url) = &r.url {
+        return match collected {
+            Some(date) => EvidenceDate::Dated {
+                date,
+                how: format!("{}, collected", url.value),
+            },
+            None => EvidenceDate::Undated(format!("{} has no `collected:` date", url.value)),
+        };
+    }
+    EvidenceDate::Ignored
+}
+
+/// `GIT-06` (newest evidence too old) and `GIT-07` (no dated evidence for an implemented
+/// control), for every applicable control of the SoA.
+pub fn freshness_findings(index: &HistoryIndex, model: &Isms, as_of: Date) -> Vec<Diagnostic> {
+    let max_age = model
+        .manifest
+        .as_ref()
+        .map_or(365, |m| m.cadences.evidence_max_age_days);
+    let mut out = Vec::new();
+    for entry in model.soa_entries() {
+        let control = &entry.value;
+        if !control.is_applicable() {
+            continue;
+        }
+        let id = control.id.value.as_str();
+        let mut newest: Option<(Date, String, crate::source::Span)> = None;
+        let mut undated: Vec<String> = Vec::new();
+        for r in control.evidence.iter() {
+            match evidence_date(index, &r.value, as_of) {
+                EvidenceDate::Dated { date, how } => {
+                    if newest.as_ref().is_none_or(|(d, _, _)| date > *d) {
+                        newest = Some((date, how, r.span));
+                    }
+                }
+                EvidenceDate::Undated(why) => undated.push(why),
+                EvidenceDate::Ignored => {}
+            }
+        }
+        match newest {
+            Some((date, how, span)) => {
+                let age = model::Date(date).days_until(model::Date(as_of));
+                if age > i64::from(max_age) {
+                    out.push(
+                        Diagnostic::warning(
+                            "GIT-06",
+                            format!(
+                                "the newest evidence for control {id} is from {date} ({how}), {age} days before {as_of}; evidence older than {max_age} days is stale"
+                            ),
+                        )
+                        .at(model.location(span))
+                        .for_record(id)
+                        .with_hint(
+                            "collect fresh evidence that the control operates and commit it (for \
+                             external evidence, update `collected:`), or set \
+                             `cadences.evidence_max_age_days` in isms.yaml if a longer interval is justified",
+                        ),
+                    );
+                }
+            }
+            None if !undated.is_empty() => {
+                let implemented = control.status.as_ref().is_some_and(|s| {
+                    matches!(
+                        s.value,
+                        ImplementationStatus::Implemented | ImplementationStatus::Partial
+                    )
+                });
+                if implemented {
+                    out.push(
+                        Diagnostic::warning(
+                            "GIT-07",
+                            format!(
+                                "control {id} is implemented, but none of its evidence has a date: {}",
+                                undated.join("; ")
+                            ),
+                        )
+                        .at(model.location(entry.span))
+                        .for_record(id)
+                        .with_hint("commit the evidence file, or add `collected: YYYY-MM-DD` to the evidence entry"),
+                    );
+                }
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_paths_are_normalised() {
+        assert_eq!(normalise("./evidence/backups/"), "evidence/backups");
+        assert_eq!(normalise("evidence\\a.pdf"), "evidence/a.pdf");
+    }
+
+    #[test]
+    fn state_findings_per_state() {
+        let none = state_findings(&RepoState::NoRepository {
+            searched_from: "x".into(),
+        });
+        assert_eq!(none.len(), 1);
+        assert_eq!(none[0].code, "GIT-01");
+        let info = super::super::RepoInfo {
+            head: super::super::Head::Branch("main".into()),
+            shallow: true,
+            bare: false,
+            workdir: None,
+            prefix: String::new(),
+        };
+        let shallow = state_findings(&RepoState::Ready(info.clone()));
+        assert_eq!(shallow[0].code, "GIT-02");
+        assert!(
+            shallow[0]
+                .hint
+                .as_deref()
+                .unwrap_or("")
+                .contains("fetch-depth: 0")
+        );
+        let full = RepoState::Ready(super::super::RepoInfo {
+            shallow: false,
+            ..info
+        });
+        assert!(state_findings(&full).is_empty());
+    }
+}
