@@ -122,6 +122,11 @@ impl SourceMap {
         self.by_path.get(path).and_then(|id| self.get(*id))
     }
 
+    /// The id of the file at this repository-relative path, if it was loaded.
+    pub fn id_of(&self, path: &str) -> Option<FileId> {
+        self.by_path.get(path).copied()
+    }
+
     /// The repository-relative path of a file id (empty if unknown).
     pub fn path(&self, id: FileId) -> &str {
         self.get(id).map_or("", |f| f.path.as_str())

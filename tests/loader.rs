@@ -339,3 +339,132 @@ fn skipped_folders_are_not_records() {
     ]);
     assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
 }
+
+#[test]
+fn a_prefixed_control_ids_are_normalised_and_deduplicated() {
+    let soa = "\
+document: { id: DOC-SOA }
+controls:
+  - { id: A.5.18, applicable: true }
+  - { id: 5.18, applicable: true }
+";
+    let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("soa.yaml", soa)]);
+    assert!(l.model.soa_entry("5.18").is_some());
+    let d = only(&l, "LOAD-012");
+    assert_eq!(at(d).1, 4);
+}
+
+#[test]
+fn a_broken_manifest_does_not_make_every_person_reference_dangle() {
+    let manifest = MANIFEST.replace(
+        "organisation:\n  name: Test Ltd\n",
+        "organisation:\n  nmae: Test Ltd\n",
+    );
+    let (_d, l) = load_with(&[
+        ("isms.yaml", &manifest),
+        (
+            "assets.yaml",
+            "assets:\n  - { id: A-1, name: X, type: hardware, owner: p-cto }\n",
+        ),
+    ]);
+    assert_eq!(codes(&l), vec!["LOAD-008"], "{:#?}", l.diagnostics);
+    assert_eq!(l.model.people.len(), 2);
+}
+
+#[test]
+fn an_empty_list_key_means_none() {
+    let (_d, l) = load_with(&[
+        ("isms.yaml", MANIFEST),
+        (
+            "risks.yaml",
+            "risks:\n  - id: R-1\n    title: T\n    controls:\n    assets:\n",
+        ),
+    ]);
+    assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
+    assert!(l.model.risks[0].controls.is_empty());
+}
+
+#[test]
+fn messages_speak_the_users_language() {
+    let (_d, l) = load_with(&[
+        ("isms.yaml", MANIFEST),
+        (
+            "risks.yaml",
+            "risks:\n  - id: R-1\n    title: T\n    inherent: { likelihood: high, impact: 2 }\n",
+        ),
+        ("assets.yaml", "assets:\n  - id: A-1\n    id: A-2\n"),
+        ("soa.yaml", "document: { id: X }\n---\ncontrols: []\n"),
+    ]);
+    let text: Vec<String> = l.diagnostics.iter().map(|d| d.message.clone()).collect();
+    assert!(
+        text.iter()
+            .any(|m| m.contains("expected a whole number from 0 to 255, found the text `high`")),
+        "{text:#?}"
+    );
+    assert!(
+        text.iter()
+            .any(|m| m.contains("the key `id` appears twice")),
+        "{text:#?}"
+    );
+    assert!(
+        text.iter()
+            .any(|m| m.contains("more than one YAML document")),
+        "{text:#?}"
+    );
+    assert!(
+        !text
+            .iter()
+            .any(|m| m.contains("DuplicateKeyPolicy") || m.contains("budget") || m.contains("u8")),
+        "{text:#?}"
+    );
+}
+
+#[test]
+fn evidence_needs_a_path_or_url() {
+    let soa = "\
+document: { id: DOC-SOA }
+controls:
+  - id: 8.13
+    applicable: true
+    evidence:
+      - { description: restore test, collected: 2026-01-05 }
+";
+    let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("soa.yaml", soa)]);
+    let d = only(&l, "LOAD-009");
+    assert!(d.message.contains("neither `path` nor `url`"));
+}
+
+#[test]
+fn near_miss_files_are_reported_not_silently_skipped() {
+    let (_d, l) = load_with(&[
+        ("isms.yaml", MANIFEST),
+        ("assets.yml", "assets: []\n"),
+        ("risk.yaml", "risks: []\n"),
+        ("policies/hr/onboarding.md", "---\nid: X\ntitle: Y\n---\n"),
+        ("notes.txt", "free text is fine"),
+        ("evidence/2026/report.yaml", "anything: here\n"),
+    ]);
+    let found: Vec<(String, String)> = l
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.clone(), d.location.as_ref().unwrap().path.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("LOAD-018".to_string(), "assets.yml".to_string()),
+            (
+                "LOAD-018".to_string(),
+                "policies/hr/onboarding.md".to_string()
+            ),
+            ("LOAD-018".to_string(), "risk.yaml".to_string()),
+        ]
+    );
+    assert!(
+        l.diagnostics[0]
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("rename it to `assets.yaml`")
+    );
+}

@@ -270,6 +270,23 @@ Fix: upgrade `isms`, or set the version this release reads.
 schema_version: 1
 ```",
     ),
+    Rule {
+        default_severity: Severity::Warning,
+        ..load(
+            "LOAD-018",
+            "unrecognised-file",
+            "a file looks like a record but isms does not read it (misspelt name, `.yml`, nested folder)",
+            "\
+The loader reads records from fixed places: registers such as `risks.yaml` at the root, and
+Markdown documents directly inside `policies/`, `procedures/`, `audits/` and `reviews/`. A file
+that is almost one of these (`risk.yaml`, `assets.yml`, `policies/hr/onboarding.md`) is not read,
+so whatever it records is invisible to every check and document. This warning makes the skip
+visible.
+
+Fix: rename or move the file to where isms reads it (see docs/format.md), or move it out of the
+record folders if it is not a record.",
+        )
+    },
 ];
 
 #[cfg(test)]

@@ -152,7 +152,32 @@ pub const LOAD_CODES: &[(&str, &str, &str)] = &[
         "schema-version",
         "isms.yaml declares a schema_version this release cannot read",
     ),
+    (
+        "LOAD-018",
+        "unrecognised-file",
+        "a file looks like a record but isms does not read it (misspelt name, `.yml`, nested folder)",
+    ),
 ];
+
+/// Register and document names at the root of a repository.
+const ROOT_RECORDS: &[&str] = &[
+    "isms.yaml",
+    "context.yaml",
+    "scope.md",
+    "assets.yaml",
+    "risks.yaml",
+    "soa.yaml",
+    "objectives.yaml",
+    "suppliers.yaml",
+    "training.yaml",
+    "metrics.yaml",
+    "incidents.yaml",
+    "changes.yaml",
+    "nonconformities.yaml",
+];
+
+/// Folders whose Markdown (or, for `risks/`, YAML) files are records.
+const RECORD_FOLDERS: &[&str] = &["policies", "procedures", "audits", "reviews", "risks"];
 
 /// Loads the ISMS repository at `root`.
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
@@ -174,8 +199,11 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     l.model.root = root.to_path_buf();
     let files = l.walk()?;
     l.load_all(&files);
+    l.report_unrecognised(&files);
     l.flatten();
+    normalise_control_ids(&mut l.model);
     l.cross_reference();
+    l.check_evidence_refs();
     l.hash_evidence();
     crate::diagnostic::sort(&mut l.diags);
     Ok(Loaded {
@@ -356,6 +384,8 @@ impl Loader {
                     self.check_schema(&m);
                     self.model.manifest = Some(m);
                     self.model.present.insert(RecordKind::Manifest);
+                } else {
+                    self.salvage_people(&f);
                 }
             }
             None => self.diags.push(
@@ -465,6 +495,95 @@ impl Loader {
             if let Some(r) = self.markdown_file::<ManagementReview>(&f, |d, s| d.source = s) {
                 self.model.reviews.push(r);
                 self.mark(RecordKind::Reviews, true);
+            }
+        }
+    }
+
+    /// When isms.yaml has an error outside its record lists it cannot be used as a whole; its
+    /// people and roles are still read (errors already reported) so that every reference to a
+    /// person does not turn into a second, misleading "does not exist" problem.
+    fn salvage_people(&mut self, f: &Found) {
+        #[derive(serde::Deserialize)]
+        struct PeopleOnly {
+            #[serde(default)]
+            people: crate::yaml::Records<crate::yaml::Spanned<crate::model::Person>>,
+            #[serde(default)]
+            roles: crate::yaml::Records<crate::yaml::Spanned<crate::model::Role>>,
+        }
+        let Some(id) = self.model.sources.id_of(&f.rel) else {
+            return;
+        };
+        let Some(source) = self.model.sources.get(id) else {
+            return;
+        };
+        let Ok(node) = yaml::parse(id, source, 0..source.text.len()) else {
+            return;
+        };
+        if let (Some(p), _) = yaml::from_node::<PeopleOnly>(&node) {
+            self.model.people = p.people.into_loaded();
+            self.model.roles = p.roles.into_loaded();
+        }
+    }
+
+    /// Every evidence reference needs something to point at.
+    fn check_evidence_refs(&mut self) {
+        let mut found = Vec::new();
+        for e in self.model.soa_entries() {
+            for ev in e.evidence.iter() {
+                if ev.path.is_none() && ev.url.is_none() {
+                    found.push(
+                        Diagnostic::error("LOAD-009", format!("evidence of control {} has neither `path` nor `url`", e.id.value))
+                            .at(self.model.location(ev_span(ev, e.span)))
+                            .with_hint("add `path: evidence/...` for a file in the repository or `url: https://...` for external evidence")
+                            .for_record(e.id.value.clone()),
+                    );
+                }
+            }
+        }
+        self.diags.extend(found);
+    }
+
+    /// Files that look like records but are not read: a silent skip would hide a register.
+    fn report_unrecognised(&mut self, files: &[Found]) {
+        for f in files {
+            let (dir, name) = match f.rel.rsplit_once('/') {
+                Some((d, n)) => (Some(d), n),
+                None => (None, f.rel.as_str()),
+            };
+            let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+            let hint = match dir {
+                None if matches!(ext, "yaml" | "yml") && !ROOT_RECORDS.contains(&name) => {
+                    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+                    let yaml = format!("{stem}.yaml");
+                    if ext == "yml" && ROOT_RECORDS.contains(&yaml.as_str()) {
+                        Some(format!(
+                            "rename it to `{yaml}`: isms reads `.yaml` register names"
+                        ))
+                    } else {
+                        did_you_mean(name, ROOT_RECORDS.iter().copied())
+                            .map(|s| format!("did you mean `{s}`? Rename the file, or move it out of the repository root"))
+                    }
+                }
+                Some(d) => {
+                    let top = d.split('/').next().unwrap_or(d);
+                    let nested = d.contains('/');
+                    let wants = if top == "risks" { "yaml" } else { "md" };
+                    if RECORD_FOLDERS.contains(&top) && nested && (ext == wants || ext == "yml") {
+                        Some(format!(
+                            "move it to `{top}/`: isms reads `{top}/*.{wants}` only, not subfolders"
+                        ))
+                    } else {
+                        None
+                    }
+                }
+                None => None,
+            };
+            if let Some(hint) = hint {
+                self.diags.push(
+                    Diagnostic::warning("LOAD-018", format!("isms does not read {}", f.rel))
+                        .at(Location::file(f.rel.clone()))
+                        .with_hint(hint),
+                );
             }
         }
     }
@@ -595,6 +714,7 @@ impl Loader {
 
     /// Moves the people and roles out of the manifest's item lists into the model.
     fn flatten(&mut self) {
+        // Nothing to flatten when isms.yaml failed: salvage_people already filled them.
         if let Some(m) = &self.model.manifest {
             self.model.people = m.people.iter().cloned().collect();
             self.model.roles = m.roles.iter().cloned().collect();
@@ -654,6 +774,74 @@ impl Loader {
         let mut diags = Vec::new();
         refs.check(&self.model, &mut diags);
         self.diags.extend(diags);
+    }
+}
+
+/// The span of an evidence entry: its path or url, else the SoA entry.
+fn ev_span(
+    ev: &crate::yaml::Spanned<crate::model::EvidenceRef>,
+    fallback: crate::source::Span,
+) -> crate::source::Span {
+    if ev.span.line > 0 { ev.span } else { fallback }
+}
+
+/// Rewrites control ids written with an `A.` prefix (`A.5.18`) to the bare 2022 id (`5.18`)
+/// so that every lookup and duplicate check sees one spelling. Other text is left alone (the
+/// reference check reports it).
+fn normalise_control_ids(m: &mut Isms) {
+    fn fix(id: &mut Id) {
+        if catalogue::get(&id.value).is_some() {
+            let canon = catalogue::normalize_id(&id.value);
+            if canon != id.value {
+                id.value = canon;
+            }
+        }
+    }
+    fn fix_all(ids: &mut [Id]) {
+        ids.iter_mut().for_each(fix);
+    }
+    if let Some(soa) = &mut m.soa {
+        for e in soa.controls.iter_mut() {
+            fix(&mut e.value.id);
+        }
+    }
+    for r in &mut m.risks {
+        fix_all(&mut r.value.controls);
+    }
+    for p in &mut m.policies {
+        fix_all(&mut p.controls);
+    }
+    for p in &mut m.procedures {
+        fix_all(&mut p.controls);
+    }
+    if let Some(ctx) = &mut m.context {
+        for o in ctx.obligations.iter_mut() {
+            fix_all(&mut o.value.controls);
+        }
+    }
+    if let Some(p) = &mut m.audit_programme {
+        for a in p.planned.iter_mut() {
+            fix_all(&mut a.value.controls);
+        }
+    }
+    for a in &mut m.audits {
+        fix_all(&mut a.controls);
+        for f in a.findings.iter_mut() {
+            if let Some(c) = &mut f.value.control {
+                fix(c);
+            }
+        }
+    }
+    for nc in &mut m.nonconformities {
+        if let Some(c) = &mut nc.value.control {
+            fix(c);
+        }
+    }
+    for i in &mut m.incidents {
+        fix_all(&mut i.value.controls);
+    }
+    for x in &mut m.metrics {
+        fix_all(&mut x.value.controls);
     }
 }
 

@@ -114,7 +114,11 @@ impl de::Error for DeError {
     fn invalid_type(unexp: Unexpected<'_>, exp: &dyn de::Expected) -> Self {
         DeError::new(
             DeErrorKind::WrongType,
-            format!("expected {exp}, found {}", describe(&unexp)),
+            format!(
+                "expected {}, found {}",
+                plain_expected(&exp.to_string()),
+                describe(&unexp)
+            ),
         )
     }
 
@@ -166,6 +170,21 @@ impl de::Error for DeError {
             format!("field `{field}` is given twice"),
         )
         .with_hint("keep only one of them")
+    }
+}
+
+/// Serde names Rust types in its messages (`u8`, `i64`); users see what to write instead.
+fn plain_expected(exp: &str) -> String {
+    match exp {
+        "u8" => "a whole number from 0 to 255".to_string(),
+        "u16" | "u32" | "u64" | "usize" => "a whole number (0 or more)".to_string(),
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".to_string(),
+        "f32" | "f64" => "a number".to_string(),
+        "a boolean" => "`true` or `false`".to_string(),
+        "a string" => "text".to_string(),
+        "a sequence" => "a list".to_string(),
+        "a map" => "a mapping of `key: value` lines".to_string(),
+        other => other.to_string(),
     }
 }
 
@@ -250,6 +269,7 @@ impl<'a, 'e> NodeDe<'a, 'e> {
     }
 
     fn wrong_type(&self, exp: &dyn de::Expected) -> DeError {
+        let exp = plain_expected(&exp.to_string());
         let found = match &self.node.kind {
             NodeKind::Str(s) => format!("the text `{s}`"),
             NodeKind::Null => "nothing (null)".to_string(),
@@ -373,6 +393,13 @@ impl<'a, 'e> Deserializer<'a> for NodeDe<'a, 'e> {
 
     fn deserialize_seq<V: Visitor<'a>>(self, v: V) -> Result<V::Value, DeError> {
         match &self.node.kind {
+            // `controls:` with nothing after it means "none yet", as people write it.
+            NodeKind::Null => v
+                .visit_seq(Seq {
+                    items: [].iter(),
+                    de: self,
+                })
+                .map_err(|e| e.at(self.node.span)),
             NodeKind::Seq(items) => v
                 .visit_seq(Seq {
                     items: items.iter(),
@@ -400,6 +427,13 @@ impl<'a, 'e> Deserializer<'a> for NodeDe<'a, 'e> {
 
     fn deserialize_map<V: Visitor<'a>>(self, v: V) -> Result<V::Value, DeError> {
         match &self.node.kind {
+            NodeKind::Null => v
+                .visit_map(Map {
+                    entries: [].iter(),
+                    value: None,
+                    de: self,
+                })
+                .map_err(|e| e.at(self.node.span)),
             NodeKind::Map(entries) => v
                 .visit_map(Map {
                     entries: entries.iter(),
@@ -690,6 +724,11 @@ impl<T> Records<T> {
     /// The items that loaded.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + Clone {
         self.0.iter().filter_map(|c| c.0.as_ref())
+    }
+
+    /// The items that loaded, mutably (the loader normalises some values after reading).
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        self.0.iter_mut().filter_map(|c| c.0.as_mut())
     }
 
     /// Number of items that loaded.

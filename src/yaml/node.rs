@@ -204,6 +204,27 @@ fn clean_message(msg: &str) -> String {
         }
         _ => first,
     };
+    // Our diagnostic shows the location itself.
+    let stripped = match stripped.rfind(" at line ") {
+        Some(i) if stripped[i..].contains("column") => &stripped[..i],
+        _ => stripped,
+    };
+    if let Some(rest) = stripped.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(", set ").next().unwrap_or(rest).trim();
+        return format!("the key `{key}` appears twice in the same mapping (keep one)");
+    }
+    if stripped.starts_with("budget breached") {
+        let what = if stripped.contains("Documents") {
+            "more than one YAML document in the file (a second `---` line?); keep one document per file"
+        } else if stripped.contains("Depth") {
+            "the YAML nests deeper than isms allows (64 levels)"
+        } else if stripped.contains("Alias") {
+            "too many YAML aliases (`*name`); write the values out instead"
+        } else {
+            "the file is larger or more complex than isms reads safely"
+        };
+        return what.to_string();
+    }
     stripped.to_string()
 }
 
