@@ -185,9 +185,9 @@ fn generate(dir: &Path, risks: usize, assets: usize) {
 
     let mut inc = String::from("incidents:\n");
     for i in 0..INCIDENTS {
-        let _ = write!(
+        let _ = writeln!(
             inc,
-            "  - {{ id: INC-{i:04}, title: Event {i}, reported: 2025-0{m}-1{d}, classification: event, severity: low, response: Handled, lessons_learned: Noted, status: closed, closed: 2025-0{m}-2{d} }}\n",
+            "  - {{ id: INC-{i:04}, title: Event {i}, reported: 2025-0{m}-1{d}, classification: event, severity: low, response: Handled, lessons_learned: Noted, status: closed, closed: 2025-0{m}-2{d} }}",
             m = 1 + i % 6,
             d = i % 9
         );
