@@ -708,7 +708,9 @@ fn unknown_document_and_unavailable_format_are_errors() {
         .arg(&root)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("not available as csv"));
+        .stderr(predicate::str::contains(
+            "not available as csv; it comes as html, md",
+        ));
 }
 
 #[test]

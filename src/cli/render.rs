@@ -148,11 +148,7 @@ pub fn run(mut args: Args, _global: &Global) -> anyhow::Result<Status> {
     if !args.docs.is_empty() {
         for d in &selected {
             if !d.has_format(format) && args.docs.iter().any(|n| n == &d.name) {
-                return Err(render::RenderError::FormatUnavailable {
-                    name: d.name.clone(),
-                    format,
-                }
-                .into());
+                return Err(render::RenderError::format_unavailable(d, format).into());
             }
         }
     }

@@ -343,12 +343,9 @@ pub fn render(
     format: Format,
 ) -> Result<Vec<u8>, RenderError> {
     if !spec.has_format(format) {
-        return Err(RenderError::FormatUnavailable {
-            name: spec.name.clone(),
-            format,
-        });
+        return Err(RenderError::format_unavailable(spec, format));
     }
-    let ctx = Ctx { isms, opts, state };
+    let ctx = Ctx::new(isms, opts, state);
     match format {
         Format::Html | Format::Md => {
             let c = template_context(&ctx, spec, all)?;
@@ -568,10 +565,7 @@ fn template_context(
             )
         }
         DocKind::Registers => {
-            return Err(RenderError::FormatUnavailable {
-                name: spec.name.clone(),
-                format: Format::Html,
-            });
+            return Err(RenderError::format_unavailable(spec, Format::Html));
         }
     };
     insert(&mut c, spec, "org", &ctx.org())?;

@@ -143,15 +143,27 @@ pub enum RenderError {
     #[error("unknown document `{0}` (see `isms render --list`)")]
     UnknownDocument(String),
     /// A format the document does not come in.
-    #[error(
-        "`{name}` is not available as {format} (csv and xlsx exist for the SoA and the registers)"
-    )]
+    #[error("`{name}` is not available as {format}; it comes as {available} (use --format)")]
     FormatUnavailable {
         /// Document name.
         name: String,
         /// Requested format.
         format: Format,
+        /// The formats it does come in, e.g. `html, md`.
+        available: String,
     },
+}
+
+impl RenderError {
+    /// The error for a document asked for in a format it does not come in.
+    pub fn format_unavailable(spec: &DocSpec, format: Format) -> RenderError {
+        let available: Vec<&str> = spec.formats().iter().map(|f| f.extension()).collect();
+        RenderError::FormatUnavailable {
+            name: spec.name.clone(),
+            format,
+            available: available.join(", "),
+        }
+    }
 }
 
 /// Turns a record id into a safe file-name component: letters, digits, `.`, `_` and `-` are

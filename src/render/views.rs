@@ -2,7 +2,7 @@
 //! resolved (people to names, controls to titles, links to their targets) and every figure
 //! computed, so templates only lay out text. Field names are documented in `docs/templates.md`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -18,6 +18,56 @@ pub(crate) struct Ctx<'a> {
     pub isms: &'a Isms,
     pub opts: &'a RenderOptions,
     pub state: &'a SourceState,
+    /// Ids resolved once, so large registers do not cost a scan per reference.
+    pub lookup: Lookup<'a>,
+}
+
+/// Indexes over the model, by id. The first record wins for a duplicate id (the loader
+/// reports duplicates).
+pub(crate) struct Lookup<'a> {
+    people: HashMap<&'a str, &'a model::Person>,
+    risk_titles: HashMap<&'a str, &'a str>,
+    asset_names: HashMap<&'a str, &'a str>,
+    supplier_names: HashMap<&'a str, &'a str>,
+    /// Risk ids naming each asset, in register order.
+    risks_of_asset: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Lookup<'a> {
+    fn new(isms: &'a Isms) -> Lookup<'a> {
+        let mut l = Lookup {
+            people: HashMap::new(),
+            risk_titles: HashMap::new(),
+            asset_names: HashMap::new(),
+            supplier_names: HashMap::new(),
+            risks_of_asset: HashMap::new(),
+        };
+        for p in &isms.people {
+            l.people.entry(p.id.value.as_str()).or_insert(&p.value);
+        }
+        for r in &isms.risks {
+            l.risk_titles
+                .entry(r.id.value.as_str())
+                .or_insert(r.title.value.as_str());
+            for a in &r.assets {
+                let v = l.risks_of_asset.entry(a.value.as_str()).or_default();
+                if v.last() != Some(&r.id.value.as_str()) {
+                    v.push(r.id.value.as_str());
+                }
+            }
+        }
+        for a in &isms.assets {
+            l.asset_names
+                .entry(a.id.value.as_str())
+                .or_insert(a.name.value.as_str());
+        }
+        for s in &isms.suppliers {
+            l.supplier_names
+                .entry(s.id.value.as_str())
+                .or_insert(s.name.value.as_str());
+        }
+        l
+    }
 }
 
 /// A link to another document (or a place in it), in both output formats.
@@ -167,10 +217,20 @@ fn non_empty(s: Option<&String>) -> Option<String> {
 }
 
 impl<'a> Ctx<'a> {
+    /// A context for rendering one document.
+    pub fn new(isms: &'a Isms, opts: &'a RenderOptions, state: &'a SourceState) -> Ctx<'a> {
+        Ctx {
+            isms,
+            opts,
+            state,
+            lookup: Lookup::new(isms),
+        }
+    }
+
     /// The person's name, or the id itself when it refers to nobody known.
     pub fn person(&self, id: Option<&Id>) -> Option<String> {
         let id = id?;
-        Some(match self.isms.person(&id.value) {
+        Some(match self.lookup.people.get(id.value.as_str()) {
             Some(p) => p.name.value.clone(),
             None => id.value.clone(),
         })
@@ -184,7 +244,7 @@ impl<'a> Ctx<'a> {
     /// "Name (job title)" for the document control block.
     pub fn person_with_role(&self, id: Option<&Id>) -> Option<String> {
         let id = id?;
-        Some(match self.isms.person(&id.value) {
+        Some(match self.lookup.people.get(id.value.as_str()) {
             Some(p) => format!("{} ({})", p.name.value, p.role.value),
             None => id.value.clone(),
         })
@@ -365,8 +425,8 @@ impl<'a> DocHead<'a> {
 // Links
 
 /// Where each kind of target lives, relative to the output root (without extension).
-pub(crate) fn risk_link(isms: &Isms, id: &str, root: &str) -> Link {
-    let title = isms.risk(id).map(|r| r.title.value.clone());
+pub(crate) fn risk_link(ctx: &Ctx<'_>, id: &str, root: &str) -> Link {
+    let title = ctx.lookup.risk_titles.get(id).map(|t| t.to_string());
     let anchor = format!("risk-{}", file_stem(id));
     Link {
         id: id.to_string(),
@@ -406,8 +466,8 @@ pub(crate) fn policy_link(isms: &Isms, id: &str, root: &str) -> Link {
     }
 }
 
-pub(crate) fn asset_link(isms: &Isms, id: &str, root: &str) -> Link {
-    let title = isms.asset(id).map(|a| a.name.value.clone());
+pub(crate) fn asset_link(ctx: &Ctx<'_>, id: &str, root: &str) -> Link {
+    let title = ctx.lookup.asset_names.get(id).map(|t| t.to_string());
     Link {
         id: id.to_string(),
         title,
@@ -804,7 +864,7 @@ pub(crate) fn soa(ctx: &Ctx<'_>, root: &str) -> SoaView {
                 .map(|e| {
                     e.risks
                         .iter()
-                        .map(|r| risk_link(isms, &r.value, root))
+                        .map(|r| risk_link(ctx, &r.value, root))
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -953,7 +1013,7 @@ pub(crate) fn risks(ctx: &Ctx<'_>, root: &str) -> RisksView {
             assets: r
                 .assets
                 .iter()
-                .map(|a| asset_link(isms, &a.value, root))
+                .map(|a| asset_link(ctx, &a.value, root))
                 .collect(),
             threat: non_empty(r.threat.as_ref()),
             vulnerability: non_empty(r.vulnerability.as_ref()),
@@ -1079,10 +1139,10 @@ pub(crate) fn assets(ctx: &Ctx<'_>, root: &str) -> AssetsView {
         .map(|a| {
             let a = &a.value;
             let supplier = a.supplier.as_ref().map(|s| {
-                isms.suppliers
-                    .iter()
-                    .find(|x| x.id.value == s.value)
-                    .map_or_else(|| s.value.clone(), |x| x.name.value.clone())
+                ctx.lookup
+                    .supplier_names
+                    .get(s.value.as_str())
+                    .map_or_else(|| s.value.clone(), |n| n.to_string())
             });
             AssetRow {
                 id: a.id.value.clone(),
@@ -1098,12 +1158,12 @@ pub(crate) fn assets(ctx: &Ctx<'_>, root: &str) -> AssetsView {
                 supplier,
                 description: non_empty(a.description.as_ref()),
                 in_scope: a.in_scope,
-                risks: isms
-                    .risks
-                    .iter()
-                    .filter(|r| r.assets.iter().any(|x| x.value == a.id.value))
-                    .map(|r| risk_link(isms, &r.id.value, root))
-                    .collect(),
+                risks: ctx
+                    .lookup
+                    .risks_of_asset
+                    .get(a.id.value.as_str())
+                    .map(|ids| ids.iter().map(|r| risk_link(ctx, r, root)).collect())
+                    .unwrap_or_default(),
             }
         })
         .collect();
@@ -1279,7 +1339,7 @@ pub(crate) fn context(ctx: &Ctx<'_>, c: &model::Context, root: &str) -> ContextV
         risks: i
             .risks
             .iter()
-            .map(|r| risk_link(isms, &r.value, root))
+            .map(|r| risk_link(ctx, &r.value, root))
             .collect(),
     };
     let yes_no = |v: Option<bool>| match v {
@@ -1478,7 +1538,7 @@ pub(crate) fn objectives(ctx: &Ctx<'_>, root: &str) -> ObjectivesView {
                     risks: o
                         .risks
                         .iter()
-                        .map(|r| risk_link(isms, &r.value, root))
+                        .map(|r| risk_link(ctx, &r.value, root))
                         .collect(),
                     metric: opt_str(o.metric.as_ref()),
                     target: opt_str(o.target.as_ref()),
