@@ -7,7 +7,7 @@ use super::registry::{Area, Check, Rule};
 use super::util::{blank, id_str, join_and, list_ids, months, overdue};
 use crate::catalogue;
 use crate::diagnostic::{Diagnostic, Location, Severity};
-use crate::model::{Audit, AuditKind, AuditStatus, Date, RecordKind, loaded};
+use crate::model::{Audit, AuditKind, AuditStatus, Date, Frequency, RecordKind, loaded};
 
 const METRICS: &str = "metrics.yaml";
 
@@ -70,8 +70,9 @@ fn metrics_defined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             };
             let d = PER_01
                 .diag(format!(
-                    "metric {} {what}, although it is measured every {period} days",
-                    x.id.value
+                    "metric {} {what}, although it is measured {}",
+                    x.id.value,
+                    frequency_word(freq.value)
                 ))
                 .with_hint(
                     "record the latest measurement under `results:` with its date and value",
@@ -81,6 +82,17 @@ fn metrics_defined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .for_record(x.id.value.clone()),
             );
         }
+    }
+}
+
+/// How a frequency reads in a sentence ("measured monthly").
+fn frequency_word(f: Frequency) -> &'static str {
+    match f {
+        Frequency::Weekly => "weekly",
+        Frequency::Monthly => "monthly",
+        Frequency::Quarterly => "quarterly",
+        Frequency::HalfYearly => "every six months",
+        Frequency::Yearly => "yearly",
     }
 }
 
