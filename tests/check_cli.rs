@@ -334,9 +334,12 @@ fn sarif_format_is_valid() {
     // The rule descriptors are the registry (covered by the rules page test); the snapshot
     // keeps one of them and the results.
     let sample = rules.iter().find(|r| r["id"] == "SOA-05").unwrap().clone();
-    let count = ids.len();
     let mut v = v.clone();
-    v["runs"][0]["tool"]["driver"]["rules"] = serde_json::json!({ "count": count, "SOA-05": sample });
+    v["runs"][0]["tool"]["driver"]["rules"] = serde_json::json!({ "SOA-05": sample });
+    // Rule indexes move when rules are added; they are checked above.
+    for r in v["runs"][0]["results"].as_array_mut().unwrap() {
+        r.as_object_mut().unwrap().remove("ruleIndex");
+    }
     let text = serde_json::to_string_pretty(&v).unwrap();
     insta::assert_snapshot!(redact(&text, dir.path()));
 }
@@ -391,7 +394,20 @@ fn junit_format() {
         out.contains("name=\"SOA-05 soa-exclusion-justified\">"),
         "{out}"
     );
-    insta::assert_snapshot!(redact(&out, dir.path()));
+    // Rules without findings and the test counts change whenever a rule is added; the
+    // snapshot keeps the test cases that have content.
+    let kept: Vec<String> = out
+        .lines()
+        .filter(|l| !(l.trim_start().starts_with("<testcase ") && l.ends_with("/>")))
+        .map(|l| match l.find(" tests=\"") {
+            Some(i) => {
+                let end = l[i + 8..].find('"').map_or(l.len(), |e| i + 8 + e + 1);
+                format!("{}{}", &l[..i], &l[end..])
+            }
+            None => l.to_string(),
+        })
+        .collect();
+    insta::assert_snapshot!(redact(&kept.join("\n"), dir.path()));
 }
 
 #[test]
