@@ -568,3 +568,12 @@ fn rules_page_is_up_to_date() {
     let o = isms(&["rules", "--format", "markdown"]);
     assert_eq!(stdout(&o), generated, "the command writes the same page");
 }
+
+#[test]
+fn a_folder_without_isms_yaml_reports_only_that() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("notes.md"), "# not an ISMS\n").unwrap();
+    let o = check(tmp.path(), &["--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(codes(&json(&o)), vec!["LOAD-001"], "{}", stdout(&o));
+}

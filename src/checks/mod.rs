@@ -124,6 +124,12 @@ pub fn check_loaded(loaded: &Loaded, cli: &[CliOverride], as_of: Date) -> Outcom
     let model = &loaded.model;
     let sink = Sink::new(&config_from_model(model), cli, as_of, &|_| true);
     let ctx = Context::new(model, as_of);
+    // Without isms.yaml the folder is most likely not an ISMS repository at all (the loader
+    // reports LOAD-001): running the rules would bury that one finding under dozens of
+    // "missing" ones.
+    if model.manifest.is_none() && !model.files.contains_key("isms.yaml") {
+        return sink.finish(loaded.diagnostics.clone());
+    }
     run(&ctx, sink, loaded.diagnostics.clone())
 }
 
