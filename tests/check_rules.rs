@@ -301,7 +301,11 @@ const CASES: &[Case] = &[
     ),
     (
         "RSK-13",
-        &[("risks.yaml", "assessed: 2025-04-01\nrisks:", "assessed: 2024-04-01\nrisks:")],
+        &[(
+            "risks.yaml",
+            "assessed: 2025-04-01\nrisks:",
+            "assessed: 2024-04-01\nrisks:",
+        )],
     ),
     (
         "RSK-14",

@@ -183,7 +183,8 @@ mod tests {
         let code = crate::checks::registry::all()[0].code.to_string();
         let ok = cli_overrides(&["warnings".into(), code.clone()], &[], &[]).unwrap();
         assert_eq!(ok.len(), 2);
-        let err = cli_overrides(std::slice::from_ref(&code), &[], &[code.to_lowercase()]).unwrap_err();
+        let err =
+            cli_overrides(std::slice::from_ref(&code), &[], &[code.to_lowercase()]).unwrap_err();
         assert!(err.to_string().contains("--deny and --allow"), "{err}");
         let err = cli_overrides(&[], &["NOPE-1".into()], &[]).unwrap_err();
         assert!(err.to_string().contains("--warn NOPE-1"), "{err}");
