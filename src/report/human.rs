@@ -18,9 +18,11 @@ use crate::diagnostic::{Location, Severity};
 use crate::source::SourceMap;
 
 /// A rule with more findings than this is folded.
-pub const FOLD_ABOVE: usize = 5;
+pub const FOLD_ABOVE: usize = 3;
 /// How many findings of a folded rule are printed in full.
-pub const FOLD_SHOW: usize = 2;
+pub const FOLD_SHOW: usize = 1;
+/// How many record ids of the hidden findings the fold line names.
+const FOLD_RECORDS: usize = 6;
 
 /// ANSI styles for the few lines annotate-snippets does not draw.
 struct Paint {
@@ -162,6 +164,32 @@ fn render_finding(
     renderer.render(&[group])
 }
 
+/// The records of the folded findings of a rule, so the fold line still says what to fix:
+/// ` about and 38 others`.
+fn hidden_records(active: &[&Finding], code: &str) -> String {
+    let mut records: Vec<&str> = Vec::new();
+    for f in active
+        .iter()
+        .filter(|f| f.diagnostic.code == code)
+        .skip(FOLD_SHOW)
+    {
+        if let Some(r) = f.diagnostic.record.as_deref()
+            && !records.contains(&r)
+        {
+            records.push(r);
+        }
+    }
+    match records.len() {
+        0 => String::new(),
+        n if n <= FOLD_RECORDS => format!(" about {}", records.join(", ")),
+        n => format!(
+            " about {} and {} others",
+            records[..FOLD_RECORDS].join(", "),
+            n - FOLD_RECORDS
+        ),
+    }
+}
+
 /// Writes the human report.
 pub fn emit(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let outcome = report.outcome;
@@ -203,8 +231,9 @@ pub fn emit(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             let total = per_code[code];
             let name = f.rule.map(|r| format!(" ({})", r.name)).unwrap_or_default();
             let line = format!(
-                "... and {} more {code} findings{name}; use --no-fold to list them all",
-                total - FOLD_SHOW
+                "... and {} more {code} findings{name}{}; use --no-fold to list them all",
+                total - FOLD_SHOW,
+                hidden_records(&active, code)
             );
             writeln!(out, "{}\n", paint.dim(&line))?;
         }
