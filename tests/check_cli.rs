@@ -577,3 +577,38 @@ fn a_folder_without_isms_yaml_reports_only_that() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(codes(&json(&o)), vec!["LOAD-001"], "{}", stdout(&o));
 }
+
+#[test]
+fn a_fresh_scaffold_reads_as_a_to_do_list() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("isms");
+    let init = isms(&["init", dir.to_str().unwrap(), "--no-git"]);
+    assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
+    let v = json(&check(&dir, &["--format", "json"]));
+    let found = codes(&v);
+    for todo in ["LDR-01", "SOA-08", "CTX-05", "AUD-03", "MR-01"] {
+        assert!(
+            found.iter().any(|c| c == todo),
+            "{todo} should be on the to-do list: {found:?}"
+        );
+    }
+    assert!(
+        !found.iter().any(|c| c.starts_with("LOAD-")),
+        "the scaffold loads cleanly: {found:?}"
+    );
+    // Approvals, audits and reviews are to do; the structure itself is complete.
+    for done in [
+        "SOA-01", "SOA-04", "SOA-05", "SOA-06", "SOA-07", "RSK-01", "RSK-04", "CTX-02",
+    ] {
+        assert!(
+            !found.iter().any(|c| c == done),
+            "{done} should already pass on a scaffold: {found:?}"
+        );
+    }
+    let human = stdout(&check(&dir, &[]));
+    let lines = human.lines().count();
+    assert!(
+        lines < 320,
+        "the to-do list should stay short, got {lines} lines:\n{human}"
+    );
+}
