@@ -1,6 +1,10 @@
 //! Snapshots of every document of `examples/acme-saas` in Markdown and HTML, rendered through
 //! the library with fixed Git facts and a fixed date, so a change to a template, a view or the
-//! example shows up as a reviewable diff (`cargo insta review`).
+//! example shows up as a reviewable diff.
+//!
+//! After an intended change (a template, a view, or the example's records), review and accept
+//! the new snapshots with `cargo insta review`, or rewrite them all with
+//! `INSTA_UPDATE=always cargo test --test render_snapshots`, and commit `tests/snapshots/`.
 
 use std::path::Path;
 
