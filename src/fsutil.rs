@@ -116,6 +116,16 @@ pub fn write_atomic(
         .tempfile_in(parent)
         .map_err(io)?;
     tmp.write_all(contents).map_err(io)?;
+    // Temporary files are created owner-only (0600); a record or rendered document is an
+    // ordinary file, so give it the mode of the file it replaces, or 0644 when new.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&target).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(io)?;
+    }
     tmp.as_file().sync_all().map_err(io)?;
     match overwrite {
         Overwrite::Replace => tmp.persist(&target).map_err(|e| io(e.error))?,
@@ -158,6 +168,24 @@ mod tests {
         assert_eq!(std::fs::read(dir.path().join("a/b.txt")).unwrap(), b"one");
         write_atomic(dir.path(), Path::new("a/b.txt"), b"two", Overwrite::Replace).unwrap();
         assert_eq!(std::fs::read(dir.path().join("a/b.txt")).unwrap(), b"two");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_are_world_readable_and_replaced_files_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = write_atomic(dir.path(), Path::new("a.txt"), b"x", Overwrite::Refuse).unwrap();
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+        write_atomic(dir.path(), Path::new("a.txt"), b"y", Overwrite::Replace).unwrap();
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
 
     #[cfg(unix)]
