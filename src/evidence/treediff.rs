@@ -156,16 +156,19 @@ impl<'a> Entries<'a> {
             if rest.is_empty() {
                 return Ok(None);
             }
+            // The mode is at most 6 octal digits: a short scan. A name can be long: its end is
+            // found with the word-at-a-time NUL search behind `CStr`.
             let space = rest
                 .iter()
+                .take(8)
                 .position(|&b| b == b' ')
                 .ok_or_else(|| self.corrupt())?;
-            let nul = rest
-                .iter()
-                .position(|&b| b == 0)
-                .ok_or_else(|| self.corrupt())?;
+            let name_len = std::ffi::CStr::from_bytes_until_nul(&rest[space + 1..])
+                .map_err(|_| self.corrupt())?
+                .count_bytes();
+            let nul = space + 1 + name_len;
             let end = nul + 1 + ID_LEN;
-            if nul < space || rest.len() < end {
+            if rest.len() < end {
                 return Err(self.corrupt());
             }
             let mut mode = 0u32;
