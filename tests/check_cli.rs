@@ -67,7 +67,8 @@ fn isms(args: &[&str]) -> Output {
 
 fn check(dir: &Path, extra: &[&str]) -> Output {
     let d = dir.to_str().unwrap();
-    let mut args = vec!["check", d, "--as-of", AS_OF, "--color", "never"];
+    // The Git rules have their own tests below; the copies here are not repositories.
+    let mut args = vec!["check", d, "--as-of", AS_OF, "--color", "never", "--no-git"];
     args.extend_from_slice(extra);
     isms(&args)
 }
@@ -611,4 +612,44 @@ fn a_fresh_scaffold_reads_as_a_to_do_list() {
         lines < 320,
         "the to-do list should stay short, got {lines} lines:\n{human}"
     );
+}
+
+#[test]
+fn git_rules_run_unless_no_git() {
+    let dir = repo(&[]);
+    let d = dir.path().to_str().unwrap();
+    // Outside a repository: one informational finding, the run passes.
+    let o = isms(&["check", d, "--as-of", AS_OF, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(codes(&json(&o)), vec!["GIT-01"]);
+
+    // Committed: clean. An uncommitted edit: GIT-03.
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::new(
+        "Ada Chief",
+        "ada@example.com",
+        &git2::Time::new(1_746_000_000, 0),
+    )
+    .unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, "ISMS as of May 2025", &tree, &[])
+        .unwrap();
+    let o = isms(&["check", d, "--as-of", AS_OF, "--format", "json"]);
+    assert_eq!(codes(&json(&o)), Vec::<String>::new(), "{}", stdout(&o));
+
+    append(
+        dir.path(),
+        "assets.yaml",
+        "  - { id: A-02, name: Laptops, type: hardware, owner: p-cto }\n",
+    );
+    let o = isms(&["check", d, "--as-of", AS_OF, "--format", "json"]);
+    let c = codes(&json(&o));
+    assert_eq!(c, vec!["GIT-03"], "{}", stdout(&o));
+    let o = isms(&["check", d, "--as-of", AS_OF, "--format", "json", "--no-git"]);
+    assert!(codes(&json(&o)).is_empty());
 }

@@ -133,6 +133,24 @@ pub fn check_loaded(loaded: &Loaded, cli: &[CliOverride], as_of: Date) -> Outcom
     run(&ctx, sink, loaded.diagnostics.clone())
 }
 
+/// Checks a repository completely: [`check_loaded`] plus the Git evidence rules (`GIT-nn`),
+/// which read the history of the repository at `root` (the folder the model was loaded from).
+pub fn check_repository(
+    root: &std::path::Path,
+    loaded: &Loaded,
+    cli: &[CliOverride],
+    as_of: Date,
+) -> Outcome {
+    let model = &loaded.model;
+    let sink = Sink::new(&config_from_model(model), cli, as_of, &|_| true);
+    let mut upstream = loaded.diagnostics.clone();
+    if model.manifest.is_none() && !model.files.contains_key("isms.yaml") {
+        return sink.finish(upstream);
+    }
+    upstream.extend(crate::evidence::check(root, model, as_of));
+    run(&Context::new(model, as_of), sink, upstream)
+}
+
 /// Runs every enabled model rule and hands all diagnostics, with those already produced by the
 /// loader and the evidence layer, to the sink.
 pub fn run(ctx: &Context<'_>, sink: Sink, mut upstream: Vec<Diagnostic>) -> Outcome {

@@ -39,6 +39,9 @@ pub struct Args {
     /// Show every finding in human output, even when one rule has many.
     #[arg(long)]
     pub no_fold: bool,
+    /// Skip the Git evidence rules (GIT-nn), which read the repository history.
+    #[arg(long)]
+    pub no_git: bool,
 }
 
 /// Parses `YYYY-MM-DD` strictly (no times, no other forms).
@@ -143,7 +146,11 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
     }
     let loaded = crate::loader::load(&args.dir)
         .with_context(|| format!("cannot check {}", args.dir.display()))?;
-    let outcome = checks::check_loaded(&loaded, &cli, as_of);
+    let outcome = if args.no_git {
+        checks::check_loaded(&loaded, &cli, as_of)
+    } else {
+        checks::check_repository(&args.dir, &loaded, &cli, as_of)
+    };
 
     let options = Options {
         color: args.format == Format::Human && global.color.enabled(false),
