@@ -256,7 +256,10 @@ fn main() -> Result<(), String> {
         let index = HistoryIndex::build(&isms, &BuildOptions::default())
             .map_err(|e| e.to_string())?
             .ok_or("no repository")?;
-        check = Some((index.commits().len(), index.paths().len()));
+        let changes: usize = (0..index.commits().len())
+            .map(|i| index.changes_of(i).len())
+            .sum();
+        check = Some((index.commits().len(), index.paths().len(), changes));
         Ok(())
     })?;
     let mut records = 0;
@@ -280,8 +283,10 @@ fn main() -> Result<(), String> {
         record_changes = index.record_history("R-0100-3").len();
         Ok(())
     })?;
-    let (indexed_commits, paths) = check.unwrap_or_default();
-    println!("index: {indexed_commits} commits, {paths} paths, {records} record ids");
+    let (indexed_commits, paths, changes) = check.unwrap_or_default();
+    println!(
+        "index: {indexed_commits} commits, {changes} file changes, {paths} paths, {records} record ids"
+    );
     let ratio = |d: Duration| d.as_secs_f64() / git_log.as_secs_f64();
     println!(
         "git log --name-only --format=%H          {:>8.3} s",
