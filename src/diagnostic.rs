@@ -189,10 +189,47 @@ impl Diagnostic {
 }
 
 /// Sorts diagnostics by file, line, column and code so output is stable, and removes exact
-/// duplicates.
+/// duplicates. Messages compare in natural order, so "control 5.2" comes before "control 5.10".
 pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.sort_by_cached_key(Diagnostic::sort_key);
+    diagnostics.sort_by_cached_key(|d| {
+        let (p, l, c, code, msg) = d.sort_key();
+        (p, l, c, code, natural_key(&msg))
+    });
     diagnostics.dedup();
+}
+
+/// A key that orders text with embedded numbers naturally: runs of digits compare by value.
+pub fn natural_key(s: &str) -> Vec<NaturalChunk> {
+    let mut out = Vec::new();
+    let mut chars = s.char_indices().peekable();
+    while let Some((start, ch)) = chars.next() {
+        let digit = ch.is_ascii_digit();
+        let mut end = start + ch.len_utf8();
+        while let Some(&(i, c)) = chars.peek() {
+            if c.is_ascii_digit() != digit {
+                break;
+            }
+            end = i + c.len_utf8();
+            chars.next();
+        }
+        let part = &s[start..end];
+        out.push(if digit {
+            let trimmed = part.trim_start_matches('0');
+            NaturalChunk::Number(trimmed.len(), trimmed.to_string())
+        } else {
+            NaturalChunk::Text(part.to_string())
+        });
+    }
+    out
+}
+
+/// A piece of a [`natural_key`]: numbers (by digit count, then digits) sort before text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NaturalChunk {
+    /// A run of digits, without leading zeros: (length, digits).
+    Number(usize, String),
+    /// Any other run of characters.
+    Text(String),
 }
 
 /// "Did you mean" suggestion: the closest candidate by Jaro-Winkler similarity, if close enough.
@@ -219,6 +256,16 @@ mod tests {
             Some("owner")
         );
         assert_eq!(did_you_mean("zzz", ["owner", "title"]), None);
+    }
+
+    #[test]
+    fn natural_order() {
+        let mut v = vec!["control 5.10", "control 5.2", "control 5.1", "control 10.1"];
+        v.sort_by_key(|s| natural_key(s));
+        assert_eq!(
+            v,
+            vec!["control 5.1", "control 5.2", "control 5.10", "control 10.1"]
+        );
     }
 
     #[test]

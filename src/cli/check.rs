@@ -141,8 +141,17 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
     let as_of = args
         .as_of
         .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
+    if !args.dir.exists() {
+        anyhow::bail!(
+            "{} does not exist (give the folder that contains isms.yaml)",
+            args.dir.display()
+        );
+    }
     if !args.dir.is_dir() {
-        anyhow::bail!("{} is not a directory", args.dir.display());
+        anyhow::bail!(
+            "{} is not a folder (give the folder that contains isms.yaml)",
+            args.dir.display()
+        );
     }
     let loaded = crate::loader::load(&args.dir)
         .with_context(|| format!("cannot check {}", args.dir.display()))?;

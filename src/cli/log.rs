@@ -98,8 +98,17 @@ struct Entry<'a> {
 
 /// Runs `isms log`.
 pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
+    if !args.dir.exists() {
+        anyhow::bail!(
+            "{} does not exist (give the folder that contains isms.yaml)",
+            args.dir.display()
+        );
+    }
     if !args.dir.is_dir() {
-        anyhow::bail!("{} is not a directory", args.dir.display());
+        anyhow::bail!(
+            "{} is not a folder (give the folder that contains isms.yaml)",
+            args.dir.display()
+        );
     }
     let index = HistoryIndex::build(&args.dir, &BuildOptions::default())
         .with_context(|| format!("cannot read the Git history of {}", args.dir.display()))?;

@@ -120,6 +120,7 @@ impl de::Error for DeError {
                 describe(&unexp)
             ),
         )
+        .with_hint(type_hint(&plain_expected(&exp.to_string())))
     }
 
     fn invalid_value(unexp: Unexpected<'_>, exp: &dyn de::Expected) -> Self {
@@ -185,6 +186,23 @@ fn plain_expected(exp: &str) -> String {
         "a sequence" => "a list".to_string(),
         "a map" => "a mapping of `key: value` lines".to_string(),
         other => other.to_string(),
+    }
+}
+
+/// How to fix a value of the wrong type, by what was expected.
+fn type_hint(expected: &str) -> &'static str {
+    if expected.contains("number") {
+        "write a plain number, e.g. `3` (no quotes, no words: labels belong in the methodology)"
+    } else if expected.contains("true") {
+        "write `true` or `false`"
+    } else if expected.contains("list") {
+        "write a list: one `- item` per line, or `[a, b]`; `[]` for none"
+    } else if expected.contains("mapping") {
+        "write `key: value` lines indented under this key"
+    } else if expected == "text" {
+        "write text after the colon (quote it if it starts with a special character)"
+    } else {
+        "see docs/format.md for what this field takes"
     }
 }
 
@@ -278,13 +296,15 @@ impl<'a, 'e> NodeDe<'a, 'e> {
                 None => self.node.type_name().to_string(),
             },
         };
-        let mut e = DeError::new(
+        let e = DeError::new(
             DeErrorKind::WrongType,
             format!("expected {exp}, found {found}"),
         );
-        if matches!(self.node.kind, NodeKind::Null) {
-            e = e.with_hint("write a value after the colon, or remove the key");
-        }
+        let e = if matches!(self.node.kind, NodeKind::Null) {
+            e.with_hint("write a value after the colon, or remove the key")
+        } else {
+            e.with_hint(type_hint(&exp))
+        };
         e.at(self.node.span)
     }
 }
