@@ -241,3 +241,33 @@ fn detached_head_is_noted() {
         .stderr(contains("HEAD is detached"))
         .stdout(contains("Rename the access policy"));
 }
+
+/// The real history of a published policy repository (CC0, 46 commits): a file's log in JSON
+/// follows the 2023 rename and names the right authors and dates.
+#[test]
+fn real_policy_repository_file_log() {
+    let clone = git_support::clone_with_git(&git_support::fixture("git/security-policies.bundle"));
+    let out =
+        stdout(isms(clone.path()).args(["--format", "json", "incident-response-policy/index.md"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let entries = v["entries"].as_array().unwrap();
+    let oldest = entries.last().unwrap();
+    assert_eq!(oldest["short_id"], "ea1bf6f");
+    assert_eq!(oldest["author"], "Maya Kaczorowski");
+    assert_eq!(oldest["date"], "2022-09-06T08:24:39-07:00");
+    assert_eq!(oldest["changes"][0]["path"], "incident-response/index.md");
+    assert_eq!(oldest["changes"][0]["kind"], "added");
+    let rename = entries.iter().find(|e| e["short_id"] == "af87440").unwrap();
+    assert_eq!(rename["changes"][0]["from"], "incident-response/index.md");
+    assert_eq!(rename["author"], "Andrew Lytvynov");
+    // Non-merge commits only, as `git log --no-merges --follow` lists them: 7.
+    assert_eq!(entries.iter().filter(|e| e["merge"] == false).count(), 7);
+
+    let all = stdout(isms(clone.path()).args(["--since", "2026-01-01", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&all).unwrap();
+    assert_eq!(
+        v["entries"].as_array().unwrap().len(),
+        7,
+        "commits since 2026-01-01"
+    );
+}
