@@ -267,7 +267,7 @@ fn real_policy_repository_file_log() {
     let v: serde_json::Value = serde_json::from_str(&all).unwrap();
     assert_eq!(
         v["entries"].as_array().unwrap().len(),
-        7,
-        "commits since 2026-01-01"
+        8,
+        "commits since 2026-01-01, as `git log --since=2026-01-01T00:00:00Z` counts them"
     );
 }
