@@ -468,3 +468,19 @@ fn near_miss_files_are_reported_not_silently_skipped() {
             .contains("rename it to `assets.yaml`")
     );
 }
+
+#[test]
+fn finding_ids_are_unique_within_their_audit() {
+    let audit = |id: &str, f2: &str| {
+        format!(
+            "---\nid: {id}\ntitle: Internal audit\nfindings:\n  - {{ id: F-01, type: observation, description: a }}\n  - {{ id: {f2}, type: observation, description: b }}\n---\n"
+        )
+    };
+    let (_d, l) = load_with(&[
+        ("isms.yaml", MANIFEST),
+        ("audits/a.md", &audit("AUD-1", "F-01")),
+        ("audits/b.md", &audit("AUD-2", "F-02")),
+    ]);
+    let d = only(&l, "LOAD-012");
+    assert_eq!(at(d), ("audits/a.md".to_string(), 6));
+}

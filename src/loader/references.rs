@@ -30,6 +30,8 @@ pub(super) enum Kind {
     Process,
     ExternalDocument,
     SoaControl,
+    /// A finding, within its audit (ids are `AUDIT FINDING`).
+    Finding,
     /// A risk's source: an issue or an interested-party requirement.
     Source,
 }
@@ -56,6 +58,7 @@ impl Kind {
             Kind::Process => "process",
             Kind::ExternalDocument => "external document",
             Kind::SoaControl => "SoA control",
+            Kind::Finding => "finding",
             Kind::Source => "issue or requirement",
         }
     }
@@ -81,6 +84,7 @@ impl Kind {
             Kind::Process => "`processes:` in isms.yaml",
             Kind::ExternalDocument => "`external_documents:` in isms.yaml",
             Kind::SoaControl => "soa.yaml",
+            Kind::Finding => "the `findings:` of an audit",
             Kind::Source => "context.yaml (issues, or requirements of interested parties)",
         }
     }
@@ -323,6 +327,9 @@ pub(super) fn collect(m: &Isms) -> References {
         r.people(&a.report.recipients, "report.recipients");
         r.controls(&a.controls);
         for f in a.findings.iter() {
+            // Finding ids need only be unique within their audit.
+            let scoped = Id::new(format!("{} {}", a.id.value, f.id.value), f.id.span);
+            r.define(Kind::Finding, &scoped);
             r.add_opt_ref(
                 Kind::Nonconformity,
                 f.nonconformity.as_ref(),

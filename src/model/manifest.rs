@@ -116,6 +116,13 @@ pub struct Person {
     /// Whether the person is currently with the organisation.
     #[serde(default = "yes")]
     pub active: bool,
+    /// Last working day, for leavers (A.6.5).
+    #[serde(default)]
+    pub left: Option<Spanned<Date>>,
+    /// When the leaver's access was removed (A.5.18), compared with
+    /// `cadences.access_revocation_days`.
+    #[serde(default)]
+    pub access_revoked: Option<Spanned<Date>>,
 }
 
 fn yes() -> bool {
@@ -276,6 +283,10 @@ pub struct Cadences {
     /// Maximum age of a control's newest evidence, in days.
     #[serde(default = "year_days")]
     pub evidence_max_age_days: u32,
+    /// Days allowed between a leaver's last day and the removal of their access (A.5.18,
+    /// A.6.5): the organisation's own service level.
+    #[serde(default = "one")]
+    pub access_revocation_days: u32,
 }
 
 fn twelve() -> u32 {
@@ -286,6 +297,9 @@ fn three() -> u32 {
 }
 fn year_days() -> u32 {
     365
+}
+fn one() -> u32 {
+    1
 }
 
 impl Default for Cadences {
@@ -299,6 +313,7 @@ impl Default for Cadences {
             awareness_training_months: 12,
             access_review_months: 3,
             evidence_max_age_days: 365,
+            access_revocation_days: 1,
         }
     }
 }
