@@ -211,7 +211,8 @@ impl Default for BuildOptions {
 /// query reads each version at most twice, close together in time.
 const PARSE_CACHE_LIMIT: usize = 1024;
 
-type ParseCache = HashMap<Oid, Rc<Option<Records>>>;
+/// Keyed by blob and kind: the same content under a `.md` and a `.yaml` name parses differently.
+type ParseCache = HashMap<(Oid, RecordFileKind), Rc<Option<Records>>>;
 
 /// The history of an ISMS folder, built in one walk of the repository history from `HEAD`.
 ///
@@ -781,7 +782,7 @@ fn record_changes(
         let Some(kind) = kind else {
             return Some(Rc::new(Some(Records::default())));
         };
-        let value = match parsed.remove(&oid) {
+        let value = match parsed.remove(&(oid, kind)) {
             Some(v) => v,
             None => {
                 let text = repo.find_blob(oid).ok().and_then(|b| {
@@ -793,7 +794,7 @@ fn record_changes(
             }
         };
         if keep {
-            parsed.insert(oid, Rc::clone(&value));
+            parsed.insert((oid, kind), Rc::clone(&value));
         }
         Some(value)
     };

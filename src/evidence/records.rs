@@ -69,7 +69,7 @@ impl Records {
 }
 
 /// What kind of file a path is, for record extraction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum RecordFileKind {
     /// `.yaml` / `.yml`: a register.
     Yaml,
