@@ -983,3 +983,42 @@ fn revision_table_of_a_document() {
         ]
     );
 }
+
+/// Edits made before the commit that recorded the current approval are covered by it, even
+/// when the approval date written in the record is older than those edits; edits after that
+/// commit are not.
+#[test]
+fn changes_before_the_recorded_approval_are_covered_by_it() {
+    let draft = ISP.replace("approval:\n  by: p-ceo\n  on: 2024-01-02\n", "");
+    let mut r = TestRepo::new();
+    r.write("isms.yaml", MANIFEST)
+        .write("policies/information-security.md", &draft);
+    r.commit_as(&ALICE, EPOCH, "Draft the policy");
+    r.write(
+        "policies/information-security.md",
+        &draft.replace("We protect", "We carefully protect"),
+    );
+    r.commit_as(&BOB, EPOCH + 10 * DAY, "Reword the draft");
+    // The approval given on paper on 2024-01-02 is recorded later, on the reworded text.
+    let approved = ISP.replace("We protect", "We carefully protect");
+    r.write("policies/information-security.md", &approved);
+    r.commit_as(&ALICE, EPOCH + 14 * DAY, "Record the CEO's approval");
+    let model = load(r.path());
+    let diags = isms::evidence::check(r.path(), &model, as_of("2024-06-01"));
+    assert!(diags.iter().all(|d| d.code != "GIT-04"), "{diags:#?}");
+
+    r.write(
+        "policies/information-security.md",
+        &approved.replace("entrusted to us", "entrusted to us by customers"),
+    );
+    r.commit_as(&BOB, EPOCH + 20 * DAY, "Widen the policy");
+    let model = load(r.path());
+    let diags = isms::evidence::check(r.path(), &model, as_of("2024-06-01"));
+    let git04: Vec<_> = diags.iter().filter(|d| d.code == "GIT-04").collect();
+    assert_eq!(git04.len(), 1, "{diags:#?}");
+    assert!(
+        git04[0].message.contains("\"Widen the policy\""),
+        "{}",
+        git04[0].message
+    );
+}

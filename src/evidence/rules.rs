@@ -319,10 +319,12 @@ fn outdated_approval(
     });
     let mut unapproved: Vec<&HistoryEntry<'_>> = Vec::new();
     for (i, (e, t)) in history.iter().zip(texts).enumerate() {
-        if e.commit.local_datetime().date() <= approved
-            || e.change.content_unchanged()
-            || Some(e.commit.id.as_str()) == approval_commit
-        {
+        // History is newest first. The approver approved the content as it stood when the
+        // approval was recorded, so changes made before that commit are covered by it.
+        if Some(e.commit.id.as_str()) == approval_commit {
+            break;
+        }
+        if e.commit.local_datetime().date() <= approved || e.change.content_unchanged() {
             continue;
         }
         if let (Some(old), Some(new)) = side(t)
