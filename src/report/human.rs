@@ -181,7 +181,8 @@ fn hidden_records(active: &[&Finding], code: &str) -> String {
     }
     match records.len() {
         0 => String::new(),
-        n if n <= FOLD_RECORDS => format!(" about {}", records.join(", ")),
+        // "and 1 others" would save nothing: name the last one too.
+        n if n <= FOLD_RECORDS + 1 => format!(" about {}", records.join(", ")),
         n => format!(
             " about {} and {} others",
             records[..FOLD_RECORDS].join(", "),
@@ -360,6 +361,29 @@ mod tests {
             column,
             len,
         }
+    }
+
+    fn findings(n: usize) -> Vec<Finding> {
+        (0..n)
+            .map(|i| Finding {
+                diagnostic: crate::diagnostic::Diagnostic::error("SUP-02", "x")
+                    .for_record(format!("p-{i}")),
+                rule: None,
+                waiver: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fold_line_names_hidden_records_without_saying_1_others() {
+        let f = findings(FOLD_SHOW + FOLD_RECORDS + 1);
+        let refs: Vec<&Finding> = f.iter().collect();
+        let text = hidden_records(&refs, "SUP-02");
+        assert!(!text.contains("others"), "{text}");
+        assert_eq!(text.matches("p-").count(), FOLD_RECORDS + 1);
+        let f = findings(FOLD_SHOW + FOLD_RECORDS + 3);
+        let refs: Vec<&Finding> = f.iter().collect();
+        assert!(hidden_records(&refs, "SUP-02").ends_with(" and 3 others"));
     }
 
     #[test]
