@@ -149,6 +149,22 @@ const CASES: &[Case] = &[
         )],
     ),
     (
+        "SOA-14",
+        &[(
+            "soa.yaml",
+            "path: ./evidence/ops/runbook-review-2025-05.md",
+            "path: ./evidence/ops/runbook-review-2025-04.md",
+        )],
+    ),
+    (
+        "SOA-15",
+        &[("soa.yaml", "sha256: 33BC6769", "sha256: A12CD345")],
+    ),
+    (
+        "SOA-16",
+        &[("soa.yaml", "expires: 2026-05-01", "expires: 2025-06-01")],
+    ),
+    (
         "CTX-01",
         &[(
             "context.yaml",
@@ -389,6 +405,14 @@ const CASES: &[Case] = &[
     ),
     ("SUP-07", &[("metrics.yaml", "", DELETE)]),
     (
+        "SUP-08",
+        &[(
+            "soa.yaml",
+            "approval: { by: p-ceo, on: 2025-04-15 }",
+            "approval: { by: p-ceo, on: 2025-08-15 }",
+        )],
+    ),
+    (
         "OPS-01",
         &[
             (
@@ -554,6 +578,14 @@ const CASES: &[Case] = &[
         &[("soa.yaml", "collected: 2025-06-01", "collected: 2025-01-01")],
     ),
     (
+        "ANX-03",
+        &[(
+            "isms.yaml",
+            "access_revoked: 2025-04-01",
+            "access_revoked: 2025-04-03",
+        )],
+    ),
+    (
         "ANX-04",
         &[(
             "context.yaml",
@@ -571,6 +603,18 @@ const CASES: &[Case] = &[
             "soa.yaml",
             "OPS-2, description: Failover test, collected: 2025-05-01",
             "OPS-2, description: Failover test, collected: 2024-05-01",
+        )],
+    ),
+    (
+        "ANX-07",
+        &[("isms.yaml", ", access_revoked: 2025-04-01", "")],
+    ),
+    (
+        "ANX-08",
+        &[(
+            "assets.yaml",
+            "confidentiality: 3, integrity",
+            "confidentiality: 4, integrity",
         )],
     ),
 ];
@@ -636,4 +680,418 @@ fn every_model_rule_has_a_case() {
         "model rules without a triggering case in tests/check_rules.rs: {missing:?}"
     );
     assert_eq!(covered.len(), CASES.len(), "a rule has two cases");
+}
+
+/// One finding, flattened for assertions: code, message, file and line.
+#[derive(Debug)]
+struct Found {
+    code: String,
+    message: String,
+    path: String,
+    line: u32,
+}
+
+/// Copies the clean fixture, applies `(file, from, to)` edits (each `from` must occur exactly
+/// once) and checks the copy as of `as_of`.
+fn check_edited(edits: &[(&str, &str, &str)], as_of: &str) -> Vec<Found> {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(), tmp.path());
+    for (file, from, to) in edits {
+        let path = tmp.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.matches(from).count(), 1, "`{from}` in {file}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+    let loaded = isms::loader::load(tmp.path()).expect("fixture loads");
+    let outcome = checks::check_loaded(&loaded, &[], as_of.parse().unwrap());
+    outcome
+        .findings
+        .into_iter()
+        .map(|f| {
+            let loc = f.diagnostic.location.clone();
+            Found {
+                code: f.diagnostic.code,
+                message: f.diagnostic.message,
+                path: loc.as_ref().map(|l| l.path.clone()).unwrap_or_default(),
+                line: loc.map_or(0, |l| l.line),
+            }
+        })
+        .collect()
+}
+
+fn of<'a>(found: &'a [Found], code: &str) -> Vec<&'a Found> {
+    found.iter().filter(|f| f.code == code).collect()
+}
+
+/// The 1-based line of the only line of the fixture file containing `needle`.
+fn fixture_line(file: &str, needle: &str) -> u32 {
+    let text = std::fs::read_to_string(fixture().join(file)).unwrap();
+    let lines: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(needle))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(lines.len(), 1, "`{needle}` in {file}");
+    u32::try_from(lines[0]).unwrap()
+}
+
+const EVIDENCE_PATH: &str = "path: ./evidence/ops/runbook-review-2025-05.md";
+
+#[test]
+fn evidence_paths_resolve_files_and_folders() {
+    // The clean fixture points at a file through `./` and at a folder: both resolve.
+    assert!(of(&check_edited(&[], AS_OF), "SOA-14").is_empty());
+    // Backslashes are read as slashes.
+    let found = check_edited(
+        &[(
+            "soa.yaml",
+            EVIDENCE_PATH,
+            "path: evidence\\ops/runbook-review-2025-05.md",
+        )],
+        AS_OF,
+    );
+    assert!(of(&found, "SOA-14").is_empty(), "{found:?}");
+    // A folder with no file under it does not count; the finding is at the path.
+    let found = check_edited(
+        &[(
+            "soa.yaml",
+            "{ path: evidence/ops, description",
+            "{ path: evidence/ops/2025-q2/, description",
+        )],
+        AS_OF,
+    );
+    let missing = of(&found, "SOA-14");
+    assert_eq!(missing.len(), 1, "{found:?}");
+    assert!(
+        missing[0].message.contains("`evidence/ops/2025-q2`"),
+        "{found:?}"
+    );
+    assert_eq!(missing[0].path, "soa.yaml");
+    assert_eq!(
+        missing[0].line,
+        fixture_line("soa.yaml", "{ path: evidence/ops, description")
+    );
+    // A file under build/ is not part of the records.
+    let found = check_edited(&[("soa.yaml", EVIDENCE_PATH, "path: build/soa.pdf")], AS_OF);
+    let missing = of(&found, "SOA-14");
+    assert_eq!(missing.len(), 1, "{found:?}");
+    assert!(missing[0].message.contains("`build/`"), "{found:?}");
+    // A missing file is not also reported as a hash mismatch.
+    assert!(of(&found, "SOA-15").is_empty(), "{found:?}");
+}
+
+#[test]
+fn evidence_hash_mismatch_and_malformed_hash() {
+    let sha = "sha256: 33BC67692143F4D13B52D723E608A00F1E552FAD2AD50548D4E992EE940630CD";
+    let line = fixture_line("soa.yaml", sha);
+    let found = check_edited(
+        &[(
+            "soa.yaml",
+            sha,
+            "sha256: 0000000000000000000000000000000000000000000000000000000000000000",
+        )],
+        AS_OF,
+    );
+    let bad = of(&found, "SOA-15");
+    assert_eq!(bad.len(), 1, "{found:?}");
+    assert!(
+        bad[0].message.contains("changed since it was collected"),
+        "{found:?}"
+    );
+    assert!(
+        bad[0]
+            .message
+            .contains("33bc67692143f4d13b52d723e608a00f1e552fad2ad50548d4e992ee940630cd"),
+        "the actual hash is named: {found:?}"
+    );
+    assert_eq!((bad[0].path.as_str(), bad[0].line), ("soa.yaml", line));
+
+    for malformed in [
+        "sha256: 33BC6769",
+        "sha256: \"sha256:33bc67692143f4d13b52d723e608a00f1e552fad2ad50548d4e992ee940630\"",
+    ] {
+        let found = check_edited(&[("soa.yaml", sha, malformed)], AS_OF);
+        let bad = of(&found, "SOA-15");
+        assert_eq!(bad.len(), 1, "{malformed}: {found:?}");
+        assert!(bad[0].message.contains("not a SHA-256"), "{found:?}");
+    }
+
+    // A hash on external evidence is checked for its form only.
+    let found = check_edited(
+        &[(
+            "soa.yaml",
+            "{ url: https://tickets.example.com/OPS-1, description: Restore test,",
+            "{ url: https://tickets.example.com/OPS-1, sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08, description: Restore test,",
+        )],
+        AS_OF,
+    );
+    assert!(of(&found, "SOA-15").is_empty(), "{found:?}");
+    // A hash on a folder cannot be verified.
+    let found = check_edited(
+        &[(
+            "soa.yaml",
+            "{ path: evidence/ops, description",
+            "{ path: evidence/ops, sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08, description",
+        )],
+        AS_OF,
+    );
+    let bad = of(&found, "SOA-15");
+    assert_eq!(bad.len(), 1, "{found:?}");
+    assert!(bad[0].message.contains("is a folder"), "{found:?}");
+}
+
+#[test]
+fn expired_evidence_says_when_nothing_current_is_left() {
+    let status = "    justification: Baseline control for a SaaS company.\n    status: planned\n    evidence:\n";
+    let implemented = "    justification: Baseline control for a SaaS company.\n    status: implemented\n    evidence:\n";
+    // One of two pieces of evidence of an implemented control expired: reported at its
+    // `expires:`, without the "nothing current" note.
+    let found = check_edited(
+        &[
+            ("soa.yaml", status, implemented),
+            ("soa.yaml", "expires: 2026-05-01", "expires: 2025-06-29"),
+        ],
+        AS_OF,
+    );
+    let expired = of(&found, "SOA-16");
+    assert_eq!(expired.len(), 1, "{found:?}");
+    assert!(
+        expired[0].message.contains("expired on 2025-06-29"),
+        "{found:?}"
+    );
+    assert!(!expired[0].message.contains("nothing current"), "{found:?}");
+    assert_eq!(
+        expired[0].line,
+        fixture_line("soa.yaml", "expires: 2026-05-01")
+    );
+    // The expiry day itself still counts.
+    let found = check_edited(
+        &[("soa.yaml", "expires: 2026-05-01", "expires: 2025-06-30")],
+        AS_OF,
+    );
+    assert!(of(&found, "SOA-16").is_empty(), "{found:?}");
+    // Both expired: each is reported and says that nothing current is left.
+    let found = check_edited(
+        &[
+            ("soa.yaml", status, implemented),
+            ("soa.yaml", "expires: 2026-05-01", "expires: 2025-06-29"),
+            (
+                "soa.yaml",
+                "description: Operations evidence folder, collected: 2025-05-01 }",
+                "description: Operations evidence folder, collected: 2025-05-01, expires: 2025-06-01 }",
+            ),
+        ],
+        AS_OF,
+    );
+    let expired = of(&found, "SOA-16");
+    assert_eq!(expired.len(), 2, "{found:?}");
+    assert!(
+        expired.iter().all(|f| f
+            .message
+            .contains("all 2 pieces of evidence of this implemented control")),
+        "{found:?}"
+    );
+    // The only evidence of an implemented control expired: the message says so.
+    let found = check_edited(
+        &[(
+            "soa.yaml",
+            "description: Q2 access review, collected: 2025-06-01 }",
+            "description: Q2 access review, collected: 2025-06-01, expires: 2025-06-15 }",
+        )],
+        AS_OF,
+    );
+    let expired = of(&found, "SOA-16");
+    assert_eq!(expired.len(), 1, "{found:?}");
+    assert!(
+        expired[0]
+            .message
+            .contains("only evidence of this implemented control"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn future_dates_of_records_are_reported_planned_dates_are_not() {
+    // A completed audit dated after the as-of date is reported at the date.
+    let found = check_edited(
+        &[(
+            "audits/2025-internal.md",
+            "date: 2025-05-10",
+            "date: 2025-07-10",
+        )],
+        AS_OF,
+    );
+    let future = of(&found, "SUP-08");
+    assert_eq!(future.len(), 1, "{found:?}");
+    assert!(future[0].message.contains("2025-07-10"), "{found:?}");
+    assert_eq!(future[0].path, "audits/2025-internal.md");
+    assert_eq!(
+        future[0].line,
+        fixture_line("audits/2025-internal.md", "date: 2025-05-10")
+    );
+    // The same date on a planned audit is fine.
+    let found = check_edited(
+        &[
+            (
+                "audits/2025-internal.md",
+                "date: 2025-05-10",
+                "date: 2025-07-10",
+            ),
+            (
+                "audits/2025-internal.md",
+                "status: completed",
+                "status: planned",
+            ),
+        ],
+        AS_OF,
+    );
+    assert!(of(&found, "SUP-08").is_empty(), "{found:?}");
+    // Evidence collected, awareness completed and a metric result in the future.
+    for (file, from, to) in [
+        (
+            "soa.yaml",
+            "Q2 access review, collected: 2025-06-01",
+            "Q2 access review, collected: 2025-07-01",
+        ),
+        (
+            "training.yaml",
+            "{ person: p-cto, course: Awareness 2025, completed: 2025-01-15 }",
+            "{ person: p-cto, course: Awareness 2025, completed: 2026-01-15 }",
+        ),
+        ("metrics.yaml", "date: 2025-06-15", "date: 2025-07-15"),
+        (
+            "isms.yaml",
+            "access_revoked: 2025-04-01",
+            "access_revoked: 2025-07-01",
+        ),
+    ] {
+        let found = check_edited(&[(file, from, to)], AS_OF);
+        assert_eq!(of(&found, "SUP-08").len(), 1, "{file}: {found:?}");
+    }
+    // The clean fixture has due dates after 2025-06-30 and none is reported.
+    let text = std::fs::read_to_string(fixture().join("reviews/2025-06.md")).unwrap();
+    assert!(text.contains("due: 2025-09-30"));
+    assert!(of(&check_edited(&[], AS_OF), "SUP-08").is_empty());
+    // A leaver's last day may lie ahead.
+    let found = check_edited(
+        &[(
+            "isms.yaml",
+            "left: 2025-03-31, access_revoked: 2025-04-01",
+            "left: 2025-07-31",
+        )],
+        AS_OF,
+    );
+    assert!(of(&found, "SUP-08").is_empty(), "{found:?}");
+    assert!(of(&found, "ANX-07").is_empty(), "{found:?}");
+}
+
+const LEAVER: &str = "left: 2025-03-31, access_revoked: 2025-04-01";
+
+#[test]
+fn leaver_access_follows_the_service_level() {
+    // Two days late against the default of one day: a warning naming the delay.
+    let found = check_edited(
+        &[(
+            "isms.yaml",
+            LEAVER,
+            "left: 2025-03-31, access_revoked: 2025-04-02",
+        )],
+        AS_OF,
+    );
+    let late = of(&found, "ANX-03");
+    assert_eq!(late.len(), 1, "{found:?}");
+    assert!(late[0].message.contains("2 days after"), "{found:?}");
+    assert!(
+        late[0].message.contains("service level is 1 day"),
+        "{found:?}"
+    );
+    assert_eq!(late[0].line, fixture_line("isms.yaml", LEAVER));
+    // A longer service level of the organisation's own makes it in time.
+    let found = check_edited(
+        &[
+            (
+                "isms.yaml",
+                LEAVER,
+                "left: 2025-03-31, access_revoked: 2025-04-02",
+            ),
+            (
+                "isms.yaml",
+                "processes:\n",
+                "cadences:\n  access_revocation_days: 3\n\nprocesses:\n",
+            ),
+        ],
+        AS_OF,
+    );
+    assert!(of(&found, "ANX-03").is_empty(), "{found:?}");
+    // No removal recorded once the deadline has passed: an error.
+    let found = check_edited(&[("isms.yaml", LEAVER, "left: 2025-06-28")], AS_OF);
+    let open = of(&found, "ANX-07");
+    assert_eq!(open.len(), 1, "{found:?}");
+    assert!(open[0].message.contains("due by 2025-06-29"), "{found:?}");
+    // ... but not while the removal may still be under way.
+    let found = check_edited(&[("isms.yaml", LEAVER, "left: 2025-06-29")], AS_OF);
+    assert!(of(&found, "ANX-07").is_empty(), "{found:?}");
+    // Neither rule applies when 5.18 and 6.5 are both excluded.
+    let exclude = |id: &'static str, next: &'static str| -> (String, String) {
+        let text = std::fs::read_to_string(fixture().join("soa.yaml")).unwrap();
+        let start = text.find(&format!("  - id: \"{id}\"\n")).unwrap();
+        let end = text.find(&format!("  - id: \"{next}\"\n")).unwrap();
+        (
+            text[start..end].to_string(),
+            format!(
+                "  - id: \"{id}\"\n    applicable: false\n    justification: No staff of our own; people are provided by a staffing agency that manages their accounts.\n"
+            ),
+        )
+    };
+    let (e518, x518) = exclude("5.18", "5.19");
+    let (e65, x65) = exclude("6.5", "6.6");
+    let found = check_edited(
+        &[
+            ("isms.yaml", LEAVER, "left: 2025-03-31"),
+            ("soa.yaml", &e518, &x518),
+            ("soa.yaml", &e65, &x65),
+        ],
+        AS_OF,
+    );
+    assert!(of(&found, "ANX-07").is_empty(), "{found:?}");
+    // With one of them applicable, it does.
+    let found = check_edited(
+        &[
+            ("isms.yaml", LEAVER, "left: 2025-03-31"),
+            ("soa.yaml", &e518, &x518),
+        ],
+        AS_OF,
+    );
+    assert_eq!(of(&found, "ANX-07").len(), 1, "{found:?}");
+}
+
+#[test]
+fn asset_values_outside_the_scale_are_reported_at_the_value() {
+    let from = "value: { confidentiality: 3, integrity: 3, availability: 2 }";
+    let found = check_edited(
+        &[(
+            "assets.yaml",
+            from,
+            "value: { confidentiality: 3, integrity: 3, availability: 0 }",
+        )],
+        AS_OF,
+    );
+    let bad = of(&found, "ANX-08");
+    assert_eq!(bad.len(), 1, "{found:?}");
+    assert!(bad[0].message.contains("availability value 0"), "{found:?}");
+    assert_eq!(
+        (bad[0].path.as_str(), bad[0].line),
+        ("assets.yaml", fixture_line("assets.yaml", from))
+    );
+    // 1 and 3 are on the scale.
+    let found = check_edited(
+        &[(
+            "assets.yaml",
+            from,
+            "value: { confidentiality: 1, integrity: 3, availability: 1 }",
+        )],
+        AS_OF,
+    );
+    assert!(of(&found, "ANX-08").is_empty(), "{found:?}");
 }

@@ -167,6 +167,118 @@ fn continuity_tests(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     periodic_evidence(ctx, out, &ANX_06, "5.30", "ICT continuity test", 12);
 }
 
+// Leavers (A.5.18, A.6.5) and asset values (A.5.9): ANX-03, ANX-07 and ANX-08.
+
+/// Whether the leaver rules apply: 5.18 or 6.5 applicable, or no SoA yet.
+fn leaver_controls_apply(ctx: &Context<'_>) -> bool {
+    applies(ctx, "5.18") || applies(ctx, "6.5")
+}
+
+/// Every leaver (a person with `left:`) with their last day and the deadline for removing
+/// their access that the organisation's own service level sets (`left` +
+/// `access_revocation_days`).
+fn leavers<'a>(
+    ctx: &Context<'a>,
+) -> impl Iterator<Item = (&'a crate::yaml::Spanned<crate::model::Person>, Date, Date)> + use<'a> {
+    let days = i64::from(ctx.model.cadences().access_revocation_days);
+    ctx.model.people.iter().filter_map(move |p| {
+        let left = p.left.as_ref()?.value;
+        Some((p, left, left.add_days(days)))
+    })
+}
+
+/// "1 day", "3 days".
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{n} days")
+    }
+}
+
+fn leaver_access_in_time(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    if !leaver_controls_apply(ctx) {
+        return;
+    }
+    let sla = ctx.model.cadences().access_revocation_days;
+    for (p, left, deadline) in leavers(ctx) {
+        let Some(revoked) = &p.access_revoked else {
+            continue; // ANX-07
+        };
+        if revoked.value <= deadline {
+            continue;
+        }
+        let delay = left.days_until(revoked.value);
+        let d = ANX_03
+            .diag(format!(
+                "{}'s access was removed on {}, {} after their last day ({left}); the service level is {}",
+                p.id.value,
+                revoked.value,
+                days(delay),
+                days(i64::from(sla))
+            ))
+            .with_hint(
+                "find out why the leaver process was late and record the cause (a nonconformity if \
+                 it keeps happening); if the service level itself is wrong, change \
+                 `cadences.access_revocation_days` in isms.yaml",
+            );
+        out.push(
+            ctx.place(d, revoked.span, "isms.yaml")
+                .for_record(p.id.value.clone()),
+        );
+    }
+}
+
+fn leaver_access_recorded(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    if !leaver_controls_apply(ctx) {
+        return;
+    }
+    let today = ctx.today();
+    for (p, left, deadline) in leavers(ctx) {
+        // Before the deadline the removal may still be under way: not yet a finding.
+        if p.access_revoked.is_some() || deadline >= today {
+            continue;
+        }
+        let span = p.left.as_ref().map_or(p.span, |l| l.span);
+        let d = ANX_07
+            .diag(format!(
+                "{} left on {left}, but the removal of their access is not recorded (it was due by {deadline})",
+                p.id.value
+            ))
+            .with_hint(format!(
+                "remove the access if it is still open, then record the date with `access_revoked:` on {} in isms.yaml",
+                p.id.value
+            ));
+        out.push(
+            ctx.place(d, span, "isms.yaml")
+                .for_record(p.id.value.clone()),
+        );
+    }
+}
+
+fn asset_values_in_range(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for a in &ctx.model.assets {
+        let Some(v) = &a.value.value else { continue };
+        let path = ctx.model.sources.path(a.span.file).to_string();
+        for (name, x) in [
+            ("confidentiality", &v.confidentiality),
+            ("integrity", &v.integrity),
+            ("availability", &v.availability),
+        ] {
+            if (1..=3).contains(&x.value) {
+                continue;
+            }
+            let d = ANX_08
+                .diag(format!(
+                    "asset {} has {name} value {}, outside the scale 1 (low) to 3 (high)",
+                    a.id.value, x.value
+                ))
+                .with_hint(format!("set `{name}:` to 1, 2 or 3"));
+            out.push(ctx.place(d, x.span, &path).for_record(a.id.value.clone()));
+        }
+    }
+}
+
 const ANX_01: Rule = Rule {
     code: "ANX-01",
     name: "asset-inventory-owned",
@@ -215,6 +327,34 @@ controls:
       - { url: https://tickets.example.com/SEC-311, description: Q2 access review, collected: 2025-06-28 }
 ```",
     check: Check::Model(access_reviews),
+};
+
+const ANX_03: Rule = Rule {
+    code: "ANX-03",
+    name: "leaver-access-removed-in-time",
+    area: Area::AnnexA,
+    clause: "A.5.18",
+    default_severity: Severity::Warning,
+    summary: "A leaver's access was removed within the organisation's own service level (`access_revocation_days` after `left:`).",
+    explanation: "\
+Controls 5.18 and 6.5 expect access rights to be removed when someone leaves, and auditors test
+it by comparing leavers' last days with the dates their accounts were disabled. The organisation
+sets its own service level in `cadences.access_revocation_days` (default 1 day); a removal later
+than `left:` plus that many days means the own procedure was not followed, even when the access is
+gone today. Applies when 5.18 or 6.5 is applicable (or there is no SoA yet). A leaver without any
+removal date is ANX-07.
+
+Fix: find out why the removal was late and act on the cause; correct the service level if it is
+unrealistic.
+
+```yaml
+# isms.yaml
+cadences:
+  access_revocation_days: 1
+people:
+  - { id: p-dev-09, name: Sam Leaver, role: Developer, active: false, left: 2025-05-30, access_revoked: 2025-05-30 }
+```",
+    check: Check::Model(leaver_access_in_time),
 };
 
 const ANX_04: Rule = Rule {
@@ -297,5 +437,56 @@ controls:
     check: Check::Model(continuity_tests),
 };
 
+const ANX_07: Rule = Rule {
+    code: "ANX-07",
+    name: "leaver-access-removal-recorded",
+    area: Area::AnnexA,
+    clause: "A.6.5",
+    default_severity: Severity::Error,
+    summary: "Every leaver (`left:`) has the date their access was removed (`access_revoked:`) once the service level has passed.",
+    explanation: "\
+A person who has left but whose access removal is not recorded may still hold working accounts,
+the classic orphaned-account finding against 5.18 and 6.5. Once `left:` plus
+`cadences.access_revocation_days` lies before the as-of date, the record must say when the access
+was removed. Applies when 5.18 or 6.5 is applicable (or there is no SoA yet). A removal recorded
+too late is ANX-03.
+
+Fix: remove any remaining access, then record the date.
+
+```yaml
+people:
+  - { id: p-dev-09, name: Sam Leaver, role: Developer, active: false, left: 2025-05-30, access_revoked: 2025-05-30 }
+```",
+    check: Check::Model(leaver_access_recorded),
+};
+
+const ANX_08: Rule = Rule {
+    code: "ANX-08",
+    name: "asset-values-in-range",
+    area: Area::AnnexA,
+    clause: "A.5.9",
+    default_severity: Severity::Error,
+    summary: "Asset confidentiality, integrity and availability values are on the scale 1 (low) to 3 (high).",
+    explanation: "\
+The C/I/A values of an asset say how much its loss of confidentiality, integrity or availability
+would hurt, and they feed classification (5.12) and the risk assessment. The scale is 1 (low) to
+3 (high); a 0, a 5 or a 10 means the value was taken from another scale and cannot be compared
+with the other assets, so any ranking built on it is wrong.
+
+Fix: restate the value on the 1-3 scale.
+
+```yaml
+assets:
+  - id: A-001
+    name: Customer database
+    type: information
+    owner: p-cto
+    value: { confidentiality: 3, integrity: 3, availability: 2 }
+```",
+    check: Check::Model(asset_values_in_range),
+};
+
 /// The Annex A evidence rules.
-pub(super) const RULES: &[Rule] = &[ANX_01, ANX_02, ANX_04, ANX_05, ANX_06];
+pub(super) const RULES: &[Rule] = &[
+    ANX_01, ANX_02, ANX_03, ANX_04, ANX_05, ANX_06, ANX_07, ANX_08,
+];

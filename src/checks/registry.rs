@@ -199,11 +199,13 @@ pub fn clause_label(clause: &str) -> String {
 /// The area tables, in documentation order.
 const TABLES: &[&[Rule]] = &[
     super::soa::RULES,
+    super::evidence_refs::RULES,
     super::context::RULES,
     super::leadership::RULES,
     super::risk::RULES,
     super::objectives::RULES,
     super::support::RULES,
+    super::record_dates::RULES,
     super::operation::RULES,
     super::audit::RULES,
     super::review::RULES,
