@@ -9,6 +9,10 @@ use std::path::{Path, PathBuf};
 use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 
+#[path = "support/git.rs"]
+mod git_support;
+use git_support::{ALICE, BOB, DAY, EPOCH, TestRepo};
+
 const AS_OF: &str = "2026-03-01";
 
 fn write(root: &Path, rel: &str, text: &str) {
@@ -799,6 +803,191 @@ fn git_state_drives_commit_last_change_and_draft() {
     assert!(soa.contains("uncommitted changes to soa.yaml"), "{soa}");
     let policy = read(&out.join("policies/POL-01.html"));
     assert!(!policy.contains("class=\"draft-banner\""));
+}
+
+// --- Git: revision history -------------------------------------------------------------------
+
+/// Replaces `from` with `to` in the file at `rel`, which must contain it.
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let text = read(&root.join(rel));
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    std::fs::write(root.join(rel), text.replace(from, to)).unwrap();
+}
+
+/// The position of `needle` in `haystack`, which must contain it.
+fn at(haystack: &str, needle: &str) -> usize {
+    haystack
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} missing from:\n{haystack}"))
+}
+
+#[test]
+fn revision_history_lists_the_commits_of_the_policy_newest_first() {
+    let mut repo = TestRepo::new();
+    // The ISMS in a subfolder of a larger repository: paths are relative to it.
+    let root = repo.path().join("isms");
+    fixture(&root);
+    repo.write(".gitignore", "/out/\n");
+    let import = repo.commit_as(&ALICE, EPOCH, "Import the ISMS records");
+    let p = "policies/information-security.md";
+    edit(&root, p, "version: \"1.0\"", "version: \"1.1\"");
+    edit(
+        &root,
+        p,
+        "We protect information.",
+        "We protect all information.",
+    );
+    let review = repo.commit_as(&BOB, EPOCH + 10 * DAY, "Review the security policy");
+    // Changes to other files are not revisions of the policy, even those it looks things up in.
+    edit(&root, "isms.yaml", "Testco Ltd", "Testco Limited");
+    edit(
+        &root,
+        "soa.yaml",
+        "Acceptable use rules",
+        "Acceptable use rules apply",
+    );
+    let other = repo.commit_as(&BOB, EPOCH + 15 * DAY, "Rename the company");
+    edit(&root, p, "version: \"1.1\"", "version: \"2.0\"");
+    let rewrite = repo.commit_as(
+        &ALICE,
+        EPOCH + 30 * DAY,
+        "Rewrite the policy | board <approved>",
+    );
+
+    let out = repo.path().join("out");
+    isms()
+        .args([
+            "render",
+            "policies/POL-01",
+            "--format",
+            "md",
+            "--as-of",
+            AS_OF,
+            "-C",
+        ])
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let md = read(&out.join("policies/POL-01.md"));
+    let table = &md[at(&md, "## Revision history")..at(&md, "\n---\n")];
+    let short = |oid: git2::Oid| oid.to_string()[..7].to_string();
+    let rows = [
+        format!(
+            "| 2.0 | 2024-01-31 | Alice Example | Rewrite the policy \\| board \\<approved\\> | `{}",
+            short(rewrite)
+        ),
+        format!(
+            "| 1.1 | 2024-01-11 | Bob Example | Review the security policy | `{}",
+            short(review)
+        ),
+        format!(
+            "| 1.0 | 2024-01-01 | Alice Example | Import the ISMS records | `{}",
+            short(import)
+        ),
+    ];
+    let positions: Vec<usize> = rows.iter().map(|r| at(table, r)).collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "newest first:\n{table}"
+    );
+    assert_eq!(
+        table.matches("\n| ").count(),
+        4,
+        "header and three rows:\n{table}"
+    );
+    assert!(!table.contains(&short(other)), "{table}");
+    assert!(!table.contains("older revision"), "{table}");
+
+    // The same rows in HTML, escaped.
+    isms()
+        .args(["render", "policies/POL-01", "soa", "--as-of", AS_OF, "-C"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let html = read(&out.join("policies/POL-01.html"));
+    let table = &html[at(&html, "<h2>Revision history</h2>")..];
+    let first = at(
+        table,
+        &format!(
+            "<td class=\"nowrap\">2.0</td><td class=\"nowrap\">2024-01-31</td><td>Alice Example</td><td>Rewrite the policy | board &lt;approved&gt;</td><td class=\"commit\">{}",
+            short(rewrite)
+        ),
+    );
+    let second = at(
+        table,
+        "<td>Bob Example</td><td>Review the security policy</td>",
+    );
+    let third = at(
+        table,
+        "<td>Alice Example</td><td>Import the ISMS records</td>",
+    );
+    assert!(first < second && second < third, "{table}");
+    // The SoA's history is that of soa.yaml: the import and the rename commit only.
+    let soa = read(&out.join("soa.html"));
+    let table = &soa[at(&soa, "<h2>Revision history</h2>")..at(&soa, "</section>\n<footer")];
+    assert!(
+        table.contains(&short(other)) && table.contains(&short(import)),
+        "{table}"
+    );
+    assert!(
+        !table.contains(&short(review)) && !table.contains(&short(rewrite)),
+        "{table}"
+    );
+}
+
+#[test]
+fn a_document_never_committed_says_it_has_no_history() {
+    let (d, root) = setup();
+    let out = d.path().join("out");
+    // Not in a repository at all.
+    isms()
+        .args([
+            "render", "policies", "--format", "md", "--as-of", AS_OF, "-C",
+        ])
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let md = read(&out.join("policies/POL-01.md"));
+    assert!(
+        md.contains(
+            "## Revision history\n\nNo Git history: this document has not been committed yet.\n"
+        ),
+        "{md}"
+    );
+    assert!(!md.contains("| Date | Author |"), "no empty table: {md}");
+
+    // In a repository, committed except for a new policy: the others have a history, the new
+    // one says it has none.
+    git_support::init_main(&root);
+    write(&root, ".gitignore", "/build/\n");
+    commit_all(&root, "Records", 1_769_342_400);
+    write(
+        &root,
+        "policies/new.md",
+        "---\nid: POL-02\ntitle: New Policy\nkind: topic-specific\nversion: \"0.1\"\nowner: p-sec\n---\nDraft text.\n",
+    );
+    isms()
+        .args(["render", "policies", "--as-of", AS_OF, "-C"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let old = read(&out.join("policies/POL-01.html"));
+    assert!(old.contains("<td>Tester</td><td>Records</td>"), "{old}");
+    let new = read(&out.join("policies/POL-02.html"));
+    assert!(
+        new.contains(
+            "<p class=\"muted\">No Git history: this document has not been committed yet.</p>"
+        ),
+        "{new}"
+    );
 }
 
 // --- Browser ----------------------------------------------------------------------------------

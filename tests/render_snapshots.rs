@@ -17,15 +17,52 @@ fn example() -> isms::loader::Loaded {
     isms::loader::load(&root).expect("example loads")
 }
 
-/// Git facts as if the example were committed on 2026-11-12 with a clean tree.
+/// Git facts as if the example were committed on 2026-11-12 with a clean tree, every file in
+/// two commits. Fixed here rather than read from this project's own history, so that commits
+/// to the project do not change the snapshots.
 fn state(model: &isms::model::Isms) -> SourceState {
     let mut s = SourceState {
         commit: Some(COMMIT.to_string()),
         ..SourceState::default()
     };
+    let revision =
+        |version: Option<&str>, day: i8, month: i8, author: &str, commit: &str, summary: &str| {
+            isms::evidence::Revision {
+                version: version.map(str::to_string),
+                date: isms::model::Date(jiff::civil::date(2026, month, day)),
+                author: author.to_string(),
+                email: format!(
+                    "{}@acme-saas.example",
+                    author.to_lowercase().replace(' ', ".")
+                ),
+                commit: commit.to_string(),
+                summary: summary.to_string(),
+            }
+        };
     for (_, f) in model.sources.files() {
         s.last_change
             .insert(f.path.clone(), jiff::civil::date(2026, 11, 12));
+        s.revisions.insert(
+            f.path.clone(),
+            vec![
+                revision(
+                    Some("1.1"),
+                    12,
+                    11,
+                    "Priya Shah",
+                    "7d3e9a1",
+                    "Annual review | no changes of substance",
+                ),
+                revision(
+                    Some("1.0"),
+                    15,
+                    1,
+                    "Tom Okafor",
+                    "c41b2f0",
+                    "Import the ISMS <records>",
+                ),
+            ],
+        );
     }
     s
 }

@@ -2,7 +2,7 @@
 //! at a time (`-o FILE`), as a folder (`--out DIR`, default `DIR/build/`) or as a verifiable
 //! audit pack (`--audit-pack FILE.zip`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
@@ -13,7 +13,7 @@ use jiff::civil::Date;
 use super::check::parse_date;
 use super::{Global, Status};
 use crate::diagnostic::Severity;
-use crate::evidence::{BuildOptions, HistoryIndex, working_tree_changes};
+use crate::evidence::{BuildOptions, HistoryIndex, revision_history, working_tree_changes};
 use crate::fsutil::{Overwrite, WriteError, write_atomic};
 use crate::model::Isms;
 use crate::render::pack::{self, PackMeta, sha256_hex};
@@ -120,7 +120,13 @@ pub fn run(mut args: Args, _global: &Global) -> anyhow::Result<Status> {
         return Ok(Status::Failure);
     }
     let engine = Engine::load(dir)?;
-    let state = source_state(dir, isms);
+    let selected = render::select(&all, &args.docs)?;
+    // Only the files of the documents being rendered have their revisions looked up.
+    let history: BTreeSet<String> = selected
+        .iter()
+        .flat_map(|d| render::history_files(isms, d))
+        .collect();
+    let state = source_state(dir, isms, &history);
     let opts = RenderOptions {
         as_of: args
             .as_of
@@ -133,7 +139,6 @@ pub fn run(mut args: Args, _global: &Global) -> anyhow::Result<Status> {
             vec![args.format.unwrap_or(FormatArg::Html).into()]
         },
     };
-    let selected = render::select(&all, &args.docs)?;
 
     if let Some(zip) = &args.audit_pack {
         return audit_pack(&args, zip, &engine, isms, &state, &opts, &selected, &all);
@@ -410,9 +415,10 @@ fn read_marker(out: &Path) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
-/// What Git says about the record files. Problems reading the history are reported and leave
-/// the documents without Git data (and so marked DRAFT), never stop rendering.
-fn source_state(dir: &Path, isms: &Isms) -> SourceState {
+/// What Git says about the record files, with the revisions of the `history` files (those of
+/// the documents being rendered). Problems reading the history are reported and leave the
+/// documents without Git data (and so marked DRAFT), never stop rendering.
+fn source_state(dir: &Path, isms: &Isms, history: &BTreeSet<String>) -> SourceState {
     let mut state = SourceState::default();
     // Defaults: renames followed, record ids not precomputed (not needed here).
     let options = BuildOptions::default();
@@ -426,6 +432,27 @@ fn source_state(dir: &Path, isms: &Isms) -> SourceState {
                         .insert(f.path.clone(), c.local_datetime().date());
                 }
             }
+            for path in history {
+                let revisions = revision_history(&index, path);
+                if !revisions.is_empty() {
+                    state.revisions.insert(path.clone(), revisions);
+                }
+            }
+            // The history order of the commits that appear, to merge the revisions of a
+            // document written in several files.
+            let listed: BTreeSet<&str> = state
+                .revisions
+                .values()
+                .flatten()
+                .map(|r| r.commit.as_str())
+                .collect();
+            state.commit_order = index
+                .commits()
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| listed.contains(c.short_id.as_str()))
+                .map(|(i, c)| (c.short_id.clone(), i))
+                .collect();
         }
         Ok(None) => {}
         Err(e) => eprintln!("warning: cannot read the Git history: {e}"),

@@ -569,13 +569,55 @@ fn template_context(
         }
     };
     insert(&mut c, spec, "org", &ctx.org())?;
-    insert(&mut c, spec, "doc", &ctx.doc(head, sources))?;
+    let history = history_files(isms, spec);
+    insert(&mut c, spec, "doc", &ctx.doc(head, sources, history))?;
     let nav = views::NavView {
         index: (spec.kind != DocKind::Index).then(|| format!("{root}index.html")),
         root: root.to_string(),
     };
     insert(&mut c, spec, "nav", &nav)?;
     Ok(c)
+}
+
+/// The record files a document is written in: the files whose Git history is the document's
+/// revision history. These are the document's own records (a policy's file, `soa.yaml`, the
+/// risk register files), not every file it looks things up in: a new person in `isms.yaml` or
+/// a changed risk is not a revision of the SoA. The ISMS manual (index) is written from
+/// `isms.yaml`. The CLI asks Git about exactly these files before rendering.
+pub fn history_files(isms: &Isms, spec: &DocSpec) -> Vec<String> {
+    let own = |path: &String| vec![path.clone()];
+    match spec.kind {
+        DocKind::Index => views::present(isms, &["isms.yaml"]),
+        DocKind::Soa => views::present(isms, &["soa.yaml"]),
+        DocKind::RiskRegister | DocKind::RiskTreatmentPlan | DocKind::RiskHeatMap => {
+            views::risk_files(isms)
+        }
+        DocKind::AssetInventory => views::present(isms, &["assets.yaml"]),
+        DocKind::Scope => isms
+            .scope
+            .as_ref()
+            .map(|s| own(&s.source.path))
+            .unwrap_or_default(),
+        DocKind::Context => views::present(isms, &["context.yaml"]),
+        DocKind::Policy => record(spec, &isms.policies, |p| &p.id.value)
+            .map(|p| own(&p.source.path))
+            .unwrap_or_default(),
+        DocKind::Objectives => views::present(isms, &["objectives.yaml"]),
+        DocKind::AuditProgramme => isms
+            .audit_programme
+            .as_ref()
+            .map(|p| own(&p.source.path))
+            .unwrap_or_default(),
+        DocKind::Audit => record(spec, &isms.audits, |a| &a.id.value)
+            .map(|a| own(&a.source.path))
+            .unwrap_or_default(),
+        DocKind::Review => record(spec, &isms.reviews, |r| &r.id.value)
+            .map(|r| own(&r.source.path))
+            .unwrap_or_default(),
+        DocKind::Nonconformities => views::present(isms, &["nonconformities.yaml"]),
+        // The workbook has no document-control block to carry a history.
+        DocKind::Registers => Vec::new(),
+    }
 }
 
 /// The record a per-record document is about. Duplicate ids get suffixed names

@@ -19,8 +19,11 @@ pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use documents::{DocKind, DocSpec, documents, render, render_many, select};
+pub use documents::{DocKind, DocSpec, documents, history_files, render, render_many, select};
 pub use engine::{Engine, TemplateError};
+pub use views::MAX_REVISIONS;
+
+use crate::evidence::Revision;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -71,6 +74,15 @@ pub struct SourceState {
     pub last_change: BTreeMap<String, jiff::civil::Date>,
     /// Files with uncommitted changes (modified, staged, new or deleted).
     pub uncommitted: BTreeSet<String>,
+    /// The revisions of each record file, newest first, as
+    /// [`crate::evidence::revision_history`] gives them (repository-relative `/` paths). Only
+    /// the files of the documents being rendered need to be here ([`history_files`]); a file
+    /// that is absent has no Git history.
+    pub revisions: BTreeMap<String, Vec<Revision>>,
+    /// The position of each commit (short id) in the history, 0 for the newest. It orders the
+    /// rows of a document written in several files (`risks/*.yaml`) the way the history does;
+    /// commits missing here are ordered by date.
+    pub commit_order: BTreeMap<String, usize>,
 }
 
 impl SourceState {
@@ -90,6 +102,33 @@ impl SourceState {
             .filter(|s| self.uncommitted.contains(s.as_str()))
             .map(String::as_str)
             .collect()
+    }
+
+    /// The revisions of a document written in `files`, newest first: each file's revisions,
+    /// merged, with a commit that changed several of the files listed once (with the first
+    /// file's version label).
+    pub fn revisions_of(&self, files: &[String]) -> Vec<&Revision> {
+        let mut seen = BTreeSet::new();
+        let mut out: Vec<&Revision> = files
+            .iter()
+            .filter_map(|f| self.revisions.get(f))
+            .flatten()
+            .filter(|r| seen.insert(r.commit.as_str()))
+            .collect();
+        if files.len() > 1 {
+            // Each file's list is already in history order; only a merge needs sorting. The
+            // history order is exact (two commits of the same day stay in order); dates are
+            // the fallback when it is not known for every commit.
+            if out
+                .iter()
+                .all(|r| self.commit_order.contains_key(&r.commit))
+            {
+                out.sort_by_key(|r| self.commit_order.get(&r.commit).copied());
+            } else {
+                out.sort_by_key(|r| std::cmp::Reverse(r.date));
+            }
+        }
+        out
     }
 
     /// The commit id shortened to 12 characters, as shown in documents.

@@ -129,6 +129,48 @@ pub struct DocView {
     pub header_right: String,
     /// Running footer, left (organisation · commit).
     pub footer_text: String,
+    /// The revision history of the document's own record file(s), from Git.
+    pub revisions: RevisionsView,
+}
+
+/// The most revisions a document lists; older ones are counted, not listed (`isms log` shows
+/// them all). Twenty covers years of a policy's reviews without burying the document.
+pub const MAX_REVISIONS: usize = 20;
+
+/// A document's revision history: one row per commit that changed its record file(s).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RevisionsView {
+    /// The newest revisions, newest first, at most [`MAX_REVISIONS`].
+    pub rows: Vec<RevisionRow>,
+    /// All revisions in the history, listed or not.
+    pub total: usize,
+    /// Revisions older than the listed ones (`total` minus the rows).
+    pub older: usize,
+    /// Whether any listed revision carries a version label (the column is left out otherwise).
+    pub has_versions: bool,
+    /// The record file(s) the history is of.
+    pub files: Vec<String>,
+    /// Those files with uncommitted changes, which no revision shows yet.
+    pub uncommitted: Vec<String>,
+    /// The line shown instead of an empty table; `none` when there are rows.
+    pub empty_note: Option<String>,
+}
+
+/// One revision of a document.
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionRow {
+    /// The document's version label after the change, when it had one.
+    pub version: Option<String>,
+    /// Author date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Author name.
+    pub author: String,
+    /// Author email.
+    pub email: String,
+    /// The commit subject.
+    pub summary: String,
+    /// Short commit id.
+    pub commit: String,
 }
 
 /// The organisation.
@@ -278,8 +320,9 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Builds the document control view.
-    pub fn doc(&self, head: DocHead, sources: Vec<String>) -> DocView {
+    /// Builds the document control view. `history` are the record files the document is
+    /// written in, whose revisions it lists.
+    pub fn doc(&self, head: DocHead, sources: Vec<String>, history: Vec<String>) -> DocView {
         let uncommitted = self.state.uncommitted_of(&sources);
         let (draft, draft_reason) = if self.opts.force_draft {
             (
@@ -343,29 +386,52 @@ impl<'a> Ctx<'a> {
             sources,
             header_text,
             footer_text,
+            revisions: self.revisions(history),
+        }
+    }
+
+    /// The revision history of the record `files`, from what the evidence layer found in Git.
+    pub fn revisions(&self, files: Vec<String>) -> RevisionsView {
+        let all = self.state.revisions_of(&files);
+        let rows: Vec<RevisionRow> = all
+            .iter()
+            .take(MAX_REVISIONS)
+            .map(|r| RevisionRow {
+                version: r.version.clone().filter(|v| !v.trim().is_empty()),
+                date: r.date.to_string(),
+                author: r.author.clone(),
+                email: r.email.clone(),
+                summary: r.summary.clone(),
+                commit: r.commit.clone(),
+            })
+            .collect();
+        let uncommitted = self
+            .state
+            .uncommitted_of(&files)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        RevisionsView {
+            total: all.len(),
+            older: all.len().saturating_sub(rows.len()),
+            has_versions: rows.iter().any(|r| r.version.is_some()),
+            empty_note: rows
+                .is_empty()
+                .then(|| "No Git history: this document has not been committed yet.".to_string()),
+            rows,
+            files,
+            uncommitted,
         }
     }
 
     /// Record files present among `candidates`, in order.
     pub fn present(&self, candidates: &[&str]) -> Vec<String> {
-        candidates
-            .iter()
-            .filter(|p| self.isms.sources.by_path(p).is_some())
-            .map(|p| p.to_string())
-            .collect()
+        present(self.isms, candidates)
     }
 
     /// The risk register file(s): `risks.yaml` and/or `risks/*.yaml`.
     pub fn risk_files(&self) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .isms
-            .sources
-            .files()
-            .map(|(_, f)| f.path.clone())
-            .filter(|p| p == "risks.yaml" || (p.starts_with("risks/") && p.ends_with(".yaml")))
-            .collect();
-        v.sort();
-        v
+        risk_files(self.isms)
     }
 
     /// Paths of the policies.
@@ -376,6 +442,27 @@ impl<'a> Ctx<'a> {
             .map(|p| p.source.path.clone())
             .collect()
     }
+}
+
+/// Record files of `isms` present among `candidates`, in order.
+pub(crate) fn present(isms: &Isms, candidates: &[&str]) -> Vec<String> {
+    candidates
+        .iter()
+        .filter(|p| isms.sources.by_path(p).is_some())
+        .map(|p| p.to_string())
+        .collect()
+}
+
+/// The risk register file(s) of `isms`: `risks.yaml` and/or `risks/*.yaml`, sorted.
+pub(crate) fn risk_files(isms: &Isms) -> Vec<String> {
+    let mut v: Vec<String> = isms
+        .sources
+        .files()
+        .map(|(_, f)| f.path.clone())
+        .filter(|p| p == "risks.yaml" || (p.starts_with("risks/") && p.ends_with(".yaml")))
+        .collect();
+    v.sort();
+    v
 }
 
 /// The document-control fields a document carries in its records.
@@ -2052,5 +2139,89 @@ mod tests {
             kebab(&model::ImplementationStatus::NotImplemented),
             "not-implemented"
         );
+    }
+
+    fn rev(day: i8, commit: &str) -> crate::evidence::Revision {
+        crate::evidence::Revision {
+            version: Some(format!("1.{day}")),
+            date: Date(jiff::civil::date(2025, 1, day)),
+            author: "Alice Example".into(),
+            email: "alice@example.com".into(),
+            commit: commit.into(),
+            summary: format!("Change {day}"),
+        }
+    }
+
+    fn opts() -> RenderOptions {
+        RenderOptions {
+            as_of: jiff::civil::date(2026, 1, 1),
+            force_draft: false,
+            tool: "isms test".into(),
+            linked_formats: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn revision_history_keeps_the_newest_rows_and_counts_the_rest() {
+        let isms = Isms::default();
+        let mut state = SourceState {
+            commit: Some("f".repeat(40)),
+            ..SourceState::default()
+        };
+        // 25 revisions, newest (day 25) first.
+        let list: Vec<_> = (1..=25)
+            .rev()
+            .map(|d| rev(d, &format!("c{d:02}")))
+            .collect();
+        state.revisions.insert("policies/p.md".into(), list);
+        state.uncommitted.insert("policies/p.md".into());
+        let opts = opts();
+        let ctx = Ctx::new(&isms, &opts, &state);
+        let v = ctx.revisions(vec!["policies/p.md".into()]);
+        assert_eq!(v.rows.len(), MAX_REVISIONS);
+        assert_eq!((v.total, v.older), (25, 5));
+        assert_eq!(v.rows[0].commit, "c25");
+        assert_eq!(v.rows[0].date, "2025-01-25");
+        assert_eq!(v.rows[19].commit, "c06");
+        assert!(v.has_versions);
+        assert!(v.empty_note.is_none());
+        assert_eq!(v.uncommitted, ["policies/p.md"]);
+
+        // A file Git knows nothing about: a line instead of a table.
+        let v = ctx.revisions(vec!["policies/new.md".into()]);
+        assert!(v.rows.is_empty());
+        assert_eq!((v.total, v.older), (0, 0));
+        assert_eq!(
+            v.empty_note.as_deref(),
+            Some("No Git history: this document has not been committed yet.")
+        );
+    }
+
+    #[test]
+    fn revisions_of_several_files_merge_in_history_order() {
+        let mut state = SourceState::default();
+        // Same day, so only the history order can tell c3 (newest) from c2.
+        let mut c2 = rev(2, "c2");
+        c2.date = Date(jiff::civil::date(2025, 1, 3));
+        state
+            .revisions
+            .insert("risks/a.yaml".into(), vec![rev(3, "c3"), rev(1, "c1")]);
+        state
+            .revisions
+            .insert("risks/b.yaml".into(), vec![c2, rev(1, "c1")]);
+        let files = vec!["risks/a.yaml".to_string(), "risks/b.yaml".to_string()];
+        let ids = |s: &SourceState| {
+            s.revisions_of(&files)
+                .iter()
+                .map(|r| r.commit.clone())
+                .collect::<Vec<_>>()
+        };
+        // Without the history order: by date, the commit that changed both files once.
+        assert_eq!(ids(&state), ["c3", "c2", "c1"]);
+        state.commit_order = [("c2", 0), ("c3", 1), ("c1", 2)]
+            .into_iter()
+            .map(|(c, i)| (c.to_string(), i))
+            .collect();
+        assert_eq!(ids(&state), ["c2", "c3", "c1"]);
     }
 }
