@@ -23,14 +23,9 @@ fn soa_path(ctx: &Context<'_>) -> String {
         .unwrap_or_else(|| "soa.yaml".to_string())
 }
 
-/// A repository-relative path as written by a user, in the form `model.files` uses: `\` read
-/// as `/`, leading `./` and trailing `/` dropped.
+/// A repository-relative path as written by a user, in the form `model.files` uses.
 pub(crate) fn normalise_path(p: &str) -> String {
-    let mut s = p.trim().replace('\\', "/");
-    while let Some(rest) = s.strip_prefix("./") {
-        s = rest.to_string();
-    }
-    s.trim_end_matches('/').to_string()
+    crate::loader::normalise_rel(p)
 }
 
 /// What an evidence path points at in the repository.

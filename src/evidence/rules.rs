@@ -380,11 +380,7 @@ enum EvidenceDate {
 }
 
 fn normalise(p: &str) -> String {
-    p.trim()
-        .replace('\\', "/")
-        .trim_start_matches("./")
-        .trim_end_matches('/')
-        .to_string()
+    crate::loader::normalise_rel(p)
 }
 
 fn evidence_date(index: &HistoryIndex, r: &model::EvidenceRef, as_of: Date) -> EvidenceDate {

@@ -845,9 +845,16 @@ fn normalise_control_ids(m: &mut Isms) {
     }
 }
 
-/// Normalises a repository-relative path written by a user (`./evidence/x.pdf`).
+/// Normalises a repository-relative path as written by a user to the form of
+/// [`Isms::files`](crate::model::Isms::files): `\` read as `/`, leading `./` and trailing `/`
+/// dropped. Every part of `isms` that matches user paths against files uses this one function.
 pub fn normalise_rel(p: &str) -> String {
-    p.trim().trim_start_matches("./").replace('\\', "/")
+    let p = p.trim().replace('\\', "/");
+    let mut rest = p.as_str();
+    while let Some(r) = rest.strip_prefix("./") {
+        rest = r;
+    }
+    rest.trim_end_matches('/').to_string()
 }
 
 fn in_folder<'a>(
@@ -954,6 +961,16 @@ fn check_control(model: &Isms, id: &Id, diags: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths_are_normalised() {
+        assert_eq!(normalise_rel("./evidence/a.pdf"), "evidence/a.pdf");
+        assert_eq!(normalise_rel(".\\evidence\\a.pdf"), "evidence/a.pdf");
+        assert_eq!(normalise_rel(" ././evidence/a.pdf "), "evidence/a.pdf");
+        assert_eq!(normalise_rel("evidence/a.pdf"), "evidence/a.pdf");
+        assert_eq!(normalise_rel(".\\evidence\\b\\"), "evidence/b");
+        assert_eq!(normalise_rel("./"), "");
+    }
 
     #[test]
     fn front_matter_split() {
