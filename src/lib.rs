@@ -13,8 +13,6 @@ pub mod cli;
 pub mod diagnostic;
 /// The Git evidence layer: history index, approvals, evidence freshness, working-tree state.
 pub mod evidence;
-/// Diagnostic output formats: human (rustc-style snippets), JSON, SARIF, GitHub annotations, JUnit.
-pub mod report;
 /// Safe file output: atomic writes confined to a target folder.
 pub mod fsutil;
 /// Walks an ISMS repository and loads every record into the typed model with diagnostics.
@@ -23,6 +21,8 @@ pub mod loader;
 pub mod model;
 /// Audit-ready documents rendered through Tera templates.
 pub mod render;
+/// Diagnostic output formats: human (rustc-style snippets), JSON, SARIF, GitHub annotations, JUnit.
+pub mod report;
 /// `isms init`: the embedded startup ISMS scaffold.
 pub mod scaffold;
 /// Source files kept in memory for diagnostics with snippets.
