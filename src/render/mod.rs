@@ -226,34 +226,11 @@ pub fn file_stem(id: &str) -> String {
     }
 }
 
-/// Orders ids the way people read them: `POL-2` before `POL-10`.
+/// Orders ids the way people read them: `POL-2` before `POL-10` (the same order as
+/// diagnostics, [`crate::diagnostic::natural_key`]).
 pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    fn chunks(s: &str) -> Vec<(bool, &str)> {
-        let mut out = Vec::new();
-        let mut start = 0;
-        let bytes = s.as_bytes();
-        for i in 1..=bytes.len() {
-            if i == bytes.len() || bytes[i].is_ascii_digit() != bytes[start].is_ascii_digit() {
-                out.push((bytes[start].is_ascii_digit(), &s[start..i]));
-                start = i;
-            }
-        }
-        out
-    }
-    let (ca, cb) = (chunks(a), chunks(b));
-    for (x, y) in ca.iter().zip(cb.iter()) {
-        let ord = match (x, y) {
-            ((true, xs), (true, ys)) => {
-                let (xt, yt) = (xs.trim_start_matches('0'), ys.trim_start_matches('0'));
-                xt.len().cmp(&yt.len()).then_with(|| xt.cmp(yt))
-            }
-            ((_, xs), (_, ys)) => xs.cmp(ys),
-        };
-        if ord != std::cmp::Ordering::Equal {
-            return ord;
-        }
-    }
-    ca.len().cmp(&cb.len()).then_with(|| a.cmp(b))
+    use crate::diagnostic::natural_key;
+    natural_key(a).cmp(&natural_key(b)).then_with(|| a.cmp(b))
 }
 
 #[cfg(test)]
