@@ -484,3 +484,25 @@ fn finding_ids_are_unique_within_their_audit() {
     let d = only(&l, "LOAD-012");
     assert_eq!(at(d), ("audits/a.md".to_string(), 6));
 }
+
+#[test]
+fn an_empty_section_is_an_empty_mapping_and_a_scalar_list_is_a_type_error() {
+    let review = "---\nid: MR-1\ntitle: Review\ndate: 2026-03-01\ninputs:\n---\n";
+    let (_d, l) = load_with(&[
+        ("isms.yaml", MANIFEST),
+        ("reviews/mr-1.md", review),
+        (
+            "risks.yaml",
+            "risks:\n  - { id: R-1, title: T, controls: 8.13 }\n",
+        ),
+    ]);
+    let d = only(&l, "LOAD-010");
+    assert_eq!(at(d), ("risks.yaml".to_string(), 2));
+    assert!(
+        d.hint.as_deref().unwrap().contains("`- item`"),
+        "{:?}",
+        d.hint
+    );
+    assert_eq!(l.model.reviews.len(), 1);
+    assert!(l.model.reviews[0].inputs.previous_actions.is_none());
+}

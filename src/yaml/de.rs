@@ -412,24 +412,17 @@ impl<'a, 'e> Deserializer<'a> for NodeDe<'a, 'e> {
     }
 
     fn deserialize_seq<V: Visitor<'a>>(self, v: V) -> Result<V::Value, DeError> {
-        match &self.node.kind {
+        let items: &[Node] = match &self.node.kind {
             // `controls:` with nothing after it means "none yet", as people write it.
-            NodeKind::Null => v
-                .visit_seq(Seq {
-                    items: [].iter(),
-                    de: self,
-                })
-                .map_err(|e| e.at(self.node.span)),
-            NodeKind::Seq(items) => v
-                .visit_seq(Seq {
-                    items: items.iter(),
-                    de: self,
-                })
-                .map_err(|e| e.at(self.node.span)),
-            _ => Err(self
-                .wrong_type(&Expect("a list"))
-                .with_hint("write a list: one `- item` per line, or `[a, b]`; `[]` for none")),
-        }
+            NodeKind::Null => &[],
+            NodeKind::Seq(items) => items,
+            _ => return Err(self.wrong_type(&Expect("a list"))),
+        };
+        v.visit_seq(Seq {
+            items: items.iter(),
+            de: self,
+        })
+        .map_err(|e| e.at(self.node.span))
     }
 
     fn deserialize_tuple<V: Visitor<'a>>(self, _: usize, v: V) -> Result<V::Value, DeError> {
@@ -446,23 +439,19 @@ impl<'a, 'e> Deserializer<'a> for NodeDe<'a, 'e> {
     }
 
     fn deserialize_map<V: Visitor<'a>>(self, v: V) -> Result<V::Value, DeError> {
-        match &self.node.kind {
-            NodeKind::Null => v
-                .visit_map(Map {
-                    entries: [].iter(),
-                    value: None,
-                    de: self,
-                })
-                .map_err(|e| e.at(self.node.span)),
-            NodeKind::Map(entries) => v
-                .visit_map(Map {
-                    entries: entries.iter(),
-                    value: None,
-                    de: self,
-                })
-                .map_err(|e| e.at(self.node.span)),
-            _ => Err(self.wrong_type(&Expect("a mapping of `key: value` lines"))),
-        }
+        let entries: &[(Key, Node)] = match &self.node.kind {
+            // An empty section (`inputs:`) reads as an empty mapping; required fields in it
+            // are still reported as missing.
+            NodeKind::Null => &[],
+            NodeKind::Map(entries) => entries,
+            _ => return Err(self.wrong_type(&Expect("a mapping of `key: value` lines"))),
+        };
+        v.visit_map(Map {
+            entries: entries.iter(),
+            value: None,
+            de: self,
+        })
+        .map_err(|e| e.at(self.node.span))
     }
 
     fn deserialize_struct<V: Visitor<'a>>(
