@@ -15,10 +15,9 @@ use sha2::{Digest, Sha256};
 use crate::catalogue;
 use crate::diagnostic::{Diagnostic, Location, did_you_mean};
 use crate::model::{
-    AssetRegister, Audit, AuditProgramme, ChangeRegister, Context, Id, IncidentRegister, Isms,
-    ManagementReview, Manifest, MetricRegister, NonconformityRegister, ObjectiveRegister, Policy,
-    Procedure, RecordKind, RepoFile, RiskRegister, SCHEMA_VERSION, Scope, StatementOfApplicability,
-    SupplierRegister, TrainingRecords,
+    AssetRegister, Audit, ChangeRegister, Document, Id, IncidentRegister, Isms, ManagementReview,
+    Manifest, MetricRegister, NonconformityRegister, ObjectiveRegister, Policy, Procedure,
+    RecordKind, RepoFile, RiskRegister, SCHEMA_VERSION, SupplierRegister, TrainingRecords,
 };
 use crate::source::{FileId, SourceFile};
 use crate::yaml::{self, DeErrorKind, Node};
@@ -394,109 +393,107 @@ impl Loader {
                     .with_hint("run this command on the folder that contains isms.yaml, or create one with `isms init`"),
             ),
         }
-        if let Some(f) = single("context.yaml") {
-            self.model.context = self.yaml_file::<Context>(&f);
-            self.mark(RecordKind::Context, self.model.context.is_some());
-        }
+        self.model.context = self.register(single("context.yaml"), RecordKind::Context);
         if let Some(f) = single("scope.md") {
-            self.model.scope = self.markdown_file::<Scope>(&f, |d, s| d.source = s);
-            self.mark(RecordKind::Scope, self.model.scope.is_some());
+            self.model.scope = self.document(&f, RecordKind::Scope);
         }
-        if let Some(f) = single("assets.yaml")
-            && let Some(r) = self.yaml_file::<AssetRegister>(&f)
-        {
+        if let Some(r) = self.register::<AssetRegister>(single("assets.yaml"), RecordKind::Assets) {
             self.model.assets = r.assets.into_loaded();
-            self.mark(RecordKind::Assets, true);
         }
         // Risks: one file, or a folder of files (large registers split by area).
         let mut risk_files: Vec<Found> = single("risks.yaml").into_iter().collect();
         risk_files.extend(in_folder(files, "risks", "yaml"));
         risk_files.extend(in_folder(files, "risks", "yml"));
         for f in risk_files {
-            if let Some(r) = self.yaml_file::<RiskRegister>(&f) {
+            if let Some(r) = self.register::<RiskRegister>(Some(f), RecordKind::Risks) {
                 self.model.risk_assessments.extend(r.assessed);
                 self.model.risks.extend(r.risks.into_loaded());
-                self.mark(RecordKind::Risks, true);
             }
         }
-        if let Some(f) = single("soa.yaml") {
-            self.model.soa = self.yaml_file::<StatementOfApplicability>(&f);
-            self.mark(RecordKind::Soa, self.model.soa.is_some());
-        }
-        if let Some(f) = single("objectives.yaml")
-            && let Some(r) = self.yaml_file::<ObjectiveRegister>(&f)
+        self.model.soa = self.register(single("soa.yaml"), RecordKind::Soa);
+        if let Some(r) =
+            self.register::<ObjectiveRegister>(single("objectives.yaml"), RecordKind::Objectives)
         {
             self.model.objectives = r.objectives.into_loaded();
-            self.mark(RecordKind::Objectives, true);
         }
-        if let Some(f) = single("suppliers.yaml")
-            && let Some(r) = self.yaml_file::<SupplierRegister>(&f)
+        if let Some(r) =
+            self.register::<SupplierRegister>(single("suppliers.yaml"), RecordKind::Suppliers)
         {
             self.model.suppliers = r.suppliers.into_loaded();
-            self.mark(RecordKind::Suppliers, true);
         }
-        if let Some(f) = single("training.yaml")
-            && let Some(r) = self.yaml_file::<TrainingRecords>(&f)
+        if let Some(r) =
+            self.register::<TrainingRecords>(single("training.yaml"), RecordKind::Training)
         {
             self.model.competence = r.competence.into_loaded();
             self.model.awareness = r.awareness.into_loaded();
-            self.mark(RecordKind::Training, true);
         }
-        if let Some(f) = single("metrics.yaml")
-            && let Some(r) = self.yaml_file::<MetricRegister>(&f)
+        if let Some(r) =
+            self.register::<MetricRegister>(single("metrics.yaml"), RecordKind::Metrics)
         {
             self.model.metrics = r.metrics.into_loaded();
-            self.mark(RecordKind::Metrics, true);
         }
-        if let Some(f) = single("incidents.yaml")
-            && let Some(r) = self.yaml_file::<IncidentRegister>(&f)
+        if let Some(r) =
+            self.register::<IncidentRegister>(single("incidents.yaml"), RecordKind::Incidents)
         {
             self.model.incidents = r.incidents.into_loaded();
-            self.mark(RecordKind::Incidents, true);
         }
-        if let Some(f) = single("changes.yaml")
-            && let Some(r) = self.yaml_file::<ChangeRegister>(&f)
+        if let Some(r) =
+            self.register::<ChangeRegister>(single("changes.yaml"), RecordKind::Changes)
         {
             self.model.changes = r.changes.into_loaded();
-            self.mark(RecordKind::Changes, true);
         }
-        if let Some(f) = single("nonconformities.yaml")
-            && let Some(r) = self.yaml_file::<NonconformityRegister>(&f)
-        {
+        if let Some(r) = self.register::<NonconformityRegister>(
+            single("nonconformities.yaml"),
+            RecordKind::Nonconformities,
+        ) {
             self.model.nonconformities = r.nonconformities.into_loaded();
-            self.mark(RecordKind::Nonconformities, true);
         }
         for f in in_folder(files, "policies", "md") {
-            if let Some(p) = self.markdown_file::<Policy>(&f, |d, s| d.source = s) {
-                self.model.policies.push(p);
-                self.mark(RecordKind::Policies, true);
+            if let Some(d) = self.document::<Policy>(&f, RecordKind::Policies) {
+                self.model.policies.push(d);
             }
         }
         for f in in_folder(files, "procedures", "md") {
-            if let Some(p) = self.markdown_file::<Procedure>(&f, |d, s| d.source = s) {
-                self.model.procedures.push(p);
-                self.mark(RecordKind::Procedures, true);
+            if let Some(d) = self.document::<Procedure>(&f, RecordKind::Procedures) {
+                self.model.procedures.push(d);
             }
         }
         for f in in_folder(files, "audits", "md") {
             if f.rel == "audits/programme.md" {
-                self.model.audit_programme =
-                    self.markdown_file::<AuditProgramme>(&f, |d, s| d.source = s);
-                self.mark(
-                    RecordKind::AuditProgramme,
-                    self.model.audit_programme.is_some(),
-                );
-            } else if let Some(a) = self.markdown_file::<Audit>(&f, |d, s| d.source = s) {
-                self.model.audits.push(a);
-                self.mark(RecordKind::Audits, true);
+                self.model.audit_programme = self.document(&f, RecordKind::AuditProgramme);
+            } else {
+                if let Some(d) = self.document::<Audit>(&f, RecordKind::Audits) {
+                    self.model.audits.push(d);
+                }
             }
         }
         for f in in_folder(files, "reviews", "md") {
-            if let Some(r) = self.markdown_file::<ManagementReview>(&f, |d, s| d.source = s) {
-                self.model.reviews.push(r);
-                self.mark(RecordKind::Reviews, true);
+            if let Some(d) = self.document::<ManagementReview>(&f, RecordKind::Reviews) {
+                self.model.reviews.push(d);
             }
         }
+    }
+
+    /// Reads an optional register file; marks its kind present when it loads.
+    fn register<T: DeserializeOwned>(
+        &mut self,
+        file: Option<Found>,
+        kind: RecordKind,
+    ) -> Option<T> {
+        let value = self.yaml_file::<T>(&file?)?;
+        self.model.present.insert(kind);
+        Some(value)
+    }
+
+    /// Reads a Markdown document; marks its kind present when it loads.
+    fn document<T: DeserializeOwned + Document>(
+        &mut self,
+        file: &Found,
+        kind: RecordKind,
+    ) -> Option<T> {
+        let value = self.markdown_file::<T>(file)?;
+        self.model.present.insert(kind);
+        Some(value)
     }
 
     /// When isms.yaml has an error outside its record lists it cannot be used as a whole; its
@@ -588,12 +585,6 @@ impl Loader {
         }
     }
 
-    fn mark(&mut self, kind: RecordKind, ok: bool) {
-        if ok {
-            self.model.present.insert(kind);
-        }
-    }
-
     fn check_schema(&mut self, m: &Manifest) {
         let v = m.schema_version.value;
         if v == 0 || v > SCHEMA_VERSION {
@@ -668,11 +659,7 @@ impl Loader {
     }
 
     /// Reads a Markdown document: YAML front matter between `---` lines, then the body.
-    fn markdown_file<T: DeserializeOwned>(
-        &mut self,
-        f: &Found,
-        attach: impl FnOnce(&mut T, crate::model::DocSource),
-    ) -> Option<T> {
+    fn markdown_file<T: DeserializeOwned + Document>(&mut self, f: &Found) -> Option<T> {
         let id = self.read(f)?;
         let text = self.model.sources.get(id)?.text.clone();
         let Some((fm, body_start)) = split_front_matter(&text) else {
@@ -700,15 +687,12 @@ impl Loader {
             .sources
             .get(id)
             .map_or((1, 1), |s| s.line_col(body_start));
-        attach(
-            &mut doc,
-            crate::model::DocSource {
-                path: f.rel.clone(),
-                file: id,
-                body: text[body_start..].to_string(),
-                body_line,
-            },
-        );
+        doc.set_doc_source(crate::model::DocSource {
+            path: f.rel.clone(),
+            file: id,
+            body: text[body_start..].to_string(),
+            body_line,
+        });
         Some(doc)
     }
 

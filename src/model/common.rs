@@ -284,6 +284,8 @@ pub trait Document {
     fn next_review(&self) -> Option<Date>;
     /// Where the document came from.
     fn doc_source(&self) -> &DocSource;
+    /// Sets where the document came from (the loader does, after reading the front matter).
+    fn set_doc_source(&mut self, source: DocSource);
 }
 
 /// Where a Markdown document was loaded from.

@@ -63,6 +63,7 @@ macro_rules! document {
             fn review_months(&self) -> Option<u32> { self.review_months.as_ref().map(|m| m.value) }
             fn next_review(&self) -> Option<Date> { self.next_review.as_ref().map(|d| d.value) }
             fn doc_source(&self) -> &DocSource { &self.source }
+            fn set_doc_source(&mut self, source: DocSource) { self.source = source; }
         }
     };
 }
