@@ -295,3 +295,50 @@ fn a_missing_folder_is_exit_2() {
         .code(2)
         .stderr(predicates::str::contains("does not exist"));
 }
+
+/// One mistake is reported once: a record that fails to load is not also reported as
+/// missing, nor are references to it dangling, nor is an unknown approver "not top management".
+#[test]
+fn one_typo_one_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-saas"),
+        dir.path(),
+    );
+    let edit = |rel: &str, from: &str, to: &str| {
+        let p = dir.path().join(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{rel} contains {from}");
+        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+    };
+    // SoA entry 5.1 no longer loads; risks use 5.1.
+    edit(
+        "soa.yaml",
+        "    status: implemented",
+        "    status: implemnted",
+    );
+    // Risk R-001 no longer loads; the SoA refers to it.
+    edit(
+        "risks.yaml",
+        "    treatment: mitigate",
+        "    treatment: mitigat",
+    );
+    // The policy's approver does not exist.
+    edit(
+        "policies/information-security-policy.md",
+        "  by: p-ceo",
+        "  by: p-ceoo",
+    );
+    let (exit, diags) = check_json(dir.path());
+    assert_eq!(exit, 1);
+    let codes: std::collections::BTreeSet<&str> =
+        diags.iter().filter_map(|d| d["code"].as_str()).collect();
+    let expected: std::collections::BTreeSet<&str> = ["LOAD-011", "LOAD-013"].into_iter().collect();
+    assert_eq!(codes, expected, "{diags:#?}");
+    let dangling: Vec<&Value> = diags.iter().filter(|d| d["code"] == "LOAD-013").collect();
+    assert_eq!(
+        dangling.len(),
+        1,
+        "only the misspelt approver: {dangling:#?}"
+    );
+}

@@ -650,6 +650,10 @@ impl Loader {
             };
             let span = e.span.unwrap_or(node.span);
             let mut d = Diagnostic::error(code, e.message).at_span(&self.model.sources, span);
+            if let Some(id) = e.record {
+                d = d.for_record(id.clone());
+                self.model.unloaded.insert(id);
+            }
             if let Some(h) = e.hint {
                 d = d.with_hint(h);
             }

@@ -163,7 +163,10 @@ impl References {
         };
         for (kind, id, field) in &self.refs {
             let maps = lookup(*kind);
-            if maps.iter().any(|m| m.contains_key(id.value.as_str())) {
+            // A record that failed to load has its own error already.
+            if maps.iter().any(|m| m.contains_key(id.value.as_str()))
+                || model.unloaded.contains(&id.value)
+            {
                 continue;
             }
             let known: Vec<&str> = maps.iter().flat_map(|m| m.keys().copied()).collect();

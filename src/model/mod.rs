@@ -160,6 +160,10 @@ pub struct Isms {
     pub audits: Vec<Audit>,
     /// Management reviews, sorted by path.
     pub reviews: Vec<ManagementReview>,
+    /// Ids of records that are written in the files but could not be loaded (each has a
+    /// load error). Rules must not report them as missing or as dangling references: that
+    /// would report one typo twice.
+    pub unloaded: BTreeSet<String>,
     /// Every file below the root (except `.git`, `build/` and `templates/`), by
     /// repository-relative path.
     pub files: BTreeMap<String, RepoFile>,

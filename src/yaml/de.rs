@@ -29,6 +29,9 @@ pub struct DeError {
     pub hint: Option<String>,
     /// The kind of problem, so the loader can give it a stable code.
     pub kind: DeErrorKind,
+    /// The `id` of the record that could not be loaded because of this error, when the
+    /// record was skipped through [`Collect`] and has a readable `id`.
+    pub record: Option<String>,
     swallowed: bool,
 }
 
@@ -54,6 +57,7 @@ impl DeError {
             span: None,
             hint: None,
             kind,
+            record: None,
             swallowed: false,
         }
     }
@@ -634,7 +638,14 @@ impl<'a, 'e> MapAccess<'a> for CollectAccess<'a, 'e> {
             Ok(v) => Ok(v),
             Err(e) => {
                 if !e.swallowed {
-                    self.de.errors.borrow_mut().push(e.at(self.de.node.span));
+                    let mut e = e.at(self.de.node.span);
+                    e.record = self
+                        .de
+                        .node
+                        .get("id")
+                        .and_then(Node::scalar_text)
+                        .map(str::to_string);
+                    self.de.errors.borrow_mut().push(e);
                 }
                 Err(DeError::swallowed())
             }
