@@ -1092,3 +1092,25 @@ fn soa_html_loads_in_a_headless_browser() {
         "a real screenshot"
     );
 }
+
+#[test]
+fn next_review_falls_back_to_the_cadence_like_isms_check() {
+    let (_d, root) = setup();
+    let policy = root.join("policies/information-security.md");
+    let text = read(&policy).replace("review_months: 12\n", "");
+    std::fs::write(&policy, text).unwrap();
+    let out = root.parent().unwrap().join("pol.md");
+    isms()
+        .args(["render", "policies/POL-01", "--as-of", AS_OF, "-o"])
+        .arg(&out)
+        .arg("-C")
+        .arg(&root)
+        .assert()
+        .success();
+    // No review_months: approval 2026-01-10 plus the default 12-month policy cadence.
+    assert!(
+        read(&out).contains("| Next review | 2027-01-10 |"),
+        "{}",
+        read(&out)
+    );
+}

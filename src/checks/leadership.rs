@@ -4,7 +4,7 @@ use super::Context;
 use super::registry::{Area, Check, Rule};
 use super::util::{id_str, join_and, months};
 use crate::diagnostic::{Diagnostic, Location, Severity};
-use crate::model::{Date, Document, Policy};
+use crate::model::Document;
 
 fn policy_approved(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let m = ctx.model;
@@ -163,20 +163,10 @@ fn roles_assigned(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The date a policy is due for review: its explicit next review, else its approval date plus
-/// its own interval or the default cadence.
-fn review_due(p: &Policy, default_months: u32) -> Option<Date> {
-    if let Some(d) = p.next_review() {
-        return Some(d);
-    }
-    let approved = p.approval.on.as_ref()?.value;
-    Some(approved.add_months(p.review_months().unwrap_or(default_months)))
-}
-
 fn policy_reviewed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let cadence = ctx.model.cadences().policy_review_months;
     for p in &ctx.model.policies {
-        let Some(due) = review_due(p, cadence) else {
+        let Some(due) = p.review_due(cadence) else {
             continue;
         };
         if due >= ctx.today() {

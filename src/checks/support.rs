@@ -220,11 +220,9 @@ fn documents_reviewed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         docs.push(p);
     }
     for doc in docs {
-        let due = doc.next_review().or_else(|| {
-            let on = doc.approval().on.as_ref()?.value;
-            Some(on.add_months(doc.review_months().unwrap_or(cadence)))
-        });
-        let Some(due) = due else { continue };
+        let Some(due) = doc.review_due(cadence) else {
+            continue;
+        };
         if due < today {
             let d = SUP_05
                 .diag(format!(
@@ -240,19 +238,20 @@ fn documents_reviewed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     if let Some(soa) = &m.soa {
         let doc = &soa.document;
-        if let Some(on) = &doc.approval.on {
-            let due = on
-                .value
-                .add_months(doc.review_months.as_ref().map_or(cadence, |r| r.value));
-            if due < today {
-                let d = SUP_05
-                    .diag(format!("the Statement of Applicability was due for review on {due}"))
-                    .with_hint("review the SoA against the current risk register and record the new approval");
-                out.push(
-                    ctx.place(d, on.span, "soa.yaml")
-                        .for_record(doc.id.value.clone()),
+        if let (Some(due), Some(on)) = (doc.review_due(cadence), &doc.approval.on)
+            && due < today
+        {
+            let d = SUP_05
+                .diag(format!(
+                    "the Statement of Applicability was due for review on {due}"
+                ))
+                .with_hint(
+                    "review the SoA against the current risk register and record the new approval",
                 );
-            }
+            out.push(
+                ctx.place(d, on.span, "soa.yaml")
+                    .for_record(doc.id.value.clone()),
+            );
         }
     }
 }

@@ -286,6 +286,31 @@ pub trait Document {
     fn doc_source(&self) -> &DocSource;
     /// Sets where the document came from (the loader does, after reading the front matter).
     fn set_doc_source(&mut self, source: DocSource);
+
+    /// When the document is due for review: its explicit `next_review`, else its approval date
+    /// plus its own `review_months` or, when it has none, `default_months` (the cadence in
+    /// isms.yaml). `None` while it has never been approved.
+    fn review_due(&self, default_months: u32) -> Option<Date> {
+        review_due(
+            self.next_review(),
+            self.approval(),
+            self.review_months(),
+            default_months,
+        )
+    }
+}
+
+/// The one rule for a review date, shared by documents and the SoA.
+pub fn review_due(
+    next_review: Option<Date>,
+    approval: &Approval,
+    review_months: Option<u32>,
+    default_months: u32,
+) -> Option<Date> {
+    next_review.or_else(|| {
+        let on = approval.on.as_ref()?.value;
+        Some(on.add_months(review_months.unwrap_or(default_months)))
+    })
 }
 
 /// Where a Markdown document was loaded from.

@@ -243,6 +243,18 @@ pub struct SoaDocument {
     pub review_months: Option<Spanned<u32>>,
 }
 
+impl SoaDocument {
+    /// When the SoA is due for review (see [`super::Document::review_due`]).
+    pub fn review_due(&self, default_months: u32) -> Option<Date> {
+        super::common::review_due(
+            None,
+            &self.approval,
+            self.review_months.as_ref().map(|m| m.value),
+            default_months,
+        )
+    }
+}
+
 fn soa_title() -> Spanned<String> {
     Spanned::detached("Statement of Applicability".to_string())
 }

@@ -420,6 +420,7 @@ fn template_context(
     all: &[DocSpec],
 ) -> Result<tera::Context, RenderError> {
     let isms = ctx.isms;
+    let review_months = isms.cadences().policy_review_months;
     let root = spec.root();
     let manifest = ctx.present(&["isms.yaml"]);
     let with = |mut v: Vec<String>, more: &[&str]| {
@@ -448,12 +449,7 @@ fn template_context(
                 owner: d.owner.as_ref(),
                 approval: Some(&d.approval),
                 classification: None,
-                next_review: d
-                    .approval
-                    .on
-                    .as_ref()
-                    .zip(d.review_months.as_ref())
-                    .map(|(on, m)| on.value.add_months(m.value).to_string()),
+                next_review: d.review_due(review_months).map(|d| d.to_string()),
             };
             let mut src = ctx.present(&["soa.yaml", "context.yaml"]);
             src.extend(ctx.risk_files());
@@ -493,7 +489,7 @@ fn template_context(
             };
             insert(&mut c, spec, "scope", &views::scope(s))?;
             (
-                DocHead::of(s, s.classification.as_ref()),
+                DocHead::of(s, s.classification.as_ref(), Some(review_months)),
                 with(vec![s.source.path.clone()], &["isms.yaml"]),
             )
         }
@@ -514,7 +510,7 @@ fn template_context(
             let p = record(spec, &isms.policies, |p| &p.id.value)?;
             insert(&mut c, spec, "policy", &views::policy(p, root))?;
             (
-                DocHead::of(p, p.classification.as_ref()),
+                DocHead::of(p, p.classification.as_ref(), Some(review_months)),
                 with(vec![p.source.path.clone()], &["isms.yaml"]),
             )
         }
@@ -534,7 +530,7 @@ fn template_context(
             let mut src = vec![p.source.path.clone()];
             src.extend(isms.audits.iter().map(|a| a.source.path.clone()));
             (
-                DocHead::of(p, p.classification.as_ref()),
+                DocHead::of(p, p.classification.as_ref(), Some(review_months)),
                 with(src, &["isms.yaml"]),
             )
         }
@@ -543,7 +539,7 @@ fn template_context(
             insert(&mut c, spec, "audit", &views::audit(ctx, a, root))?;
             let src = vec![a.source.path.clone()];
             (
-                DocHead::of(a, a.classification.as_ref()),
+                DocHead::of(a, a.classification.as_ref(), None),
                 with(src, &["isms.yaml", "nonconformities.yaml"]),
             )
         }
@@ -551,7 +547,7 @@ fn template_context(
             let r = record(spec, &isms.reviews, |r| &r.id.value)?;
             insert(&mut c, spec, "review", &views::review(ctx, r, root))?;
             (
-                DocHead::of(r, r.classification.as_ref()),
+                DocHead::of(r, r.classification.as_ref(), None),
                 with(vec![r.source.path.clone()], &["isms.yaml"]),
             )
         }

@@ -491,11 +491,18 @@ impl<'a> DocHead<'a> {
     }
 
     /// Head from a controlled Markdown document's front matter.
-    pub fn of(d: &'a dyn Document, classification: Option<&String>) -> DocHead<'a> {
-        let next_review = d.next_review().or_else(|| {
-            let on = d.approval().on.as_ref()?.value;
-            Some(on.add_months(d.review_months()?))
-        });
+    /// `default_review_months` is the review cadence from isms.yaml for documents that are
+    /// reviewed periodically (scope, policies, the audit programme); records such as audit
+    /// reports and review minutes pass `None` and show a next review only when they set one.
+    pub fn of(
+        d: &'a dyn Document,
+        classification: Option<&String>,
+        default_review_months: Option<u32>,
+    ) -> DocHead<'a> {
+        let next_review = match default_review_months.or(d.review_months()) {
+            Some(months) => d.review_due(months),
+            None => d.next_review(),
+        };
         DocHead {
             id: d.id().value.clone(),
             title: d.title().value.clone(),
