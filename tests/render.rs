@@ -1114,3 +1114,21 @@ fn next_review_falls_back_to_the_cadence_like_isms_check() {
         read(&out)
     );
 }
+
+#[test]
+fn a_risk_register_split_into_yml_files_names_them_as_sources() {
+    let (_d, root) = setup();
+    std::fs::create_dir_all(root.join("risks")).unwrap();
+    std::fs::rename(root.join("risks.yaml"), root.join("risks/main.yml")).unwrap();
+    let out = root.parent().unwrap().join("rr.md");
+    isms()
+        .args(["render", "risk-register", "--as-of", AS_OF, "-o"])
+        .arg(&out)
+        .arg("-C")
+        .arg(&root)
+        .assert()
+        .success();
+    let text = read(&out);
+    let sources = text.lines().find(|l| l.starts_with("| Sources |")).unwrap();
+    assert!(sources.contains("risks/main.yml"), "{sources}");
+}

@@ -450,10 +450,7 @@ fn evidence_date(index: &HistoryIndex, r: &model::EvidenceRef, as_of: Date) -> E
 /// `GIT-06` (newest evidence too old) and `GIT-07` (no dated evidence for an implemented
 /// control), for every applicable control of the SoA.
 pub fn freshness_findings(index: &HistoryIndex, model: &Isms, as_of: Date) -> Vec<Diagnostic> {
-    let max_age = model
-        .manifest
-        .as_ref()
-        .map_or(365, |m| m.cadences.evidence_max_age_days);
+    let max_age = model.cadences().evidence_max_age_days;
     let mut out = Vec::new();
     for entry in model.soa_entries() {
         let control = &entry.value;

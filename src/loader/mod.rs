@@ -405,7 +405,9 @@ impl Loader {
         risk_files.extend(in_folder(files, "risks", "yaml"));
         risk_files.extend(in_folder(files, "risks", "yml"));
         for f in risk_files {
+            let rel = f.rel.clone();
             if let Some(r) = self.register::<RiskRegister>(Some(f), RecordKind::Risks) {
+                self.model.risk_files.push(rel);
                 self.model.risk_assessments.extend(r.assessed);
                 self.model.risks.extend(r.risks.into_loaded());
             }

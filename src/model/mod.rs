@@ -136,6 +136,9 @@ pub struct Isms {
     pub risk_assessments: Vec<Spanned<Date>>,
     /// Risks, from `risks.yaml` or `risks/*.yaml`.
     pub risks: Vec<Spanned<Risk>>,
+    /// The files the risk register was read from (`risks.yaml`, `risks/*.yaml`,
+    /// `risks/*.yml`), in load order.
+    pub risk_files: Vec<String>,
     /// `soa.yaml`.
     pub soa: Option<StatementOfApplicability>,
     /// Objectives.

@@ -455,12 +455,9 @@ pub(crate) fn present(isms: &Isms, candidates: &[&str]) -> Vec<String> {
 
 /// The risk register file(s) of `isms`: `risks.yaml` and/or `risks/*.yaml`, sorted.
 pub(crate) fn risk_files(isms: &Isms) -> Vec<String> {
-    let mut v: Vec<String> = isms
-        .sources
-        .files()
-        .map(|(_, f)| f.path.clone())
-        .filter(|p| p == "risks.yaml" || (p.starts_with("risks/") && p.ends_with(".yaml")))
-        .collect();
+    // The loader knows which files it read the register from; deciding again here missed
+    // `risks/*.yml`.
+    let mut v = isms.risk_files.clone();
     v.sort();
     v
 }
