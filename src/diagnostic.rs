@@ -191,11 +191,15 @@ impl Diagnostic {
 /// Sorts diagnostics by file, line, column and code so output is stable, and removes exact
 /// duplicates. Messages compare in natural order, so "control 5.2" comes before "control 5.10".
 pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.sort_by_cached_key(|d| {
-        let (p, l, c, code, msg) = d.sort_key();
-        (p, l, c, code, natural_key(&msg))
-    });
+    diagnostics.sort_by_cached_key(natural_sort_key);
     diagnostics.dedup();
+}
+
+/// The order of [`sort`]: path, line, column, code, then the message in natural order.
+/// Anything that re-sorts diagnostics (or values holding them) uses this key.
+pub fn natural_sort_key(d: &Diagnostic) -> (String, u32, u32, String, Vec<NaturalChunk>) {
+    let (p, l, c, code, msg) = d.sort_key();
+    (p, l, c, code, natural_key(&msg))
 }
 
 /// A key that orders text with embedded numbers naturally: runs of digits compare by value.

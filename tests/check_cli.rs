@@ -653,3 +653,79 @@ fn git_rules_run_unless_no_git() {
     let o = isms(&["check", d, "--as-of", AS_OF, "--format", "json", "--no-git"]);
     assert!(codes(&json(&o)).is_empty());
 }
+
+#[test]
+fn a_waiver_owned_by_an_unknown_person_waives_nothing() {
+    let dir = repo(&[(
+        "soa.yaml",
+        "justification: No own premises; the team works remotely and production runs at the cloud provider.",
+        Some("justification: N/A"),
+    )]);
+    append(
+        dir.path(),
+        "isms.yaml",
+        "\nchecks:\n  waivers:\n    - { rule: SOA-05, record: \"7.5\", owner: p-nobody, expires: 2025-12-31, reason: Decision pending }\n",
+    );
+    let v = json(&check(dir.path(), &["--format", "json"]));
+    let c = codes(&v);
+    assert!(c.contains(&"CFG-03".to_string()), "{c:?}");
+    assert_eq!(v["summary"]["waived"], 0, "{v:#}");
+}
+
+#[test]
+fn a_second_information_security_policy_still_needs_its_approval() {
+    let dir = repo(&[]);
+    std::fs::write(
+        dir.path().join("policies/z-second.md"),
+        "---\nid: POL-99\ntitle: Second policy\nkind: information-security\nversion: \"1.0\"\nowner: p-ciso\n---\n# Second\n",
+    )
+    .unwrap();
+    let v = json(&check(dir.path(), &["--format", "json"]));
+    let sup04: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "SUP-04" && d["record"] == "POL-99")
+        .collect();
+    assert_eq!(sup04.len(), 1, "{v:#}");
+}
+
+#[test]
+fn a_stale_waiver_keeps_the_natural_order_of_findings() {
+    let soa = fixture().join("soa.yaml");
+    let text = std::fs::read_to_string(soa).unwrap();
+    let dir = repo(&[]);
+    // Remove 5.2 and 5.10 from the SoA: SOA-01 reports both, about the whole file.
+    let mut kept = Vec::new();
+    let mut skip = false;
+    for line in text.lines() {
+        if line.starts_with("  - id:") {
+            skip = line.ends_with("\"5.2\"")
+                || line.ends_with("\"5.10\"")
+                || line.ends_with(" 5.2")
+                || line.ends_with(" 5.10");
+        }
+        if !skip {
+            kept.push(line);
+        }
+    }
+    std::fs::write(dir.path().join("soa.yaml"), kept.join("\n") + "\n").unwrap();
+    let order = |v: &Value| -> Vec<String> {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "SOA-01")
+            .map(|d| d["record"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let before = order(&json(&check(dir.path(), &["--format", "json"])));
+    assert_eq!(before, vec!["5.2", "5.10"]);
+    append(
+        dir.path(),
+        "isms.yaml",
+        "\nchecks:\n  waivers:\n    - { rule: SOA-05, record: \"9.9\", owner: p-ciso, expires: 2025-12-31, reason: Nothing }\n",
+    );
+    let after = order(&json(&check(dir.path(), &["--format", "json"])));
+    assert_eq!(after, before);
+}

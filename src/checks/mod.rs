@@ -120,11 +120,10 @@ pub fn config_from_model(model: &Isms) -> ChecksConfig {
 /// Checks a loaded repository as of a date: applies its `checks:` configuration and the
 /// command-line overrides, runs every enabled rule and returns the sorted outcome.
 ///
-/// Waiver owners are not re-validated here: the loader already reports an owner that is not a
-/// person (`LOAD-013`).
+/// A waiver whose owner is not a person of isms.yaml waives nothing (CFG-03).
 pub fn check_loaded(loaded: &Loaded, cli: &[CliOverride], as_of: Date) -> Outcome {
     let model = &loaded.model;
-    let sink = Sink::new(&config_from_model(model), cli, as_of, &|_| true);
+    let sink = sink_for(model, cli, as_of);
     let ctx = Context::new(model, as_of);
     // Without isms.yaml the folder is most likely not an ISMS repository at all (the loader
     // reports LOAD-001): running the rules would bury that one finding under dozens of
@@ -144,13 +143,21 @@ pub fn check_repository(
     as_of: Date,
 ) -> Outcome {
     let model = &loaded.model;
-    let sink = Sink::new(&config_from_model(model), cli, as_of, &|_| true);
+    let sink = sink_for(model, cli, as_of);
     let mut upstream = loaded.diagnostics.clone();
     if model.manifest.is_none() && !model.files.contains_key("isms.yaml") {
         return sink.finish(upstream);
     }
     upstream.extend(crate::evidence::check(root, model, as_of));
     run(&Context::new(model, as_of), sink, upstream)
+}
+
+/// The sink for a model: its `checks:` configuration, the command-line overrides, and waiver
+/// owners resolved against the people of isms.yaml.
+fn sink_for(model: &Isms, cli: &[CliOverride], as_of: Date) -> Sink {
+    Sink::new(&config_from_model(model), cli, as_of, &|p| {
+        model.person(p).is_some()
+    })
 }
 
 /// Runs every enabled model rule and hands all diagnostics, with those already produced by the

@@ -485,7 +485,7 @@ impl Sink {
         }
         if !stale.is_empty() {
             findings.append(&mut stale);
-            findings.sort_by_cached_key(|f| f.diagnostic.sort_key());
+            findings.sort_by_cached_key(|f| crate::diagnostic::natural_sort_key(&f.diagnostic));
         }
 
         let disabled = self

@@ -5,7 +5,7 @@ use super::Context;
 use super::registry::{Area, Check, Rule};
 use super::util::{blank, id_str, join_and, months, overdue};
 use crate::diagnostic::{Diagnostic, Location, Severity};
-use crate::model::{AuditKind, Date, Document, PolicyKind, RecordKind, loaded};
+use crate::model::{AuditKind, Date, Document, RecordKind, loaded};
 
 const MANIFEST: &str = "isms.yaml";
 
@@ -126,12 +126,13 @@ fn communication(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// policy, CTX-05 for the scope), so SUP-04 does not report it twice.
 fn approval_checked_elsewhere(ctx: &Context<'_>, doc: &dyn Document) -> bool {
     let id = &doc.id().value;
+    // LDR-01 judges exactly the policy `information_security_policy()` returns; any other
+    // policy, even one also marked information-security, is judged here.
     ctx.model.scope.as_ref().is_some_and(|s| &s.id.value == id)
         || ctx
             .model
-            .policies
-            .iter()
-            .any(|p| &p.id.value == id && p.kind.value == PolicyKind::InformationSecurity)
+            .information_security_policy()
+            .is_some_and(|p| &p.id.value == id)
 }
 
 /// The documents (not records) of the repository: scope, policies, procedures and the audit
