@@ -192,7 +192,11 @@ fn errors_exit_one_and_warnings_only_with_deny_warnings() {
 fn tool_errors_exit_two() {
     let missing = isms(&["check", "/definitely/not/here", "--as-of", AS_OF]);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(stderr(&missing).contains("not"), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("/definitely/not/here does not exist"),
+        "{}",
+        stderr(&missing)
+    );
 
     let bad_date = isms(&[
         "check",
