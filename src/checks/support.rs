@@ -81,13 +81,15 @@ fn competence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 fn awareness(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let m = ctx.model;
     let interval = m.cadences().awareness_training_months;
+    let mut latest: std::collections::HashMap<&str, Date> = std::collections::HashMap::new();
+    for a in &m.awareness {
+        let d = latest
+            .entry(a.person.value.as_str())
+            .or_insert(a.completed.value);
+        *d = (*d).max(a.completed.value);
+    }
     for p in m.people.iter().filter(|p| p.active) {
-        let last: Option<Date> = m
-            .awareness
-            .iter()
-            .filter(|a| a.person.value == p.id.value)
-            .map(|a| a.completed.value)
-            .max();
+        let last = latest.get(p.id.value.as_str()).copied();
         let problem = match last {
             None => "has no awareness training record".to_string(),
             Some(d) if overdue(d, interval, ctx.today()) => {

@@ -4,8 +4,9 @@
 //! Records keep the location they were read from ([`Spanned`]), so checks can point at the
 //! exact line without reading the file again.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -167,9 +168,31 @@ pub struct Isms {
     /// load error). Rules must not report them as missing or as dangling references: that
     /// would report one typo twice.
     pub unloaded: BTreeSet<String>,
+    /// Lookup tables for the id accessors, built on first use (the model is complete once the
+    /// loader returns it), so rules stay linear on registers of thousands of records.
+    #[serde(skip)]
+    pub index: Indexes,
     /// Every file below the root (except `.git`, `build/` and `templates/`), by
     /// repository-relative path.
     pub files: BTreeMap<String, RepoFile>,
+}
+
+/// Id → position tables behind [`Isms::person`], [`Isms::risk`], [`Isms::asset`] and
+/// [`Isms::soa_entry`]. The first record with an id wins, as a linear search would find it.
+#[derive(Debug, Clone, Default)]
+pub struct Indexes {
+    people: OnceLock<HashMap<String, usize>>,
+    risks: OnceLock<HashMap<String, usize>>,
+    assets: OnceLock<HashMap<String, usize>>,
+    soa: OnceLock<HashMap<String, usize>>,
+}
+
+fn first_index<'a>(ids: impl Iterator<Item = &'a String>) -> HashMap<String, usize> {
+    let mut map = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        map.entry(id.clone()).or_insert(i);
+    }
+    map
 }
 
 impl Isms {
@@ -180,10 +203,12 @@ impl Isms {
 
     /// The person with this id.
     pub fn person(&self, id: &str) -> Option<&Person> {
-        self.people
-            .iter()
-            .map(|p| &p.value)
-            .find(|p| p.id.value == id)
+        let i = *self
+            .index
+            .people
+            .get_or_init(|| first_index(self.people.iter().map(|p| &p.id.value)))
+            .get(id)?;
+        self.people.get(i).map(|p| &p.value)
     }
 
     /// Whether the person with this id is top management.
@@ -193,12 +218,22 @@ impl Isms {
 
     /// The risk with this id.
     pub fn risk(&self, id: &str) -> Option<&Spanned<Risk>> {
-        self.risks.iter().find(|r| r.id.value == id)
+        let i = *self
+            .index
+            .risks
+            .get_or_init(|| first_index(self.risks.iter().map(|r| &r.id.value)))
+            .get(id)?;
+        self.risks.get(i)
     }
 
     /// The asset with this id.
     pub fn asset(&self, id: &str) -> Option<&Spanned<Asset>> {
-        self.assets.iter().find(|a| a.id.value == id)
+        let i = *self
+            .index
+            .assets
+            .get_or_init(|| first_index(self.assets.iter().map(|a| &a.id.value)))
+            .get(id)?;
+        self.assets.get(i)
     }
 
     /// The SoA entries that loaded.
@@ -208,7 +243,12 @@ impl Isms {
 
     /// The SoA entry for a control id.
     pub fn soa_entry(&self, id: &str) -> Option<&Spanned<SoaEntry>> {
-        self.soa_entries().find(|e| e.id.value == id)
+        let i = *self
+            .index
+            .soa
+            .get_or_init(|| first_index(self.soa_entries().map(|e| &e.id.value)))
+            .get(id)?;
+        self.soa_entries().nth(i)
     }
 
     /// The risk methodology, if `isms.yaml` defines one.
@@ -262,5 +302,33 @@ impl Isms {
     /// The document (policy, procedure, ...) with this id.
     pub fn document(&self, id: &str) -> Option<&dyn Document> {
         self.documents().into_iter().find(|d| d.id().value == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::Spanned;
+
+    fn risk(id: &str, title: &str) -> Spanned<Risk> {
+        let text = format!("{{ id: {id}, title: {title} }}");
+        let file = crate::source::SourceFile::new("r.yaml", text.clone());
+        let node = crate::yaml::parse(crate::source::FileId(0), &file, 0..text.len()).unwrap();
+        let (r, errors) = crate::yaml::from_node::<Spanned<Risk>>(&node);
+        assert!(errors.is_empty(), "{errors:?}");
+        r.unwrap()
+    }
+
+    #[test]
+    fn id_lookups_find_the_first_record_with_an_id() {
+        let m = Isms {
+            risks: vec![risk("R-1", "first"), risk("R-2", "two"), risk("R-1", "second")],
+            ..Isms::default()
+        };
+        assert_eq!(m.risk("R-1").unwrap().title.value, "first");
+        assert_eq!(m.risk("R-2").unwrap().title.value, "two");
+        assert!(m.risk("R-3").is_none());
+        assert!(m.person("p-x").is_none());
+        assert!(m.soa_entry("5.1").is_none());
     }
 }

@@ -168,13 +168,15 @@ fn render_finding(
 /// ` about and 38 others`.
 fn hidden_records(active: &[&Finding], code: &str) -> String {
     let mut records: Vec<&str> = Vec::new();
+    // A set beside the list: a rule can fold tens of thousands of findings.
+    let mut seen = std::collections::HashSet::new();
     for f in active
         .iter()
         .filter(|f| f.diagnostic.code == code)
         .skip(FOLD_SHOW)
     {
         if let Some(r) = f.diagnostic.record.as_deref()
-            && !records.contains(&r)
+            && seen.insert(r)
         {
             records.push(r);
         }
