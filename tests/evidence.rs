@@ -1022,3 +1022,25 @@ fn changes_before_the_recorded_approval_are_covered_by_it() {
         git04[0].message
     );
 }
+
+/// A document saved with a byte-order mark is read like any other: an edit of its approval
+/// fields alone is not a content change.
+#[test]
+fn approval_only_edit_of_a_document_with_a_byte_order_mark() {
+    let with_bom = format!("\u{feff}{ISP}");
+    let mut r = TestRepo::new();
+    r.write("isms.yaml", MANIFEST)
+        .write("policies/information-security.md", &with_bom);
+    r.commit_as(&ALICE, EPOCH, "Start the ISMS");
+    r.write(
+        "policies/information-security.md",
+        &with_bom.replace(
+            "  on: 2024-01-02\n",
+            "  on: 2024-01-02\n  record: Board minutes\n",
+        ),
+    );
+    r.commit_as(&BOB, EPOCH + 10 * DAY, "Say where the approval is recorded");
+    let model = load(r.path());
+    let diags = isms::evidence::check(r.path(), &model, as_of("2024-06-01"));
+    assert!(diags.iter().all(|d| d.code != "GIT-04"), "{diags:#?}");
+}

@@ -166,7 +166,7 @@ pub(crate) fn diff_records(old: Option<&Records>, new: Option<&Records>) -> Vec<
                     && old_nodes
                         .iter()
                         .zip(new_nodes)
-                        .all(|(a, b)| same_text(a, b));
+                        .all(|(a, b)| a.same_content(b));
                 if !same {
                     out.push(RecordChange {
                         id: id.clone(),
@@ -188,51 +188,10 @@ pub(crate) fn diff_records(old: Option<&Records>, new: Option<&Records>) -> Vec<
     out
 }
 
-/// Content equality as the user reads it: scalars by their text, lists in order, mappings by
-/// key in any order. Locations are ignored.
-fn same_text(a: &Node, b: &Node) -> bool {
-    match (&a.kind, &b.kind) {
-        (NodeKind::Seq(x), NodeKind::Seq(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_text(p, q))
-        }
-        (NodeKind::Map(x), NodeKind::Map(y)) => {
-            x.len() == y.len()
-                && x.iter().all(|(k, v)| {
-                    y.iter()
-                        .find(|(k2, _)| k2.name == k.name)
-                        .is_some_and(|(_, v2)| same_text(v, v2))
-                })
-        }
-        (NodeKind::Null, NodeKind::Null) => true,
-        _ => match (a.scalar_text(), b.scalar_text()) {
-            (Some(x), Some(y)) => x == y,
-            _ => false,
-        },
-    }
-}
-
-/// Splits a Markdown document into the byte range of its YAML front matter (between the
-/// opening `---` line and the closing `---` or `...` line) and the body after it.
+/// Splits a Markdown document into the byte range of its YAML front matter and the body after
+/// it, exactly as the loader does ([`crate::loader::split_front_matter`]).
 pub(crate) fn split_front_matter(text: &str) -> Option<(std::ops::Range<usize>, &str)> {
-    let first_end = text.find('\n')?;
-    if text[..first_end].trim_end() != "---" {
-        return None;
-    }
-    let start = first_end + 1;
-    let mut pos = start;
-    while pos <= text.len() {
-        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-        let line = text[pos..line_end].trim_end();
-        if line == "---" || line == "..." {
-            let body_start = (line_end + 1).min(text.len());
-            return Some((start..pos, &text[body_start..]));
-        }
-        if line_end == text.len() {
-            break;
-        }
-        pos = line_end + 1;
-    }
-    None
+    crate::loader::split_front_matter(text).map(|(fm, body)| (fm, &text[body..]))
 }
 
 /// Whether the only differences between two versions of a Markdown document are in the
@@ -350,7 +309,7 @@ pub(crate) fn only_paths_changed(
     let (Some(a), Some(b)) = (ParsedDoc::parse(format, old), ParsedDoc::parse(format, new)) else {
         return false;
     };
-    a.body == b.body && same_text(&without(&a.root, paths), &without(&b.root, paths))
+    a.body == b.body && without(&a.root, paths).same_content(&without(&b.root, paths))
 }
 
 /// Whether the value at `path` differs between two versions (present in one only counts).
@@ -368,7 +327,7 @@ pub(crate) fn path_changed(
         b.as_ref().and_then(|d| d.get(path)),
     ) {
         (None, None) => false,
-        (Some(x), Some(y)) => !same_text(x, y),
+        (Some(x), Some(y)) => !x.same_content(y),
         _ => true,
     }
 }

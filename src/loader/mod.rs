@@ -870,12 +870,18 @@ fn in_folder<'a>(
 /// Splits `---`-fenced YAML front matter from a Markdown text. Returns the byte range of the
 /// YAML and the offset where the body starts.
 pub fn split_front_matter(text: &str) -> Option<(std::ops::Range<usize>, usize)> {
-    let mut lines = text.split_inclusive('\n');
+    // A byte-order mark before the opening line is harmless (editors on Windows write one).
+    let bom = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let mut lines = text[bom..].split_inclusive('\n');
     let first = lines.next()?;
     if first.trim_end() != "---" {
         return None;
     }
-    let start = first.len();
+    let start = bom + first.len();
     let mut pos = start;
     for line in lines {
         let trimmed = line.trim_end();
@@ -970,6 +976,9 @@ mod tests {
         assert_eq!(&t[body..], "# Body\n");
         assert!(split_front_matter("# no front matter\n").is_none());
         assert!(split_front_matter("---\nid: X\n").is_none());
+        let bom = "\u{feff}---\nid: X\n---\nbody";
+        let (fm, body) = split_front_matter(bom).unwrap();
+        assert_eq!((&bom[fm], &bom[body..]), ("id: X\n", "body"));
         let (fm, _) = split_front_matter("---\r\nid: X\r\n---\r\nbody").unwrap();
         assert_eq!(fm, 5..12);
     }

@@ -103,20 +103,27 @@ impl Node {
         }
     }
 
-    /// Structural equality that ignores locations (for comparing record versions).
+    /// Content equality as the user reads it: scalars by their text (`5.10` is not `5.1`),
+    /// lists in order, mappings by key in any order. Locations are ignored. Used to tell
+    /// whether two versions of a record differ.
     pub fn same_content(&self, other: &Node) -> bool {
         match (&self.kind, &other.kind) {
-            (NodeKind::Seq(a), NodeKind::Seq(b)) => {
-                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_content(y))
+            (NodeKind::Seq(x), NodeKind::Seq(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(p, q)| p.same_content(q))
             }
-            (NodeKind::Map(a), NodeKind::Map(b)) => {
-                a.len() == b.len()
-                    && a.iter()
-                        .zip(b)
-                        .all(|((ka, va), (kb, vb))| ka.name == kb.name && va.same_content(vb))
+            (NodeKind::Map(x), NodeKind::Map(y)) => {
+                x.len() == y.len()
+                    && x.iter().all(|(k, v)| {
+                        y.iter()
+                            .find(|(k2, _)| k2.name == k.name)
+                            .is_some_and(|(_, v2)| v.same_content(v2))
+                    })
             }
-            (NodeKind::Float(_), NodeKind::Float(_)) => self.raw == other.raw,
-            (a, b) => a == b,
+            (NodeKind::Null, NodeKind::Null) => true,
+            _ => match (self.scalar_text(), other.scalar_text()) {
+                (Some(x), Some(y)) => x == y,
+                _ => false,
+            },
         }
     }
 }
