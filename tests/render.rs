@@ -1132,3 +1132,44 @@ fn a_risk_register_split_into_yml_files_names_them_as_sources() {
     let sources = text.lines().find(|l| l.starts_with("| Sources |")).unwrap();
     assert!(sources.contains("risks/main.yml"), "{sources}");
 }
+
+#[test]
+fn an_untracked_evidence_file_does_not_make_the_audit_pack_a_draft() {
+    let (d, root) = setup();
+    write(&root, ".gitignore", "/build/\n");
+    commit_all(&root, "Records", 1_769_342_400);
+    write(&root, "evidence/new-scan.pdf", "scan");
+    let pack = d.path().join("pack.zip");
+    isms()
+        .args(["render", "--as-of", AS_OF, "-C"])
+        .arg(&root)
+        .arg("--audit-pack")
+        .arg(&pack)
+        .assert()
+        .success();
+    let manifest = pack_manifest(&pack);
+    assert_eq!(manifest["draft"], false, "{manifest:#}");
+    // An uncommitted record does.
+    let soa = read(&root.join("soa.yaml")).replace("Acceptable use rules", "Acceptable use");
+    std::fs::write(root.join("soa.yaml"), soa).unwrap();
+    isms()
+        .args(["render", "--as-of", AS_OF, "--force", "-C"])
+        .arg(&root)
+        .arg("--audit-pack")
+        .arg(&pack)
+        .assert()
+        .success();
+    assert_eq!(pack_manifest(&pack)["draft"], true);
+}
+
+fn pack_manifest(zip_path: &Path) -> serde_json::Value {
+    use std::io::Read;
+    let bytes = std::fs::read(zip_path).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut json = String::new();
+    zip.by_name("MANIFEST.json")
+        .unwrap()
+        .read_to_string(&mut json)
+        .unwrap();
+    serde_json::from_str(&json).unwrap()
+}

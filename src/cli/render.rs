@@ -244,7 +244,8 @@ fn audit_pack(
     all: &[DocSpec],
 ) -> anyhow::Result<Status> {
     let files = render::render_many(engine, isms, state, opts, selected, all, &Format::ALL)?;
-    let draft = opts.force_draft || state.commit.is_none() || !state.uncommitted.is_empty();
+    // The same test as each document's: uncommitted records, not any untracked file.
+    let draft = opts.force_draft || state.commit.is_none() || state.records_uncommitted(isms);
     let meta = PackMeta {
         organisation: isms.organisation_name().unwrap_or("").to_string(),
         as_of: opts.as_of,

@@ -95,7 +95,15 @@ impl SourceState {
             .copied()
     }
 
-    /// The `sources` that have uncommitted changes.
+    /// Whether any record file of `isms` has uncommitted changes: then some document built
+    /// from the records is a draft. Other files (new evidence, notes) do not change a document.
+    pub fn records_uncommitted(&self, isms: &crate::model::Isms) -> bool {
+        self.uncommitted
+            .iter()
+            .any(|p| isms.sources.id_of(p).is_some())
+    }
+
+    /// Those of `sources` that have uncommitted changes.
     pub fn uncommitted_of<'a>(&self, sources: &'a [String]) -> Vec<&'a str> {
         sources
             .iter()
