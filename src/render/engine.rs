@@ -618,10 +618,8 @@ mod tests {
 
     #[test]
     fn builtins_parse() {
-        let e = Engine::builtin().unwrap();
-        for b in BUILTINS {
-            assert!(e.contains(b.name), "{}", b.name);
-        }
+        // Every built-in template compiles (each one is also rendered by the snapshot tests).
+        Engine::builtin().unwrap();
     }
 
     #[test]
