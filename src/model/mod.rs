@@ -322,7 +322,11 @@ mod tests {
     #[test]
     fn id_lookups_find_the_first_record_with_an_id() {
         let m = Isms {
-            risks: vec![risk("R-1", "first"), risk("R-2", "two"), risk("R-1", "second")],
+            risks: vec![
+                risk("R-1", "first"),
+                risk("R-2", "two"),
+                risk("R-1", "second"),
+            ],
             ..Isms::default()
         };
         assert_eq!(m.risk("R-1").unwrap().title.value, "first");
