@@ -32,15 +32,31 @@ impl Date {
     }
 
     /// This date plus `months` calendar months (clamped at month end).
+    ///
+    /// Never panics: `Span::months` panics beyond jiff's span limits, so the checked builder is
+    /// used, and a result past the end of the calendar saturates at the last date (the
+    /// loader refuses such intervals anyway, see [`MAX_INTERVAL_MONTHS`]).
     pub fn add_months(self, months: u32) -> Date {
-        let span = jiff::Span::new().months(i64::from(months));
-        Date(self.0.checked_add(span).unwrap_or(jiff::civil::Date::MAX))
+        jiff::Span::new()
+            .try_months(i64::from(months))
+            .ok()
+            .and_then(|span| self.0.checked_add(span).ok())
+            .map_or(Date(jiff::civil::Date::MAX), Date)
     }
 
-    /// This date plus `days` days.
+    /// This date plus `days` days (negative goes back), saturating at either end of the
+    /// calendar instead of panicking.
     pub fn add_days(self, days: i64) -> Date {
-        let span = jiff::Span::new().days(days);
-        Date(self.0.checked_add(span).unwrap_or(jiff::civil::Date::MAX))
+        let edge = if days < 0 {
+            jiff::civil::Date::MIN
+        } else {
+            jiff::civil::Date::MAX
+        };
+        jiff::Span::new()
+            .try_days(days)
+            .ok()
+            .and_then(|span| self.0.checked_add(span).ok())
+            .map_or(Date(edge), Date)
     }
 
     /// Whole days from `self` to `later` (negative if `later` is earlier).
@@ -50,6 +66,54 @@ impl Date {
             .map(|s| i64::from(s.get_days()))
             .unwrap_or(0)
     }
+}
+
+/// Longest interval in months a record may declare (100 years). Intervals feed date arithmetic
+/// (review due dates, cadences); a larger value is a typo, and beyond jiff's span limits it
+/// would not even be a date.
+pub const MAX_INTERVAL_MONTHS: u32 = 1200;
+
+/// Longest interval in days a record may declare (100 years), for the same reason.
+pub const MAX_INTERVAL_DAYS: u32 = 36_525;
+
+fn interval_error<E: de::Error>(value: u32, max: u32, unit: &str) -> E {
+    E::custom(format!(
+        "{value} {unit} is out of range\u{0}give a number of {unit} from 0 to {max} ({} years); \
+         a larger interval is almost certainly a typo",
+        max / if unit == "months" { 12 } else { 365 }
+    ))
+}
+
+/// Reads an interval in months, refusing values above [`MAX_INTERVAL_MONTHS`] with a located
+/// error (`#[serde(deserialize_with)]` on `u32` fields).
+pub fn interval_months<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let v = u32::deserialize(d)?;
+    if v > MAX_INTERVAL_MONTHS {
+        return Err(interval_error(v, MAX_INTERVAL_MONTHS, "months"));
+    }
+    Ok(v)
+}
+
+/// Reads an interval in days, refusing values above [`MAX_INTERVAL_DAYS`].
+pub fn interval_days<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let v = u32::deserialize(d)?;
+    if v > MAX_INTERVAL_DAYS {
+        return Err(interval_error(v, MAX_INTERVAL_DAYS, "days"));
+    }
+    Ok(v)
+}
+
+/// [`interval_months`] for optional, located fields (`review_months`, `frequency_months`).
+pub fn opt_interval_months<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Spanned<u32>>, D::Error> {
+    let v = Option::<Spanned<u32>>::deserialize(d)?;
+    if let Some(m) = &v
+        && m.value > MAX_INTERVAL_MONTHS
+    {
+        return Err(interval_error(m.value, MAX_INTERVAL_MONTHS, "months"));
+    }
+    Ok(v)
 }
 
 impl fmt::Display for Date {
@@ -339,5 +403,19 @@ mod tests {
         assert!(Date::parse("2025-02-30").is_none());
         assert!(Date::parse("2025-1-3").is_none());
         assert!(Date::parse("31/01/2025").is_none());
+    }
+
+    #[test]
+    fn date_arithmetic_saturates_instead_of_panicking() {
+        let d = Date::parse("2025-01-31").unwrap();
+        let max = Date(jiff::civil::Date::MAX);
+        let min = Date(jiff::civil::Date::MIN);
+        assert_eq!(d.add_months(239_977), max);
+        assert_eq!(d.add_months(u32::MAX), max);
+        assert_eq!(d.add_days(9_999_999), max);
+        assert_eq!(d.add_days(i64::MAX), max);
+        assert_eq!(d.add_days(i64::MIN), min);
+        assert_eq!(max.add_days(1), max);
+        assert_eq!(d.add_days(-1).to_string(), "2025-01-30");
     }
 }

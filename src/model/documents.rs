@@ -37,7 +37,7 @@ macro_rules! document {
             #[serde(default)]
             pub approval: Approval,
             /// Months between reviews.
-            #[serde(default)]
+            #[serde(default, deserialize_with = "crate::model::common::opt_interval_months")]
             pub review_months: Option<Spanned<u32>>,
             /// Date of the next review, when set explicitly.
             #[serde(default)]
@@ -191,7 +191,7 @@ document! {
         #[serde(default)]
         pub period: Option<Period>,
         /// How often the whole ISMS is audited, in months.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::model::common::opt_interval_months")]
         pub frequency_months: Option<Spanned<u32>>,
         /// Audit methods (interviews, sampling, observation, technical testing).
         #[serde(default)]
