@@ -6,6 +6,81 @@
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+/// Opens `path` for reading only if it is a regular file. A FIFO, device or socket in place of
+/// a record would block the reader forever (or stream without end), and a symbolic link could
+/// lead outside the repository, so anything else is refused with
+/// [`std::io::ErrorKind::InvalidInput`] before it is opened. On Unix the file is
+/// also opened non-blocking, so a FIFO swapped in after the check cannot hang the open, and
+/// the opened handle is checked again.
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    let meta = path.symlink_metadata()?;
+    if !meta.file_type().is_file() {
+        return Err(not_regular(&meta));
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Non-blocking has no effect on a regular file's reads; it only keeps a FIFO swapped
+        // in after the check from blocking the open. No-follow refuses a swapped-in link.
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
+    }
+    let file = opts.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.file_type().is_file() {
+        return Err(not_regular(&meta));
+    }
+    Ok(file)
+}
+
+/// Reads a whole regular file (see [`open_regular`]), at most `limit` bytes plus one so a
+/// caller can tell an oversized file.
+pub fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    open_regular(path)?
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// What kind of non-regular file a path is, for messages.
+pub fn file_kind(ft: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if ft.is_char_device() {
+            return "a character device";
+        }
+        if ft.is_block_device() {
+            return "a block device";
+        }
+        if ft.is_socket() {
+            return "a socket";
+        }
+    }
+    if ft.is_symlink() {
+        "a symbolic link"
+    } else if ft.is_dir() {
+        "a folder"
+    } else if ft.is_file() {
+        "a regular file"
+    } else {
+        "a special file"
+    }
+}
+
+fn not_regular(meta: &std::fs::Metadata) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!("it is {}, not a regular file", file_kind(&meta.file_type())),
+    )
+}
+
 /// Why a write was refused or failed.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -28,6 +103,16 @@ pub enum WriteError {
     Symlink {
         /// The offending path.
         path: String,
+    },
+    /// Something other than a regular file is in the way (a device, FIFO, socket or folder):
+    /// replacing it, even with `--force`, could destroy something that is not ours
+    /// (`-o /dev/null --force` as root would replace the system's null device).
+    #[error("refusing to write {path}: it is {kind}, not a regular file")]
+    NotRegular {
+        /// The offending path.
+        path: String,
+        /// What is there.
+        kind: &'static str,
     },
     /// An I/O error, with the path it happened on.
     #[error("cannot write {path}: {source}")]
@@ -105,6 +190,14 @@ pub fn write_atomic(
                 });
             }
         }
+    }
+    if let Ok(meta) = target.symlink_metadata()
+        && !meta.file_type().is_file()
+    {
+        return Err(WriteError::NotRegular {
+            path: display,
+            kind: file_kind(&meta.file_type()),
+        });
     }
     if target.exists() && overwrite == Overwrite::Refuse {
         return Err(WriteError::Exists { path: display });
@@ -186,6 +279,40 @@ mod tests {
             std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
             0o600
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn never_replaces_anything_but_a_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("folder")).unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        for (name, exists) in [("folder", true), ("pipe", made.is_ok_and(|s| s.success()))] {
+            if !exists {
+                continue;
+            }
+            for ow in [Overwrite::Refuse, Overwrite::Replace] {
+                let r = write_atomic(dir.path(), Path::new(name), b"x", ow);
+                assert!(matches!(r, Err(WriteError::NotRegular { .. })), "{name}: {r:?}");
+            }
+            let ft = dir.path().join(name).symlink_metadata().unwrap().file_type();
+            assert!(!ft.is_file(), "{name} untouched");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn reading_a_fifo_is_refused_not_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return;
+        }
+        let e = read_regular(&fifo, 10).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
+        assert!(e.to_string().contains("FIFO"), "{e}");
     }
 
     #[cfg(unix)]

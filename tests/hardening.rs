@@ -146,3 +146,149 @@ fn the_largest_allowed_intervals_load_and_check_without_panic() {
     let (_, diags) = check_json(dir.path());
     assert!(with_code(&diags, "LOAD-011").is_empty(), "{diags:#?}");
 }
+
+// --- 2. Non-regular files and links in place of records -----------------------------------
+
+#[cfg(unix)]
+fn mkfifo(p: &Path) {
+    let _ = std::fs::remove_file(p);
+    let ok = std::process::Command::new("mkfifo").arg(p).status().unwrap();
+    assert!(ok.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_a_record_is_reported_not_read() {
+    for file in ["policies/information-security.md", "risks.yaml", "isms.yaml"] {
+        let dir = repo();
+        mkfifo(&dir.path().join(file));
+        let (code, diags) = check_json(dir.path());
+        assert_eq!(code, 1, "{file}");
+        let found: Vec<_> = with_code(&diags, "LOAD-002")
+            .into_iter()
+            .filter(|d| d["message"].as_str().unwrap().contains("FIFO"))
+            .collect();
+        assert_eq!(found.len(), 1, "{file}: {diags:#?}");
+        assert_eq!(at(found[0]), (file.to_string(), 0));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_as_evidence_is_not_hashed() {
+    let dir = repo();
+    let ev = walkdir::WalkDir::new(dir.path().join("evidence"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.file_type().is_file())
+        .unwrap()
+        .into_path();
+    mkfifo(&ev);
+    // Must finish (the 60 s timeout of `run` turns a hang into a failure).
+    let (code, _) = check_json(dir.path());
+    assert!(code == 0 || code == 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_leading_outside_the_repository_is_named_as_such() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.yaml"), "risks: []\n").unwrap();
+    let dir = repo();
+    std::fs::remove_file(dir.path().join("risks.yaml")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.yaml"), dir.path().join("risks.yaml"))
+        .unwrap();
+    let (code, diags) = check_json(dir.path());
+    assert_eq!(code, 1);
+    let found = with_code(&diags, "LOAD-016");
+    assert_eq!(found.len(), 1, "{diags:#?}");
+    assert!(found[0]["message"].as_str().unwrap().contains("outside the repository"));
+    assert_eq!(at(found[0]), ("risks.yaml".to_string(), 0));
+}
+
+// --- 3. Output over non-regular files -----------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn render_never_replaces_a_device_or_fifo_even_with_force() {
+    let dir = repo();
+    let out = tempfile::tempdir().unwrap();
+    let fifo = out.path().join("soa.html");
+    mkfifo(&fifo);
+    for force in [false, true] {
+        let mut args = vec!["render", "soa", "--as-of", AS_OF, "--draft", "-o"];
+        let target = fifo.to_str().unwrap().to_string();
+        args.push(&target);
+        if force {
+            args.push("--force");
+        }
+        args.push("-C");
+        let o = run(&args, dir.path());
+        assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("not a regular file"),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(!fifo.symlink_metadata().unwrap().file_type().is_file());
+    }
+    // As root, `-o /dev/null --force` must leave the device alone too.
+    let o = run(
+        &["render", "soa", "--as-of", AS_OF, "--draft", "--format", "html", "-o", "/dev/null", "--force", "-C"],
+        dir.path(),
+    );
+    assert_ne!(o.status.code(), Some(0));
+    assert!(!Path::new("/dev/null").symlink_metadata().unwrap().file_type().is_file());
+}
+
+// --- 7. Configurable size limit -----------------------------------------------------------
+
+/// Pads assets.yaml past 8 MiB with a trailing comment (still valid YAML).
+fn oversize_assets(dir: &Path) {
+    let p = dir.join("assets.yaml");
+    let mut text = std::fs::read_to_string(&p).unwrap();
+    text.push('#');
+    text.push_str(&"x".repeat(9 * 1024 * 1024));
+    text.push('\n');
+    std::fs::write(&p, text).unwrap();
+}
+
+#[test]
+fn an_oversize_register_says_how_to_raise_the_limit_or_split_it() {
+    let dir = repo();
+    oversize_assets(dir.path());
+    let (code, diags) = check_json(dir.path());
+    assert_eq!(code, 1);
+    let found = with_code(&diags, "LOAD-003");
+    assert_eq!(found.len(), 1, "{diags:#?}");
+    assert_eq!(at(found[0]), ("assets.yaml".to_string(), 0));
+    let hint = found[0]["hint"].as_str().unwrap();
+    assert!(hint.contains("assets/*.yaml") && hint.contains("max_file_size_mib") && hint.contains("--max-file-size"), "{hint}");
+}
+
+#[test]
+fn the_size_limit_is_raised_in_isms_yaml_or_on_the_command_line() {
+    let dir = repo();
+    oversize_assets(dir.path());
+    let o = run(
+        &["check", "--no-git", "--format", "json", "--as-of", AS_OF, "--max-file-size", "16"],
+        dir.path(),
+    );
+    let json: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(o.status.code(), Some(0), "{json:#}");
+
+    let text = std::fs::read_to_string(dir.path().join("isms.yaml")).unwrap();
+    std::fs::write(dir.path().join("isms.yaml"), format!("{text}limits:\n  max_file_size_mib: 16\n")).unwrap();
+    let (code, diags) = check_json(dir.path());
+    assert_eq!(code, 0, "{diags:#?}");
+
+    // A limit out of range is refused at its line, and the default stays in force.
+    let text = std::fs::read_to_string(dir.path().join("isms.yaml")).unwrap();
+    std::fs::write(dir.path().join("isms.yaml"), text.replace("max_file_size_mib: 16", "max_file_size_mib: 999999")).unwrap();
+    let (code, diags) = check_json(dir.path());
+    assert_eq!(code, 1);
+    let found = with_code(&diags, "LOAD-011");
+    assert_eq!(found.len(), 1, "{diags:#?}");
+    assert_eq!(at(found[0]), ("isms.yaml".to_string(), line_of(dir.path(), "isms.yaml", "max_file_size_mib")));
+    assert_eq!(with_code(&diags, "LOAD-003").len(), 1);
+}

@@ -42,6 +42,17 @@ pub struct Args {
     /// Skip the Git evidence rules (GIT-nn), which read the repository history.
     #[arg(long)]
     pub no_git: bool,
+    /// Largest record file read, in MiB (default: `limits.max_file_size_mib` of isms.yaml,
+    /// else 8).
+    #[arg(long, value_name = "MiB", value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::loader::MAX_FILE_SIZE_LIMIT_MIB)))]
+    pub max_file_size: Option<u32>,
+}
+
+/// The loader's options from `--max-file-size`.
+pub fn load_options(max_file_size_mib: Option<u32>) -> crate::loader::LoadOptions {
+    crate::loader::LoadOptions {
+        max_file_size: max_file_size_mib.map(|m| u64::from(m) * 1024 * 1024),
+    }
 }
 
 /// Parses `YYYY-MM-DD` strictly (no times, no other forms).
@@ -153,7 +164,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
             args.dir.display()
         );
     }
-    let loaded = crate::loader::load(&args.dir)
+    let loaded = crate::loader::load_with(&args.dir, load_options(args.max_file_size))
         .with_context(|| format!("cannot check {}", args.dir.display()))?;
     let outcome = if args.no_git {
         checks::check_loaded(&loaded, &cli, as_of)

@@ -81,6 +81,10 @@ pub struct Args {
     /// List the documents this repository has and exit.
     #[arg(long, conflicts_with_all = ["output", "out", "audit_pack"])]
     pub list: bool,
+    /// Largest record file read, in MiB (default: `limits.max_file_size_mib` of isms.yaml,
+    /// else 8).
+    #[arg(long, value_name = "MiB", value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::loader::MAX_FILE_SIZE_LIMIT_MIB)))]
+    pub max_file_size: Option<u32>,
 }
 
 /// Name of the file in the output folder that remembers what `isms render` wrote, so a later
@@ -99,7 +103,8 @@ pub fn run(mut args: Args, _global: &Global) -> anyhow::Result<Status> {
     }
     let dir = &args.dir;
     let loaded =
-        crate::loader::load(dir).with_context(|| format!("cannot render {}", dir.display()))?;
+        crate::loader::load_with(dir, super::check::load_options(args.max_file_size))
+            .with_context(|| format!("cannot render {}", dir.display()))?;
     let isms = &loaded.model;
     let all = render::documents(isms);
     if args.list {
@@ -368,7 +373,8 @@ fn write_folder(out: &Path, files: &[pack::PackFile], force: bool) -> anyhow::Re
     for f in files {
         let target = out.join(&f.path);
         if target.exists() && !force {
-            let ours = std::fs::read(&target)
+            // Never block on (or slurp) something that is not a file; write_atomic refuses it.
+            let ours = crate::fsutil::read_regular(&target, 1 << 30)
                 .ok()
                 .is_some_and(|b| previous.get(&f.path) == Some(&sha256_hex(&b)));
             if !ours {
@@ -400,7 +406,7 @@ fn write_folder(out: &Path, files: &[pack::PackFile], force: bool) -> anyhow::Re
 }
 
 fn read_marker(out: &Path) -> BTreeMap<String, String> {
-    let Ok(bytes) = std::fs::read(out.join(MARKER)) else {
+    let Ok(bytes) = crate::fsutil::read_regular(&out.join(MARKER), 64 << 20) else {
         return BTreeMap::new();
     };
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) else {

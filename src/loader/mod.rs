@@ -26,6 +26,18 @@ use crate::yaml::{self, DeErrorKind, Node};
 /// that a stray binary dump cannot exhaust memory.
 pub const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 
+/// Upper bound for a configured file-size limit (1 GiB, in MiB): one record file is read into
+/// memory whole, so the limit stays a protection even when raised.
+pub const MAX_FILE_SIZE_LIMIT_MIB: u32 = 1024;
+
+/// How to load: limits that `isms.yaml` or the command line may change.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Largest record file read, in bytes; overrides `limits.max_file_size_mib` of isms.yaml.
+    /// `None`: what isms.yaml says, else [`MAX_FILE_SIZE`].
+    pub max_file_size: Option<u64>,
+}
+
 /// Folders below the root that never hold records: Git internals, rendered output, template
 /// overrides, record templates, dependency and build folders.
 pub const SKIPPED_DIRS: &[&str] = &[
@@ -180,6 +192,11 @@ const RECORD_FOLDERS: &[&str] = &["policies", "procedures", "audits", "reviews",
 
 /// Loads the ISMS repository at `root`.
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
+    load_with(root, LoadOptions::default())
+}
+
+/// Loads the ISMS repository at `root` with the given limits.
+pub fn load_with(root: &Path, options: LoadOptions) -> Result<Loaded, LoadError> {
     let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => LoadError::NotFound(root.to_path_buf()),
         _ => LoadError::Io {
@@ -194,6 +211,8 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
         root: root.to_path_buf(),
         model: Isms::default(),
         diags: Vec::new(),
+        max_file_size: options.max_file_size.unwrap_or(MAX_FILE_SIZE),
+        size_from_flag: options.max_file_size.is_some(),
     };
     l.model.root = root.to_path_buf();
     let files = l.walk()?;
@@ -215,6 +234,10 @@ struct Loader {
     root: PathBuf,
     model: Isms,
     diags: Vec<Diagnostic>,
+    /// Largest record file read, in bytes.
+    max_file_size: u64,
+    /// The limit was given on the command line (isms.yaml does not change it then).
+    size_from_flag: bool,
 }
 
 /// A file found by the walk.
@@ -222,6 +245,8 @@ struct Loader {
 struct Found {
     rel: String,
     symlink: bool,
+    /// What it is when it is neither a regular file nor a link (FIFO, device, socket).
+    special: Option<&'static str>,
 }
 
 impl Loader {
@@ -264,13 +289,19 @@ impl Loader {
             }
             let rel = self.rel(entry.path());
             let symlink = entry.path_is_symlink();
+            let ft = entry.file_type();
+            let special = (!symlink && !ft.is_file()).then(|| crate::fsutil::file_kind(&ft));
             let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
             if !symlink {
                 self.model
                     .files
                     .insert(rel.clone(), RepoFile { size, sha256: None });
             }
-            found.push(Found { rel, symlink });
+            found.push(Found {
+                rel,
+                symlink,
+                special,
+            });
         }
         Ok(found)
     }
@@ -288,43 +319,74 @@ impl Loader {
     fn read(&mut self, f: &Found) -> Option<FileId> {
         let loc = Location::file(f.rel.clone());
         if f.symlink {
+            let path = self.root.join(&f.rel);
+            // Say where a link leads when that is outside the repository: it may be an attempt
+            // to have a record read from elsewhere (e.g. a secret on the CI machine).
+            let outside = match (path.canonicalize(), self.root.canonicalize()) {
+                (Ok(target), Ok(root)) => !target.starts_with(&root),
+                // A dangling link, or a loop: not inside, in any useful sense.
+                _ => true,
+            };
+            let message = if outside {
+                format!(
+                    "{} is a symbolic link pointing outside the repository; links are not followed",
+                    f.rel
+                )
+            } else {
+                format!("{} is a symbolic link; links are not followed", f.rel)
+            };
+            self.diags.push(
+                Diagnostic::error("LOAD-016", message)
+                    .at(loc)
+                    .with_hint("replace the link with the file itself, inside the repository"),
+            );
+            return None;
+        }
+        if let Some(kind) = f.special {
             self.diags.push(
                 Diagnostic::error(
-                    "LOAD-016",
-                    format!("{} is a symbolic link; links are not followed", f.rel),
+                    "LOAD-002",
+                    format!("{} is {kind}, not a regular file; it is not read", f.rel),
                 )
                 .at(loc)
-                .with_hint("replace the link with the file itself, inside the repository"),
+                .with_hint("replace it with an ordinary file holding the record, or remove it"),
             );
             return None;
         }
         let path = self.root.join(&f.rel);
-        let file = match std::fs::File::open(&path) {
-            Ok(file) => file,
+        // Read one byte past the limit to detect oversize files without trusting metadata.
+        let bytes = match crate::fsutil::read_regular(&path, self.max_file_size) {
+            Ok(b) => b,
             Err(e) => {
                 self.diags.push(
                     Diagnostic::error("LOAD-002", format!("cannot read {}: {e}", f.rel))
                         .at(loc)
-                        .with_hint("check that the file exists and is readable"),
+                        .with_hint("check that the file exists, is an ordinary file and is readable"),
                 );
                 return None;
             }
         };
-        let mut bytes = Vec::new();
-        // Read one byte past the limit to detect oversize files without trusting metadata.
-        if let Err(e) = file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes) {
+        if bytes.len() as u64 > self.max_file_size {
+            let raise = if self.size_from_flag {
+                "give a larger `--max-file-size`".to_string()
+            } else {
+                format!(
+                    "raise the limit with `limits: {{ max_file_size_mib: N }}` in isms.yaml or `--max-file-size N` (MiB, at most {MAX_FILE_SIZE_LIMIT_MIB})"
+                )
+            };
+            let split = if f.rel.contains('/') {
+                "keep large evidence outside the records and point to it".to_string()
+            } else {
+                let stem = f.rel.rsplit_once('.').map_or(f.rel.as_str(), |(s, _)| s);
+                format!("split the register into a folder of files (`{stem}/*.yaml`)")
+            };
             self.diags.push(
-                Diagnostic::error("LOAD-002", format!("cannot read {}: {e}", f.rel))
-                    .at(loc)
-                    .with_hint("check that the file is readable"),
-            );
-            return None;
-        }
-        if bytes.len() as u64 > MAX_FILE_SIZE {
-            self.diags.push(
-                Diagnostic::error("LOAD-003", format!("{} is larger than {} MiB", f.rel, MAX_FILE_SIZE / 1024 / 1024))
-                    .at(loc)
-                    .with_hint("split the register (e.g. risks/*.yaml), or keep large evidence outside the records and point to it"),
+                Diagnostic::error(
+                    "LOAD-003",
+                    format!("{} is larger than the limit of {}", f.rel, human_size(self.max_file_size)),
+                )
+                .at(loc)
+                .with_hint(format!("{split}, or {raise}")),
             );
             return None;
         }
@@ -381,6 +443,7 @@ impl Loader {
             Some(f) => {
                 if let Some(m) = self.yaml_file::<Manifest>(&f) {
                     self.check_schema(&m);
+                    self.apply_limits(&m);
                     self.model.manifest = Some(m);
                     self.model.present.insert(RecordKind::Manifest);
                 } else {
@@ -587,6 +650,30 @@ impl Loader {
         }
     }
 
+    /// Takes the file-size limit of isms.yaml (read first, under the default limit), unless
+    /// the command line set one.
+    fn apply_limits(&mut self, m: &Manifest) {
+        let Some(mib) = &m.limits.max_file_size_mib else {
+            return;
+        };
+        if mib.value == 0 || mib.value > MAX_FILE_SIZE_LIMIT_MIB {
+            self.diags.push(
+                Diagnostic::error(
+                    "LOAD-011",
+                    format!("`max_file_size_mib: {}` is out of range", mib.value),
+                )
+                .at(self.model.location(mib.span))
+                .with_hint(format!(
+                    "give a number of MiB from 1 to {MAX_FILE_SIZE_LIMIT_MIB}; split large registers into folders instead"
+                )),
+            );
+            return;
+        }
+        if !self.size_from_flag {
+            self.max_file_size = u64::from(mib.value) * 1024 * 1024;
+        }
+    }
+
     fn check_schema(&mut self, m: &Manifest) {
         let v = m.schema_version.value;
         if v == 0 || v > SCHEMA_VERSION {
@@ -737,7 +824,8 @@ impl Loader {
             if entry.sha256.is_some() || entry.size > 256 * 1024 * 1024 {
                 continue;
             }
-            if let Ok(mut file) = std::fs::File::open(self.root.join(&p)) {
+            // Only regular files: a FIFO named as evidence would block the hash forever.
+            if let Ok(mut file) = crate::fsutil::open_regular(&self.root.join(&p)) {
                 let mut hasher = Sha256::new();
                 let mut buf = vec![0u8; 64 * 1024];
                 let mut ok = true;
@@ -894,6 +982,17 @@ pub fn split_front_matter(text: &str) -> Option<(std::ops::Range<usize>, usize)>
 }
 
 mod references;
+
+/// "8 MiB", "512 KiB", "100 bytes".
+fn human_size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 {
+        format!("{} MiB", bytes / 1024 / 1024)
+    } else if bytes >= 1024 && bytes % 1024 == 0 {
+        format!("{} KiB", bytes / 1024)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
 
 /// Suggests the closest known id for a dangling reference.
 fn suggest<'a>(id: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {

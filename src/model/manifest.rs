@@ -47,6 +47,9 @@ pub struct Manifest {
     /// Rule configuration and waivers for `isms check`.
     #[serde(default)]
     pub checks: ChecksConfig,
+    /// Limits of the loader (largest record file read).
+    #[serde(default)]
+    pub limits: Limits,
 }
 
 /// The organisation.
@@ -252,6 +255,15 @@ impl RiskMethodology {
     pub fn is_acceptable(&self, level: u32) -> bool {
         level <= self.acceptance_threshold.value
     }
+}
+
+/// Limits of the loader, for organisations whose registers outgrow the defaults.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Largest record file read, in MiB (default 8). `--max-file-size` overrides it.
+    #[serde(default)]
+    pub max_file_size_mib: Option<Spanned<u32>>,
 }
 
 /// How often recurring activities happen. Defaults follow common practice for a small

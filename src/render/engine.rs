@@ -593,7 +593,9 @@ pub fn read_user_templates(root: &Path) -> Result<Vec<UserTemplate>, TemplateErr
         if len > MAX_TEMPLATE_BYTES {
             return Err(read_err(format!("larger than {MAX_TEMPLATE_BYTES} bytes")));
         }
-        let bytes = std::fs::read(entry.path()).map_err(|e| read_err(e.to_string()))?;
+        // Regular files only: a FIFO among the templates would block the render forever.
+        let bytes = crate::fsutil::read_regular(entry.path(), MAX_TEMPLATE_BYTES)
+            .map_err(|e| read_err(e.to_string()))?;
         let text = String::from_utf8(bytes).map_err(|_| read_err("not valid UTF-8".into()))?;
         out.push(UserTemplate {
             name,
