@@ -249,9 +249,109 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// Whether two ids differ only in their digits (`POL-01` and `POL-10`, `R-007` and `R-070`).
+/// In a numbered series another number is another record, not a typo of this one, so such a
+/// candidate is never suggested.
+fn differ_only_in_digits(a: &str, b: &str) -> bool {
+    let skeleton = |s: &str| -> String { s.chars().filter(|c| !c.is_ascii_digit()).collect() };
+    a != b && skeleton(a) == skeleton(b) && a.chars().any(|c| c.is_ascii_digit())
+}
+
+/// The spelling-insensitive form of an id: lower case, without separators, so `pol_01`,
+/// `POL-01` and `Pol 01` meet.
+fn fold(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, '-' | '_' | ' ' | '.' | '/'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// "Did you mean" over a large, fixed set of ids (every asset, every risk), at a bounded cost
+/// per question: a folded-spelling index answers case and separator slips in O(1); a fuzzy
+/// comparison against the candidates of about the same length is made for at most
+/// [`Suggester::FUZZY_BUDGET`] distinct words, and each distinct word is answered once.
+/// Without these bounds N references to N missing ids cost N² similarity computations.
+pub struct Suggester<'a> {
+    folded: std::collections::HashMap<String, &'a str>,
+    by_len: std::collections::BTreeMap<usize, Vec<&'a str>>,
+    answered: std::collections::HashMap<String, Option<&'a str>>,
+    fuzzy_left: usize,
+}
+
+impl<'a> Suggester<'a> {
+    /// Distinct words that get a fuzzy comparison.
+    pub const FUZZY_BUDGET: usize = 64;
+    /// Candidates of one length compared with one word.
+    const PER_LENGTH: usize = 256;
+
+    /// Indexes the candidates.
+    pub fn new(candidates: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut folded = std::collections::HashMap::new();
+        let mut by_len: std::collections::BTreeMap<usize, Vec<&'a str>> = Default::default();
+        for c in candidates {
+            folded.entry(fold(c)).or_insert(c);
+            by_len.entry(c.chars().count()).or_default().push(c);
+        }
+        Suggester {
+            folded,
+            by_len,
+            answered: std::collections::HashMap::new(),
+            fuzzy_left: Self::FUZZY_BUDGET,
+        }
+    }
+
+    /// The plausible intended id for `word`, or `None`. Asking again for the same word
+    /// returns `None`: the first diagnostic for a missing id carries the suggestion.
+    pub fn suggest(&mut self, word: &str) -> Option<&'a str> {
+        if self.answered.contains_key(word) {
+            return None;
+        }
+        let answer = self.compute(word);
+        self.answered.insert(word.to_string(), answer);
+        answer
+    }
+
+    fn compute(&mut self, word: &str) -> Option<&'a str> {
+        if let Some(c) = self.folded.get(&fold(word))
+            && *c != word
+        {
+            return Some(c);
+        }
+        if self.fuzzy_left == 0 {
+            return None;
+        }
+        self.fuzzy_left -= 1;
+        let len = word.chars().count();
+        let near = self
+            .by_len
+            .range(len.saturating_sub(1)..=len + 1)
+            .flat_map(|(_, v)| v.iter().take(Self::PER_LENGTH).copied());
+        did_you_mean(word, near.filter(|c| !differ_only_in_digits(word, c)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suggestions_are_plausible_and_bounded() {
+        let ids = ["POL-10", "POL-02", "A-LAPTOPS", "A-SERVERS"];
+        let mut s = Suggester::new(ids);
+        // Another number in a series is another record.
+        assert_eq!(s.suggest("POL-01"), None);
+        // Case and separator slips, and a letter typo.
+        assert_eq!(s.suggest("a_laptops"), Some("A-LAPTOPS"));
+        assert_eq!(s.suggest("A-SERVRS"), Some("A-SERVERS"));
+        // Each missing id is expanded once.
+        assert_eq!(s.suggest("A-SERVRS"), None);
+        let many: Vec<String> = (0..10_000).map(|i| format!("A-{i:05}")).collect();
+        let mut s = Suggester::new(many.iter().map(String::as_str));
+        let given = (0..10_000)
+            .filter(|i| s.suggest(&format!("B-{i:05}")).is_some())
+            .count();
+        assert!(given <= Suggester::FUZZY_BUDGET, "{given}");
+    }
 
     #[test]
     fn suggests_close_field_names() {

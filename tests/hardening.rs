@@ -292,3 +292,28 @@ fn the_size_limit_is_raised_in_isms_yaml_or_on_the_command_line() {
     assert_eq!(at(found[0]), ("isms.yaml".to_string(), line_of(dir.path(), "isms.yaml", "max_file_size_mib")));
     assert_eq!(with_code(&diags, "LOAD-003").len(), 1);
 }
+
+// --- 5. Suggestions -----------------------------------------------------------------------
+
+#[test]
+fn a_deleted_policy_is_not_suggested_as_another_number_and_a_typo_is_suggested_once() {
+    let dir = repo();
+    edit(dir.path(), "policies/information-security.md", "id: POL-01", "id: POL-10");
+    let (_, diags) = check_json(dir.path());
+    let dangling = with_code(&diags, "LOAD-013");
+    assert!(!dangling.is_empty());
+    for d in &dangling {
+        assert!(!d["hint"].as_str().unwrap().contains("did you mean"), "{d:#}");
+    }
+    // A real typo is suggested, on the first reference only.
+    let dir = repo();
+    edit(dir.path(), "policies/information-security.md", "id: POL-01", "id: POL-ISMS");
+    let text = std::fs::read_to_string(dir.path().join("objectives.yaml")).unwrap();
+    std::fs::write(dir.path().join("objectives.yaml"), text.replace("POL-01", "POL-ISM")).unwrap();
+    let (_, diags) = check_json(dir.path());
+    let suggested = with_code(&diags, "LOAD-013")
+        .into_iter()
+        .filter(|d| d["hint"].as_str().unwrap().contains("did you mean `POL-ISMS`?"))
+        .count();
+    assert_eq!(suggested, 1, "{diags:#?}");
+}

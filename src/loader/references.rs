@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::{check_control, suggest};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Suggester};
 use crate::model::{Approval, Document, Id, Isms};
 use crate::source::Span;
 
@@ -161,6 +161,8 @@ impl References {
                 _ => vec![index.get(&kind).unwrap_or(&empty)],
             }
         };
+        // One suggester per kind, built on first need: suggestions cost O(1) per reference.
+        let mut suggesters: HashMap<Kind, Suggester<'_>> = HashMap::new();
         for (kind, id, field) in &self.refs {
             let maps = lookup(*kind);
             // A record that failed to load has its own error already.
@@ -169,8 +171,13 @@ impl References {
             {
                 continue;
             }
-            let known: Vec<&str> = maps.iter().flat_map(|m| m.keys().copied()).collect();
-            let hint = suggest(&id.value, known.iter().copied()).unwrap_or_else(|| {
+            let suggester = suggesters
+                .entry(*kind)
+                .or_insert_with(|| Suggester::new(maps.iter().flat_map(|m| m.keys().copied())));
+            let hint = suggester
+                .suggest(&id.value)
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| {
                 format!(
                     "define it in {}, or correct the reference",
                     kind.defined_in()
