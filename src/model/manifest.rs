@@ -129,6 +129,20 @@ fn yes() -> bool {
     true
 }
 
+impl Person {
+    /// The day after which the person is no longer with the organisation: their `left:` date,
+    /// if any.
+    pub fn left_on(&self) -> Option<Date> {
+        self.left.as_ref().map(|l| l.value)
+    }
+
+    /// Whether the person is with the organisation on `today`: not marked `active: false` and
+    /// not past their `left:` date (the last working day still counts).
+    pub fn is_current(&self, today: Date) -> bool {
+        self.active && self.left_on().is_none_or(|l| l >= today)
+    }
+}
+
 /// An ISMS role (5.3).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
