@@ -52,6 +52,10 @@ type Case = (
 const B57: &str = "  - id: \"5.7\"\n    applicable: true\n    reasons: [business]\n    justification: Baseline control for a SaaS company.\n    status: planned\n";
 
 const CASES: &[Case] = &[
+    (
+        "LDR-06",
+        &[("risks.yaml", "    owner: p-ceo\n", "    owner: p-dev\n")],
+    ),
     ("SOA-01", &[("soa.yaml", B57, "")]),
     (
         "SOA-02",

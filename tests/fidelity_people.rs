@@ -171,3 +171,85 @@ fn a_role_may_own_a_risk_and_a_document() {
     ];
     clean(&check_edited(&edits));
 }
+
+// Item: leavers and inactive people.
+
+#[test]
+fn a_leaver_who_still_owns_a_risk_is_reported_at_the_owner() {
+    let edits = [("risks.yaml", "    owner: p-ceo\n", "    owner: p-dev\n")];
+    let found = check_edited(&edits);
+    let line = edited_line("risks.yaml", &edits, "owner: p-dev");
+    let f = only(&found, "LDR-06", "risks.yaml", line);
+    assert!(f.message.contains("left on 2025-03-31"), "{}", f.message);
+    assert!(f.message.contains("owns risk R-02"), "{}", f.message);
+    assert_eq!(f.record.as_deref(), Some("R-02"));
+}
+
+#[test]
+fn an_inactive_role_holder_is_reported_and_not_asked_for_competence() {
+    // Ben is marked inactive but still named as the ISMS manager: LDR-06 at the holder, and
+    // LDR-04 because no current holder carries 5.3 a and b; not SUP-01 or SUP-02.
+    let edits = [(
+        "isms.yaml",
+        "{ id: p-ciso, name: Ben Secure, role: Head of Security }",
+        "{ id: p-ciso, name: Ben Secure, role: Head of Security, active: false }",
+    )];
+    let found = check_edited(&edits);
+    let mut codes: Vec<&str> = found.iter().map(|f| f.code.as_str()).collect();
+    codes.sort();
+    codes.dedup();
+    assert!(
+        codes.iter().all(|c| ["LDR-04", "LDR-06"].contains(c)),
+        "{}",
+        all(&found)
+    );
+    let holder = found
+        .iter()
+        .find(|f| f.code == "LDR-06" && f.message.contains("holds role isms-manager"))
+        .unwrap_or_else(|| panic!("{}", all(&found)));
+    assert_eq!(holder.path, "isms.yaml");
+    assert_eq!(
+        holder.line,
+        edited_line("isms.yaml", &edits, "holders: [p-ciso]")
+    );
+    assert!(holder.message.contains("is marked `active: false`"));
+}
+
+#[test]
+fn a_leaver_whose_last_day_is_today_or_ahead_still_counts() {
+    // Leaving at the end of the month: the person is still here as of 2025-06-30.
+    let edits = [(
+        "isms.yaml",
+        "{ id: p-cto, name: Cleo Tech, role: CTO, top_management: true }",
+        "{ id: p-cto, name: Cleo Tech, role: CTO, top_management: true, left: 2025-06-30 }",
+    )];
+    clean(&check_edited(&edits));
+}
+
+// Item: competence records need dates; expiry is named.
+
+#[test]
+fn an_expired_competence_record_is_named_with_its_date() {
+    let edits = [(
+        "training.yaml",
+        "evidence: Lead Implementer certificate, date: 2023-05-12 }",
+        "evidence: Lead Implementer certificate, date: 2023-05-12, expires: 2025-05-12 }",
+    )];
+    let found = check_edited(&edits);
+    let line = edited_line("isms.yaml", &edits, "- id: isms-manager");
+    let f = only(&found, "SUP-01", "isms.yaml", line);
+    assert!(f.message.contains("expired on 2025-05-12"), "{}", f.message);
+}
+
+#[test]
+fn an_undated_competence_record_does_not_count() {
+    let edits = [(
+        "training.yaml",
+        "evidence: Lead Implementer certificate, date: 2023-05-12 }",
+        "evidence: Lead Implementer certificate }",
+    )];
+    let found = check_edited(&edits);
+    let line = edited_line("isms.yaml", &edits, "- id: isms-manager");
+    let f = only(&found, "SUP-01", "isms.yaml", line);
+    assert!(f.message.contains("has no date"), "{}", f.message);
+}

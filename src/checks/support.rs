@@ -12,12 +12,39 @@ const MANIFEST: &str = "isms.yaml";
 fn competence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let m = ctx.model;
     let today = ctx.today();
+    // The records for a person (and role), and why none of them counts when none does: an
+    // undated record is no evidence of when competence was shown (7.2 d), an expired one no
+    // longer shows it.
+    let records = |person: &str, role: Option<&str>| {
+        m.competence
+            .iter()
+            .filter(move |c| {
+                c.person.value == person
+                    && role.is_none_or(|r| c.role.as_ref().is_none_or(|cr| cr.value == r))
+            })
+            .collect::<Vec<_>>()
+    };
     let valid = |person: &str, role: Option<&str>| {
-        m.competence.iter().any(|c| {
-            c.person.value == person
-                && role.is_none_or(|r| c.role.as_ref().is_none_or(|cr| cr.value == r))
+        records(person, role).iter().any(|c| {
+            c.date.as_ref().is_some_and(|d| d.value <= today)
                 && c.expires.as_ref().is_none_or(|e| e.value >= today)
         })
+    };
+    // Why no record counts, as the end of a sentence about the person.
+    let why_not = |person: &str, role: Option<&str>, for_it: &str| -> String {
+        let recs = records(person, role);
+        let expired = recs
+            .iter()
+            .filter_map(|c| c.expires.as_ref().map(|e| e.value))
+            .filter(|e| *e < today)
+            .max();
+        if let Some(e) = expired {
+            format!("their competence record{for_it} expired on {e}")
+        } else if !recs.is_empty() && recs.iter().all(|c| c.date.is_none()) {
+            format!("their competence record{for_it} has no date (`date:`)")
+        } else {
+            format!("has no current competence record{for_it}")
+        }
     };
     for role in &m.roles {
         let holders: Vec<&str> = role
@@ -44,9 +71,13 @@ fn competence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
         for h in holders {
+            // A leaver still in a role is LDR-06; their competence is no longer the question.
+            if m.person(h).is_some_and(|p| !p.is_current(today)) {
+                continue;
+            }
             if !valid(h, Some(&role.id.value)) {
                 let d = SUP_01
-                    .diag(format!("{h} holds role {} but has no current competence record for it", role.id.value))
+                    .diag(format!("{h} holds role {} but {}", role.id.value, why_not(h, Some(&role.id.value), " for it")))
                     .with_hint(format!(
                         "add an entry under `competence:` in training.yaml with `person: {h}`, `role: {}` and the evidence",
                         role.id.value
@@ -68,7 +99,7 @@ fn competence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         if !valid(&auditor.value, None) {
             let d = SUP_01
-                .diag(format!("internal auditor {} has no competence record", auditor.value))
+                .diag(format!("internal auditor {} {}", auditor.value, why_not(&auditor.value, None, "")))
                 .with_hint("record the auditor's training or qualification under `competence:` in training.yaml");
             out.push(
                 ctx.place(d, auditor.span, &a.source.path)
@@ -88,7 +119,7 @@ fn awareness(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .or_insert(a.completed.value);
         *d = (*d).max(a.completed.value);
     }
-    for p in m.people.iter().filter(|p| p.active) {
+    for p in m.people.iter().filter(|p| p.is_current(ctx.today())) {
         let last = latest.get(p.id.value.as_str()).copied();
         let problem = match last {
             None => "has no awareness training record".to_string(),
@@ -327,8 +358,9 @@ const SUP_01: Rule = Rule {
     explanation: "\
 Clause 7.2 requires the organisation to determine the competence needed for roles that affect
 information security, to ensure people have it, and to retain evidence. Missing evidence for the
-internal auditor or the ISMS manager is a common finding. Expired records (past `expires:`) do
-not count.
+internal auditor or the ISMS manager is a common finding. Expired records (past `expires:`)
+and undated ones do not count (the message says which), and a holder who has left is reported
+by LDR-06 instead.
 
 Fix: define the competence on the role and record the evidence.
 
