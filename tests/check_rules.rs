@@ -53,6 +53,14 @@ const B57: &str = "  - id: \"5.7\"\n    applicable: true\n    reasons: [business
 
 const CASES: &[Case] = &[
     (
+        "SUP-09",
+        &[(
+            "policies/information-security.md",
+            "  on: 2025-02-05\n",
+            "  on: 2025-01-20\n",
+        )],
+    ),
+    (
         "LDR-06",
         &[("risks.yaml", "    owner: p-ceo\n", "    owner: p-dev\n")],
     ),

@@ -253,3 +253,76 @@ fn an_undated_competence_record_does_not_count() {
     let f = only(&found, "SUP-01", "isms.yaml", line);
     assert!(f.message.contains("has no date"), "{}", f.message);
 }
+
+// Item: dates in the wrong order (SUP-09).
+
+const POLICY: &str = "policies/information-security.md";
+
+#[test]
+fn a_policy_communicated_before_its_approval_is_reported_at_the_communication() {
+    let edits = [(POLICY, "  on: 2025-02-05\n", "  on: 2025-01-20\n")];
+    let found = check_edited(&edits);
+    let line = edited_line(POLICY, &edits, "on: 2025-01-20");
+    let f = only(&found, "SUP-09", POLICY, line);
+    assert!(f.message.contains("before the approval of policy POL-01"), "{}", f.message);
+}
+
+#[test]
+fn every_policy_is_read_for_the_order_of_approval_and_communication() {
+    let topic = "---\nid: POL-02\ntitle: Access control policy\nversion: \"1.0\"\nowner: p-ciso\napproval: { by: p-ceo, on: 2025-03-01 }\ncommunicated:\n  on: 2025-02-20\n  via: Staff wiki\n---\n# Access control\n";
+    let ok = topic.replace("on: 2025-02-20", "on: 2025-03-04");
+    clean(&check_edited(&[("policies/access-control.md", "", &ok)]));
+    let found = check_edited(&[("policies/access-control.md", "", topic)]);
+    let f = only(&found, "SUP-09", "policies/access-control.md", line_of(topic, "on: 2025-02-20"));
+    assert!(f.message.contains("POL-02"), "{}", f.message);
+}
+
+#[test]
+fn an_approval_after_the_approvers_last_day_is_reported_at_the_date() {
+    // p-dev left on 2025-03-31.
+    let edits = [(
+        "risks.yaml",
+        "plan_approval: { by: p-cto, on: 2025-04-02 }",
+        "plan_approval: { by: p-dev, on: 2025-04-02 }",
+    )];
+    let found = check_edited(&edits);
+    let sup09: Vec<&Found> = found.iter().filter(|f| f.code == "SUP-09").collect();
+    assert_eq!(sup09.len(), 1, "{}", all(&found));
+    assert_eq!(
+        (sup09[0].path.as_str(), sup09[0].line),
+        ("risks.yaml", edited_line("risks.yaml", &edits, "by: p-dev"))
+    );
+    assert!(sup09[0].message.contains("p-dev's last day (2025-03-31)"), "{}", sup09[0].message);
+}
+
+#[test]
+fn an_approval_given_before_leaving_stays_valid() {
+    let edits = [(
+        "soa.yaml",
+        "  approval: { by: p-ceo, on: 2025-04-15 }",
+        "  approval: { by: p-ceo, on: 2025-03-20 }",
+    ), (
+        "isms.yaml",
+        "{ id: p-ceo, name: Ada Chief, role: CEO, top_management: true }",
+        "{ id: p-ceo, name: Ada Chief, role: CEO, top_management: true, left: 2025-03-31 }",
+    )];
+    let found = check_edited(&edits);
+    assert!(!found.iter().any(|f| f.code == "SUP-09"), "{}", all(&found));
+}
+
+#[test]
+fn an_effectiveness_review_before_the_nonconformity_was_raised_is_reported() {
+    let edits = [(
+        "nonconformities.yaml",
+        "effectiveness: { date: 2025-06-12,",
+        "effectiveness: { date: 2025-05-02,",
+    )];
+    let found = check_edited(&edits);
+    let sup09: Vec<&Found> = found.iter().filter(|f| f.code == "SUP-09").collect();
+    assert_eq!(sup09.len(), 1, "{}", all(&found));
+    assert_eq!(
+        (sup09[0].path.as_str(), sup09[0].line),
+        ("nonconformities.yaml", edited_line("nonconformities.yaml", &edits, "date: 2025-05-02"))
+    );
+    assert!(sup09[0].message.contains("before nonconformity NC-01 (2025-05-10)"), "{}", sup09[0].message);
+}
