@@ -326,3 +326,75 @@ fn an_effectiveness_review_before_the_nonconformity_was_raised_is_reported() {
     );
     assert!(sup09[0].message.contains("before nonconformity NC-01 (2025-05-10)"), "{}", sup09[0].message);
 }
+
+// Item: approval authority.
+
+#[test]
+fn the_soa_approved_by_someone_outside_top_management_is_refused() {
+    let edits = [(
+        "soa.yaml",
+        "  approval: { by: p-ceo, on: 2025-04-15 }",
+        "  approval: { by: p-ciso, on: 2025-04-15 }",
+    )];
+    let found = check_edited(&edits);
+    let f = only(&found, "SOA-08", "soa.yaml", edited_line("soa.yaml", &edits, "by: p-ciso"));
+    assert!(f.message.contains("approved by p-ciso, who may not approve it"), "{}", f.message);
+}
+
+#[test]
+fn the_soa_approved_by_the_role_the_organisation_authorised_is_accepted() {
+    // The organisation gives the ISMS manager the authority to approve the SoA: approving it
+    // as a person or through the role is legitimate; top management then may not.
+    let declare = (
+        "isms.yaml",
+        "    holders: [p-ciso]\n",
+        "    holders: [p-ciso]\n    approves: [SOA]\n",
+    );
+    for by in ["p-ciso", "isms-manager"] {
+        let to = format!("  approval: {{ by: {by}, on: 2025-04-15 }}");
+        let edits = [declare, ("soa.yaml", "  approval: { by: p-ceo, on: 2025-04-15 }", to.as_str())];
+        clean(&check_edited(&edits));
+    }
+    let found = check_edited(&[declare]);
+    let f = only(&found, "SOA-08", "soa.yaml", fixture_line("soa.yaml", "approval: { by: p-ceo"));
+    assert!(f.message.contains("p-ceo"), "{}", f.message);
+}
+
+#[test]
+fn a_policy_approved_by_a_role_of_top_management_is_accepted() {
+    let edits = [(
+        POLICY,
+        "approval: { by: p-ceo, on: 2025-02-01 }",
+        "approval: { by: top-management, on: 2025-02-01 }",
+    )];
+    clean(&check_edited(&edits));
+    let edits = [(
+        POLICY,
+        "approval: { by: p-ceo, on: 2025-02-01 }",
+        "approval: { by: isms-manager, on: 2025-02-01 }",
+    )];
+    let found = check_edited(&edits);
+    only(&found, "LDR-01", POLICY, edited_line(POLICY, &edits, "by: isms-manager"));
+}
+
+#[test]
+fn a_document_with_declared_approvers_needs_one_of_them() {
+    let declare = (
+        "isms.yaml",
+        "    holders: [p-ceo]\n",
+        "    holders: [p-ceo]\n    approves: [AUD-PROG]\n",
+    );
+    clean(&check_edited(&[declare]));
+    let edits = [declare, (
+        "audits/programme.md",
+        "approval: { by: p-ceo, on: 2025-02-01 }",
+        "approval: { by: p-ciso, on: 2025-02-01 }",
+    )];
+    let found = check_edited(&edits);
+    let f = only(&found, "SUP-10", "audits/programme.md", edited_line("audits/programme.md", &edits, "by: p-ciso"));
+    assert!(f.message.contains("AUD-PROG"), "{}", f.message);
+}
+
+fn fixture_line(file: &str, needle: &str) -> u32 {
+    line_of(&std::fs::read_to_string(fixture().join(file)).unwrap(), needle)
+}

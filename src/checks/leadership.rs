@@ -31,10 +31,10 @@ fn policy_approved(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .with_hint("record the approval by a member of top management: `approval: { by: <person id>, on: YYYY-MM-DD }`"))),
         // An approver who is not in isms.yaml is a dangling reference (LOAD-013), not a
         // second finding here.
-        (Some(by), Some(_)) if m.person(by).is_some() && !m.is_top_management(by) => {
+        (Some(by), Some(_)) if !super::util::may_approve(m, by, &p.id.value, true) => {
             let d = LDR_01
                 .diag(format!("the information security policy is approved by {by}, who is not top management"))
-                .with_hint("top management must approve the policy; set `top_management: true` on the approver in isms.yaml if that is the case");
+                .with_hint(format!("top management must approve the policy: have it approved by {}", super::util::approvers_of(m, &p.id.value, true)));
             let span = p.approval.by.as_ref().map_or(p.id.span, |b| b.span);
             out.push(ctx.place(d, span, &p.source.path).for_record(p.id.value.clone()));
         }

@@ -240,6 +240,38 @@ fn documents_controlled(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+fn approvers_authorised(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    for doc in controlled_documents(ctx) {
+        // The top-level policy and the SoA have their own rules (LDR-01, SOA-08).
+        if m.information_security_policy()
+            .is_some_and(|p| p.id.value == doc.id().value)
+        {
+            continue;
+        }
+        let Some(by) = doc.approval().by.as_ref() else {
+            continue;
+        };
+        if super::util::may_approve(m, &by.value, &doc.id().value, false) {
+            continue;
+        }
+        let d = SUP_10
+            .diag(format!(
+                "document {} is approved by {}, who may not approve it",
+                doc.id().value,
+                by.value
+            ))
+            .with_hint(format!(
+                "have it approved by {}",
+                super::util::approvers_of(m, &doc.id().value, false)
+            ));
+        out.push(
+            ctx.place(d, by.span, &doc.doc_source().path)
+                .for_record(doc.id().value.clone()),
+        );
+    }
+}
+
 fn documents_reviewed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let m = ctx.model;
     let cadence = m.cadences().policy_review_months;
@@ -495,5 +527,32 @@ touching existing ones.",
     check: Check::Model(mandatory_documents),
 };
 
+const SUP_10: Rule = Rule {
+    code: "SUP-10",
+    name: "approver-authorised",
+    area: Area::Support,
+    clause: "5.3",
+    default_severity: Severity::Error,
+    summary: "Where the organisation assigns the authority to approve a document to roles (`approves:`), the document is approved by a holder of such a role.",
+    explanation: "\
+Clause 5.3 has top management assign responsibilities and authorities, and 7.5.2 asks for
+documents to be approved. An approval is only worth something if it comes from someone with the
+authority to give it. The organisation declares that authority on its roles: `approves:` lists
+the ids of the documents the role's holders may approve. When a role lists a document, its
+approver (a person, or a role) must hold such a role. Documents no role lists are not judged
+here; the information security policy (LDR-01) and the SoA (SOA-08) need top management
+unless a role is declared for them.
+
+Fix: have the document approved by a holder of the role, or assign the authority.
+
+```yaml
+roles:
+  - id: isms-manager
+    holders: [p-ciso]
+    approves: [PROC-01, PROC-03]
+```",
+    check: Check::Model(approvers_authorised),
+};
+
 /// The support rules.
-pub(super) const RULES: &[Rule] = &[SUP_01, SUP_02, SUP_03, SUP_04, SUP_05, SUP_07];
+pub(super) const RULES: &[Rule] = &[SUP_01, SUP_02, SUP_03, SUP_04, SUP_05, SUP_07, SUP_10];

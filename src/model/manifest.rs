@@ -166,6 +166,11 @@ pub struct Role {
     /// Competence the role needs (7.2 a).
     #[serde(default)]
     pub competence: Vec<String>,
+    /// Ids of the documents (policies, procedures, `SOA`, the scope ...) the holders of this
+    /// role are authorised to approve (5.3). Once any role names a document, only holders of
+    /// such a role may approve it.
+    #[serde(default)]
+    pub approves: Vec<Id>,
 }
 
 /// A point on a likelihood or impact scale.
