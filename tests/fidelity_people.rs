@@ -398,3 +398,34 @@ fn a_document_with_declared_approvers_needs_one_of_them() {
 fn fixture_line(file: &str, needle: &str) -> u32 {
     line_of(&std::fs::read_to_string(fixture().join(file)).unwrap(), needle)
 }
+
+// Item: internal audits by an outside firm.
+
+#[test]
+fn an_outside_firms_lead_auditor_needs_competence_not_the_awareness_course() {
+    let edits = [
+        (
+            "isms.yaml",
+            "{ id: p-auditor, name: Dana Audit, role: Internal auditor (contractor) }",
+            "{ id: p-auditor, name: Dana Audit, role: Lead auditor, organisation: Northgate Assurance Ltd }",
+        ),
+        ("training.yaml", "  - { person: p-auditor, course: Awareness 2025, completed: 2025-01-15 }\n", ""),
+    ];
+    clean(&check_edited(&edits));
+}
+
+#[test]
+fn an_internal_audit_by_a_firm_named_only_in_text_is_reported() {
+    let audit = "audits/2025-internal.md";
+    let edits = [(
+        audit,
+        "auditor: p-auditor\n",
+        "external_auditor: Northgate Assurance Ltd\n",
+    )];
+    let found = check_edited(&edits);
+    let sup01: Vec<&Found> = found.iter().filter(|f| f.code == "SUP-01").collect();
+    assert_eq!(sup01.len(), 1, "{}", all(&found));
+    assert_eq!(sup01[0].path, audit);
+    assert_eq!(sup01[0].line, edited_line(audit, &edits, "id: AUD-"));
+    assert!(sup01[0].message.contains("only as text"), "{}", sup01[0].message);
+}

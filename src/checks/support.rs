@@ -93,7 +93,25 @@ fn competence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .iter()
         .filter(|a| a.kind.value == AuditKind::Internal)
     {
-        let Some(auditor) = &a.auditor else { continue };
+        // An internal audit contracted to an outside firm is still an internal audit: the
+        // auditor's qualification and independence must be shown like anyone else's, which
+        // a name in free text cannot do.
+        let Some(auditor) = &a.auditor else {
+            if let Some(ext) = a.external_auditor.as_deref().filter(|e| !e.trim().is_empty()) {
+                let d = SUP_01
+                    .diag(format!(
+                        "internal audit {} names its auditor only as text (\"{}\"), so their competence and independence cannot be shown",
+                        a.id.value,
+                        ext.trim()
+                    ))
+                    .with_hint("list the lead auditor under `people:` in isms.yaml with `organisation:` (their firm), name them as `auditor:` and record their qualification under `competence:` in training.yaml");
+                out.push(
+                    ctx.place(d, a.id.span, &a.source.path)
+                        .for_record(a.id.value.clone()),
+                );
+            }
+            continue;
+        };
         if auditor.value.trim().is_empty() || !seen.insert(auditor.value.clone()) {
             continue;
         }
@@ -119,7 +137,20 @@ fn awareness(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .or_insert(a.completed.value);
         *d = (*d).max(a.completed.value);
     }
-    for p in m.people.iter().filter(|p| p.is_current(ctx.today())) {
+    // The lead auditor of an outside firm contracted for internal audits works under the
+    // firm's own professional rules, not as one of the organisation's staff: their
+    // competence is checked (SUP-01), not the organisation's awareness course.
+    let audit_firm_auditor = |p: &crate::model::Person| {
+        p.organisation.as_ref().is_some_and(|o| !o.value.trim().is_empty())
+            && m.audits
+                .iter()
+                .any(|a| a.auditor.as_ref().is_some_and(|x| x.value == p.id.value))
+    };
+    for p in m
+        .people
+        .iter()
+        .filter(|p| p.is_current(ctx.today()) && !audit_firm_auditor(p))
+    {
         let last = latest.get(p.id.value.as_str()).copied();
         let problem = match last {
             None => "has no awareness training record".to_string(),
@@ -390,7 +421,10 @@ const SUP_01: Rule = Rule {
     explanation: "\
 Clause 7.2 requires the organisation to determine the competence needed for roles that affect
 information security, to ensure people have it, and to retain evidence. Missing evidence for the
-internal auditor or the ISMS manager is a common finding. Expired records (past `expires:`)
+internal auditor or the ISMS manager is a common finding. An internal audit contracted to an
+outside firm is still an internal audit: its lead auditor is listed under `people:` (with
+`organisation:`, their firm) and named as `auditor:`, and needs a competence record like anyone
+else; naming them only in `external_auditor:` text is reported. Expired records (past `expires:`)
 and undated ones do not count (the message says which), and a holder who has left is reported
 by LDR-06 instead.
 
@@ -423,6 +457,8 @@ const SUP_02: Rule = Rule {
 Clause 7.3 (and control 6.3) expect everyone working under the organisation's control to be
 aware of the policy, their contribution and the consequences of not conforming. Training
 records are the usual evidence; the interval is `awareness_training_months` (default 12).
+Leavers are not asked, nor is the lead auditor of an outside audit firm (a person with
+`organisation:` who is the `auditor:` of an audit), whose competence SUP-01 checks instead.
 
 Fix: record completions.
 

@@ -113,6 +113,10 @@ pub struct Person {
     /// E-mail address.
     #[serde(default)]
     pub email: Option<String>,
+    /// The outside firm the person works for (a contractor, the lead auditor of an audit
+    /// firm contracted for internal audits); absent for the organisation's own staff.
+    #[serde(default)]
+    pub organisation: Option<Spanned<String>>,
     /// Whether the person is currently with the organisation.
     #[serde(default = "yes")]
     pub active: bool,
