@@ -52,6 +52,30 @@ type Case = (
 const B57: &str = "  - id: \"5.7\"\n    applicable: true\n    reasons: [business]\n    justification: Baseline control for a SaaS company.\n    status: planned\n";
 
 const CASES: &[Case] = &[
+    (
+        "SUP-10",
+        &[(
+            "isms.yaml",
+            "    holders: [p-ceo]\n",
+            "    holders: [p-ceo]\n    approves: [AUD-PROG]\n",
+        ), (
+            "audits/programme.md",
+            "approval: { by: p-ceo, on: 2025-02-01 }",
+            "approval: { by: p-ciso, on: 2025-02-01 }",
+        )],
+    ),
+    (
+        "SUP-09",
+        &[(
+            "policies/information-security.md",
+            "  on: 2025-02-05\n",
+            "  on: 2025-01-20\n",
+        )],
+    ),
+    (
+        "LDR-06",
+        &[("risks.yaml", "    owner: p-ceo\n", "    owner: p-dev\n")],
+    ),
     ("SOA-01", &[("soa.yaml", B57, "")]),
     (
         "SOA-02",

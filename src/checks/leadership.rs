@@ -31,10 +31,10 @@ fn policy_approved(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .with_hint("record the approval by a member of top management: `approval: { by: <person id>, on: YYYY-MM-DD }`"))),
         // An approver who is not in isms.yaml is a dangling reference (LOAD-013), not a
         // second finding here.
-        (Some(by), Some(_)) if m.person(by).is_some() && !m.is_top_management(by) => {
+        (Some(by), Some(_)) if !super::util::may_approve(m, by, &p.id.value, true) => {
             let d = LDR_01
                 .diag(format!("the information security policy is approved by {by}, who is not top management"))
-                .with_hint("top management must approve the policy; set `top_management: true` on the approver in isms.yaml if that is the case");
+                .with_hint(format!("top management must approve the policy: have it approved by {}", super::util::approvers_of(m, &p.id.value, true)));
             let span = p.approval.by.as_ref().map_or(p.id.span, |b| b.span);
             out.push(ctx.place(d, span, &p.source.path).for_record(p.id.value.clone()));
         }
@@ -133,10 +133,12 @@ fn roles_assigned(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if m.manifest.is_none() {
         return;
     }
+    let today = ctx.today();
+    // A leaver cannot carry the responsibility: the role needs a holder who is still here.
     let staffed = |pred: &dyn Fn(&crate::model::Role) -> bool| {
         m.roles
             .iter()
-            .any(|r| pred(r) && r.holders.iter().any(|h| !h.value.trim().is_empty()))
+            .any(|r| pred(r) && !m.current_holders(&r.id.value, today).is_empty())
     };
     for (what, field, ok) in [
         (
@@ -153,13 +155,131 @@ fn roles_assigned(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !ok {
             out.push(
                 LDR_04
-                    .diag(format!("no role with a holder is responsible for {what}"))
+                    .diag(format!("no role with a current holder is responsible for {what}"))
                     .with_hint(format!(
                         "set `{field}: true` on a role in isms.yaml and name its `holders:`"
                     ))
                     .at(Location::file("isms.yaml")),
             );
         }
+    }
+}
+
+/// One place a person is named as holder or owner of something still in force.
+struct Held<'a> {
+    who: &'a crate::model::Id,
+    what: String,
+    file: String,
+    record: String,
+}
+
+/// Every role holder and every owner of something still in force (roles, risks, open actions,
+/// assets, controlled documents, the SoA and its controls, processes, objectives, suppliers,
+/// open nonconformities).
+fn responsibilities<'a>(ctx: &Context<'a>) -> Vec<Held<'a>> {
+    let m = ctx.model;
+    let path = |span: crate::source::Span| m.sources.path(span.file).to_string();
+    let mut out = Vec::new();
+    let mut add = |who: Option<&'a crate::model::Id>, what: String, file: String, record: &str| {
+        if let Some(who) = who {
+            out.push(Held { who, what, file, record: record.to_string() });
+        }
+    };
+    for r in &m.roles {
+        for h in &r.holders {
+            add(Some(h), format!("holds role {}", r.id.value), "isms.yaml".into(), &r.id.value);
+        }
+    }
+    for r in &m.risks {
+        add(r.owner.as_ref(), format!("owns risk {}", r.id.value), path(r.span), &r.id.value);
+        for a in r.plan.iter().filter(|a| a.status.value.is_open()) {
+            add(
+                a.owner.as_ref(),
+                format!("owns an open treatment action of risk {}", r.id.value),
+                path(r.span),
+                &r.id.value,
+            );
+        }
+    }
+    for a in &m.assets {
+        add(a.owner.as_ref(), format!("owns asset {}", a.id.value), path(a.span), &a.id.value);
+    }
+    // Documents, not records: an audit report or review minutes owned by a leaver is history.
+    let mut docs: Vec<&dyn Document> = Vec::new();
+    if let Some(sc) = &m.scope {
+        docs.push(sc);
+    }
+    docs.extend(m.policies.iter().map(|p| p as &dyn Document));
+    docs.extend(m.procedures.iter().map(|p| p as &dyn Document));
+    if let Some(p) = &m.audit_programme {
+        docs.push(p);
+    }
+    for d in docs {
+        add(
+            d.owner(),
+            format!("owns document {}", d.id().value),
+            d.doc_source().path.clone(),
+            &d.id().value,
+        );
+    }
+    if let Some(soa) = &m.soa {
+        let file = path(soa.document.span);
+        add(
+            soa.document.owner.as_ref(),
+            "owns the Statement of Applicability".into(),
+            file.clone(),
+            &soa.document.id.value,
+        );
+        for e in soa.controls.iter() {
+            add(e.owner.as_ref(), format!("owns control {}", e.id.value), file.clone(), &e.id.value);
+        }
+    }
+    if let Some(man) = &m.manifest {
+        for p in man.processes.iter() {
+            add(p.owner.as_ref(), format!("owns process {}", p.id.value), "isms.yaml".into(), &p.id.value);
+        }
+    }
+    for o in &m.objectives {
+        add(o.owner.as_ref(), format!("owns objective {}", o.id.value), path(o.span), &o.id.value);
+    }
+    for x in &m.suppliers {
+        add(x.owner.as_ref(), format!("owns supplier {}", x.id.value), path(x.span), &x.id.value);
+    }
+    for nc in &m.nonconformities {
+        if nc.status.value != crate::model::RecordStatus::Closed {
+            add(
+                nc.owner.as_ref(),
+                format!("owns open nonconformity {}", nc.id.value),
+                path(nc.span),
+                &nc.id.value,
+            );
+        }
+    }
+    out
+}
+
+fn leavers_hold_nothing(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    let today = ctx.today();
+    for h in responsibilities(ctx) {
+        let who = h.who.value.as_str();
+        let Some(p) = m.person(who) else { continue };
+        if p.is_current(today) {
+            continue;
+        }
+        let since = p.left_on().map_or_else(
+            || "is marked `active: false`".to_string(),
+            |l| format!("left on {l}"),
+        );
+        let d = LDR_06
+            .diag(format!("{who} {since} but still {}", h.what))
+            .with_hint("hand the responsibility to someone still with the organisation (or to a role) and record the change");
+        let d = ctx.place(d, h.who.span, &h.file);
+        out.push(if h.record.is_empty() {
+            d
+        } else {
+            d.for_record(h.record)
+        });
     }
 }
 
@@ -319,8 +439,36 @@ review_months: 12
     check: Check::Model(policy_reviewed),
 };
 
+const LDR_06: Rule = Rule {
+    code: "LDR-06",
+    name: "leavers-hold-no-responsibility",
+    area: Area::Leadership,
+    clause: "5.3",
+    default_severity: Severity::Error,
+    summary: "Nobody who has left (`left:` in the past or `active: false`) still holds an ISMS role or owns a risk, asset, document, control, process, objective, supplier or open action.",
+    explanation: "\
+Clause 5.3 asks top management to assign responsibilities and authorities, and an assignment
+to someone who has left the organisation is no assignment at all: nobody re-assesses the risk,
+reviews the document or runs the control. Auditors compare the leavers list with the registers
+and raise every orphaned responsibility. A person counts as gone after their `left:` date (the
+last working day still counts) or when marked `active: false`. Closed nonconformities and
+completed actions are history and are not reported.
+
+Fix: hand the responsibility over (to a person or to a role) in the same change that records
+the leaver.
+
+```yaml
+people:
+  - { id: p-dev-09, name: Sam Leaver, role: Developer, active: false, left: 2025-05-30 }
+risks:
+  - id: R-07
+    owner: p-cto        # was p-dev-09
+```",
+    check: Check::Model(leavers_hold_nothing),
+};
+
 /// The leadership rules.
-pub(super) const RULES: &[Rule] = &[LDR_01, LDR_02, LDR_03, LDR_04, LDR_05];
+pub(super) const RULES: &[Rule] = &[LDR_01, LDR_02, LDR_03, LDR_04, LDR_05, LDR_06];
 
 #[cfg(test)]
 mod tests {

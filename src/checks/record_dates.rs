@@ -363,5 +363,278 @@ awareness:
     check: Check::Model(no_future_dates),
 };
 
-/// The rule on records dated after the as-of date (support area).
-pub(super) const RULES: &[Rule] = &[SUP_08];
+/// One pair of dates that must be in order: `earlier` must not be after `later`. The finding
+/// is placed at the date that cannot be true given the other: `later`, or `earlier` when the
+/// other date is a limit (a person's last day).
+struct Order<'a> {
+    earlier: Option<&'a Spanned<Date>>,
+    earlier_what: String,
+    later: Option<&'a Spanned<Date>>,
+    later_what: String,
+    record: &'a str,
+    at_earlier: bool,
+}
+
+fn order<'a>(
+    earlier: Option<&'a Spanned<Date>>,
+    earlier_what: String,
+    later: Option<&'a Spanned<Date>>,
+    later_what: String,
+    record: &'a str,
+) -> Order<'a> {
+    Order {
+        earlier,
+        earlier_what,
+        later,
+        later_what,
+        record,
+        at_earlier: false,
+    }
+}
+
+/// `date` must not be after `limit` (the last day of whoever acted); reported at `date`.
+fn not_after<'a>(
+    date: Option<&'a Spanned<Date>>,
+    what: String,
+    limit: Option<&'a Spanned<Date>>,
+    limit_what: String,
+    record: &'a str,
+) -> Order<'a> {
+    Order {
+        at_earlier: true,
+        ..order(date, what, limit, limit_what, record)
+    }
+}
+
+/// The approver's or acceptor's last day, when the reference is to a person who has left; a
+/// role is judged by its holders elsewhere.
+fn left_date<'a>(m: &'a crate::model::Isms, by: Option<&crate::model::Id>) -> Option<&'a Spanned<Date>> {
+    m.person(&by?.value)?.left.as_ref()
+}
+
+/// Every pair of dates the lifecycle of a record puts in order, from one table per record
+/// type, so a new pair is one line here and not a new rule.
+fn orders(m: &crate::model::Isms) -> Vec<Order<'_>> {
+    let mut v = Vec::new();
+    // An approval given by someone after their last day cannot be theirs.
+    let approvals: Vec<(&Approval, String, &str)> = {
+        let mut x: Vec<(&Approval, String, &str)> = Vec::new();
+        if let Some(meth) = m.manifest.as_ref().and_then(|y| y.risk_methodology.as_ref()) {
+            x.push((&meth.approval, "the risk methodology".into(), "risk_methodology"));
+        }
+        for d in m.documents() {
+            x.push((d.approval(), d.id().value.clone(), d.id().value.as_str()));
+        }
+        if let Some(soa) = &m.soa {
+            x.push((
+                &soa.document.approval,
+                "the Statement of Applicability".into(),
+                soa.document.id.value.as_str(),
+            ));
+        }
+        for r in &m.risks {
+            x.push((
+                &r.plan_approval,
+                format!("the treatment plan of risk {}", r.id.value),
+                r.id.value.as_str(),
+            ));
+        }
+        for c in &m.changes {
+            x.push((&c.approval, format!("change {}", c.id.value), c.id.value.as_str()));
+        }
+        x
+    };
+    for (a, what, record) in approvals {
+        if let Some(by) = &a.by {
+            v.push(not_after(
+                a.on.as_ref(),
+                format!("the approval of {what} by {}", by.value),
+                left_date(m, Some(by)),
+                format!("{}'s last day", by.value),
+                record,
+            ));
+        }
+    }
+    for p in &m.policies {
+        v.push(order(
+            p.approval.on.as_ref(),
+            format!("the approval of policy {}", p.id.value),
+            p.communicated.on.as_ref(),
+            format!("the communication of policy {}", p.id.value),
+            &p.id.value,
+        ));
+    }
+    for r in &m.risks {
+        let id = &r.id.value;
+        v.push(order(
+            r.identified.as_ref(),
+            format!("the identification of risk {id}"),
+            r.last_assessed.as_ref(),
+            format!("the last assessment of risk {id}"),
+            id,
+        ));
+        v.push(order(
+            r.identified.as_ref(),
+            format!("the identification of risk {id}"),
+            r.plan_approval.on.as_ref(),
+            format!("the approval of the treatment plan of risk {id}"),
+            id,
+        ));
+        if let Some(acc) = &r.acceptance {
+            v.push(order(
+                r.identified.as_ref(),
+                format!("the identification of risk {id}"),
+                acc.on.as_ref(),
+                format!("the acceptance of risk {id}"),
+                id,
+            ));
+            if let Some(by) = &acc.by {
+                v.push(not_after(
+                    acc.on.as_ref(),
+                    format!("the acceptance of risk {id} by {}", by.value),
+                    left_date(m, Some(by)),
+                    format!("{}'s last day", by.value),
+                    id,
+                ));
+            }
+        }
+    }
+    for i in &m.incidents {
+        v.push(order(
+            Some(&i.reported),
+            format!("the report of incident {}", i.id.value),
+            i.closed.as_ref(),
+            format!("the closure of incident {}", i.id.value),
+            &i.id.value,
+        ));
+    }
+    for c in &m.changes {
+        v.push(order(
+            c.approval.on.as_ref(),
+            format!("the approval of change {}", c.id.value),
+            c.completed.as_ref(),
+            format!("the completion of change {}", c.id.value),
+            &c.id.value,
+        ));
+    }
+    for a in &m.audits {
+        v.push(order(
+            a.date.as_ref(),
+            format!("audit {}", a.id.value),
+            a.report.date.as_ref(),
+            format!("the report of audit {}", a.id.value),
+            &a.id.value,
+        ));
+    }
+    for t in &m.competence {
+        v.push(order(
+            t.date.as_ref(),
+            format!("the competence record of {}", t.person.value),
+            t.expires.as_ref(),
+            "its expiry".to_string(),
+            &t.person.value,
+        ));
+    }
+    for nc in &m.nonconformities {
+        let id = &nc.id.value;
+        v.push(order(
+            Some(&nc.raised),
+            format!("nonconformity {id}"),
+            nc.closed.as_ref(),
+            format!("the closure of nonconformity {id}"),
+            id,
+        ));
+        if let Some(e) = &nc.effectiveness {
+            v.push(order(
+                Some(&nc.raised),
+                format!("nonconformity {id}"),
+                Some(&e.date),
+                format!("the effectiveness review of nonconformity {id}"),
+                id,
+            ));
+            if let Some(by) = &e.by {
+                v.push(not_after(
+                    Some(&e.date),
+                    format!("the effectiveness review of nonconformity {id} by {}", by.value),
+                    left_date(m, Some(by)),
+                    format!("{}'s last day", by.value),
+                    id,
+                ));
+            }
+        }
+    }
+    v
+}
+
+fn dates_in_order(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    for o in orders(m) {
+        let (Some(earlier), Some(later)) = (o.earlier, o.later) else {
+            continue;
+        };
+        if later.value >= earlier.value {
+            continue;
+        }
+        let (at, message) = if o.at_earlier {
+            let msg = format!(
+                "{} is dated {}, after {} ({})",
+                o.earlier_what, earlier.value, o.later_what, later.value
+            );
+            (earlier, msg)
+        } else {
+            let msg = format!(
+                "{} is dated {}, before {} ({})",
+                o.later_what, later.value, o.earlier_what, earlier.value
+            );
+            (later, msg)
+        };
+        let d = SUP_09
+            .diag(message)
+            .with_hint(
+                "one of the two dates is wrong, or the later event has to be repeated (a new \
+                 approval, acceptance or review by someone who can give it)",
+            );
+        let file = m.sources.path(at.span.file).to_string();
+        let d = ctx.place(d, at.span, &file);
+        out.push(if o.record.is_empty() {
+            d
+        } else {
+            d.for_record(o.record.to_string())
+        });
+    }
+}
+
+const SUP_09: Rule = Rule {
+    code: "SUP-09",
+    name: "dates-in-order",
+    area: Area::Support,
+    clause: "7.5.3",
+    default_severity: Severity::Error,
+    summary: "The dates of a record's lifecycle are in order: nothing is approved, accepted, communicated, closed or reviewed before the event it follows, or by someone after their last day.",
+    explanation: "\
+Records tell a story an auditor reads in order: a risk is identified, assessed, its treatment
+approved and its residual accepted; a nonconformity is raised, then closed and its
+effectiveness reviewed; a policy is approved, then communicated; an audit is held, then
+reported. A later step dated before an earlier one cannot be true, and an approval or
+acceptance dated after the approver's `left:` day was not given by them, so documented
+information loses its integrity (7.5.3) and the step (5.2, 6.1.3 f, 10.2 d) is not evidenced.
+The rule compares: the approver's last day with every approval (documents, SoA, methodology,
+treatment plans, changes), risk acceptances and effectiveness reviews; a risk's identification
+with its last assessment, treatment plan approval and acceptance; a policy's approval with its
+communication (every policy, not only the top-level one); an incident's report with its closure;
+a change's approval with its completion; an audit with its report; a nonconformity with its
+closure and effectiveness review; a competence record with its expiry. The finding is placed at
+the later date.
+
+Fix: correct the date that is wrong, or repeat the step.
+
+```yaml
+# policies/access-control.md
+approval: { by: p-ceo, on: 2025-03-01 }
+communicated: { on: 2025-03-04, via: Staff wiki }   # not 2025-02-20
+```",
+    check: Check::Model(dates_in_order),
+};
+
+/// The rules on record dates (support area).
+pub(super) const RULES: &[Rule] = &[SUP_08, SUP_09];

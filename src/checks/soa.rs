@@ -187,6 +187,25 @@ fn document_approved(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         missing.push("an approval date (`approval.on:`)");
     }
     if missing.is_empty() {
+        // Approved: by someone the organisation allows to approve the SoA (top management
+        // unless a role is declared for it).
+        if let Some(by) = &doc.approval.by
+            && !super::util::may_approve(ctx.model, &by.value, &doc.id.value, true)
+        {
+            let d = SOA_08
+                .diag(format!(
+                    "the Statement of Applicability is approved by {}, who may not approve it",
+                    by.value
+                ))
+                .with_hint(format!(
+                    "have it approved by {}",
+                    super::util::approvers_of(ctx.model, &doc.id.value, true)
+                ));
+            out.push(
+                ctx.place(d, by.span, &soa_path(ctx))
+                    .for_record(doc.id.value.clone()),
+            );
+        }
         return;
     }
     let d = SOA_08
@@ -625,10 +644,14 @@ const SOA_08: Rule = Rule {
     area: Area::Soa,
     clause: "7.5.2",
     default_severity: Severity::Error,
-    summary: "The SoA document has a version, an owner and an approval (who and when).",
+    summary: "The SoA document has a version, an owner and an approval (who and when) by someone allowed to approve it.",
     explanation: "\
 The SoA is a mandatory document and must be identified and approved like any controlled
-document. An undated or unapproved SoA is a typical Stage 1 nonconformity.
+document. An undated or unapproved SoA is a typical Stage 1 nonconformity. It records the
+organisation's decisions on controls, so its approval is a management decision: the approver
+must be top management (`top_management: true`), unless the organisation has assigned that
+authority to a role by listing the SoA's id under the role's `approves:` (5.3); then only
+holders of such a role may approve it. The approver may be given as a person or as a role.
 
 Fix: complete the `document:` block once the SoA has been approved.
 

@@ -12,12 +12,39 @@ const MANIFEST: &str = "isms.yaml";
 fn competence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let m = ctx.model;
     let today = ctx.today();
+    // The records for a person (and role), and why none of them counts when none does: an
+    // undated record is no evidence of when competence was shown (7.2 d), an expired one no
+    // longer shows it.
+    let records = |person: &str, role: Option<&str>| {
+        m.competence
+            .iter()
+            .filter(move |c| {
+                c.person.value == person
+                    && role.is_none_or(|r| c.role.as_ref().is_none_or(|cr| cr.value == r))
+            })
+            .collect::<Vec<_>>()
+    };
     let valid = |person: &str, role: Option<&str>| {
-        m.competence.iter().any(|c| {
-            c.person.value == person
-                && role.is_none_or(|r| c.role.as_ref().is_none_or(|cr| cr.value == r))
+        records(person, role).iter().any(|c| {
+            c.date.as_ref().is_some_and(|d| d.value <= today)
                 && c.expires.as_ref().is_none_or(|e| e.value >= today)
         })
+    };
+    // Why no record counts, as the end of a sentence about the person.
+    let why_not = |person: &str, role: Option<&str>, for_it: &str| -> String {
+        let recs = records(person, role);
+        let expired = recs
+            .iter()
+            .filter_map(|c| c.expires.as_ref().map(|e| e.value))
+            .filter(|e| *e < today)
+            .max();
+        if let Some(e) = expired {
+            format!("their competence record{for_it} expired on {e}")
+        } else if !recs.is_empty() && recs.iter().all(|c| c.date.is_none()) {
+            format!("their competence record{for_it} has no date (`date:`)")
+        } else {
+            format!("has no current competence record{for_it}")
+        }
     };
     for role in &m.roles {
         let holders: Vec<&str> = role
@@ -44,9 +71,13 @@ fn competence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
         for h in holders {
+            // A leaver still in a role is LDR-06; their competence is no longer the question.
+            if m.person(h).is_some_and(|p| !p.is_current(today)) {
+                continue;
+            }
             if !valid(h, Some(&role.id.value)) {
                 let d = SUP_01
-                    .diag(format!("{h} holds role {} but has no current competence record for it", role.id.value))
+                    .diag(format!("{h} holds role {} but {}", role.id.value, why_not(h, Some(&role.id.value), " for it")))
                     .with_hint(format!(
                         "add an entry under `competence:` in training.yaml with `person: {h}`, `role: {}` and the evidence",
                         role.id.value
@@ -62,13 +93,31 @@ fn competence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .iter()
         .filter(|a| a.kind.value == AuditKind::Internal)
     {
-        let Some(auditor) = &a.auditor else { continue };
+        // An internal audit contracted to an outside firm is still an internal audit: the
+        // auditor's qualification and independence must be shown like anyone else's, which
+        // a name in free text cannot do.
+        let Some(auditor) = &a.auditor else {
+            if let Some(ext) = a.external_auditor.as_deref().filter(|e| !e.trim().is_empty()) {
+                let d = SUP_01
+                    .diag(format!(
+                        "internal audit {} names its auditor only as text (\"{}\"), so their competence and independence cannot be shown",
+                        a.id.value,
+                        ext.trim()
+                    ))
+                    .with_hint("list the lead auditor under `people:` in isms.yaml with `organisation:` (their firm), name them as `auditor:` and record their qualification under `competence:` in training.yaml");
+                out.push(
+                    ctx.place(d, a.id.span, &a.source.path)
+                        .for_record(a.id.value.clone()),
+                );
+            }
+            continue;
+        };
         if auditor.value.trim().is_empty() || !seen.insert(auditor.value.clone()) {
             continue;
         }
         if !valid(&auditor.value, None) {
             let d = SUP_01
-                .diag(format!("internal auditor {} has no competence record", auditor.value))
+                .diag(format!("internal auditor {} {}", auditor.value, why_not(&auditor.value, None, "")))
                 .with_hint("record the auditor's training or qualification under `competence:` in training.yaml");
             out.push(
                 ctx.place(d, auditor.span, &a.source.path)
@@ -88,7 +137,20 @@ fn awareness(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .or_insert(a.completed.value);
         *d = (*d).max(a.completed.value);
     }
-    for p in m.people.iter().filter(|p| p.active) {
+    // The lead auditor of an outside firm contracted for internal audits works under the
+    // firm's own professional rules, not as one of the organisation's staff: their
+    // competence is checked (SUP-01), not the organisation's awareness course.
+    let audit_firm_auditor = |p: &crate::model::Person| {
+        p.organisation.as_ref().is_some_and(|o| !o.value.trim().is_empty())
+            && m.audits
+                .iter()
+                .any(|a| a.auditor.as_ref().is_some_and(|x| x.value == p.id.value))
+    };
+    for p in m
+        .people
+        .iter()
+        .filter(|p| p.is_current(ctx.today()) && !audit_firm_auditor(p))
+    {
         let last = latest.get(p.id.value.as_str()).copied();
         let problem = match last {
             None => "has no awareness training record".to_string(),
@@ -226,6 +288,38 @@ fn documents_controlled(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+fn approvers_authorised(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    for doc in controlled_documents(ctx) {
+        // The top-level policy and the SoA have their own rules (LDR-01, SOA-08).
+        if m.information_security_policy()
+            .is_some_and(|p| p.id.value == doc.id().value)
+        {
+            continue;
+        }
+        let Some(by) = doc.approval().by.as_ref() else {
+            continue;
+        };
+        if super::util::may_approve(m, &by.value, &doc.id().value, false) {
+            continue;
+        }
+        let d = SUP_10
+            .diag(format!(
+                "document {} is approved by {}, who may not approve it",
+                doc.id().value,
+                by.value
+            ))
+            .with_hint(format!(
+                "have it approved by {}",
+                super::util::approvers_of(m, &doc.id().value, false)
+            ));
+        out.push(
+            ctx.place(d, by.span, &doc.doc_source().path)
+                .for_record(doc.id().value.clone()),
+        );
+    }
+}
+
 fn documents_reviewed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let m = ctx.model;
     let cadence = m.cadences().policy_review_months;
@@ -344,8 +438,12 @@ const SUP_01: Rule = Rule {
     explanation: "\
 Clause 7.2 requires the organisation to determine the competence needed for roles that affect
 information security, to ensure people have it, and to retain evidence. Missing evidence for the
-internal auditor or the ISMS manager is a common finding. Expired records (past `expires:`) do
-not count.
+internal auditor or the ISMS manager is a common finding. An internal audit contracted to an
+outside firm is still an internal audit: its lead auditor is listed under `people:` (with
+`organisation:`, their firm) and named as `auditor:`, and needs a competence record like anyone
+else; naming them only in `external_auditor:` text is reported. Expired records (past `expires:`)
+and undated ones do not count (the message says which), and a holder who has left is reported
+by LDR-06 instead.
 
 Fix: define the competence on the role and record the evidence.
 
@@ -376,6 +474,8 @@ const SUP_02: Rule = Rule {
 Clause 7.3 (and control 6.3) expect everyone working under the organisation's control to be
 aware of the policy, their contribution and the consequences of not conforming. Training
 records are the usual evidence; the interval is `awareness_training_months` (default 12).
+Leavers are not asked, nor is the lead auditor of an outside audit firm (a person with
+`organisation:` who is the `auditor:` of an audit), whose competence SUP-01 checks instead.
 
 Fix: record completions.
 
@@ -480,5 +580,32 @@ touching existing ones.",
     check: Check::Model(mandatory_documents),
 };
 
+const SUP_10: Rule = Rule {
+    code: "SUP-10",
+    name: "approver-authorised",
+    area: Area::Support,
+    clause: "5.3",
+    default_severity: Severity::Error,
+    summary: "Where the organisation assigns the authority to approve a document to roles (`approves:`), the document is approved by a holder of such a role.",
+    explanation: "\
+Clause 5.3 has top management assign responsibilities and authorities, and 7.5.2 asks for
+documents to be approved. An approval is only worth something if it comes from someone with the
+authority to give it. The organisation declares that authority on its roles: `approves:` lists
+the ids of the documents the role's holders may approve. When a role lists a document, its
+approver (a person, or a role) must hold such a role. Documents no role lists are not judged
+here; the information security policy (LDR-01) and the SoA (SOA-08) need top management
+unless a role is declared for them.
+
+Fix: have the document approved by a holder of the role, or assign the authority.
+
+```yaml
+roles:
+  - id: isms-manager
+    holders: [p-ciso]
+    approves: [PROC-01, PROC-03]
+```",
+    check: Check::Model(approvers_authorised),
+};
+
 /// The support rules.
-pub(super) const RULES: &[Rule] = &[SUP_01, SUP_02, SUP_03, SUP_04, SUP_05, SUP_07];
+pub(super) const RULES: &[Rule] = &[SUP_01, SUP_02, SUP_03, SUP_04, SUP_05, SUP_07, SUP_10];

@@ -34,6 +34,8 @@ pub(super) enum Kind {
     Finding,
     /// A risk's source: an issue or an interested-party requirement.
     Source,
+    /// An owner, approver or acceptor: a person, or a role (which stands for its holders).
+    Owner,
 }
 
 impl Kind {
@@ -60,6 +62,7 @@ impl Kind {
             Kind::SoaControl => "SoA control",
             Kind::Finding => "finding",
             Kind::Source => "issue or requirement",
+            Kind::Owner => "person or role",
         }
     }
 
@@ -86,6 +89,7 @@ impl Kind {
             Kind::SoaControl => "soa.yaml",
             Kind::Finding => "the `findings:` of an audit",
             Kind::Source => "context.yaml (issues, or requirements of interested parties)",
+            Kind::Owner => "`people:` or `roles:` in isms.yaml",
         }
     }
 }
@@ -94,9 +98,14 @@ impl Kind {
 #[derive(Default)]
 pub(super) struct References {
     defined: Vec<(Kind, String, Span)>,
-    refs: Vec<(Kind, Id, &'static str)>,
+    /// (kind, reference, field, id of the record that makes the reference).
+    refs: Vec<(Kind, Id, &'static str, String)>,
     controls: Vec<Id>,
-    findings: Vec<(Id, Id)>,
+    /// (audit, finding, id of the referring nonconformity).
+    findings: Vec<(Id, Id, String)>,
+    /// The record whose references are being collected, so a dangling reference is reported
+    /// against it (and a waiver on it matches), not against the id that is missing.
+    record: String,
 }
 
 impl References {
@@ -104,8 +113,14 @@ impl References {
         self.defined.push((kind, id.value.clone(), id.span));
     }
 
+    /// Makes `id` the record the following references are reported against.
+    fn within(&mut self, id: &str) {
+        self.record = id.to_string();
+    }
+
     fn add_ref(&mut self, kind: Kind, id: &Id, field: &'static str) {
-        self.refs.push((kind, id.clone(), field));
+        self.refs
+            .push((kind, id.clone(), field, self.record.clone()));
     }
 
     fn add_opt_ref(&mut self, kind: Kind, id: Option<&Id>, field: &'static str) {
@@ -121,7 +136,7 @@ impl References {
     }
 
     fn approval(&mut self, a: &Approval, field: &'static str) {
-        self.add_opt_ref(Kind::Person, a.by.as_ref(), field);
+        self.add_opt_ref(Kind::Owner, a.by.as_ref(), field);
     }
 
     fn controls(&mut self, ids: &[Id]) {
@@ -129,7 +144,8 @@ impl References {
     }
 
     fn document<D: Document + ?Sized>(&mut self, d: &D) {
-        self.add_opt_ref(Kind::Person, d.owner(), "owner");
+        self.within(&d.id().value);
+        self.add_opt_ref(Kind::Owner, d.owner(), "owner");
         self.approval(d.approval(), "approval.by");
     }
 
@@ -158,12 +174,16 @@ impl References {
                     .iter()
                     .filter_map(|k| index.get(k))
                     .collect(),
+                Kind::Owner => [Kind::Person, Kind::Role]
+                    .iter()
+                    .filter_map(|k| index.get(k))
+                    .collect(),
                 _ => vec![index.get(&kind).unwrap_or(&empty)],
             }
         };
         // One suggester per kind, built on first need: suggestions cost O(1) per reference.
         let mut suggesters: HashMap<Kind, Suggester<'_>> = HashMap::new();
-        for (kind, id, field) in &self.refs {
+        for (kind, id, field, record) in &self.refs {
             let maps = lookup(*kind);
             // A record that failed to load has its own error already.
             if maps.iter().any(|m| m.contains_key(id.value.as_str()))
@@ -183,24 +203,22 @@ impl References {
                     kind.defined_in()
                 )
             });
-            diags.push(
-                Diagnostic::error(
-                    "LOAD-013",
-                    format!(
-                        "`{field}` refers to {} `{}`, which does not exist",
-                        article(kind.noun()),
-                        id.value
-                    ),
-                )
-                .at(model.location(id.span))
-                .with_hint(hint)
-                .for_record(id.value.clone()),
-            );
+            let d = Diagnostic::error(
+                "LOAD-013",
+                format!(
+                    "`{field}` refers to {} `{}`, which does not exist",
+                    article(kind.noun()),
+                    id.value
+                ),
+            )
+            .at(model.location(id.span))
+            .with_hint(hint);
+            diags.push(referred_from(d, record));
         }
         for id in &self.controls {
             check_control(model, id, diags);
         }
-        for (audit, finding) in &self.findings {
+        for (audit, finding, record) in &self.findings {
             let Some(a) = model.audits.iter().find(|a| a.id.value == audit.value) else {
                 continue;
             };
@@ -213,20 +231,27 @@ impl References {
                         known.join(", ")
                     )
                 });
-                diags.push(
-                    Diagnostic::error(
-                        "LOAD-013",
-                        format!(
-                            "`finding` refers to finding `{}`, which audit `{}` does not have",
-                            finding.value, audit.value
-                        ),
-                    )
-                    .at(model.location(finding.span))
-                    .with_hint(hint)
-                    .for_record(finding.value.clone()),
-                );
+                let d = Diagnostic::error(
+                    "LOAD-013",
+                    format!(
+                        "`finding` refers to finding `{}`, which audit `{}` does not have",
+                        finding.value, audit.value
+                    ),
+                )
+                .at(model.location(finding.span))
+                .with_hint(hint);
+                diags.push(referred_from(d, record));
             }
         }
+    }
+}
+
+/// Attributes a dangling reference to the record that makes it (when it has an id).
+fn referred_from(d: Diagnostic, record: &str) -> Diagnostic {
+    if record.trim().is_empty() {
+        d
+    } else {
+        d.for_record(record.to_string())
     }
 }
 
@@ -244,41 +269,50 @@ pub(super) fn collect(m: &Isms) -> References {
         r.define(Kind::Person, &p.id);
     }
     for role in &m.roles {
+        r.within(&role.id.value);
         r.define(Kind::Role, &role.id);
         r.people(&role.holders, "holders");
     }
     if let Some(man) = &m.manifest {
         if let Some(meth) = &man.risk_methodology {
+            r.within("risk_methodology");
             r.approval(&meth.approval, "approval.by");
         }
         for p in man.processes.iter() {
+            r.within(&p.id.value);
             r.define(Kind::Process, &p.id);
-            r.add_opt_ref(Kind::Person, p.owner.as_ref(), "owner");
+            r.add_opt_ref(Kind::Owner, p.owner.as_ref(), "owner");
         }
+        r.within("");
         for c in man.communication.iter() {
-            r.add_opt_ref(Kind::Person, c.owner.as_ref(), "owner");
+            r.add_opt_ref(Kind::Owner, c.owner.as_ref(), "owner");
         }
         for d in man.external_documents.iter() {
+            r.within(&d.id.value);
             r.define(Kind::ExternalDocument, &d.id);
-            r.add_opt_ref(Kind::Person, d.owner.as_ref(), "owner");
+            r.add_opt_ref(Kind::Owner, d.owner.as_ref(), "owner");
         }
         for w in man.checks.waivers.iter() {
-            r.add_opt_ref(Kind::Person, w.owner.as_ref(), "owner");
+            r.within(w.record.as_ref().map_or("", |x| x.value.as_str()));
+            r.add_opt_ref(Kind::Owner, w.owner.as_ref(), "owner");
         }
     }
     if let Some(ctx) = &m.context {
         for i in ctx.issues.iter() {
+            r.within(&i.id.value);
             r.define(Kind::Issue, &i.id);
             for risk in &i.risks {
                 r.add_ref(Kind::Risk, risk, "risks");
             }
         }
         if let Some(c) = &ctx.climate_change {
+            r.within("");
             r.approval(&c.determined, "determined.by");
         }
         for p in ctx.interested_parties.iter() {
             r.define(Kind::InterestedParty, &p.id);
             for q in p.requirements.iter() {
+                r.within(&q.id.value);
                 r.define(Kind::Requirement, &q.id);
                 for o in &q.obligations {
                     r.add_ref(Kind::Obligation, o, "obligations");
@@ -286,10 +320,12 @@ pub(super) fn collect(m: &Isms) -> References {
             }
         }
         for o in ctx.obligations.iter() {
+            r.within(&o.id.value);
             r.define(Kind::Obligation, &o.id);
-            r.add_opt_ref(Kind::Person, o.owner.as_ref(), "owner");
+            r.add_opt_ref(Kind::Owner, o.owner.as_ref(), "owner");
             r.controls(&o.controls);
         }
+        r.within("");
         r.approval(&ctx.reviewed, "reviewed.by");
     }
     for d in m.documents() {
@@ -297,13 +333,15 @@ pub(super) fn collect(m: &Isms) -> References {
         r.document(d);
     }
     if let Some(soa) = &m.soa {
+        r.within(&soa.document.id.value);
         r.define(Kind::Document, &soa.document.id);
-        r.add_opt_ref(Kind::Person, soa.document.owner.as_ref(), "owner");
+        r.add_opt_ref(Kind::Owner, soa.document.owner.as_ref(), "owner");
         r.approval(&soa.document.approval, "approval.by");
         for e in soa.controls.iter() {
+            r.within(&e.id.value);
             r.define(Kind::SoaControl, &e.id);
             r.controls(std::slice::from_ref(&e.id));
-            r.add_opt_ref(Kind::Person, e.owner.as_ref(), "owner");
+            r.add_opt_ref(Kind::Owner, e.owner.as_ref(), "owner");
             for x in &e.risks {
                 r.add_ref(Kind::Risk, x, "risks");
             }
@@ -319,6 +357,7 @@ pub(super) fn collect(m: &Isms) -> References {
         r.controls(&p.controls);
     }
     for p in &m.procedures {
+        r.within(&p.id.value);
         r.controls(&p.controls);
         for pol in &p.policies {
             r.add_ref(Kind::Document, pol, "policies");
@@ -326,11 +365,13 @@ pub(super) fn collect(m: &Isms) -> References {
     }
     if let Some(p) = &m.audit_programme {
         for a in p.planned.iter() {
+            r.within(&a.id.value);
             r.add_opt_ref(Kind::Person, a.auditor.as_ref(), "auditor");
             r.controls(&a.controls);
         }
     }
     for a in &m.audits {
+        r.within(&a.id.value);
         r.define(Kind::Audit, &a.id);
         r.add_opt_ref(Kind::Person, a.auditor.as_ref(), "auditor");
         r.people(&a.auditees, "auditees");
@@ -351,22 +392,25 @@ pub(super) fn collect(m: &Isms) -> References {
         }
     }
     for rev in &m.reviews {
+        r.within(&rev.id.value);
         r.people(&rev.attendees, "attendees");
         for a in &rev.audits_considered {
             r.add_ref(Kind::Audit, a, "audits_considered");
         }
         for act in rev.actions.iter() {
-            r.add_opt_ref(Kind::Person, act.owner.as_ref(), "owner");
+            r.add_opt_ref(Kind::Owner, act.owner.as_ref(), "owner");
         }
     }
     for a in &m.assets {
+        r.within(&a.id.value);
         r.define(Kind::Asset, &a.id);
-        r.add_opt_ref(Kind::Person, a.owner.as_ref(), "owner");
+        r.add_opt_ref(Kind::Owner, a.owner.as_ref(), "owner");
         r.add_opt_ref(Kind::Supplier, a.supplier.as_ref(), "supplier");
     }
     for risk in &m.risks {
+        r.within(&risk.id.value);
         r.define(Kind::Risk, &risk.id);
-        r.add_opt_ref(Kind::Person, risk.owner.as_ref(), "owner");
+        r.add_opt_ref(Kind::Owner, risk.owner.as_ref(), "owner");
         for a in &risk.assets {
             r.add_ref(Kind::Asset, a, "assets");
         }
@@ -375,48 +419,54 @@ pub(super) fn collect(m: &Isms) -> References {
         }
         r.controls(&risk.controls);
         for act in risk.plan.iter() {
-            r.add_opt_ref(Kind::Person, act.owner.as_ref(), "owner");
+            r.add_opt_ref(Kind::Owner, act.owner.as_ref(), "owner");
             for rp in &act.replanned {
-                r.add_opt_ref(Kind::Person, rp.by.as_ref(), "replanned.by");
+                r.add_opt_ref(Kind::Owner, rp.by.as_ref(), "replanned.by");
             }
         }
         r.approval(&risk.plan_approval, "plan_approval.by");
         if let Some(acc) = &risk.acceptance {
-            r.add_opt_ref(Kind::Person, acc.by.as_ref(), "acceptance.by");
+            r.add_opt_ref(Kind::Owner, acc.by.as_ref(), "acceptance.by");
         }
     }
     for o in &m.objectives {
+        r.within(&o.id.value);
         r.define(Kind::Objective, &o.id);
-        r.add_opt_ref(Kind::Person, o.owner.as_ref(), "owner");
+        r.add_opt_ref(Kind::Owner, o.owner.as_ref(), "owner");
         r.add_opt_ref(Kind::Document, o.policy.as_ref(), "policy");
         for x in &o.risks {
             r.add_ref(Kind::Risk, x, "risks");
         }
     }
     for s in &m.suppliers {
+        r.within(&s.id.value);
         r.define(Kind::Supplier, &s.id);
-        r.add_opt_ref(Kind::Person, s.owner.as_ref(), "owner");
+        r.add_opt_ref(Kind::Owner, s.owner.as_ref(), "owner");
         for rev in s.reviews.iter() {
             r.add_opt_ref(Kind::Person, rev.by.as_ref(), "reviews.by");
         }
     }
     for c in &m.competence {
+        r.within(&c.person.value);
         r.add_ref(Kind::Person, &c.person, "person");
         r.add_opt_ref(Kind::Role, c.role.as_ref(), "role");
     }
     for a in &m.awareness {
+        r.within(&a.person.value);
         r.add_ref(Kind::Person, &a.person, "person");
     }
     for x in &m.metrics {
+        r.within(&x.id.value);
         r.define(Kind::Metric, &x.id);
-        r.add_opt_ref(Kind::Person, x.measured_by.as_ref(), "measured_by");
-        r.add_opt_ref(Kind::Person, x.analysed_by.as_ref(), "analysed_by");
+        r.add_opt_ref(Kind::Owner, x.measured_by.as_ref(), "measured_by");
+        r.add_opt_ref(Kind::Owner, x.analysed_by.as_ref(), "analysed_by");
         for o in &x.objectives {
             r.add_ref(Kind::Objective, o, "objectives");
         }
         r.controls(&x.controls);
     }
     for i in &m.incidents {
+        r.within(&i.id.value);
         r.define(Kind::Incident, &i.id);
         r.add_opt_ref(
             Kind::Nonconformity,
@@ -426,12 +476,14 @@ pub(super) fn collect(m: &Isms) -> References {
         r.controls(&i.controls);
     }
     for c in &m.changes {
+        r.within(&c.id.value);
         r.define(Kind::Change, &c.id);
         r.approval(&c.approval, "approval.by");
     }
     for nc in &m.nonconformities {
+        r.within(&nc.id.value);
         r.define(Kind::Nonconformity, &nc.id);
-        r.add_opt_ref(Kind::Person, nc.owner.as_ref(), "owner");
+        r.add_opt_ref(Kind::Owner, nc.owner.as_ref(), "owner");
         r.add_opt_ref(Kind::Audit, nc.audit.as_ref(), "audit");
         r.add_opt_ref(Kind::Incident, nc.incident.as_ref(), "incident");
         if let Some(c) = &nc.control {
@@ -441,10 +493,10 @@ pub(super) fn collect(m: &Isms) -> References {
             r.add_opt_ref(Kind::Person, e.by.as_ref(), "effectiveness.by");
         }
         for rp in &nc.replanned {
-            r.add_opt_ref(Kind::Person, rp.by.as_ref(), "replanned.by");
+            r.add_opt_ref(Kind::Owner, rp.by.as_ref(), "replanned.by");
         }
         if let (Some(a), Some(f)) = (&nc.audit, &nc.finding) {
-            r.findings.push((a.clone(), f.clone()));
+            r.findings.push((a.clone(), f.clone(), nc.id.value.clone()));
         }
     }
     r

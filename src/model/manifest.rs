@@ -116,6 +116,10 @@ pub struct Person {
     /// E-mail address.
     #[serde(default)]
     pub email: Option<String>,
+    /// The outside firm the person works for (a contractor, the lead auditor of an audit
+    /// firm contracted for internal audits); absent for the organisation's own staff.
+    #[serde(default)]
+    pub organisation: Option<Spanned<String>>,
     /// Whether the person is currently with the organisation.
     #[serde(default = "yes")]
     pub active: bool,
@@ -130,6 +134,20 @@ pub struct Person {
 
 fn yes() -> bool {
     true
+}
+
+impl Person {
+    /// The day after which the person is no longer with the organisation: their `left:` date,
+    /// if any.
+    pub fn left_on(&self) -> Option<Date> {
+        self.left.as_ref().map(|l| l.value)
+    }
+
+    /// Whether the person is with the organisation on `today`: not marked `active: false` and
+    /// not past their `left:` date (the last working day still counts).
+    pub fn is_current(&self, today: Date) -> bool {
+        self.active && self.left_on().is_none_or(|l| l >= today)
+    }
 }
 
 /// An ISMS role (5.3).
@@ -155,6 +173,11 @@ pub struct Role {
     /// Competence the role needs (7.2 a).
     #[serde(default)]
     pub competence: Vec<String>,
+    /// Ids of the documents (policies, procedures, `SOA`, the scope ...) the holders of this
+    /// role are authorised to approve (5.3). Once any role names a document, only holders of
+    /// such a role may approve it.
+    #[serde(default)]
+    pub approves: Vec<Id>,
 }
 
 /// A point on a likelihood or impact scale.

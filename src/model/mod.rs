@@ -216,6 +216,42 @@ impl Isms {
         self.person(id).is_some_and(|p| p.top_management)
     }
 
+    /// The role with this id.
+    pub fn role(&self, id: &str) -> Option<&Spanned<Role>> {
+        self.roles.iter().find(|r| r.id.value == id)
+    }
+
+    /// Who an owner or approver reference stands for: the person it names, or every holder
+    /// of the role it names (people and roles may both be referred to). Empty when the id is
+    /// neither. Leavers are included; see [`Isms::current_holders`].
+    pub fn holders<'a>(&'a self, id: &'a str) -> Vec<&'a str> {
+        if self.person(id).is_some() {
+            return vec![id];
+        }
+        self.role(id).map_or_else(Vec::new, |r| {
+            r.holders
+                .iter()
+                .map(|h| h.value.as_str())
+                .filter(|h| !h.trim().is_empty())
+                .collect()
+        })
+    }
+
+    /// The holders of [`Isms::holders`] who are still with the organisation on `today`: the
+    /// people who can act for the reference (approve, accept, own) that day.
+    pub fn current_holders<'a>(&'a self, id: &'a str, today: Date) -> Vec<&'a str> {
+        self.holders(id)
+            .into_iter()
+            .filter(|h| self.person(h).is_none_or(|p| p.is_current(today)))
+            .collect()
+    }
+
+    /// Whether `person` is the person `reference` names, or holds the role it names. Compare
+    /// an acceptor or approver with an owner through this, so owners given as roles work.
+    pub fn is_or_holds(&self, person: &str, reference: &str) -> bool {
+        person == reference || self.holders(reference).contains(&person)
+    }
+
     /// The risk with this id.
     pub fn risk(&self, id: &str) -> Option<&Spanned<Risk>> {
         let i = *self
