@@ -523,7 +523,7 @@ const CASES: &[Case] = &[
         "MR-03",
         &[(
             "reviews/2025-06.md",
-            "decisions:\n  - { decision: Automate access reviews, type: improvement }\n",
+            "  - { decision: Keep the ISMS scope and policies unchanged, type: change }\n",
             "",
         )],
     ),

@@ -471,6 +471,10 @@ document! {
     pub struct ManagementReview {
         /// Date the review was held.
         pub date: Spanned<Date>,
+        /// When the review is held in several sittings: the id shared by all its records
+        /// (usually the id of the first sitting). Inputs and outputs are judged over all of them.
+        #[serde(default)]
+        pub part_of: Option<Id>,
         /// Person ids of those present.
         #[serde(default)]
         pub attendees: Vec<Id>,
