@@ -504,6 +504,10 @@ const CASES: &[Case] = &[
         )],
     ),
     (
+        "AUD-09",
+        &[("audits/2025-internal.md", "status: completed\n", "")],
+    ),
+    (
         "MR-01",
         &[(
             "reviews/2025-06.md",

@@ -211,3 +211,153 @@ fn review_needs_decisions_on_improvement_and_on_changes() {
     let msg = one(&found, "MR-03", REVIEW, line);
     assert!(msg.contains("continual-improvement"), "{msg}");
 }
+
+// --- Internal audit (9.2) -----------------------------------------------------------------
+
+const AUDIT: &str = "audits/2025-internal.md";
+const PROGRAMME: &str = "audits/programme.md";
+const ALL_CONTROLS_LINE: &str = "controls: [\"5.1\", \"5.2\",";
+
+/// The audit record's `controls:` line with only the controls listed.
+fn audit_controls(text: &str, keep: &[&str]) -> String {
+    let list: Vec<String> = keep.iter().map(|c| format!("\"{c}\"")).collect();
+    let mut out = String::new();
+    for l in text.lines() {
+        if l.starts_with(ALL_CONTROLS_LINE) {
+            out.push_str(&format!("controls: [{}]", list.join(", ")));
+        } else {
+            out.push_str(l);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Every applicable control of the clean fixture except those in `except`.
+fn all_controls_except(except: &[&str]) -> Vec<String> {
+    let soa = fixture_text(AUDIT);
+    let line = soa
+        .lines()
+        .find(|l| l.starts_with(ALL_CONTROLS_LINE))
+        .unwrap()
+        .to_string();
+    line.trim_start_matches("controls: [")
+        .trim_end_matches(']')
+        .split(", ")
+        .map(|c| c.trim_matches('"').to_string())
+        .filter(|c| !except.contains(&c.as_str()))
+        .collect()
+}
+
+#[test]
+fn controls_planned_later_in_the_cycle_count_for_coverage() {
+    // The 2025 audit covered all clauses but only part of Annex A; the rest is planned for
+    // 2026 within the three-year programme period: no finding (yearly coverage of every
+    // control is not required).
+    let done = all_controls_except(&["8.25", "8.28"]);
+    let done: Vec<&str> = done.iter().map(String::as_str).collect();
+    let audit = audit_controls(&fixture_text(AUDIT), &done);
+    let found = check(&[
+        (AUDIT, "", &audit),
+        (
+            PROGRAMME,
+            "    auditor: p-auditor\n",
+            "    auditor: p-auditor\n  - id: AUD-2026-01\n    scope: Secure development\n    clauses: [\"8\"]\n    controls: [\"8.25\", \"8.28\"]\n    planned: 2026-05-12\n",
+        ),
+    ]);
+    none(&found, "AUD-03");
+}
+
+#[test]
+fn control_neither_audited_nor_planned_in_the_period_is_reported() {
+    let done = all_controls_except(&["8.28"]);
+    let done: Vec<&str> = done.iter().map(String::as_str).collect();
+    let audit = audit_controls(&fixture_text(AUDIT), &done);
+    let found = check(&[(AUDIT, "", &audit)]);
+    let line = line_of(&fixture_text(PROGRAMME), "period:");
+    let msg = one(&found, "AUD-03", PROGRAMME, line);
+    assert!(msg.contains("1 applicable Annex A control is neither audited nor planned"), "{msg}");
+    assert!(msg.ends_with(": 8.28"), "{msg}");
+}
+
+#[test]
+fn a_plan_whose_date_passed_does_not_cover() {
+    let done = all_controls_except(&["8.28"]);
+    let done: Vec<&str> = done.iter().map(String::as_str).collect();
+    let audit = audit_controls(&fixture_text(AUDIT), &done);
+    let found = check(&[
+        (AUDIT, "", &audit),
+        (
+            PROGRAMME,
+            "    auditor: p-auditor\n",
+            "    auditor: p-auditor\n  - id: AUD-2025-02\n    scope: Secure coding\n    controls: [\"8.28\"]\n    planned: 2025-06-01\n",
+        ),
+    ]);
+    let line = line_of(&fixture_text(PROGRAMME), "period:");
+    let msg = one(&found, "AUD-03", PROGRAMME, line);
+    assert!(msg.ends_with(": 8.28"), "{msg}");
+}
+
+#[test]
+fn programme_without_a_period_is_reported() {
+    let found = check(&[(
+        PROGRAMME,
+        "period: { from: 2025-01-01, to: 2027-12-31 }\n",
+        "",
+    )]);
+    let line = line_of(&fixture_text(PROGRAMME), "id: AUD-PROG");
+    let msg = one(&found, "AUD-03", PROGRAMME, line);
+    assert!(msg.contains("does not state the period"), "{msg}");
+}
+
+#[test]
+fn clauses_never_audited_before_certification_are_reported() {
+    // Clause 10 is planned (so the period is covered) but no completed audit has covered it.
+    let found = check(&[
+        (
+            AUDIT,
+            "clauses: [\"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"10\"]",
+            "clauses: [\"4\", \"5\", \"6\", \"7\", \"8\", \"9\"]",
+        ),
+        (
+            PROGRAMME,
+            "    auditor: p-auditor\n",
+            "    auditor: p-auditor\n  - id: AUD-2026-01\n    scope: Improvement\n    clauses: [\"10\"]\n    planned: 2026-05-12\n",
+        ),
+    ]);
+    let line = line_of(&fixture_text(AUDIT), "id: AUD-2025-01");
+    let msg = one(&found, "AUD-03", AUDIT, line);
+    assert!(msg.contains("has covered clause 10 yet"), "{msg}");
+}
+
+#[test]
+fn rejected_control_ids_are_not_counted_as_applicable() {
+    // A 2013 id and an id outside Annex A are load errors; AUD-03 does not ask for them to be
+    // audited.
+    let extra = "  - id: \"5.38\"\n    applicable: true\n    reasons: [business]\n    justification: Extra.\n    status: planned\n  - id: \"A.9.2.1\"\n    applicable: true\n    reasons: [business]\n    justification: Old.\n    status: planned\n";
+    let found = check(&[("soa.yaml", "controls:\n", &format!("controls:\n{extra}"))]);
+    none(&found, "AUD-03");
+}
+
+#[test]
+fn audit_record_without_status_is_not_counted_as_completed() {
+    let found = check(&[(AUDIT, "status: completed\n", "")]);
+    let line = line_of(&fixture_text(AUDIT), "id: AUD-2025-01");
+    one(&found, "AUD-09", AUDIT, line);
+    // It is not a completed audit: coverage has nothing completed.
+    assert!(of(&found, "AUD-03")
+        .iter()
+        .any(|f| f.message == "no internal audit has been completed"));
+}
+
+#[test]
+fn audit_report_must_reach_management() {
+    // Sent only to the auditor: not management for what was audited.
+    let found = check(&[(AUDIT, "recipients: [p-ceo]", "recipients: [p-auditor]")]);
+    let line = line_of(&fixture_text(AUDIT), "id: AUD-2025-01");
+    let msg = one(&found, "AUD-05", AUDIT, line);
+    assert!(msg.contains("p-auditor is not top management"), "{msg}");
+    // The ISMS manager is relevant management.
+    let found = check(&[(AUDIT, "recipients: [p-ceo]", "recipients: [p-ciso]")]);
+    none(&found, "AUD-05");
+}
