@@ -361,3 +361,40 @@ fn audit_report_must_reach_management() {
     let found = check(&[(AUDIT, "recipients: [p-ceo]", "recipients: [p-ciso]")]);
     none(&found, "AUD-05");
 }
+
+// --- SoA consistency (6.1.3) ----------------------------------------------------------------
+
+const POLICY: &str = "policies/information-security.md";
+
+#[test]
+fn excluded_control_implemented_by_a_policy_is_reported() {
+    // A policy implementing applicable controls is fine.
+    let found = check(&[(POLICY, "review_months: 12\n", "review_months: 12\ncontrols: [\"5.1\"]\n")]);
+    none(&found, "SOA-09");
+    // One implementing the excluded 7.5 contradicts the SoA.
+    let found = check(&[(
+        POLICY,
+        "review_months: 12\n",
+        "review_months: 12\ncontrols: [\"5.1\", \"7.5\"]\n",
+    )]);
+    let line = line_of(&fixture_text(POLICY), "review_months: 12") + 1;
+    let msg = one(&found, "SOA-09", POLICY, line);
+    assert!(msg.contains("policy POL-01 implements control 7.5"), "{msg}");
+}
+
+#[test]
+fn soa_13_on_a_2013_id_names_the_2022_successor() {
+    let entry = "  - id: \"A.12.3.1\"\n    applicable: true\n    reasons: [risk]\n    risks: [R-01]\n    status: planned\n";
+    let tmp = edited(&[("soa.yaml", "controls:\n", &format!("controls:\n{entry}"))]);
+    let loaded = isms::loader::load(tmp.path()).unwrap();
+    let outcome = checks::check_loaded(&loaded, &[], AS_OF.parse().unwrap());
+    let hints: Vec<String> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.diagnostic.code == "SOA-13")
+        .filter_map(|f| f.diagnostic.hint.clone())
+        .collect();
+    assert_eq!(hints.len(), 1, "{hints:?}");
+    assert!(hints[0].contains("2022 successor \"8.13\""), "{}", hints[0]);
+    assert!(!hints[0].contains("add \"A.12.3.1\""), "{}", hints[0]);
+}

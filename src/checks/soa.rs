@@ -231,6 +231,48 @@ fn excluded_not_used(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A control excluded in the SoA but implemented by a policy or procedure: the documents
+/// contradict each other.
+fn excluded_not_in_documents(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    if m.soa.is_none() {
+        return;
+    }
+    let docs = m
+        .policies
+        .iter()
+        .map(|p| ("policy", &p.id, &p.controls, &p.source.path))
+        .chain(
+            m.procedures
+                .iter()
+                .map(|p| ("procedure", &p.id, &p.controls, &p.source.path)),
+        );
+    for (kind, id, controls, path) in docs {
+        for c in controls {
+            let Some(e) = m.soa_entry(&catalogue::normalize_id(&c.value)) else {
+                continue;
+            };
+            if e.applicable.as_ref().is_some_and(|a| !a.value) {
+                let mut d = SOA_09
+                    .diag(format!(
+                        "{kind} {} implements control {}, which the SoA excludes",
+                        id.value, e.id.value
+                    ))
+                    .with_hint("either mark the control applicable in the SoA, or remove it from the document's `controls:`");
+                if let Some(l) = ctx.loc(e.span) {
+                    d = d.with_related(l, "excluded here");
+                }
+                out.push(ctx.place(d, c.span, path).for_record(id.value.clone()));
+            }
+        }
+    }
+}
+
+fn excluded_used(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    excluded_not_used(ctx, out);
+    excluded_not_in_documents(ctx, out);
+}
+
 fn risk_controls_applicable(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.model.soa.is_none() {
         return;
@@ -430,15 +472,32 @@ fn risk_links_consistent(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             {
                 continue;
             }
+            // A 2013 id cannot be added to the risk register (it is a load error there): name
+            // the 2022 control(s) that replace it instead.
+            let hint = match catalogue::map_2013(&e.id.value) {
+                Some(m) => {
+                    let ids: Vec<String> =
+                        m.ids_2022.iter().map(|i| format!("\"{i}\"")).collect();
+                    format!(
+                        "{} is a 2013 control id: replace this SoA entry with its 2022 successor{} {} and list {} in the `controls:` of {}",
+                        m.id_2013,
+                        if ids.len() == 1 { "" } else { "s" },
+                        ids.join(" and "),
+                        if ids.len() == 1 { "it" } else { "them" },
+                        r.value
+                    )
+                }
+                None => format!(
+                    "add \"{id}\" to the `controls:` of {} or remove {} from the SoA entry",
+                    r.value, r.value
+                ),
+            };
             let d = SOA_13
                 .diag(format!(
                     "the SoA says control {id} treats risk {}, but the risk does not list it",
                     r.value
                 ))
-                .with_hint(format!(
-                    "add \"{id}\" to the `controls:` of {} or remove {} from the SoA entry",
-                    r.value, r.value
-                ));
+                .with_hint(hint);
             out.push(ctx.place(d, r.span, &soa_path(ctx)).for_record(id.clone()));
         }
     }
@@ -650,11 +709,13 @@ const SOA_09: Rule = Rule {
     area: Area::Soa,
     clause: "6.1.3 b",
     default_severity: Severity::Error,
-    summary: "No control excluded in the SoA is used to treat a risk.",
+    summary: "No control excluded in the SoA is used to treat a risk or implemented by a policy or procedure.",
     explanation: "\
 If the risk register relies on a control that the SoA declares not applicable, the two
 documents contradict each other and the risk is not actually treated. Auditors cross-check
-the two documents for exactly this.
+the two documents for exactly this. The same holds for a policy or procedure whose
+`controls:` list an excluded control: the organisation says it implements a control it has
+declared unnecessary.
 
 Fix: make the control applicable in the SoA (and link the risk), or change the risk's treatment.
 
@@ -666,7 +727,7 @@ controls:
     reasons: [risk]
     risks: [R-009]
 ```",
-    check: Check::Model(excluded_not_used),
+    check: Check::Model(excluded_used),
 };
 
 const SOA_10: Rule = Rule {
