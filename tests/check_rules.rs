@@ -504,6 +504,18 @@ const CASES: &[Case] = &[
         )],
     ),
     (
+        "SOA-17",
+        &[("risks.yaml", "assessed: 2025-04-01\nrisks:", "assessed: 2025-05-01\nrisks:")],
+    ),
+    (
+        "SOA-18",
+        &[(
+            "risks.yaml",
+            "        status: done\n        completed: 2025-05-20\n",
+            "        controls: [\"8.13\"]\n        status: in-progress\n",
+        )],
+    ),
+    (
         "AUD-09",
         &[("audits/2025-internal.md", "status: completed\n", "")],
     ),

@@ -398,3 +398,53 @@ fn soa_13_on_a_2013_id_names_the_2022_successor() {
     assert!(hints[0].contains("2022 successor \"8.13\""), "{}", hints[0]);
     assert!(!hints[0].contains("add \"A.12.3.1\""), "{}", hints[0]);
 }
+
+// --- SoA drift --------------------------------------------------------------------------------
+
+const PLAN_DONE: &str = "        status: done\n        completed: 2025-05-20\n";
+
+#[test]
+fn soa_approved_before_the_latest_risk_assessment_is_reported() {
+    // Approved on 2025-04-15 after the assessment of 2025-04-01: no finding.
+    none(&check(&[]), "SOA-17");
+    let found = check(&[("risks.yaml", "assessed: 2025-04-01\nrisks:", "assessed: 2025-05-01\nrisks:")]);
+    let line = line_of(&fixture_text("soa.yaml"), "approval: {");
+    let msg = one(&found, "SOA-17", "soa.yaml", line);
+    assert!(msg.contains("before the latest risk assessment of 2025-05-01"), "{msg}");
+}
+
+#[test]
+fn soa_citing_a_risk_identified_after_its_approval_is_reported() {
+    let found = check(&[(
+        "risks.yaml",
+        "    last_assessed: 2025-04-01\n  - id: R-02",
+        "    last_assessed: 2025-04-01\n    identified: 2025-03-20\n  - id: R-02",
+    )]);
+    none(&found, "SOA-17");
+    let found = check(&[(
+        "risks.yaml",
+        "    last_assessed: 2025-04-01\n  - id: R-02",
+        "    last_assessed: 2025-04-01\n    identified: 2025-05-02\n  - id: R-02",
+    )]);
+    let line = line_of(&fixture_text("soa.yaml"), "risks: [R-01]");
+    let msg = one(&found, "SOA-17", "soa.yaml", line);
+    assert!(msg.contains("cites risk R-01, identified on 2025-05-02"), "{msg}");
+}
+
+#[test]
+fn implemented_control_with_an_open_treatment_action_is_reported() {
+    // The action naming 8.13 is done: the SoA may say implemented.
+    let done = PLAN_DONE.replace("        status", "        controls: [\"8.13\"]\n        status");
+    none(&check(&[("risks.yaml", PLAN_DONE, &done)]), "SOA-18");
+    // Still in progress: the SoA overstates treatment.
+    let found = check(&[(
+        "risks.yaml",
+        PLAN_DONE,
+        "        controls: [\"8.13\"]\n        status: in-progress\n",
+    )]);
+    let soa = fixture_text("soa.yaml");
+    let entry = soa.find("  - id: \"8.13\"").unwrap();
+    let line = u32::try_from(soa[..entry].lines().count()).unwrap() + 5;
+    let msg = one(&found, "SOA-18", "soa.yaml", line);
+    assert!(msg.contains("control 8.13 is marked implemented"), "{msg}");
+}

@@ -456,6 +456,89 @@ fn exclusion_plausible(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The SoA must follow the risk assessment: an SoA approved before the latest assessment, or
+/// citing risks identified after its approval, was not derived from the current treatment.
+fn current_with_risks(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    let Some(soa) = &m.soa else { return };
+    let Some(approved) = &soa.document.approval.on else {
+        return; // SOA-08 reports the missing approval
+    };
+    let approved_on = approved.value;
+    if let Some(latest) = m.risk_assessments.iter().max_by_key(|d| d.value)
+        && latest.value > approved_on
+    {
+        let mut d = SOA_17
+            .diag(format!(
+                "the SoA was approved on {approved_on}, before the latest risk assessment of {}",
+                latest.value
+            ))
+            .with_hint("review the SoA against the results of the new assessment and treatment plan, and record the new approval");
+        if let Some(l) = ctx.loc(latest.span) {
+            d = d.with_related(l, "latest risk assessment");
+        }
+        out.push(
+            ctx.place(d, approved.span, &soa_path(ctx))
+                .for_record(soa.document.id.value.clone()),
+        );
+    }
+    for e in m.soa_entries() {
+        for r in &e.risks {
+            let Some(risk) = m.risk(&r.value) else { continue };
+            let Some(identified) = &risk.identified else {
+                continue;
+            };
+            if identified.value <= approved_on {
+                continue;
+            }
+            let d = SOA_17
+                .diag(format!(
+                    "control {} cites risk {}, identified on {} after the SoA was approved on {approved_on}",
+                    e.id.value, r.value, identified.value
+                ))
+                .with_hint("the SoA has changed since its approval: have the current version approved");
+            out.push(
+                ctx.place(d, r.span, &soa_path(ctx))
+                    .for_record(e.id.value.clone()),
+            );
+        }
+    }
+}
+
+/// A control marked implemented while the treatment action that puts it in place is open.
+fn implemented_after_treatment(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    for risk in &m.risks {
+        for a in loaded(&risk.plan) {
+            if !a.status.value.is_open() {
+                continue;
+            }
+            for c in &a.controls {
+                let Some(e) = m.soa_entry(&catalogue::normalize_id(&c.value)) else {
+                    continue;
+                };
+                let Some(status) = &e.status else { continue };
+                if status.value != ImplementationStatus::Implemented {
+                    continue;
+                }
+                let mut d = SOA_18
+                    .diag(format!(
+                        "control {} is marked implemented, but treatment action \"{}\" of risk {} that puts it in place is still open",
+                        e.id.value, a.action.value, risk.id.value
+                    ))
+                    .with_hint("mark the control `partial` or `planned` until the action is done, or record the action's completion");
+                if let Some(l) = ctx.loc(a.span) {
+                    d = d.with_related(l, "open treatment action");
+                }
+                out.push(
+                    ctx.place(d, status.span, &soa_path(ctx))
+                        .for_record(e.id.value.clone()),
+                );
+            }
+        }
+    }
+}
+
 /// Checks that every SoA entry mentions the risks that cite its control: the two directions
 /// of the risk-to-control trace should agree.
 fn risk_links_consistent(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -834,8 +917,61 @@ risks:
     check: Check::Model(risk_links_consistent),
 };
 
+const SOA_17: Rule = Rule {
+    code: "SOA-17",
+    name: "soa-current-with-risk-assessment",
+    area: Area::Soa,
+    clause: "6.1.3 d",
+    default_severity: Severity::Warning,
+    summary: "The SoA was approved after the latest risk assessment and cites no risk identified since.",
+    explanation: "\
+The SoA is an output of risk treatment (6.1.3): the controls it lists as necessary come from
+the current assessment. An SoA approved before the latest risk assessment (the register's
+`assessed:`) may no longer match the treatment plan, and an SoA entry citing a risk
+identified after the SoA's approval shows the SoA was edited without being approved again.
+Auditors compare these dates.
+
+Fix: review the SoA against the new assessment and record the new approval.
+
+```yaml
+document:
+  id: SOA
+  version: \"1.1\"
+  approval: { by: p-ceo, on: 2025-04-15 }   # after `assessed: 2025-04-01` in risks.yaml
+```",
+    check: Check::Model(current_with_risks),
+};
+
+const SOA_18: Rule = Rule {
+    code: "SOA-18",
+    name: "soa-implemented-treatment-done",
+    area: Area::Soa,
+    clause: "6.1.3 d",
+    default_severity: Severity::Warning,
+    summary: "No control is marked implemented while a treatment action that puts it in place is open.",
+    explanation: "\
+Clause 6.1.3 d asks the SoA to say whether each necessary control is implemented, and the
+risk treatment plan says how and when it will be. When a treatment action names the controls it
+puts in place (`controls:` of the action) and is still planned or in progress, an SoA that
+already claims those controls implemented overstates the state of treatment. Actions without
+`controls:` are not compared.
+
+Fix: mark the control `partial` or `planned` until the action is done, or record the action's
+completion.
+
+```yaml
+# risks.yaml
+plan:
+  - action: Roll out disk encryption to all laptops
+    controls: [\"8.1\"]
+    status: done
+    completed: 2025-05-20
+```",
+    check: Check::Model(implemented_after_treatment),
+};
+
 /// The SoA rules.
 pub(super) const RULES: &[Rule] = &[
     SOA_01, SOA_02, SOA_03, SOA_04, SOA_05, SOA_06, SOA_07, SOA_08, SOA_09, SOA_10, SOA_11, SOA_12,
-    SOA_13,
+    SOA_13, SOA_17, SOA_18,
 ];
