@@ -448,3 +448,80 @@ fn implemented_control_with_an_open_treatment_action_is_reported() {
     let msg = one(&found, "SOA-18", "soa.yaml", line);
     assert!(msg.contains("control 8.13 is marked implemented"), "{msg}");
 }
+
+// --- Evidence age from `collected:` (9.1, 7.5.3) -------------------------------------------
+
+#[path = "support/git.rs"]
+mod git_support;
+
+const GIT_MANIFEST: &str = "schema_version: 1
+organisation:
+  name: Test Org
+people:
+  - { id: p-ceo, name: Carol Chief, role: CEO, top_management: true }
+cadences:
+  evidence_max_age_days: 90
+";
+
+fn git_soa(collected: &str) -> String {
+    format!(
+        "document:
+  id: DOC-SOA
+  version: \"1.0\"
+  owner: p-ceo
+  approval: {{ by: p-ceo, on: 2024-01-01 }}
+controls:
+  - id: \"8.13\"
+    applicable: true
+    justification: Backups protect against data loss
+    status: implemented
+    evidence:
+      - path: evidence/restore-test.md
+        collected: {collected}
+"
+    )
+}
+
+fn git_findings(collected: &str) -> Vec<isms::diagnostic::Diagnostic> {
+    use git_support::{ALICE, DAY, EPOCH, TestRepo};
+    let mut r = TestRepo::new();
+    r.write("isms.yaml", GIT_MANIFEST)
+        .write("soa.yaml", &git_soa(collected))
+        .write("evidence/restore-test.md", "Restore test: OK\n");
+    // Committed on 2024-05-01.
+    r.commit_as(&ALICE, EPOCH + 121 * DAY, "Add the restore test");
+    let model = isms::loader::load(r.path()).unwrap().model;
+    isms::evidence::check(r.path(), &model, "2024-06-01".parse().unwrap())
+}
+
+#[test]
+fn evidence_collected_long_before_its_commit_is_old() {
+    // Collected in 2023, committed on 2024-05-01: 2023 evidence, stale after 90 days.
+    let diags = git_findings("2023-11-01");
+    let stale: Vec<_> = diags.iter().filter(|d| d.code == "GIT-06").collect();
+    assert_eq!(stale.len(), 1, "{diags:#?}");
+    assert!(
+        stale[0]
+            .message
+            .contains("from 2023-11-01 (evidence/restore-test.md, collected)"),
+        "{}",
+        stale[0].message
+    );
+    assert!(!diags.iter().any(|d| d.code == "GIT-09"), "{diags:#?}");
+    // Collected the day before the commit: fresh, no finding.
+    let diags = git_findings("2024-04-30");
+    assert!(
+        !diags.iter().any(|d| d.code == "GIT-06" || d.code == "GIT-09"),
+        "{diags:#?}"
+    );
+}
+
+#[test]
+fn evidence_collected_after_its_commit_is_suspicious() {
+    let diags = git_findings("2024-05-20");
+    let hits: Vec<_> = diags.iter().filter(|d| d.code == "GIT-09").collect();
+    assert_eq!(hits.len(), 1, "{diags:#?}");
+    let loc = hits[0].location.as_ref().unwrap();
+    assert_eq!((loc.path.as_str(), loc.line), ("soa.yaml", 13));
+    assert!(hits[0].message.contains("last committed on 2024-05-01"), "{}", hits[0].message);
+}
