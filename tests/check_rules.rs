@@ -516,6 +516,14 @@ const CASES: &[Case] = &[
         )],
     ),
     (
+        "ANX-09",
+        &[(
+            "soa.yaml",
+            "  - id: \"8.8\"\n    applicable: true\n    reasons: [business]\n    justification: Baseline control for a SaaS company.\n    status: planned\n",
+            "  - id: \"8.8\"\n    applicable: true\n    reasons: [business]\n    justification: Baseline control for a SaaS company.\n    status: implemented\n    evidence:\n      - { url: https://scan.example.com/1, collected: 2025-01-10 }\n",
+        )],
+    ),
+    (
         "AUD-09",
         &[("audits/2025-internal.md", "status: completed\n", "")],
     ),

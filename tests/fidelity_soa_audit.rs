@@ -525,3 +525,64 @@ fn evidence_collected_after_its_commit_is_suspicious() {
     assert_eq!((loc.path.as_str(), loc.line), ("soa.yaml", 13));
     assert!(hits[0].message.contains("last committed on 2024-05-01"), "{}", hits[0].message);
 }
+
+// --- Recurring controls and the organisation's cadences ------------------------------------
+
+const E88: &str = "  - id: \"8.8\"\n    applicable: true\n    reasons: [business]\n    justification: Baseline control for a SaaS company.\n    status: planned\n";
+
+fn e88_implemented(collected: &str) -> String {
+    E88.replace(
+        "    status: planned\n",
+        &format!("    status: implemented\n    evidence:\n      - {{ url: https://scan.example.com/1, collected: {collected} }}\n"),
+    )
+}
+
+#[test]
+fn recurring_control_evidence_follows_the_cadence() {
+    // A scan in May is within the default three months.
+    none(&check(&[("soa.yaml", E88, &e88_implemented("2025-05-10"))]), "ANX-09");
+    // A scan in January is not.
+    let found = check(&[("soa.yaml", E88, &e88_implemented("2025-01-10"))]);
+    let line = line_of(&fixture_text("soa.yaml"), "id: \"8.8\"");
+    let msg = one(&found, "ANX-09", "soa.yaml", line);
+    assert!(msg.contains("vulnerability scan"), "{msg}");
+    assert!(msg.contains("more than 3 months ago"), "{msg}");
+    // The organisation scans twice a year and says so: no finding.
+    let found = check(&[
+        ("soa.yaml", E88, &e88_implemented("2025-01-10")),
+        (
+            "isms.yaml",
+            "schema_version: 1\n",
+            "schema_version: 1\ncadences:\n  control_evidence_months: { \"8.8\": 6 }\n",
+        ),
+    ]);
+    none(&found, "ANX-09");
+    // A control only planned is not asked for evidence.
+    none(&check(&[]), "ANX-09");
+}
+
+#[test]
+fn obligations_review_interval_is_the_organisations() {
+    let ctx = fixture_text("context.yaml");
+    let reviewed = ctx
+        .lines()
+        .find(|l| l.contains("last_reviewed:"))
+        .expect("an obligation with last_reviewed")
+        .to_string();
+    let old = reviewed.replace(
+        &reviewed[reviewed.find("last_reviewed:").unwrap()..],
+        "last_reviewed: 2024-03-01",
+    );
+    let found = check(&[("context.yaml", &reviewed, &old)]);
+    assert_eq!(of(&found, "ANX-04").len(), 1, "{found:#?}");
+    // Reviewed every two years by the organisation's own rule: no finding.
+    let found = check(&[
+        ("context.yaml", &reviewed, &old),
+        (
+            "isms.yaml",
+            "schema_version: 1\n",
+            "schema_version: 1\ncadences:\n  obligations_review_months: 24\n",
+        ),
+    ]);
+    none(&found, "ANX-04");
+}
