@@ -528,6 +528,30 @@ const CASES: &[Case] = &[
         )],
     ),
     (
+        "SOA-17",
+        &[("risks.yaml", "assessed: 2025-04-01\nrisks:", "assessed: 2025-05-01\nrisks:")],
+    ),
+    (
+        "SOA-18",
+        &[(
+            "risks.yaml",
+            "        status: done\n        completed: 2025-05-20\n",
+            "        controls: [\"8.13\"]\n        status: in-progress\n",
+        )],
+    ),
+    (
+        "ANX-09",
+        &[(
+            "soa.yaml",
+            "  - id: \"8.8\"\n    applicable: true\n    reasons: [business]\n    justification: Baseline control for a SaaS company.\n    status: planned\n",
+            "  - id: \"8.8\"\n    applicable: true\n    reasons: [business]\n    justification: Baseline control for a SaaS company.\n    status: implemented\n    evidence:\n      - { url: https://scan.example.com/1, collected: 2025-01-10 }\n",
+        )],
+    ),
+    (
+        "AUD-09",
+        &[("audits/2025-internal.md", "status: completed\n", "")],
+    ),
+    (
         "MR-01",
         &[(
             "reviews/2025-06.md",
@@ -547,7 +571,7 @@ const CASES: &[Case] = &[
         "MR-03",
         &[(
             "reviews/2025-06.md",
-            "decisions:\n  - { decision: Automate access reviews, type: improvement }\n",
+            "  - { decision: Keep the ISMS scope and policies unchanged, type: change }\n",
             "",
         )],
     ),

@@ -5,7 +5,7 @@ use super::Context;
 use super::registry::{Area, Check, Rule};
 use super::util::{blank, id_str, join_and, months, overdue};
 use crate::diagnostic::{Diagnostic, Location, Severity};
-use crate::model::{Date, RecordKind, RecordStatus, loaded};
+use crate::model::{Date, ImplementationStatus, RecordKind, RecordStatus, loaded};
 
 /// Whether a control is applicable, treating "no SoA yet" as applicable.
 fn applies(ctx: &Context<'_>, id: &str) -> bool {
@@ -98,6 +98,7 @@ fn obligations_reviewed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let Some(c) = &ctx.model.context else { return }; // CTX-02/03 report a missing context.yaml
+    let interval = ctx.model.cadences().obligations_review_months;
     let obligations: Vec<_> = loaded(&c.obligations).collect();
     if obligations.is_empty() {
         out.push(
@@ -111,8 +112,12 @@ fn obligations_reviewed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for o in obligations {
         let problem = match &o.last_reviewed {
             None => "has never been reviewed".to_string(),
-            Some(d) if overdue(d.value, 12, ctx.today()) => {
-                format!("was last reviewed on {}, more than 12 months ago", d.value)
+            Some(d) if overdue(d.value, interval, ctx.today()) => {
+                format!(
+                    "was last reviewed on {}, more than {} ago",
+                    d.value,
+                    months(interval)
+                )
             }
             Some(_) => continue,
         };
@@ -163,8 +168,24 @@ fn incidents_handled(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn continuity_tests(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    periodic_evidence(ctx, out, &ANX_06, "8.13", "backup restore test", 12);
-    periodic_evidence(ctx, out, &ANX_06, "5.30", "ICT continuity test", 12);
+    let c = ctx.model.cadences();
+    periodic_evidence(ctx, out, &ANX_06, "8.13", "backup restore test", c.backup_test_months);
+    periodic_evidence(ctx, out, &ANX_06, "5.30", "ICT continuity test", c.continuity_test_months);
+}
+
+/// Recurring controls (scans, log reviews, exercises, independent reviews) need evidence within
+/// their cadence once they are implemented.
+fn recurring_evidence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (id, interval, activity) in ctx.model.cadences().control_evidence() {
+        let implemented = ctx.model.soa_entry(&id).is_some_and(|e| {
+            e.status
+                .as_ref()
+                .is_some_and(|s| s.value == ImplementationStatus::Implemented)
+        });
+        if implemented {
+            periodic_evidence(ctx, out, &ANX_09, &id, &activity, interval);
+        }
+    }
 }
 
 // Leavers (A.5.18, A.6.5) and asset values (A.5.9): ANX-03, ANX-07 and ANX-08.
@@ -363,11 +384,13 @@ const ANX_04: Rule = Rule {
     area: Area::AnnexA,
     clause: "A.5.31",
     default_severity: Severity::Error,
-    summary: "Legal, regulatory and contractual obligations are recorded and each was reviewed in the last 12 months.",
+    summary: "Legal, regulatory and contractual obligations are recorded and each was reviewed within the organisation's review interval.",
     explanation: "\
 Control 5.31 requires the relevant legal, statutory, regulatory and contractual requirements to
-be identified, documented and kept up to date. A missing register, or one nobody has looked at
-for over a year, is a finding. Applies when 5.31 is applicable (or there is no SoA yet).
+be identified, documented and kept up to date; how often each is reviewed is the
+organisation's choice, read from `cadences.obligations_review_months` in isms.yaml (default 12).
+A missing register, or an obligation not reviewed within that interval, is a finding. Applies
+when 5.31 is applicable (or there is no SoA yet).
 
 Fix: record the obligations and their reviews in context.yaml.
 
@@ -418,11 +441,12 @@ const ANX_06: Rule = Rule {
     area: Area::AnnexA,
     clause: "A.8.13",
     default_severity: Severity::Warning,
-    summary: "A backup restore test (8.13) and an ICT continuity test (5.30) are recorded within 12 months.",
+    summary: "A backup restore test (8.13) and an ICT continuity test (5.30) are recorded within their declared intervals.",
     explanation: "\
 Backups that were never restored and continuity plans that were never exercised are common
 findings. When 8.13 or 5.30 is applicable, the newest `collected:` date among its evidence in the
-SoA must be within the last 12 months.
+SoA must be within the organisation's own interval: `cadences.backup_test_months` and
+`cadences.continuity_test_months` in isms.yaml (default 12 each).
 
 Fix: record the tests as evidence.
 
@@ -487,6 +511,39 @@ assets:
 };
 
 /// The Annex A evidence rules.
+const ANX_09: Rule = Rule {
+    code: "ANX-09",
+    name: "recurring-control-evidence",
+    area: Area::AnnexA,
+    clause: "A.8.8",
+    default_severity: Severity::Warning,
+    summary: "Implemented recurring controls (8.8, 8.15, 8.16, 8.32, 5.29, 5.35, 5.36) have evidence within their cadence.",
+    explanation: "\
+Some controls are activities that recur: vulnerability scanning (8.8), reviewing logs (8.15) and
+monitoring results (8.16), change records (8.32), continuity exercises (5.29), independent
+reviews of information security (5.35) and compliance reviews (5.36). Once the SoA marks one
+implemented, an auditor asks for the latest occurrence; evidence older than the cadence shows
+the activity stopped. The cadence is the organisation's: `cadences.control_evidence_months` in
+isms.yaml sets it per control (and can add other recurring controls); without it the defaults
+are 3 months for 8.8, 8.15 and 8.16 and 12 months for the others. The newest `collected:` date
+among the control's evidence in the SoA is compared.
+
+Fix: record the latest occurrence, or declare the cadence you actually follow.
+
+```yaml
+# isms.yaml
+cadences:
+  control_evidence_months: { \"8.8\": 1, \"5.35\": 24 }
+# soa.yaml
+controls:
+  - id: \"8.8\"
+    status: implemented
+    evidence:
+      - { url: https://scanner.example.com/reports/2025-06, collected: 2025-06-03 }
+```",
+    check: Check::Model(recurring_evidence),
+};
+
 pub(super) const RULES: &[Rule] = &[
-    ANX_01, ANX_02, ANX_03, ANX_04, ANX_05, ANX_06, ANX_07, ANX_08,
+    ANX_01, ANX_02, ANX_03, ANX_04, ANX_05, ANX_06, ANX_07, ANX_08, ANX_09,
 ];

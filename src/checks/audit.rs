@@ -193,6 +193,27 @@ fn programme_cycle(ctx: &Context<'_>) -> u32 {
         .unwrap_or_else(|| ctx.model.cadences().internal_audit_months)
 }
 
+/// The clauses 4-10 and the valid Annex A controls an audit (record or plan) covers.
+fn covered(clauses: &[crate::yaml::Spanned<String>], controls: &[crate::model::Id]) -> (BTreeSet<u32>, BTreeSet<String>) {
+    (
+        clauses.iter().filter_map(|c| main_clause(&c.value)).collect(),
+        controls
+            .iter()
+            .map(|c| catalogue::normalize_id(&c.value))
+            .collect(),
+    )
+}
+
+/// "clause 9" / "clauses 4, 5 and 10".
+fn clause_list(missing: &[u32]) -> String {
+    let names: Vec<String> = missing.iter().map(u32::to_string).collect();
+    format!(
+        "clause{} {}",
+        if names.len() == 1 { "" } else { "s" },
+        join_and(&names)
+    )
+}
+
 fn coverage(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let m = ctx.model;
     let done: Vec<(&Audit, Date)> = completed_internal(ctx).collect();
@@ -203,68 +224,95 @@ fn coverage(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .with_hint("certification bodies expect at least one complete internal audit of the ISMS before Stage 2; record it in audits/")
                 .for_record("internal-audit".to_string()),
         );
-        return;
+    } else {
+        // Before certification the whole management system must have been audited once:
+        // the completed internal audits together cover clauses 4-10.
+        let clauses: BTreeSet<u32> = done
+            .iter()
+            .flat_map(|(a, _)| a.clauses.iter())
+            .filter_map(|c| main_clause(&c.value))
+            .collect();
+        let missing: Vec<u32> = (4..=10).filter(|c| !clauses.contains(c)).collect();
+        if let Some((latest, _)) = done.iter().max_by_key(|(_, d)| *d)
+            && !missing.is_empty()
+        {
+            let d = AUD_03
+                .diag(format!(
+                    "no completed internal audit has covered {} yet",
+                    clause_list(&missing)
+                ))
+                .with_hint("the whole management system (clauses 4-10) must have been audited at least once before Stage 2; list the clauses each audit covered under `clauses:`");
+            out.push(
+                ctx.place(d, latest.id.span, &latest.source.path)
+                    .for_record(latest.id.value.clone()),
+            );
+        }
     }
-    let cycle = programme_cycle(ctx);
-    let in_cycle: Vec<&Audit> = done
-        .iter()
-        .filter(|(_, d)| !overdue(*d, cycle, ctx.today()))
-        .map(|(a, _)| *a)
-        .collect();
-    if in_cycle.is_empty() {
-        return; // AUD-07 reports the overdue audit
-    }
-    let latest = in_cycle
-        .iter()
-        .max_by_key(|a| a.date.as_ref().map(|d| d.value))
-        .copied();
-    let Some(latest) = latest else { return };
-    let at = |d: Diagnostic| {
-        ctx.place(d, latest.id.span, &latest.source.path)
-            .for_record(latest.id.value.clone())
+    let Some(p) = &m.audit_programme else {
+        return; // a missing programme is SUP-07's finding
     };
-    let clauses: BTreeSet<u32> = in_cycle
-        .iter()
-        .flat_map(|a| a.clauses.iter())
-        .filter_map(|c| main_clause(&c.value))
-        .collect();
-    let missing: Vec<String> = (4..=10)
-        .filter(|c| !clauses.contains(c))
-        .map(|c| c.to_string())
-        .collect();
+    let Some(period) = &p.period else {
+        let d = AUD_03
+            .diag("the audit programme does not state the period it covers")
+            .with_hint("add `period: { from, to }` (for example the three-year certification cycle); the audits completed and planned in it must together cover clauses 4-10 and every applicable control");
+        out.push(
+            ctx.place(d, p.id.span, &p.source.path)
+                .for_record(p.id.value.clone()),
+        );
+        return;
+    };
+    let (from, to) = (period.from.value, period.to.value);
+    let within = |d: Date| from <= d && d <= to;
+    let mut clauses = BTreeSet::new();
+    let mut controls = BTreeSet::new();
+    for (a, date) in &done {
+        if within(*date) {
+            let (c, k) = covered(&a.clauses, &a.controls);
+            clauses.extend(c);
+            controls.extend(k);
+        }
+    }
+    // Still to come: a plan counts while its date has not passed (a lapsed plan is AUD-08's).
+    for plan in loaded(&p.planned) {
+        let held = done.iter().any(|(a, _)| a.id.value == plan.id.value);
+        if !held && within(plan.planned.value) && plan.planned.value >= ctx.today() {
+            let (c, k) = covered(&plan.clauses, &plan.controls);
+            clauses.extend(c);
+            controls.extend(k);
+        }
+    }
+    let at = |d: Diagnostic| {
+        ctx.place(d, period.from.span, &p.source.path)
+            .for_record(p.id.value.clone())
+    };
+    let missing: Vec<u32> = (4..=10).filter(|c| !clauses.contains(c)).collect();
     if !missing.is_empty() {
         out.push(at(AUD_03
             .diag(format!(
-                "the internal audits of the last {} do not cover clause{} {}",
-                months(cycle),
-                if missing.len() == 1 { "" } else { "s" },
-                join_and(&missing)
+                "the audits completed and planned in the programme period {from} to {to} do not cover {}",
+                clause_list(&missing)
             ))
-            .with_hint("plan audits so that every clause 4-10 is covered in each programme cycle; list them under `clauses:`")));
+            .with_hint("plan audits so that clauses 4-10 are all covered within the programme period; list them under `clauses:` of the audit records and of `planned:`")));
     }
-    let audited: BTreeSet<String> = in_cycle
-        .iter()
-        .flat_map(|a| a.controls.iter())
-        .map(|c| catalogue::normalize_id(&c.value))
-        .collect();
+    // Only controls that are really Annex A 2022 controls: a 2013 id or an unknown id in the
+    // SoA is a load error, not a control to audit.
     let mut unaudited: Vec<String> = m
         .soa_entries()
         .filter(|e| e.is_applicable())
-        .map(|e| catalogue::normalize_id(&e.id.value))
-        .filter(|id| !audited.contains(id))
+        .filter_map(|e| catalogue::get(&e.id.value).map(|c| c.id.clone()))
+        .filter(|id| !controls.contains(id))
         .collect();
     unaudited.sort_by(|a, b| catalogue::compare_ids(a, b));
     unaudited.dedup();
     if !unaudited.is_empty() {
         out.push(at(AUD_03
             .diag(format!(
-                "{} applicable Annex A control{} were not audited in the last {}: {}",
+                "{} applicable Annex A control{} neither audited nor planned in the programme period {from} to {to}: {}",
                 unaudited.len(),
-                if unaudited.len() == 1 { "" } else { "s" },
-                months(cycle),
+                if unaudited.len() == 1 { " is" } else { "s are" },
                 list_ids(&unaudited, 8)
             ))
-            .with_hint("list audited controls under `controls:` in the audit records; cover every applicable control each cycle")));
+            .with_hint("plan an audit of these controls within the period (`controls:` of an entry under `planned:`), or record the audit that covered them")));
     }
 }
 
@@ -337,6 +385,57 @@ fn impartial(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Whether `person` is management relevant to audit `a` (9.2.2 c): top management, a holder of
+/// the role that runs or reports on the ISMS (5.3), or the owner of an audited control or
+/// process.
+fn is_management(ctx: &Context<'_>, a: &Audit, person: &str) -> bool {
+    let m = ctx.model;
+    if m.is_top_management(person) {
+        return true;
+    }
+    let isms_role = m.roles.iter().any(|r| {
+        (r.ensures_conformity || r.reports_performance) && r.holders.iter().any(|h| h.value == person)
+    });
+    if isms_role {
+        return true;
+    }
+    let owns_control = a
+        .controls
+        .iter()
+        .filter_map(|c| m.soa_entry(&catalogue::normalize_id(&c.value)))
+        .any(|e| id_str(e.owner.as_ref()) == Some(person));
+    let audited: BTreeSet<u32> = a.clauses.iter().filter_map(|c| main_clause(&c.value)).collect();
+    let owns_process = m.manifest.as_ref().is_some_and(|manifest| {
+        loaded(&manifest.processes)
+            .filter(|p| id_str(p.owner.as_ref()) == Some(person))
+            .any(|p| {
+                p.clauses
+                    .iter()
+                    .filter_map(|c| main_clause(&c.value))
+                    .any(|c| audited.contains(&c))
+            })
+    });
+    owns_control || owns_process
+}
+
+fn status_stated(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for a in &ctx.model.audits {
+        if a.status.value != AuditStatus::Unstated {
+            continue;
+        }
+        let d = AUD_09
+            .diag(format!(
+                "audit record {} does not say whether the audit was held (`status:`), so it is not counted as completed",
+                a.id.value
+            ))
+            .with_hint("add `status: planned`, `in-progress` or `completed`");
+        out.push(
+            ctx.place(d, a.id.span, &a.source.path)
+                .for_record(a.id.value.clone()),
+        );
+    }
+}
+
 fn reported(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (a, _) in completed_internal(ctx) {
         let mut missing = Vec::new();
@@ -345,6 +444,12 @@ fn reported(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         if a.report.recipients.is_empty() {
             missing.push("recipients from management (`report.recipients`)".to_string());
+        } else if !a.report.recipients.iter().any(|r| is_management(ctx, a, &r.value)) {
+            missing.push(format!(
+                "a recipient from management: {} {} not top management, the ISMS manager or the owner of an audited control or process",
+                a.report.recipients.iter().map(|r| r.value.clone()).collect::<Vec<_>>().join(", "),
+                if a.report.recipients.len() == 1 { "is" } else { "are" }
+            ));
         }
         if missing.is_empty() {
             continue;
@@ -510,19 +615,32 @@ const AUD_03: Rule = Rule {
     area: Area::Audit,
     clause: "9.2.1",
     default_severity: Severity::Error,
-    summary: "An internal audit has been completed, and the audits of the cycle cover clauses 4-10 and all applicable controls.",
+    summary: "The whole ISMS has been audited once, and the audits completed and planned in the programme period cover clauses 4-10 and all applicable controls.",
     explanation: "\
-Internal audits must check the whole ISMS against the organisation's own requirements and the
-standard. Certification bodies expect at least one complete internal audit before Stage 2. The
-completed internal audits within one programme cycle (the programme's `frequency_months`, or
-the `internal_audit_months` cadence) should together cover clauses 4 to 10 and every control
-the SoA marks applicable.
+Clause 9.2 asks for internal audits at planned intervals that show whether the ISMS conforms
+to the organisation's own requirements and the standard; 9.2.2 leaves the rhythm to the audit
+programme. The standard does not require every control to be audited every year: the
+programme states its own period (often the three-year certification cycle), and within that
+period the audits completed and still planned must together cover clauses 4 to 10 and every
+control the SoA marks applicable. The rule reports a programme without a `period:`, the
+clauses and the applicable controls neither audited nor planned within the period (a plan whose
+date has passed without a completed record no longer counts; AUD-08 reports it), and, because
+certification bodies expect the whole management system to have been audited before Stage 2,
+completed internal audits that have not yet covered all of clauses 4 to 10. Only valid Annex A
+2022 ids count as applicable controls. Audit records without `status: completed` are not
+counted as held.
 
-Fix: record what each audit covered, and plan audits for the gaps.
+Fix: state the period and plan audits for the gaps.
 
 ```yaml
-clauses: [\"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"10\"]
-controls: [\"5.1\", \"5.2\", \"5.15\", \"8.13\"]
+# audits/programme.md
+period: { from: 2025-01-01, to: 2027-12-31 }
+planned:
+  - id: AUD-2026-01
+    scope: Supplier management and secure development
+    clauses: [\"8\"]
+    controls: [\"5.19\", \"5.20\", \"5.21\", \"5.22\", \"8.25\", \"8.28\"]
+    planned: 2026-05-12
 ```",
     check: Check::Model(coverage),
 };
@@ -558,7 +676,11 @@ const AUD_05: Rule = Rule {
     summary: "Every completed internal audit has a report date and management recipients.",
     explanation: "\
 Clause 9.2.2 c requires audit results to be reported to relevant management. The record must
-show when the report was issued and to whom.
+show when the report was issued and to whom, and at least one recipient must be management for
+what was audited: a member of top management, a holder of the role that ensures conformity of
+the ISMS or reports its performance (5.3), or the owner of an audited control or process. A
+report sent only to the auditor or to staff without responsibility for the audited area has not
+reached management.
 
 Fix: record the report.
 
@@ -639,9 +761,35 @@ planned:
     check: Check::Model(planned_held),
 };
 
+const AUD_09: Rule = Rule {
+    code: "AUD-09",
+    name: "audit-status-stated",
+    area: Area::Audit,
+    clause: "9.2.2",
+    default_severity: Severity::Error,
+    summary: "Every audit record says whether the audit is planned, in progress or completed.",
+    explanation: "\
+Clause 9.2.2 asks for documented evidence that the audit programme was implemented. A record
+that does not say whether the audit was held cannot be that evidence: it may be a plan or a
+draft. Such a record is not counted as a completed audit by the other rules (AUD-03, AUD-05,
+AUD-07, AUD-08, MR-02), and this rule reports it.
+
+Fix: state the status.
+
+```yaml
+---
+id: AUD-2025-01
+title: Internal audit 2025
+status: completed
+date: 2025-05-06
+---
+```",
+    check: Check::Model(status_stated),
+};
+
 /// The monitoring and internal audit rules.
 pub(super) const RULES: &[Rule] = &[
-    PER_01, AUD_01, AUD_02, AUD_03, AUD_04, AUD_05, AUD_06, AUD_07, AUD_08,
+    PER_01, AUD_01, AUD_02, AUD_03, AUD_04, AUD_05, AUD_06, AUD_07, AUD_08, AUD_09,
 ];
 
 #[cfg(test)]

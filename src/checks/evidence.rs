@@ -122,7 +122,9 @@ people:
         "The newest evidence of an applicable control is older than the evidence maximum age.",
         "\
 Evidence shows that a control operates now, not that it once did. The date of an evidence file
-is the author date of the last commit that changed it; of a URL, its `collected:` date. When the
+is the author date of the last commit that changed it, or its `collected:` date when that is
+older (evidence collected long ago and committed recently is old evidence); of a URL, its
+`collected:` date. When the
 newest evidence of an applicable control is older than `cadences.evidence_max_age_days`
 (default 365) on the `--as-of` day, or has passed its `expires:` date, it no longer counts.
 
@@ -162,5 +164,26 @@ A damaged repository or an unsupported repository format stops the history from 
 so approvals and evidence dates cannot be verified. The message carries the reason.
 
 Fix: repair the repository (`git fsck`), or check on a fresh clone.",
+    ),
+    git(
+        "GIT-09",
+        "git-evidence-collected-after-commit",
+        "7.5.3",
+        Severity::Warning,
+        "An evidence file's `collected:` date is later than the last commit that changed the file.",
+        "\
+Evidence must be what it claims to be (7.5.3: documented information is protected against loss
+of integrity). When an evidence file says it was collected on a day after the file was last
+committed, the file in the repository existed before the collection it records: the date was
+moved forward, or the evidence of that day was never committed. Either way the auditor cannot
+rely on the date, and an inflated date would hide stale evidence.
+
+Fix: correct `collected:` to the day the evidence was produced, or commit the evidence that was
+collected on that day.
+
+```yaml
+evidence:
+  - { path: evidence/backups/restore-2025-04.md, collected: 2025-04-02 }   # committed 2025-04-03
+```",
     ),
 ];

@@ -6,9 +6,65 @@ use super::util::{blank, id_str, join_and, months, overdue};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{AuditKind, AuditStatus, DecisionKind, ManagementReview, loaded};
 
-/// The most recent management review.
-fn latest<'a>(ctx: &Context<'a>) -> Option<&'a ManagementReview> {
-    ctx.model.reviews.iter().max_by_key(|r| r.date.value)
+/// The records of one management review: a review held in several sittings has one record
+/// per sitting, tied together by `part_of:`.
+struct Review<'a> {
+    /// The sittings, oldest first.
+    sittings: Vec<&'a ManagementReview>,
+}
+
+impl<'a> Review<'a> {
+    /// Where findings about the review as a whole go: the record whose id the sittings share,
+    /// else the latest sitting.
+    fn main(&self) -> Option<&'a ManagementReview> {
+        let key = self.sittings.last().map(|r| group_key(r))?;
+        self.sittings
+            .iter()
+            .find(|r| r.id.value == key)
+            .or(self.sittings.last())
+            .copied()
+    }
+
+    /// The date of the last sitting.
+    fn date(&self) -> Option<crate::model::Date> {
+        self.sittings.iter().map(|r| r.date.value).max()
+    }
+
+    /// The review's name in messages: its id, with the sittings when there are several.
+    fn name(&self) -> String {
+        let Some(main) = self.main() else {
+            return String::new();
+        };
+        if self.sittings.len() == 1 {
+            return main.id.value.clone();
+        }
+        let ids: Vec<String> = self.sittings.iter().map(|r| r.id.value.clone()).collect();
+        format!(
+            "{} (held in {} sittings: {})",
+            group_key(main),
+            self.sittings.len(),
+            ids.join(", ")
+        )
+    }
+}
+
+/// The id that ties the sittings of one review together.
+fn group_key(r: &ManagementReview) -> &str {
+    id_str(r.part_of.as_ref()).unwrap_or(r.id.value.as_str())
+}
+
+/// The most recent management review, with all its sittings.
+fn latest<'a>(ctx: &Context<'a>) -> Option<Review<'a>> {
+    let last = ctx.model.reviews.iter().max_by_key(|r| r.date.value)?;
+    let key = group_key(last);
+    let mut sittings: Vec<&ManagementReview> = ctx
+        .model
+        .reviews
+        .iter()
+        .filter(|r| group_key(r) == key)
+        .collect();
+    sittings.sort_by_key(|r| r.date.value);
+    Some(Review { sittings })
 }
 
 fn at(
@@ -23,13 +79,16 @@ fn at(
 
 fn held(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let interval = ctx.model.cadences().management_review_months;
-    let Some(r) = latest(ctx) else {
+    let Some(review) = latest(ctx) else {
         out.push(
             MR_01
                 .diag("no management review has been recorded")
                 .with_hint("hold a management review with top management and record it in reviews/")
                 .for_record("management-review".to_string()),
         );
+        return;
+    };
+    let (Some(r), Some(main)) = (review.sittings.last().copied(), review.main()) else {
         return;
     };
     if overdue(r.date.value, interval, ctx.today()) {
@@ -42,36 +101,48 @@ fn held(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .with_hint("hold the next management review");
         out.push(at(ctx, d, r, r.date.span));
     }
-    if !r
-        .attendees
-        .iter()
-        .any(|a| ctx.model.is_top_management(&a.value))
-    {
+    // Top management takes part in the review; with several sittings, in at least one.
+    let attended = review.sittings.iter().any(|s| {
+        s.attendees
+            .iter()
+            .any(|a| ctx.model.is_top_management(&a.value))
+    });
+    if !attended {
         let d = MR_01
-            .diag(format!("no member of top management attended management review {}", r.id.value))
+            .diag(format!("no member of top management attended management review {}", review.name()))
             .with_hint("top management conducts the review: list them under `attendees:` (people with `top_management: true`)");
-        out.push(at(ctx, d, r, r.id.span));
+        out.push(at(ctx, d, main, main.id.span));
     }
 }
 
 fn inputs(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(r) = latest(ctx) else { return };
+    let Some(review) = latest(ctx) else { return };
+    let (Some(r), Some(date)) = (review.main(), review.date()) else {
+        return;
+    };
+    // An input presented at any sitting counts for the review.
     let missing: Vec<String> = r
         .inputs
         .all()
         .iter()
-        .filter(|(_, _, v)| blank(*v))
-        .map(|(letter, field, _)| format!("{letter} (`{field}`)"))
+        .enumerate()
+        .filter(|(i, _)| {
+            review
+                .sittings
+                .iter()
+                .all(|s| blank(s.inputs.all()[*i].2))
+        })
+        .map(|(_, (letter, field, _))| format!("{letter} (`{field}`)"))
         .collect();
     if !missing.is_empty() {
         let d = MR_02
             .diag(format!(
                 "management review {} does not cover input{} {}",
-                r.id.value,
+                review.name(),
                 if missing.len() == 1 { "" } else { "s" },
                 join_and(&missing)
             ))
-            .with_hint("record what was presented for each 9.3.2 input under `inputs:`");
+            .with_hint("record what was presented for each 9.3.2 input under `inputs:` (of any sitting)");
         out.push(at(ctx, d, r, r.id.span));
     }
     // d3: the latest internal audit before the review should have been considered.
@@ -82,16 +153,22 @@ fn inputs(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .filter(|a| a.kind.value == AuditKind::Internal && a.status.value == AuditStatus::Completed)
         .filter_map(|a| {
             let reported = a.report.date.as_ref().or(a.date.as_ref())?.value;
-            (reported <= r.date.value).then_some((a, reported))
+            (reported <= date).then_some((a, reported))
         })
         .max_by_key(|(_, d)| *d);
+    let considered = |id: &str| {
+        review
+            .sittings
+            .iter()
+            .any(|s| s.audits_considered.iter().any(|x| x.value == id))
+    };
     if let Some((a, _)) = last_audit
-        && !r.audits_considered.iter().any(|x| x.value == a.id.value)
+        && !considered(&a.id.value)
     {
         let d = MR_02
             .diag(format!(
                 "management review {} does not cite the latest internal audit {} among `audits_considered`",
-                r.id.value, a.id.value
+                review.name(), a.id.value
             ))
             .with_hint(format!("add {} to `audits_considered:` (9.3.2 d3, audit results)", a.id.value));
         out.push(at(ctx, d, r, r.id.span));
@@ -99,48 +176,64 @@ fn inputs(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn outputs(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(r) = latest(ctx) else { return };
-    let decisions: Vec<_> = loaded(&r.decisions).collect();
+    let Some(review) = latest(ctx) else { return };
+    let Some(r) = review.main() else { return };
+    let decisions: Vec<_> = review
+        .sittings
+        .iter()
+        .flat_map(|s| loaded(&s.decisions))
+        .collect();
     if decisions.is_empty() {
         let d = MR_03
-            .diag(format!("management review {} records no decisions", r.id.value))
+            .diag(format!("management review {} records no decisions", review.name()))
             .with_hint("record the decisions on improvement opportunities and on changes to the ISMS under `decisions:`");
         out.push(at(ctx, d, r, r.id.span));
     } else {
+        // 9.3.3 asks for both: decisions on improvement opportunities and on any need for
+        // changes (a decision that no change is needed is still a decision).
         let typed = |k: DecisionKind| {
             decisions
                 .iter()
                 .any(|d| d.kind.as_ref().is_some_and(|x| x.value == k))
         };
-        let untyped = decisions.iter().any(|d| d.kind.is_none());
-        if !untyped && !typed(DecisionKind::Improvement) && !typed(DecisionKind::Change) {
-            let d = MR_03
-                .diag(format!(
-                    "management review {} has no decision on improvement opportunities or on changes to the ISMS",
-                    r.id.value
-                ))
-                .with_hint("9.3.3 outputs include decisions on continual improvement and on any needed changes; mark them `type: improvement` or `type: change`");
-            out.push(at(ctx, d, r, r.id.span));
-        }
-    }
-    for a in loaded(&r.actions) {
         let mut missing = Vec::new();
-        if id_str(a.owner.as_ref()).is_none() {
-            missing.push("an owner".to_string());
+        if !typed(DecisionKind::Improvement) {
+            missing.push("continual-improvement opportunities (`type: improvement`)".to_string());
         }
-        if a.due.is_none() {
-            missing.push("a due date".to_string());
+        if !typed(DecisionKind::Change) {
+            missing.push("the need for changes to the ISMS (`type: change`)".to_string());
         }
         if !missing.is_empty() {
             let d = MR_03
                 .diag(format!(
-                    "action \"{}\" of management review {} lacks {}",
-                    a.action.value,
-                    r.id.value,
+                    "management review {} records no decision on {}",
+                    review.name(),
                     join_and(&missing)
                 ))
-                .with_hint("every review action needs `owner:` and `due:`");
-            out.push(at(ctx, d, r, a.span));
+                .with_hint("9.3.3 outputs include decisions on continual improvement and on any needed changes; record both and mark them `type: improvement` and `type: change` (\"no change needed\" is a decision too)");
+            out.push(at(ctx, d, r, r.id.span));
+        }
+    }
+    for s in &review.sittings {
+        for a in loaded(&s.actions) {
+            let mut missing = Vec::new();
+            if id_str(a.owner.as_ref()).is_none() {
+                missing.push("an owner".to_string());
+            }
+            if a.due.is_none() {
+                missing.push("a due date".to_string());
+            }
+            if !missing.is_empty() {
+                let d = MR_03
+                    .diag(format!(
+                        "action \"{}\" of management review {} lacks {}",
+                        a.action.value,
+                        s.id.value,
+                        join_and(&missing)
+                    ))
+                    .with_hint("every review action needs `owner:` and `due:`");
+                out.push(at(ctx, d, s, a.span));
+            }
         }
     }
 }
@@ -203,7 +296,9 @@ issues, c) changes in interested parties' needs (new in 2022), d) performance fe
 nonconformities, 2 monitoring results, 3 audit results, 4 objectives), e) interested-party
 feedback, f) risk assessment results and treatment plan status, g) improvement opportunities.
 Inputs c and f are the ones most often missing. Audit results should include the latest
-internal audit completed before the review. The latest review is checked.
+internal audit completed before the review. The latest review is checked. A review may be held
+in several sittings: each sitting's record names the review with `part_of:` (the id of its first
+record), and an input presented at any sitting counts for the whole review.
 
 Fix: record each input.
 
@@ -230,11 +325,14 @@ const MR_03: Rule = Rule {
     area: Area::Review,
     clause: "9.3.3",
     default_severity: Severity::Error,
-    summary: "The latest management review records decisions (improvement, changes) and actions with owners and dates.",
+    summary: "The latest management review records decisions on improvement and on changes, and actions with owners and dates.",
     explanation: "\
-The results of a management review include decisions on continual-improvement opportunities and
-on any changes needed to the ISMS. Minutes that only list what was presented, or actions nobody
-owns, are a finding.
+The results of a management review include decisions on continual-improvement opportunities
+and on any need for changes to the ISMS: both are required, so the rule looks for at least one
+decision of `type: improvement` and one of `type: change` (deciding that no change is needed is
+a decision of type change). Minutes that only list what was presented, or actions nobody owns,
+are a finding. For a review held in several sittings (`part_of:`), the decisions of all
+sittings count together.
 
 Fix: record the decisions and the actions.
 

@@ -250,6 +250,48 @@ fn excluded_not_used(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A control excluded in the SoA but implemented by a policy or procedure: the documents
+/// contradict each other.
+fn excluded_not_in_documents(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    if m.soa.is_none() {
+        return;
+    }
+    let docs = m
+        .policies
+        .iter()
+        .map(|p| ("policy", &p.id, &p.controls, &p.source.path))
+        .chain(
+            m.procedures
+                .iter()
+                .map(|p| ("procedure", &p.id, &p.controls, &p.source.path)),
+        );
+    for (kind, id, controls, path) in docs {
+        for c in controls {
+            let Some(e) = m.soa_entry(&catalogue::normalize_id(&c.value)) else {
+                continue;
+            };
+            if e.applicable.as_ref().is_some_and(|a| !a.value) {
+                let mut d = SOA_09
+                    .diag(format!(
+                        "{kind} {} implements control {}, which the SoA excludes",
+                        id.value, e.id.value
+                    ))
+                    .with_hint("either mark the control applicable in the SoA, or remove it from the document's `controls:`");
+                if let Some(l) = ctx.loc(e.span) {
+                    d = d.with_related(l, "excluded here");
+                }
+                out.push(ctx.place(d, c.span, path).for_record(id.value.clone()));
+            }
+        }
+    }
+}
+
+fn excluded_used(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    excluded_not_used(ctx, out);
+    excluded_not_in_documents(ctx, out);
+}
+
 fn risk_controls_applicable(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.model.soa.is_none() {
         return;
@@ -433,6 +475,89 @@ fn exclusion_plausible(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The SoA must follow the risk assessment: an SoA approved before the latest assessment, or
+/// citing risks identified after its approval, was not derived from the current treatment.
+fn current_with_risks(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    let Some(soa) = &m.soa else { return };
+    let Some(approved) = &soa.document.approval.on else {
+        return; // SOA-08 reports the missing approval
+    };
+    let approved_on = approved.value;
+    if let Some(latest) = m.risk_assessments.iter().max_by_key(|d| d.value)
+        && latest.value > approved_on
+    {
+        let mut d = SOA_17
+            .diag(format!(
+                "the SoA was approved on {approved_on}, before the latest risk assessment of {}",
+                latest.value
+            ))
+            .with_hint("review the SoA against the results of the new assessment and treatment plan, and record the new approval");
+        if let Some(l) = ctx.loc(latest.span) {
+            d = d.with_related(l, "latest risk assessment");
+        }
+        out.push(
+            ctx.place(d, approved.span, &soa_path(ctx))
+                .for_record(soa.document.id.value.clone()),
+        );
+    }
+    for e in m.soa_entries() {
+        for r in &e.risks {
+            let Some(risk) = m.risk(&r.value) else { continue };
+            let Some(identified) = &risk.identified else {
+                continue;
+            };
+            if identified.value <= approved_on {
+                continue;
+            }
+            let d = SOA_17
+                .diag(format!(
+                    "control {} cites risk {}, identified on {} after the SoA was approved on {approved_on}",
+                    e.id.value, r.value, identified.value
+                ))
+                .with_hint("the SoA has changed since its approval: have the current version approved");
+            out.push(
+                ctx.place(d, r.span, &soa_path(ctx))
+                    .for_record(e.id.value.clone()),
+            );
+        }
+    }
+}
+
+/// A control marked implemented while the treatment action that puts it in place is open.
+fn implemented_after_treatment(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    for risk in &m.risks {
+        for a in loaded(&risk.plan) {
+            if !a.status.value.is_open() {
+                continue;
+            }
+            for c in &a.controls {
+                let Some(e) = m.soa_entry(&catalogue::normalize_id(&c.value)) else {
+                    continue;
+                };
+                let Some(status) = &e.status else { continue };
+                if status.value != ImplementationStatus::Implemented {
+                    continue;
+                }
+                let mut d = SOA_18
+                    .diag(format!(
+                        "control {} is marked implemented, but treatment action \"{}\" of risk {} that puts it in place is still open",
+                        e.id.value, a.action.value, risk.id.value
+                    ))
+                    .with_hint("mark the control `partial` or `planned` until the action is done, or record the action's completion");
+                if let Some(l) = ctx.loc(a.span) {
+                    d = d.with_related(l, "open treatment action");
+                }
+                out.push(
+                    ctx.place(d, status.span, &soa_path(ctx))
+                        .for_record(e.id.value.clone()),
+                );
+            }
+        }
+    }
+}
+
 /// Checks that every SoA entry mentions the risks that cite its control: the two directions
 /// of the risk-to-control trace should agree.
 fn risk_links_consistent(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -449,15 +574,32 @@ fn risk_links_consistent(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             {
                 continue;
             }
+            // A 2013 id cannot be added to the risk register (it is a load error there): name
+            // the 2022 control(s) that replace it instead.
+            let hint = match catalogue::map_2013(&e.id.value) {
+                Some(m) => {
+                    let ids: Vec<String> =
+                        m.ids_2022.iter().map(|i| format!("\"{i}\"")).collect();
+                    format!(
+                        "{} is a 2013 control id: replace this SoA entry with its 2022 successor{} {} and list {} in the `controls:` of {}",
+                        m.id_2013,
+                        if ids.len() == 1 { "" } else { "s" },
+                        ids.join(" and "),
+                        if ids.len() == 1 { "it" } else { "them" },
+                        r.value
+                    )
+                }
+                None => format!(
+                    "add \"{id}\" to the `controls:` of {} or remove {} from the SoA entry",
+                    r.value, r.value
+                ),
+            };
             let d = SOA_13
                 .diag(format!(
                     "the SoA says control {id} treats risk {}, but the risk does not list it",
                     r.value
                 ))
-                .with_hint(format!(
-                    "add \"{id}\" to the `controls:` of {} or remove {} from the SoA entry",
-                    r.value, r.value
-                ));
+                .with_hint(hint);
             out.push(ctx.place(d, r.span, &soa_path(ctx)).for_record(id.clone()));
         }
     }
@@ -673,11 +815,13 @@ const SOA_09: Rule = Rule {
     area: Area::Soa,
     clause: "6.1.3 b",
     default_severity: Severity::Error,
-    summary: "No control excluded in the SoA is used to treat a risk.",
+    summary: "No control excluded in the SoA is used to treat a risk or implemented by a policy or procedure.",
     explanation: "\
 If the risk register relies on a control that the SoA declares not applicable, the two
 documents contradict each other and the risk is not actually treated. Auditors cross-check
-the two documents for exactly this.
+the two documents for exactly this. The same holds for a policy or procedure whose
+`controls:` list an excluded control: the organisation says it implements a control it has
+declared unnecessary.
 
 Fix: make the control applicable in the SoA (and link the risk), or change the risk's treatment.
 
@@ -689,7 +833,7 @@ controls:
     reasons: [risk]
     risks: [R-009]
 ```",
-    check: Check::Model(excluded_not_used),
+    check: Check::Model(excluded_used),
 };
 
 const SOA_10: Rule = Rule {
@@ -796,8 +940,61 @@ risks:
     check: Check::Model(risk_links_consistent),
 };
 
+const SOA_17: Rule = Rule {
+    code: "SOA-17",
+    name: "soa-current-with-risk-assessment",
+    area: Area::Soa,
+    clause: "6.1.3 d",
+    default_severity: Severity::Warning,
+    summary: "The SoA was approved after the latest risk assessment and cites no risk identified since.",
+    explanation: "\
+The SoA is an output of risk treatment (6.1.3): the controls it lists as necessary come from
+the current assessment. An SoA approved before the latest risk assessment (the register's
+`assessed:`) may no longer match the treatment plan, and an SoA entry citing a risk
+identified after the SoA's approval shows the SoA was edited without being approved again.
+Auditors compare these dates.
+
+Fix: review the SoA against the new assessment and record the new approval.
+
+```yaml
+document:
+  id: SOA
+  version: \"1.1\"
+  approval: { by: p-ceo, on: 2025-04-15 }   # after `assessed: 2025-04-01` in risks.yaml
+```",
+    check: Check::Model(current_with_risks),
+};
+
+const SOA_18: Rule = Rule {
+    code: "SOA-18",
+    name: "soa-implemented-treatment-done",
+    area: Area::Soa,
+    clause: "6.1.3 d",
+    default_severity: Severity::Warning,
+    summary: "No control is marked implemented while a treatment action that puts it in place is open.",
+    explanation: "\
+Clause 6.1.3 d asks the SoA to say whether each necessary control is implemented, and the
+risk treatment plan says how and when it will be. When a treatment action names the controls it
+puts in place (`controls:` of the action) and is still planned or in progress, an SoA that
+already claims those controls implemented overstates the state of treatment. Actions without
+`controls:` are not compared.
+
+Fix: mark the control `partial` or `planned` until the action is done, or record the action's
+completion.
+
+```yaml
+# risks.yaml
+plan:
+  - action: Roll out disk encryption to all laptops
+    controls: [\"8.1\"]
+    status: done
+    completed: 2025-05-20
+```",
+    check: Check::Model(implemented_after_treatment),
+};
+
 /// The SoA rules.
 pub(super) const RULES: &[Rule] = &[
     SOA_01, SOA_02, SOA_03, SOA_04, SOA_05, SOA_06, SOA_07, SOA_08, SOA_09, SOA_10, SOA_11, SOA_12,
-    SOA_13,
+    SOA_13, SOA_17, SOA_18,
 ];

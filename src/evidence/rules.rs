@@ -398,12 +398,21 @@ fn evidence_date(index: &HistoryIndex, r: &model::EvidenceRef, as_of: Date) -> E
                 matches!(e.change.kind, ChangeKind::Deleted),
             ))
         };
+        // The recorded collection date decides when it is older than the commit: a file
+        // collected in 2024 and committed last week is still 2024 evidence.
+        let dated = |committed: Date, what: &str| match collected {
+            Some(c) if c < committed => EvidenceDate::Dated {
+                date: c,
+                how: format!("{what}, collected"),
+            },
+            _ => EvidenceDate::Dated {
+                date: committed,
+                how: format!("{what}, last committed"),
+            },
+        };
         match last_change(&p) {
             Some((date, false)) => {
-                return EvidenceDate::Dated {
-                    date,
-                    how: format!("{p}, last committed"),
-                };
+                return dated(date, &p);
             }
             Some((_, true)) => {}
             None => {
@@ -418,10 +427,7 @@ fn evidence_date(index: &HistoryIndex, r: &model::EvidenceRef, as_of: Date) -> E
                     .map(|(d, _)| d)
                     .max();
                 if let Some(date) = newest {
-                    return EvidenceDate::Dated {
-                        date,
-                        how: format!("{p}/, last committed"),
-                    };
+                    return dated(date, &format!("{p}/"));
                 }
             }
         }
@@ -447,8 +453,51 @@ fn evidence_date(index: &HistoryIndex, r: &model::EvidenceRef, as_of: Date) -> E
     EvidenceDate::Ignored
 }
 
-/// `GIT-06` (newest evidence too old) and `GIT-07` (no dated evidence for an implemented
-/// control), for every applicable control of the SoA.
+/// `GIT-09`: an evidence file whose `collected:` date is later than the last commit that
+/// changed it. The file in the repository existed before it was supposedly collected, so
+/// either the date or the file is wrong.
+fn collected_after_commit(
+    index: &HistoryIndex,
+    model: &Isms,
+    id: &str,
+    r: &model::EvidenceRef,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (Some(path), Some(collected)) = (&r.path, &r.collected) else {
+        return;
+    };
+    let p = normalise(&path.value);
+    let h = index.history(&p);
+    let Some(last) = h.first() else {
+        return; // a folder or an uncommitted file: no single commit to compare with
+    };
+    if matches!(last.change.kind, ChangeKind::Deleted) {
+        return;
+    }
+    let committed = last.commit.local_datetime().date();
+    if collected.value.civil() <= committed {
+        return;
+    }
+    out.push(
+        Diagnostic::warning(
+            "GIT-09",
+            format!(
+                "evidence {p} of control {id} is dated `collected: {}`, but the file was last committed on {committed}, before it was collected",
+                collected.value
+            ),
+        )
+        .at(model.location(collected.span))
+        .for_record(id)
+        .with_hint(
+            "correct the `collected:` date to the day the evidence was produced, or commit the \
+             evidence that was actually collected on that day",
+        ),
+    );
+}
+
+/// `GIT-06` (newest evidence too old), `GIT-07` (no dated evidence for an implemented
+/// control) and `GIT-09` (collected after it was committed), for every applicable control of
+/// the SoA.
 pub fn freshness_findings(index: &HistoryIndex, model: &Isms, as_of: Date) -> Vec<Diagnostic> {
     let max_age = model.cadences().evidence_max_age_days;
     let mut out = Vec::new();
@@ -461,6 +510,7 @@ pub fn freshness_findings(index: &HistoryIndex, model: &Isms, as_of: Date) -> Ve
         let mut newest: Option<(Date, String, crate::source::Span)> = None;
         let mut undated: Vec<String> = Vec::new();
         for r in control.evidence.iter() {
+            collected_after_commit(index, model, id, &r.value, &mut out);
             match evidence_date(index, &r.value, as_of) {
                 EvidenceDate::Dated { date, how } => {
                     if newest.as_ref().is_none_or(|(d, _, _)| date > *d) {

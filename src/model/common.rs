@@ -266,6 +266,9 @@ pub struct Action {
     /// Resources needed (people, budget, tools) (6.1.3 e, 6.2).
     #[serde(default)]
     pub resources: Option<String>,
+    /// Controls the action puts in place (for a risk treatment action): SoA control ids.
+    #[serde(default)]
+    pub controls: Vec<Id>,
     /// Re-plans: each moves the due date with a reason (an overdue action with a recorded
     /// re-plan is not "stalled").
     #[serde(default)]

@@ -265,6 +265,9 @@ pub enum AuditStatus {
     InProgress,
     /// Held and reported.
     Completed,
+    /// The record does not say (no `status:`): not counted as held.
+    #[serde(skip_deserializing)]
+    Unstated,
 }
 
 /// How serious an audit finding is.
@@ -328,8 +331,9 @@ document! {
         /// Internal or external.
         #[serde(rename = "type", default = "internal")]
         pub kind: Spanned<AuditKind>,
-        /// Planned, in progress or completed.
-        #[serde(default = "completed")]
+        /// Planned, in progress or completed; a record that does not say is not counted as
+        /// completed.
+        #[serde(default = "unstated")]
         pub status: Spanned<AuditStatus>,
         /// Date of the audit (first day).
         #[serde(default)]
@@ -368,8 +372,8 @@ fn internal() -> Spanned<AuditKind> {
     Spanned::detached(AuditKind::Internal)
 }
 
-fn completed() -> Spanned<AuditStatus> {
-    Spanned::detached(AuditStatus::Completed)
+fn unstated() -> Spanned<AuditStatus> {
+    Spanned::detached(AuditStatus::Unstated)
 }
 
 /// The 9.3.2 inputs a–g of a management review: what was presented for each.
@@ -471,6 +475,10 @@ document! {
     pub struct ManagementReview {
         /// Date the review was held.
         pub date: Spanned<Date>,
+        /// When the review is held in several sittings: the id shared by all its records
+        /// (usually the id of the first sitting). Inputs and outputs are judged over all of them.
+        #[serde(default)]
+        pub part_of: Option<Id>,
         /// Person ids of those present.
         #[serde(default)]
         pub attendees: Vec<Id>,

@@ -322,6 +322,52 @@ pub struct Cadences {
     /// A.6.5): the organisation's own service level.
     #[serde(default = "one", deserialize_with = "crate::model::common::interval_days")]
     pub access_revocation_days: u32,
+    /// Months between reviews of each legal, regulatory and contractual obligation (A.5.31).
+    #[serde(default = "twelve")]
+    pub obligations_review_months: u32,
+    /// Months between backup restore tests (A.8.13).
+    #[serde(default = "twelve")]
+    pub backup_test_months: u32,
+    /// Months between ICT continuity tests (A.5.30).
+    #[serde(default = "twelve")]
+    pub continuity_test_months: u32,
+    /// Months within which a recurring control needs fresh evidence, by control id; overrides
+    /// the defaults of [`Cadences::control_evidence`] and adds controls of your own choice.
+    #[serde(default)]
+    pub control_evidence_months: std::collections::BTreeMap<String, u32>,
+}
+
+/// Recurring controls and the default months within which each needs fresh evidence, with
+/// the activity that produces it.
+pub const RECURRING_CONTROLS: &[(&str, u32, &str)] = &[
+    ("5.29", 12, "continuity exercise or test"),
+    ("5.35", 12, "independent review of information security"),
+    ("5.36", 12, "compliance review against policies and standards"),
+    ("8.8", 3, "vulnerability scan or assessment"),
+    ("8.15", 3, "log review"),
+    ("8.16", 3, "review of monitoring results"),
+    ("8.32", 12, "change management record"),
+];
+
+impl Cadences {
+    /// The recurring controls with the months within which each needs fresh evidence: the
+    /// defaults of [`RECURRING_CONTROLS`] with the organisation's `control_evidence_months`
+    /// applied (its own controls added), in catalogue order of the defaults first.
+    pub fn control_evidence(&self) -> Vec<(String, u32, String)> {
+        let mut out: Vec<(String, u32, String)> = RECURRING_CONTROLS
+            .iter()
+            .map(|(id, months, what)| {
+                let months = self.control_evidence_months.get(*id).copied().unwrap_or(*months);
+                (id.to_string(), months, what.to_string())
+            })
+            .collect();
+        for (id, months) in &self.control_evidence_months {
+            if !out.iter().any(|(x, _, _)| x == id) {
+                out.push((id.clone(), *months, "recurring activity".to_string()));
+            }
+        }
+        out
+    }
 }
 
 fn twelve() -> u32 {
@@ -349,6 +395,10 @@ impl Default for Cadences {
             access_review_months: 3,
             evidence_max_age_days: 365,
             access_revocation_days: 1,
+            obligations_review_months: 12,
+            backup_test_months: 12,
+            continuity_test_months: 12,
+            control_evidence_months: std::collections::BTreeMap::new(),
         }
     }
 }
