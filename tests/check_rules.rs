@@ -224,8 +224,8 @@ const CASES: &[Case] = &[
         "LDR-02",
         &[(
             "policies/information-security.md",
-            "continual improvement",
-            "improvement",
+            "  improvement: Commitments\n",
+            "",
         )],
     ),
     (
