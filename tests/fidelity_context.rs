@@ -175,3 +175,131 @@ fn ldr02_named_section_must_exist() {
     let found = findings(&[(POLICY, "  objectives: Objectives\n", "  objectives: Goals\n")]);
     assert_only(&found, "LDR-02", POLICY, 14);
 }
+
+// --- IMP-01: analysis period, closure after an effective review -----------------------------
+
+const NCS: &str = "nonconformities.yaml";
+
+const NEW_NC: &str = "
+  - id: NC-02
+    title: Visitor log not kept
+    source: self-identified
+    clause: \"7.5\"
+    raised: 2025-06-27
+    description: The visitor log of June is missing.
+    correction: Visitors of June reconstructed from the calendar.
+    status: open
+";
+
+#[test]
+fn imp01_new_nc_within_the_analysis_period_is_a_warning() {
+    let found = findings(&[(NCS, "", &format!("{}{NEW_NC}", nc_file()))]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].code, "IMP-01");
+    assert_eq!(found[0].severity, "warning", "{found:#?}");
+}
+
+#[test]
+fn imp01_nc_past_the_analysis_period_is_an_error() {
+    let text = format!("{}{NEW_NC}", nc_file());
+    let (found, _) = check(&[(NCS, "", &text)], "2025-08-15");
+    let imp: Vec<_> = of(&found, "IMP-01");
+    assert_eq!(imp.len(), 1, "{found:#?}");
+    assert_eq!(imp[0].severity, "error");
+    assert_eq!((imp[0].path.as_str(), imp[0].line), (NCS, line_of(&text, "id: NC-02")));
+}
+
+#[test]
+fn imp01_own_analysis_period_is_read_from_isms_yaml() {
+    let text = format!("{}{NEW_NC}", nc_file());
+    let (found, _) = check(
+        &[
+            (NCS, "", &text),
+            ("isms.yaml", "schema_version: 1\n", "schema_version: 1\ncadences:\n  nc_analysis_days: 60\n"),
+        ],
+        "2025-08-15",
+    );
+    let imp = of(&found, "IMP-01");
+    assert_eq!(imp.len(), 1, "{found:#?}");
+    assert_eq!(imp[0].severity, "warning");
+}
+
+#[test]
+fn imp01_decision_that_no_action_is_needed_replaces_the_action() {
+    let nc = NEW_NC.replace(
+        "    status: open\n",
+        "    root_cause: One-off absence of the receptionist.\n    no_action_reason: Cause cannot recur; the log now has a deputy.\n    status: open\n",
+    );
+    assert_clean(&findings(&[(NCS, "", &format!("{}{nc}", nc_file()))]));
+}
+
+#[test]
+fn imp01_closed_before_the_effectiveness_review() {
+    let found = findings(&[(
+        NCS,
+        "    closed: 2025-06-12\n    effectiveness: { date: 2025-06-12,",
+        "    closed: 2025-06-08\n    effectiveness: { date: 2025-06-12,",
+    )]);
+    assert_only(&found, "IMP-01", NCS, line_of(&nc_file(), "closed: 2025-06-12"));
+}
+
+#[test]
+fn imp01_effectiveness_reviewed_before_the_action() {
+    let found = findings(&[(
+        NCS,
+        "action_completed: 2025-06-05",
+        "action_completed: 2025-06-15",
+    )]);
+    assert_only(
+        &found,
+        "IMP-01",
+        NCS,
+        line_of(&nc_file(), "effectiveness: { date"),
+    );
+}
+
+fn nc_file() -> String {
+    std::fs::read_to_string(fixture().join(NCS)).unwrap()
+}
+
+// --- IMP-04: recurrences, linear in the register --------------------------------------------
+
+#[test]
+fn imp04_recurrence_within_twelve_months_and_not_after() {
+    let again = "
+  - id: NC-03
+    title: Restore test again undocumented
+    source: self-identified
+    clause: \"9.1\"
+    raised: 2025-06-20
+    description: The Q2 restore test had no record.
+    correction: Record written.
+    root_cause: No template for restore tests!
+    corrective_action: Template made mandatory.
+    owner: p-cto
+    due: 2025-07-31
+    status: open
+";
+    let text = format!("{}{again}", nc_file());
+    let found = findings(&[(NCS, "", &text)]);
+    assert_only(&found, "IMP-04", NCS, line_of(&text, "id: NC-03"));
+    let later = text.replace("raised: 2025-06-20", "raised: 2026-06-20");
+    let (found, _) = check(&[(NCS, "", &later)], "2026-06-30");
+    assert!(of(&found, "IMP-04").is_empty(), "{found:#?}");
+}
+
+#[test]
+fn imp04_is_fast_on_a_large_register() {
+    let mut text = String::from("nonconformities:\n");
+    for i in 0..4000 {
+        text.push_str(&format!(
+            "  - {{ id: NC-{i}, title: T, source: self-identified, clause: \"{}\", raised: 2025-01-01, description: d, correction: c, root_cause: cause {}, corrective_action: a, owner: p-cto, due: 2025-12-01, status: open }}\n",
+            i % 50,
+            i % 7
+        ));
+    }
+    let start = std::time::Instant::now();
+    let found = findings(&[(NCS, "", &text)]);
+    assert!(of(&found, "IMP-04").is_empty());
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+}

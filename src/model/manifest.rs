@@ -287,6 +287,14 @@ pub struct Cadences {
     /// A.6.5): the organisation's own service level.
     #[serde(default = "one")]
     pub access_revocation_days: u32,
+    /// Days a nonconformity may stay open before its cause, corrective action, owner and due
+    /// date must be recorded (10.2 b-c): the organisation's own analysis period.
+    #[serde(default = "thirty")]
+    pub nc_analysis_days: u32,
+}
+
+fn thirty() -> u32 {
+    30
 }
 
 fn twelve() -> u32 {
@@ -314,6 +322,7 @@ impl Default for Cadences {
             access_review_months: 3,
             evidence_max_age_days: 365,
             access_revocation_days: 1,
+            nc_analysis_days: 30,
         }
     }
 }

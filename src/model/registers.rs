@@ -811,6 +811,13 @@ pub struct Nonconformity {
     /// Corrective action to remove the cause (10.2 c).
     #[serde(default)]
     pub corrective_action: Option<Spanned<String>>,
+    /// The recorded decision that no action to remove the cause is needed, with its reason
+    /// (10.2 b), in place of a corrective action.
+    #[serde(default)]
+    pub no_action_reason: Option<Spanned<String>>,
+    /// When the corrective action was put in place; its effectiveness is reviewed after it.
+    #[serde(default)]
+    pub action_completed: Option<Spanned<Date>>,
     /// Person id responsible.
     #[serde(default)]
     pub owner: Option<Id>,
