@@ -303,3 +303,56 @@ fn imp04_is_fast_on_a_large_register() {
     assert!(of(&found, "IMP-04").is_empty());
     assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
 }
+
+// --- CTX-01, CTX-02, CTX-05 -------------------------------------------------------------------
+
+const CONTEXT: &str = "context.yaml";
+
+#[test]
+fn ctx01_needs_internal_and_external_issues() {
+    let found = findings(&[(
+        CONTEXT,
+        "  - id: ISS-02\n    type: internal\n    description: Three people run the whole company.\n",
+        "",
+    )]);
+    assert_only(&found, "CTX-01", CONTEXT, 0);
+    assert!(found[0].message.contains("internal"), "{found:#?}");
+}
+
+#[test]
+fn ctx01_placeholder_issue_does_not_count() {
+    let found = findings(&[(
+        CONTEXT,
+        "description: Three people run the whole company.",
+        "description: \"Internal issue (to fill in)\"",
+    )]);
+    assert_eq!(of(&found, "CTX-01").len(), 1, "{found:#?}");
+}
+
+#[test]
+fn ctx02_determination_needs_who_and_when() {
+    let text = std::fs::read_to_string(fixture().join(CONTEXT)).unwrap();
+    let found = findings(&[(
+        CONTEXT,
+        "determined: { by: p-ceo, on: 2025-02-01 }",
+        "determined: { by: p-ceo }",
+    )]);
+    assert_only(&found, "CTX-02", CONTEXT, line_of(&text, "determined:"));
+}
+
+#[test]
+fn ctx05_placeholder_in_scope_list_does_not_name_a_location() {
+    let text = std::fs::read_to_string(fixture().join("scope.md")).unwrap();
+    let loc = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("locations:"))
+        .unwrap()
+        .to_string();
+    let found = findings(&[(
+        "scope.md",
+        &loc,
+        "  locations: [\"Company office (address to fill in)\"]",
+    )]);
+    assert_eq!(of(&found, "CTX-05").len(), 1, "{found:#?}");
+    assert_eq!(of(&found, "CTX-05")[0].path, "scope.md");
+}
