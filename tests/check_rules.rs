@@ -168,7 +168,7 @@ const CASES: &[Case] = &[
         "CTX-01",
         &[(
             "context.yaml",
-            "issues:\n  - id: ISS-01\n    type: external\n    description: Customers require ISO/IEC 27001 certification.\n",
+            "  - id: ISS-01\n    type: external\n    description: Customers require ISO/IEC 27001 certification.\n",
             "",
         )],
     ),
