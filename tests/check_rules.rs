@@ -364,6 +364,14 @@ const CASES: &[Case] = &[
         )],
     ),
     (
+        "OBJ-04",
+        &[(
+            "objectives.yaml",
+            "    due: 2025-12-31\n",
+            "    due: 2025-05-31\n    status: on-track\n",
+        )],
+    ),
+    (
         "CHG-01",
         &[("changes.yaml", "    purpose: Faster restores\n", "")],
     ),

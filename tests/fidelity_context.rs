@@ -356,3 +356,49 @@ fn ctx05_placeholder_in_scope_list_does_not_name_a_location() {
     assert_eq!(of(&found, "CTX-05").len(), 1, "{found:#?}");
     assert_eq!(of(&found, "CTX-05")[0].path, "scope.md");
 }
+
+// --- OBJ-01 measurable targets, OBJ-04 past due -----------------------------------------------
+
+const OBJECTIVES: &str = "objectives.yaml";
+
+#[test]
+fn obj01_target_in_words_without_a_measure_is_reported() {
+    let found = findings(&[(
+        OBJECTIVES,
+        "    target: \"1\"\n    target_value: 1\n    unit: restore tests per quarter\n",
+        "    target: As many restore tests as possible\n",
+    )]);
+    assert_only(&found, "OBJ-01", OBJECTIVES, 2);
+}
+
+#[test]
+fn obj01_not_measurable_with_a_reason_or_a_milestone_passes() {
+    assert_clean(&findings(&[(
+        OBJECTIVES,
+        "    target_value: 1\n    unit: restore tests per quarter\n",
+        "    not_measurable: Restores are too rare to count; judged in the management review.\n",
+    )]));
+    assert_clean(&findings(&[(
+        OBJECTIVES,
+        "    target_value: 1\n    unit: restore tests per quarter\n",
+        "    milestone: true\n",
+    )]));
+}
+
+#[test]
+fn obj04_past_due_still_on_track() {
+    let edits = [(
+        OBJECTIVES,
+        "    due: 2025-12-31\n",
+        "    due: 2025-05-31\n    status: on-track\n",
+    )];
+    let (found, tmp) = check(&edits, AS_OF);
+    let text = std::fs::read_to_string(tmp.path().join(OBJECTIVES)).unwrap();
+    assert_only(&found, "OBJ-04", OBJECTIVES, line_of(&text, "status: on-track"));
+    let achieved = [(
+        OBJECTIVES,
+        "    due: 2025-12-31\n",
+        "    due: 2025-05-31\n    status: achieved\n",
+    )];
+    assert_clean(&findings(&achieved));
+}

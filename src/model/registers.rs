@@ -394,6 +394,19 @@ pub struct Objective {
     /// Target value.
     #[serde(default)]
     pub target: Option<Spanned<String>>,
+    /// The target as a number, in `unit` (6.2 b: measurable).
+    #[serde(default)]
+    pub target_value: Option<Spanned<f64>>,
+    /// The unit of `target_value` and of the measurements (`%`, `days`, `count`).
+    #[serde(default)]
+    pub unit: Option<Spanned<String>>,
+    /// The objective is a milestone: it is met by completing it by `due`.
+    #[serde(default)]
+    pub milestone: bool,
+    /// Why the objective cannot practicably be measured (6.2 b allows this), in place of a
+    /// target value.
+    #[serde(default)]
+    pub not_measurable: Option<Spanned<String>>,
     /// Person id responsible.
     #[serde(default)]
     pub owner: Option<Id>,
