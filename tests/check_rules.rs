@@ -192,7 +192,7 @@ const CASES: &[Case] = &[
         "CTX-01",
         &[(
             "context.yaml",
-            "issues:\n  - id: ISS-01\n    type: external\n    description: Customers require ISO/IEC 27001 certification.\n",
+            "  - id: ISS-01\n    type: external\n    description: Customers require ISO/IEC 27001 certification.\n",
             "",
         )],
     ),
@@ -248,8 +248,8 @@ const CASES: &[Case] = &[
         "LDR-02",
         &[(
             "policies/information-security.md",
-            "continual improvement",
-            "improvement",
+            "  improvement: Commitments\n",
+            "",
         )],
     ),
     (
@@ -385,6 +385,14 @@ const CASES: &[Case] = &[
             "objectives.yaml",
             "    policy: POL-01\n    risks: [R-01]\n",
             "",
+        )],
+    ),
+    (
+        "OBJ-04",
+        &[(
+            "objectives.yaml",
+            "    due: 2025-12-31\n",
+            "    due: 2025-05-31\n    status: on-track\n",
         )],
     ),
     (

@@ -5,22 +5,39 @@ use super::registry::{Area, Check, Rule};
 use super::util::{blank, blank_str, join_and};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::model::{Document, RecordKind, loaded};
+use crate::scaffold::has_marker;
 
 const CONTEXT_FILE: &str = "context.yaml";
 const MANIFEST: &str = "isms.yaml";
 
 fn issues_listed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::model::IssueKind;
     let m = ctx.model;
-    let none = m
+    let issues: Vec<_> = m
         .context
-        .as_ref()
-        .is_none_or(|c| loaded(&c.issues).next().is_none());
-    if !none {
+        .iter()
+        .flat_map(|c| loaded(&c.issues))
+        .filter(|i| !blank(Some(&i.description)) && !has_marker(&i.description.value))
+        .collect();
+    // 4.1 asks for issues from inside and from outside the organisation.
+    let mut missing = Vec::new();
+    if !issues.iter().any(|i| i.kind.value == IssueKind::Internal) {
+        missing.push("internal".to_string());
+    }
+    if !issues.iter().any(|i| i.kind.value == IssueKind::External) {
+        missing.push("external".to_string());
+    }
+    if missing.is_empty() {
         return;
     }
+    let msg = if missing.len() == 2 {
+        "no internal or external issues are recorded".to_string()
+    } else {
+        format!("no {} issues are recorded", missing[0])
+    };
     let d = CTX_01
-        .diag("no internal or external issues are recorded")
-        .with_hint("list the issues that affect the ISMS under `issues:` in context.yaml");
+        .diag(msg)
+        .with_hint("4.1 asks for the issues inside and outside the organisation that affect the ISMS: list both under `issues:` in context.yaml with `type: internal` or `type: external`");
     let d = if m.present.contains(&RecordKind::Context) {
         d.at(Location::file(CONTEXT_FILE))
     } else {
@@ -50,6 +67,19 @@ fn climate_determined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .diag("the climate-change determination has no rationale")
                 .with_hint("explain why climate change is (or is not) relevant to the ISMS under `rationale:`");
             out.push(ctx.place(d, cc.span, CONTEXT_FILE));
+        }
+        Some(cc) if !cc.determined.is_complete() => {
+            let d = CTX_02
+                .diag("the climate-change determination does not record who made it and when")
+                .with_hint("record the decision: `determined: { by: <person id>, on: YYYY-MM-DD }`");
+            let span = cc
+                .determined
+                .on
+                .as_ref()
+                .map(|o| o.span)
+                .or(cc.determined.by.as_ref().map(|b| b.span))
+                .unwrap_or(cc.span);
+            out.push(ctx.place(d, span, CONTEXT_FILE));
         }
         Some(_) => {}
     }
@@ -123,16 +153,24 @@ fn climate_requirements(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 fn scope_defined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(s) = &ctx.model.scope else { return }; // a missing scope is SUP-07
     let mut missing = Vec::new();
-    if s.in_scope.units.is_empty() {
+    // An entry still holding a placeholder names nothing; the marker itself is reported
+    // where it is by the placeholder rule.
+    let named = |list: &[crate::yaml::Spanned<String>]| {
+        list.iter()
+            .any(|e| !blank(Some(e)) && !has_marker(&e.value))
+    };
+    if !named(&s.in_scope.units) {
         missing.push("organisational units (`in_scope.units`)".to_string());
     }
-    if s.in_scope.locations.is_empty() {
+    if !named(&s.in_scope.locations) {
         missing.push("locations (`in_scope.locations`)".to_string());
     }
-    if s.in_scope.services.is_empty() {
+    if !named(&s.in_scope.services) {
         missing.push("services or processes (`in_scope.services`)".to_string());
     }
-    if loaded(&s.interfaces).next().is_none() {
+    if !loaded(&s.interfaces)
+        .any(|i| !blank(Some(&i.description)) && !has_marker(&i.description.value))
+    {
         missing.push("interfaces and dependencies (`interfaces`)".to_string());
     }
     if !s.approval.is_complete() {
@@ -225,12 +263,14 @@ const CTX_01: Rule = Rule {
     area: Area::Context,
     clause: "4.1",
     default_severity: Severity::Warning,
-    summary: "Internal and external issues relevant to the ISMS are recorded.",
+    summary: "At least one internal and one external issue relevant to the ISMS is recorded.",
     explanation: "\
 Clause 4.1 asks the organisation to determine the issues, inside and outside, that affect what
 the ISMS can achieve. Nothing needs to be written down by the letter of the clause, but an
 auditor will ask how the issues were determined and expects to see them, because the scope, the
-risks and the objectives should follow from them.
+risks and the objectives should follow from them. A list with only external issues (or only
+internal ones) shows half the analysis. The rule needs one issue of each `type:`; an issue whose
+description is empty or still a placeholder does not count.
 
 Fix: list the issues in context.yaml.
 
@@ -250,11 +290,12 @@ const CTX_02: Rule = Rule {
     area: Area::Context,
     clause: "4.1",
     default_severity: Severity::Error,
-    summary: "The context records whether climate change is a relevant issue, with a rationale.",
+    summary: "The context records whether climate change is a relevant issue, with a rationale, and who decided when.",
     explanation: "\
 Amendment 1 (2024) added a requirement to 4.1: the organisation must decide whether climate
 change is a relevant issue. \"No\" is an acceptable answer, but the decision must be made and
-traceable. Certification bodies check this at every audit since 2024.
+traceable: the rule asks for the rationale and for `determined:` with who decided and when.
+Certification bodies check this at every audit since 2024.
 
 Fix: record the decision and the reasoning.
 
@@ -325,11 +366,12 @@ const CTX_05: Rule = Rule {
     area: Area::Context,
     clause: "4.3",
     default_severity: Severity::Error,
-    summary: "The scope names units, locations, services and interfaces, and is approved.",
+    summary: "The scope names units, locations, services and interfaces (not placeholders), and is approved.",
     explanation: "\
 The scope is a mandatory document. A vague scope (\"all company systems\") or one that leaves
 out interfaces and dependencies with other organisations is a frequent Stage 1 finding, because
-nobody can tell where the ISMS ends.
+nobody can tell where the ISMS ends. Entries that are empty, a placeholder (`TBD`) or still
+hold a scaffold marker (\"to fill in\") do not count.
 
 Fix: fill in the front matter of scope.md.
 

@@ -17,59 +17,126 @@ fn path(ctx: &Context<'_>, n: &Spanned<Nonconformity>) -> String {
 }
 
 fn complete(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let period = i64::from(ctx.model.cadences().nc_analysis_days);
     for n in &ctx.model.nonconformities {
-        let mut missing = Vec::new();
+        let at = |d: Diagnostic, span| {
+            ctx.place(d, span, &path(ctx, n))
+                .for_record(n.id.value.clone())
+        };
+        let closed = n.status.value == RecordStatus::Closed;
+        // The reaction (10.2 a) and the record of what happened (10.2 f) are due at once.
+        let mut immediate = Vec::new();
         if blank(n.description.as_ref()) {
-            missing.push("a description");
+            immediate.push("a description".to_string());
         }
         if blank(n.correction.as_ref()) {
-            missing.push("a correction");
+            immediate.push("a correction or containment".to_string());
         }
+        if !immediate.is_empty() {
+            let d = IMP_01
+                .diag(format!("nonconformity {} lacks {}", n.id.value, join_and(&immediate)))
+                .with_hint("record what was found and how the organisation reacted to control and correct it (10.2 a)");
+            out.push(at(d, n.span));
+        }
+        // The analysis (10.2 b-c) may take the organisation's own analysis period, and must be
+        // complete before closure.
+        let no_action = !blank(n.no_action_reason.as_ref());
+        let has_action = !blank(n.corrective_action.as_ref());
+        let mut analysis = Vec::new();
         if blank(n.root_cause.as_ref()) {
-            missing.push("a root cause");
+            analysis.push("a root cause".to_string());
         }
-        if blank(n.corrective_action.as_ref()) {
-            missing.push("a corrective action");
+        if !has_action && !no_action {
+            analysis.push(
+                "a corrective action (or `no_action_reason:` recording why none is needed)"
+                    .to_string(),
+            );
         }
-        if id_str(n.owner.as_ref()).is_none() {
-            missing.push("an owner");
+        if !no_action || has_action {
+            if id_str(n.owner.as_ref()).is_none() {
+                analysis.push("an owner".to_string());
+            }
+            if n.due.is_none() {
+                analysis.push("a due date".to_string());
+            }
         }
-        if n.due.is_none() {
-            missing.push("a due date");
-        }
-        let closed = n.status.value == RecordStatus::Closed;
-        if closed && n.closed.is_none() {
-            missing.push("a closing date");
-        }
-        if closed && n.effectiveness.is_none() {
-            missing.push("an effectiveness review");
-        }
-        if !missing.is_empty() {
-            let missing: Vec<String> = missing.into_iter().map(String::from).collect();
-            let state = if closed {
-                "closed nonconformity"
+        if !analysis.is_empty() {
+            let deadline = n.raised.value.add_days(period);
+            let d = if closed {
+                IMP_01.diag(format!(
+                    "closed nonconformity {} lacks {}",
+                    n.id.value,
+                    join_and(&analysis)
+                ))
+            } else if deadline < ctx.today() {
+                IMP_01.diag(format!(
+                    "nonconformity {} raised on {} lacks {}, and the analysis period of {period} days ended on {deadline}",
+                    n.id.value,
+                    n.raised.value,
+                    join_and(&analysis)
+                ))
             } else {
-                "nonconformity"
+                let mut d = IMP_01.diag(format!(
+                    "nonconformity {} still lacks {} (due by {deadline}, within the analysis period of {period} days)",
+                    n.id.value,
+                    join_and(&analysis)
+                ));
+                d.severity = Severity::Warning;
+                d
             };
-            let d = IMP_01
-                .diag(format!("{state} {} lacks {}", n.id.value, join_and(&missing)))
-                .with_hint("10.2 asks for the correction, the cause, the corrective action, who and by when, and whether it worked");
-            out.push(
-                ctx.place(d, n.span, &path(ctx, n))
-                    .for_record(n.id.value.clone()),
-            );
+            out.push(at(
+                d.with_hint("10.2 b-c: find the cause, decide and plan the action that removes it, with an owner and a due date; the period is `nc_analysis_days` in isms.yaml"),
+                n.span,
+            ));
         }
-        if let Some(e) = &n.effectiveness
-            && closed
-            && !e.effective.value
-        {
-            let d = IMP_01
-                .diag(format!("nonconformity {} is closed although its corrective action was found ineffective", n.id.value))
-                .with_hint("re-open it with a new corrective action, and review its effectiveness again");
-            out.push(
-                ctx.place(d, e.effective.span, &path(ctx, n))
-                    .for_record(n.id.value.clone()),
-            );
+        if closed {
+            let mut closing = Vec::new();
+            if n.closed.is_none() {
+                closing.push("a closing date".to_string());
+            }
+            if has_action && n.action_completed.is_none() {
+                closing.push("the date the corrective action was completed (`action_completed`)".to_string());
+            }
+            if has_action && n.effectiveness.is_none() {
+                closing.push("an effectiveness review".to_string());
+            }
+            if !closing.is_empty() {
+                let d = IMP_01
+                    .diag(format!("closed nonconformity {} lacks {}", n.id.value, join_and(&closing)))
+                    .with_hint("close a nonconformity once its corrective action is in place and has been reviewed as effective (10.2 d)");
+                out.push(at(d, n.status.span));
+            }
+        }
+        if let Some(e) = &n.effectiveness {
+            if let Some(done) = &n.action_completed
+                && e.date.value < done.value
+            {
+                let d = IMP_01
+                    .diag(format!(
+                        "the effectiveness of the corrective action of nonconformity {} was reviewed on {}, before the action was completed on {}",
+                        n.id.value, e.date.value, done.value
+                    ))
+                    .with_hint("review effectiveness after the action has been in place long enough to show whether it works");
+                out.push(at(d, e.date.span));
+            }
+            if let Some(c) = &n.closed
+                && closed
+                && c.value < e.date.value
+            {
+                let d = IMP_01
+                    .diag(format!(
+                        "nonconformity {} was closed on {}, before its effectiveness review on {}",
+                        n.id.value, c.value, e.date.value
+                    ))
+                    .with_hint("close the nonconformity only once the review has shown that the action worked");
+                out.push(at(d, c.span));
+            }
+            if closed && !e.effective.value {
+                let d = IMP_01
+                    .diag(format!("nonconformity {} is closed although its corrective action was found ineffective", n.id.value))
+                    .with_hint("re-open it with a new corrective action, and review its effectiveness again");
+                out.push(at(d, e.effective.span));
+            }
         }
     }
 }
@@ -148,9 +215,13 @@ fn norm(s: &str) -> String {
 }
 
 fn recurrence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let ncs: Vec<&Spanned<Nonconformity>> = ctx.model.nonconformities.iter().collect();
-    for (i, later) in ncs.iter().enumerate() {
-        let Some(cause) = later
+    use std::collections::HashMap;
+    let ncs = &ctx.model.nonconformities;
+    // Group by (requirement, root cause), one group per clause and one per control, so each
+    // nonconformity is compared only with those it could repeat: linear in the register.
+    let mut groups: HashMap<(bool, String, String), Vec<usize>> = HashMap::new();
+    for (i, n) in ncs.iter().enumerate() {
+        let Some(cause) = n
             .root_cause
             .as_ref()
             .map(|c| norm(&c.value))
@@ -158,29 +229,44 @@ fn recurrence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        let subject = |n: &Nonconformity| {
-            (
-                n.clause.as_ref().map(|c| c.value.trim().to_string()),
-                id_str(n.control.as_ref()).map(crate::catalogue::normalize_id),
-            )
-        };
-        let (clause, control) = subject(later);
-        if clause.is_none() && control.is_none() {
-            continue;
+        if let Some(c) = n.clause.as_ref().map(|c| c.value.trim().to_string()) {
+            groups
+                .entry((false, c, cause.clone()))
+                .or_default()
+                .push(i);
         }
-        let earlier = ncs.iter().enumerate().find(|(j, e)| {
-            *j != i
-                && e.raised.value < later.raised.value
-                && e.raised.value.add_months(12) >= later.raised.value
-                && e.root_cause
-                    .as_ref()
-                    .is_some_and(|c| norm(&c.value) == cause)
-                && {
-                    let (c2, k2) = subject(e);
-                    (clause.is_some() && c2 == clause) || (control.is_some() && k2 == control)
+        if let Some(k) = id_str(n.control.as_ref()).map(crate::catalogue::normalize_id) {
+            groups.entry((true, k, cause)).or_default().push(i);
+        }
+    }
+    // For each nonconformity, the latest earlier one in any of its groups.
+    let mut earlier: Vec<Option<usize>> = vec![None; ncs.len()];
+    for members in groups.values_mut() {
+        members.sort_by_key(|&i| ncs[i].raised.value);
+        let mut prev: Option<usize> = None;
+        let mut k = 0;
+        while k < members.len() {
+            let day = ncs[members[k]].raised.value;
+            let mut end = k;
+            while end < members.len() && ncs[members[end]].raised.value == day {
+                end += 1;
+            }
+            if let Some(p) = prev {
+                for &i in &members[k..end] {
+                    let better = earlier[i].is_none_or(|e| ncs[e].raised.value < ncs[p].raised.value);
+                    if ncs[p].raised.value.add_months(12) >= day && better {
+                        earlier[i] = Some(p);
+                    }
                 }
-        });
-        let Some((_, e)) = earlier else { continue };
+            }
+            prev = Some(members[end - 1]);
+            k = end;
+        }
+    }
+    for (later, e) in ncs.iter().zip(&earlier) {
+        let Some(e) = e.and_then(|e| ncs.get(e)) else {
+            continue;
+        };
         let mut d = IMP_04
             .diag(format!(
                 "nonconformity {} recurs: {} had the same root cause on the same requirement within 12 months",
@@ -203,12 +289,21 @@ const IMP_01: Rule = Rule {
     area: Area::Improvement,
     clause: "10.2",
     default_severity: Severity::Error,
-    summary: "Every nonconformity records correction, root cause, corrective action, owner and due date; closed ones an effective review.",
+    summary: "NCs record description and reaction at once; cause, action, owner and due date within the analysis period; closure after an effective review of the completed action.",
     explanation: "\
 Clause 10.2 requires the organisation to react to a nonconformity, find its cause, act to
-remove the cause, review whether the action worked, and retain records of all of it.
-Nonconformities closed without a root cause or an effectiveness check, or closed although the
-action did not work, are typical findings.
+remove the cause (or decide that no action is needed), review whether the action worked, and
+retain records of all of it. The standard sets no deadline for the analysis, so the rule uses
+the organisation's own: `nc_analysis_days` in isms.yaml's `cadences` (default 30 days).
+
+- A description and the correction or containment are expected at once.
+- The root cause, the corrective action (or `no_action_reason:`), the owner and the due date are
+  reported as a warning while the nonconformity is younger than the analysis period, as an error
+  once it is older, and always as an error on a closed nonconformity.
+- Closing needs a closing date, the date the action was completed (`action_completed`) and an
+  effectiveness review. The review must not be dated before the action was completed, and the
+  nonconformity must not be closed before the review, nor when the review found the action
+  ineffective.
 
 Fix: complete the record.
 
@@ -228,6 +323,7 @@ nonconformities:
     corrective_action: Reviews scheduled as recurring tickets assigned to the role, not a person.
     owner: p-cto
     due: 2025-06-30
+    action_completed: 2025-06-20
     status: closed
     closed: 2025-07-15
     effectiveness: { date: 2025-07-15, by: p-ciso, effective: true }

@@ -42,61 +42,112 @@ fn policy_approved(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The statements 5.2 b-d asks the policy to contain, with the words that show each.
-const COMMITMENTS: &[(&str, &[&str])] = &[
+/// What 5.2 b-d asks the policy to state, with the front-matter key that names its section.
+const STATEMENTS: &[(&str, &str)] = &[
     (
-        "information security objectives or a framework for setting them",
-        &["objective"],
+        "objectives",
+        "its information security objectives or the framework for setting them (5.2 b)",
     ),
     (
-        "a commitment to satisfy applicable requirements",
-        &[
-            "applicable requirement",
-            "legal",
-            "regulatory",
-            "contractual",
-            "comply with",
-            "compliance with",
-        ],
+        "requirements",
+        "its commitment to satisfy applicable requirements (5.2 c)",
     ),
     (
-        "a commitment to continual improvement",
-        &[
-            "continual improvement",
-            "continually improve",
-            "continuous improvement",
-            "continuously improve",
-        ],
+        "improvement",
+        "its commitment to continual improvement of the ISMS (5.2 d)",
     ),
 ];
+
+/// Heading text compared the way people refer to it: `#` marks, case and surrounding space do
+/// not matter.
+fn heading_key(s: &str) -> String {
+    s.trim()
+        .trim_start_matches('#')
+        .trim()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Whether the section at `i` says anything: its own text or that of its subsections.
+fn section_has_text(sections: &[crate::model::common::Section], i: usize) -> bool {
+    let Some(head) = sections.get(i) else {
+        return false;
+    };
+    head.has_text
+        || sections[i + 1..]
+            .iter()
+            .take_while(|s| s.level > head.level)
+            .any(|s| s.has_text)
+}
 
 fn policy_commitments(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(p) = ctx.model.information_security_policy() else {
         return;
     };
-    let body = p.source.body.to_lowercase();
-    let missing: Vec<String> = COMMITMENTS
-        .iter()
-        .filter(|(_, words)| !words.iter().any(|w| body.contains(w)))
-        .map(|(what, _)| (*what).to_string())
-        .collect();
+    let st = &p.statements;
+    let sections = &p.source.sections;
+    let mut missing = Vec::new();
+    for (key, what) in STATEMENTS {
+        let field = match *key {
+            "objectives" => st.objectives.as_ref(),
+            "requirements" => st.requirements.as_ref(),
+            _ => st.improvement.as_ref(),
+        };
+        let Some(field) = field.filter(|f| !f.value.trim().is_empty()) else {
+            missing.push(format!("{what} (`statements.{key}`)"));
+            continue;
+        };
+        let wanted = heading_key(&field.value);
+        let found = sections.iter().position(|s| heading_key(&s.heading) == wanted);
+        let d = match found {
+            None => LDR_02
+                .diag(format!(
+                    "the information security policy names section \"{}\" for {what}, but has no such heading",
+                    field.value.trim()
+                ))
+                .with_hint("set the value to the heading of the section exactly as written in the policy"),
+            Some(i) if !section_has_text(sections, i) => {
+                let mut d = LDR_02
+                    .diag(format!(
+                        "section \"{}\" of the information security policy, named for {what}, is empty",
+                        field.value.trim()
+                    ))
+                    .with_hint("write the statement in the section");
+                if let Some(s) = sections.get(i) {
+                    d = d.with_related(
+                        Location {
+                            path: p.source.path.clone(),
+                            line: s.line,
+                            column: 1,
+                            len: 0,
+                        },
+                        "empty section",
+                    );
+                }
+                d
+            }
+            Some(_) => continue,
+        };
+        out.push(
+            ctx.place(d, field.span, &p.source.path)
+                .for_record(p.id.value.clone()),
+        );
+    }
     if missing.is_empty() {
         return;
     }
     let d = LDR_02
-        .diag(format!("the information security policy does not contain {}", join_and(&missing)))
-        .with_hint("add a section for each; the check looks for words such as \"objectives\", \"applicable requirements\" and \"continual improvement\"");
-    let loc = if p.source.body_line > 0 {
-        Location {
-            path: p.source.path.clone(),
-            line: p.source.body_line,
-            column: 1,
-            len: 0,
-        }
-    } else {
-        Location::file(p.source.path.clone())
-    };
-    out.push(d.at(loc).for_record(p.id.value.clone()));
+        .diag(format!(
+            "the information security policy does not record where it states {}",
+            join_and(&missing)
+        ))
+        .with_hint("add `statements:` to the front matter with the heading of the section that states each");
+    out.push(
+        ctx.place(d, p.id.span, &p.source.path)
+            .for_record(p.id.value.clone()),
+    );
 }
 
 fn policy_communicated(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -346,23 +397,24 @@ const LDR_02: Rule = Rule {
     area: Area::Leadership,
     clause: "5.2 b-d",
     default_severity: Severity::Error,
-    summary: "The policy sets objectives (or their framework) and commits to requirements and continual improvement.",
+    summary: "The policy names, under `statements:`, a non-empty section for its objectives (or their framework), its commitment to requirements and to continual improvement.",
     explanation: "\
 Clause 5.2 lists what the top-level policy must contain: information security objectives or a
-framework for setting them, a commitment to satisfy applicable requirements, and a commitment
-to continual improvement of the ISMS. Auditors read the policy for these statements. The check
-looks for the usual words (\"objectives\", \"applicable requirements\" or \"legal\",
-\"continual improvement\") in the body of the policy.
+framework for setting them (b), a commitment to satisfy applicable requirements (c), and a
+commitment to continual improvement of the ISMS (d). Auditors read the policy for these
+statements. The rule does not look for words in the text, which would fail a policy written in
+another language and pass a hollow one: the front matter names, under `statements:`, the
+heading of the section that states each, and the rule checks that the policy has that heading
+and that the section is not empty. Whether the text says enough remains the reader's
+judgement.
 
-Fix: add a short section for each.
+Fix: name the sections.
 
-```markdown
-## Objectives
-Information security objectives are set yearly by management (see objectives.yaml) ...
-
-## Commitments
-We commit to satisfy applicable legal, regulatory and contractual requirements and to the
-continual improvement of the ISMS.
+```yaml
+statements:
+  objectives: \"4. Information security objectives\"
+  requirements: \"5. Commitments of top management\"
+  improvement: \"5. Commitments of top management\"
 ```",
     check: Check::Model(policy_commitments),
 };
@@ -475,7 +527,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn commitments_have_words() {
-        assert!(COMMITMENTS.iter().all(|(_, w)| !w.is_empty()));
+    fn headings_compare_loosely() {
+        assert_eq!(heading_key("## 4.  Ziele "), heading_key("4. ziele"));
     }
 }

@@ -41,6 +41,14 @@ fn measurable(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if blank(o.target.as_ref()) {
             missing.push("a target");
         }
+        // 6.2 b: measurable where practicable. A target in words ("as much as possible")
+        // cannot be compared with a result; the measure is structured instead.
+        let measurable = (o.target_value.is_some() && !blank(o.unit.as_ref()))
+            || (o.milestone && o.due.is_some())
+            || !blank(o.not_measurable.as_ref());
+        if !measurable {
+            missing.push("a measurable target (`target_value:` with `unit:`, `milestone: true`, or `not_measurable:` with the reason)");
+        }
         if id_str(o.owner.as_ref()).is_none() {
             missing.push("an owner");
         }
@@ -92,6 +100,33 @@ fn monitored(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+fn evaluated_when_due(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::model::ObjectiveStatus;
+    for o in &ctx.model.objectives {
+        let (Some(due), Some(status)) = (&o.due, &o.status) else {
+            continue;
+        };
+        if due.value >= ctx.today()
+            || matches!(
+                status.value,
+                ObjectiveStatus::Achieved | ObjectiveStatus::Missed
+            )
+        {
+            continue;
+        }
+        let d = OBJ_04
+            .diag(format!(
+                "objective {} was due on {} but its status still says it is in progress",
+                o.id.value, due.value
+            ))
+            .with_hint("evaluate the result (6.2 l) and set `status: achieved` or `status: missed`, or re-plan the objective with a new due date");
+        out.push(
+            ctx.place(d, status.span, &obj_path(ctx, o))
+                .for_record(o.id.value.clone()),
+        );
+    }
+}
+
 fn linked(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for o in &ctx.model.objectives {
         if o.policy.is_none() && o.risks.is_empty() {
@@ -138,11 +173,15 @@ const OBJ_01: Rule = Rule {
     area: Area::Objectives,
     clause: "6.2",
     default_severity: Severity::Error,
-    summary: "Objectives exist, each with metric, target, owner, resources, due date and evaluation method.",
+    summary: "Objectives exist, each with metric, measurable target, owner, resources, due date and evaluation method.",
     explanation: "\
 Clause 6.2 requires information security objectives that are measurable where practicable,
 and a plan for each: what will be done, what resources are needed, who is responsible, when it
 will be completed and how the results will be evaluated. Objectives without these are wishes.
+A target in words (\"as much as possible\") cannot be compared with a result, so the target is
+also given as a number with its unit (`target_value:`, `unit:`), or the objective is marked a
+`milestone:` met by completing it by its due date, or `not_measurable:` records why measuring
+is not practicable.
 
 Fix: complete each objective.
 
@@ -153,6 +192,8 @@ objectives:
     policy: POL-01
     metric: Median days to patch CVSS >= 9 findings
     target: \"<= 7 days\"
+    target_value: 7
+    unit: days
     owner: p-cto
     resources: On-call rotation, scanner licence
     due: 2025-12-31
@@ -184,6 +225,29 @@ objectives:
       - { date: 2025-06-30, value: \"6 days\" }
 ```",
     check: Check::Model(monitored),
+};
+
+const OBJ_04: Rule = Rule {
+    code: "OBJ-04",
+    name: "objectives-evaluated-when-due",
+    area: Area::Objectives,
+    clause: "6.2 l",
+    default_severity: Severity::Warning,
+    summary: "No objective past its due date is still marked not started, on track or at risk.",
+    explanation: "\
+Clause 6.2 asks how the results of each objective will be evaluated, and 9.3 has management
+review whether objectives were fulfilled. Once the due date has passed the objective was either
+achieved or missed; a status that still says `on-track` shows the evaluation was not done.
+
+Fix: evaluate the objective and record the outcome, or re-plan it.
+
+```yaml
+objectives:
+  - id: OBJ-02
+    due: 2025-06-30
+    status: achieved
+```",
+    check: Check::Model(evaluated_when_due),
 };
 
 const OBJ_03: Rule = Rule {
@@ -235,4 +299,4 @@ changes:
 };
 
 /// The objectives and change-planning rules.
-pub(super) const RULES: &[Rule] = &[OBJ_01, OBJ_02, OBJ_03, CHG_01];
+pub(super) const RULES: &[Rule] = &[OBJ_01, OBJ_02, OBJ_03, OBJ_04, CHG_01];

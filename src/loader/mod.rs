@@ -780,10 +780,12 @@ impl Loader {
             .sources
             .get(id)
             .map_or((1, 1), |s| s.line_col(body_start));
+        let body = text[body_start..].to_string();
         doc.set_doc_source(crate::model::DocSource {
             path: f.rel.clone(),
             file: id,
-            body: text[body_start..].to_string(),
+            sections: crate::model::common::sections(&body, body_line),
+            body,
             body_line,
         });
         Some(doc)

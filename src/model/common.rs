@@ -392,6 +392,72 @@ pub struct DocSource {
     pub body: String,
     /// 1-based line where the body starts.
     pub body_line: u32,
+    /// The Markdown headings of the body, in order, so rules can tell which sections a
+    /// document has without reading the file.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<Section>,
+}
+
+/// A heading of a Markdown body and whether any text follows it before the next heading.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Section {
+    /// The heading text without the leading `#` marks, trimmed.
+    pub heading: String,
+    /// Heading level (1 for `#`).
+    pub level: u8,
+    /// 1-based line of the heading in the file.
+    pub line: u32,
+    /// Whether the section has text of its own (anything but blank lines) before the next
+    /// heading of any level.
+    pub has_text: bool,
+}
+
+/// Finds the ATX headings (`## Title`) of a Markdown body outside fenced code blocks.
+pub fn sections(body: &str, body_line: u32) -> Vec<Section> {
+    let mut out: Vec<Section> = Vec::new();
+    let mut fence: Option<&str> = None;
+    for (i, raw) in body.lines().enumerate() {
+        let line = raw.trim_start();
+        let marker = if line.starts_with("```") {
+            Some("```")
+        } else if line.starts_with("~~~") {
+            Some("~~~")
+        } else {
+            None
+        };
+        if let Some(m) = marker {
+            fence = match fence {
+                Some(f) if f == m => None,
+                None => Some(m),
+                other => other,
+            };
+            if let Some(last) = out.last_mut() {
+                last.has_text = true;
+            }
+            continue;
+        }
+        if fence.is_none() && raw.starts_with('#') {
+            let level = raw.chars().take_while(|c| *c == '#').count();
+            let rest = &raw[level..];
+            if (1..=6).contains(&level) && (rest.is_empty() || rest.starts_with([' ', '\t'])) {
+                let heading = rest.trim().trim_end_matches('#').trim().to_string();
+                let n = u32::try_from(i).unwrap_or(u32::MAX);
+                out.push(Section {
+                    heading,
+                    level: u8::try_from(level).unwrap_or(6),
+                    line: body_line.saturating_add(n),
+                    has_text: false,
+                });
+                continue;
+            }
+        }
+        if !line.is_empty()
+            && let Some(last) = out.last_mut()
+        {
+            last.has_text = true;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -420,5 +486,24 @@ mod tests {
         assert_eq!(d.add_days(i64::MIN), min);
         assert_eq!(max.add_days(1), max);
         assert_eq!(d.add_days(-1).to_string(), "2025-01-30");
+    }
+
+    #[test]
+    fn sections_of_a_body() {
+        let body = "# Title\n\n## Ziele\nText.\n\n```\n# not a heading\n```\n## Leer\n\n### Unter\nx\n";
+        let s = sections(body, 10);
+        let h: Vec<(&str, u8, u32, bool)> = s
+            .iter()
+            .map(|x| (x.heading.as_str(), x.level, x.line, x.has_text))
+            .collect();
+        assert_eq!(
+            h,
+            vec![
+                ("Title", 1, 10, false),
+                ("Ziele", 2, 12, true),
+                ("Leer", 2, 18, false),
+                ("Unter", 3, 20, true)
+            ]
+        );
     }
 }

@@ -165,7 +165,27 @@ document! {
         /// How it was communicated.
         #[serde(default)]
         pub communicated: Communicated,
+        /// Where the information security policy states what 5.2 b-d asks of it.
+        #[serde(default)]
+        pub statements: PolicyStatements,
     }
+}
+
+/// The sections of the information security policy that state what 5.2 b-d requires, each
+/// given as the heading of the section (`"4. Information security objectives"`). Headings
+/// are the organisation's own words, in any language.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyStatements {
+    /// The section with the objectives or the framework for setting them (5.2 b).
+    #[serde(default)]
+    pub objectives: Option<Spanned<String>>,
+    /// The section committing to satisfy applicable requirements (5.2 c).
+    #[serde(default)]
+    pub requirements: Option<Spanned<String>>,
+    /// The section committing to continual improvement of the ISMS (5.2 d).
+    #[serde(default)]
+    pub improvement: Option<Spanned<String>>,
 }
 
 fn topic_specific() -> Spanned<PolicyKind> {

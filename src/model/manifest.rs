@@ -323,18 +323,22 @@ pub struct Cadences {
     #[serde(default = "one", deserialize_with = "crate::model::common::interval_days")]
     pub access_revocation_days: u32,
     /// Months between reviews of each legal, regulatory and contractual obligation (A.5.31).
-    #[serde(default = "twelve")]
+    #[serde(default = "twelve", deserialize_with = "crate::model::common::interval_months")]
     pub obligations_review_months: u32,
     /// Months between backup restore tests (A.8.13).
-    #[serde(default = "twelve")]
+    #[serde(default = "twelve", deserialize_with = "crate::model::common::interval_months")]
     pub backup_test_months: u32,
     /// Months between ICT continuity tests (A.5.30).
-    #[serde(default = "twelve")]
+    #[serde(default = "twelve", deserialize_with = "crate::model::common::interval_months")]
     pub continuity_test_months: u32,
     /// Months within which a recurring control needs fresh evidence, by control id; overrides
     /// the defaults of [`Cadences::control_evidence`] and adds controls of your own choice.
     #[serde(default)]
     pub control_evidence_months: std::collections::BTreeMap<String, u32>,
+    /// Days a nonconformity may stay open before its cause, corrective action, owner and due
+    /// date must be recorded (10.2 b-c): the organisation's own analysis period.
+    #[serde(default = "thirty", deserialize_with = "crate::model::common::interval_days")]
+    pub nc_analysis_days: u32,
 }
 
 /// Recurring controls and the default months within which each needs fresh evidence, with
@@ -368,6 +372,11 @@ impl Cadences {
         }
         out
     }
+
+}
+
+fn thirty() -> u32 {
+    30
 }
 
 fn twelve() -> u32 {
@@ -399,6 +408,7 @@ impl Default for Cadences {
             backup_test_months: 12,
             continuity_test_months: 12,
             control_evidence_months: std::collections::BTreeMap::new(),
+            nc_analysis_days: 30,
         }
     }
 }

@@ -32,7 +32,7 @@ pub use context::{
 pub use documents::{
     Audit, AuditKind, AuditProgramme, AuditReport, AuditStatus, Decision, DecisionKind, Exclusion,
     Finding, FindingKind, InScope, Interface, ManagementReview, Period, PlannedAudit, Policy,
-    PolicyKind, Procedure, ReviewInputs, Scope,
+    PolicyKind, PolicyStatements, Procedure, ReviewInputs, Scope,
 };
 pub use manifest::{
     Cadences, ChecksConfig, Communication, ConfiguredSeverity, ExternalDocument, LevelBand,

@@ -394,6 +394,19 @@ pub struct Objective {
     /// Target value.
     #[serde(default)]
     pub target: Option<Spanned<String>>,
+    /// The target as a number, in `unit` (6.2 b: measurable).
+    #[serde(default)]
+    pub target_value: Option<Spanned<f64>>,
+    /// The unit of `target_value` and of the measurements (`%`, `days`, `count`).
+    #[serde(default)]
+    pub unit: Option<Spanned<String>>,
+    /// The objective is a milestone: it is met by completing it by `due`.
+    #[serde(default)]
+    pub milestone: bool,
+    /// Why the objective cannot practicably be measured (6.2 b allows this), in place of a
+    /// target value.
+    #[serde(default)]
+    pub not_measurable: Option<Spanned<String>>,
     /// Person id responsible.
     #[serde(default)]
     pub owner: Option<Id>,
@@ -811,6 +824,13 @@ pub struct Nonconformity {
     /// Corrective action to remove the cause (10.2 c).
     #[serde(default)]
     pub corrective_action: Option<Spanned<String>>,
+    /// The recorded decision that no action to remove the cause is needed, with its reason
+    /// (10.2 b), in place of a corrective action.
+    #[serde(default)]
+    pub no_action_reason: Option<Spanned<String>>,
+    /// When the corrective action was put in place; its effectiveness is reviewed after it.
+    #[serde(default)]
+    pub action_completed: Option<Spanned<Date>>,
     /// Person id responsible.
     #[serde(default)]
     pub owner: Option<Id>,

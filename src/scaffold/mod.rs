@@ -27,6 +27,17 @@ pub const DEFAULT_TEMPLATE: &str = "startup-saas";
 /// The organisation name used when none is given: visibly a placeholder.
 pub const PLACEHOLDER_ORG: &str = "Organisation (name to fill in)";
 
+/// The phrases the scaffold writes where only the organisation can decide (`# to do: ...`,
+/// `"Company office (address to fill in)"`). `isms check` reports every one still present, so
+/// this list is the single source for both; a scaffold test keeps the templates to it.
+pub const MARKERS: &[&str] = &["to do:", "to fill in"];
+
+/// Whether a text still holds one of the scaffold's [`MARKERS`] (case does not matter).
+pub fn has_marker(text: &str) -> bool {
+    let t = text.to_lowercase();
+    MARKERS.iter().any(|m| t.contains(m))
+}
+
 /// One file of a template.
 #[derive(Debug, Clone, Copy)]
 pub struct ScaffoldFile {

@@ -1,0 +1,404 @@
+//! Context, leadership, objectives, improvement and operation rules judged the way an auditor
+//! would: the legitimate design gives no finding, the real nonconformity gives exactly the
+//! expected one, at the expected file and line.
+
+use std::path::{Path, PathBuf};
+
+use isms::checks;
+
+const AS_OF: &str = "2025-06-30";
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/clean")
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    for entry in walkdir::WalkDir::new(src) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(src).unwrap();
+        let target = dst.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// One finding, flattened for assertions.
+#[derive(Debug)]
+#[allow(dead_code)]
+struct Found {
+    code: String,
+    severity: String,
+    message: String,
+    path: String,
+    line: u32,
+}
+
+/// Copies the clean fixture, replaces whole files (`(file, Some(text))`) or edits them
+/// (`from` must occur exactly once), and checks the copy as of `as_of`.
+fn check(edits: &[(&str, &str, &str)], as_of: &str) -> (Vec<Found>, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(), tmp.path());
+    for (file, from, to) in edits {
+        let path = tmp.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        if from.is_empty() {
+            std::fs::write(&path, to).unwrap();
+            continue;
+        }
+        assert_eq!(text.matches(from).count(), 1, "`{from}` in {file}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+    let loaded = isms::loader::load(tmp.path()).expect("fixture loads");
+    let outcome = checks::check_loaded(&loaded, &[], as_of.parse().unwrap());
+    let found = outcome
+        .findings
+        .into_iter()
+        .map(|f| {
+            let loc = f.diagnostic.location.clone();
+            Found {
+                code: f.diagnostic.code,
+                severity: format!("{:?}", f.diagnostic.severity).to_lowercase(),
+                message: f.diagnostic.message,
+                path: loc.as_ref().map(|l| l.path.clone()).unwrap_or_default(),
+                line: loc.map_or(0, |l| l.line),
+            }
+        })
+        .collect();
+    (found, tmp)
+}
+
+fn findings(edits: &[(&str, &str, &str)]) -> Vec<Found> {
+    check(edits, AS_OF).0
+}
+
+fn of<'a>(found: &'a [Found], code: &str) -> Vec<&'a Found> {
+    found.iter().filter(|f| f.code == code).collect()
+}
+
+/// 1-based line of the only line of `text` containing `needle`.
+fn line_of(text: &str, needle: &str) -> u32 {
+    let lines: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(needle))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(lines.len(), 1, "`{needle}` once in {text}");
+    u32::try_from(lines[0]).unwrap()
+}
+
+fn assert_clean(found: &[Found]) {
+    assert!(found.is_empty(), "expected no findings, got {found:#?}");
+}
+
+/// Exactly one finding, with this code, at this file and line.
+fn assert_only(found: &[Found], code: &str, path: &str, line: u32) {
+    assert_eq!(found.len(), 1, "expected exactly one {code}, got {found:#?}");
+    assert_eq!(found[0].code, code, "{found:#?}");
+    assert_eq!((found[0].path.as_str(), found[0].line), (path, line), "{found:#?}");
+}
+
+// --- LDR-02: policy statements are structural, not keywords --------------------------------
+
+const POLICY: &str = "policies/information-security.md";
+
+const GERMAN_POLICY: &str = "\
+---
+id: POL-01
+title: Informationssicherheitsleitlinie
+kind: information-security
+version: \"1.0\"
+owner: p-ciso
+approval: { by: p-ceo, on: 2025-02-01 }
+review_months: 12
+communicated:
+  on: 2025-02-05
+  via: Betriebsversammlung
+  acknowledgements: Personalsystem
+statements:
+  objectives: 2. Ziele der Informationssicherheit
+  requirements: 3. Verpflichtungen der Geschäftsleitung
+  improvement: 3. Verpflichtungen der Geschäftsleitung
+---
+# Informationssicherheitsleitlinie
+
+## 2. Ziele der Informationssicherheit
+
+Die Geschäftsleitung legt jährlich messbare Ziele fest und überprüft sie in der Managementbewertung.
+
+## 3. Verpflichtungen der Geschäftsleitung
+
+Wir verpflichten uns, die zutreffenden Anforderungen zu erfüllen und das ISMS fortlaufend zu verbessern.
+";
+
+#[test]
+fn ldr02_policy_in_another_language_passes() {
+    assert_clean(&findings(&[(POLICY, "", GERMAN_POLICY)]));
+}
+
+#[test]
+fn ldr02_keywords_without_statements_are_not_enough() {
+    // The body still says "objectives", "applicable requirements" and "continual improvement".
+    let found = findings(&[(
+        POLICY,
+        "statements:\n  objectives: Objectives\n  requirements: Commitments\n  improvement: Commitments\n",
+        "",
+    )]);
+    assert_only(&found, "LDR-02", POLICY, 2);
+}
+
+#[test]
+fn ldr02_hollow_section_is_reported_at_its_field() {
+    let hollow = GERMAN_POLICY.replace(
+        "Wir verpflichten uns, die zutreffenden Anforderungen zu erfüllen und das ISMS fortlaufend zu verbessern.\n",
+        "",
+    );
+    let found = findings(&[(POLICY, "", &hollow)]);
+    let ldr = of(&found, "LDR-02");
+    assert_eq!(ldr.len(), 2, "{found:#?}");
+    assert_eq!(found.len(), 2, "{found:#?}");
+    let lines: Vec<u32> = ldr.iter().map(|f| f.line).collect();
+    assert_eq!(
+        lines,
+        vec![
+            line_of(&hollow, "requirements: 3."),
+            line_of(&hollow, "improvement: 3.")
+        ]
+    );
+}
+
+#[test]
+fn ldr02_named_section_must_exist() {
+    let found = findings(&[(POLICY, "  objectives: Objectives\n", "  objectives: Goals\n")]);
+    assert_only(&found, "LDR-02", POLICY, 14);
+}
+
+// --- IMP-01: analysis period, closure after an effective review -----------------------------
+
+const NCS: &str = "nonconformities.yaml";
+
+const NEW_NC: &str = "
+  - id: NC-02
+    title: Visitor log not kept
+    source: self-identified
+    clause: \"7.5\"
+    raised: 2025-06-27
+    description: The visitor log of June is missing.
+    correction: Visitors of June reconstructed from the calendar.
+    status: open
+";
+
+#[test]
+fn imp01_new_nc_within_the_analysis_period_is_a_warning() {
+    let found = findings(&[(NCS, "", &format!("{}{NEW_NC}", nc_file()))]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].code, "IMP-01");
+    assert_eq!(found[0].severity, "warning", "{found:#?}");
+}
+
+#[test]
+fn imp01_nc_past_the_analysis_period_is_an_error() {
+    let text = format!("{}{NEW_NC}", nc_file());
+    let (found, _) = check(&[(NCS, "", &text)], "2025-08-15");
+    let imp: Vec<_> = of(&found, "IMP-01");
+    assert_eq!(imp.len(), 1, "{found:#?}");
+    assert_eq!(imp[0].severity, "error");
+    assert_eq!((imp[0].path.as_str(), imp[0].line), (NCS, line_of(&text, "id: NC-02")));
+}
+
+#[test]
+fn imp01_own_analysis_period_is_read_from_isms_yaml() {
+    let text = format!("{}{NEW_NC}", nc_file());
+    let (found, _) = check(
+        &[
+            (NCS, "", &text),
+            ("isms.yaml", "schema_version: 1\n", "schema_version: 1\ncadences:\n  nc_analysis_days: 60\n"),
+        ],
+        "2025-08-15",
+    );
+    let imp = of(&found, "IMP-01");
+    assert_eq!(imp.len(), 1, "{found:#?}");
+    assert_eq!(imp[0].severity, "warning");
+}
+
+#[test]
+fn imp01_decision_that_no_action_is_needed_replaces_the_action() {
+    let nc = NEW_NC.replace(
+        "    status: open\n",
+        "    root_cause: One-off absence of the receptionist.\n    no_action_reason: Cause cannot recur; the log now has a deputy.\n    status: open\n",
+    );
+    assert_clean(&findings(&[(NCS, "", &format!("{}{nc}", nc_file()))]));
+}
+
+#[test]
+fn imp01_closed_before_the_effectiveness_review() {
+    let found = findings(&[(
+        NCS,
+        "    closed: 2025-06-12\n    effectiveness: { date: 2025-06-12,",
+        "    closed: 2025-06-08\n    effectiveness: { date: 2025-06-12,",
+    )]);
+    assert_only(&found, "IMP-01", NCS, line_of(&nc_file(), "closed: 2025-06-12"));
+}
+
+#[test]
+fn imp01_effectiveness_reviewed_before_the_action() {
+    let found = findings(&[(
+        NCS,
+        "action_completed: 2025-06-05",
+        "action_completed: 2025-06-15",
+    )]);
+    assert_only(
+        &found,
+        "IMP-01",
+        NCS,
+        line_of(&nc_file(), "effectiveness: { date"),
+    );
+}
+
+fn nc_file() -> String {
+    std::fs::read_to_string(fixture().join(NCS)).unwrap()
+}
+
+// --- IMP-04: recurrences, linear in the register --------------------------------------------
+
+#[test]
+fn imp04_recurrence_within_twelve_months_and_not_after() {
+    let again = "
+  - id: NC-03
+    title: Restore test again undocumented
+    source: self-identified
+    clause: \"9.1\"
+    raised: 2025-06-20
+    description: The Q2 restore test had no record.
+    correction: Record written.
+    root_cause: No template for restore tests!
+    corrective_action: Template made mandatory.
+    owner: p-cto
+    due: 2025-07-31
+    status: open
+";
+    let text = format!("{}{again}", nc_file());
+    let found = findings(&[(NCS, "", &text)]);
+    assert_only(&found, "IMP-04", NCS, line_of(&text, "id: NC-03"));
+    let later = text.replace("raised: 2025-06-20", "raised: 2026-06-20");
+    let (found, _) = check(&[(NCS, "", &later)], "2026-06-30");
+    assert!(of(&found, "IMP-04").is_empty(), "{found:#?}");
+}
+
+#[test]
+fn imp04_is_fast_on_a_large_register() {
+    let mut text = String::from("nonconformities:\n");
+    for i in 0..4000 {
+        text.push_str(&format!(
+            "  - {{ id: NC-{i}, title: T, source: self-identified, clause: \"{}\", raised: 2025-01-01, description: d, correction: c, root_cause: cause {}, corrective_action: a, owner: p-cto, due: 2025-12-01, status: open }}\n",
+            i % 50,
+            i % 7
+        ));
+    }
+    let start = std::time::Instant::now();
+    let found = findings(&[(NCS, "", &text)]);
+    assert!(of(&found, "IMP-04").is_empty());
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+}
+
+// --- CTX-01, CTX-02, CTX-05 -------------------------------------------------------------------
+
+const CONTEXT: &str = "context.yaml";
+
+#[test]
+fn ctx01_needs_internal_and_external_issues() {
+    let found = findings(&[(
+        CONTEXT,
+        "  - id: ISS-02\n    type: internal\n    description: Three people run the whole company.\n",
+        "",
+    )]);
+    assert_only(&found, "CTX-01", CONTEXT, 0);
+    assert!(found[0].message.contains("internal"), "{found:#?}");
+}
+
+#[test]
+fn ctx01_placeholder_issue_does_not_count() {
+    let found = findings(&[(
+        CONTEXT,
+        "description: Three people run the whole company.",
+        "description: \"Internal issue (to fill in)\"",
+    )]);
+    assert_eq!(of(&found, "CTX-01").len(), 1, "{found:#?}");
+}
+
+#[test]
+fn ctx02_determination_needs_who_and_when() {
+    let text = std::fs::read_to_string(fixture().join(CONTEXT)).unwrap();
+    let found = findings(&[(
+        CONTEXT,
+        "determined: { by: p-ceo, on: 2025-02-01 }",
+        "determined: { by: p-ceo }",
+    )]);
+    assert_only(&found, "CTX-02", CONTEXT, line_of(&text, "determined:"));
+}
+
+#[test]
+fn ctx05_placeholder_in_scope_list_does_not_name_a_location() {
+    let text = std::fs::read_to_string(fixture().join("scope.md")).unwrap();
+    let loc = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("locations:"))
+        .unwrap()
+        .to_string();
+    let found = findings(&[(
+        "scope.md",
+        &loc,
+        "  locations: [\"Company office (address to fill in)\"]",
+    )]);
+    assert_eq!(of(&found, "CTX-05").len(), 1, "{found:#?}");
+    assert_eq!(of(&found, "CTX-05")[0].path, "scope.md");
+}
+
+// --- OBJ-01 measurable targets, OBJ-04 past due -----------------------------------------------
+
+const OBJECTIVES: &str = "objectives.yaml";
+
+#[test]
+fn obj01_target_in_words_without_a_measure_is_reported() {
+    let found = findings(&[(
+        OBJECTIVES,
+        "    target: \"1\"\n    target_value: 1\n    unit: restore tests per quarter\n",
+        "    target: As many restore tests as possible\n",
+    )]);
+    assert_only(&found, "OBJ-01", OBJECTIVES, 2);
+}
+
+#[test]
+fn obj01_not_measurable_with_a_reason_or_a_milestone_passes() {
+    assert_clean(&findings(&[(
+        OBJECTIVES,
+        "    target_value: 1\n    unit: restore tests per quarter\n",
+        "    not_measurable: Restores are too rare to count; judged in the management review.\n",
+    )]));
+    assert_clean(&findings(&[(
+        OBJECTIVES,
+        "    target_value: 1\n    unit: restore tests per quarter\n",
+        "    milestone: true\n",
+    )]));
+}
+
+#[test]
+fn obj04_past_due_still_on_track() {
+    let edits = [(
+        OBJECTIVES,
+        "    due: 2025-12-31\n",
+        "    due: 2025-05-31\n    status: on-track\n",
+    )];
+    let (found, tmp) = check(&edits, AS_OF);
+    let text = std::fs::read_to_string(tmp.path().join(OBJECTIVES)).unwrap();
+    assert_only(&found, "OBJ-04", OBJECTIVES, line_of(&text, "status: on-track"));
+    let achieved = [(
+        OBJECTIVES,
+        "    due: 2025-12-31\n",
+        "    due: 2025-05-31\n    status: achieved\n",
+    )];
+    assert_clean(&findings(&achieved));
+}
