@@ -201,13 +201,40 @@ impl LevelFormula {
 
 /// A risk level as written: a number, or the label of one of the methodology's bands
 /// (`High`), which stands for that band's `max`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum LevelValue {
     /// A number on the level scale (or an amount, for a quantitative methodology).
     Number(f64),
     /// A band label.
     Label(String),
+}
+
+impl<'de> Deserialize<'de> for LevelValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = LevelValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a level: a number or a band label")
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<LevelValue, E> {
+                Ok(LevelValue::Number(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<LevelValue, E> {
+                Ok(LevelValue::Number(v as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<LevelValue, E> {
+                Ok(LevelValue::Number(v as f64))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<LevelValue, E> {
+                Ok(LevelValue::Label(v.to_string()))
+            }
+        }
+        // Asked for as a number so that self-describing formats hand over whatever the node
+        // holds (the visitor takes text too).
+        d.deserialize_f64(V)
+    }
 }
 
 impl std::fmt::Display for LevelValue {
