@@ -903,14 +903,24 @@ const RSK_01: Rule = Rule {
     area: Area::Risk,
     clause: "6.1.2 a",
     default_severity: Severity::Error,
-    summary: "A risk methodology defines described scales, a level formula and a meaningful acceptance threshold.",
+    summary: "A risk methodology defines consistent criteria, is approved by top management and says what triggers a reassessment.",
     explanation: "\
-Clause 6.1.2 requires risk criteria, including acceptance criteria and criteria for performing
-assessments, so that repeated assessments give consistent, comparable results. A missing
-methodology, scales without descriptions, a matrix that does not fit the scales, or a threshold
-that accepts every possible level all defeat that purpose.
+Clause 6.1.2 a and b require risk criteria, including the risk acceptance criteria and the
+criteria for performing assessments, so that repeated assessments give consistent, valid and
+comparable results. The organisation chooses the method: qualitative scales with a product,
+sum, max or a lookup matrix (with numbers or band labels, on scales of any size that need not
+start at 1), or a quantitative method (probability or frequency per year times an amount).
+The rule checks that the chosen method can actually rate every risk: described scale points
+without duplicates, a matrix with one row per likelihood point and one column per impact point,
+labels that name a band, rising bands, a threshold that is a level and does not accept every
+possible level, and an acceptance authority that names existing people or roles.
 
-Fix: define the methodology in isms.yaml.
+The acceptance criteria are set by top management (5.1, 6.1.2 a): the methodology needs a
+dated approval by a person marked `top_management: true` (or a role held by top management).
+Clause 8.2 also asks for assessments when significant changes occur, so the methodology must
+say what triggers one (`reassessment_triggers`). Each problem is reported where it is.
+
+Fix: define and approve the methodology in isms.yaml.
 
 ```yaml
 risk_methodology:
@@ -924,6 +934,8 @@ risk_methodology:
     - { value: 3, label: Severe, description: Data breach or outage over 24 hours }
   level: product
   acceptance_threshold: 3
+  reassessment_triggers: [A significant change in changes.yaml, A major incident]
+  approval: { by: p-ceo, on: 2025-01-15 }
 ```",
     check: Check::Model(methodology_defined),
 };
@@ -979,11 +991,16 @@ const RSK_04: Rule = Rule {
     area: Area::Risk,
     clause: "6.1.2 d",
     default_severity: Severity::Error,
-    summary: "Likelihood and impact are on the methodology's scales and any stated level matches its formula.",
+    summary: "Every rating can be evaluated with the methodology, and any stated level matches it.",
     explanation: "\
 The most frequent major nonconformity in risk management is a methodology that exists on paper
 but is not followed: scores outside the defined scales, or levels that do not follow from the
-formula or matrix. The check recomputes every inherent and residual level.
+formula or matrix. The check recomputes every inherent and residual level with the
+organisation's own method (formula, matrix by scale position, or annualised loss for a
+quantitative method, where a probability must lie between 0 and 1 and amounts cannot be
+negative). A rating that cannot be evaluated is reported, never skipped: otherwise a risk at
+the top of the scale could pass every other rule unnoticed. A stated level may be a number or
+a band label.
 
 Fix: use the scale values and correct (or drop) the stated level; the tool computes it.
 
@@ -1002,10 +1019,12 @@ const RSK_05: Rule = Rule {
     area: Area::Risk,
     clause: "6.1.2 d-e",
     default_severity: Severity::Error,
-    summary: "Every risk has been rated (likelihood and impact), so it can be evaluated and prioritised.",
+    summary: "Every risk has been rated (likelihood and impact) by a person, so it can be evaluated and prioritised.",
     explanation: "\
 Risks must be analysed (likelihood, consequence, level) and evaluated against the acceptance
-criteria to prioritise treatment. A risk with no rating has only been identified.
+criteria to prioritise treatment. A risk with no rating has only been identified. A rating
+marked `to_confirm: true` (as in the starter register of `isms init`) is a proposal nobody has
+decided yet, and is reported until the risk owner has rated the risk and removed the flag.
 
 Fix: rate the risk.
 
@@ -1214,7 +1233,9 @@ const RSK_13: Rule = Rule {
 Clause 8.2 requires risk assessments at planned intervals and when significant changes are
 proposed or happen. The register's `assessed:` date is compared with the
 `risk_assessment_months` cadence (as of `--as-of`), and with every change in changes.yaml
-marked `significant: true`.
+marked `significant: true`: a completed change from its `completed:` date, and a change not
+recorded as completed from its `planned:` date once that has passed (reported as planned, not
+as done).
 
 Fix: repeat the assessment and update the date.
 
@@ -1259,10 +1280,13 @@ const RSK_15: Rule = Rule {
     area: Area::Risk,
     clause: "8.2",
     default_severity: Severity::Warning,
-    summary: "Every risk carries its own assessment date, within the assessment interval.",
+    summary: "Every risk has an assessment date (its own or its register's), within the assessment interval.",
     explanation: "\
 Risk assessment results must be retained as records (8.2). A dated result per risk shows which
-risks were actually looked at in the last cycle, rather than carried over untouched.
+risks were actually looked at in the last cycle, rather than carried over untouched. A register
+assessed as a whole may carry one `assessed:` date instead: it dates every risk of its file
+without a `last_assessed:` of its own (and, in a split register, every risk when only one file
+states a date).
 
 Fix: record when each risk was last assessed.
 
