@@ -360,7 +360,23 @@ const CASES: &[Case] = &[
         &[(
             "risks.yaml",
             "    treatment: accept\n    last_assessed: 2025-04-01\n",
-            "    treatment: accept\n",
+            "    treatment: accept\n    last_assessed: 2024-04-01\n",
+        )],
+    ),
+    (
+        "RSK-16",
+        &[(
+            "risks.yaml",
+            "acceptance: { by: p-cto, on: 2025-04-02 }",
+            "acceptance: { by: p-cto, on: 2025-04-02, until: 2025-07-15 }",
+        )],
+    ),
+    (
+        "RSK-17",
+        &[(
+            "risks.yaml",
+            "    action: Certify this year and publish the certificate\n",
+            "",
         )],
     ),
     (

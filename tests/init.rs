@@ -323,11 +323,12 @@ fn inside_an_existing_repository_nothing_is_committed() {
 
 /// Rules that check the internal consistency of the records (levels, links, justifications,
 /// roles). A fresh scaffold must not trigger any of them: what remains are to-dos that only the
-/// user can resolve (approvals, dates, evidence, records of things that have happened).
+/// user can resolve (approvals, dates, evidence, records of things that have happened, and the
+/// proposed risk ratings, which RSK-05 reports until the owners confirm them).
 const CONSISTENCY_RULES: &[&str] = &[
     "SOA-01", "SOA-02", "SOA-03", "SOA-04", "SOA-05", "SOA-06", "SOA-07", "SOA-09", "SOA-10",
     "SOA-11", "SOA-12", "SOA-13", "CTX-01", "CTX-02", "CTX-03", "CTX-04", "CTX-06", "CTX-07",
-    "LDR-02", "LDR-04", "LDR-05", "RSK-01", "RSK-02", "RSK-03", "RSK-04", "RSK-05", "RSK-06",
+    "LDR-02", "LDR-04", "LDR-05", "RSK-02", "RSK-03", "RSK-04", "RSK-06",
     "RSK-07", "RSK-11", "RSK-12", "RSK-14", "OBJ-03", "SUP-03", "SUP-05", "SUP-07", "OPS-01",
     "AUD-01", "AUD-02", "AUD-04", "AUD-06", "AUD-08", "ANX-01", "ANX-05",
 ];
@@ -355,13 +356,44 @@ fn scaffold_passes_check_with_no_load_or_consistency_problems() {
         .iter()
         .filter(|d| {
             let code = d["code"].as_str().unwrap_or("");
+            let message = d["message"].as_str().unwrap_or("");
             code.starts_with("LOAD-")
                 || code.starts_with("CFG-")
                 || CONSISTENCY_RULES.contains(&code)
+                // The methodology itself is consistent; only its approval is the user's to give.
+                || (code == "RSK-01" && !message.contains("have not been approved"))
+                // Risks are rated (as proposals), never unrated.
+                || (code == "RSK-05" && !message.contains("nobody has decided yet"))
         })
         .map(|d| format!("{} {} at {}", d["code"], d["message"], d["location"]))
         .collect();
     assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn scaffold_risk_ratings_are_reported_until_decided() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = scaffold(&tmp, &[]);
+    let loaded = isms::loader::load(&dir).unwrap();
+    let ratings = loaded
+        .model
+        .risks
+        .iter()
+        .flat_map(|r| [r.inherent.as_ref(), r.residual.as_ref()])
+        .flatten()
+        .count();
+    let outcome = isms::checks::check_loaded(&loaded, &[], "2026-01-01".parse().unwrap());
+    let codes: Vec<&str> = outcome
+        .findings
+        .iter()
+        .map(|f| f.diagnostic.code.as_str())
+        .collect();
+    // Every proposed rating, and every residual risk's missing acceptance, stays visible.
+    assert_eq!(codes.iter().filter(|c| **c == "RSK-05").count(), ratings);
+    assert_eq!(
+        codes.iter().filter(|c| **c == "RSK-10").count(),
+        loaded.model.risks.len()
+    );
 }
 
 #[test]

@@ -278,6 +278,17 @@ fn leaver_access_recorded(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn asset_values_in_range(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    // Asset valuation is the organisation's choice (the standard does not require it): values
+    // are checked only against a valuation scale the methodology defines.
+    let Some(scale) = ctx
+        .model
+        .methodology()
+        .map(|m| &m.asset_values)
+        .filter(|s| !s.is_empty())
+    else {
+        return;
+    };
+    let points: Vec<String> = scale.iter().map(|p| p.value.value.to_string()).collect();
     for a in &ctx.model.assets {
         let Some(v) = &a.value.value else { continue };
         let path = ctx.model.sources.path(a.span.file).to_string();
@@ -286,15 +297,17 @@ fn asset_values_in_range(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             ("integrity", &v.integrity),
             ("availability", &v.availability),
         ] {
-            if (1..=3).contains(&x.value) {
+            if scale.iter().any(|p| p.value.value == x.value) {
                 continue;
             }
             let d = ANX_08
                 .diag(format!(
-                    "asset {} has {name} value {}, outside the scale 1 (low) to 3 (high)",
-                    a.id.value, x.value
+                    "asset {} has {name} value {}, which is not on the methodology's asset value scale ({})",
+                    a.id.value,
+                    x.value,
+                    points.join(", ")
                 ))
-                .with_hint(format!("set `{name}:` to 1, 2 or 3"));
+                .with_hint(format!("set `{name}:` to one of {}", points.join(", ")));
             out.push(ctx.place(d, x.span, &path).for_record(a.id.value.clone()));
         }
     }
@@ -490,16 +503,24 @@ const ANX_08: Rule = Rule {
     area: Area::AnnexA,
     clause: "A.5.9",
     default_severity: Severity::Error,
-    summary: "Asset confidentiality, integrity and availability values are on the scale 1 (low) to 3 (high).",
+    summary: "Asset confidentiality, integrity and availability values are on the methodology's asset value scale.",
     explanation: "\
-The C/I/A values of an asset say how much its loss of confidentiality, integrity or availability
-would hurt, and they feed classification (5.12) and the risk assessment. The scale is 1 (low) to
-3 (high); a 0, a 5 or a 10 means the value was taken from another scale and cannot be compared
-with the other assets, so any ranking built on it is wrong.
+The standard does not require assets to be valued; many organisations rate impact per risk
+instead. When the organisation does value assets, it defines the scale under
+`risk_methodology.asset_values`, and every C/I/A value must be a point of it: a value taken from
+another scale cannot be compared with the other assets, so any ranking built on it is wrong.
+Without a valuation scale the rule asks for nothing.
 
-Fix: restate the value on the 1-3 scale.
+Fix: restate the value on the organisation's scale.
 
 ```yaml
+# isms.yaml
+risk_methodology:
+  asset_values:
+    - { value: 1, label: Low, description: Loss would not affect customers }
+    - { value: 2, label: Medium, description: Loss would affect some customers }
+    - { value: 3, label: High, description: Loss would affect all customers or breach law }
+# assets.yaml
 assets:
   - id: A-001
     name: Customer database

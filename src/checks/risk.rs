@@ -8,7 +8,8 @@ use super::util::{blank, id_str, join_and, months, overdue};
 use crate::catalogue;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::model::{
-    ImplementationStatus, LevelFormula, Rating, Risk, RiskMethodology, Treatment, loaded,
+    Acceptance, AcceptanceAuthority, ImplementationStatus, LevelFormula, Rating, Risk,
+    RiskMethodology, Treatment, Unrated, fmt_level, loaded,
 };
 use crate::yaml::Spanned;
 
@@ -33,21 +34,55 @@ fn at_risk(
         .for_record(r.id.value.clone())
 }
 
-/// The level of a rating under the methodology, when its values are on the scales.
-fn level(m: &RiskMethodology, r: &Rating) -> Option<u32> {
-    m.level(r.likelihood.value, r.impact.value)
+/// The level of a rating under the methodology, when it can be evaluated.
+fn level(m: &RiskMethodology, r: &Rating) -> Option<f64> {
+    m.evaluate(r.likelihood.value, r.impact.value).ok()
 }
 
-/// The level that remains after treatment: the residual rating, or the inherent one for a
-/// retained risk that states no residual.
-fn remaining_level(m: &RiskMethodology, r: &Risk) -> Option<u32> {
-    match (&r.residual, &r.treatment) {
-        (Some(res), _) => level(m, res),
-        (None, Some(t)) if t.value == Treatment::Accept => {
-            r.inherent.as_ref().and_then(|i| level(m, i))
-        }
+/// The rating of what remains after treatment: the residual rating, or the inherent one for
+/// a risk that is retained (treatment `accept`, or no treatment chosen) and states no
+/// residual. `None` for an avoided risk or a treated one without a residual rating.
+fn remaining(r: &Risk) -> Option<&Spanned<Rating>> {
+    match (&r.residual, r.treatment.as_ref().map(|t| t.value)) {
+        (Some(res), _) => Some(res),
+        (None, None | Some(Treatment::Accept)) => r.inherent.as_ref(),
         _ => None,
     }
+}
+
+/// Whether the person with this id is top management, directly or through a role.
+fn top_management(ctx: &Context<'_>, id: &str) -> bool {
+    ctx.model.is_top_management(id)
+        || ctx.model.manifest.as_ref().is_some_and(|m| {
+            m.roles.iter().any(|r| {
+                r.id.value == id
+                    && !r.holders.is_empty()
+                    && r.holders.iter().all(|h| ctx.model.is_top_management(&h.value))
+            })
+        })
+}
+
+/// Whether `person` belongs to an escalated acceptance authority.
+fn in_authority(ctx: &Context<'_>, a: &AcceptanceAuthority, person: &str) -> bool {
+    (a.top_management && top_management(ctx, person))
+        || a.by.iter().any(|p| ctx.model.acts_as(person, &p.value))
+}
+
+fn describe_authority(a: &AcceptanceAuthority) -> String {
+    let mut who: Vec<String> = a.by.iter().map(|p| p.value.clone()).collect();
+    if a.top_management {
+        who.push("top management".to_string());
+    }
+    if who.is_empty() {
+        "nobody".to_string()
+    } else {
+        who.join(" or ")
+    }
+}
+
+/// Two levels are the same (quantitative levels are products of decimals).
+fn same_level(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
 fn methodology_defined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -63,56 +98,183 @@ fn methodology_defined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         );
         return;
     };
-    let mut problems = Vec::new();
-    for (name, scale) in [("likelihood", &m.likelihood), ("impact", &m.impact)] {
-        if scale.len() < 2 {
-            problems.push(format!("the {name} scale has fewer than two points"));
-        } else if scale
-            .iter()
-            .any(|p| p.description.as_deref().is_none_or(|d| d.trim().is_empty()))
-        {
-            problems.push(format!(
-                "some {name} scale points have no description, so assessments are not repeatable"
-            ));
+    let mut push = |msg: String, hint: &str, span: crate::source::Span| {
+        let d = RSK_01
+            .diag(format!("the risk methodology {msg}"))
+            .with_hint(hint.to_string());
+        out.push(ctx.place(d, span, MANIFEST));
+    };
+    let repeatable = "the methodology must let two people rate the same risk the same way and say which levels are acceptable";
+    if m.is_quantitative() {
+        if m.quantitative.is_none() {
+            push(
+                "is quantitative (`level: annualised-loss`) but does not say what likelihood is measured in".to_string(),
+                "add `quantitative: { likelihood: probability, currency: GBP }` (or `likelihood: frequency` for events per year)",
+                m.level.span,
+            );
         }
-    }
-    if m.level.value == LevelFormula::Matrix {
-        match &m.matrix {
-            None => problems.push("`level: matrix` is used but no `matrix:` is given".to_string()),
-            Some(mx) => {
-                let rows_ok = mx.value.len() == m.likelihood.len();
-                let cols_ok = mx.value.iter().all(|row| row.len() == m.impact.len());
-                if !rows_ok || !cols_ok {
-                    problems.push(format!(
-                        "the matrix must have {} rows (likelihood) of {} levels (impact)",
-                        m.likelihood.len(),
-                        m.impact.len()
-                    ));
+    } else {
+        for (name, scale) in [
+            ("likelihood", &m.likelihood),
+            ("impact", &m.impact),
+            ("asset value", &m.asset_values),
+        ] {
+            if name != "asset value" && scale.len() < 2 {
+                push(
+                    format!("has fewer than two points on its {name} scale"),
+                    repeatable,
+                    m.span,
+                );
+                continue;
+            }
+            for (i, p) in scale.iter().enumerate() {
+                if scale[..i].iter().any(|q| q.value.value == p.value.value) {
+                    push(
+                        format!("lists {name} value {} twice", p.value.value),
+                        "each point of a scale needs its own value",
+                        p.value.span,
+                    );
+                }
+            }
+            if let Some(p) = scale
+                .iter()
+                .find(|p| p.description.as_deref().is_none_or(|d| d.trim().is_empty()))
+            {
+                push(
+                    format!("does not describe {name} point {} ({}), so assessments are not repeatable", p.value.value, p.label.value),
+                    "give every scale point a `description:` that says when it applies",
+                    p.value.span,
+                );
+            }
+        }
+        if m.level.value == LevelFormula::Matrix {
+            match &m.matrix {
+                None => push(
+                    "uses `level: matrix` but gives no `matrix:`".to_string(),
+                    "add `matrix:` with one row per likelihood point and one level per impact point",
+                    m.level.span,
+                ),
+                Some(mx) => {
+                    let rows_ok = mx.value.len() == m.likelihood.len();
+                    let cols_ok = mx.value.iter().all(|row| row.len() == m.impact.len());
+                    if !rows_ok || !cols_ok {
+                        push(
+                            format!(
+                                "has a matrix that does not fit its scales: it needs {} rows (one per likelihood point) of {} levels (one per impact point)",
+                                m.likelihood.len(),
+                                m.impact.len()
+                            ),
+                            "one row per likelihood point, in the order of the likelihood scale; one column per impact point",
+                            mx.span,
+                        );
+                    }
+                    if let Some(bad) = mx.value.iter().flatten().find(|c| m.resolve(c).is_none()) {
+                        push(
+                            format!("has a matrix cell \"{bad}\" that is neither a number nor one of its band labels"),
+                            "write levels as numbers, or as labels defined under `bands:`",
+                            mx.span,
+                        );
+                    }
                 }
             }
         }
     }
-    let max = m
-        .likelihood
-        .iter()
-        .flat_map(|l| m.impact.iter().map(move |i| (l.value.value, i.value.value)))
-        .filter_map(|(l, i)| m.level(l, i))
-        .max();
-    if let Some(max) = max
-        && m.acceptance_threshold.value >= max
-    {
-        problems.push(format!(
-            "the acceptance threshold {} accepts every possible level (the highest is {max})",
-            m.acceptance_threshold.value
-        ));
+    for (i, b) in m.bands.iter().enumerate() {
+        if !b.max.value.is_finite() || (i > 0 && b.max.value <= m.bands[i - 1].max.value) {
+            push(
+                format!("has band {} whose `max` does not rise above the band before it", b.label.value),
+                "list bands from the lowest level to the highest, each with a higher `max`",
+                b.max.span,
+            );
+        }
     }
-    if problems.is_empty() {
-        return;
+    match m.threshold() {
+        None => push(
+            format!(
+                "has an acceptance threshold \"{}\" that is neither a number nor one of its band labels",
+                m.acceptance_threshold.value
+            ),
+            "set `acceptance_threshold:` to a level, or to the label of a band under `bands:`",
+            m.acceptance_threshold.span,
+        ),
+        Some(t) if m.is_quantitative() && t < 0.0 => push(
+            format!("has a negative acceptance threshold {}", fmt_level(t)),
+            "state the highest acceptable annualised loss",
+            m.acceptance_threshold.span,
+        ),
+        Some(t) => {
+            let max = m.possible_levels().into_iter().reduce(f64::max);
+            if let Some(max) = max
+                && t >= max
+            {
+                push(
+                    format!(
+                        "has an acceptance threshold {} that accepts every possible level (the highest is {})",
+                        fmt_level(t),
+                        fmt_level(max)
+                    ),
+                    repeatable,
+                    m.acceptance_threshold.span,
+                );
+            }
+        }
     }
-    let d = RSK_01
-        .diag(format!("the risk methodology is incomplete: {}", problems.join("; ")))
-        .with_hint("the methodology must let two people rate the same risk the same way and say which levels are acceptable");
-    out.push(ctx.place(d, m.span, MANIFEST));
+    for a in &m.acceptance_authority {
+        if m.resolve(&a.above.value).is_none() {
+            push(
+                format!(
+                    "names an acceptance authority above \"{}\", which is neither a number nor one of its band labels",
+                    a.above.value
+                ),
+                "set `above:` to a level or band label",
+                a.above.span,
+            );
+        }
+        if a.by.is_empty() && !a.top_management {
+            push(
+                "names an acceptance authority without saying who it is".to_string(),
+                "list person or role ids under `by:`, or set `top_management: true`",
+                a.span,
+            );
+        }
+        for p in &a.by {
+            let known = ctx.model.person(&p.value).is_some()
+                || manifest.roles.iter().any(|r| r.id.value == p.value);
+            if !known {
+                push(
+                    format!("names {} as acceptance authority, who is neither a person nor a role in isms.yaml", p.value),
+                    "use a person id from `people:` or a role id from `roles:`",
+                    p.span,
+                );
+            }
+        }
+    }
+    // Top management approves the criteria the whole assessment rests on.
+    match (id_str(m.approval.by.as_ref()), &m.approval.on) {
+        (None, _) => push(
+            "and its acceptance criteria have not been approved".to_string(),
+            "record `approval: { by: <top management>, on: YYYY-MM-DD }` under `risk_methodology:`",
+            m.span,
+        ),
+        (Some(_), None) => push(
+            "approval has no date".to_string(),
+            "add `on: YYYY-MM-DD` to the methodology's `approval:`",
+            m.approval.by.as_ref().map_or(m.span, |b| b.span),
+        ),
+        (Some(b), Some(_)) if !top_management(ctx, b) => push(
+            format!("was approved by {b}, who is not top management"),
+            "the acceptance criteria are set by top management: record the approval of a person marked `top_management: true`",
+            m.approval.by.as_ref().map_or(m.span, |b| b.span),
+        ),
+        _ => {}
+    }
+    if m.reassessment_triggers.iter().all(|t| t.trim().is_empty()) {
+        push(
+            "does not say what triggers a reassessment outside the regular cycle".to_string(),
+            "list the events under `reassessment_triggers:` (significant changes, major incidents, new requirements)",
+            m.span,
+        );
+    }
 }
 
 fn owner_assigned(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -143,7 +305,6 @@ fn scores_per_methodology(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(m) = ctx.model.methodology() else {
         return;
     };
-    let on = |scale: &[crate::model::ScalePoint], v: u8| scale.iter().any(|p| p.value.value == v);
     let values = |scale: &[crate::model::ScalePoint]| {
         scale
             .iter()
@@ -154,44 +315,70 @@ fn scores_per_methodology(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for r in &ctx.model.risks {
         for (which, rating) in [("inherent", &r.inherent), ("residual", &r.residual)] {
             let Some(rating) = rating else { continue };
-            if !on(&m.likelihood, rating.likelihood.value) {
-                let d = RSK_04
-                    .diag(format!(
-                        "{which} likelihood {} of risk {} is not on the likelihood scale",
-                        rating.likelihood.value, r.id.value
-                    ))
-                    .with_hint(format!("use one of {}", values(&m.likelihood)));
-                out.push(at_risk(ctx, d, r, rating.likelihood.span));
-                continue;
-            }
-            if !on(&m.impact, rating.impact.value) {
-                let d = RSK_04
-                    .diag(format!(
-                        "{which} impact {} of risk {} is not on the impact scale",
-                        rating.impact.value, r.id.value
-                    ))
-                    .with_hint(format!("use one of {}", values(&m.impact)));
-                out.push(at_risk(ctx, d, r, rating.impact.span));
-                continue;
-            }
-            let (Some(stated), Some(computed)) = (&rating.level, level(m, rating)) else {
+            let computed = match m.evaluate(rating.likelihood.value, rating.impact.value) {
+                Ok(l) => l,
+                Err(why) => {
+                    let (span, hint) = match &why {
+                        Unrated::OffScale { axis, .. } | Unrated::OutOfRange { axis, .. } => {
+                            let (span, scale) = if *axis == "likelihood" {
+                                (rating.likelihood.span, &m.likelihood)
+                            } else {
+                                (rating.impact.span, &m.impact)
+                            };
+                            let hint = if m.is_quantitative() {
+                                "use a value in the unit the methodology states".to_string()
+                            } else {
+                                format!("use one of {}", values(scale))
+                            };
+                            (span, hint)
+                        }
+                        Unrated::Methodology(_) => (
+                            rating.span,
+                            "fix the methodology in isms.yaml so every rating on its scales has a level".to_string(),
+                        ),
+                    };
+                    let d = RSK_04
+                        .diag(format!(
+                            "the {which} rating of risk {} cannot be evaluated: {why}",
+                            r.id.value
+                        ))
+                        .with_hint(hint);
+                    out.push(at_risk(ctx, d, r, span));
+                    continue;
+                }
+            };
+            let Some(stated) = &rating.level else {
                 continue;
             };
-            if stated.value != computed {
-                let how = match m.level.value {
-                    LevelFormula::Product => "likelihood × impact",
-                    LevelFormula::Sum => "likelihood + impact",
-                    LevelFormula::Matrix => "the methodology's matrix",
-                };
-                let d = RSK_04
-                    .diag(format!(
-                        "{which} level of risk {} is {}, but {how} gives {computed}",
-                        r.id.value, stated.value
-                    ))
-                    .with_hint(format!(
-                        "write `level: {computed}` or remove `level:` and let the tool compute it"
-                    ));
-                out.push(at_risk(ctx, d, r, stated.span));
+            let how = m.level.value.describe();
+            match m.resolve(&stated.value) {
+                None => {
+                    let d = RSK_04
+                        .diag(format!(
+                            "{which} level \"{}\" of risk {} is neither a number nor a band of the methodology",
+                            stated.value, r.id.value
+                        ))
+                        .with_hint(format!(
+                            "write `level: {}` or remove `level:` and let the tool compute it",
+                            fmt_level(computed)
+                        ));
+                    out.push(at_risk(ctx, d, r, stated.span));
+                }
+                Some(s) if !same_level(s, computed) => {
+                    let d = RSK_04
+                        .diag(format!(
+                            "{which} level of risk {} is {}, but {how} gives {}",
+                            r.id.value,
+                            stated.value,
+                            fmt_level(computed)
+                        ))
+                        .with_hint(format!(
+                            "write `level: {}` or remove `level:` and let the tool compute it",
+                            fmt_level(computed)
+                        ));
+                    out.push(at_risk(ctx, d, r, stated.span));
+                }
+                Some(_) => {}
             }
         }
     }
@@ -207,6 +394,18 @@ fn evaluated(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 );
             out.push(at_risk(ctx, d, r, r.span));
         }
+        for (which, rating) in [("inherent", &r.inherent), ("residual", &r.residual)] {
+            let Some(rating) = rating else { continue };
+            if rating.to_confirm {
+                let d = RSK_05
+                    .diag(format!(
+                        "the {which} rating of risk {} is a proposal nobody has decided yet (`to_confirm: true`)",
+                        r.id.value
+                    ))
+                    .with_hint("have the risk owner rate the risk against the methodology, then remove `to_confirm:`");
+                out.push(at_risk(ctx, d, r, rating.span));
+            }
+        }
     }
 }
 
@@ -216,16 +415,25 @@ fn treatment_chosen(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     };
     for r in &ctx.model.risks {
         let Some(inh) = &r.inherent else { continue };
-        let Some(lvl) = level(m, inh) else { continue };
-        if r.treatment.is_none() && !m.is_acceptable(lvl) {
-            let d = RSK_06
-                .diag(format!(
-                    "risk {} has level {lvl}, above the acceptance threshold {}, but no treatment option",
-                    r.id.value, m.acceptance_threshold.value
-                ))
-                .with_hint("set `treatment:` to mitigate, accept, transfer or avoid");
-            out.push(at_risk(ctx, d, r, inh.span));
+        if r.treatment.is_some() {
+            continue;
         }
+        let d = match level(m, inh) {
+            Some(lvl) if m.is_acceptable(lvl) => continue,
+            Some(lvl) => RSK_06.diag(format!(
+                "risk {} has level {}, above the acceptance threshold {}, but no treatment option",
+                r.id.value,
+                fmt_level(lvl),
+                m.acceptance_threshold.value
+            )),
+            // Unknown level: it cannot be shown to be acceptable, so it needs a decision.
+            None => RSK_06.diag(format!(
+                "risk {} has no treatment option and its level cannot be evaluated, so it is not shown to be acceptable",
+                r.id.value
+            )),
+        };
+        let d = d.with_hint("set `treatment:` to mitigate, accept, transfer or avoid");
+        out.push(at_risk(ctx, d, r, inh.span));
     }
 }
 
@@ -330,8 +538,12 @@ fn residual_accepted(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     for r in &ctx.model.risks {
-        let Some(t) = &r.treatment else { continue };
-        if r.residual.is_none() && t.value != Treatment::Accept && t.value != Treatment::Avoid {
+        let treatment = r.treatment.as_ref().map(|t| t.value);
+        if let Some(t) = &r.treatment
+            && r.residual.is_none()
+            && t.value != Treatment::Accept
+            && t.value != Treatment::Avoid
+        {
             let d = RSK_10
                 .diag(format!(
                     "risk {} is treated but has no residual rating",
@@ -343,49 +555,160 @@ fn residual_accepted(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             out.push(at_risk(ctx, d, r, t.span));
             continue;
         }
-        let Some(lvl) = remaining_level(m, r) else {
-            continue;
-        };
-        if m.is_acceptable(lvl) {
+        let Some(rem) = remaining(r) else { continue };
+        let lvl = level(m, rem);
+        // An untreated risk above the criteria needs a treatment decision first (RSK-06).
+        if treatment.is_none() && lvl.is_none_or(|l| !m.is_acceptable(l)) {
             continue;
         }
+        let above = lvl.is_some_and(|l| !m.is_acceptable(l));
+        let authority = lvl.and_then(|l| m.authority_for(l));
         let owner = id_str(r.owner.as_ref());
-        let why = format!(
-            "risk {} remains at level {lvl}, above the acceptance threshold {}",
-            r.id.value, m.acceptance_threshold.value
-        );
-        let problem = match &r.acceptance {
-            None => Some("no acceptance by its owner is recorded".to_string()),
-            Some(a) => {
-                let mut p = Vec::new();
-                match id_str(a.by.as_ref()) {
-                    None => p.push("the acceptance names no one".to_string()),
-                    Some(b) if owner.is_some_and(|o| o != b) => {
-                        p.push(format!(
-                            "it was accepted by {b}, not by the risk owner {}",
-                            owner.unwrap_or_default()
-                        ));
-                    }
-                    Some(_) => {}
-                }
-                if a.on.is_none() {
-                    p.push("the acceptance has no date".to_string());
-                }
-                if blank(a.rationale.as_ref()) {
-                    p.push("the acceptance gives no rationale".to_string());
-                }
-                (!p.is_empty()).then(|| join_and(&p))
-            }
+        let why = match lvl {
+            Some(l) if above => format!(
+                "risk {} remains at level {}, above the acceptance threshold {}",
+                r.id.value,
+                fmt_level(l),
+                m.acceptance_threshold.value
+            ),
+            Some(l) => format!("risk {} remains at level {}", r.id.value, fmt_level(l)),
+            None => format!("the residual risk of risk {}", r.id.value),
         };
-        if let Some(problem) = problem {
-            let span = r.acceptance.as_ref().map_or(r.span, |a| a.span);
+        let who = match (authority, owner) {
+            (Some(a), Some(o)) => format!("{} with or on behalf of the owner {o}", describe_authority(a)),
+            (Some(a), None) => describe_authority(a),
+            (None, Some(o)) => format!("the risk owner {o}"),
+            (None, None) => "the risk owner".to_string(),
+        };
+        let hint = if above {
+            format!("record `acceptance: {{ by: <id>, on: YYYY-MM-DD, rationale: \"...\" }}` by {who}")
+        } else {
+            format!("record `acceptance: {{ by: <id>, on: YYYY-MM-DD }}` by {who}")
+        };
+        let Some(a) = &r.acceptance else {
+            let d = RSK_10
+                .diag(format!("{why}, and no acceptance of it is recorded"))
+                .with_hint(hint);
+            out.push(at_risk(ctx, d, r, rem.span));
+            continue;
+        };
+        let mut p = Vec::new();
+        if a.by.is_none() {
+            p.push("the acceptance names no one".to_string());
+        }
+        if a.on.is_none() {
+            p.push("the acceptance has no date".to_string());
+        }
+        if above && blank(a.rationale.as_ref()) {
+            p.push("the acceptance gives no rationale".to_string());
+        }
+        if !p.is_empty() {
+            let d = RSK_10
+                .diag(format!("{why}, and {}", join_and(&p)))
+                .with_hint(hint.clone());
+            out.push(at_risk(ctx, d, r, a.span));
+        }
+        if let Some(by) = &a.by
+            && let Some(problem) = acceptor_problem(ctx, a, authority, owner)
+        {
             let d = RSK_10
                 .diag(format!("{why}, and {problem}"))
-                .with_hint("the risk owner must accept the residual risk: `acceptance: { by: <owner>, on: YYYY-MM-DD, rationale: \"...\" }`");
-            out.push(at_risk(ctx, d, r, span));
+                .with_hint(hint.clone());
+            out.push(at_risk(ctx, d, r, by.span));
+        }
+        if let Some(until) = &a.until
+            && until.value < ctx.today()
+        {
+            let d = RSK_10
+                .diag(format!(
+                    "the acceptance of risk {} lapsed on {}, so its residual risk is no longer accepted",
+                    r.id.value, until.value
+                ))
+                .with_hint("have the risk owner review the risk and record a new acceptance");
+            out.push(at_risk(ctx, d, r, until.span));
+        }
+        if let (Some(on), Some(assessed)) = (&a.on, ctx.model.risk_assessed(r))
+            && on.value < assessed.value
+        {
+            let mut d = RSK_10
+                .diag(format!(
+                    "the acceptance of risk {} is dated {}, before the assessment it accepts ({})",
+                    r.id.value, on.value, assessed.value
+                ))
+                .with_hint("the owner accepts the residual risk as assessed: record a new acceptance dated on or after the assessment");
+            if let Some(l) = ctx.loc(assessed.span) {
+                d = d.with_related(l, "assessment");
+            }
+            out.push(at_risk(ctx, d, r, on.span));
         }
     }
 }
+
+/// Why the people recorded on an acceptance are not the ones the methodology asks for, if
+/// they are not: the risk owner, or for an escalated level the named authority together
+/// with (or on behalf of) the owner.
+fn acceptor_problem(
+    ctx: &Context<'_>,
+    a: &Acceptance,
+    authority: Option<&Spanned<AcceptanceAuthority>>,
+    owner: Option<&str>,
+) -> Option<String> {
+    let acceptors: Vec<&str> = a.acceptors().map(|p| p.value.as_str()).collect();
+    let names = join_and(&acceptors.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    let by_owner = |o: &str| acceptors.iter().any(|p| ctx.model.acts_as(p, o));
+    match (authority, owner) {
+        (None, None) => None,
+        (None, Some(o)) if by_owner(o) => None,
+        (None, Some(o)) => Some(format!("it was accepted by {names}, not by the risk owner {o}")),
+        (Some(auth), o) => {
+            let mut p = Vec::new();
+            if !acceptors.iter().any(|x| in_authority(ctx, auth, x)) {
+                p.push(format!(
+                    "at this level the methodology asks for acceptance by {}, but it was accepted by {names}",
+                    describe_authority(auth)
+                ));
+            }
+            if let Some(o) = o {
+                let behalf = a
+                    .on_behalf_of
+                    .as_ref()
+                    .is_some_and(|b| ctx.model.acts_as(&b.value, o) || b.value == o);
+                if !by_owner(o) && !behalf {
+                    p.push(format!(
+                        "the risk owner {o} is not recorded (as an acceptor under `also_by:` or under `on_behalf_of:`)"
+                    ));
+                }
+            }
+            (!p.is_empty()).then(|| join_and(&p))
+        }
+    }
+}
+
+fn acceptance_lapsing(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let today = ctx.today();
+    for r in &ctx.model.risks {
+        let Some(until) = r.acceptance.as_ref().and_then(|a| a.until.as_ref()) else {
+            continue;
+        };
+        // A lapsed acceptance is no acceptance: RSK-10 reports it.
+        let days = today.days_until(until.value);
+        if !(0..=ACCEPTANCE_WARNING_DAYS).contains(&days) {
+            continue;
+        }
+        let d = RSK_16
+            .diag(format!(
+                "the acceptance of risk {} lapses on {}, within {ACCEPTANCE_WARNING_DAYS} days",
+                r.id.value, until.value
+            ))
+            .with_hint(
+                "have the risk owner review the risk and record a new acceptance with a new `until:`",
+            );
+        out.push(at_risk(ctx, d, r, until.span));
+    }
+}
+
+/// How long before an acceptance lapses RSK-16 starts to warn.
+const ACCEPTANCE_WARNING_DAYS: i64 = 30;
 
 fn residual_not_above_inherent(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(m) = ctx.model.methodology() else {
@@ -398,11 +721,13 @@ fn residual_not_above_inherent(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let (Some(li), Some(lr)) = (level(m, inh), level(m, res)) else {
             continue;
         };
-        if lr > li {
+        if lr > li && !same_level(lr, li) {
             let d = RSK_11
                 .diag(format!(
-                    "risk {} has residual level {lr}, above its inherent level {li}",
-                    r.id.value
+                    "risk {} has residual level {}, above its inherent level {}",
+                    r.id.value,
+                    fmt_level(lr),
+                    fmt_level(li)
                 ))
                 .with_hint(
                     "treatment cannot make a risk worse: re-rate the inherent or the residual risk",
@@ -455,15 +780,30 @@ fn assessment_current(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !c.significant {
             continue;
         }
-        let when = c.completed.as_ref().or(c.planned.as_ref());
-        let Some(when) = when else { continue };
+        // A completed change counts from its completion. One not recorded as completed counts
+        // from its planned date once that has passed: it may have been made without the
+        // reassessment 8.2 asks for, or it is late; either way the message must not claim it
+        // happened.
+        let (when, what) = match (&c.completed, &c.planned) {
+            (Some(done), _) => (done, format!("was completed on {}", done.value)),
+            (None, Some(p)) => (
+                p,
+                format!("was planned for {} and is not recorded as completed", p.value),
+            ),
+            (None, None) => continue,
+        };
         if when.value > last.value && when.value <= ctx.today() {
+            let hint = if c.completed.is_some() {
+                "re-assess the risks affected by the change and update `assessed:`"
+            } else {
+                "assess the risks of the change (before it is made, if it is still to come), update `assessed:`, and record `completed:` once it is done"
+            };
             let mut d = RSK_13
                 .diag(format!(
-                    "significant change {} ({}) on {} came after the last risk assessment ({})",
-                    c.id.value, c.title.value, when.value, last.value
+                    "significant change {} ({}) {what}, but the last risk assessment was on {}, before that date",
+                    c.id.value, c.title.value, last.value
                 ))
-                .with_hint("re-assess the risks affected by the change and update `assessed:`");
+                .with_hint(hint);
             if let Some(l) = ctx.loc(last.span) {
                 d = d.with_related(l, "last assessment");
             }
@@ -471,6 +811,40 @@ fn assessment_current(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 ctx.place(d, when.span, "changes.yaml")
                     .for_record(c.id.value.clone()),
             );
+        }
+    }
+}
+
+fn opportunities_determined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    if model.risks.is_empty() && model.opportunities.is_empty() {
+        return;
+    }
+    if model.opportunities.is_empty() {
+        let path = model
+            .risk_files
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "risks.yaml".to_string());
+        out.push(
+            RSK_17
+                .diag("the risk register determines risks but no opportunities")
+                .with_hint("add `opportunities:` to the risk register, each with the `action:` that addresses it")
+                .at(Location::file(path)),
+        );
+        return;
+    }
+    for o in &model.opportunities {
+        if blank(o.action.as_ref()) {
+            let path = model.sources.path(o.span.file);
+            let path = if path.is_empty() { "risks.yaml" } else { path };
+            let d = RSK_17
+                .diag(format!(
+                    "opportunity {} ({}) does not say how it is addressed",
+                    o.id.value, o.title.value
+                ))
+                .with_hint("set `action:` to what is done about it, or why it is not pursued now");
+            out.push(ctx.place(d, o.span, path).for_record(o.id.value.clone()));
         }
     }
 }
@@ -498,12 +872,12 @@ fn action_overdue(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 fn risk_reassessed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let interval = ctx.model.cadences().risk_assessment_months;
     for r in &ctx.model.risks {
-        match &r.last_assessed {
+        match ctx.model.risk_assessed(r) {
             None => {
                 let d = RSK_15
                     .diag(format!("risk {} has no assessment date", r.id.value))
                     .with_hint(
-                        "add `last_assessed: YYYY-MM-DD` so the register keeps dated results",
+                        "add `last_assessed: YYYY-MM-DD` to the risk, or `assessed:` at the top of its register file when the whole file was assessed together",
                     );
                 out.push(at_risk(ctx, d, r, r.span));
             }
@@ -529,14 +903,24 @@ const RSK_01: Rule = Rule {
     area: Area::Risk,
     clause: "6.1.2 a",
     default_severity: Severity::Error,
-    summary: "A risk methodology defines described scales, a level formula and a meaningful acceptance threshold.",
+    summary: "A risk methodology defines consistent criteria, is approved by top management and says what triggers a reassessment.",
     explanation: "\
-Clause 6.1.2 requires risk criteria, including acceptance criteria and criteria for performing
-assessments, so that repeated assessments give consistent, comparable results. A missing
-methodology, scales without descriptions, a matrix that does not fit the scales, or a threshold
-that accepts every possible level all defeat that purpose.
+Clause 6.1.2 a and b require risk criteria, including the risk acceptance criteria and the
+criteria for performing assessments, so that repeated assessments give consistent, valid and
+comparable results. The organisation chooses the method: qualitative scales with a product,
+sum, max or a lookup matrix (with numbers or band labels, on scales of any size that need not
+start at 1), or a quantitative method (probability or frequency per year times an amount).
+The rule checks that the chosen method can actually rate every risk: described scale points
+without duplicates, a matrix with one row per likelihood point and one column per impact point,
+labels that name a band, rising bands, a threshold that is a level and does not accept every
+possible level, and an acceptance authority that names existing people or roles.
 
-Fix: define the methodology in isms.yaml.
+The acceptance criteria are set by top management (5.1, 6.1.2 a): the methodology needs a
+dated approval by a person marked `top_management: true` (or a role held by top management).
+Clause 8.2 also asks for assessments when significant changes occur, so the methodology must
+say what triggers one (`reassessment_triggers`). Each problem is reported where it is.
+
+Fix: define and approve the methodology in isms.yaml.
 
 ```yaml
 risk_methodology:
@@ -550,6 +934,8 @@ risk_methodology:
     - { value: 3, label: Severe, description: Data breach or outage over 24 hours }
   level: product
   acceptance_threshold: 3
+  reassessment_triggers: [A significant change in changes.yaml, A major incident]
+  approval: { by: p-ceo, on: 2025-01-15 }
 ```",
     check: Check::Model(methodology_defined),
 };
@@ -605,11 +991,16 @@ const RSK_04: Rule = Rule {
     area: Area::Risk,
     clause: "6.1.2 d",
     default_severity: Severity::Error,
-    summary: "Likelihood and impact are on the methodology's scales and any stated level matches its formula.",
+    summary: "Every rating can be evaluated with the methodology, and any stated level matches it.",
     explanation: "\
 The most frequent major nonconformity in risk management is a methodology that exists on paper
 but is not followed: scores outside the defined scales, or levels that do not follow from the
-formula or matrix. The check recomputes every inherent and residual level.
+formula or matrix. The check recomputes every inherent and residual level with the
+organisation's own method (formula, matrix by scale position, or annualised loss for a
+quantitative method, where a probability must lie between 0 and 1 and amounts cannot be
+negative). A rating that cannot be evaluated is reported, never skipped: otherwise a risk at
+the top of the scale could pass every other rule unnoticed. A stated level may be a number or
+a band label.
 
 Fix: use the scale values and correct (or drop) the stated level; the tool computes it.
 
@@ -628,10 +1019,12 @@ const RSK_05: Rule = Rule {
     area: Area::Risk,
     clause: "6.1.2 d-e",
     default_severity: Severity::Error,
-    summary: "Every risk has been rated (likelihood and impact), so it can be evaluated and prioritised.",
+    summary: "Every risk has been rated (likelihood and impact) by a person, so it can be evaluated and prioritised.",
     explanation: "\
 Risks must be analysed (likelihood, consequence, level) and evaluated against the acceptance
-criteria to prioritise treatment. A risk with no rating has only been identified.
+criteria to prioritise treatment. A risk with no rating has only been identified. A rating
+marked `to_confirm: true` (as in the starter register of `isms init`) is a proposal nobody has
+decided yet, and is reported until the risk owner has rated the risk and removed the flag.
 
 Fix: rate the risk.
 
@@ -746,25 +1139,40 @@ const RSK_10: Rule = Rule {
     area: Area::Risk,
     clause: "6.1.3 f",
     default_severity: Severity::Error,
-    summary: "Treated risks have a residual rating; residual risk above the threshold is accepted by that risk's owner.",
+    summary: "Every residual risk is accepted, with a date, by its owner or the authority the methodology names for its level.",
     explanation: "\
-Clause 6.1.3 f requires the risk owners to accept the residual risks. Every treated risk
-therefore needs a residual rating, and any risk that remains above the acceptance threshold
-(including risks retained without treatment) needs an acceptance by *its own* owner, with a
-date and a rationale. Acceptance by someone else, or without a reason, is a common finding.
+Clause 6.1.3 f asks for the risk owners' acceptance of the residual risks: all of them, not
+only those above the acceptance criteria. The rule therefore asks every treated risk for a
+residual rating, and every residual risk (including a risk retained as it is) for a recorded
+acceptance with a date; above the criteria the acceptance must also give a rationale.
 
-Fix: rate the residual risk and record the owner's acceptance.
+Who accepts is the organisation's choice, read from `acceptance_authority:` in the
+methodology: below every band listed there the risk owner accepts; above a band the named
+people or roles (or top management) accept, together with the owner (`also_by:`) or on the
+owner's behalf (`on_behalf_of:`). An acceptance by anyone else, one dated before the
+assessment it accepts (`last_assessed:`, or the register's `assessed:`), and one whose
+`until:` date has passed are not acceptances. An untreated risk above the criteria is left to
+RSK-06 (a treatment decision comes first).
+
+Fix: record the acceptance.
 
 ```yaml
+# isms.yaml
+risk_methodology:
+  acceptance_authority:
+    - { above: 12, top_management: true }
+# risks.yaml
 risks:
   - id: R-030
-    owner: p-ceo
+    owner: p-cto
     treatment: accept
-    inherent: { likelihood: 2, impact: 3 }
+    inherent: { likelihood: 4, impact: 4 }
     acceptance:
       by: p-ceo
+      also_by: [p-cto]
       on: 2025-04-11
       rationale: Cost of a second hosting provider exceeds the expected loss; reviewed yearly.
+      until: 2026-04-11
 ```",
     check: Check::Model(residual_accepted),
 };
@@ -825,7 +1233,9 @@ const RSK_13: Rule = Rule {
 Clause 8.2 requires risk assessments at planned intervals and when significant changes are
 proposed or happen. The register's `assessed:` date is compared with the
 `risk_assessment_months` cadence (as of `--as-of`), and with every change in changes.yaml
-marked `significant: true`.
+marked `significant: true`: a completed change from its `completed:` date, and a change not
+recorded as completed from its `planned:` date once that has passed (reported as planned, not
+as done).
 
 Fix: repeat the assessment and update the date.
 
@@ -870,10 +1280,13 @@ const RSK_15: Rule = Rule {
     area: Area::Risk,
     clause: "8.2",
     default_severity: Severity::Warning,
-    summary: "Every risk carries its own assessment date, within the assessment interval.",
+    summary: "Every risk has an assessment date (its own or its register's), within the assessment interval.",
     explanation: "\
 Risk assessment results must be retained as records (8.2). A dated result per risk shows which
-risks were actually looked at in the last cycle, rather than carried over untouched.
+risks were actually looked at in the last cycle, rather than carried over untouched. A register
+assessed as a whole may carry one `assessed:` date instead: it dates every risk of its file
+without a `last_assessed:` of its own (and, in a split register, every risk when only one file
+states a date).
 
 Fix: record when each risk was last assessed.
 
@@ -885,8 +1298,62 @@ risks:
     check: Check::Model(risk_reassessed),
 };
 
+const RSK_16: Rule = Rule {
+    code: "RSK-16",
+    name: "risk-acceptance-lapsing",
+    area: Area::Risk,
+    clause: "6.1.3 f",
+    default_severity: Severity::Warning,
+    summary: "No risk acceptance reaches its `until:` date within the next 30 days unnoticed.",
+    explanation: "\
+Organisations often accept a residual risk for a limited time (until a fix ships, or for a
+year) by giving the acceptance an `until:` date. An acceptance that has lapsed no longer
+accepts anything (RSK-10 reports it as an error); this rule warns 30 days before, so the owner
+can review the risk and renew or change the decision in time.
+
+Fix: review the risk and record a new acceptance.
+
+```yaml
+acceptance:
+  by: p-cto
+  on: 2025-06-20
+  rationale: Legacy VPN stays until the migration in Q4; compensating monitoring in place.
+  until: 2025-12-31
+```",
+    check: Check::Model(acceptance_lapsing),
+};
+
+const RSK_17: Rule = Rule {
+    code: "RSK-17",
+    name: "opportunities-determined",
+    area: Area::Risk,
+    clause: "6.1.1",
+    default_severity: Severity::Warning,
+    summary: "The planning determines opportunities as well as risks, and says how each is addressed.",
+    explanation: "\
+Clause 6.1.1 asks the organisation to determine the risks *and opportunities* that need to be
+addressed, considering the issues (4.1) and requirements (4.2), and to plan how to address
+them. A register of risks alone covers only half of it. Opportunities are recorded next to the
+risks, under `opportunities:` in the risk register, each with the action that addresses it
+(or the decision not to pursue it now).
+
+Fix: record the opportunities.
+
+```yaml
+# risks.yaml
+opportunities:
+  - id: OPP-01
+    title: Customers ask for ISO 27001 certification in tenders
+    owner: p-ceo
+    sources: [ISS-01]
+    action: Certify by Q4 and publish the certificate on the trust page
+    evaluation: Tender win rate compared at the next management review
+```",
+    check: Check::Model(opportunities_determined),
+};
+
 /// The risk rules.
 pub(super) const RULES: &[Rule] = &[
     RSK_01, RSK_02, RSK_03, RSK_04, RSK_05, RSK_06, RSK_07, RSK_08, RSK_09, RSK_10, RSK_11, RSK_12,
-    RSK_13, RSK_14, RSK_15,
+    RSK_13, RSK_14, RSK_15, RSK_16, RSK_17,
 ];

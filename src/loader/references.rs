@@ -427,6 +427,20 @@ pub(super) fn collect(m: &Isms) -> References {
         r.approval(&risk.plan_approval, "plan_approval.by");
         if let Some(acc) = &risk.acceptance {
             r.add_opt_ref(Kind::Owner, acc.by.as_ref(), "acceptance.by");
+            for p in &acc.also_by {
+                r.add_ref(Kind::Owner, p, "acceptance.also_by");
+            }
+            r.add_opt_ref(
+                Kind::Owner,
+                acc.on_behalf_of.as_ref(),
+                "acceptance.on_behalf_of",
+            );
+        }
+    }
+    for o in &m.opportunities {
+        r.add_opt_ref(Kind::Owner, o.owner.as_ref(), "owner");
+        for s in &o.sources {
+            r.add_ref(Kind::Source, s, "sources");
         }
     }
     for o in &m.objectives {

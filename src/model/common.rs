@@ -166,15 +166,33 @@ impl Approval {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Acceptance {
-    /// Person id of whoever accepted (must be the risk owner).
+    /// Person id of whoever accepted: the risk owner, or the acceptance authority the
+    /// methodology names for the risk's level.
     #[serde(default)]
     pub by: Option<Id>,
+    /// Further people who accepted the same risk in the same decision (e.g. the owner and
+    /// top management together).
+    #[serde(default)]
+    pub also_by: Vec<Id>,
+    /// The risk owner on whose behalf an escalated authority accepted.
+    #[serde(default)]
+    pub on_behalf_of: Option<Id>,
     /// Date of acceptance.
     #[serde(default)]
     pub on: Option<Spanned<Date>>,
     /// Why the remaining risk is acceptable.
     #[serde(default)]
     pub rationale: Option<Spanned<String>>,
+    /// Date by which the acceptance lapses and must be renewed (optional).
+    #[serde(default)]
+    pub until: Option<Spanned<Date>>,
+}
+
+impl Acceptance {
+    /// Everyone recorded as accepting: `by` and `also_by`.
+    pub fn acceptors(&self) -> impl Iterator<Item = &Id> {
+        self.by.iter().chain(self.also_by.iter())
+    }
 }
 
 /// Confidentiality, integrity, availability.

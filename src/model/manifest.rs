@@ -201,8 +201,84 @@ pub enum LevelFormula {
     Product,
     /// Level = likelihood + impact.
     Sum,
-    /// Level read from `matrix[likelihood - 1][impact - 1]`.
+    /// Level = the higher of likelihood and impact.
+    Max,
+    /// Level read from `matrix`: the row of the likelihood point and the column of the impact
+    /// point, in the order the scales list them.
     Matrix,
+    /// Quantitative: level = likelihood (probability or frequency per year) × impact (an
+    /// amount), i.e. the annualised loss expectancy.
+    #[serde(alias = "annualized-loss", alias = "ale")]
+    AnnualisedLoss,
+}
+
+impl LevelFormula {
+    /// How the level follows from likelihood and impact, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            LevelFormula::Product => "likelihood × impact",
+            LevelFormula::Sum => "likelihood + impact",
+            LevelFormula::Max => "the higher of likelihood and impact",
+            LevelFormula::Matrix => "the methodology's matrix",
+            LevelFormula::AnnualisedLoss => "likelihood per year × impact (annualised loss)",
+        }
+    }
+}
+
+/// A risk level as written: a number, or the label of one of the methodology's bands
+/// (`High`), which stands for that band's `max`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum LevelValue {
+    /// A number on the level scale (or an amount, for a quantitative methodology).
+    Number(f64),
+    /// A band label.
+    Label(String),
+}
+
+impl<'de> Deserialize<'de> for LevelValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = LevelValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a level: a number or a band label")
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<LevelValue, E> {
+                Ok(LevelValue::Number(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<LevelValue, E> {
+                Ok(LevelValue::Number(v as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<LevelValue, E> {
+                Ok(LevelValue::Number(v as f64))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<LevelValue, E> {
+                Ok(LevelValue::Label(v.to_string()))
+            }
+        }
+        // Asked for as a number so that self-describing formats hand over whatever the node
+        // holds (the visitor takes text too).
+        d.deserialize_f64(V)
+    }
+}
+
+impl std::fmt::Display for LevelValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LevelValue::Number(n) => write!(f, "{}", fmt_level(*n)),
+            LevelValue::Label(l) => f.write_str(l),
+        }
+    }
+}
+
+/// A level written without a trailing `.0` when it is whole.
+pub fn fmt_level(n: f64) -> String {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{n:.0}")
+    } else {
+        format!("{n}")
+    }
 }
 
 /// A named band of risk levels, e.g. 1–4 Low.
@@ -210,29 +286,118 @@ pub enum LevelFormula {
 #[serde(deny_unknown_fields)]
 pub struct LevelBand {
     /// Highest level in the band (inclusive).
-    pub max: Spanned<u32>,
+    pub max: Spanned<f64>,
     /// Label, e.g. `High`.
     pub label: Spanned<String>,
+}
+
+/// What the likelihood of a quantitative methodology is measured in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LikelihoodUnit {
+    /// Probability of at least one occurrence in a year, 0 to 1.
+    Probability,
+    /// Expected number of occurrences per year (0 or more).
+    #[serde(alias = "per-year")]
+    Frequency,
+}
+
+/// Units of a quantitative methodology (`level: annualised-loss`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quantitative {
+    /// What `likelihood:` in the register means.
+    pub likelihood: Spanned<LikelihoodUnit>,
+    /// Currency of impacts, levels and thresholds, e.g. `GBP`.
+    #[serde(default)]
+    pub currency: Option<Spanned<String>>,
+}
+
+/// Who may accept residual risk above a level (6.1.3 f): the organisation's escalation rule.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptanceAuthority {
+    /// The rule applies to residual levels strictly above this one (a number or band label).
+    pub above: Spanned<LevelValue>,
+    /// Person or role ids who accept at these levels, together with or on behalf of the owner.
+    #[serde(default)]
+    pub by: Vec<Id>,
+    /// Any member of top management (`top_management: true` in `people`) may accept.
+    #[serde(default)]
+    pub top_management: bool,
+}
+
+/// Why a rating has no level under the methodology.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unrated {
+    /// A qualitative value that is not a point of its scale.
+    OffScale {
+        /// `likelihood` or `impact`.
+        axis: &'static str,
+        /// The value used.
+        value: f64,
+    },
+    /// A quantitative value outside what its unit allows (negative, probability above 1).
+    OutOfRange {
+        /// `likelihood` or `impact`.
+        axis: &'static str,
+        /// The value used.
+        value: f64,
+        /// What is allowed.
+        allowed: &'static str,
+    },
+    /// The methodology cannot give a level: the reason, in words.
+    Methodology(String),
+}
+
+impl std::fmt::Display for Unrated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unrated::OffScale { axis, value } => {
+                write!(f, "{axis} {} is not on the {axis} scale", fmt_level(*value))
+            }
+            Unrated::OutOfRange {
+                axis,
+                value,
+                allowed,
+            } => write!(f, "{axis} {} is outside {allowed}", fmt_level(*value)),
+            Unrated::Methodology(why) => f.write_str(why),
+        }
+    }
 }
 
 /// The risk assessment methodology and acceptance criteria (6.1.2 a).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RiskMethodology {
-    /// Likelihood scale, lowest first.
+    /// Likelihood scale (qualitative methodologies).
+    #[serde(default)]
     pub likelihood: Vec<ScalePoint>,
-    /// Impact scale, lowest first.
+    /// Impact scale (qualitative methodologies).
+    #[serde(default)]
     pub impact: Vec<ScalePoint>,
     /// How likelihood and impact combine into a level.
     pub level: Spanned<LevelFormula>,
-    /// Level table for `level: matrix`: one row per likelihood value, one column per impact value.
+    /// Level table for `level: matrix`: one row per likelihood point, one column per impact
+    /// point, in scale order; cells are numbers or band labels.
     #[serde(default)]
-    pub matrix: Option<Spanned<Vec<Vec<u32>>>>,
-    /// Risks at or below this level are acceptable without further treatment.
-    pub acceptance_threshold: Spanned<u32>,
-    /// Optional named bands for reporting.
+    pub matrix: Option<Spanned<Vec<Vec<LevelValue>>>>,
+    /// Units for `level: annualised-loss`.
+    #[serde(default)]
+    pub quantitative: Option<Spanned<Quantitative>>,
+    /// Risks at or below this level (number or band label) are acceptable without further
+    /// treatment.
+    pub acceptance_threshold: Spanned<LevelValue>,
+    /// Optional named bands for reporting (and for labels in the matrix and thresholds).
     #[serde(default)]
     pub bands: Vec<LevelBand>,
+    /// Who accepts residual risk above given levels; the risk owner otherwise.
+    #[serde(default)]
+    pub acceptance_authority: Vec<Spanned<AcceptanceAuthority>>,
+    /// Scale of asset C/I/A values, when assets are valued (optional: the standard does not
+    /// require asset valuation).
+    #[serde(default)]
+    pub asset_values: Vec<ScalePoint>,
     /// When a risk assessment must be repeated beyond the regular cadence (8.2).
     #[serde(default)]
     pub reassessment_triggers: Vec<String>,
@@ -245,38 +410,137 @@ pub struct RiskMethodology {
 }
 
 impl RiskMethodology {
-    /// The level for a likelihood and impact under this methodology, if the values are on the
-    /// scales (and, for a matrix, in the table).
-    pub fn level(&self, likelihood: u8, impact: u8) -> Option<u32> {
-        let on_l = self.likelihood.iter().any(|p| p.value.value == likelihood);
-        let on_i = self.impact.iter().any(|p| p.value.value == impact);
-        if !on_l || !on_i {
-            return None;
-        }
-        match self.level.value {
-            LevelFormula::Product => Some(u32::from(likelihood) * u32::from(impact)),
-            LevelFormula::Sum => Some(u32::from(likelihood) + u32::from(impact)),
-            LevelFormula::Matrix => {
-                let m = self.matrix.as_ref()?;
-                m.value
-                    .get(usize::from(likelihood).checked_sub(1)?)?
-                    .get(usize::from(impact).checked_sub(1)?)
-                    .copied()
-            }
+    /// Whether the methodology is quantitative (annualised loss).
+    pub fn is_quantitative(&self) -> bool {
+        self.level.value == LevelFormula::AnnualisedLoss
+    }
+
+    /// The numeric level a written level stands for: the number, or the `max` of the band
+    /// with that label (case-insensitive).
+    pub fn resolve(&self, v: &LevelValue) -> Option<f64> {
+        match v {
+            LevelValue::Number(n) => n.is_finite().then_some(*n),
+            LevelValue::Label(l) => self
+                .bands
+                .iter()
+                .find(|b| b.label.value.trim().eq_ignore_ascii_case(l.trim()))
+                .map(|b| b.max.value)
+                .filter(|n| n.is_finite()),
         }
     }
 
+    /// The acceptance threshold as a number, if it is one or names a band.
+    pub fn threshold(&self) -> Option<f64> {
+        self.resolve(&self.acceptance_threshold.value)
+    }
+
+    /// Position of a value on a qualitative scale.
+    fn position(scale: &[ScalePoint], v: f64) -> Option<usize> {
+        scale.iter().position(|p| f64::from(p.value.value) == v)
+    }
+
+    /// The level for a likelihood and impact under this methodology, or why there is none.
+    pub fn evaluate(&self, likelihood: f64, impact: f64) -> Result<f64, Unrated> {
+        if self.is_quantitative() {
+            let unit = self.quantitative.as_ref().map(|q| q.value.likelihood.value);
+            let (max, allowed) = match unit {
+                Some(LikelihoodUnit::Probability) => (1.0, "a probability from 0 to 1"),
+                _ => (f64::INFINITY, "a frequency of 0 or more per year"),
+            };
+            if !(likelihood.is_finite() && (0.0..=max).contains(&likelihood)) {
+                return Err(Unrated::OutOfRange {
+                    axis: "likelihood",
+                    value: likelihood,
+                    allowed,
+                });
+            }
+            if !(impact.is_finite() && impact >= 0.0) {
+                return Err(Unrated::OutOfRange {
+                    axis: "impact",
+                    value: impact,
+                    allowed: "an amount of 0 or more",
+                });
+            }
+            return Ok(likelihood * impact);
+        }
+        let li = Self::position(&self.likelihood, likelihood).ok_or(Unrated::OffScale {
+            axis: "likelihood",
+            value: likelihood,
+        })?;
+        let ii = Self::position(&self.impact, impact).ok_or(Unrated::OffScale {
+            axis: "impact",
+            value: impact,
+        })?;
+        match self.level.value {
+            LevelFormula::Product => Ok(likelihood * impact),
+            LevelFormula::Sum => Ok(likelihood + impact),
+            LevelFormula::Max => Ok(likelihood.max(impact)),
+            LevelFormula::Matrix => {
+                let m = self.matrix.as_ref().ok_or_else(|| {
+                    Unrated::Methodology("`level: matrix` is used but no `matrix:` is given".into())
+                })?;
+                let cell = m.value.get(li).and_then(|row| row.get(ii)).ok_or_else(|| {
+                    Unrated::Methodology(format!(
+                        "the matrix has no cell for likelihood {} and impact {}",
+                        fmt_level(likelihood),
+                        fmt_level(impact)
+                    ))
+                })?;
+                self.resolve(cell).ok_or_else(|| {
+                    Unrated::Methodology(format!(
+                        "the matrix cell for likelihood {} and impact {} is \"{cell}\", which is neither a number nor a band label",
+                        fmt_level(likelihood),
+                        fmt_level(impact)
+                    ))
+                })
+            }
+            LevelFormula::AnnualisedLoss => Err(Unrated::Methodology(
+                "the quantitative formula needs `quantitative:` units".into(),
+            )),
+        }
+    }
+
+    /// The level for a likelihood and impact, if it can be evaluated.
+    pub fn level(&self, likelihood: u8, impact: u8) -> Option<u32> {
+        let l = self
+            .evaluate(f64::from(likelihood), f64::from(impact))
+            .ok()?;
+        // Levels of qualitative scales are whole; anything else is rounded for display.
+        (l >= 0.0 && l <= f64::from(u32::MAX)).then(|| l.round() as u32)
+    }
+
     /// The band label for a level, if bands are defined.
-    pub fn band(&self, level: u32) -> Option<&str> {
+    pub fn band(&self, level: f64) -> Option<&str> {
         self.bands
             .iter()
             .find(|b| level <= b.max.value)
             .map(|b| b.label.value.as_str())
     }
 
-    /// Whether a level is within the acceptance criteria.
-    pub fn is_acceptable(&self, level: u32) -> bool {
-        level <= self.acceptance_threshold.value
+    /// Whether a level is within the acceptance criteria (never, if the threshold cannot be
+    /// read: an unreadable criterion accepts nothing).
+    pub fn is_acceptable(&self, level: f64) -> bool {
+        self.threshold().is_some_and(|t| level <= t)
+    }
+
+    /// Every level the qualitative scales can produce.
+    pub fn possible_levels(&self) -> Vec<f64> {
+        self.likelihood
+            .iter()
+            .flat_map(|l| self.impact.iter().map(move |i| (l.value.value, i.value.value)))
+            .filter_map(|(l, i)| self.evaluate(f64::from(l), f64::from(i)).ok())
+            .collect()
+    }
+
+    /// The escalation rule that applies to a residual level: the one with the highest
+    /// `above` below the level.
+    pub fn authority_for(&self, level: f64) -> Option<&Spanned<AcceptanceAuthority>> {
+        self.acceptance_authority
+            .iter()
+            .filter_map(|a| self.resolve(&a.above.value).map(|n| (n, a)))
+            .filter(|(n, _)| level > *n)
+            .max_by(|x, y| x.0.total_cmp(&y.0))
+            .map(|(_, a)| a)
     }
 }
 
@@ -552,8 +816,11 @@ mod tests {
             impact: scale(5),
             level: Spanned::detached(formula),
             matrix: None,
-            acceptance_threshold: Spanned::detached(6),
+            quantitative: None,
+            acceptance_threshold: Spanned::detached(LevelValue::Number(6.0)),
             bands: vec![],
+            acceptance_authority: vec![],
+            asset_values: vec![],
             reassessment_triggers: vec![],
             document: None,
             approval: Approval::default(),
@@ -565,8 +832,8 @@ mod tests {
         let m = methodology(LevelFormula::Product);
         assert_eq!(m.level(4, 5), Some(20));
         assert_eq!(m.level(6, 1), None);
-        assert!(m.is_acceptable(6));
-        assert!(!m.is_acceptable(7));
+        assert!(m.is_acceptable(6.0));
+        assert!(!m.is_acceptable(7.0));
         assert_eq!(methodology(LevelFormula::Sum).level(2, 3), Some(5));
         assert_eq!(methodology(LevelFormula::Matrix).level(2, 3), None);
     }

@@ -35,16 +35,17 @@ pub use documents::{
     PolicyKind, PolicyStatements, Procedure, ReviewInputs, Scope,
 };
 pub use manifest::{
-    Cadences, ChecksConfig, Communication, ConfiguredSeverity, ExternalDocument, LevelBand,
-    LevelFormula, Manifest, Organisation, Person, Process, RiskMethodology, Role, RuleOverride,
-    SCHEMA_VERSION, ScalePoint, Standard, Waiver,
+    AcceptanceAuthority, Cadences, ChecksConfig, Communication, ConfiguredSeverity,
+    ExternalDocument, LevelBand, LevelFormula, LevelValue, LikelihoodUnit, Manifest,
+    Organisation, Person, Process, Quantitative, RiskMethodology, Role, RuleOverride,
+    SCHEMA_VERSION, ScalePoint, Standard, Unrated, Waiver, fmt_level,
 };
 pub use registers::{
     Agreement, Asset, AssetKind, AssetRegister, AwarenessRecord, Change, ChangeRegister, CiaValues,
     Classification, CompetenceRecord, Criticality, EffectivenessReview, ImplementationStatus,
     Incident, IncidentRegister, IncidentSeverity, InclusionReason, Measurement, Metric,
     MetricRegister, MetricResult, Nonconformity, NonconformityRegister, NonconformitySource,
-    Objective, ObjectiveRegister, ObjectiveStatus, Rating, RecordStatus, Risk, RiskRegister,
+    Objective, ObjectiveRegister, ObjectiveStatus, Opportunity, Rating, RecordStatus, Risk, RiskRegister,
     SoaDocument, SoaEntry, StatementOfApplicability, Supplier, SupplierRegister, SupplierReview,
     TrainingRecords, Treatment,
 };
@@ -137,6 +138,8 @@ pub struct Isms {
     pub risk_assessments: Vec<Spanned<Date>>,
     /// Risks, from `risks.yaml` or `risks/*.yaml`.
     pub risks: Vec<Spanned<Risk>>,
+    /// Opportunities (6.1.1), from the same register files as the risks.
+    pub opportunities: Vec<Spanned<Opportunity>>,
     /// The files the risk register was read from (`risks.yaml`, `risks/*.yaml`,
     /// `risks/*.yml`), in load order.
     pub risk_files: Vec<String>,
@@ -285,6 +288,40 @@ impl Isms {
             .get_or_init(|| first_index(self.soa_entries().map(|e| &e.id.value)))
             .get(id)?;
         self.soa_entries().nth(i)
+    }
+
+    /// Whether `person` acts as `party`: the same id, or a holder of the role `party`. Every
+    /// comparison of an acceptor or approver with an owner goes through here, so owners and
+    /// authorities may be given as roles.
+    pub fn acts_as(&self, person: &str, party: &str) -> bool {
+        if person == party {
+            return true;
+        }
+        self.manifest.as_ref().is_some_and(|m| {
+            m.roles
+                .iter()
+                .any(|r| r.id.value == party && r.holders.iter().any(|h| h.value == person))
+        })
+    }
+
+    /// The date a risk was last assessed: its own `last_assessed`, else the `assessed:` of
+    /// the register file it is in, else (for a register split into files) the `assessed:` of
+    /// the register when exactly one file states one.
+    pub fn risk_assessed<'s>(&'s self, r: &'s Spanned<Risk>) -> Option<&'s Spanned<Date>> {
+        if let Some(d) = &r.last_assessed {
+            return Some(d);
+        }
+        if let Some(d) = self
+            .risk_assessments
+            .iter()
+            .find(|d| d.span.file == r.span.file)
+        {
+            return Some(d);
+        }
+        match self.risk_assessments.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        }
     }
 
     /// The risk methodology, if `isms.yaml` defines one.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::common::{
     Acceptance, Action, Approval, Date, EvidenceRef, Frequency, Id, SecurityProperty,
 };
+use super::manifest::LevelValue;
 use crate::yaml::{Records, Spanned};
 
 /// `assets.yaml`.
@@ -113,6 +114,35 @@ pub struct RiskRegister {
     /// The risks.
     #[serde(default)]
     pub risks: Records<Spanned<Risk>>,
+    /// Opportunities determined alongside the risks (6.1.1).
+    #[serde(default)]
+    pub opportunities: Records<Spanned<Opportunity>>,
+}
+
+/// An opportunity the ISMS planning addresses (6.1.1): a chance to achieve the intended
+/// outcomes better or to improve, determined from the context like a risk.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Opportunity {
+    /// Id, e.g. `OPP-01`.
+    pub id: Id,
+    /// Short title.
+    pub title: Spanned<String>,
+    /// What the opportunity is.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Person or role id who pursues it.
+    #[serde(default)]
+    pub owner: Option<Id>,
+    /// Issues or requirements it comes from.
+    #[serde(default)]
+    pub sources: Vec<Id>,
+    /// How it is addressed (6.1.1 d), or why it is not pursued now.
+    #[serde(default)]
+    pub action: Option<Spanned<String>>,
+    /// How the effectiveness of the action is evaluated (6.1.1 e 2).
+    #[serde(default)]
+    pub evaluation: Option<Spanned<String>>,
 }
 
 /// Risk treatment option (6.1.3 a).
@@ -136,13 +166,30 @@ pub enum Treatment {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rating {
-    /// Likelihood on the methodology's scale.
-    pub likelihood: Spanned<u8>,
-    /// Impact on the methodology's scale.
-    pub impact: Spanned<u8>,
-    /// Level as stated in the register (checked against the methodology).
+    /// Likelihood: a point of the methodology's scale, or a probability or frequency per year
+    /// for a quantitative methodology.
+    pub likelihood: Spanned<f64>,
+    /// Impact: a point of the methodology's scale, or an amount for a quantitative one.
+    pub impact: Spanned<f64>,
+    /// Level as stated in the register, a number or band label (checked against the
+    /// methodology).
     #[serde(default)]
-    pub level: Option<Spanned<u32>>,
+    pub level: Option<Spanned<LevelValue>>,
+    /// Set while the rating is a proposal nobody has decided yet (e.g. a generated starting
+    /// point): the rating is reported until a person confirms it by removing the flag.
+    #[serde(default)]
+    pub to_confirm: bool,
+}
+
+impl Rating {
+    /// Likelihood and impact as points of a qualitative scale, when both are whole numbers
+    /// from 0 to 255.
+    pub fn points(&self) -> Option<(u8, u8)> {
+        let p = |x: f64| {
+            (x.fract() == 0.0 && (0.0..=255.0).contains(&x)).then_some(x as u8)
+        };
+        Some((p(self.likelihood.value)?, p(self.impact.value)?))
+    }
 }
 
 /// A risk (6.1.2, 6.1.3, 8.2, 8.3).

@@ -163,9 +163,9 @@ fn scales(isms: &Isms) -> (Scale, Scale) {
         .flat_map(|r| [r.inherent.as_ref(), r.residual.as_ref()])
         .flatten();
     let (mut ml, mut mi) = (1u8, 1u8);
-    for r in ratings {
-        ml = ml.max(r.likelihood.value);
-        mi = mi.max(r.impact.value);
+    for (l, i) in ratings.filter_map(|r| r.points()) {
+        ml = ml.max(l);
+        mi = mi.max(i);
     }
     let ml = ml.min(10);
     let mi = mi.min(10);
@@ -182,7 +182,7 @@ fn grid(
 ) -> HeatGrid {
     let (lik, imp) = scales(isms);
     let m = isms.methodology();
-    let threshold = m.map(|m| m.acceptance_threshold.value);
+    let threshold = m.and_then(|m| m.threshold()).map(crate::render::views::whole);
     let level = |l: u8, i: u8| m.and_then(|m| m.level(l, i));
     let max_level = lik
         .iter()
@@ -199,13 +199,10 @@ fn grid(
     // Place each risk once.
     let mut placed: Vec<(u8, u8, String)> = Vec::new();
     for r in &isms.risks {
-        match pick(&r.value) {
-            Some(rt)
-                if lik.iter().any(|p| p.0 == rt.likelihood.value)
-                    && imp.iter().any(|p| p.0 == rt.impact.value) =>
-            {
+        match pick(&r.value).and_then(|rt| rt.points()) {
+            Some((rl, ri)) if lik.iter().any(|p| p.0 == rl) && imp.iter().any(|p| p.0 == ri) => {
                 rated += 1;
-                placed.push((rt.likelihood.value, rt.impact.value, r.id.value.clone()));
+                placed.push((rl, ri, r.id.value.clone()));
             }
             _ => unrated.push(r.id.value.clone()),
         }
@@ -313,7 +310,10 @@ fn short(label: &str) -> String {
 
 /// Builds both heat maps.
 pub(crate) fn heat_map(isms: &Isms) -> HeatMapView {
-    let threshold = isms.methodology().map(|m| m.acceptance_threshold.value);
+    let threshold = isms
+        .methodology()
+        .and_then(|m| m.threshold())
+        .map(crate::render::views::whole);
     let mut legend = Vec::new();
     if let Some(t) = threshold {
         legend.push(LegendItem {

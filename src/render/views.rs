@@ -637,16 +637,35 @@ pub struct RatingView {
     pub class: String,
 }
 
+/// A level as a whole number for display (negative and non-finite values show as 0).
+pub(crate) fn whole(x: f64) -> u32 {
+    if x.is_finite() && x > 0.0 {
+        x.round().min(f64::from(u32::MAX)) as u32
+    } else {
+        0
+    }
+}
+
 pub(crate) fn rating(isms: &Isms, r: Option<&Spanned<Rating>>) -> Option<RatingView> {
     let r = &r?.value;
     let m = isms.methodology();
-    let l = r.likelihood.value;
-    let i = r.impact.value;
-    let level = m
-        .and_then(|m| m.level(l, i))
-        .or(r.level.as_ref().map(|x| x.value));
-    let band = level.and_then(|lv| m.and_then(|m| m.band(lv)).map(str::to_string));
-    let acceptable = level.and_then(|lv| m.map(|m| m.is_acceptable(lv)));
+    let exact = m.and_then(|m| m.evaluate(r.likelihood.value, r.impact.value).ok());
+    let exact = exact.or_else(|| {
+        r.level
+            .as_ref()
+            .and_then(|x| m.and_then(|m| m.resolve(&x.value)).or(match &x.value {
+                model::LevelValue::Number(n) => Some(*n),
+                model::LevelValue::Label(_) => None,
+            }))
+    });
+    let level = exact.map(whole);
+    let band = exact.and_then(|lv| m.and_then(|m| m.band(lv)).map(str::to_string));
+    let acceptable = exact.and_then(|lv| m.map(|m| m.is_acceptable(lv)));
+    // Scale points are small whole numbers; other values (quantitative) are shown rounded.
+    let (l, i) = r.points().unwrap_or((
+        whole(r.likelihood.value).min(255) as u8,
+        whole(r.impact.value).min(255) as u8,
+    ));
     let class = match (&band, acceptable) {
         (Some(b), _) => format!("lvl-{}", file_stem(&b.to_lowercase())),
         (None, Some(true)) => "lvl-low".into(),
@@ -1154,7 +1173,7 @@ pub(crate) fn risks(ctx: &Ctx<'_>, root: &str) -> RisksView {
             })
             .count(),
         risks: rows,
-        acceptance_threshold: m.map(|m| m.acceptance_threshold.value),
+        acceptance_threshold: m.and_then(|m| m.threshold()).map(whole),
         assessments: isms
             .risk_assessments
             .iter()
@@ -1166,9 +1185,8 @@ pub(crate) fn risks(ctx: &Ctx<'_>, root: &str) -> RisksView {
         impact_scale: m.map(|m| scale(&m.impact)).unwrap_or_default(),
         level_formula: m.map(|m| {
             match m.level.value {
-                model::LevelFormula::Product => "likelihood × impact",
-                model::LevelFormula::Sum => "likelihood + impact",
                 model::LevelFormula::Matrix => "read from the risk matrix",
+                f => f.describe(),
             }
             .to_string()
         }),
