@@ -501,7 +501,11 @@ impl RiskMethodology {
     pub fn possible_levels(&self) -> Vec<f64> {
         self.likelihood
             .iter()
-            .flat_map(|l| self.impact.iter().map(move |i| (l.value.value, i.value.value)))
+            .flat_map(|l| {
+                self.impact
+                    .iter()
+                    .map(move |i| (l.value.value, i.value.value))
+            })
             .filter_map(|(l, i)| self.evaluate(f64::from(l), f64::from(i)).ok())
             .collect()
     }

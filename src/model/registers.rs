@@ -185,9 +185,7 @@ impl Rating {
     /// Likelihood and impact as points of a qualitative scale, when both are whole numbers
     /// from 0 to 255.
     pub fn points(&self) -> Option<(u8, u8)> {
-        let p = |x: f64| {
-            (x.fract() == 0.0 && (0.0..=255.0).contains(&x)).then_some(x as u8)
-        };
+        let p = |x: f64| (x.fract() == 0.0 && (0.0..=255.0).contains(&x)).then_some(x as u8);
         Some((p(self.likelihood.value)?, p(self.impact.value)?))
     }
 }

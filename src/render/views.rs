@@ -651,12 +651,12 @@ pub(crate) fn rating(isms: &Isms, r: Option<&Spanned<Rating>>) -> Option<RatingV
     let m = isms.methodology();
     let exact = m.and_then(|m| m.evaluate(r.likelihood.value, r.impact.value).ok());
     let exact = exact.or_else(|| {
-        r.level
-            .as_ref()
-            .and_then(|x| m.and_then(|m| m.resolve(&x.value)).or(match &x.value {
+        r.level.as_ref().and_then(|x| {
+            m.and_then(|m| m.resolve(&x.value)).or(match &x.value {
                 model::LevelValue::Number(n) => Some(*n),
                 model::LevelValue::Label(_) => None,
-            }))
+            })
+        })
     });
     let level = exact.map(whole);
     let band = exact.and_then(|lv| m.and_then(|m| m.band(lv)).map(str::to_string));
