@@ -527,7 +527,7 @@ fn plan_approved(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let problem = match (by, &r.plan_approval.on) {
             (None, _) => "has not been approved by the risk owner".to_string(),
             (Some(_), None) => "approval has no date".to_string(),
-            (Some(b), Some(_)) if owner.is_some_and(|o| o != b) => {
+            (Some(b), Some(_)) if owner.is_some_and(|o| !ctx.model.acts_as(b, o)) => {
                 format!(
                     "was approved by {b}, not by the risk owner {}",
                     owner.unwrap_or_default()
