@@ -131,7 +131,7 @@ pub struct Opportunity {
     /// What the opportunity is.
     #[serde(default)]
     pub description: Option<String>,
-    /// Person or role id who pursues it.
+    /// Person id who pursues it.
     #[serde(default)]
     pub owner: Option<Id>,
     /// Issues or requirements it comes from.
