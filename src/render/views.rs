@@ -633,7 +633,8 @@ impl Serialize for Score {
 impl Score {
     /// The value as an integer, when it is a whole number of sensible size.
     pub fn whole(self) -> Option<i64> {
-        (self.0.is_finite() && self.0.fract() == 0.0 && self.0.abs() < 1e15).then(|| self.0 as i64)
+        (self.0.is_finite() && self.0.fract() == 0.0 && self.0.abs() < 1e15)
+            .then_some(self.0 as i64)
     }
 }
 
