@@ -591,7 +591,9 @@ fn a_fresh_scaffold_reads_as_a_to_do_list() {
     assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
     let v = json(&check(&dir, &["--format", "json"]));
     let found = codes(&v);
-    for todo in ["LDR-01", "SOA-08", "CTX-05", "AUD-03", "MR-01"] {
+    for todo in [
+        "LDR-01", "SOA-08", "CTX-05", "AUD-03", "MR-01", "RSK-01", "RSK-05", "RSK-10",
+    ] {
         assert!(
             found.iter().any(|c| c == todo),
             "{todo} should be on the to-do list: {found:?}"
@@ -601,9 +603,21 @@ fn a_fresh_scaffold_reads_as_a_to_do_list() {
         !found.iter().any(|c| c.starts_with("LOAD-")),
         "the scaffold loads cleanly: {found:?}"
     );
-    // Approvals, audits and reviews are to do; the structure itself is complete.
+    // Approvals (the methodology's too), audits, reviews, the proposed risk ratings and the
+    // acceptance of residual risk are to do; the structure itself is complete.
+    let rsk01: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "RSK-01")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert!(
+        rsk01.iter().all(|m| m.contains("have not been approved")),
+        "only the methodology's approval is to do: {rsk01:?}"
+    );
     for done in [
-        "SOA-01", "SOA-04", "SOA-05", "SOA-06", "SOA-07", "RSK-01", "RSK-04", "CTX-02",
+        "SOA-01", "SOA-04", "SOA-05", "SOA-06", "SOA-07", "RSK-04", "CTX-02",
     ] {
         assert!(
             !found.iter().any(|c| c == done),

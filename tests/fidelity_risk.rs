@@ -239,7 +239,9 @@ fn lapsed_and_lapsing_acceptances() {
         Repo::new().edit(
             "risks.yaml",
             R01_ACCEPTANCE,
-            &format!("    acceptance:\n      by: p-cto\n      on: 2025-04-02\n      until: {until}\n"),
+            &format!(
+                "    acceptance:\n      by: p-cto\n      on: 2025-04-02\n      until: {until}\n"
+            ),
         )
     };
     // Lapsed: no longer an acceptance.
@@ -322,9 +324,7 @@ opportunities:
 
 #[test]
 fn a_labelled_matrix_on_1_3_5_scales_is_evaluated() {
-    let found = scales_135_matrix()
-        .write("risks.yaml", RISKS_135)
-        .check();
+    let found = scales_135_matrix().write("risks.yaml", RISKS_135).check();
     assert_clean(&found);
 }
 
@@ -456,7 +456,10 @@ fn a_matrix_that_does_not_fit_the_scales_is_reported_at_the_matrix() {
     // The ratings on the missing row cannot be evaluated, and say so.
     let rsk04: Vec<_> = found.iter().filter(|f| f.code == "RSK-04").collect();
     assert_eq!(rsk04.len(), 1, "{found:#?}");
-    assert!(rsk04[0].message.contains("cannot be evaluated"), "{found:#?}");
+    assert!(
+        rsk04[0].message.contains("cannot be evaluated"),
+        "{found:#?}"
+    );
 }
 
 #[test]

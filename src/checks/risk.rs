@@ -57,7 +57,9 @@ fn top_management(ctx: &Context<'_>, id: &str) -> bool {
             m.roles.iter().any(|r| {
                 r.id.value == id
                     && !r.holders.is_empty()
-                    && r.holders.iter().all(|h| ctx.model.is_top_management(&h.value))
+                    && r.holders
+                        .iter()
+                        .all(|h| ctx.model.is_top_management(&h.value))
             })
         })
 }
@@ -141,7 +143,10 @@ fn methodology_defined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .find(|p| p.description.as_deref().is_none_or(|d| d.trim().is_empty()))
             {
                 push(
-                    format!("does not describe {name} point {} ({}), so assessments are not repeatable", p.value.value, p.label.value),
+                    format!(
+                        "does not describe {name} point {} ({}), so assessments are not repeatable",
+                        p.value.value, p.label.value
+                    ),
                     "give every scale point a `description:` that says when it applies",
                     p.value.span,
                 );
@@ -170,7 +175,9 @@ fn methodology_defined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     }
                     if let Some(bad) = mx.value.iter().flatten().find(|c| m.resolve(c).is_none()) {
                         push(
-                            format!("has a matrix cell \"{bad}\" that is neither a number nor one of its band labels"),
+                            format!(
+                                "has a matrix cell \"{bad}\" that is neither a number nor one of its band labels"
+                            ),
                             "write levels as numbers, or as labels defined under `bands:`",
                             mx.span,
                         );
@@ -182,7 +189,10 @@ fn methodology_defined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (i, b) in m.bands.iter().enumerate() {
         if !b.max.value.is_finite() || (i > 0 && b.max.value <= m.bands[i - 1].max.value) {
             push(
-                format!("has band {} whose `max` does not rise above the band before it", b.label.value),
+                format!(
+                    "has band {} whose `max` does not rise above the band before it",
+                    b.label.value
+                ),
                 "list bands from the lowest level to the highest, each with a higher `max`",
                 b.max.span,
             );
@@ -242,7 +252,10 @@ fn methodology_defined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 || manifest.roles.iter().any(|r| r.id.value == p.value);
             if !known {
                 push(
-                    format!("names {} as acceptance authority, who is neither a person nor a role in isms.yaml", p.value),
+                    format!(
+                        "names {} as acceptance authority, who is neither a person nor a role in isms.yaml",
+                        p.value
+                    ),
                     "use a person id from `people:` or a role id from `roles:`",
                     p.span,
                 );
@@ -514,7 +527,7 @@ fn plan_approved(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let problem = match (by, &r.plan_approval.on) {
             (None, _) => "has not been approved by the risk owner".to_string(),
             (Some(_), None) => "approval has no date".to_string(),
-            (Some(b), Some(_)) if owner.is_some_and(|o| o != b) => {
+            (Some(b), Some(_)) if owner.is_some_and(|o| !ctx.model.acts_as(b, o)) => {
                 format!(
                     "was approved by {b}, not by the risk owner {}",
                     owner.unwrap_or_default()
@@ -575,13 +588,18 @@ fn residual_accepted(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             None => format!("the residual risk of risk {}", r.id.value),
         };
         let who = match (authority, owner) {
-            (Some(a), Some(o)) => format!("{} with or on behalf of the owner {o}", describe_authority(a)),
+            (Some(a), Some(o)) => format!(
+                "{} with or on behalf of the owner {o}",
+                describe_authority(a)
+            ),
             (Some(a), None) => describe_authority(a),
             (None, Some(o)) => format!("the risk owner {o}"),
             (None, None) => "the risk owner".to_string(),
         };
         let hint = if above {
-            format!("record `acceptance: {{ by: <id>, on: YYYY-MM-DD, rationale: \"...\" }}` by {who}")
+            format!(
+                "record `acceptance: {{ by: <id>, on: YYYY-MM-DD, rationale: \"...\" }}` by {who}"
+            )
         } else {
             format!("record `acceptance: {{ by: <id>, on: YYYY-MM-DD }}` by {who}")
         };
@@ -659,7 +677,9 @@ fn acceptor_problem(
     match (authority, owner) {
         (None, None) => None,
         (None, Some(o)) if by_owner(o) => None,
-        (None, Some(o)) => Some(format!("it was accepted by {names}, not by the risk owner {o}")),
+        (None, Some(o)) => Some(format!(
+            "it was accepted by {names}, not by the risk owner {o}"
+        )),
         (Some(auth), o) => {
             let mut p = Vec::new();
             if !acceptors.iter().any(|x| in_authority(ctx, auth, x)) {
@@ -788,7 +808,10 @@ fn assessment_current(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             (Some(done), _) => (done, format!("was completed on {}", done.value)),
             (None, Some(p)) => (
                 p,
-                format!("was planned for {} and is not recorded as completed", p.value),
+                format!(
+                    "was planned for {} and is not recorded as completed",
+                    p.value
+                ),
             ),
             (None, None) => continue,
         };

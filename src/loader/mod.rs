@@ -473,7 +473,9 @@ impl Loader {
                 self.model.risk_files.push(rel);
                 self.model.risk_assessments.extend(r.assessed);
                 self.model.risks.extend(r.risks.into_loaded());
-                self.model.opportunities.extend(r.opportunities.into_loaded());
+                self.model
+                    .opportunities
+                    .extend(r.opportunities.into_loaded());
             }
         }
         self.model.soa = self.register(single("soa.yaml"), RecordKind::Soa);

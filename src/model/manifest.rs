@@ -527,7 +527,11 @@ impl RiskMethodology {
     pub fn possible_levels(&self) -> Vec<f64> {
         self.likelihood
             .iter()
-            .flat_map(|l| self.impact.iter().map(move |i| (l.value.value, i.value.value)))
+            .flat_map(|l| {
+                self.impact
+                    .iter()
+                    .map(move |i| (l.value.value, i.value.value))
+            })
             .filter_map(|(l, i)| self.evaluate(f64::from(l), f64::from(i)).ok())
             .collect()
     }
@@ -836,5 +840,89 @@ mod tests {
         assert!(!m.is_acceptable(7.0));
         assert_eq!(methodology(LevelFormula::Sum).level(2, 3), Some(5));
         assert_eq!(methodology(LevelFormula::Matrix).level(2, 3), None);
+        assert_eq!(methodology(LevelFormula::Max).level(2, 5), Some(5));
+    }
+
+    fn point(v: u8) -> ScalePoint {
+        ScalePoint {
+            value: Spanned::detached(v),
+            label: Spanned::detached(v.to_string()),
+            description: None,
+        }
+    }
+
+    #[test]
+    fn matrix_cells_are_found_by_scale_position_and_labels_resolve() {
+        let mut m = methodology(LevelFormula::Matrix);
+        m.likelihood = vec![point(1), point(3), point(5)];
+        m.impact = vec![point(0), point(4)];
+        let label = |s: &str| LevelValue::Label(s.to_string());
+        m.matrix = Some(Spanned::detached(vec![
+            vec![label("Low"), label("low")],
+            vec![label("Low"), LevelValue::Number(2.0)],
+            vec![label("High"), label("Severe")],
+        ]));
+        m.bands = ["Low", "Medium", "High"]
+            .iter()
+            .zip(1..)
+            .map(|(l, n)| LevelBand {
+                max: Spanned::detached(f64::from(n)),
+                label: Spanned::detached(l.to_string()),
+            })
+            .collect();
+        m.acceptance_threshold = Spanned::detached(label("Medium"));
+        assert_eq!(m.evaluate(1.0, 4.0), Ok(1.0));
+        assert_eq!(m.evaluate(3.0, 4.0), Ok(2.0));
+        assert_eq!(m.evaluate(5.0, 0.0), Ok(3.0));
+        assert!(matches!(m.evaluate(5.0, 4.0), Err(Unrated::Methodology(_))));
+        assert!(matches!(
+            m.evaluate(2.0, 4.0),
+            Err(Unrated::OffScale {
+                axis: "likelihood",
+                ..
+            })
+        ));
+        assert_eq!(m.threshold(), Some(2.0));
+        assert!(m.is_acceptable(2.0) && !m.is_acceptable(3.0));
+    }
+
+    #[test]
+    fn quantitative_levels_and_ranges() {
+        let mut m = methodology(LevelFormula::AnnualisedLoss);
+        m.quantitative = Some(Spanned::detached(Quantitative {
+            likelihood: Spanned::detached(LikelihoodUnit::Probability),
+            currency: None,
+        }));
+        assert_eq!(m.evaluate(0.5, 20000.0), Ok(10000.0));
+        assert!(m.evaluate(1.5, 10.0).is_err());
+        assert!(m.evaluate(0.5, -1.0).is_err());
+        assert!(m.evaluate(f64::NAN, 1.0).is_err());
+        m.quantitative = Some(Spanned::detached(Quantitative {
+            likelihood: Spanned::detached(LikelihoodUnit::Frequency),
+            currency: None,
+        }));
+        assert_eq!(m.evaluate(12.0, 100.0), Ok(1200.0));
+    }
+
+    #[test]
+    fn the_highest_exceeded_authority_applies() {
+        let mut m = methodology(LevelFormula::Product);
+        let auth = |above: f64, who: &str| {
+            Spanned::detached(AcceptanceAuthority {
+                above: Spanned::detached(LevelValue::Number(above)),
+                by: vec![Spanned::detached(who.to_string())],
+                top_management: false,
+            })
+        };
+        m.acceptance_authority = vec![auth(15.0, "p-ceo"), auth(6.0, "p-cfo")];
+        assert!(m.authority_for(6.0).is_none());
+        assert_eq!(
+            m.authority_for(8.0).map(|a| a.by[0].value.as_str()),
+            Some("p-cfo")
+        );
+        assert_eq!(
+            m.authority_for(20.0).map(|a| a.by[0].value.as_str()),
+            Some("p-ceo")
+        );
     }
 }

@@ -131,7 +131,7 @@ pub struct Opportunity {
     /// What the opportunity is.
     #[serde(default)]
     pub description: Option<String>,
-    /// Person or role id who pursues it.
+    /// Person id who pursues it.
     #[serde(default)]
     pub owner: Option<Id>,
     /// Issues or requirements it comes from.
@@ -185,9 +185,7 @@ impl Rating {
     /// Likelihood and impact as points of a qualitative scale, when both are whole numbers
     /// from 0 to 255.
     pub fn points(&self) -> Option<(u8, u8)> {
-        let p = |x: f64| {
-            (x.fract() == 0.0 && (0.0..=255.0).contains(&x)).then_some(x as u8)
-        };
+        let p = |x: f64| (x.fract() == 0.0 && (0.0..=255.0).contains(&x)).then_some(x as u8);
         Some((p(self.likelihood.value)?, p(self.impact.value)?))
     }
 }

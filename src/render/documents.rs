@@ -925,13 +925,15 @@ fn risk_table(ctx: &Ctx<'_>) -> Table {
     t
 }
 
+/// A rating value as a cell: an integer for scale points, text for decimals.
+fn score(s: views::Score) -> Cell {
+    s.whole()
+        .map_or_else(|| Cell::Text(s.to_string()), Cell::Int)
+}
+
 fn rating_cells(r: Option<&views::RatingView>) -> (Cell, Cell, Cell) {
     match r {
-        Some(r) => (
-            Cell::Int(r.likelihood.into()),
-            Cell::Int(r.impact.into()),
-            num(r.level),
-        ),
+        Some(r) => (score(r.likelihood), score(r.impact), num(r.level)),
         None => (Cell::Empty, Cell::Empty, Cell::Empty),
     }
 }

@@ -182,7 +182,9 @@ fn grid(
 ) -> HeatGrid {
     let (lik, imp) = scales(isms);
     let m = isms.methodology();
-    let threshold = m.and_then(|m| m.threshold()).map(crate::render::views::whole);
+    let threshold = m
+        .and_then(|m| m.threshold())
+        .map(crate::render::views::whole);
     let level = |l: u8, i: u8| m.and_then(|m| m.level(l, i));
     let max_level = lik
         .iter()

@@ -616,15 +616,43 @@ pub(crate) fn audit_link(isms: &Isms, id: &str, root: &str) -> Link {
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
 
+/// A rating value: a scale point, or a probability, frequency or amount of a quantitative
+/// methodology. Written as a whole number when it is one, so scale points read `3`, not `3.0`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Score(pub f64);
+
+impl Serialize for Score {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.whole() {
+            Some(n) => s.serialize_i64(n),
+            None => s.serialize_f64(self.0),
+        }
+    }
+}
+
+impl Score {
+    /// The value as an integer, when it is a whole number of sensible size.
+    pub fn whole(self) -> Option<i64> {
+        (self.0.is_finite() && self.0.fract() == 0.0 && self.0.abs() < 1e15)
+            .then_some(self.0 as i64)
+    }
+}
+
+impl std::fmt::Display for Score {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&model::fmt_level(self.0))
+    }
+}
+
 /// A likelihood × impact rating with its level.
 #[derive(Debug, Clone, Serialize)]
 pub struct RatingView {
     /// Likelihood value.
-    pub likelihood: u8,
+    pub likelihood: Score,
     /// Likelihood label from the methodology.
     pub likelihood_label: Option<String>,
     /// Impact value.
-    pub impact: u8,
+    pub impact: Score,
     /// Impact label from the methodology.
     pub impact_label: Option<String>,
     /// Level computed with the methodology (or as stated when it cannot be computed).
@@ -651,37 +679,33 @@ pub(crate) fn rating(isms: &Isms, r: Option<&Spanned<Rating>>) -> Option<RatingV
     let m = isms.methodology();
     let exact = m.and_then(|m| m.evaluate(r.likelihood.value, r.impact.value).ok());
     let exact = exact.or_else(|| {
-        r.level
-            .as_ref()
-            .and_then(|x| m.and_then(|m| m.resolve(&x.value)).or(match &x.value {
+        r.level.as_ref().and_then(|x| {
+            m.and_then(|m| m.resolve(&x.value)).or(match &x.value {
                 model::LevelValue::Number(n) => Some(*n),
                 model::LevelValue::Label(_) => None,
-            }))
+            })
+        })
     });
     let level = exact.map(whole);
     let band = exact.and_then(|lv| m.and_then(|m| m.band(lv)).map(str::to_string));
     let acceptable = exact.and_then(|lv| m.map(|m| m.is_acceptable(lv)));
-    // Scale points are small whole numbers; other values (quantitative) are shown rounded.
-    let (l, i) = r.points().unwrap_or((
-        whole(r.likelihood.value).min(255) as u8,
-        whole(r.impact.value).min(255) as u8,
-    ));
+    let (l, i) = (r.likelihood.value, r.impact.value);
     let class = match (&band, acceptable) {
         (Some(b), _) => format!("lvl-{}", file_stem(&b.to_lowercase())),
         (None, Some(true)) => "lvl-low".into(),
         (None, Some(false)) => "lvl-high".into(),
         (None, None) => String::new(),
     };
-    let label = |scale: Option<&Vec<model::ScalePoint>>, v: u8| {
+    let label = |scale: Option<&Vec<model::ScalePoint>>, v: f64| {
         scale?
             .iter()
-            .find(|p| p.value.value == v)
+            .find(|p| f64::from(p.value.value) == v)
             .map(|p| p.label.value.clone())
     };
     Some(RatingView {
-        likelihood: l,
+        likelihood: Score(l),
         likelihood_label: label(m.map(|m| &m.likelihood), l),
-        impact: i,
+        impact: Score(i),
         impact_label: label(m.map(|m| &m.impact), i),
         level,
         band,

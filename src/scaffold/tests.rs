@@ -234,7 +234,11 @@ fn risk_ratings_follow_the_methodology() {
             );
             // The ratings are proposals: the check keeps reporting them until the owner
             // decides.
-            assert!(rating.to_confirm, "{} {what} not marked to confirm", r.id.value);
+            assert!(
+                rating.to_confirm,
+                "{} {what} not marked to confirm",
+                r.id.value
+            );
         }
         let inherent = r.inherent.as_ref().unwrap();
         let residual = r.residual.as_ref().unwrap();
