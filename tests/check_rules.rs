@@ -53,6 +53,14 @@ const B57: &str = "  - id: \"5.7\"\n    applicable: true\n    reasons: [business
 
 const CASES: &[Case] = &[
     (
+        "LDR-07",
+        &[(
+            "isms.yaml",
+            "    communicated: { on: 2025-01-06, how: Appointment letter and the staff handbook }\n",
+            "",
+        )],
+    ),
+    (
         "SUP-10",
         &[(
             "isms.yaml",

@@ -429,3 +429,31 @@ fn an_internal_audit_by_a_firm_named_only_in_text_is_reported() {
     assert_eq!(sup01[0].line, edited_line(audit, &edits, "id: AUD-"));
     assert!(sup01[0].message.contains("only as text"), "{}", sup01[0].message);
 }
+
+// Item: roles communicated (5.3).
+
+#[test]
+fn a_role_without_a_record_of_communication_is_reported_at_the_role() {
+    let edits = [(
+        "isms.yaml",
+        "    communicated: { on: 2025-01-06, how: Appointment letter and the staff handbook }\n",
+        "",
+    )];
+    let found = check_edited(&edits);
+    let f = only(&found, "LDR-07", "isms.yaml", edited_line("isms.yaml", &edits, "- id: isms-manager"));
+    assert!(f.message.contains("role isms-manager"), "{}", f.message);
+    assert_eq!(f.record.as_deref(), Some("isms-manager"));
+}
+
+#[test]
+fn a_role_communicated_without_saying_how_is_reported_at_the_record() {
+    let edits = [(
+        "isms.yaml",
+        "    communicated: { on: 2025-01-06, how: Appointment letter and the staff handbook }\n",
+        "    communicated: { on: 2025-01-06 }\n",
+    )];
+    let found = check_edited(&edits);
+    let f = only(&found, "LDR-07", "isms.yaml", edited_line("isms.yaml", &edits, "communicated: { on: 2025-01-06 }"));
+    assert!(f.message.contains("how (`communicated.how`)"), "{}", f.message);
+    assert!(!f.message.contains("when"), "{}", f.message);
+}

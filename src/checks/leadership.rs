@@ -283,6 +283,36 @@ fn leavers_hold_nothing(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+fn roles_communicated(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    for r in &m.roles {
+        // A role nobody holds yet is LDR-04's concern (when it matters), not this one's.
+        if r.holders.iter().all(|h| h.value.trim().is_empty()) {
+            continue;
+        }
+        let c = r.communicated.as_ref();
+        let mut missing = Vec::new();
+        if c.is_none_or(|c| c.on.is_none()) {
+            missing.push("when (`communicated.on`)".to_string());
+        }
+        if c.is_none_or(|c| c.how.as_ref().is_none_or(|h| h.value.trim().is_empty())) {
+            missing.push("how (`communicated.how`)".to_string());
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        let d = LDR_07
+            .diag(format!(
+                "there is no record of role {} being communicated: missing {}",
+                r.id.value,
+                join_and(&missing)
+            ))
+            .with_hint("record when and how the assignment, responsibilities and authorities were made known, e.g. `communicated: { on: 2025-01-15, how: Appointment letter and org chart on the intranet }`");
+        let span = c.map_or(r.span, |c| c.span);
+        out.push(ctx.place(d, span, "isms.yaml").for_record(r.id.value.clone()));
+    }
+}
+
 fn policy_reviewed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let cadence = ctx.model.cadences().policy_review_months;
     for p in &ctx.model.policies {
@@ -467,8 +497,35 @@ risks:
     check: Check::Model(leavers_hold_nothing),
 };
 
+const LDR_07: Rule = Rule {
+    code: "LDR-07",
+    name: "roles-communicated",
+    area: Area::Leadership,
+    clause: "5.3",
+    default_severity: Severity::Warning,
+    summary: "Every ISMS role with holders has a record of when and how its assignment was communicated.",
+    explanation: "\
+Clause 5.3 asks top management not only to assign the responsibilities and authorities of the
+roles relevant to information security, but to communicate them within the organisation. A
+role written in a register that its holder and colleagues never heard of does not work; auditors
+ask holders how they learnt of their role and look for the appointment or announcement. The rule
+reads `communicated: { on, how }` on each role that has holders.
+
+Fix: record the communication.
+
+```yaml
+roles:
+  - id: isms-manager
+    holders: [p-ciso]
+    communicated:
+      on: 2025-01-15
+      how: Appointment letter from the CEO; org chart on the intranet
+```",
+    check: Check::Model(roles_communicated),
+};
+
 /// The leadership rules.
-pub(super) const RULES: &[Rule] = &[LDR_01, LDR_02, LDR_03, LDR_04, LDR_05, LDR_06];
+pub(super) const RULES: &[Rule] = &[LDR_01, LDR_02, LDR_03, LDR_04, LDR_05, LDR_06, LDR_07];
 
 #[cfg(test)]
 mod tests {

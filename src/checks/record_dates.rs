@@ -105,6 +105,14 @@ fn no_future_dates(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             MANIFEST,
         );
     }
+    for r in &m.roles {
+        c.date(
+            r.communicated.as_ref().and_then(|x| x.on.as_ref()),
+            &format!("the communication of role {}", r.id.value),
+            &r.id.value,
+            MANIFEST,
+        );
+    }
     for p in &m.people {
         c.date(
             p.access_revoked.as_ref(),

@@ -175,6 +175,22 @@ pub struct Role {
     /// such a role may approve it.
     #[serde(default)]
     pub approves: Vec<Id>,
+    /// When and how the role, its responsibilities and authorities were communicated to its
+    /// holders and to the people who work with them (5.3).
+    #[serde(default)]
+    pub communicated: Option<Spanned<RoleCommunication>>,
+}
+
+/// The communication of a role's assignment (5.3).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleCommunication {
+    /// When it was communicated.
+    #[serde(default)]
+    pub on: Option<Spanned<Date>>,
+    /// How: an appointment letter, the org chart on the intranet, an all-hands announcement.
+    #[serde(default)]
+    pub how: Option<Spanned<String>>,
 }
 
 /// A point on a likelihood or impact scale.

@@ -36,7 +36,8 @@ pub use documents::{
 };
 pub use manifest::{
     Cadences, ChecksConfig, Communication, ConfiguredSeverity, ExternalDocument, LevelBand,
-    LevelFormula, Manifest, Organisation, Person, Process, RiskMethodology, Role, RuleOverride,
+    LevelFormula, Manifest, Organisation, Person, Process, RiskMethodology, Role, RoleCommunication,
+    RuleOverride,
     SCHEMA_VERSION, ScalePoint, Standard, Waiver,
 };
 pub use registers::{
