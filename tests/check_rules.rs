@@ -53,6 +53,14 @@ const B57: &str = "  - id: \"5.7\"\n    applicable: true\n    reasons: [business
 
 const CASES: &[Case] = &[
     (
+        "ANX-09",
+        &[(
+            "isms.yaml",
+            "{ id: p-ciso, name: Ben Secure, role: Head of Security, screened: 2024-01-10,",
+            "{ id: p-ciso, name: Ben Secure, role: Head of Security,",
+        )],
+    ),
+    (
         "LDR-07",
         &[(
             "isms.yaml",

@@ -191,8 +191,8 @@ fn an_inactive_role_holder_is_reported_and_not_asked_for_competence() {
     // LDR-04 because no current holder carries 5.3 a and b; not SUP-01 or SUP-02.
     let edits = [(
         "isms.yaml",
-        "{ id: p-ciso, name: Ben Secure, role: Head of Security }",
-        "{ id: p-ciso, name: Ben Secure, role: Head of Security, active: false }",
+        "{ id: p-ciso, name: Ben Secure, role: Head of Security,",
+        "{ id: p-ciso, name: Ben Secure, role: Head of Security, active: false,",
     )];
     let found = check_edited(&edits);
     let mut codes: Vec<&str> = found.iter().map(|f| f.code.as_str()).collect();
@@ -220,8 +220,8 @@ fn a_leaver_whose_last_day_is_today_or_ahead_still_counts() {
     // Leaving at the end of the month: the person is still here as of 2025-06-30.
     let edits = [(
         "isms.yaml",
-        "{ id: p-cto, name: Cleo Tech, role: CTO, top_management: true }",
-        "{ id: p-cto, name: Cleo Tech, role: CTO, top_management: true, left: 2025-06-30 }",
+        "{ id: p-cto, name: Cleo Tech, role: CTO, top_management: true,",
+        "{ id: p-cto, name: Cleo Tech, role: CTO, top_management: true, left: 2025-06-30,",
     )];
     clean(&check_edited(&edits));
 }
@@ -303,8 +303,8 @@ fn an_approval_given_before_leaving_stays_valid() {
         "  approval: { by: p-ceo, on: 2025-03-20 }",
     ), (
         "isms.yaml",
-        "{ id: p-ceo, name: Ada Chief, role: CEO, top_management: true }",
-        "{ id: p-ceo, name: Ada Chief, role: CEO, top_management: true, left: 2025-03-31 }",
+        "{ id: p-ceo, name: Ada Chief, role: CEO, top_management: true,",
+        "{ id: p-ceo, name: Ada Chief, role: CEO, top_management: true, left: 2025-03-31,",
     )];
     let found = check_edited(&edits);
     assert!(!found.iter().any(|f| f.code == "SUP-09"), "{}", all(&found));
@@ -406,8 +406,8 @@ fn an_outside_firms_lead_auditor_needs_competence_not_the_awareness_course() {
     let edits = [
         (
             "isms.yaml",
-            "{ id: p-auditor, name: Dana Audit, role: Internal auditor (contractor) }",
-            "{ id: p-auditor, name: Dana Audit, role: Lead auditor, organisation: Northgate Assurance Ltd }",
+            "{ id: p-auditor, name: Dana Audit, role: Internal auditor (contractor),",
+            "{ id: p-auditor, name: Dana Audit, role: Lead auditor, organisation: Northgate Assurance Ltd,",
         ),
         ("training.yaml", "  - { person: p-auditor, course: Awareness 2025, completed: 2025-01-15 }\n", ""),
     ];
@@ -456,4 +456,48 @@ fn a_role_communicated_without_saying_how_is_reported_at_the_record() {
     let f = only(&found, "LDR-07", "isms.yaml", edited_line("isms.yaml", &edits, "communicated: { on: 2025-01-06 }"));
     assert!(f.message.contains("how (`communicated.how`)"), "{}", f.message);
     assert!(!f.message.contains("when"), "{}", f.message);
+}
+
+// Item: personnel controls evidenced per person.
+
+#[test]
+fn a_person_without_screening_and_nda_records_is_reported_at_the_person() {
+    let edits = [(
+        "isms.yaml",
+        "{ id: p-ciso, name: Ben Secure, role: Head of Security, screened: 2024-01-10, terms_signed: 2024-01-10, confidentiality_signed: 2024-01-10,",
+        "{ id: p-ciso, name: Ben Secure, role: Head of Security, terms_signed: 2024-01-10,",
+    )];
+    let found = check_edited(&edits);
+    let f = only(&found, "ANX-09", "isms.yaml", edited_line("isms.yaml", &edits, "id: p-ciso"));
+    assert!(f.message.contains("screening (6.1"), "{}", f.message);
+    assert!(f.message.contains("confidentiality agreement (6.6"), "{}", f.message);
+    assert!(!f.message.contains("6.2"), "{}", f.message);
+}
+
+#[test]
+fn a_contractor_covered_by_the_supplier_agreement_needs_no_personal_records() {
+    let edits = [(
+        "isms.yaml",
+        "{ id: p-auditor, name: Dana Audit, role: Internal auditor (contractor), screened: 2024-01-10, terms_signed: 2024-01-10, confidentiality_signed: 2024-01-10, acceptable_use_acknowledged: 2025-01-15 }",
+        "{ id: p-auditor, name: Dana Audit, role: Internal auditor (contractor), covered_by_supplier: SUP-01 }",
+    )];
+    clean(&check_edited(&edits));
+}
+
+#[test]
+fn controls_the_soa_excludes_are_not_asked_for() {
+    let edits = [
+        (
+            "isms.yaml",
+            "{ id: p-ciso, name: Ben Secure, role: Head of Security, screened: 2024-01-10,",
+            "{ id: p-ciso, name: Ben Secure, role: Head of Security,",
+        ),
+        (
+            "soa.yaml",
+            "  - id: \"6.1\"\n    applicable: true\n    reasons: [business]\n    justification: Baseline control for a SaaS company.\n    status: planned\n",
+            "  - id: \"6.1\"\n    applicable: false\n    justification: Screening is not lawful for this role in our jurisdiction; handled by references in 6.2 instead.\n",
+        ),
+    ];
+    let found = check_edited(&edits);
+    assert!(!found.iter().any(|f| f.code == "ANX-09"), "{}", all(&found));
 }

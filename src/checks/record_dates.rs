@@ -114,6 +114,19 @@ fn no_future_dates(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         );
     }
     for p in &m.people {
+        for (d, what) in [
+            (&p.screened, "screening"),
+            (&p.terms_signed, "signature of terms"),
+            (&p.confidentiality_signed, "signature of the confidentiality agreement"),
+            (&p.acceptable_use_acknowledged, "acknowledgement of acceptable use"),
+        ] {
+            c.date(
+                d.as_ref(),
+                &format!("the {what} of {}", p.id.value),
+                &p.id.value,
+                MANIFEST,
+            );
+        }
         c.date(
             p.access_revoked.as_ref(),
             &format!("the removal of {}'s access", p.id.value),

@@ -260,6 +260,12 @@ pub(super) fn collect(m: &Isms) -> References {
     let mut r = References::default();
     for p in &m.people {
         r.define(Kind::Person, &p.id);
+        r.within(&p.id.value);
+        r.add_opt_ref(
+            Kind::Supplier,
+            p.covered_by_supplier.as_ref(),
+            "covered_by_supplier",
+        );
     }
     for role in &m.roles {
         r.within(&role.id.value);

@@ -117,6 +117,23 @@ pub struct Person {
     /// firm contracted for internal audits); absent for the organisation's own staff.
     #[serde(default)]
     pub organisation: Option<Spanned<String>>,
+    /// When background verification was completed (A.6.1).
+    #[serde(default)]
+    pub screened: Option<Spanned<Date>>,
+    /// When the terms and conditions of employment or engagement, with their information
+    /// security responsibilities, were signed (A.6.2).
+    #[serde(default)]
+    pub terms_signed: Option<Spanned<Date>>,
+    /// When the confidentiality or non-disclosure agreement was signed (A.6.6).
+    #[serde(default)]
+    pub confidentiality_signed: Option<Spanned<Date>>,
+    /// When the person acknowledged the acceptable use rules (A.5.10).
+    #[serde(default)]
+    pub acceptable_use_acknowledged: Option<Spanned<Date>>,
+    /// The supplier whose agreement covers screening, terms and confidentiality for this
+    /// contractor, instead of individual records.
+    #[serde(default)]
+    pub covered_by_supplier: Option<Id>,
     /// Whether the person is currently with the organisation.
     #[serde(default = "yes")]
     pub active: bool,
