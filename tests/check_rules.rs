@@ -53,6 +53,14 @@ const B57: &str = "  - id: \"5.7\"\n    applicable: true\n    reasons: [business
 
 const CASES: &[Case] = &[
     (
+        "SUP-11",
+        &[(
+            "training.yaml",
+            "awareness:\n",
+            "actions:\n  - { person: p-ciso, role: isms-manager, action: Lead auditor course, status: done, completed: 2025-03-01 }\nawareness:\n",
+        )],
+    ),
+    (
         "ANX-09",
         &[(
             "isms.yaml",

@@ -501,3 +501,40 @@ fn controls_the_soa_excludes_are_not_asked_for() {
     let found = check_edited(&edits);
     assert!(!found.iter().any(|f| f.code == "ANX-09"), "{}", all(&found));
 }
+
+// Item: competence actions and their effectiveness (7.2 c).
+
+const ACTION: &str = "  - { person: p-ciso, role: isms-manager, action: Lead auditor course, status: done, completed: 2025-03-01 }\n";
+
+#[test]
+fn a_done_competence_action_without_an_evaluation_is_reported() {
+    let edits = [("training.yaml", "awareness:\n", &*format!("actions:\n{ACTION}awareness:\n"))];
+    let found = check_edited(&edits);
+    let f = only(&found, "SUP-11", "training.yaml", edited_line("training.yaml", &edits, "action: Lead auditor course"));
+    assert!(f.message.contains("not evaluated"), "{}", f.message);
+}
+
+#[test]
+fn an_evaluated_competence_action_is_accepted_and_its_dates_are_ordered() {
+    let ok = ACTION.replace(
+        " }\n",
+        ", effectiveness: { on: 2025-04-10, by: top-management, effective: true, method: Observed audit } }\n",
+    );
+    clean(&check_edited(&[("training.yaml", "awareness:\n", &format!("actions:\n{ok}awareness:\n"))]));
+    let early = ok.replace("on: 2025-04-10", "on: 2025-02-10");
+    let edits = [("training.yaml", "awareness:\n", &*format!("actions:\n{early}awareness:\n"))];
+    let found = check_edited(&edits);
+    let f = only(&found, "SUP-09", "training.yaml", edited_line("training.yaml", &edits, "on: 2025-02-10"));
+    assert!(f.message.contains("before the completion"), "{}", f.message);
+}
+
+#[test]
+fn an_ineffective_competence_action_needs_a_follow_up() {
+    let bad = ACTION.replace(" }\n", ", effectiveness: { on: 2025-04-10, effective: false } }\n");
+    let follow = "  - { person: p-ciso, role: isms-manager, action: Mentoring by an external lead auditor, status: planned, due: 2025-09-30 }\n";
+    clean(&check_edited(&[("training.yaml", "awareness:\n", &format!("actions:\n{bad}{follow}awareness:\n"))]));
+    let edits = [("training.yaml", "awareness:\n", &*format!("actions:\n{bad}awareness:\n"))];
+    let found = check_edited(&edits);
+    let f = only(&found, "SUP-11", "training.yaml", edited_line("training.yaml", &edits, "effective: false"));
+    assert!(f.message.contains("not effective on 2025-04-10"), "{}", f.message);
+}

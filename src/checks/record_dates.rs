@@ -282,6 +282,23 @@ fn no_future_dates(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             &file,
         );
     }
+    for t in &m.competence_actions {
+        let file = c.path(t.span);
+        c.date(
+            t.completed.as_ref(),
+            &format!("the completion of {}'s competence action", t.person.value),
+            &t.person.value,
+            &file,
+        );
+        if let Some(e) = &t.effectiveness {
+            c.date(
+                Some(&e.on),
+                &format!("the evaluation of {}'s competence action", t.person.value),
+                &t.person.value,
+                &file,
+            );
+        }
+    }
     for t in &m.awareness {
         let file = c.path(t.span);
         c.date(
@@ -546,6 +563,17 @@ fn orders(m: &crate::model::Isms) -> Vec<Order<'_>> {
             format!("the report of audit {}", a.id.value),
             &a.id.value,
         ));
+    }
+    for a in &m.competence_actions {
+        if let Some(e) = &a.effectiveness {
+            v.push(order(
+                a.completed.as_ref(),
+                format!("the completion of {}'s competence action", a.person.value),
+                Some(&e.on),
+                format!("the evaluation of {}'s competence action", a.person.value),
+                &a.person.value,
+            ));
+        }
     }
     for t in &m.competence {
         v.push(order(

@@ -450,6 +450,14 @@ pub(super) fn collect(m: &Isms) -> References {
         r.add_ref(Kind::Person, &c.person, "person");
         r.add_opt_ref(Kind::Role, c.role.as_ref(), "role");
     }
+    for a in &m.competence_actions {
+        r.within(&a.person.value);
+        r.add_ref(Kind::Person, &a.person, "person");
+        r.add_opt_ref(Kind::Role, a.role.as_ref(), "role");
+        if let Some(e) = &a.effectiveness {
+            r.add_opt_ref(Kind::Owner, e.by.as_ref(), "effectiveness.by");
+        }
+    }
     for a in &m.awareness {
         r.within(&a.person.value);
         r.add_ref(Kind::Person, &a.person, "person");

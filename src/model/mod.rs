@@ -42,7 +42,7 @@ pub use manifest::{
 };
 pub use registers::{
     Agreement, Asset, AssetKind, AssetRegister, AwarenessRecord, Change, ChangeRegister, CiaValues,
-    Classification, CompetenceRecord, Criticality, EffectivenessReview, ImplementationStatus,
+    Classification, CompetenceAction, CompetenceEvaluation, CompetenceRecord, Criticality, EffectivenessReview, ImplementationStatus,
     Incident, IncidentRegister, IncidentSeverity, InclusionReason, Measurement, Metric,
     MetricRegister, MetricResult, Nonconformity, NonconformityRegister, NonconformitySource,
     Objective, ObjectiveRegister, ObjectiveStatus, Rating, RecordStatus, Risk, RiskRegister,
@@ -151,6 +151,8 @@ pub struct Isms {
     pub competence: Vec<Spanned<CompetenceRecord>>,
     /// Awareness training records.
     pub awareness: Vec<Spanned<AwarenessRecord>>,
+    /// Actions to acquire competence and their evaluation (7.2 c).
+    pub competence_actions: Vec<Spanned<CompetenceAction>>,
     /// Metrics.
     pub metrics: Vec<Spanned<Metric>>,
     /// Incidents.
