@@ -78,15 +78,18 @@ const CASES: &[Case] = &[
     ),
     (
         "SUP-10",
-        &[(
-            "isms.yaml",
-            "    holders: [p-ceo]\n",
-            "    holders: [p-ceo]\n    approves: [AUD-PROG]\n",
-        ), (
-            "audits/programme.md",
-            "approval: { by: p-ceo, on: 2025-02-01 }",
-            "approval: { by: p-ciso, on: 2025-02-01 }",
-        )],
+        &[
+            (
+                "isms.yaml",
+                "    holders: [p-ceo]\n",
+                "    holders: [p-ceo]\n    approves: [AUD-PROG]\n",
+            ),
+            (
+                "audits/programme.md",
+                "approval: { by: p-ceo, on: 2025-02-01 }",
+                "approval: { by: p-ciso, on: 2025-02-01 }",
+            ),
+        ],
     ),
     (
         "SUP-09",

@@ -260,8 +260,16 @@ fn leaver_access_recorded(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 const PERSONNEL: &[(&str, &str, &str)] = &[
     ("6.1", "screening", "screened"),
     ("6.2", "signed terms and conditions", "terms_signed"),
-    ("6.6", "a signed confidentiality agreement", "confidentiality_signed"),
-    ("5.10", "an acknowledgement of the acceptable use rules", "acceptable_use_acknowledged"),
+    (
+        "6.6",
+        "a signed confidentiality agreement",
+        "confidentiality_signed",
+    ),
+    (
+        "5.10",
+        "an acknowledgement of the acceptable use rules",
+        "acceptable_use_acknowledged",
+    ),
 ];
 
 fn personnel_records(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -270,8 +278,7 @@ fn personnel_records(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let applicable: Vec<&(&str, &str, &str)> = PERSONNEL
         .iter()
         .filter(|(c, _, _)| {
-            ctx.model.soa.is_some()
-                && ctx.model.soa_entry(c).is_some_and(|e| e.is_applicable())
+            ctx.model.soa.is_some() && ctx.model.soa_entry(c).is_some_and(|e| e.is_applicable())
         })
         .collect();
     if applicable.is_empty() {
@@ -288,13 +295,11 @@ fn personnel_records(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let missing: Vec<String> = applicable
             .iter()
-            .filter(|(_, _, field)| {
-                match *field {
-                    "screened" => p.screened.is_none(),
-                    "terms_signed" => p.terms_signed.is_none(),
-                    "confidentiality_signed" => p.confidentiality_signed.is_none(),
-                    _ => p.acceptable_use_acknowledged.is_none(),
-                }
+            .filter(|(_, _, field)| match *field {
+                "screened" => p.screened.is_none(),
+                "terms_signed" => p.terms_signed.is_none(),
+                "confidentiality_signed" => p.confidentiality_signed.is_none(),
+                _ => p.acceptable_use_acknowledged.is_none(),
             })
             .map(|(c, what, field)| format!("{what} ({c}, `{field}:`)"))
             .collect();

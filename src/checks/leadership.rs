@@ -155,7 +155,9 @@ fn roles_assigned(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !ok {
             out.push(
                 LDR_04
-                    .diag(format!("no role with a current holder is responsible for {what}"))
+                    .diag(format!(
+                        "no role with a current holder is responsible for {what}"
+                    ))
                     .with_hint(format!(
                         "set `{field}: true` on a role in isms.yaml and name its `holders:`"
                     ))
@@ -182,16 +184,31 @@ fn responsibilities<'a>(ctx: &Context<'a>) -> Vec<Held<'a>> {
     let mut out = Vec::new();
     let mut add = |who: Option<&'a crate::model::Id>, what: String, file: String, record: &str| {
         if let Some(who) = who {
-            out.push(Held { who, what, file, record: record.to_string() });
+            out.push(Held {
+                who,
+                what,
+                file,
+                record: record.to_string(),
+            });
         }
     };
     for r in &m.roles {
         for h in &r.holders {
-            add(Some(h), format!("holds role {}", r.id.value), "isms.yaml".into(), &r.id.value);
+            add(
+                Some(h),
+                format!("holds role {}", r.id.value),
+                "isms.yaml".into(),
+                &r.id.value,
+            );
         }
     }
     for r in &m.risks {
-        add(r.owner.as_ref(), format!("owns risk {}", r.id.value), path(r.span), &r.id.value);
+        add(
+            r.owner.as_ref(),
+            format!("owns risk {}", r.id.value),
+            path(r.span),
+            &r.id.value,
+        );
         for a in r.plan.iter().filter(|a| a.status.value.is_open()) {
             add(
                 a.owner.as_ref(),
@@ -202,7 +219,12 @@ fn responsibilities<'a>(ctx: &Context<'a>) -> Vec<Held<'a>> {
         }
     }
     for a in &m.assets {
-        add(a.owner.as_ref(), format!("owns asset {}", a.id.value), path(a.span), &a.id.value);
+        add(
+            a.owner.as_ref(),
+            format!("owns asset {}", a.id.value),
+            path(a.span),
+            &a.id.value,
+        );
     }
     // Documents, not records: an audit report or review minutes owned by a leaver is history.
     let mut docs: Vec<&dyn Document> = Vec::new();
@@ -231,19 +253,39 @@ fn responsibilities<'a>(ctx: &Context<'a>) -> Vec<Held<'a>> {
             &soa.document.id.value,
         );
         for e in soa.controls.iter() {
-            add(e.owner.as_ref(), format!("owns control {}", e.id.value), file.clone(), &e.id.value);
+            add(
+                e.owner.as_ref(),
+                format!("owns control {}", e.id.value),
+                file.clone(),
+                &e.id.value,
+            );
         }
     }
     if let Some(man) = &m.manifest {
         for p in man.processes.iter() {
-            add(p.owner.as_ref(), format!("owns process {}", p.id.value), "isms.yaml".into(), &p.id.value);
+            add(
+                p.owner.as_ref(),
+                format!("owns process {}", p.id.value),
+                "isms.yaml".into(),
+                &p.id.value,
+            );
         }
     }
     for o in &m.objectives {
-        add(o.owner.as_ref(), format!("owns objective {}", o.id.value), path(o.span), &o.id.value);
+        add(
+            o.owner.as_ref(),
+            format!("owns objective {}", o.id.value),
+            path(o.span),
+            &o.id.value,
+        );
     }
     for x in &m.suppliers {
-        add(x.owner.as_ref(), format!("owns supplier {}", x.id.value), path(x.span), &x.id.value);
+        add(
+            x.owner.as_ref(),
+            format!("owns supplier {}", x.id.value),
+            path(x.span),
+            &x.id.value,
+        );
     }
     for nc in &m.nonconformities {
         if nc.status.value != crate::model::RecordStatus::Closed {
@@ -309,7 +351,10 @@ fn roles_communicated(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             ))
             .with_hint("record when and how the assignment, responsibilities and authorities were made known, e.g. `communicated: { on: 2025-01-15, how: Appointment letter and org chart on the intranet }`");
         let span = c.map_or(r.span, |c| c.span);
-        out.push(ctx.place(d, span, "isms.yaml").for_record(r.id.value.clone()));
+        out.push(
+            ctx.place(d, span, "isms.yaml")
+                .for_record(r.id.value.clone()),
+        );
     }
 }
 

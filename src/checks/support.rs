@@ -97,7 +97,11 @@ fn competence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // auditor's qualification and independence must be shown like anyone else's, which
         // a name in free text cannot do.
         let Some(auditor) = &a.auditor else {
-            if let Some(ext) = a.external_auditor.as_deref().filter(|e| !e.trim().is_empty()) {
+            if let Some(ext) = a
+                .external_auditor
+                .as_deref()
+                .filter(|e| !e.trim().is_empty())
+            {
                 let d = SUP_01
                     .diag(format!(
                         "internal audit {} names its auditor only as text (\"{}\"), so their competence and independence cannot be shown",
@@ -185,7 +189,9 @@ fn awareness(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // firm's own professional rules, not as one of the organisation's staff: their
     // competence is checked (SUP-01), not the organisation's awareness course.
     let audit_firm_auditor = |p: &crate::model::Person| {
-        p.organisation.as_ref().is_some_and(|o| !o.value.trim().is_empty())
+        p.organisation
+            .as_ref()
+            .is_some_and(|o| !o.value.trim().is_empty())
             && m.audits
                 .iter()
                 .any(|a| a.auditor.as_ref().is_some_and(|x| x.value == p.id.value))

@@ -36,18 +36,17 @@ pub use documents::{
 };
 pub use manifest::{
     Cadences, ChecksConfig, Communication, ConfiguredSeverity, ExternalDocument, LevelBand,
-    LevelFormula, Manifest, Organisation, Person, Process, RiskMethodology, Role, RoleCommunication,
-    RuleOverride,
-    SCHEMA_VERSION, ScalePoint, Standard, Waiver,
+    LevelFormula, Manifest, Organisation, Person, Process, RiskMethodology, Role,
+    RoleCommunication, RuleOverride, SCHEMA_VERSION, ScalePoint, Standard, Waiver,
 };
 pub use registers::{
     Agreement, Asset, AssetKind, AssetRegister, AwarenessRecord, Change, ChangeRegister, CiaValues,
-    Classification, CompetenceAction, CompetenceEvaluation, CompetenceRecord, Criticality, EffectivenessReview, ImplementationStatus,
-    Incident, IncidentRegister, IncidentSeverity, InclusionReason, Measurement, Metric,
-    MetricRegister, MetricResult, Nonconformity, NonconformityRegister, NonconformitySource,
-    Objective, ObjectiveRegister, ObjectiveStatus, Rating, RecordStatus, Risk, RiskRegister,
-    SoaDocument, SoaEntry, StatementOfApplicability, Supplier, SupplierRegister, SupplierReview,
-    TrainingRecords, Treatment,
+    Classification, CompetenceAction, CompetenceEvaluation, CompetenceRecord, Criticality,
+    EffectivenessReview, ImplementationStatus, Incident, IncidentRegister, IncidentSeverity,
+    InclusionReason, Measurement, Metric, MetricRegister, MetricResult, Nonconformity,
+    NonconformityRegister, NonconformitySource, Objective, ObjectiveRegister, ObjectiveStatus,
+    Rating, RecordStatus, Risk, RiskRegister, SoaDocument, SoaEntry, StatementOfApplicability,
+    Supplier, SupplierRegister, SupplierReview, TrainingRecords, Treatment,
 };
 
 /// The items of a record list that loaded (same as `records.iter()`).
