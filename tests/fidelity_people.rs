@@ -682,3 +682,28 @@ fn an_ineffective_competence_action_needs_a_follow_up() {
         f.message
     );
 }
+
+#[test]
+fn a_role_whose_holders_have_all_left_cannot_approve() {
+    // top-management's only holder is marked inactive: the policy approved "by the role"
+    // has nobody behind it.
+    let edits = [
+        (
+            POLICY,
+            "approval: { by: p-ceo, on: 2025-02-01 }",
+            "approval: { by: top-management, on: 2025-02-01 }",
+        ),
+        (
+            "isms.yaml",
+            "    holders: [p-ceo]\n",
+            "    holders: [p-dev]\n",
+        ),
+    ];
+    let found = check_edited(&edits);
+    let ldr01: Vec<&Found> = found.iter().filter(|f| f.code == "LDR-01").collect();
+    assert_eq!(ldr01.len(), 1, "{}", all(&found));
+    assert_eq!(
+        (ldr01[0].path.as_str(), ldr01[0].line),
+        (POLICY, edited_line(POLICY, &edits, "by: top-management"))
+    );
+}

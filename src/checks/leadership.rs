@@ -31,7 +31,7 @@ fn policy_approved(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .with_hint("record the approval by a member of top management: `approval: { by: <person id>, on: YYYY-MM-DD }`"))),
         // An approver who is not in isms.yaml is a dangling reference (LOAD-013), not a
         // second finding here.
-        (Some(by), Some(_)) if !super::util::may_approve(m, by, &p.id.value, true) => {
+        (Some(by), Some(_)) if !super::util::may_approve(m, by, &p.id.value, true, ctx.today()) => {
             let d = LDR_01
                 .diag(format!("the information security policy is approved by {by}, who is not top management"))
                 .with_hint(format!("top management must approve the policy: have it approved by {}", super::util::approvers_of(m, &p.id.value, true)));

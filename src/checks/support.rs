@@ -333,7 +333,7 @@ fn approvers_authorised(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(by) = doc.approval().by.as_ref() else {
             continue;
         };
-        if super::util::may_approve(m, &by.value, &doc.id().value, false) {
+        if super::util::may_approve(m, &by.value, &doc.id().value, false, ctx.today()) {
             continue;
         }
         let d = SUP_10

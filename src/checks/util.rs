@@ -113,10 +113,17 @@ pub(crate) fn may_approve(
     by: &str,
     doc: &str,
     top_management_by_default: bool,
+    today: Date,
 ) -> bool {
-    let people = m.holders(by);
+    // A role acts through the holders it has today; a role nobody holds any more approves
+    // nothing. A person is judged as named (approving after leaving is SUP-09's).
+    let people = if m.person(by).is_some() {
+        vec![by]
+    } else {
+        m.current_holders(by, today)
+    };
     if people.is_empty() {
-        return true;
+        return m.role(by).is_none();
     }
     let authorised: Vec<&str> = m
         .roles
