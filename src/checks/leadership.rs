@@ -476,7 +476,8 @@ const LDR_04: Rule = Rule {
     explanation: "\
 Clause 5.3 requires top management to assign the responsibility and authority for making sure
 the ISMS conforms to ISO/IEC 27001, and for reporting on its performance to top management.
-Without named holders, nobody owns the ISMS.
+Without named holders, nobody owns the ISMS. A holder who has left (`left:` in the past or
+`active: false`) does not count; the role needs someone still with the organisation.
 
 Fix: mark the roles in isms.yaml and name their holders.
 
