@@ -33,7 +33,11 @@ fn policy_approved(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // second finding here.
         (Some(by), Some(_)) if !super::util::may_approve(m, by, &p.id.value, true, ctx.today()) => {
             let d = LDR_01
-                .diag(format!("the information security policy is approved by {by}, who is not top management"))
+                .diag(if m.roles.iter().any(|r| r.approves.iter().any(|d| d.value == p.id.value)) {
+                    format!("the information security policy is approved by {by}, who does not hold a role allowed to approve it")
+                } else {
+                    format!("the information security policy is approved by {by}, who is not top management")
+                })
                 .with_hint(format!("top management must approve the policy: have it approved by {}", super::util::approvers_of(m, &p.id.value, true)));
             let span = p.approval.by.as_ref().map_or(p.id.span, |b| b.span);
             out.push(ctx.place(d, span, &p.source.path).for_record(p.id.value.clone()));
