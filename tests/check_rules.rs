@@ -53,16 +53,43 @@ const B57: &str = "  - id: \"5.7\"\n    applicable: true\n    reasons: [business
 
 const CASES: &[Case] = &[
     (
-        "SUP-10",
+        "SUP-11",
+        &[(
+            "training.yaml",
+            "awareness:\n",
+            "actions:\n  - { person: p-ciso, role: isms-manager, action: Lead auditor course, status: done, completed: 2025-03-01 }\nawareness:\n",
+        )],
+    ),
+    (
+        "ANX-10",
         &[(
             "isms.yaml",
-            "    holders: [p-ceo]\n",
-            "    holders: [p-ceo]\n    approves: [AUD-PROG]\n",
-        ), (
-            "audits/programme.md",
-            "approval: { by: p-ceo, on: 2025-02-01 }",
-            "approval: { by: p-ciso, on: 2025-02-01 }",
+            "{ id: p-ciso, name: Ben Secure, role: Head of Security, screened: 2024-01-10,",
+            "{ id: p-ciso, name: Ben Secure, role: Head of Security,",
         )],
+    ),
+    (
+        "LDR-07",
+        &[(
+            "isms.yaml",
+            "    communicated: { on: 2025-01-06, how: Appointment letter and the staff handbook }\n",
+            "",
+        )],
+    ),
+    (
+        "SUP-10",
+        &[
+            (
+                "isms.yaml",
+                "    holders: [p-ceo]\n",
+                "    holders: [p-ceo]\n    approves: [AUD-PROG]\n",
+            ),
+            (
+                "audits/programme.md",
+                "approval: { by: p-ceo, on: 2025-02-01 }",
+                "approval: { by: p-ciso, on: 2025-02-01 }",
+            ),
+        ],
     ),
     (
         "SUP-09",

@@ -86,7 +86,11 @@ fn all(found: &[Found]) -> String {
 
 /// Asserts there are no findings at all.
 fn clean(found: &[Found]) {
-    assert!(found.is_empty(), "expected no findings, got:\n{}", all(found));
+    assert!(
+        found.is_empty(),
+        "expected no findings, got:\n{}",
+        all(found)
+    );
 }
 
 /// Asserts the only finding is `code` at `path:line`, and returns it.
@@ -162,7 +166,11 @@ fn a_waiver_on_the_referring_record_matches_a_dangling_reference() {
 #[test]
 fn a_role_may_own_a_risk_and_a_document() {
     let edits = [
-        ("risks.yaml", "    owner: p-ceo\n", "    owner: top-management\n"),
+        (
+            "risks.yaml",
+            "    owner: p-ceo\n",
+            "    owner: top-management\n",
+        ),
         (
             "policies/information-security.md",
             "owner: p-ciso",
@@ -191,8 +199,8 @@ fn an_inactive_role_holder_is_reported_and_not_asked_for_competence() {
     // LDR-04 because no current holder carries 5.3 a and b; not SUP-01 or SUP-02.
     let edits = [(
         "isms.yaml",
-        "{ id: p-ciso, name: Ben Secure, role: Head of Security }",
-        "{ id: p-ciso, name: Ben Secure, role: Head of Security, active: false }",
+        "{ id: p-ciso, name: Ben Secure, role: Head of Security,",
+        "{ id: p-ciso, name: Ben Secure, role: Head of Security, active: false,",
     )];
     let found = check_edited(&edits);
     let mut codes: Vec<&str> = found.iter().map(|f| f.code.as_str()).collect();
@@ -220,8 +228,8 @@ fn a_leaver_whose_last_day_is_today_or_ahead_still_counts() {
     // Leaving at the end of the month: the person is still here as of 2025-06-30.
     let edits = [(
         "isms.yaml",
-        "{ id: p-cto, name: Cleo Tech, role: CTO, top_management: true }",
-        "{ id: p-cto, name: Cleo Tech, role: CTO, top_management: true, left: 2025-06-30 }",
+        "{ id: p-cto, name: Cleo Tech, role: CTO, top_management: true,",
+        "{ id: p-cto, name: Cleo Tech, role: CTO, top_management: true, left: 2025-06-30,",
     )];
     clean(&check_edited(&edits));
 }
@@ -264,7 +272,11 @@ fn a_policy_communicated_before_its_approval_is_reported_at_the_communication() 
     let found = check_edited(&edits);
     let line = edited_line(POLICY, &edits, "on: 2025-01-20");
     let f = only(&found, "SUP-09", POLICY, line);
-    assert!(f.message.contains("before the approval of policy POL-01"), "{}", f.message);
+    assert!(
+        f.message.contains("before the approval of policy POL-01"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
@@ -273,7 +285,12 @@ fn every_policy_is_read_for_the_order_of_approval_and_communication() {
     let ok = topic.replace("on: 2025-02-20", "on: 2025-03-04");
     clean(&check_edited(&[("policies/access-control.md", "", &ok)]));
     let found = check_edited(&[("policies/access-control.md", "", topic)]);
-    let f = only(&found, "SUP-09", "policies/access-control.md", line_of(topic, "on: 2025-02-20"));
+    let f = only(
+        &found,
+        "SUP-09",
+        "policies/access-control.md",
+        line_of(topic, "on: 2025-02-20"),
+    );
     assert!(f.message.contains("POL-02"), "{}", f.message);
 }
 
@@ -292,20 +309,27 @@ fn an_approval_after_the_approvers_last_day_is_reported_at_the_date() {
         (sup09[0].path.as_str(), sup09[0].line),
         ("risks.yaml", edited_line("risks.yaml", &edits, "by: p-dev"))
     );
-    assert!(sup09[0].message.contains("p-dev's last day (2025-03-31)"), "{}", sup09[0].message);
+    assert!(
+        sup09[0].message.contains("p-dev's last day (2025-03-31)"),
+        "{}",
+        sup09[0].message
+    );
 }
 
 #[test]
 fn an_approval_given_before_leaving_stays_valid() {
-    let edits = [(
-        "soa.yaml",
-        "  approval: { by: p-ceo, on: 2025-04-15 }",
-        "  approval: { by: p-ceo, on: 2025-03-20 }",
-    ), (
-        "isms.yaml",
-        "{ id: p-ceo, name: Ada Chief, role: CEO, top_management: true }",
-        "{ id: p-ceo, name: Ada Chief, role: CEO, top_management: true, left: 2025-03-31 }",
-    )];
+    let edits = [
+        (
+            "soa.yaml",
+            "  approval: { by: p-ceo, on: 2025-04-15 }",
+            "  approval: { by: p-ceo, on: 2025-03-20 }",
+        ),
+        (
+            "isms.yaml",
+            "{ id: p-ceo, name: Ada Chief, role: CEO, top_management: true,",
+            "{ id: p-ceo, name: Ada Chief, role: CEO, top_management: true, left: 2025-03-31,",
+        ),
+    ];
     let found = check_edited(&edits);
     assert!(!found.iter().any(|f| f.code == "SUP-09"), "{}", all(&found));
 }
@@ -322,9 +346,18 @@ fn an_effectiveness_review_before_the_nonconformity_was_raised_is_reported() {
     assert_eq!(sup09.len(), 1, "{}", all(&found));
     assert_eq!(
         (sup09[0].path.as_str(), sup09[0].line),
-        ("nonconformities.yaml", edited_line("nonconformities.yaml", &edits, "date: 2025-05-02"))
+        (
+            "nonconformities.yaml",
+            edited_line("nonconformities.yaml", &edits, "date: 2025-05-02")
+        )
     );
-    assert!(sup09[0].message.contains("before nonconformity NC-01 (2025-05-10)"), "{}", sup09[0].message);
+    assert!(
+        sup09[0]
+            .message
+            .contains("before nonconformity NC-01 (2025-05-10)"),
+        "{}",
+        sup09[0].message
+    );
 }
 
 // Item: approval authority.
@@ -337,8 +370,18 @@ fn the_soa_approved_by_someone_outside_top_management_is_refused() {
         "  approval: { by: p-ciso, on: 2025-04-15 }",
     )];
     let found = check_edited(&edits);
-    let f = only(&found, "SOA-08", "soa.yaml", edited_line("soa.yaml", &edits, "by: p-ciso"));
-    assert!(f.message.contains("approved by p-ciso, who may not approve it"), "{}", f.message);
+    let f = only(
+        &found,
+        "SOA-08",
+        "soa.yaml",
+        edited_line("soa.yaml", &edits, "by: p-ciso"),
+    );
+    assert!(
+        f.message
+            .contains("approved by p-ciso, who may not approve it"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
@@ -352,11 +395,23 @@ fn the_soa_approved_by_the_role_the_organisation_authorised_is_accepted() {
     );
     for by in ["p-ciso", "isms-manager"] {
         let to = format!("  approval: {{ by: {by}, on: 2025-04-15 }}");
-        let edits = [declare, ("soa.yaml", "  approval: { by: p-ceo, on: 2025-04-15 }", to.as_str())];
+        let edits = [
+            declare,
+            (
+                "soa.yaml",
+                "  approval: { by: p-ceo, on: 2025-04-15 }",
+                to.as_str(),
+            ),
+        ];
         clean(&check_edited(&edits));
     }
     let found = check_edited(&[declare]);
-    let f = only(&found, "SOA-08", "soa.yaml", fixture_line("soa.yaml", "approval: { by: p-ceo"));
+    let f = only(
+        &found,
+        "SOA-08",
+        "soa.yaml",
+        fixture_line("soa.yaml", "approval: { by: p-ceo"),
+    );
     assert!(f.message.contains("p-ceo"), "{}", f.message);
 }
 
@@ -374,7 +429,12 @@ fn a_policy_approved_by_a_role_of_top_management_is_accepted() {
         "approval: { by: isms-manager, on: 2025-02-01 }",
     )];
     let found = check_edited(&edits);
-    only(&found, "LDR-01", POLICY, edited_line(POLICY, &edits, "by: isms-manager"));
+    only(
+        &found,
+        "LDR-01",
+        POLICY,
+        edited_line(POLICY, &edits, "by: isms-manager"),
+    );
 }
 
 #[test]
@@ -385,18 +445,29 @@ fn a_document_with_declared_approvers_needs_one_of_them() {
         "    holders: [p-ceo]\n    approves: [AUD-PROG]\n",
     );
     clean(&check_edited(&[declare]));
-    let edits = [declare, (
-        "audits/programme.md",
-        "approval: { by: p-ceo, on: 2025-02-01 }",
-        "approval: { by: p-ciso, on: 2025-02-01 }",
-    )];
+    let edits = [
+        declare,
+        (
+            "audits/programme.md",
+            "approval: { by: p-ceo, on: 2025-02-01 }",
+            "approval: { by: p-ciso, on: 2025-02-01 }",
+        ),
+    ];
     let found = check_edited(&edits);
-    let f = only(&found, "SUP-10", "audits/programme.md", edited_line("audits/programme.md", &edits, "by: p-ciso"));
+    let f = only(
+        &found,
+        "SUP-10",
+        "audits/programme.md",
+        edited_line("audits/programme.md", &edits, "by: p-ciso"),
+    );
     assert!(f.message.contains("AUD-PROG"), "{}", f.message);
 }
 
 fn fixture_line(file: &str, needle: &str) -> u32 {
-    line_of(&std::fs::read_to_string(fixture().join(file)).unwrap(), needle)
+    line_of(
+        &std::fs::read_to_string(fixture().join(file)).unwrap(),
+        needle,
+    )
 }
 
 // Item: internal audits by an outside firm.
@@ -406,10 +477,14 @@ fn an_outside_firms_lead_auditor_needs_competence_not_the_awareness_course() {
     let edits = [
         (
             "isms.yaml",
-            "{ id: p-auditor, name: Dana Audit, role: Internal auditor (contractor) }",
-            "{ id: p-auditor, name: Dana Audit, role: Lead auditor, organisation: Northgate Assurance Ltd }",
+            "{ id: p-auditor, name: Dana Audit, role: Internal auditor (contractor),",
+            "{ id: p-auditor, name: Dana Audit, role: Lead auditor, organisation: Northgate Assurance Ltd,",
         ),
-        ("training.yaml", "  - { person: p-auditor, course: Awareness 2025, completed: 2025-01-15 }\n", ""),
+        (
+            "training.yaml",
+            "  - { person: p-auditor, course: Awareness 2025, completed: 2025-01-15 }\n",
+            "",
+        ),
     ];
     clean(&check_edited(&edits));
 }
@@ -427,5 +502,208 @@ fn an_internal_audit_by_a_firm_named_only_in_text_is_reported() {
     assert_eq!(sup01.len(), 1, "{}", all(&found));
     assert_eq!(sup01[0].path, audit);
     assert_eq!(sup01[0].line, edited_line(audit, &edits, "id: AUD-"));
-    assert!(sup01[0].message.contains("only as text"), "{}", sup01[0].message);
+    assert!(
+        sup01[0].message.contains("only as text"),
+        "{}",
+        sup01[0].message
+    );
+}
+
+// Item: roles communicated (5.3).
+
+#[test]
+fn a_role_without_a_record_of_communication_is_reported_at_the_role() {
+    let edits = [(
+        "isms.yaml",
+        "    communicated: { on: 2025-01-06, how: Appointment letter and the staff handbook }\n",
+        "",
+    )];
+    let found = check_edited(&edits);
+    let f = only(
+        &found,
+        "LDR-07",
+        "isms.yaml",
+        edited_line("isms.yaml", &edits, "- id: isms-manager"),
+    );
+    assert!(f.message.contains("role isms-manager"), "{}", f.message);
+    assert_eq!(f.record.as_deref(), Some("isms-manager"));
+}
+
+#[test]
+fn a_role_communicated_without_saying_how_is_reported_at_the_record() {
+    let edits = [(
+        "isms.yaml",
+        "    communicated: { on: 2025-01-06, how: Appointment letter and the staff handbook }\n",
+        "    communicated: { on: 2025-01-06 }\n",
+    )];
+    let found = check_edited(&edits);
+    let f = only(
+        &found,
+        "LDR-07",
+        "isms.yaml",
+        edited_line("isms.yaml", &edits, "communicated: { on: 2025-01-06 }"),
+    );
+    assert!(
+        f.message.contains("how (`communicated.how`)"),
+        "{}",
+        f.message
+    );
+    assert!(!f.message.contains("when"), "{}", f.message);
+}
+
+// Item: personnel controls evidenced per person.
+
+#[test]
+fn a_person_without_screening_and_nda_records_is_reported_at_the_person() {
+    let edits = [(
+        "isms.yaml",
+        "{ id: p-ciso, name: Ben Secure, role: Head of Security, screened: 2024-01-10, terms_signed: 2024-01-10, confidentiality_signed: 2024-01-10,",
+        "{ id: p-ciso, name: Ben Secure, role: Head of Security, terms_signed: 2024-01-10,",
+    )];
+    let found = check_edited(&edits);
+    let f = only(
+        &found,
+        "ANX-10",
+        "isms.yaml",
+        edited_line("isms.yaml", &edits, "id: p-ciso"),
+    );
+    assert!(f.message.contains("screening (6.1"), "{}", f.message);
+    assert!(
+        f.message.contains("confidentiality agreement (6.6"),
+        "{}",
+        f.message
+    );
+    assert!(!f.message.contains("6.2"), "{}", f.message);
+}
+
+#[test]
+fn a_contractor_covered_by_the_supplier_agreement_needs_no_personal_records() {
+    let edits = [(
+        "isms.yaml",
+        "{ id: p-auditor, name: Dana Audit, role: Internal auditor (contractor), screened: 2024-01-10, terms_signed: 2024-01-10, confidentiality_signed: 2024-01-10, acceptable_use_acknowledged: 2025-01-15 }",
+        "{ id: p-auditor, name: Dana Audit, role: Internal auditor (contractor), covered_by_supplier: SUP-01 }",
+    )];
+    clean(&check_edited(&edits));
+}
+
+#[test]
+fn controls_the_soa_excludes_are_not_asked_for() {
+    let edits = [
+        (
+            "isms.yaml",
+            "{ id: p-ciso, name: Ben Secure, role: Head of Security, screened: 2024-01-10,",
+            "{ id: p-ciso, name: Ben Secure, role: Head of Security,",
+        ),
+        (
+            "soa.yaml",
+            "  - id: \"6.1\"\n    applicable: true\n    reasons: [business]\n    justification: Baseline control for a SaaS company.\n    status: planned\n",
+            "  - id: \"6.1\"\n    applicable: false\n    justification: Screening is not lawful for this role in our jurisdiction; handled by references in 6.2 instead.\n",
+        ),
+    ];
+    let found = check_edited(&edits);
+    assert!(!found.iter().any(|f| f.code == "ANX-10"), "{}", all(&found));
+}
+
+// Item: competence actions and their effectiveness (7.2 c).
+
+const ACTION: &str = "  - { person: p-ciso, role: isms-manager, action: Lead auditor course, status: done, completed: 2025-03-01 }\n";
+
+#[test]
+fn a_done_competence_action_without_an_evaluation_is_reported() {
+    let edits = [(
+        "training.yaml",
+        "awareness:\n",
+        &*format!("actions:\n{ACTION}awareness:\n"),
+    )];
+    let found = check_edited(&edits);
+    let f = only(
+        &found,
+        "SUP-11",
+        "training.yaml",
+        edited_line("training.yaml", &edits, "action: Lead auditor course"),
+    );
+    assert!(f.message.contains("not evaluated"), "{}", f.message);
+}
+
+#[test]
+fn an_evaluated_competence_action_is_accepted_and_its_dates_are_ordered() {
+    let ok = ACTION.replace(
+        " }\n",
+        ", effectiveness: { on: 2025-04-10, by: top-management, effective: true, method: Observed audit } }\n",
+    );
+    clean(&check_edited(&[(
+        "training.yaml",
+        "awareness:\n",
+        &format!("actions:\n{ok}awareness:\n"),
+    )]));
+    let early = ok.replace("on: 2025-04-10", "on: 2025-02-10");
+    let edits = [(
+        "training.yaml",
+        "awareness:\n",
+        &*format!("actions:\n{early}awareness:\n"),
+    )];
+    let found = check_edited(&edits);
+    let f = only(
+        &found,
+        "SUP-09",
+        "training.yaml",
+        edited_line("training.yaml", &edits, "on: 2025-02-10"),
+    );
+    assert!(f.message.contains("before the completion"), "{}", f.message);
+}
+
+#[test]
+fn an_ineffective_competence_action_needs_a_follow_up() {
+    let bad = ACTION.replace(
+        " }\n",
+        ", effectiveness: { on: 2025-04-10, effective: false } }\n",
+    );
+    let follow = "  - { person: p-ciso, role: isms-manager, action: Mentoring by an external lead auditor, status: planned, due: 2025-09-30 }\n";
+    clean(&check_edited(&[(
+        "training.yaml",
+        "awareness:\n",
+        &format!("actions:\n{bad}{follow}awareness:\n"),
+    )]));
+    let edits = [(
+        "training.yaml",
+        "awareness:\n",
+        &*format!("actions:\n{bad}awareness:\n"),
+    )];
+    let found = check_edited(&edits);
+    let f = only(
+        &found,
+        "SUP-11",
+        "training.yaml",
+        edited_line("training.yaml", &edits, "effective: false"),
+    );
+    assert!(
+        f.message.contains("not effective on 2025-04-10"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn a_role_whose_holders_have_all_left_cannot_approve() {
+    // top-management's only holder is marked inactive: the policy approved "by the role"
+    // has nobody behind it.
+    let edits = [
+        (
+            POLICY,
+            "approval: { by: p-ceo, on: 2025-02-01 }",
+            "approval: { by: top-management, on: 2025-02-01 }",
+        ),
+        (
+            "isms.yaml",
+            "    holders: [p-ceo]\n",
+            "    holders: [p-dev]\n",
+        ),
+    ];
+    let found = check_edited(&edits);
+    let ldr01: Vec<&Found> = found.iter().filter(|f| f.code == "LDR-01").collect();
+    assert_eq!(ldr01.len(), 1, "{}", all(&found));
+    assert_eq!(
+        (ldr01[0].path.as_str(), ldr01[0].line),
+        (POLICY, edited_line(POLICY, &edits, "by: top-management"))
+    );
 }

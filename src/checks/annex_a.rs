@@ -277,6 +277,73 @@ fn leaver_access_recorded(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The personnel controls with a per-person record: control, what the record shows, field.
+const PERSONNEL: &[(&str, &str, &str)] = &[
+    ("6.1", "screening", "screened"),
+    ("6.2", "signed terms and conditions", "terms_signed"),
+    (
+        "6.6",
+        "a signed confidentiality agreement",
+        "confidentiality_signed",
+    ),
+    (
+        "5.10",
+        "an acknowledgement of the acceptable use rules",
+        "acceptable_use_acknowledged",
+    ),
+];
+
+fn personnel_records(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    // Only the controls the SoA marks applicable are asked for; without an SoA nothing has
+    // been decided yet (SOA rules report that).
+    let applicable: Vec<&(&str, &str, &str)> = PERSONNEL
+        .iter()
+        .filter(|(c, _, _)| {
+            ctx.model.soa.is_some() && ctx.model.soa_entry(c).is_some_and(|e| e.is_applicable())
+        })
+        .collect();
+    if applicable.is_empty() {
+        return;
+    }
+    let today = ctx.today();
+    for p in ctx.model.people.iter().filter(|p| p.is_current(today)) {
+        // A contractor whose firm's agreement covers these is evidenced through the supplier.
+        if p.covered_by_supplier
+            .as_ref()
+            .is_some_and(|s| !s.value.trim().is_empty())
+        {
+            continue;
+        }
+        let missing: Vec<String> = applicable
+            .iter()
+            .filter(|(_, _, field)| match *field {
+                "screened" => p.screened.is_none(),
+                "terms_signed" => p.terms_signed.is_none(),
+                "confidentiality_signed" => p.confidentiality_signed.is_none(),
+                _ => p.acceptable_use_acknowledged.is_none(),
+            })
+            .map(|(c, what, field)| format!("{what} ({c}, `{field}:`)"))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let d = ANX_10
+            .diag(format!(
+                "{} has no record of {}",
+                p.id.value,
+                join_and(&missing)
+            ))
+            .with_hint(format!(
+                "record the dates on {} in isms.yaml (from the HR system), or name the supplier whose agreement covers them with `covered_by_supplier:`",
+                p.id.value
+            ));
+        out.push(
+            ctx.place(d, p.span, "isms.yaml")
+                .for_record(p.id.value.clone()),
+        );
+    }
+}
+
 fn asset_values_in_range(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // Asset valuation is the organisation's choice (the standard does not require it): values
     // are checked only against a valuation scale the methodology defines.
@@ -565,6 +632,38 @@ controls:
     check: Check::Model(recurring_evidence),
 };
 
+/// Personnel records for the people controls.
+const ANX_10: Rule = Rule {
+    code: "ANX-10",
+    name: "personnel-controls-recorded",
+    area: Area::AnnexA,
+    clause: "A.6.1, A.6.2, A.6.6, A.5.10",
+    default_severity: Severity::Warning,
+    summary: "Everyone currently working for the organisation has the screening, signed terms, confidentiality agreement and acceptable-use acknowledgement the SoA makes applicable.",
+    explanation: "\
+Controls 6.1 (screening), 6.2 (terms and conditions of employment), 6.6 (confidentiality or
+non-disclosure agreements) and 5.10 (acceptable use) are evidenced person by person: auditors
+sample staff and ask for the background check, the signed contract with its security clauses,
+the signed NDA and the acknowledgement of the acceptable use rules. For each of these controls
+the SoA marks applicable, every current person needs the date of the record (`screened:`,
+`terms_signed:`, `confidentiality_signed:`, `acceptable_use_acknowledged:`). A contractor whose
+firm's agreement covers them names the supplier with `covered_by_supplier:` instead.
+
+Fix: record the dates from the HR system.
+
+```yaml
+people:
+  - id: p-dev-07
+    name: Sam Developer
+    role: Developer
+    screened: 2025-01-20
+    terms_signed: 2025-01-22
+    confidentiality_signed: 2025-01-22
+    acceptable_use_acknowledged: 2025-02-03
+```",
+    check: Check::Model(personnel_records),
+};
+
 pub(super) const RULES: &[Rule] = &[
-    ANX_01, ANX_02, ANX_03, ANX_04, ANX_05, ANX_06, ANX_07, ANX_08, ANX_09,
+    ANX_01, ANX_02, ANX_03, ANX_04, ANX_05, ANX_06, ANX_07, ANX_08, ANX_09, ANX_10,
 ];

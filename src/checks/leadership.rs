@@ -31,9 +31,13 @@ fn policy_approved(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .with_hint("record the approval by a member of top management: `approval: { by: <person id>, on: YYYY-MM-DD }`"))),
         // An approver who is not in isms.yaml is a dangling reference (LOAD-013), not a
         // second finding here.
-        (Some(by), Some(_)) if !super::util::may_approve(m, by, &p.id.value, true) => {
+        (Some(by), Some(_)) if !super::util::may_approve(m, by, &p.id.value, true, ctx.today()) => {
             let d = LDR_01
-                .diag(format!("the information security policy is approved by {by}, who is not top management"))
+                .diag(if m.roles.iter().any(|r| r.approves.iter().any(|d| d.value == p.id.value)) {
+                    format!("the information security policy is approved by {by}, who does not hold a role allowed to approve it")
+                } else {
+                    format!("the information security policy is approved by {by}, who is not top management")
+                })
                 .with_hint(format!("top management must approve the policy: have it approved by {}", super::util::approvers_of(m, &p.id.value, true)));
             let span = p.approval.by.as_ref().map_or(p.id.span, |b| b.span);
             out.push(ctx.place(d, span, &p.source.path).for_record(p.id.value.clone()));
@@ -206,7 +210,9 @@ fn roles_assigned(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !ok {
             out.push(
                 LDR_04
-                    .diag(format!("no role with a current holder is responsible for {what}"))
+                    .diag(format!(
+                        "no role with a current holder is responsible for {what}"
+                    ))
                     .with_hint(format!(
                         "set `{field}: true` on a role in isms.yaml and name its `holders:`"
                     ))
@@ -233,16 +239,31 @@ fn responsibilities<'a>(ctx: &Context<'a>) -> Vec<Held<'a>> {
     let mut out = Vec::new();
     let mut add = |who: Option<&'a crate::model::Id>, what: String, file: String, record: &str| {
         if let Some(who) = who {
-            out.push(Held { who, what, file, record: record.to_string() });
+            out.push(Held {
+                who,
+                what,
+                file,
+                record: record.to_string(),
+            });
         }
     };
     for r in &m.roles {
         for h in &r.holders {
-            add(Some(h), format!("holds role {}", r.id.value), "isms.yaml".into(), &r.id.value);
+            add(
+                Some(h),
+                format!("holds role {}", r.id.value),
+                "isms.yaml".into(),
+                &r.id.value,
+            );
         }
     }
     for r in &m.risks {
-        add(r.owner.as_ref(), format!("owns risk {}", r.id.value), path(r.span), &r.id.value);
+        add(
+            r.owner.as_ref(),
+            format!("owns risk {}", r.id.value),
+            path(r.span),
+            &r.id.value,
+        );
         for a in r.plan.iter().filter(|a| a.status.value.is_open()) {
             add(
                 a.owner.as_ref(),
@@ -253,7 +274,12 @@ fn responsibilities<'a>(ctx: &Context<'a>) -> Vec<Held<'a>> {
         }
     }
     for a in &m.assets {
-        add(a.owner.as_ref(), format!("owns asset {}", a.id.value), path(a.span), &a.id.value);
+        add(
+            a.owner.as_ref(),
+            format!("owns asset {}", a.id.value),
+            path(a.span),
+            &a.id.value,
+        );
     }
     // Documents, not records: an audit report or review minutes owned by a leaver is history.
     let mut docs: Vec<&dyn Document> = Vec::new();
@@ -282,19 +308,39 @@ fn responsibilities<'a>(ctx: &Context<'a>) -> Vec<Held<'a>> {
             &soa.document.id.value,
         );
         for e in soa.controls.iter() {
-            add(e.owner.as_ref(), format!("owns control {}", e.id.value), file.clone(), &e.id.value);
+            add(
+                e.owner.as_ref(),
+                format!("owns control {}", e.id.value),
+                file.clone(),
+                &e.id.value,
+            );
         }
     }
     if let Some(man) = &m.manifest {
         for p in man.processes.iter() {
-            add(p.owner.as_ref(), format!("owns process {}", p.id.value), "isms.yaml".into(), &p.id.value);
+            add(
+                p.owner.as_ref(),
+                format!("owns process {}", p.id.value),
+                "isms.yaml".into(),
+                &p.id.value,
+            );
         }
     }
     for o in &m.objectives {
-        add(o.owner.as_ref(), format!("owns objective {}", o.id.value), path(o.span), &o.id.value);
+        add(
+            o.owner.as_ref(),
+            format!("owns objective {}", o.id.value),
+            path(o.span),
+            &o.id.value,
+        );
     }
     for x in &m.suppliers {
-        add(x.owner.as_ref(), format!("owns supplier {}", x.id.value), path(x.span), &x.id.value);
+        add(
+            x.owner.as_ref(),
+            format!("owns supplier {}", x.id.value),
+            path(x.span),
+            &x.id.value,
+        );
     }
     for nc in &m.nonconformities {
         if nc.status.value != crate::model::RecordStatus::Closed {
@@ -331,6 +377,39 @@ fn leavers_hold_nothing(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             d.for_record(h.record)
         });
+    }
+}
+
+fn roles_communicated(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    for r in &m.roles {
+        // A role nobody holds yet is LDR-04's concern (when it matters), not this one's.
+        if r.holders.iter().all(|h| h.value.trim().is_empty()) {
+            continue;
+        }
+        let c = r.communicated.as_ref();
+        let mut missing = Vec::new();
+        if c.is_none_or(|c| c.on.is_none()) {
+            missing.push("when (`communicated.on`)".to_string());
+        }
+        if c.is_none_or(|c| c.how.as_ref().is_none_or(|h| h.value.trim().is_empty())) {
+            missing.push("how (`communicated.how`)".to_string());
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        let d = LDR_07
+            .diag(format!(
+                "there is no record of role {} being communicated: missing {}",
+                r.id.value,
+                join_and(&missing)
+            ))
+            .with_hint("record when and how the assignment, responsibilities and authorities were made known, e.g. `communicated: { on: 2025-01-15, how: Appointment letter and org chart on the intranet }`");
+        let span = c.map_or(r.span, |c| c.span);
+        out.push(
+            ctx.place(d, span, "isms.yaml")
+                .for_record(r.id.value.clone()),
+        );
     }
 }
 
@@ -453,7 +532,8 @@ const LDR_04: Rule = Rule {
     explanation: "\
 Clause 5.3 requires top management to assign the responsibility and authority for making sure
 the ISMS conforms to ISO/IEC 27001, and for reporting on its performance to top management.
-Without named holders, nobody owns the ISMS.
+Without named holders, nobody owns the ISMS. A holder who has left (`left:` in the past or
+`active: false`) does not count; the role needs someone still with the organisation.
 
 Fix: mark the roles in isms.yaml and name their holders.
 
@@ -519,8 +599,35 @@ risks:
     check: Check::Model(leavers_hold_nothing),
 };
 
+const LDR_07: Rule = Rule {
+    code: "LDR-07",
+    name: "roles-communicated",
+    area: Area::Leadership,
+    clause: "5.3",
+    default_severity: Severity::Warning,
+    summary: "Every ISMS role with holders has a record of when and how its assignment was communicated.",
+    explanation: "\
+Clause 5.3 asks top management not only to assign the responsibilities and authorities of the
+roles relevant to information security, but to communicate them within the organisation. A
+role written in a register that its holder and colleagues never heard of does not work; auditors
+ask holders how they learnt of their role and look for the appointment or announcement. The rule
+reads `communicated: { on, how }` on each role that has holders.
+
+Fix: record the communication.
+
+```yaml
+roles:
+  - id: isms-manager
+    holders: [p-ciso]
+    communicated:
+      on: 2025-01-15
+      how: Appointment letter from the CEO; org chart on the intranet
+```",
+    check: Check::Model(roles_communicated),
+};
+
 /// The leadership rules.
-pub(super) const RULES: &[Rule] = &[LDR_01, LDR_02, LDR_03, LDR_04, LDR_05, LDR_06];
+pub(super) const RULES: &[Rule] = &[LDR_01, LDR_02, LDR_03, LDR_04, LDR_05, LDR_06, LDR_07];
 
 #[cfg(test)]
 mod tests {

@@ -105,7 +105,34 @@ fn no_future_dates(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             MANIFEST,
         );
     }
+    for r in &m.roles {
+        c.date(
+            r.communicated.as_ref().and_then(|x| x.on.as_ref()),
+            &format!("the communication of role {}", r.id.value),
+            &r.id.value,
+            MANIFEST,
+        );
+    }
     for p in &m.people {
+        for (d, what) in [
+            (&p.screened, "screening"),
+            (&p.terms_signed, "signature of terms"),
+            (
+                &p.confidentiality_signed,
+                "signature of the confidentiality agreement",
+            ),
+            (
+                &p.acceptable_use_acknowledged,
+                "acknowledgement of acceptable use",
+            ),
+        ] {
+            c.date(
+                d.as_ref(),
+                &format!("the {what} of {}", p.id.value),
+                &p.id.value,
+                MANIFEST,
+            );
+        }
         c.date(
             p.access_revoked.as_ref(),
             &format!("the removal of {}'s access", p.id.value),
@@ -261,6 +288,23 @@ fn no_future_dates(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             &file,
         );
     }
+    for t in &m.competence_actions {
+        let file = c.path(t.span);
+        c.date(
+            t.completed.as_ref(),
+            &format!("the completion of {}'s competence action", t.person.value),
+            &t.person.value,
+            &file,
+        );
+        if let Some(e) = &t.effectiveness {
+            c.date(
+                Some(&e.on),
+                &format!("the evaluation of {}'s competence action", t.person.value),
+                &t.person.value,
+                &file,
+            );
+        }
+    }
     for t in &m.awareness {
         let file = c.path(t.span);
         c.date(
@@ -408,7 +452,10 @@ fn not_after<'a>(
 
 /// The approver's or acceptor's last day, when the reference is to a person who has left; a
 /// role is judged by its holders elsewhere.
-fn left_date<'a>(m: &'a crate::model::Isms, by: Option<&crate::model::Id>) -> Option<&'a Spanned<Date>> {
+fn left_date<'a>(
+    m: &'a crate::model::Isms,
+    by: Option<&crate::model::Id>,
+) -> Option<&'a Spanned<Date>> {
     m.person(&by?.value)?.left.as_ref()
 }
 
@@ -419,8 +466,16 @@ fn orders(m: &crate::model::Isms) -> Vec<Order<'_>> {
     // An approval given by someone after their last day cannot be theirs.
     let approvals: Vec<(&Approval, String, &str)> = {
         let mut x: Vec<(&Approval, String, &str)> = Vec::new();
-        if let Some(meth) = m.manifest.as_ref().and_then(|y| y.risk_methodology.as_ref()) {
-            x.push((&meth.approval, "the risk methodology".into(), "risk_methodology"));
+        if let Some(meth) = m
+            .manifest
+            .as_ref()
+            .and_then(|y| y.risk_methodology.as_ref())
+        {
+            x.push((
+                &meth.approval,
+                "the risk methodology".into(),
+                "risk_methodology",
+            ));
         }
         for d in m.documents() {
             x.push((d.approval(), d.id().value.clone(), d.id().value.as_str()));
@@ -440,7 +495,11 @@ fn orders(m: &crate::model::Isms) -> Vec<Order<'_>> {
             ));
         }
         for c in &m.changes {
-            x.push((&c.approval, format!("change {}", c.id.value), c.id.value.as_str()));
+            x.push((
+                &c.approval,
+                format!("change {}", c.id.value),
+                c.id.value.as_str(),
+            ));
         }
         x
     };
@@ -526,6 +585,17 @@ fn orders(m: &crate::model::Isms) -> Vec<Order<'_>> {
             &a.id.value,
         ));
     }
+    for a in &m.competence_actions {
+        if let Some(e) = &a.effectiveness {
+            v.push(order(
+                a.completed.as_ref(),
+                format!("the completion of {}'s competence action", a.person.value),
+                Some(&e.on),
+                format!("the evaluation of {}'s competence action", a.person.value),
+                &a.person.value,
+            ));
+        }
+    }
     for t in &m.competence {
         v.push(order(
             t.date.as_ref(),
@@ -555,7 +625,10 @@ fn orders(m: &crate::model::Isms) -> Vec<Order<'_>> {
             if let Some(by) = &e.by {
                 v.push(not_after(
                     Some(&e.date),
-                    format!("the effectiveness review of nonconformity {id} by {}", by.value),
+                    format!(
+                        "the effectiveness review of nonconformity {id} by {}",
+                        by.value
+                    ),
                     left_date(m, Some(by)),
                     format!("{}'s last day", by.value),
                     id,
@@ -588,12 +661,10 @@ fn dates_in_order(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
             (later, msg)
         };
-        let d = SUP_09
-            .diag(message)
-            .with_hint(
-                "one of the two dates is wrong, or the later event has to be repeated (a new \
+        let d = SUP_09.diag(message).with_hint(
+            "one of the two dates is wrong, or the later event has to be repeated (a new \
                  approval, acceptance or review by someone who can give it)",
-            );
+        );
         let file = m.sources.path(at.span.file).to_string();
         let d = ctx.place(d, at.span, &file);
         out.push(if o.record.is_empty() {

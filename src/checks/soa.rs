@@ -190,7 +190,7 @@ fn document_approved(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // Approved: by someone the organisation allows to approve the SoA (top management
         // unless a role is declared for it).
         if let Some(by) = &doc.approval.by
-            && !super::util::may_approve(ctx.model, &by.value, &doc.id.value, true)
+            && !super::util::may_approve(ctx.model, &by.value, &doc.id.value, true, ctx.today())
         {
             let d = SOA_08
                 .diag(format!(

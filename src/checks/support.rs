@@ -97,7 +97,11 @@ fn competence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // auditor's qualification and independence must be shown like anyone else's, which
         // a name in free text cannot do.
         let Some(auditor) = &a.auditor else {
-            if let Some(ext) = a.external_auditor.as_deref().filter(|e| !e.trim().is_empty()) {
+            if let Some(ext) = a
+                .external_auditor
+                .as_deref()
+                .filter(|e| !e.trim().is_empty())
+            {
                 let d = SUP_01
                     .diag(format!(
                         "internal audit {} names its auditor only as text (\"{}\"), so their competence and independence cannot be shown",
@@ -127,6 +131,50 @@ fn competence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+fn competence_actions_evaluated(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let m = ctx.model;
+    for a in &m.competence_actions {
+        let file = m.sources.path(a.span.file).to_string();
+        let who = &a.person.value;
+        let what = a
+            .role
+            .as_ref()
+            .map_or_else(String::new, |r| format!(" for role {}", r.value));
+        let d = match (&a.effectiveness, a.status.value.is_open()) {
+            // Finished, but nobody asked whether it worked.
+            (None, false) if a.status.value != crate::model::ActionStatus::Cancelled => SUP_11
+                .diag(format!(
+                    "the competence action of {who}{what} is {} but its effectiveness was not evaluated",
+                    if a.status.value == crate::model::ActionStatus::Done { "done" } else { "closed" }
+                ))
+                .with_hint("record `effectiveness: { on: YYYY-MM-DD, by: <person or role>, effective: true, method: ... }`"),
+            (Some(e), _) if !e.effective.value => SUP_11
+                .diag(format!(
+                    "the competence action of {who}{what} was evaluated as not effective on {}, and no further action is recorded",
+                    e.on.value
+                ))
+                .with_hint("plan another action for the same person and role, or record the decision to reassign the role"),
+            _ => continue,
+        };
+        // An ineffective action followed by another for the same person and role is fine.
+        if a.effectiveness.as_ref().is_some_and(|e| !e.effective.value) {
+            let on = a.effectiveness.as_ref().map(|e| e.on.value);
+            let followed = m.competence_actions.iter().any(|b| {
+                b.person.value == a.person.value
+                    && b.role.as_ref().map(|r| &r.value) == a.role.as_ref().map(|r| &r.value)
+                    && !std::ptr::eq(&b.value, &a.value)
+                    && b.due.as_ref().map(|d| d.value) >= on
+            });
+            if followed {
+                continue;
+            }
+        }
+        let span = a.effectiveness.as_ref().map_or(a.status.span, |e| e.span);
+        let span = if span.line == 0 { a.span } else { span };
+        out.push(ctx.place(d, span, &file).for_record(who.clone()));
+    }
+}
+
 fn awareness(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let m = ctx.model;
     let interval = m.cadences().awareness_training_months;
@@ -141,7 +189,9 @@ fn awareness(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // firm's own professional rules, not as one of the organisation's staff: their
     // competence is checked (SUP-01), not the organisation's awareness course.
     let audit_firm_auditor = |p: &crate::model::Person| {
-        p.organisation.as_ref().is_some_and(|o| !o.value.trim().is_empty())
+        p.organisation
+            .as_ref()
+            .is_some_and(|o| !o.value.trim().is_empty())
             && m.audits
                 .iter()
                 .any(|a| a.auditor.as_ref().is_some_and(|x| x.value == p.id.value))
@@ -300,7 +350,7 @@ fn approvers_authorised(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(by) = doc.approval().by.as_ref() else {
             continue;
         };
-        if super::util::may_approve(m, &by.value, &doc.id().value, false) {
+        if super::util::may_approve(m, &by.value, &doc.id().value, false, ctx.today()) {
             continue;
         }
         let d = SUP_10
@@ -607,5 +657,36 @@ roles:
     check: Check::Model(approvers_authorised),
 };
 
+const SUP_11: Rule = Rule {
+    code: "SUP-11",
+    name: "competence-actions-evaluated",
+    area: Area::Support,
+    clause: "7.2 c",
+    default_severity: Severity::Warning,
+    summary: "Every finished competence action has an evaluation of its effectiveness, and an ineffective one is followed by another action.",
+    explanation: "\
+Where someone lacks the competence a role needs, clause 7.2 c asks the organisation to act
+(training, mentoring, reassignment, hiring) and to evaluate whether the action worked. A course
+attended is not yet competence shown: auditors ask how the organisation knows it was effective.
+The rule reads `actions:` in training.yaml: an action that is done without `effectiveness:` is
+reported, and so is one evaluated as not effective with no later action for the same person and
+role.
+
+Fix: record the evaluation.
+
+```yaml
+actions:
+  - person: p-legal
+    role: risk-owner
+    action: Risk methodology catch-up session with the ISMS manager
+    status: done
+    completed: 2025-03-07
+    effectiveness: { on: 2025-04-10, by: isms-manager, effective: true, method: Reviewed their first two risk assessments }
+```",
+    check: Check::Model(competence_actions_evaluated),
+};
+
 /// The support rules.
-pub(super) const RULES: &[Rule] = &[SUP_01, SUP_02, SUP_03, SUP_04, SUP_05, SUP_07, SUP_10];
+pub(super) const RULES: &[Rule] = &[
+    SUP_01, SUP_02, SUP_03, SUP_04, SUP_05, SUP_07, SUP_10, SUP_11,
+];

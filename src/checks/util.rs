@@ -103,6 +103,70 @@ pub(crate) fn list_ids(ids: &[String], max: usize) -> String {
     }
 }
 
+/// Whether the approver reference `by` (a person, or a role standing for its holders) may
+/// approve document `doc`, by the organisation's own declaration: when a role lists the
+/// document under `approves:`, the approver must be such a role or every person behind the
+/// reference must hold one; otherwise, when `top_management_by_default`, every person behind it
+/// must be top management. A reference to nobody is LOAD-013's, not a refusal here.
+pub(crate) fn may_approve(
+    m: &crate::model::Isms,
+    by: &str,
+    doc: &str,
+    top_management_by_default: bool,
+    today: Date,
+) -> bool {
+    // A role acts through the holders it has today; a role nobody holds any more approves
+    // nothing. A person is judged as named (approving after leaving is SUP-09's).
+    let people = if m.person(by).is_some() {
+        vec![by]
+    } else {
+        m.current_holders(by, today)
+    };
+    if people.is_empty() {
+        return m.role(by).is_none();
+    }
+    let authorised: Vec<&str> = m
+        .roles
+        .iter()
+        .filter(|r| r.approves.iter().any(|d| d.value == doc))
+        .map(|r| r.id.value.as_str())
+        .collect();
+    if !authorised.is_empty() {
+        return authorised.contains(&by)
+            || people.iter().all(|p| {
+                authorised.iter().any(|r| {
+                    m.role(r)
+                        .is_some_and(|r| r.holders.iter().any(|h| h.value == *p))
+                })
+            });
+    }
+    !top_management_by_default || people.iter().all(|p| m.is_top_management(p))
+}
+
+/// Who may approve document `doc`, for hints: the roles declaring it, else top management.
+pub(crate) fn approvers_of(
+    m: &crate::model::Isms,
+    doc: &str,
+    top_management_by_default: bool,
+) -> String {
+    let roles: Vec<String> = m
+        .roles
+        .iter()
+        .filter(|r| r.approves.iter().any(|d| d.value == doc))
+        .map(|r| r.id.value.clone())
+        .collect();
+    if !roles.is_empty() {
+        format!(
+            "a holder of {} (the roles whose `approves:` lists {doc})",
+            roles.join(" or ")
+        )
+    } else if top_management_by_default {
+        "a member of top management (`top_management: true`), or a holder of a role that lists it under `approves:`".to_string()
+    } else {
+        "someone authorised".to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,54 +213,5 @@ mod tests {
         let d = |s| Date::parse(s).unwrap();
         assert!(!overdue(d("2024-06-30"), 12, d("2025-06-30")));
         assert!(overdue(d("2024-06-29"), 12, d("2025-06-30")));
-    }
-}
-
-/// Whether the approver reference `by` (a person, or a role standing for its holders) may
-/// approve document `doc`, by the organisation's own declaration: when a role lists the
-/// document under `approves:`, the approver must be such a role or every person behind the
-/// reference must hold one; otherwise, when `top_management_by_default`, every person behind it
-/// must be top management. A reference to nobody is LOAD-013's, not a refusal here.
-pub(crate) fn may_approve(
-    m: &crate::model::Isms,
-    by: &str,
-    doc: &str,
-    top_management_by_default: bool,
-) -> bool {
-    let people = m.holders(by);
-    if people.is_empty() {
-        return true;
-    }
-    let authorised: Vec<&str> = m
-        .roles
-        .iter()
-        .filter(|r| r.approves.iter().any(|d| d.value == doc))
-        .map(|r| r.id.value.as_str())
-        .collect();
-    if !authorised.is_empty() {
-        return authorised.contains(&by)
-            || people.iter().all(|p| {
-                authorised
-                    .iter()
-                    .any(|r| m.role(r).is_some_and(|r| r.holders.iter().any(|h| h.value == *p)))
-            });
-    }
-    !top_management_by_default || people.iter().all(|p| m.is_top_management(p))
-}
-
-/// Who may approve document `doc`, for hints: the roles declaring it, else top management.
-pub(crate) fn approvers_of(m: &crate::model::Isms, doc: &str, top_management_by_default: bool) -> String {
-    let roles: Vec<String> = m
-        .roles
-        .iter()
-        .filter(|r| r.approves.iter().any(|d| d.value == doc))
-        .map(|r| r.id.value.clone())
-        .collect();
-    if !roles.is_empty() {
-        format!("a holder of {} (the roles whose `approves:` lists {doc})", roles.join(" or "))
-    } else if top_management_by_default {
-        "a member of top management (`top_management: true`), or a holder of a role that lists it under `approves:`".to_string()
-    } else {
-        "someone authorised".to_string()
     }
 }

@@ -494,6 +494,7 @@ impl Loader {
         {
             self.model.competence = r.competence.into_loaded();
             self.model.awareness = r.awareness.into_loaded();
+            self.model.competence_actions = r.actions.into_loaded();
         }
         if let Some(r) =
             self.register::<MetricRegister>(single("metrics.yaml"), RecordKind::Metrics)

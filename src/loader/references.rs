@@ -267,6 +267,12 @@ pub(super) fn collect(m: &Isms) -> References {
     let mut r = References::default();
     for p in &m.people {
         r.define(Kind::Person, &p.id);
+        r.within(&p.id.value);
+        r.add_opt_ref(
+            Kind::Supplier,
+            p.covered_by_supplier.as_ref(),
+            "covered_by_supplier",
+        );
     }
     for role in &m.roles {
         r.within(&role.id.value);
@@ -464,6 +470,14 @@ pub(super) fn collect(m: &Isms) -> References {
         r.within(&c.person.value);
         r.add_ref(Kind::Person, &c.person, "person");
         r.add_opt_ref(Kind::Role, c.role.as_ref(), "role");
+    }
+    for a in &m.competence_actions {
+        r.within(&a.person.value);
+        r.add_ref(Kind::Person, &a.person, "person");
+        r.add_opt_ref(Kind::Role, a.role.as_ref(), "role");
+        if let Some(e) = &a.effectiveness {
+            r.add_opt_ref(Kind::Owner, e.by.as_ref(), "effectiveness.by");
+        }
     }
     for a in &m.awareness {
         r.within(&a.person.value);

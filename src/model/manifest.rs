@@ -120,6 +120,23 @@ pub struct Person {
     /// firm contracted for internal audits); absent for the organisation's own staff.
     #[serde(default)]
     pub organisation: Option<Spanned<String>>,
+    /// When background verification was completed (A.6.1).
+    #[serde(default)]
+    pub screened: Option<Spanned<Date>>,
+    /// When the terms and conditions of employment or engagement, with their information
+    /// security responsibilities, were signed (A.6.2).
+    #[serde(default)]
+    pub terms_signed: Option<Spanned<Date>>,
+    /// When the confidentiality or non-disclosure agreement was signed (A.6.6).
+    #[serde(default)]
+    pub confidentiality_signed: Option<Spanned<Date>>,
+    /// When the person acknowledged the acceptable use rules (A.5.10).
+    #[serde(default)]
+    pub acceptable_use_acknowledged: Option<Spanned<Date>>,
+    /// The supplier whose agreement covers screening, terms and confidentiality for this
+    /// contractor, instead of individual records.
+    #[serde(default)]
+    pub covered_by_supplier: Option<Id>,
     /// Whether the person is currently with the organisation.
     #[serde(default = "yes")]
     pub active: bool,
@@ -178,6 +195,22 @@ pub struct Role {
     /// such a role may approve it.
     #[serde(default)]
     pub approves: Vec<Id>,
+    /// When and how the role, its responsibilities and authorities were communicated to its
+    /// holders and to the people who work with them (5.3).
+    #[serde(default)]
+    pub communicated: Option<Spanned<RoleCommunication>>,
+}
+
+/// The communication of a role's assignment (5.3).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleCommunication {
+    /// When it was communicated.
+    #[serde(default)]
+    pub on: Option<Spanned<Date>>,
+    /// How: an appointment letter, the org chart on the intranet, an all-hands announcement.
+    #[serde(default)]
+    pub how: Option<Spanned<String>>,
 }
 
 /// A point on a likelihood or impact scale.

@@ -37,12 +37,12 @@ pub use documents::{
 pub use manifest::{
     AcceptanceAuthority, Cadences, ChecksConfig, Communication, ConfiguredSeverity,
     ExternalDocument, LevelBand, LevelFormula, LevelValue, LikelihoodUnit, Manifest, Organisation,
-    Person, Process, Quantitative, RiskMethodology, Role, RuleOverride, SCHEMA_VERSION, ScalePoint,
+    Person, Process, Quantitative, RiskMethodology, Role, RoleCommunication, RuleOverride, SCHEMA_VERSION, ScalePoint,
     Standard, Unrated, Waiver, fmt_level,
 };
 pub use registers::{
     Agreement, Asset, AssetKind, AssetRegister, AwarenessRecord, Change, ChangeRegister, CiaValues,
-    Classification, CompetenceRecord, Criticality, EffectivenessReview, ImplementationStatus,
+    Classification, CompetenceAction, CompetenceEvaluation, CompetenceRecord, Criticality, EffectivenessReview, ImplementationStatus,
     Incident, IncidentRegister, IncidentSeverity, InclusionReason, Measurement, Metric,
     MetricRegister, MetricResult, Nonconformity, NonconformityRegister, NonconformitySource,
     Objective, ObjectiveRegister, ObjectiveStatus, Opportunity, Rating, RecordStatus, Risk,
@@ -153,6 +153,8 @@ pub struct Isms {
     pub competence: Vec<Spanned<CompetenceRecord>>,
     /// Awareness training records.
     pub awareness: Vec<Spanned<AwarenessRecord>>,
+    /// Actions to acquire competence and their evaluation (7.2 c).
+    pub competence_actions: Vec<Spanned<CompetenceAction>>,
     /// Metrics.
     pub metrics: Vec<Spanned<Metric>>,
     /// Incidents.

@@ -575,6 +575,56 @@ pub struct TrainingRecords {
     /// Awareness training completions.
     #[serde(default)]
     pub awareness: Records<Spanned<AwarenessRecord>>,
+    /// Actions taken to acquire missing competence, and the evaluation of their effect
+    /// (7.2 c).
+    #[serde(default)]
+    pub actions: Records<Spanned<CompetenceAction>>,
+}
+
+/// An action to give someone the competence a role needs (training, mentoring, hiring), with
+/// the evaluation of whether it worked (7.2 c).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompetenceAction {
+    /// Person id.
+    pub person: Id,
+    /// Role id the competence is for.
+    #[serde(default)]
+    pub role: Option<Id>,
+    /// What is done.
+    pub action: Spanned<String>,
+    /// Target date.
+    #[serde(default)]
+    pub due: Option<Spanned<Date>>,
+    /// Current status.
+    #[serde(default = "planned_action")]
+    pub status: Spanned<super::common::ActionStatus>,
+    /// When it was completed.
+    #[serde(default)]
+    pub completed: Option<Spanned<Date>>,
+    /// Whether the action gave the competence, and how that was judged.
+    #[serde(default)]
+    pub effectiveness: Option<Spanned<CompetenceEvaluation>>,
+}
+
+fn planned_action() -> Spanned<super::common::ActionStatus> {
+    Spanned::detached(super::common::ActionStatus::Planned)
+}
+
+/// The evaluation of a competence action (7.2 c).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompetenceEvaluation {
+    /// When it was evaluated.
+    pub on: Spanned<Date>,
+    /// Who evaluated it (person or role id).
+    #[serde(default)]
+    pub by: Option<Id>,
+    /// Whether the person now has the competence.
+    pub effective: Spanned<bool>,
+    /// How it was judged (assessment, observed work, exam result).
+    #[serde(default)]
+    pub method: Option<Spanned<String>>,
 }
 
 /// Evidence that a person is competent for a role (7.2 d).
