@@ -184,7 +184,16 @@ fn a_role_may_own_a_risk_and_a_document() {
 
 #[test]
 fn a_leaver_who_still_owns_a_risk_is_reported_at_the_owner() {
-    let edits = [("risks.yaml", "    owner: p-ceo\n", "    owner: p-dev\n")];
+    // The acceptance moves with the ownership (and before the leaving date), so that only
+    // the ownership itself is wrong.
+    let edits = [
+        ("risks.yaml", "    owner: p-ceo\n", "    owner: p-dev\n"),
+        (
+            "risks.yaml",
+            "    last_assessed: 2025-04-01\n    acceptance: { by: p-ceo, on: 2025-04-02,",
+            "    last_assessed: 2025-03-20\n    acceptance: { by: p-dev, on: 2025-03-25,",
+        ),
+    ];
     let found = check_edited(&edits);
     let line = edited_line("risks.yaml", &edits, "owner: p-dev");
     let f = only(&found, "LDR-06", "risks.yaml", line);
@@ -322,12 +331,12 @@ fn an_approval_given_before_leaving_stays_valid() {
         (
             "soa.yaml",
             "  approval: { by: p-ceo, on: 2025-04-15 }",
-            "  approval: { by: p-ceo, on: 2025-03-20 }",
+            "  approval: { by: p-ceo, on: 2025-04-05 }",
         ),
         (
             "isms.yaml",
             "{ id: p-ceo, name: Ada Chief, role: CEO, top_management: true,",
-            "{ id: p-ceo, name: Ada Chief, role: CEO, top_management: true, left: 2025-03-31,",
+            "{ id: p-ceo, name: Ada Chief, role: CEO, top_management: true, left: 2025-04-10,",
         ),
     ];
     let found = check_edited(&edits);

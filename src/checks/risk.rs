@@ -522,7 +522,9 @@ fn plan_approved(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if loaded(&r.plan).next().is_none() {
             continue;
         }
-        let owner = id_str(r.owner.as_ref());
+        // An owner that names nobody is a dangling reference (LOAD-013): comparing the
+        // approver or acceptor with it would only restate that finding.
+        let owner = id_str(r.owner.as_ref()).filter(|o| !ctx.model.holders(o).is_empty());
         let by = id_str(r.plan_approval.by.as_ref());
         let problem = match (by, &r.plan_approval.on) {
             (None, _) => "has not been approved by the risk owner".to_string(),
@@ -576,7 +578,9 @@ fn residual_accepted(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let above = lvl.is_some_and(|l| !m.is_acceptable(l));
         let authority = lvl.and_then(|l| m.authority_for(l));
-        let owner = id_str(r.owner.as_ref());
+        // An owner that names nobody is a dangling reference (LOAD-013): comparing the
+        // approver or acceptor with it would only restate that finding.
+        let owner = id_str(r.owner.as_ref()).filter(|o| !ctx.model.holders(o).is_empty());
         let why = match lvl {
             Some(l) if above => format!(
                 "risk {} remains at level {}, above the acceptance threshold {}",

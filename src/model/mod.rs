@@ -296,14 +296,7 @@ impl Isms {
     /// comparison of an acceptor or approver with an owner goes through here, so owners and
     /// authorities may be given as roles.
     pub fn acts_as(&self, person: &str, party: &str) -> bool {
-        if person == party {
-            return true;
-        }
-        self.manifest.as_ref().is_some_and(|m| {
-            m.roles
-                .iter()
-                .any(|r| r.id.value == party && r.holders.iter().any(|h| h.value == person))
-        })
+        self.is_or_holds(person, party)
     }
 
     /// The date a risk was last assessed: its own `last_assessed`, else the `assessed:` of
