@@ -136,8 +136,8 @@ const CASES: &[Case] = &[
         "SOA-12",
         &[(
             "soa.yaml",
-            "justification: No own premises; the team works remotely and production runs at the cloud provider.",
-            "justification: We decided that this control is not needed.",
+            "    applicable: false\n    reasons: [no-premises]\n",
+            "    applicable: false\n",
         )],
     ),
     (
@@ -521,6 +521,14 @@ const CASES: &[Case] = &[
             "soa.yaml",
             "  - id: \"8.8\"\n    applicable: true\n    reasons: [business]\n    justification: Baseline control for a SaaS company.\n    status: planned\n",
             "  - id: \"8.8\"\n    applicable: true\n    reasons: [business]\n    justification: Baseline control for a SaaS company.\n    status: implemented\n    evidence:\n      - { url: https://scan.example.com/1, collected: 2025-01-10 }\n",
+        )],
+    ),
+    (
+        "SOA-19",
+        &[(
+            "soa.yaml",
+            "    applicable: false\n    reasons: [no-premises]\n",
+            "    applicable: false\n    proposed: true\n    reasons: [no-premises]\n",
         )],
     ),
     (

@@ -586,3 +586,121 @@ fn obligations_review_interval_is_the_organisations() {
     ]);
     none(&found, "ANX-04");
 }
+
+// --- Structured exclusion reasons (SOA-12) --------------------------------------------------
+
+const X75: &str = "  - id: \"7.5\"\n    applicable: false\n    reasons: [no-premises]\n";
+const SITE: &str = "  - id: A-90\n    name: Head office\n    type: site\n    owner: p-ceo\n";
+
+fn with_asset(asset: &str) -> (String, String) {
+    let assets = fixture_text("assets.yaml");
+    let marker = "assets:\n";
+    assert!(assets.contains(marker));
+    (marker.to_string(), format!("{marker}{asset}"))
+}
+
+#[test]
+fn a_well_argued_exclusion_in_any_words_passes() {
+    // The justification's wording is not read: a legal reason that names its obligation
+    // clears the rule, whatever language the justification is in.
+    let ctx = fixture_text("context.yaml");
+    let obl = ctx
+        .lines()
+        .find(|l| l.trim_start().starts_with("- id: OBL") || l.trim_start().starts_with("- { id: OBL"))
+        .map(|l| {
+            let t = l.trim_start().trim_start_matches("- { id: ").trim_start_matches("- id: ");
+            t.split([',', ' ']).next().unwrap().to_string()
+        })
+        .expect("an obligation in the clean fixture");
+    let found = check(&[(
+        "soa.yaml",
+        X75,
+        &format!(
+            "  - id: \"7.5\"\n    applicable: false\n    reasons: [legal]\n    obligations: [{obl}]\n"
+        ),
+    )]);
+    none(&found, "SOA-12");
+    let found = check(&[(
+        "soa.yaml",
+        "justification: No own premises; the team works remotely and production runs at the cloud provider.",
+        "justification: Keine eigenen Räumlichkeiten.",
+    )]);
+    none(&found, "SOA-12");
+}
+
+#[test]
+fn no_premises_contradicted_by_an_own_site_is_reported_at_the_reason() {
+    let (from, to) = with_asset(SITE);
+    let found = check(&[("assets.yaml", &from, &to)]);
+    let line = line_of(&fixture_text("soa.yaml"), "reasons: [no-premises]");
+    let msg = one(&found, "SOA-12", "soa.yaml", line);
+    assert!(msg.contains("sites in scope that no supplier provides (A-90)"), "{msg}");
+    // A site the landlord provides is not own premises.
+    let supplier = fixture_text("suppliers.yaml")
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("- id: ").map(str::to_string))
+        .expect("a supplier");
+    let provided = format!("{SITE}    supplier: {supplier}\n");
+    let (from, to) = with_asset(&provided);
+    none(&check(&[("assets.yaml", &from, &to)]), "SOA-12");
+}
+
+#[test]
+fn outsourced_must_name_the_supplier() {
+    let found = check(&[(
+        "soa.yaml",
+        X75,
+        "  - id: \"7.5\"\n    applicable: false\n    reasons: [outsourced]\n",
+    )]);
+    let line = line_of(&fixture_text("soa.yaml"), "reasons: [no-premises]");
+    let msg = one(&found, "SOA-12", "soa.yaml", line);
+    assert!(msg.contains("names no supplier"), "{msg}");
+}
+
+#[test]
+fn physical_exclusion_without_a_reason_is_reported_whatever_the_text() {
+    let found = check(&[(
+        "soa.yaml",
+        X75,
+        "  - id: \"7.5\"\n    applicable: false\n",
+    )]);
+    let line = line_of(&fixture_text("soa.yaml"), "id: \"7.5\"");
+    let msg = one(&found, "SOA-12", "soa.yaml", line);
+    assert!(msg.contains("without a stated reason"), "{msg}");
+}
+
+// --- Scaffold exclusions stay visibly undecided ---------------------------------------------
+
+#[test]
+fn proposed_exclusion_is_reported_until_confirmed() {
+    let found = check(&[(
+        "soa.yaml",
+        X75,
+        "  - id: \"7.5\"\n    applicable: false\n    proposed: true\n    reasons: [no-premises]\n",
+    )]);
+    let line = line_of(&fixture_text("soa.yaml"), "id: \"7.5\"") + 2;
+    let msg = one(&found, "SOA-19", "soa.yaml", line);
+    assert!(msg.contains("exclusion of control 7.5 is only proposed"), "{msg}");
+    none(&check(&[]), "SOA-19");
+}
+
+#[test]
+fn scaffold_exclusions_are_reported_as_proposals() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("isms");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_isms"))
+        .args(["init", "--no-git"])
+        .arg(&dir)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let found = check_dir(&dir, AS_OF);
+    let mut ids: Vec<&str> = of(&found, "SOA-19")
+        .iter()
+        .map(|f| f.message.as_str())
+        .collect();
+    ids.sort();
+    assert_eq!(ids.len(), 3, "{ids:#?}");
+    assert!(ids.iter().all(|m| m.contains("exclusion of control 7.")), "{ids:#?}");
+    none(&found, "SOA-12");
+}

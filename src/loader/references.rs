@@ -303,6 +303,9 @@ pub(super) fn collect(m: &Isms) -> References {
             for x in &e.obligations {
                 r.add_ref(Kind::Obligation, x, "obligations");
             }
+            for x in &e.suppliers {
+                r.add_ref(Kind::Supplier, x, "suppliers");
+            }
             for x in &e.policies {
                 r.add_ref(Kind::Document, x, "policies");
             }

@@ -274,18 +274,44 @@ pub enum ImplementationStatus {
     NotImplemented,
 }
 
-/// Why an applicable control is included (6.1.3 d).
+/// Why a control is included, or why it is excluded (6.1.3 d).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum InclusionReason {
     /// Treats one or more risks.
     Risk,
-    /// A legal or regulatory requirement.
+    /// A legal or regulatory requirement (for an exclusion: the law rules the control out).
     Legal,
     /// A contract.
     Contractual,
     /// A business need or good practice.
     Business,
+    /// Exclusion: no own premises or sites in scope.
+    NoPremises,
+    /// Exclusion: no software is developed in-house.
+    NoDevelopment,
+    /// Exclusion: no suppliers are used.
+    NoSuppliers,
+    /// Exclusion: no cloud services are used.
+    NoCloud,
+    /// Exclusion: the activity is carried out by the suppliers named in `suppliers:`.
+    Outsourced,
+}
+
+impl InclusionReason {
+    /// Whether the reason explains an exclusion rather than an inclusion.
+    pub fn is_exclusion(self) -> bool {
+        matches!(
+            self,
+            InclusionReason::NoPremises
+                | InclusionReason::NoDevelopment
+                | InclusionReason::NoSuppliers
+                | InclusionReason::NoCloud
+                | InclusionReason::Outsourced
+                | InclusionReason::Legal
+                | InclusionReason::Contractual
+        )
+    }
 }
 
 /// One row of the SoA.
@@ -300,6 +326,10 @@ pub struct SoaEntry {
     /// Applicable or excluded.
     #[serde(default)]
     pub applicable: Option<Spanned<bool>>,
+    /// `true` while the decision is only a proposal (such as a scaffold default) that nobody
+    /// has confirmed yet: the control counts as undecided.
+    #[serde(default)]
+    pub proposed: Option<Spanned<bool>>,
     /// Why included or why excluded.
     #[serde(default)]
     pub justification: Option<Spanned<String>>,
@@ -309,9 +339,13 @@ pub struct SoaEntry {
     /// Risk ids the control treats.
     #[serde(default)]
     pub risks: Vec<Id>,
-    /// Obligation ids it meets.
+    /// Obligation ids it meets (or, for an exclusion with `legal` or `contractual`, that rule
+    /// it out).
     #[serde(default)]
     pub obligations: Vec<Id>,
+    /// Supplier ids that carry out or provide the control (an exclusion with `outsourced`).
+    #[serde(default)]
+    pub suppliers: Vec<Id>,
     /// Implementation status.
     #[serde(default)]
     pub status: Option<Spanned<ImplementationStatus>>,
