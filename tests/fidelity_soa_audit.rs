@@ -704,3 +704,40 @@ fn scaffold_exclusions_are_reported_as_proposals() {
     assert!(ids.iter().all(|m| m.contains("exclusion of control 7.")), "{ids:#?}");
     none(&found, "SOA-12");
 }
+
+// --- The organisation's own controls (6.1.3 c) ----------------------------------------------
+
+const OWN: &str = "additional_controls:\n  - id: ORG-01\n    title: Customer data deletion on contract end\n    source: Customer contracts\n    risks: [R-01]\n    status: planned\n";
+
+#[test]
+fn own_controls_are_accepted_and_traced() {
+    let soa = format!("{}{OWN}", fixture_text("soa.yaml"));
+    let found = check(&[
+        ("soa.yaml", "", &soa),
+        ("risks.yaml", "    controls: [\"8.13\"]\n", "    controls: [\"8.13\", \"ORG-01\"]\n"),
+    ]);
+    let loads: Vec<_> = found.iter().filter(|f| f.code.starts_with("LOAD-")).collect();
+    assert!(loads.is_empty(), "{loads:#?}");
+    none(&found, "SOA-13");
+    none(&found, "SOA-06");
+    // The risk does not list the control the SoA says treats it: SOA-13 at the risk reference.
+    let found = check(&[("soa.yaml", "", &soa)]);
+    let line = u32::try_from(fixture_text("soa.yaml").lines().count()).unwrap() + 5;
+    let hits = of(&found, "SOA-13");
+    assert_eq!(hits.len(), 1, "{hits:#?}");
+    assert_eq!(hits[0].line, line, "{hits:#?}");
+}
+
+#[test]
+fn own_control_cannot_take_an_annex_a_shaped_id() {
+    let soa = format!("{}{}", fixture_text("soa.yaml"), OWN.replace("ORG-01", "5.38"));
+    let found = check(&[("soa.yaml", "", &soa)]);
+    assert_eq!(of(&found, "LOAD-014").len(), 1, "{found:#?}");
+    // An undefined own id cited by a risk is still an unknown control.
+    let found = check(&[(
+        "risks.yaml",
+        "    controls: [\"8.13\"]\n",
+        "    controls: [\"8.13\", \"ORG-02\"]\n",
+    )]);
+    assert_eq!(of(&found, "LOAD-014").len(), 1, "{found:#?}");
+}

@@ -178,6 +178,30 @@ fn inclusion_justified(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The organisation's own controls (6.1.3 c) must be traced like Annex A controls.
+fn additional_traced(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for c in ctx.model.additional_controls() {
+        if !c.risks.is_empty() || !c.obligations.is_empty() || !blank(c.justification.as_ref()) {
+            continue;
+        }
+        let d = SOA_06
+            .diag(format!(
+                "own control {} is traced to no risk, obligation or stated need",
+                c.id.value
+            ))
+            .with_hint("list the risks it treats under `risks:`, the obligations under `obligations:`, or give a justification");
+        out.push(
+            ctx.place(d, c.span, &soa_path(ctx))
+                .for_record(c.id.value.clone()),
+        );
+    }
+}
+
+fn inclusion_traced(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    inclusion_justified(ctx, out);
+    additional_traced(ctx, out);
+}
+
 fn implementation_status(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for e in ctx.model.soa_entries() {
         if e.is_applicable() && e.status.is_none() {
@@ -570,6 +594,26 @@ fn implemented_after_treatment(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// Checks that every SoA entry mentions the risks that cite its control: the two directions
 /// of the risk-to-control trace should agree.
 fn risk_links_consistent(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for c in ctx.model.additional_controls() {
+        for r in &c.risks {
+            let Some(risk) = ctx.model.risk(&r.value) else {
+                continue;
+            };
+            if risk.controls.iter().any(|x| x.value.trim() == c.id.value) {
+                continue;
+            }
+            let d = SOA_13
+                .diag(format!(
+                    "the SoA says own control {} treats risk {}, but the risk does not list it",
+                    c.id.value, r.value
+                ))
+                .with_hint(format!(
+                    "add \"{}\" to the `controls:` of {} or remove {} from the control",
+                    c.id.value, r.value, r.value
+                ));
+            out.push(ctx.place(d, r.span, &soa_path(ctx)).for_record(c.id.value.clone()));
+        }
+    }
     for e in ctx.model.soa_entries() {
         for r in &e.risks {
             let Some(risk) = ctx.model.risk(&r.value) else {
@@ -763,7 +807,7 @@ controls:
     obligations: [OBL-01, OBL-04]
     justification: GDPR and customer contracts require a maintained register of obligations.
 ```",
-    check: Check::Model(inclusion_justified),
+    check: Check::Model(inclusion_traced),
 };
 
 const SOA_07: Rule = Rule {

@@ -40,7 +40,7 @@ pub use manifest::{
     SCHEMA_VERSION, ScalePoint, Standard, Waiver,
 };
 pub use registers::{
-    Agreement, Asset, AssetKind, AssetRegister, AwarenessRecord, Change, ChangeRegister, CiaValues,
+    AdditionalControl, Agreement, Asset, AssetKind, AssetRegister, AwarenessRecord, Change, ChangeRegister, CiaValues,
     Classification, CompetenceRecord, Criticality, EffectivenessReview, ImplementationStatus,
     Incident, IncidentRegister, IncidentSeverity, InclusionReason, Measurement, Metric,
     MetricRegister, MetricResult, Nonconformity, NonconformityRegister, NonconformitySource,
@@ -239,6 +239,16 @@ impl Isms {
     /// The SoA entries that loaded.
     pub fn soa_entries(&self) -> impl Iterator<Item = &Spanned<SoaEntry>> {
         self.soa.iter().flat_map(|s| s.controls.iter())
+    }
+
+    /// The organisation's own controls listed in the SoA (not from Annex A).
+    pub fn additional_controls(&self) -> impl Iterator<Item = &Spanned<AdditionalControl>> {
+        self.soa.iter().flat_map(|s| s.additional_controls.iter())
+    }
+
+    /// Whether `id` is one of the organisation's own controls listed in the SoA.
+    pub fn is_additional_control(&self, id: &str) -> bool {
+        self.additional_controls().any(|c| c.id.value == id.trim())
     }
 
     /// The SoA entry for a control id.

@@ -218,6 +218,41 @@ pub struct StatementOfApplicability {
     /// One entry per Annex A control.
     #[serde(default)]
     pub controls: Records<Spanned<SoaEntry>>,
+    /// Controls from other sources than Annex A (6.1.3 c): the organisation's own, or from
+    /// another framework, each with its own id.
+    #[serde(default)]
+    pub additional_controls: Records<Spanned<AdditionalControl>>,
+}
+
+/// A control that is not from Annex A (6.1.3 c allows controls from any source).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdditionalControl {
+    /// The organisation's id, e.g. `ORG-01`; it must not look like an Annex A id.
+    pub id: Id,
+    /// Title.
+    pub title: Spanned<String>,
+    /// Where the control comes from (own design, another framework, a customer contract).
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Why it is needed.
+    #[serde(default)]
+    pub justification: Option<Spanned<String>>,
+    /// Risk ids it treats.
+    #[serde(default)]
+    pub risks: Vec<Id>,
+    /// Obligation ids it meets.
+    #[serde(default)]
+    pub obligations: Vec<Id>,
+    /// Implementation status.
+    #[serde(default)]
+    pub status: Option<Spanned<ImplementationStatus>>,
+    /// Person id of the control owner.
+    #[serde(default)]
+    pub owner: Option<Id>,
+    /// Evidence that it operates.
+    #[serde(default)]
+    pub evidence: Records<Spanned<EvidenceRef>>,
 }
 
 /// Document control of the SoA (7.5.2).
