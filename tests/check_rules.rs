@@ -134,11 +134,7 @@ const CASES: &[Case] = &[
     ),
     (
         "SOA-12",
-        &[(
-            "soa.yaml",
-            "    applicable: false\n    reasons: [no-premises]\n",
-            "    applicable: false\n",
-        )],
+        &[("soa.yaml", "    reasons: [no-premises]\n", "")],
     ),
     (
         "SOA-13",
@@ -505,7 +501,11 @@ const CASES: &[Case] = &[
     ),
     (
         "SOA-17",
-        &[("risks.yaml", "assessed: 2025-04-01\nrisks:", "assessed: 2025-05-01\nrisks:")],
+        &[(
+            "risks.yaml",
+            "assessed: 2025-04-01\nrisks:",
+            "assessed: 2025-05-01\nrisks:",
+        )],
     ),
     (
         "SOA-18",
@@ -527,8 +527,8 @@ const CASES: &[Case] = &[
         "SOA-19",
         &[(
             "soa.yaml",
-            "    applicable: false\n    reasons: [no-premises]\n",
-            "    applicable: false\n    proposed: true\n    reasons: [no-premises]\n",
+            "    reasons: [no-premises]\n",
+            "    reasons: [no-premises]\n    proposed: true\n",
         )],
     ),
     (

@@ -129,7 +129,11 @@ fn decision_confirmed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if e.applicable.is_none() {
             continue; // SOA-04: not even proposed
         }
-        let what = if e.is_applicable() { "inclusion" } else { "exclusion" };
+        let what = if e.is_applicable() {
+            "inclusion"
+        } else {
+            "exclusion"
+        };
         let d = SOA_19
             .diag(format!(
                 "the {what} of control {} is only proposed (`proposed: true`) and has not been confirmed",
@@ -481,8 +485,11 @@ fn exclusion_plausible(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let f = facts(ctx);
     for e in excluded {
         let id = catalogue::normalize_id(&e.id.value);
-        let stated: Vec<&Spanned<InclusionReason>> =
-            e.reasons.iter().filter(|r| r.value.is_exclusion()).collect();
+        let stated: Vec<&Spanned<InclusionReason>> = e
+            .reasons
+            .iter()
+            .filter(|r| r.value.is_exclusion())
+            .collect();
         if stated.is_empty() {
             // Free text is not read (no keywords): without a structured reason, the facts
             // that usually make the control applicable stand unanswered.
@@ -499,10 +506,7 @@ fn exclusion_plausible(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 let d = SOA_12
                     .diag(format!("the exclusion of control {id} looks inconsistent: {problem}"))
                     .with_hint("re-check the decision against the records, or correct the records or the reason");
-                out.push(
-                    ctx.place(d, r.span, &soa_path(ctx))
-                        .for_record(id.clone()),
-                );
+                out.push(ctx.place(d, r.span, &soa_path(ctx)).for_record(id.clone()));
             }
         }
     }
@@ -536,7 +540,9 @@ fn current_with_risks(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     for e in m.soa_entries() {
         for r in &e.risks {
-            let Some(risk) = m.risk(&r.value) else { continue };
+            let Some(risk) = m.risk(&r.value) else {
+                continue;
+            };
             let Some(identified) = &risk.identified else {
                 continue;
             };
@@ -611,7 +617,10 @@ fn risk_links_consistent(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     "add \"{}\" to the `controls:` of {} or remove {} from the control",
                     c.id.value, r.value, r.value
                 ));
-            out.push(ctx.place(d, r.span, &soa_path(ctx)).for_record(c.id.value.clone()));
+            out.push(
+                ctx.place(d, r.span, &soa_path(ctx))
+                    .for_record(c.id.value.clone()),
+            );
         }
     }
     for e in ctx.model.soa_entries() {
@@ -631,8 +640,7 @@ fn risk_links_consistent(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             // the 2022 control(s) that replace it instead.
             let hint = match catalogue::map_2013(&e.id.value) {
                 Some(m) => {
-                    let ids: Vec<String> =
-                        m.ids_2022.iter().map(|i| format!("\"{i}\"")).collect();
+                    let ids: Vec<String> = m.ids_2022.iter().map(|i| format!("\"{i}\"")).collect();
                     format!(
                         "{} is a 2013 control id: replace this SoA entry with its 2022 successor{} {} and list {} in the `controls:` of {}",
                         m.id_2013,

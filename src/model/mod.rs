@@ -39,8 +39,9 @@ pub use manifest::{
     LevelFormula, Manifest, Organisation, Person, Process, RiskMethodology, Role, RuleOverride,
     SCHEMA_VERSION, ScalePoint, Standard, Waiver,
 };
+pub use registers::AdditionalControl;
 pub use registers::{
-    AdditionalControl, Agreement, Asset, AssetKind, AssetRegister, AwarenessRecord, Change, ChangeRegister, CiaValues,
+    Agreement, Asset, AssetKind, AssetRegister, AwarenessRecord, Change, ChangeRegister, CiaValues,
     Classification, CompetenceRecord, Criticality, EffectivenessReview, ImplementationStatus,
     Incident, IncidentRegister, IncidentSeverity, InclusionReason, Measurement, Metric,
     MetricRegister, MetricResult, Nonconformity, NonconformityRegister, NonconformitySource,
