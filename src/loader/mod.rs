@@ -953,7 +953,8 @@ fn check_control(model: &Isms, id: &Id, diags: &mut Vec<Diagnostic>) {
             catalogue::get(s).map_or("", |c| c.title.as_str())
         ),
         None => {
-            "Annex A ids run 5.1–5.37, 6.1–6.8, 7.1–7.14, 8.1–8.34 (`isms controls` lists them)"
+            "Annex A ids run 5.1–5.37, 6.1–6.8, 7.1–7.14, 8.1–8.34 (`isms controls` lists them); \
+             a control of your own belongs under `additional_controls:` in soa.yaml"
                 .to_string()
         }
     };
