@@ -185,11 +185,7 @@ const CASES: &[Case] = &[
     ),
     (
         "SOA-12",
-        &[(
-            "soa.yaml",
-            "justification: No own premises; the team works remotely and production runs at the cloud provider.",
-            "justification: We decided that this control is not needed.",
-        )],
+        &[("soa.yaml", "    reasons: [no-premises]\n", "")],
     ),
     (
         "SOA-13",
@@ -580,7 +576,11 @@ const CASES: &[Case] = &[
     ),
     (
         "SOA-17",
-        &[("risks.yaml", "assessed: 2025-04-01\nrisks:", "assessed: 2025-05-01\nrisks:")],
+        &[(
+            "risks.yaml",
+            "assessed: 2025-04-01\nrisks:",
+            "assessed: 2025-05-01\nrisks:",
+        )],
     ),
     (
         "SOA-18",
@@ -596,6 +596,14 @@ const CASES: &[Case] = &[
             "soa.yaml",
             "  - id: \"8.8\"\n    applicable: true\n    reasons: [business]\n    justification: Baseline control for a SaaS company.\n    status: planned\n",
             "  - id: \"8.8\"\n    applicable: true\n    reasons: [business]\n    justification: Baseline control for a SaaS company.\n    status: implemented\n    evidence:\n      - { url: https://scan.example.com/1, collected: 2025-01-10 }\n",
+        )],
+    ),
+    (
+        "SOA-19",
+        &[(
+            "soa.yaml",
+            "    reasons: [no-premises]\n",
+            "    reasons: [no-premises]\n    proposed: true\n",
         )],
     ),
     (

@@ -98,8 +98,16 @@ fn none(found: &[Found], code: &str) {
 /// Exactly one finding with this code, at `path` and `line`; returns its message.
 fn one(found: &[Found], code: &str, path: &str, line: u32) -> String {
     let hits = of(found, code);
-    assert_eq!(hits.len(), 1, "expected one {code}, got {hits:#?}\nall: {found:#?}");
-    assert_eq!((hits[0].path.as_str(), hits[0].line), (path, line), "{hits:#?}");
+    assert_eq!(
+        hits.len(),
+        1,
+        "expected one {code}, got {hits:#?}\nall: {found:#?}"
+    );
+    assert_eq!(
+        (hits[0].path.as_str(), hits[0].line),
+        (path, line),
+        "{hits:#?}"
+    );
     hits[0].message.clone()
 }
 
@@ -185,7 +193,10 @@ fn a_later_review_without_part_of_stands_alone() {
     let found = check(&[(
         "reviews/2025-06-b.md",
         "",
-        &SECOND_SITTING.replace("part_of: MR-2025-01\n", "audits_considered: [AUD-2025-01]\n"),
+        &SECOND_SITTING.replace(
+            "part_of: MR-2025-01\n",
+            "audits_considered: [AUD-2025-01]\n",
+        ),
     )]);
     let msg = one(&found, "MR-02", "reviews/2025-06-b.md", 2);
     assert!(msg.contains("MR-2025-01-B"), "{msg}");
@@ -276,7 +287,10 @@ fn control_neither_audited_nor_planned_in_the_period_is_reported() {
     let found = check(&[(AUDIT, "", &audit)]);
     let line = line_of(&fixture_text(PROGRAMME), "period:");
     let msg = one(&found, "AUD-03", PROGRAMME, line);
-    assert!(msg.contains("1 applicable Annex A control is neither audited nor planned"), "{msg}");
+    assert!(
+        msg.contains("1 applicable Annex A control is neither audited nor planned"),
+        "{msg}"
+    );
     assert!(msg.ends_with(": 8.28"), "{msg}");
 }
 
@@ -345,9 +359,11 @@ fn audit_record_without_status_is_not_counted_as_completed() {
     let line = line_of(&fixture_text(AUDIT), "id: AUD-2025-01");
     one(&found, "AUD-09", AUDIT, line);
     // It is not a completed audit: coverage has nothing completed.
-    assert!(of(&found, "AUD-03")
-        .iter()
-        .any(|f| f.message == "no internal audit has been completed"));
+    assert!(
+        of(&found, "AUD-03")
+            .iter()
+            .any(|f| f.message == "no internal audit has been completed")
+    );
 }
 
 #[test]
@@ -369,7 +385,11 @@ const POLICY: &str = "policies/information-security.md";
 #[test]
 fn excluded_control_implemented_by_a_policy_is_reported() {
     // A policy implementing applicable controls is fine.
-    let found = check(&[(POLICY, "review_months: 12\n", "review_months: 12\ncontrols: [\"5.1\"]\n")]);
+    let found = check(&[(
+        POLICY,
+        "review_months: 12\n",
+        "review_months: 12\ncontrols: [\"5.1\"]\n",
+    )]);
     none(&found, "SOA-09");
     // One implementing the excluded 7.5 contradicts the SoA.
     let found = check(&[(
@@ -379,7 +399,10 @@ fn excluded_control_implemented_by_a_policy_is_reported() {
     )]);
     let line = line_of(&fixture_text(POLICY), "review_months: 12") + 1;
     let msg = one(&found, "SOA-09", POLICY, line);
-    assert!(msg.contains("policy POL-01 implements control 7.5"), "{msg}");
+    assert!(
+        msg.contains("policy POL-01 implements control 7.5"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -407,10 +430,17 @@ const PLAN_DONE: &str = "        status: done\n        completed: 2025-05-20\n";
 fn soa_approved_before_the_latest_risk_assessment_is_reported() {
     // Approved on 2025-04-15 after the assessment of 2025-04-01: no finding.
     none(&check(&[]), "SOA-17");
-    let found = check(&[("risks.yaml", "assessed: 2025-04-01\nrisks:", "assessed: 2025-05-01\nrisks:")]);
+    let found = check(&[(
+        "risks.yaml",
+        "assessed: 2025-04-01\nrisks:",
+        "assessed: 2025-05-01\nrisks:",
+    )]);
     let line = line_of(&fixture_text("soa.yaml"), "approval: {");
     let msg = one(&found, "SOA-17", "soa.yaml", line);
-    assert!(msg.contains("before the latest risk assessment of 2025-05-01"), "{msg}");
+    assert!(
+        msg.contains("before the latest risk assessment of 2025-05-01"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -428,13 +458,19 @@ fn soa_citing_a_risk_identified_after_its_approval_is_reported() {
     )]);
     let line = line_of(&fixture_text("soa.yaml"), "risks: [R-01]");
     let msg = one(&found, "SOA-17", "soa.yaml", line);
-    assert!(msg.contains("cites risk R-01, identified on 2025-05-02"), "{msg}");
+    assert!(
+        msg.contains("cites risk R-01, identified on 2025-05-02"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn implemented_control_with_an_open_treatment_action_is_reported() {
     // The action naming 8.13 is done: the SoA may say implemented.
-    let done = PLAN_DONE.replace("        status", "        controls: [\"8.13\"]\n        status");
+    let done = PLAN_DONE.replace(
+        "        status",
+        "        controls: [\"8.13\"]\n        status",
+    );
     none(&check(&[("risks.yaml", PLAN_DONE, &done)]), "SOA-18");
     // Still in progress: the SoA overstates treatment.
     let found = check(&[(
@@ -511,7 +547,9 @@ fn evidence_collected_long_before_its_commit_is_old() {
     // Collected the day before the commit: fresh, no finding.
     let diags = git_findings("2024-04-30");
     assert!(
-        !diags.iter().any(|d| d.code == "GIT-06" || d.code == "GIT-09"),
+        !diags
+            .iter()
+            .any(|d| d.code == "GIT-06" || d.code == "GIT-09"),
         "{diags:#?}"
     );
 }
@@ -523,7 +561,11 @@ fn evidence_collected_after_its_commit_is_suspicious() {
     assert_eq!(hits.len(), 1, "{diags:#?}");
     let loc = hits[0].location.as_ref().unwrap();
     assert_eq!((loc.path.as_str(), loc.line), ("soa.yaml", 13));
-    assert!(hits[0].message.contains("last committed on 2024-05-01"), "{}", hits[0].message);
+    assert!(
+        hits[0].message.contains("last committed on 2024-05-01"),
+        "{}",
+        hits[0].message
+    );
 }
 
 // --- Recurring controls and the organisation's cadences ------------------------------------
@@ -540,7 +582,10 @@ fn e88_implemented(collected: &str) -> String {
 #[test]
 fn recurring_control_evidence_follows_the_cadence() {
     // A scan in May is within the default three months.
-    none(&check(&[("soa.yaml", E88, &e88_implemented("2025-05-10"))]), "ANX-09");
+    none(
+        &check(&[("soa.yaml", E88, &e88_implemented("2025-05-10"))]),
+        "ANX-09",
+    );
     // A scan in January is not.
     let found = check(&[("soa.yaml", E88, &e88_implemented("2025-01-10"))]);
     let line = line_of(&fixture_text("soa.yaml"), "id: \"8.8\"");
@@ -585,4 +630,174 @@ fn obligations_review_interval_is_the_organisations() {
         ),
     ]);
     none(&found, "ANX-04");
+}
+
+// --- Structured exclusion reasons (SOA-12) --------------------------------------------------
+
+const X75: &str = "    reasons: [no-premises]\n";
+const SITE: &str = "  - id: A-90\n    name: Head office\n    type: site\n    owner: p-ceo\n";
+
+fn with_asset(asset: &str) -> (String, String) {
+    let assets = fixture_text("assets.yaml");
+    let marker = "assets:\n";
+    assert!(assets.contains(marker));
+    (marker.to_string(), format!("{marker}{asset}"))
+}
+
+#[test]
+fn a_well_argued_exclusion_in_any_words_passes() {
+    // The justification's wording is not read: a legal reason that names its obligation
+    // clears the rule, whatever language the justification is in.
+    let ctx = fixture_text("context.yaml");
+    let obl = ctx
+        .lines()
+        .find(|l| {
+            l.trim_start().starts_with("- id: OBL") || l.trim_start().starts_with("- { id: OBL")
+        })
+        .map(|l| {
+            let t = l
+                .trim_start()
+                .trim_start_matches("- { id: ")
+                .trim_start_matches("- id: ");
+            t.split([',', ' ']).next().unwrap().to_string()
+        })
+        .expect("an obligation in the clean fixture");
+    let found = check(&[(
+        "soa.yaml",
+        X75,
+        &format!("    reasons: [legal]\n    obligations: [{obl}]\n"),
+    )]);
+    none(&found, "SOA-12");
+    let found = check(&[(
+        "soa.yaml",
+        "justification: No own premises; the team works remotely and production runs at the cloud provider.",
+        "justification: Keine eigenen Räumlichkeiten.",
+    )]);
+    none(&found, "SOA-12");
+}
+
+#[test]
+fn no_premises_contradicted_by_an_own_site_is_reported_at_the_reason() {
+    let (from, to) = with_asset(SITE);
+    let found = check(&[("assets.yaml", &from, &to)]);
+    let line = line_of(&fixture_text("soa.yaml"), "reasons: [no-premises]");
+    let msg = one(&found, "SOA-12", "soa.yaml", line);
+    assert!(
+        msg.contains("sites in scope that no supplier provides (A-90)"),
+        "{msg}"
+    );
+    // A site the landlord provides is not own premises.
+    let supplier = fixture_text("suppliers.yaml")
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("- id: ").map(str::to_string))
+        .expect("a supplier");
+    let provided = format!("{SITE}    supplier: {supplier}\n");
+    let (from, to) = with_asset(&provided);
+    none(&check(&[("assets.yaml", &from, &to)]), "SOA-12");
+}
+
+#[test]
+fn outsourced_must_name_the_supplier() {
+    let found = check(&[("soa.yaml", X75, "    reasons: [outsourced]\n")]);
+    let line = line_of(&fixture_text("soa.yaml"), "reasons: [no-premises]");
+    let msg = one(&found, "SOA-12", "soa.yaml", line);
+    assert!(msg.contains("names no supplier"), "{msg}");
+}
+
+#[test]
+fn physical_exclusion_without_a_reason_is_reported_whatever_the_text() {
+    let found = check(&[("soa.yaml", X75, "")]);
+    let line = line_of(&fixture_text("soa.yaml"), "id: \"7.5\"");
+    let msg = one(&found, "SOA-12", "soa.yaml", line);
+    assert!(msg.contains("without a stated reason"), "{msg}");
+}
+
+// --- Scaffold exclusions stay visibly undecided ---------------------------------------------
+
+#[test]
+fn proposed_exclusion_is_reported_until_confirmed() {
+    let found = check(&[(
+        "soa.yaml",
+        X75,
+        "    reasons: [no-premises]\n    proposed: true\n",
+    )]);
+    let line = line_of(&fixture_text("soa.yaml"), "id: \"7.5\"") + 4;
+    let msg = one(&found, "SOA-19", "soa.yaml", line);
+    assert!(
+        msg.contains("exclusion of control 7.5 is only proposed"),
+        "{msg}"
+    );
+    none(&check(&[]), "SOA-19");
+}
+
+#[test]
+fn scaffold_exclusions_are_reported_as_proposals() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("isms");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_isms"))
+        .args(["init", "--no-git"])
+        .arg(&dir)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let found = check_dir(&dir, AS_OF);
+    let mut ids: Vec<&str> = of(&found, "SOA-19")
+        .iter()
+        .map(|f| f.message.as_str())
+        .collect();
+    ids.sort();
+    assert_eq!(ids.len(), 3, "{ids:#?}");
+    assert!(
+        ids.iter().all(|m| m.contains("exclusion of control 7.")),
+        "{ids:#?}"
+    );
+    none(&found, "SOA-12");
+}
+
+// --- The organisation's own controls (6.1.3 c) ----------------------------------------------
+
+const OWN: &str = "additional_controls:\n  - id: ORG-01\n    title: Customer data deletion on contract end\n    source: Customer contracts\n    risks: [R-01]\n    status: planned\n";
+
+#[test]
+fn own_controls_are_accepted_and_traced() {
+    let soa = format!("{}{OWN}", fixture_text("soa.yaml"));
+    let found = check(&[
+        ("soa.yaml", "", &soa),
+        (
+            "risks.yaml",
+            "    controls: [\"8.13\"]\n",
+            "    controls: [\"8.13\", \"ORG-01\"]\n",
+        ),
+    ]);
+    let loads: Vec<_> = found
+        .iter()
+        .filter(|f| f.code.starts_with("LOAD-"))
+        .collect();
+    assert!(loads.is_empty(), "{loads:#?}");
+    none(&found, "SOA-13");
+    none(&found, "SOA-06");
+    // The risk does not list the control the SoA says treats it: SOA-13 at the risk reference.
+    let found = check(&[("soa.yaml", "", &soa)]);
+    let line = u32::try_from(fixture_text("soa.yaml").lines().count()).unwrap() + 5;
+    let hits = of(&found, "SOA-13");
+    assert_eq!(hits.len(), 1, "{hits:#?}");
+    assert_eq!(hits[0].line, line, "{hits:#?}");
+}
+
+#[test]
+fn own_control_cannot_take_an_annex_a_shaped_id() {
+    let soa = format!(
+        "{}{}",
+        fixture_text("soa.yaml"),
+        OWN.replace("ORG-01", "5.38")
+    );
+    let found = check(&[("soa.yaml", "", &soa)]);
+    assert_eq!(of(&found, "LOAD-014").len(), 1, "{found:#?}");
+    // An undefined own id cited by a risk is still an unknown control.
+    let found = check(&[(
+        "risks.yaml",
+        "    controls: [\"8.13\"]\n",
+        "    controls: [\"8.13\", \"ORG-02\"]\n",
+    )]);
+    assert_eq!(of(&found, "LOAD-014").len(), 1, "{found:#?}");
 }

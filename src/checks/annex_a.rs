@@ -169,8 +169,22 @@ fn incidents_handled(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 fn continuity_tests(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let c = ctx.model.cadences();
-    periodic_evidence(ctx, out, &ANX_06, "8.13", "backup restore test", c.backup_test_months);
-    periodic_evidence(ctx, out, &ANX_06, "5.30", "ICT continuity test", c.continuity_test_months);
+    periodic_evidence(
+        ctx,
+        out,
+        &ANX_06,
+        "8.13",
+        "backup restore test",
+        c.backup_test_months,
+    );
+    periodic_evidence(
+        ctx,
+        out,
+        &ANX_06,
+        "5.30",
+        "ICT continuity test",
+        c.continuity_test_months,
+    );
 }
 
 /// Recurring controls (scans, log reviews, exercises, independent reviews) need evidence within

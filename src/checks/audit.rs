@@ -194,9 +194,15 @@ fn programme_cycle(ctx: &Context<'_>) -> u32 {
 }
 
 /// The clauses 4-10 and the valid Annex A controls an audit (record or plan) covers.
-fn covered(clauses: &[crate::yaml::Spanned<String>], controls: &[crate::model::Id]) -> (BTreeSet<u32>, BTreeSet<String>) {
+fn covered(
+    clauses: &[crate::yaml::Spanned<String>],
+    controls: &[crate::model::Id],
+) -> (BTreeSet<u32>, BTreeSet<String>) {
     (
-        clauses.iter().filter_map(|c| main_clause(&c.value)).collect(),
+        clauses
+            .iter()
+            .filter_map(|c| main_clause(&c.value))
+            .collect(),
         controls
             .iter()
             .map(|c| catalogue::normalize_id(&c.value))
@@ -394,7 +400,8 @@ fn is_management(ctx: &Context<'_>, a: &Audit, person: &str) -> bool {
         return true;
     }
     let isms_role = m.roles.iter().any(|r| {
-        (r.ensures_conformity || r.reports_performance) && r.holders.iter().any(|h| h.value == person)
+        (r.ensures_conformity || r.reports_performance)
+            && r.holders.iter().any(|h| h.value == person)
     });
     if isms_role {
         return true;
@@ -404,7 +411,11 @@ fn is_management(ctx: &Context<'_>, a: &Audit, person: &str) -> bool {
         .iter()
         .filter_map(|c| m.soa_entry(&catalogue::normalize_id(&c.value)))
         .any(|e| id_str(e.owner.as_ref()) == Some(person));
-    let audited: BTreeSet<u32> = a.clauses.iter().filter_map(|c| main_clause(&c.value)).collect();
+    let audited: BTreeSet<u32> = a
+        .clauses
+        .iter()
+        .filter_map(|c| main_clause(&c.value))
+        .collect();
     let owns_process = m.manifest.as_ref().is_some_and(|manifest| {
         loaded(&manifest.processes)
             .filter(|p| id_str(p.owner.as_ref()) == Some(person))
@@ -444,7 +455,12 @@ fn reported(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         if a.report.recipients.is_empty() {
             missing.push("recipients from management (`report.recipients`)".to_string());
-        } else if !a.report.recipients.iter().any(|r| is_management(ctx, a, &r.value)) {
+        } else if !a
+            .report
+            .recipients
+            .iter()
+            .any(|r| is_management(ctx, a, &r.value))
+        {
             missing.push(format!(
                 "a recipient from management: {} {} not top management, the ISMS manager or the owner of an audited control or process",
                 a.report.recipients.iter().map(|r| r.value.clone()).collect::<Vec<_>>().join(", "),

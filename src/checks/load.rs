@@ -227,9 +227,12 @@ risks:
         "\
 Annex A of ISO/IEC 27001:2022 has 93 controls: 5.1-5.37, 6.1-6.8, 7.1-7.14 and 8.1-8.34. Any
 other id (5.38, 8.35) is a typo or comes from another framework. Ids are compared as text, so
-5.1 and 5.10 are different controls.
+5.1 and 5.10 are different controls. Controls of your own or from another framework are
+welcome (6.1.3 c): list them under `additional_controls:` in soa.yaml with an id of your own
+(such as `ORG-01`, not shaped like an Annex A id), and cite that id.
 
-Fix: use the correct id (`isms controls` lists them).",
+Fix: use the correct id (`isms controls` lists them), or define the control under
+`additional_controls:`.",
     ),
     load(
         "LOAD-015",

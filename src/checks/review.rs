@@ -126,12 +126,7 @@ fn inputs(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .all()
         .iter()
         .enumerate()
-        .filter(|(i, _)| {
-            review
-                .sittings
-                .iter()
-                .all(|s| blank(s.inputs.all()[*i].2))
-        })
+        .filter(|(i, _)| review.sittings.iter().all(|s| blank(s.inputs.all()[*i].2)))
         .map(|(_, (letter, field, _))| format!("{letter} (`{field}`)"))
         .collect();
     if !missing.is_empty() {
@@ -142,7 +137,9 @@ fn inputs(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if missing.len() == 1 { "" } else { "s" },
                 join_and(&missing)
             ))
-            .with_hint("record what was presented for each 9.3.2 input under `inputs:` (of any sitting)");
+            .with_hint(
+                "record what was presented for each 9.3.2 input under `inputs:` (of any sitting)",
+            );
         out.push(at(ctx, d, r, r.id.span));
     }
     // d3: the latest internal audit before the review should have been considered.

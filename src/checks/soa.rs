@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 
 use super::Context;
 use super::registry::{Area, Check, Rule};
-use super::util::{blank, id_str, is_placeholder, list_ids};
+use super::util::{blank, id_str, list_ids};
 use crate::catalogue;
 use crate::diagnostic::{Diagnostic, Location, Severity};
-use crate::model::{AssetKind, ImplementationStatus, SoaEntry, loaded};
+use crate::model::{AssetKind, ImplementationStatus, InclusionReason, SoaEntry, loaded};
 use crate::yaml::Spanned;
 
 /// The SoA file's path, for findings about the file as a whole.
@@ -121,6 +121,32 @@ fn applicability_decided(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+fn decision_confirmed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for e in ctx.model.soa_entries() {
+        let Some(p) = e.proposed.as_ref().filter(|p| p.value) else {
+            continue;
+        };
+        if e.applicable.is_none() {
+            continue; // SOA-04: not even proposed
+        }
+        let what = if e.is_applicable() {
+            "inclusion"
+        } else {
+            "exclusion"
+        };
+        let d = SOA_19
+            .diag(format!(
+                "the {what} of control {} is only proposed (`proposed: true`) and has not been confirmed",
+                e.id.value
+            ))
+            .with_hint("check the facts the decision rests on, confirm or change it, then remove `proposed: true`");
+        out.push(
+            ctx.place(d, p.span, &soa_path(ctx))
+                .for_record(e.id.value.clone()),
+        );
+    }
+}
+
 fn exclusion_justified(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for e in ctx.model.soa_entries() {
         if e.applicable.as_ref().is_none_or(|a| a.value) || !blank(e.justification.as_ref()) {
@@ -154,6 +180,30 @@ fn inclusion_justified(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .with_hint("list the risks it treats under `risks:`, the obligations under `obligations:`, or give `reasons: [business]` with a justification");
         out.push(at_entry(ctx, d, e));
     }
+}
+
+/// The organisation's own controls (6.1.3 c) must be traced like Annex A controls.
+fn additional_traced(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for c in ctx.model.additional_controls() {
+        if !c.risks.is_empty() || !c.obligations.is_empty() || !blank(c.justification.as_ref()) {
+            continue;
+        }
+        let d = SOA_06
+            .diag(format!(
+                "own control {} is traced to no risk, obligation or stated need",
+                c.id.value
+            ))
+            .with_hint("list the risks it treats under `risks:`, the obligations under `obligations:`, or give a justification");
+        out.push(
+            ctx.place(d, c.span, &soa_path(ctx))
+                .for_record(c.id.value.clone()),
+        );
+    }
+}
+
+fn inclusion_traced(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    inclusion_justified(ctx, out);
+    additional_traced(ctx, out);
 }
 
 fn implementation_status(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -341,20 +391,105 @@ fn implemented_has_evidence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Lower-cased text of the scope's in-scope lists, for keyword heuristics.
-fn scope_text(ctx: &Context<'_>) -> String {
-    let Some(scope) = &ctx.model.scope else {
-        return String::new();
-    };
-    let i = &scope.in_scope;
-    i.units
+/// Facts of the organisation's records that an exclusion may contradict.
+struct Facts {
+    cloud: Vec<String>,
+    suppliers: Vec<String>,
+    /// In-scope sites not provided by a supplier: own premises.
+    own_sites: Vec<String>,
+    /// In-scope software with no supplier: developed in-house.
+    own_software: Vec<String>,
+}
+
+fn facts(ctx: &Context<'_>) -> Facts {
+    let m = ctx.model;
+    let mut cloud: Vec<String> = m
+        .suppliers
         .iter()
-        .chain(&i.services)
-        .chain(&i.systems)
-        .chain(&i.locations)
-        .map(|s| s.value.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" \n ")
+        .filter(|s| s.cloud)
+        .map(|s| s.id.value.clone())
+        .collect();
+    cloud.extend(
+        m.assets
+            .iter()
+            .filter(|a| a.kind.value == AssetKind::CloudService)
+            .map(|a| a.id.value.clone()),
+    );
+    let own = |kind: AssetKind| -> Vec<String> {
+        m.assets
+            .iter()
+            .filter(|a| a.kind.value == kind && a.in_scope && id_str(a.supplier.as_ref()).is_none())
+            .map(|a| a.id.value.clone())
+            .collect()
+    };
+    Facts {
+        cloud,
+        suppliers: m.suppliers.iter().map(|s| s.id.value.clone()).collect(),
+        own_sites: own(AssetKind::Site),
+        own_software: own(AssetKind::Software),
+    }
+}
+
+/// What contradicts or is missing from one stated exclusion reason.
+fn reason_problem(e: &SoaEntry, reason: InclusionReason, f: &Facts) -> Option<String> {
+    let listed = |what: &str, ids: &[String]| format!("{what} ({})", list_ids(ids, 4));
+    match reason {
+        InclusionReason::NoPremises if !f.own_sites.is_empty() => Some(format!(
+            "it is excluded for having no premises, but the asset register lists {}",
+            listed("sites in scope that no supplier provides", &f.own_sites)
+        )),
+        InclusionReason::NoDevelopment if !f.own_software.is_empty() => Some(format!(
+            "it is excluded for having no development, but the asset register lists {}",
+            listed("in-house software in scope", &f.own_software)
+        )),
+        InclusionReason::NoSuppliers if !f.suppliers.is_empty() => Some(format!(
+            "it is excluded for having no suppliers, but {}",
+            listed("suppliers are registered", &f.suppliers)
+        )),
+        InclusionReason::NoCloud if !f.cloud.is_empty() => Some(format!(
+            "it is excluded for using no cloud services, but {}",
+            listed("cloud services are in use", &f.cloud)
+        )),
+        InclusionReason::Outsourced if e.suppliers.is_empty() => Some(
+            "it is excluded as outsourced, but names no supplier under `suppliers:`".to_string(),
+        ),
+        InclusionReason::Legal | InclusionReason::Contractual if e.obligations.is_empty() => {
+            Some(
+                "it is excluded on legal or contractual grounds, but names no obligation under `obligations:`"
+                    .to_string(),
+            )
+        }
+        _ => None,
+    }
+}
+
+/// The fact that makes the exclusion of control `id` doubtful when no reason is stated.
+fn unexplained(id: &str, f: &Facts) -> Option<String> {
+    match id {
+        "5.23" if !f.cloud.is_empty() => Some(format!(
+            "cloud services are in use ({})",
+            list_ids(&f.cloud, 4)
+        )),
+        "5.19" | "5.20" | "5.21" | "5.22" if !f.suppliers.is_empty() => Some(format!(
+            "suppliers are registered ({})",
+            list_ids(&f.suppliers, 4)
+        )),
+        "8.25" | "8.26" | "8.27" | "8.28" | "8.29" | "8.31" if !f.own_software.is_empty() => {
+            Some(format!(
+                "the asset register lists in-house software in scope ({})",
+                list_ids(&f.own_software, 4)
+            ))
+        }
+        _ if id.starts_with("7.") => Some(if f.own_sites.is_empty() {
+            "a physical control is excluded without a stated reason".to_string()
+        } else {
+            format!(
+                "a physical control is excluded while the asset register lists own sites ({})",
+                list_ids(&f.own_sites, 4)
+            )
+        }),
+        _ => None,
+    }
 }
 
 fn exclusion_plausible(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -366,111 +501,32 @@ fn exclusion_plausible(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if excluded.is_empty() {
         return;
     }
-    let cloud_suppliers: Vec<String> = m
-        .suppliers
-        .iter()
-        .filter(|s| s.cloud)
-        .map(|s| s.id.value.clone())
-        .collect();
-    let cloud_assets: Vec<String> = m
-        .assets
-        .iter()
-        .filter(|a| a.kind.value == AssetKind::CloudService)
-        .map(|a| a.id.value.clone())
-        .collect();
-    let suppliers: Vec<String> = m.suppliers.iter().map(|s| s.id.value.clone()).collect();
-    let scope = scope_text(ctx);
-    let develops = [
-        "develop",
-        "engineering",
-        "software",
-        "saas",
-        "platform",
-        "application",
-    ]
-    .iter()
-    .any(|k| scope.contains(k))
-        || m.assets
-            .iter()
-            .any(|a| a.kind.value == AssetKind::Software && a.in_scope);
-    let remote_policy: Vec<String> = m
-        .policies
-        .iter()
-        .map(|p| (&p.id, &p.title))
-        .chain(m.procedures.iter().map(|p| (&p.id, &p.title)))
-        .filter(|(_, t)| {
-            let t = t.value.to_lowercase();
-            t.contains("remote") || t.contains("teleworking") || t.contains("home working")
-        })
-        .map(|(id, _)| id.value.clone())
-        .collect();
-    let remote_scope = scope.contains("remote");
-
+    let f = facts(ctx);
     for e in excluded {
         let id = catalogue::normalize_id(&e.id.value);
-        let justification = e
-            .justification
-            .as_ref()
-            .map(|j| j.value.to_lowercase())
-            .unwrap_or_default();
-        let contradiction = match id.as_str() {
-            "5.23" if !cloud_suppliers.is_empty() || !cloud_assets.is_empty() => {
-                let mut facts = cloud_suppliers.clone();
-                facts.extend(cloud_assets.iter().cloned());
-                Some(format!(
-                    "cloud services are in use ({})",
-                    list_ids(&facts, 4)
-                ))
+        let stated: Vec<&Spanned<InclusionReason>> = e
+            .reasons
+            .iter()
+            .filter(|r| r.value.is_exclusion())
+            .collect();
+        if stated.is_empty() {
+            // Free text is not read (no keywords): without a structured reason, the facts
+            // that usually make the control applicable stand unanswered.
+            if let Some(fact) = unexplained(&id, &f) {
+                let d = SOA_12
+                    .diag(format!("the exclusion of control {id} looks inconsistent: {fact}"))
+                    .with_hint("re-check the decision; if the exclusion stands, state why under `reasons:` (no-premises, no-development, no-suppliers, no-cloud, outsourced with `suppliers:`, legal or contractual with `obligations:`)");
+                out.push(at_entry(ctx, d, e));
             }
-            "5.19" | "5.20" | "5.21" | "5.22" if !suppliers.is_empty() => Some(format!(
-                "suppliers are registered ({})",
-                list_ids(&suppliers, 4)
-            )),
-            "8.25" | "8.26" | "8.27" | "8.28" | "8.29" | "8.31" if develops => Some(
-                "the scope or asset register shows that software is developed or operated"
-                    .to_string(),
-            ),
-            "6.7" if !remote_policy.is_empty() || remote_scope => {
-                Some(if remote_policy.is_empty() {
-                    "the scope lists remote locations".to_string()
-                } else {
-                    format!(
-                        "a remote-working policy exists ({})",
-                        remote_policy.join(", ")
-                    )
-                })
+            continue;
+        }
+        for r in stated {
+            if let Some(problem) = reason_problem(e, r.value, &f) {
+                let d = SOA_12
+                    .diag(format!("the exclusion of control {id} looks inconsistent: {problem}"))
+                    .with_hint("re-check the decision against the records, or correct the records or the reason");
+                out.push(ctx.place(d, r.span, &soa_path(ctx)).for_record(id.clone()));
             }
-            _ if id.starts_with("7.") => {
-                let explains = [
-                    "outsourc",
-                    "no office",
-                    "no premises",
-                    "no own",
-                    "remote",
-                    "data cent",
-                    "datacent",
-                    "provider",
-                    "cloud",
-                    "hosted",
-                    "out of scope",
-                    "co-working",
-                    "coworking",
-                    "landlord",
-                ]
-                .iter()
-                .any(|k| justification.contains(k));
-                (!explains && !is_placeholder(&justification)).then(|| {
-                    "a physical control is excluded without saying that premises are outsourced, remote or out of scope"
-                        .to_string()
-                })
-            }
-            _ => None,
-        };
-        if let Some(fact) = contradiction {
-            let d = SOA_12
-                .diag(format!("the exclusion of control {id} looks inconsistent: {fact}"))
-                .with_hint("re-check the decision; if the exclusion stands, explain in the justification why these facts do not make the control applicable");
-            out.push(at_entry(ctx, d, e));
         }
     }
 }
@@ -503,7 +559,9 @@ fn current_with_risks(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     for e in m.soa_entries() {
         for r in &e.risks {
-            let Some(risk) = m.risk(&r.value) else { continue };
+            let Some(risk) = m.risk(&r.value) else {
+                continue;
+            };
             let Some(identified) = &risk.identified else {
                 continue;
             };
@@ -561,6 +619,29 @@ fn implemented_after_treatment(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// Checks that every SoA entry mentions the risks that cite its control: the two directions
 /// of the risk-to-control trace should agree.
 fn risk_links_consistent(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for c in ctx.model.additional_controls() {
+        for r in &c.risks {
+            let Some(risk) = ctx.model.risk(&r.value) else {
+                continue;
+            };
+            if risk.controls.iter().any(|x| x.value.trim() == c.id.value) {
+                continue;
+            }
+            let d = SOA_13
+                .diag(format!(
+                    "the SoA says own control {} treats risk {}, but the risk does not list it",
+                    c.id.value, r.value
+                ))
+                .with_hint(format!(
+                    "add \"{}\" to the `controls:` of {} or remove {} from the control",
+                    c.id.value, r.value, r.value
+                ));
+            out.push(
+                ctx.place(d, r.span, &soa_path(ctx))
+                    .for_record(c.id.value.clone()),
+            );
+        }
+    }
     for e in ctx.model.soa_entries() {
         for r in &e.risks {
             let Some(risk) = ctx.model.risk(&r.value) else {
@@ -578,8 +659,7 @@ fn risk_links_consistent(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             // the 2022 control(s) that replace it instead.
             let hint = match catalogue::map_2013(&e.id.value) {
                 Some(m) => {
-                    let ids: Vec<String> =
-                        m.ids_2022.iter().map(|i| format!("\"{i}\"")).collect();
+                    let ids: Vec<String> = m.ids_2022.iter().map(|i| format!("\"{i}\"")).collect();
                     format!(
                         "{} is a 2013 control id: replace this SoA entry with its 2022 successor{} {} and list {} in the `controls:` of {}",
                         m.id_2013,
@@ -694,7 +774,8 @@ const SOA_04: Rule = Rule {
     summary: "Every SoA entry says whether the control is applicable.",
     explanation: "\
 The SoA must record a decision for every Annex A control. An entry without `applicable:` is an
-undecided control, which an auditor reads as an unfinished risk treatment process.
+undecided control, which an auditor reads as an unfinished risk treatment process. (A decision
+marked `proposed: true` is SOA-19.)
 
 Fix: decide, and write the decision with its justification.
 
@@ -753,7 +834,7 @@ controls:
     obligations: [OBL-01, OBL-04]
     justification: GDPR and customer contracts require a maintained register of obligations.
 ```",
-    check: Check::Model(inclusion_justified),
+    check: Check::Model(inclusion_traced),
 };
 
 const SOA_07: Rule = Rule {
@@ -897,21 +978,31 @@ const SOA_12: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "An exclusion does not contradict facts recorded elsewhere in the ISMS.",
     explanation: "\
-Some exclusions are contradicted by the organisation's own records: 5.23 (cloud services)
-excluded while cloud suppliers are registered, 5.19-5.22 excluded while suppliers exist,
-secure-development controls excluded while the scope includes software, 6.7 excluded while a
-remote-working policy exists, or a physical control (7.x) excluded without saying that premises
-are outsourced or out of scope. Auditors raise these as unjustifiable exclusions. This is a
-heuristic, so it is a warning.
+Some exclusions are contradicted by the organisation's own records, and auditors raise them as
+unjustifiable. The rule does not read the free-text justification (any wording, in any
+language, is accepted there); it reads the structured reasons of the exclusion and compares
+them with the records:
 
-Fix: re-check the decision. If the exclusion stands, explain in the justification why the
-facts do not make the control applicable.
+* `no-premises` while the asset register lists in-scope sites that no supplier provides;
+* `no-development` while it lists in-scope software that no supplier provides (in-house);
+* `no-suppliers` while suppliers are registered; `no-cloud` while cloud services are in use;
+* `outsourced` without naming the suppliers under `suppliers:`; `legal` or `contractual`
+  without naming the obligations under `obligations:`.
+
+When no structured reason is given, the facts that usually make a control applicable are
+reported instead: 5.23 with cloud services in use, 5.19-5.22 with suppliers registered, 8.25-8.29
+and 8.31 with in-house software, and any physical control (7.x). This is a heuristic, so it is
+a warning. (A control excluded while a policy, procedure or risk uses it is SOA-09.)
+
+Fix: re-check the decision. If the exclusion stands, state the reason and what it rests on.
 
 ```yaml
 controls:
   - id: \"7.8\"
     applicable: false
-    justification: No own premises or equipment rooms; production runs at the cloud provider (SUP-001), whose physical controls are covered by its ISO 27001 certificate.
+    reasons: [outsourced]
+    suppliers: [SUP-001, SUP-014]
+    justification: No own equipment rooms; production runs at the cloud provider and the office is a serviced suite whose operator sites and protects all equipment.
 ```",
     check: Check::Model(exclusion_plausible),
 };
@@ -993,8 +1084,36 @@ plan:
     check: Check::Model(implemented_after_treatment),
 };
 
+const SOA_19: Rule = Rule {
+    code: "SOA-19",
+    name: "soa-decision-confirmed",
+    area: Area::Soa,
+    clause: "6.1.3 d",
+    default_severity: Severity::Error,
+    summary: "No SoA decision is still marked as an unconfirmed proposal (`proposed: true`).",
+    explanation: "\
+The applicability decisions in the SoA are the organisation's own (6.1.3 d). A decision written
+in advance, such as the exclusions `isms init` proposes for a startup without its own secure
+areas, rests on facts only the organisation can confirm. Until someone has checked them it is
+a proposal, and an auditor who learns that the exclusion was copied from a template treats the
+control as undecided. Such entries carry `proposed: true`; this rule reports them until the
+marker is removed.
+
+Fix: check the facts, confirm or change the decision, and delete the marker.
+
+```yaml
+controls:
+  - id: \"7.6\"
+    applicable: false
+    reasons: [outsourced]
+    suppliers: [SUP-01]
+    justification: No secure areas of our own; the data centres are the cloud provider's.
+```",
+    check: Check::Model(decision_confirmed),
+};
+
 /// The SoA rules.
 pub(super) const RULES: &[Rule] = &[
     SOA_01, SOA_02, SOA_03, SOA_04, SOA_05, SOA_06, SOA_07, SOA_08, SOA_09, SOA_10, SOA_11, SOA_12,
-    SOA_13, SOA_17, SOA_18,
+    SOA_13, SOA_17, SOA_18, SOA_19,
 ];

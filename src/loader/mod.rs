@@ -1005,10 +1005,24 @@ fn suggest<'a>(id: &str, known: impl IntoIterator<Item = &'a str>) -> Option<Str
     did_you_mean(id, known).map(|s| format!("did you mean `{s}`?"))
 }
 
+/// Whether an id has the shape of an Annex A id (`5.38`, `A.9.2.1`): such ids are kept for
+/// Annex A, so an own control cannot take one.
+pub(crate) fn looks_like_annex_a(id: &str) -> bool {
+    let t = id.trim();
+    let t = t
+        .strip_prefix("A.")
+        .or_else(|| t.strip_prefix("a."))
+        .unwrap_or(t);
+    !t.is_empty() && t.contains('.') && t.chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
 /// Validates one Annex A control reference: unknown ids and 2013-style ids are reported.
 fn check_control(model: &Isms, id: &Id, diags: &mut Vec<Diagnostic>) {
     let raw = id.value.trim();
-    if catalogue::get(raw).is_some() {
+    // The organisation's own controls (6.1.3 c) are valid wherever a control is cited.
+    if catalogue::get(raw).is_some()
+        || (model.is_additional_control(raw) && !looks_like_annex_a(raw))
+    {
         return;
     }
     let loc = model.location(id.span);
@@ -1044,7 +1058,8 @@ fn check_control(model: &Isms, id: &Id, diags: &mut Vec<Diagnostic>) {
             catalogue::get(s).map_or("", |c| c.title.as_str())
         ),
         None => {
-            "Annex A ids run 5.1–5.37, 6.1–6.8, 7.1–7.14, 8.1–8.34 (`isms controls` lists them)"
+            "Annex A ids run 5.1–5.37, 6.1–6.8, 7.1–7.14, 8.1–8.34 (`isms controls` lists them); \
+             a control of your own belongs under `additional_controls:` in soa.yaml"
                 .to_string()
         }
     };

@@ -354,8 +354,24 @@ pub(super) fn collect(m: &Isms) -> References {
             for x in &e.obligations {
                 r.add_ref(Kind::Obligation, x, "obligations");
             }
+            for x in &e.suppliers {
+                r.add_ref(Kind::Supplier, x, "suppliers");
+            }
             for x in &e.policies {
                 r.add_ref(Kind::Document, x, "policies");
+            }
+        }
+        for c in soa.additional_controls.iter() {
+            r.define(Kind::SoaControl, &c.id);
+            if super::looks_like_annex_a(&c.id.value) {
+                r.controls(std::slice::from_ref(&c.id)); // reported as not an Annex A control
+            }
+            r.add_opt_ref(Kind::Person, c.owner.as_ref(), "owner");
+            for x in &c.risks {
+                r.add_ref(Kind::Risk, x, "risks");
+            }
+            for x in &c.obligations {
+                r.add_ref(Kind::Obligation, x, "obligations");
             }
         }
     }

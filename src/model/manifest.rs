@@ -647,7 +647,11 @@ pub struct Cadences {
 pub const RECURRING_CONTROLS: &[(&str, u32, &str)] = &[
     ("5.29", 12, "continuity exercise or test"),
     ("5.35", 12, "independent review of information security"),
-    ("5.36", 12, "compliance review against policies and standards"),
+    (
+        "5.36",
+        12,
+        "compliance review against policies and standards",
+    ),
     ("8.8", 3, "vulnerability scan or assessment"),
     ("8.15", 3, "log review"),
     ("8.16", 3, "review of monitoring results"),
@@ -662,7 +666,11 @@ impl Cadences {
         let mut out: Vec<(String, u32, String)> = RECURRING_CONTROLS
             .iter()
             .map(|(id, months, what)| {
-                let months = self.control_evidence_months.get(*id).copied().unwrap_or(*months);
+                let months = self
+                    .control_evidence_months
+                    .get(*id)
+                    .copied()
+                    .unwrap_or(*months);
                 (id.to_string(), months, what.to_string())
             })
             .collect();

@@ -40,6 +40,7 @@ pub use manifest::{
     Person, Process, Quantitative, RiskMethodology, Role, RoleCommunication, RuleOverride, SCHEMA_VERSION, ScalePoint,
     Standard, Unrated, Waiver, fmt_level,
 };
+pub use registers::AdditionalControl;
 pub use registers::{
     Agreement, Asset, AssetKind, AssetRegister, AwarenessRecord, Change, ChangeRegister, CiaValues,
     Classification, CompetenceAction, CompetenceEvaluation, CompetenceRecord, Criticality, EffectivenessReview, ImplementationStatus,
@@ -280,6 +281,16 @@ impl Isms {
     /// The SoA entries that loaded.
     pub fn soa_entries(&self) -> impl Iterator<Item = &Spanned<SoaEntry>> {
         self.soa.iter().flat_map(|s| s.controls.iter())
+    }
+
+    /// The organisation's own controls listed in the SoA (not from Annex A).
+    pub fn additional_controls(&self) -> impl Iterator<Item = &Spanned<AdditionalControl>> {
+        self.soa.iter().flat_map(|s| s.additional_controls.iter())
+    }
+
+    /// Whether `id` is one of the organisation's own controls listed in the SoA.
+    pub fn is_additional_control(&self, id: &str) -> bool {
+        self.additional_controls().any(|c| c.id.value == id.trim())
     }
 
     /// The SoA entry for a control id.

@@ -263,6 +263,41 @@ pub struct StatementOfApplicability {
     /// One entry per Annex A control.
     #[serde(default)]
     pub controls: Records<Spanned<SoaEntry>>,
+    /// Controls from other sources than Annex A (6.1.3 c): the organisation's own, or from
+    /// another framework, each with its own id.
+    #[serde(default)]
+    pub additional_controls: Records<Spanned<AdditionalControl>>,
+}
+
+/// A control that is not from Annex A (6.1.3 c allows controls from any source).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdditionalControl {
+    /// The organisation's id, e.g. `ORG-01`; it must not look like an Annex A id.
+    pub id: Id,
+    /// Title.
+    pub title: Spanned<String>,
+    /// Where the control comes from (own design, another framework, a customer contract).
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Why it is needed.
+    #[serde(default)]
+    pub justification: Option<Spanned<String>>,
+    /// Risk ids it treats.
+    #[serde(default)]
+    pub risks: Vec<Id>,
+    /// Obligation ids it meets.
+    #[serde(default)]
+    pub obligations: Vec<Id>,
+    /// Implementation status.
+    #[serde(default)]
+    pub status: Option<Spanned<ImplementationStatus>>,
+    /// Person id of the control owner.
+    #[serde(default)]
+    pub owner: Option<Id>,
+    /// Evidence that it operates.
+    #[serde(default)]
+    pub evidence: Records<Spanned<EvidenceRef>>,
 }
 
 /// Document control of the SoA (7.5.2).
@@ -319,18 +354,44 @@ pub enum ImplementationStatus {
     NotImplemented,
 }
 
-/// Why an applicable control is included (6.1.3 d).
+/// Why a control is included, or why it is excluded (6.1.3 d).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum InclusionReason {
     /// Treats one or more risks.
     Risk,
-    /// A legal or regulatory requirement.
+    /// A legal or regulatory requirement (for an exclusion: the law rules the control out).
     Legal,
     /// A contract.
     Contractual,
     /// A business need or good practice.
     Business,
+    /// Exclusion: no own premises or sites in scope.
+    NoPremises,
+    /// Exclusion: no software is developed in-house.
+    NoDevelopment,
+    /// Exclusion: no suppliers are used.
+    NoSuppliers,
+    /// Exclusion: no cloud services are used.
+    NoCloud,
+    /// Exclusion: the activity is carried out by the suppliers named in `suppliers:`.
+    Outsourced,
+}
+
+impl InclusionReason {
+    /// Whether the reason explains an exclusion rather than an inclusion.
+    pub fn is_exclusion(self) -> bool {
+        matches!(
+            self,
+            InclusionReason::NoPremises
+                | InclusionReason::NoDevelopment
+                | InclusionReason::NoSuppliers
+                | InclusionReason::NoCloud
+                | InclusionReason::Outsourced
+                | InclusionReason::Legal
+                | InclusionReason::Contractual
+        )
+    }
 }
 
 /// One row of the SoA.
@@ -345,6 +406,10 @@ pub struct SoaEntry {
     /// Applicable or excluded.
     #[serde(default)]
     pub applicable: Option<Spanned<bool>>,
+    /// `true` while the decision is only a proposal (such as a scaffold default) that nobody
+    /// has confirmed yet: the control counts as undecided.
+    #[serde(default)]
+    pub proposed: Option<Spanned<bool>>,
     /// Why included or why excluded.
     #[serde(default)]
     pub justification: Option<Spanned<String>>,
@@ -354,9 +419,13 @@ pub struct SoaEntry {
     /// Risk ids the control treats.
     #[serde(default)]
     pub risks: Vec<Id>,
-    /// Obligation ids it meets.
+    /// Obligation ids it meets (or, for an exclusion with `legal` or `contractual`, that rule
+    /// it out).
     #[serde(default)]
     pub obligations: Vec<Id>,
+    /// Supplier ids that carry out or provide the control (an exclusion with `outsourced`).
+    #[serde(default)]
+    pub suppliers: Vec<Id>,
     /// Implementation status.
     #[serde(default)]
     pub status: Option<Spanned<ImplementationStatus>>,
