@@ -402,3 +402,29 @@ fn obj04_past_due_still_on_track() {
     )];
     assert_clean(&findings(&achieved));
 }
+
+// --- OPS-01: an assessment is a dated record of who assessed the supplier -------------------
+
+const SUPPLIERS: &str = "suppliers.yaml";
+
+#[test]
+fn ops01_requirements_alone_are_not_an_assessment() {
+    let text = std::fs::read_to_string(fixture().join(SUPPLIERS)).unwrap();
+    let found = findings(&[(
+        SUPPLIERS,
+        "    reviews:\n      - { date: 2025-03-01, result: Certificate reviewed, by: p-ciso }\n",
+        "",
+    )]);
+    assert_only(&found, "OPS-01", SUPPLIERS, line_of(&text, "- id: SUP-01"));
+}
+
+#[test]
+fn ops01_assessment_must_say_who_and_the_result() {
+    let text = std::fs::read_to_string(fixture().join(SUPPLIERS)).unwrap();
+    let found = findings(&[(
+        SUPPLIERS,
+        "{ date: 2025-03-01, result: Certificate reviewed, by: p-ciso }",
+        "{ date: 2025-03-01 }",
+    )]);
+    assert_only(&found, "OPS-01", SUPPLIERS, line_of(&text, "date: 2025-03-01"));
+}
