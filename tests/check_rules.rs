@@ -625,6 +625,10 @@ const CASES: &[Case] = &[
             "confidentiality: 4, integrity",
         )],
     ),
+    (
+        "ANX-12",
+        &[("assets.yaml", "    classification: confidential\n", "")],
+    ),
 ];
 
 #[test]

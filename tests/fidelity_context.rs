@@ -428,3 +428,30 @@ fn ops01_assessment_must_say_who_and_the_result() {
     )]);
     assert_only(&found, "OPS-01", SUPPLIERS, line_of(&text, "date: 2025-03-01"));
 }
+
+// --- ANX-12: classification of information (A.5.12) ------------------------------------------
+
+#[test]
+fn anx12_unclassified_information_asset() {
+    let text = std::fs::read_to_string(fixture().join("assets.yaml")).unwrap();
+    let found = findings(&[("assets.yaml", "    classification: confidential\n", "")]);
+    assert_only(&found, "ANX-12", "assets.yaml", line_of(&text, "id: A-01"));
+}
+
+#[test]
+fn anx12_level_outside_the_organisations_scheme() {
+    let text = std::fs::read_to_string(fixture().join("assets.yaml")).unwrap();
+    let three = [(
+        "isms.yaml",
+        "schema_version: 1\n",
+        "schema_version: 1\nclassification_levels: [public, internal, restricted]\n",
+    )];
+    let found = findings(&three);
+    assert_only(&found, "ANX-12", "assets.yaml", line_of(&text, "classification:"));
+    let own = [(
+        "isms.yaml",
+        "schema_version: 1\n",
+        "schema_version: 1\nclassification_levels: [public, internal, confidential]\n",
+    )];
+    assert_clean(&findings(&own));
+}

@@ -18,6 +18,7 @@ pub mod sink;
 
 mod annex_a;
 mod audit;
+mod classification;
 mod context;
 mod evidence;
 mod evidence_refs;

@@ -211,6 +211,7 @@ const TABLES: &[&[Rule]] = &[
     super::review::RULES,
     super::improvement::RULES,
     super::annex_a::RULES,
+    super::classification::RULES,
     super::evidence::RULES,
     super::load::RULES,
     super::sink::RULES,
