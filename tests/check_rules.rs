@@ -452,6 +452,10 @@ const CASES: &[Case] = &[
         &[("metrics.yaml", "date: 2025-06-15", "date: 2024-06-15")],
     ),
     (
+        "PER-02",
+        &[("metrics.yaml", "value: \"1\", met: true }", "value: \"1\" }")],
+    ),
+    (
         "AUD-01",
         &[(
             "audits/programme.md",

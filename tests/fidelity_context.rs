@@ -455,3 +455,30 @@ fn anx12_level_outside_the_organisations_scheme() {
     )];
     assert_clean(&findings(&own));
 }
+
+// --- PER-02: monitoring results analysed and evaluated (9.1) ---------------------------------
+
+#[test]
+fn per02_result_not_evaluated_against_the_target() {
+    let text = std::fs::read_to_string(fixture().join("metrics.yaml")).unwrap();
+    let found = findings(&[("metrics.yaml", "value: \"1\", met: true }", "value: \"1\" }")]);
+    assert_only(&found, "PER-02", "metrics.yaml", line_of(&text, "date: 2025-06-15"));
+}
+
+#[test]
+fn per02_metric_without_target_needs_an_analysis_note() {
+    let edits = [
+        ("metrics.yaml", "    target: \"1 per quarter\"\n", ""),
+        (
+            "metrics.yaml",
+            "value: \"1\", met: true }",
+            "value: \"1\", note: One test a quarter is what the plan asks; no action }",
+        ),
+    ];
+    assert_clean(&findings(&edits));
+    let bare = [
+        ("metrics.yaml", "    target: \"1 per quarter\"\n", ""),
+        ("metrics.yaml", "value: \"1\", met: true }", "value: \"1\" }"),
+    ];
+    assert_eq!(of(&findings(&bare), "PER-02").len(), 1);
+}

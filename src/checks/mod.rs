@@ -25,6 +25,7 @@ mod evidence_refs;
 mod improvement;
 mod leadership;
 mod load;
+mod monitoring;
 mod objectives;
 mod operation;
 mod record_dates;

@@ -208,6 +208,7 @@ const TABLES: &[&[Rule]] = &[
     super::record_dates::RULES,
     super::operation::RULES,
     super::audit::RULES,
+    super::monitoring::RULES,
     super::review::RULES,
     super::improvement::RULES,
     super::annex_a::RULES,
