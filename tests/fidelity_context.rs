@@ -118,6 +118,7 @@ communicated:
   on: 2025-02-05
   via: Betriebsversammlung
   acknowledgements: Personalsystem
+  available: Auf Anfrage für Kunden
 statements:
   objectives: 2. Ziele der Informationssicherheit
   requirements: 3. Verpflichtungen der Geschäftsleitung
@@ -172,8 +173,9 @@ fn ldr02_hollow_section_is_reported_at_its_field() {
 
 #[test]
 fn ldr02_named_section_must_exist() {
+    let text = std::fs::read_to_string(fixture().join(POLICY)).unwrap();
     let found = findings(&[(POLICY, "  objectives: Objectives\n", "  objectives: Goals\n")]);
-    assert_only(&found, "LDR-02", POLICY, 14);
+    assert_only(&found, "LDR-02", POLICY, line_of(&text, "objectives: Objectives"));
 }
 
 // --- IMP-01: analysis period, closure after an effective review -----------------------------
@@ -481,4 +483,19 @@ fn per02_metric_without_target_needs_an_analysis_note() {
         ("metrics.yaml", "value: \"1\", met: true }", "value: \"1\" }"),
     ];
     assert_eq!(of(&findings(&bare), "PER-02").len(), 1);
+}
+
+// --- LDR-03: the policy available to interested parties (5.2 g) -----------------------------
+
+#[test]
+fn ldr03_record_must_say_how_interested_parties_obtain_the_policy() {
+    let found = findings(&[(POLICY, "  available: Sent to customers on request\n", "")]);
+    assert_only(&found, "LDR-03", POLICY, 2);
+    let public_nowhere = findings(&[(
+        POLICY,
+        "  available: Sent to customers on request\n",
+        "  public: true\n",
+    )]);
+    assert_eq!(of(&public_nowhere, "LDR-03").len(), 1, "{public_nowhere:#?}");
+    assert!(public_nowhere[0].message.contains("published"));
 }
