@@ -421,6 +421,10 @@ const CASES: &[Case] = &[
         )],
     ),
     (
+        "SUP-12",
+        &[("assets.yaml", "    owner: p-cto\n", "    owner: p-cto   # to do: confirm\n")],
+    ),
+    (
         "OPS-01",
         &[
             (

@@ -499,3 +499,100 @@ fn ldr03_record_must_say_how_interested_parties_obtain_the_policy() {
     assert_eq!(of(&public_nowhere, "LDR-03").len(), 1, "{public_nowhere:#?}");
     assert!(public_nowhere[0].message.contains("published"));
 }
+
+// --- SUP-12: every scaffold marker is reported where it is -----------------------------------
+
+#[test]
+fn sup12_markers_in_values_comments_and_text_are_reported_at_their_line() {
+    let edits = [
+        ("scope.md", "  services: [Tiny SaaS platform]\n", "  services: [Tiny SaaS platform, \"Billing (to fill in)\"]\n"),
+        ("assets.yaml", "    owner: p-cto\n", "    owner: p-cto   # to do: confirm the owner\n"),
+        (POLICY, "## Commitments\n", "## Commitments\n\n*To do: adapt this section.*\n"),
+    ];
+    let (found, tmp) = check(&edits, AS_OF);
+    let sup: Vec<_> = of(&found, "SUP-12");
+    assert_eq!(sup.len(), 3, "{found:#?}");
+    assert_eq!(found.len(), 3, "{found:#?}");
+    let at = |file: &str, needle: &str| {
+        let text = std::fs::read_to_string(tmp.path().join(file)).unwrap();
+        (file.to_string(), line_of(&text, needle))
+    };
+    let mut got: Vec<(String, u32)> = sup.iter().map(|f| (f.path.clone(), f.line)).collect();
+    got.sort();
+    let mut want = vec![
+        at("assets.yaml", "to do: confirm"),
+        at(POLICY, "To do: adapt"),
+        at("scope.md", "to fill in"),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+    // The scope and the policy are approved: a to-do there is an error.
+    for f in &sup {
+        let expected = if f.path == "assets.yaml" { "warning" } else { "error" };
+        assert_eq!(f.severity, expected, "{f:?}");
+    }
+}
+
+#[test]
+fn sup12_a_mention_between_backticks_is_not_a_marker() {
+    let edits = [(
+        "assets.yaml",
+        "assets:\n",
+        "# Lines marked `# to do:` are decisions only you can make.\nassets:\n",
+    )];
+    assert_clean(&findings(&edits));
+}
+
+#[test]
+fn sup12_every_marker_the_scaffold_writes_is_found() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("isms");
+    isms::scaffold::init(&isms::scaffold::InitOptions {
+        dir: dir.clone(),
+        org: Some("Example Cloud Ltd".to_string()),
+        template: isms::scaffold::DEFAULT_TEMPLATE.to_string(),
+        git: false,
+        force: false,
+        today: "2025-01-15".parse().unwrap(),
+    })
+    .unwrap();
+    let loaded = isms::loader::load(&dir).unwrap();
+    let outcome = checks::check_loaded(&loaded, &[], "2025-01-15".parse().unwrap());
+    let reported: std::collections::BTreeSet<(String, u32)> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.diagnostic.code == "SUP-12")
+        .filter_map(|f| f.diagnostic.location.as_ref())
+        .map(|l| (l.path.clone(), l.line))
+        .collect();
+    let mut expected = std::collections::BTreeSet::new();
+    for (_, file) in loaded.model.sources.files() {
+        for (i, line) in file.text.lines().enumerate() {
+            let lower = line.to_lowercase();
+            let marked = isms::scaffold::MARKERS.iter().any(|m| {
+                lower
+                    .match_indices(m)
+                    .any(|(p, _)| line[..p].matches('`').count() % 2 == 0)
+            });
+            if marked {
+                expected.insert((file.path.clone(), u32::try_from(i + 1).unwrap()));
+            }
+        }
+    }
+    assert!(expected.len() > 40, "{expected:?}");
+    let missed: Vec<_> = expected.difference(&reported).collect();
+    assert!(missed.is_empty(), "markers without a finding: {missed:?}");
+    // Every "to do"/"fill in" phrase in the templates is one of the markers, so none escapes.
+    for t in isms::scaffold::templates() {
+        for f in t.files.iter().filter(|f| !f.path.starts_with("_templates/")) {
+            for line in f.text.lines() {
+                let l = line.to_lowercase();
+                if (l.contains("to do") && !l.contains("still to do") && !l.contains("what to do"))
+                    || l.contains("fill in") && l.contains("to fill")
+                {
+                    assert!(isms::scaffold::has_marker(line), "{}: {line}", f.path);
+                }
+            }
+        }
+    }
+}

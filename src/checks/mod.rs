@@ -28,6 +28,7 @@ mod load;
 mod monitoring;
 mod objectives;
 mod operation;
+mod placeholders;
 mod record_dates;
 mod review;
 mod risk;

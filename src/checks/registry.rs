@@ -205,6 +205,7 @@ const TABLES: &[&[Rule]] = &[
     super::risk::RULES,
     super::objectives::RULES,
     super::support::RULES,
+    super::placeholders::RULES,
     super::record_dates::RULES,
     super::operation::RULES,
     super::audit::RULES,

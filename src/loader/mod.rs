@@ -200,6 +200,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     l.load_all(&files);
     l.report_unrecognised(&files);
     l.flatten();
+    l.model.markers = markers::find(&l.model.sources);
     normalise_control_ids(&mut l.model);
     l.cross_reference();
     l.check_evidence_refs();
@@ -895,6 +896,7 @@ pub fn split_front_matter(text: &str) -> Option<(std::ops::Range<usize>, usize)>
     None
 }
 
+mod markers;
 mod references;
 
 /// Suggests the closest known id for a dangling reference.
