@@ -596,3 +596,38 @@ fn sup12_every_marker_the_scaffold_writes_is_found() {
         }
     }
 }
+
+// --- Scaffold: audit and review procedures, continuity plans ---------------------------------
+
+#[test]
+fn scaffold_has_audit_and_review_procedures_and_a_continuity_plan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("isms");
+    isms::scaffold::init(&isms::scaffold::InitOptions {
+        dir: dir.clone(),
+        org: Some("Example Cloud Ltd".to_string()),
+        template: isms::scaffold::DEFAULT_TEMPLATE.to_string(),
+        git: false,
+        force: false,
+        today: "2025-01-15".parse().unwrap(),
+    })
+    .unwrap();
+    let model = isms::loader::load(&dir).unwrap().model;
+    let titles: Vec<&str> = model
+        .procedures
+        .iter()
+        .map(|p| p.title.value.as_str())
+        .collect();
+    for t in ["Internal audit procedure", "Management review procedure"] {
+        assert!(titles.contains(&t), "{titles:?}");
+    }
+    for control in ["5.29", "5.30"] {
+        assert!(
+            model
+                .procedures
+                .iter()
+                .any(|p| p.controls.iter().any(|c| c.value == control)),
+            "no procedure or plan supports {control}"
+        );
+    }
+}
