@@ -422,7 +422,11 @@ const CASES: &[Case] = &[
     ),
     (
         "SUP-12",
-        &[("assets.yaml", "    owner: p-cto\n", "    owner: p-cto   # to do: confirm\n")],
+        &[(
+            "assets.yaml",
+            "    owner: p-cto\n",
+            "    owner: p-cto   # to do: confirm\n",
+        )],
     ),
     (
         "OPS-01",
@@ -457,7 +461,11 @@ const CASES: &[Case] = &[
     ),
     (
         "PER-02",
-        &[("metrics.yaml", "value: \"1\", met: true }", "value: \"1\" }")],
+        &[(
+            "metrics.yaml",
+            "value: \"1\", met: true }",
+            "value: \"1\" }",
+        )],
     ),
     (
         "AUD-01",

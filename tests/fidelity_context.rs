@@ -96,9 +96,17 @@ fn assert_clean(found: &[Found]) {
 
 /// Exactly one finding, with this code, at this file and line.
 fn assert_only(found: &[Found], code: &str, path: &str, line: u32) {
-    assert_eq!(found.len(), 1, "expected exactly one {code}, got {found:#?}");
+    assert_eq!(
+        found.len(),
+        1,
+        "expected exactly one {code}, got {found:#?}"
+    );
     assert_eq!(found[0].code, code, "{found:#?}");
-    assert_eq!((found[0].path.as_str(), found[0].line), (path, line), "{found:#?}");
+    assert_eq!(
+        (found[0].path.as_str(), found[0].line),
+        (path, line),
+        "{found:#?}"
+    );
 }
 
 // --- LDR-02: policy statements are structural, not keywords --------------------------------
@@ -174,8 +182,17 @@ fn ldr02_hollow_section_is_reported_at_its_field() {
 #[test]
 fn ldr02_named_section_must_exist() {
     let text = std::fs::read_to_string(fixture().join(POLICY)).unwrap();
-    let found = findings(&[(POLICY, "  objectives: Objectives\n", "  objectives: Goals\n")]);
-    assert_only(&found, "LDR-02", POLICY, line_of(&text, "objectives: Objectives"));
+    let found = findings(&[(
+        POLICY,
+        "  objectives: Objectives\n",
+        "  objectives: Goals\n",
+    )]);
+    assert_only(
+        &found,
+        "LDR-02",
+        POLICY,
+        line_of(&text, "objectives: Objectives"),
+    );
 }
 
 // --- IMP-01: analysis period, closure after an effective review -----------------------------
@@ -208,7 +225,10 @@ fn imp01_nc_past_the_analysis_period_is_an_error() {
     let imp: Vec<_> = of(&found, "IMP-01");
     assert_eq!(imp.len(), 1, "{found:#?}");
     assert_eq!(imp[0].severity, "error");
-    assert_eq!((imp[0].path.as_str(), imp[0].line), (NCS, line_of(&text, "id: NC-02")));
+    assert_eq!(
+        (imp[0].path.as_str(), imp[0].line),
+        (NCS, line_of(&text, "id: NC-02"))
+    );
 }
 
 #[test]
@@ -217,7 +237,11 @@ fn imp01_own_analysis_period_is_read_from_isms_yaml() {
     let (found, _) = check(
         &[
             (NCS, "", &text),
-            ("isms.yaml", "schema_version: 1\n", "schema_version: 1\ncadences:\n  nc_analysis_days: 60\n"),
+            (
+                "isms.yaml",
+                "schema_version: 1\n",
+                "schema_version: 1\ncadences:\n  nc_analysis_days: 60\n",
+            ),
         ],
         "2025-08-15",
     );
@@ -242,7 +266,12 @@ fn imp01_closed_before_the_effectiveness_review() {
         "    closed: 2025-06-12\n    effectiveness: { date: 2025-06-12,",
         "    closed: 2025-06-08\n    effectiveness: { date: 2025-06-12,",
     )]);
-    assert_only(&found, "IMP-01", NCS, line_of(&nc_file(), "closed: 2025-06-12"));
+    assert_only(
+        &found,
+        "IMP-01",
+        NCS,
+        line_of(&nc_file(), "closed: 2025-06-12"),
+    );
 }
 
 #[test]
@@ -396,7 +425,12 @@ fn obj04_past_due_still_on_track() {
     )];
     let (found, tmp) = check(&edits, AS_OF);
     let text = std::fs::read_to_string(tmp.path().join(OBJECTIVES)).unwrap();
-    assert_only(&found, "OBJ-04", OBJECTIVES, line_of(&text, "status: on-track"));
+    assert_only(
+        &found,
+        "OBJ-04",
+        OBJECTIVES,
+        line_of(&text, "status: on-track"),
+    );
     let achieved = [(
         OBJECTIVES,
         "    due: 2025-12-31\n",
@@ -428,7 +462,12 @@ fn ops01_assessment_must_say_who_and_the_result() {
         "{ date: 2025-03-01, result: Certificate reviewed, by: p-ciso }",
         "{ date: 2025-03-01 }",
     )]);
-    assert_only(&found, "OPS-01", SUPPLIERS, line_of(&text, "date: 2025-03-01"));
+    assert_only(
+        &found,
+        "OPS-01",
+        SUPPLIERS,
+        line_of(&text, "date: 2025-03-01"),
+    );
 }
 
 // --- ANX-12: classification of information (A.5.12) ------------------------------------------
@@ -449,7 +488,12 @@ fn anx12_level_outside_the_organisations_scheme() {
         "schema_version: 1\nclassification_levels: [public, internal, restricted]\n",
     )];
     let found = findings(&three);
-    assert_only(&found, "ANX-12", "assets.yaml", line_of(&text, "classification:"));
+    assert_only(
+        &found,
+        "ANX-12",
+        "assets.yaml",
+        line_of(&text, "classification:"),
+    );
     let own = [(
         "isms.yaml",
         "schema_version: 1\n",
@@ -463,8 +507,17 @@ fn anx12_level_outside_the_organisations_scheme() {
 #[test]
 fn per02_result_not_evaluated_against_the_target() {
     let text = std::fs::read_to_string(fixture().join("metrics.yaml")).unwrap();
-    let found = findings(&[("metrics.yaml", "value: \"1\", met: true }", "value: \"1\" }")]);
-    assert_only(&found, "PER-02", "metrics.yaml", line_of(&text, "date: 2025-06-15"));
+    let found = findings(&[(
+        "metrics.yaml",
+        "value: \"1\", met: true }",
+        "value: \"1\" }",
+    )]);
+    assert_only(
+        &found,
+        "PER-02",
+        "metrics.yaml",
+        line_of(&text, "date: 2025-06-15"),
+    );
 }
 
 #[test]
@@ -480,7 +533,11 @@ fn per02_metric_without_target_needs_an_analysis_note() {
     assert_clean(&findings(&edits));
     let bare = [
         ("metrics.yaml", "    target: \"1 per quarter\"\n", ""),
-        ("metrics.yaml", "value: \"1\", met: true }", "value: \"1\" }"),
+        (
+            "metrics.yaml",
+            "value: \"1\", met: true }",
+            "value: \"1\" }",
+        ),
     ];
     assert_eq!(of(&findings(&bare), "PER-02").len(), 1);
 }
@@ -496,7 +553,11 @@ fn ldr03_record_must_say_how_interested_parties_obtain_the_policy() {
         "  available: Sent to customers on request\n",
         "  public: true\n",
     )]);
-    assert_eq!(of(&public_nowhere, "LDR-03").len(), 1, "{public_nowhere:#?}");
+    assert_eq!(
+        of(&public_nowhere, "LDR-03").len(),
+        1,
+        "{public_nowhere:#?}"
+    );
     assert!(public_nowhere[0].message.contains("published"));
 }
 
@@ -505,9 +566,21 @@ fn ldr03_record_must_say_how_interested_parties_obtain_the_policy() {
 #[test]
 fn sup12_markers_in_values_comments_and_text_are_reported_at_their_line() {
     let edits = [
-        ("scope.md", "  services: [Tiny SaaS platform]\n", "  services: [Tiny SaaS platform, \"Billing (to fill in)\"]\n"),
-        ("assets.yaml", "    owner: p-cto\n", "    owner: p-cto   # to do: confirm the owner\n"),
-        (POLICY, "## Commitments\n", "## Commitments\n\n*To do: adapt this section.*\n"),
+        (
+            "scope.md",
+            "  services: [Tiny SaaS platform]\n",
+            "  services: [Tiny SaaS platform, \"Billing (to fill in)\"]\n",
+        ),
+        (
+            "assets.yaml",
+            "    owner: p-cto\n",
+            "    owner: p-cto   # to do: confirm the owner\n",
+        ),
+        (
+            POLICY,
+            "## Commitments\n",
+            "## Commitments\n\n*To do: adapt this section.*\n",
+        ),
     ];
     let (found, tmp) = check(&edits, AS_OF);
     let sup: Vec<_> = of(&found, "SUP-12");
@@ -528,7 +601,11 @@ fn sup12_markers_in_values_comments_and_text_are_reported_at_their_line() {
     assert_eq!(got, want);
     // The scope and the policy are approved: a to-do there is an error.
     for f in &sup {
-        let expected = if f.path == "assets.yaml" { "warning" } else { "error" };
+        let expected = if f.path == "assets.yaml" {
+            "warning"
+        } else {
+            "error"
+        };
         assert_eq!(f.severity, expected, "{f:?}");
     }
 }
@@ -584,7 +661,11 @@ fn sup12_every_marker_the_scaffold_writes_is_found() {
     assert!(missed.is_empty(), "markers without a finding: {missed:?}");
     // Every "to do"/"fill in" phrase in the templates is one of the markers, so none escapes.
     for t in isms::scaffold::templates() {
-        for f in t.files.iter().filter(|f| !f.path.starts_with("_templates/")) {
+        for f in t
+            .files
+            .iter()
+            .filter(|f| !f.path.starts_with("_templates/"))
+        {
             for line in f.text.lines() {
                 let l = line.to_lowercase();
                 if (l.contains("to do") && !l.contains("still to do") && !l.contains("what to do"))

@@ -63,7 +63,6 @@ const STATEMENTS: &[(&str, &str)] = &[
 fn heading_key(s: &str) -> String {
     s.trim()
         .trim_start_matches('#')
-        .trim()
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -100,7 +99,9 @@ fn policy_commitments(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let wanted = heading_key(&field.value);
-        let found = sections.iter().position(|s| heading_key(&s.heading) == wanted);
+        let found = sections
+            .iter()
+            .position(|s| heading_key(&s.heading) == wanted);
         let d = match found {
             None => LDR_02
                 .diag(format!(
@@ -169,10 +170,9 @@ fn policy_communicated(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     // 5.2 g: available to interested parties as appropriate. Publishing is one way, giving it
     // on request is another; either way the record says where and how.
-    if c.available
-        .as_ref()
-        .is_none_or(|a| super::util::is_placeholder(&a.value) || crate::scaffold::has_marker(&a.value))
-    {
+    if c.available.as_ref().is_none_or(|a| {
+        super::util::is_placeholder(&a.value) || crate::scaffold::has_marker(&a.value)
+    }) {
         let how = if c.public {
             "where it is published (`communicated.available`)"
         } else {

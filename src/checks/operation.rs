@@ -30,9 +30,8 @@ fn assessed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // Requirements say what is expected of the supplier; only a dated record of who
         // assessed the supplier against them, with what result, shows due diligence.
         let reviews: Vec<_> = loaded(&s.reviews).collect();
-        let recorded = |r: &SupplierReview| {
-            id_str(r.by.as_ref()).is_some() && !blank_str(r.result.as_ref())
-        };
+        let recorded =
+            |r: &SupplierReview| id_str(r.by.as_ref()).is_some() && !blank_str(r.result.as_ref());
         if reviews.iter().any(|r| recorded(r)) {
             continue;
         }

@@ -24,10 +24,7 @@ fn markers_resolved(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .with_hint("make the decision or fill in the value, then delete the marker");
         if approved.contains(k.path.as_str()) {
             d.severity = Severity::Error;
-            d.message = format!(
-                "\"{}\" is still to be done in an approved document",
-                k.text
-            );
+            d.message = format!("\"{}\" is still to be done in an approved document", k.text);
         }
         out.push(d.at(Location {
             path: k.path.clone(),
