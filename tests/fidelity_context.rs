@@ -712,3 +712,29 @@ fn scaffold_has_audit_and_review_procedures_and_a_continuity_plan() {
         );
     }
 }
+
+#[test]
+fn imp01_catches_the_example_closing_before_its_effectiveness_review() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-saas");
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&example, tmp.path());
+    let path = tmp.path().join(NCS);
+    let text = std::fs::read_to_string(&path).unwrap();
+    // The example as it was: closed on the day the action was done, reviewed months later.
+    let before = text.replacen("    closed: 2026-06-30\n", "    closed: 2026-03-20\n", 1);
+    assert_ne!(before, text);
+    std::fs::write(&path, &before).unwrap();
+    let loaded = isms::loader::load(tmp.path()).unwrap();
+    let outcome = checks::check_loaded(&loaded, &[], "2026-12-07".parse().unwrap());
+    let imp: Vec<_> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.diagnostic.code == "IMP-01")
+        .filter_map(|f| f.diagnostic.location.as_ref())
+        .map(|l| (l.path.clone(), l.line))
+        .collect();
+    assert_eq!(
+        imp,
+        vec![(NCS.to_string(), line_of(&before, "closed: 2026-03-20"))]
+    );
+}
