@@ -591,8 +591,10 @@ fn a_fresh_scaffold_reads_as_a_to_do_list() {
     assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
     let v = json(&check(&dir, &["--format", "json"]));
     let found = codes(&v);
+    // CTX-02: who decided on climate change is the user's to record; SUP-12: the markers.
     for todo in [
-        "LDR-01", "SOA-08", "CTX-05", "AUD-03", "MR-01", "RSK-01", "RSK-05", "RSK-10",
+        "LDR-01", "SOA-08", "CTX-05", "AUD-03", "MR-01", "RSK-01", "RSK-05", "RSK-10", "CTX-02",
+        "OPS-01", "SUP-12",
     ] {
         assert!(
             found.iter().any(|c| c == todo),
@@ -617,7 +619,7 @@ fn a_fresh_scaffold_reads_as_a_to_do_list() {
         "only the methodology's approval is to do: {rsk01:?}"
     );
     for done in [
-        "SOA-01", "SOA-04", "SOA-05", "SOA-06", "SOA-07", "RSK-04", "CTX-02",
+        "SOA-01", "SOA-04", "SOA-05", "SOA-06", "SOA-07", "RSK-04", "CTX-01", "LDR-02",
     ] {
         assert!(
             !found.iter().any(|c| c == done),

@@ -484,6 +484,14 @@ const CASES: &[Case] = &[
         )],
     ),
     (
+        "SUP-12",
+        &[(
+            "assets.yaml",
+            "    owner: p-cto\n",
+            "    owner: p-cto   # to do: confirm\n",
+        )],
+    ),
+    (
         "OPS-01",
         &[
             (
@@ -513,6 +521,14 @@ const CASES: &[Case] = &[
     (
         "PER-01",
         &[("metrics.yaml", "date: 2025-06-15", "date: 2024-06-15")],
+    ),
+    (
+        "PER-02",
+        &[(
+            "metrics.yaml",
+            "value: \"1\", met: true }",
+            "value: \"1\" }",
+        )],
     ),
     (
         "AUD-01",
@@ -723,6 +739,10 @@ const CASES: &[Case] = &[
             "confidentiality: 3, integrity",
             "confidentiality: 4, integrity",
         )],
+    ),
+    (
+        "ANX-12",
+        &[("assets.yaml", "    classification: confidential\n", "")],
     ),
 ];
 

@@ -95,7 +95,9 @@ fn complete(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 closing.push("a closing date".to_string());
             }
             if has_action && n.action_completed.is_none() {
-                closing.push("the date the corrective action was completed (`action_completed`)".to_string());
+                closing.push(
+                    "the date the corrective action was completed (`action_completed`)".to_string(),
+                );
             }
             if has_action && n.effectiveness.is_none() {
                 closing.push("an effectiveness review".to_string());
@@ -230,10 +232,7 @@ fn recurrence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         if let Some(c) = n.clause.as_ref().map(|c| c.value.trim().to_string()) {
-            groups
-                .entry((false, c, cause.clone()))
-                .or_default()
-                .push(i);
+            groups.entry((false, c, cause.clone())).or_default().push(i);
         }
         if let Some(k) = id_str(n.control.as_ref()).map(crate::catalogue::normalize_id) {
             groups.entry((true, k, cause)).or_default().push(i);
@@ -253,7 +252,8 @@ fn recurrence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             if let Some(p) = prev {
                 for &i in &members[k..end] {
-                    let better = earlier[i].is_none_or(|e| ncs[e].raised.value < ncs[p].raised.value);
+                    let better =
+                        earlier[i].is_none_or(|e| ncs[e].raised.value < ncs[p].raised.value);
                     if ncs[p].raised.value.add_months(12) >= day && better {
                         earlier[i] = Some(p);
                     }

@@ -67,7 +67,6 @@ const STATEMENTS: &[(&str, &str)] = &[
 fn heading_key(s: &str) -> String {
     s.trim()
         .trim_start_matches('#')
-        .trim()
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -104,7 +103,9 @@ fn policy_commitments(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let wanted = heading_key(&field.value);
-        let found = sections.iter().position(|s| heading_key(&s.heading) == wanted);
+        let found = sections
+            .iter()
+            .position(|s| heading_key(&s.heading) == wanted);
         let d = match found {
             None => LDR_02
                 .diag(format!(
@@ -170,6 +171,18 @@ fn policy_communicated(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         missing.push(
             "where acknowledgements are recorded (`communicated.acknowledgements`)".to_string(),
         );
+    }
+    // 5.2 g: available to interested parties as appropriate. Publishing is one way, giving it
+    // on request is another; either way the record says where and how.
+    if c.available.as_ref().is_none_or(|a| {
+        super::util::is_placeholder(&a.value) || crate::scaffold::has_marker(&a.value)
+    }) {
+        let how = if c.public {
+            "where it is published (`communicated.available`)"
+        } else {
+            "how interested parties can obtain it (`communicated.available`)"
+        };
+        missing.push(how.to_string());
     }
     if missing.is_empty() {
         return;
@@ -504,13 +517,16 @@ const LDR_03: Rule = Rule {
     area: Area::Leadership,
     clause: "5.2 f-g",
     default_severity: Severity::Warning,
-    summary: "There is a record that the policy was communicated and acknowledged.",
+    summary: "There is a record that the policy was communicated and acknowledged, and of how interested parties can obtain it.",
     explanation: "\
 The policy must be communicated within the organisation and be available to interested
 parties as appropriate. Auditors interview staff and ask for acknowledgement records; a policy
-nobody has read does not work.
+nobody has read does not work. Publishing the policy is not required, but the record must say
+how interested parties can obtain it (`available:`): where it is published when `public: true`,
+or, for example, that customers receive it on request.
 
-Fix: record when and how the policy was communicated and where acknowledgements are kept.
+Fix: record when and how the policy was communicated, where acknowledgements are kept, and how
+interested parties can get it.
 
 ```yaml
 communicated:
@@ -518,6 +534,7 @@ communicated:
   via: All-hands meeting and the onboarding checklist
   acknowledgements: HR system, report \"policy acknowledgements\"
   public: true
+  available: https://example.com/trust/security-policy
 ```",
     check: Check::Model(policy_communicated),
 };

@@ -18,14 +18,17 @@ pub mod sink;
 
 mod annex_a;
 mod audit;
+mod classification;
 mod context;
 mod evidence;
 mod evidence_refs;
 mod improvement;
 mod leadership;
 mod load;
+mod monitoring;
 mod objectives;
 mod operation;
+mod placeholders;
 mod record_dates;
 mod review;
 mod risk;

@@ -44,7 +44,7 @@ fn measurable(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // 6.2 b: measurable where practicable. A target in words ("as much as possible")
         // cannot be compared with a result; the measure is structured instead.
         let measurable = (o.target_value.is_some() && !blank(o.unit.as_ref()))
-            || (o.milestone && o.due.is_some())
+            || o.milestone // met by the due date, which is checked below
             || !blank(o.not_measurable.as_ref());
         if !measurable {
             missing.push("a measurable target (`target_value:` with `unit:`, `milestone: true`, or `not_measurable:` with the reason)");

@@ -2,9 +2,9 @@
 
 use super::Context;
 use super::registry::{Area, Check, Rule};
-use super::util::{blank, months, overdue};
+use super::util::{blank, blank_str, id_str, months, overdue};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Criticality, Supplier, loaded};
+use crate::model::{Criticality, Supplier, SupplierReview, loaded};
 use crate::yaml::Spanned;
 
 fn path(ctx: &Context<'_>, s: &Spanned<Supplier>) -> String {
@@ -27,14 +27,33 @@ fn relevant(s: &Supplier) -> bool {
 
 fn assessed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for s in ctx.model.suppliers.iter().filter(|s| relevant(s)) {
-        if !blank(s.security_requirements.as_ref()) || loaded(&s.reviews).next().is_some() {
+        // Requirements say what is expected of the supplier; only a dated record of who
+        // assessed the supplier against them, with what result, shows due diligence.
+        let reviews: Vec<_> = loaded(&s.reviews).collect();
+        let recorded =
+            |r: &SupplierReview| id_str(r.by.as_ref()).is_some() && !blank_str(r.result.as_ref());
+        if reviews.iter().any(|r| recorded(r)) {
             continue;
         }
-        let d = OPS_01
-            .diag(format!("supplier {} ({}) has neither security requirements nor an assessment", s.id.value, s.name.value))
-            .with_hint("record the security requirements agreed with the supplier and the assessment under `reviews:`");
+        let (d, span) = match reviews.first() {
+            None => (
+                OPS_01.diag(format!(
+                    "supplier {} ({}) has no security assessment on record",
+                    s.id.value, s.name.value
+                )),
+                s.span,
+            ),
+            Some(r) => (
+                OPS_01.diag(format!(
+                    "the assessment of supplier {} on {} does not record who assessed it and the result",
+                    s.id.value, r.date.value
+                )),
+                r.span,
+            ),
+        };
+        let d = d.with_hint("record the assessment under `reviews:` with its date, who assessed the supplier (`by:`), the result and where the record is (`reference:`); agreed `security_requirements` alone are not an assessment");
         out.push(
-            ctx.place(d, s.span, &path(ctx, s))
+            ctx.place(d, span, &path(ctx, s))
                 .for_record(s.id.value.clone()),
         );
     }
@@ -66,17 +85,7 @@ fn reviewed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for s in ctx.model.suppliers.iter().filter(|s| relevant(s)) {
         let last = loaded(&s.reviews).max_by_key(|r| r.date.value);
         let Some(last) = last else {
-            if blank(s.security_requirements.as_ref()) {
-                continue; // OPS-01 already reports the supplier
-            }
-            let d = OPS_03
-                .diag(format!("supplier {} has never been reviewed", s.id.value))
-                .with_hint("record the initial assessment and periodic reviews under `reviews:`");
-            out.push(
-                ctx.place(d, s.span, &path(ctx, s))
-                    .for_record(s.id.value.clone()),
-            );
-            continue;
+            continue; // OPS-01 reports a supplier that was never assessed
         };
         if overdue(last.date.value, interval, ctx.today()) {
             let d = OPS_03
@@ -101,12 +110,15 @@ const OPS_01: Rule = Rule {
     area: Area::Operation,
     clause: "8.1",
     default_severity: Severity::Error,
-    summary: "Suppliers that touch information, run cloud services or are critical have security requirements or an assessment.",
+    summary: "Suppliers that touch information, run cloud services or are critical have a dated assessment saying who assessed them and the result.",
     explanation: "\
 Clause 8.1 requires externally provided processes, products and services relevant to the ISMS
 to be controlled, and controls 5.19-5.22 describe how. Missing supplier security assessment is
 consistently one of the most frequent nonconformity areas. Suppliers with `data_access: true`,
-`cloud: true` or `criticality: high` need recorded security requirements or an assessment.
+`cloud: true` or `criticality: high` need an assessment: an entry under `reviews:` with its
+date, who assessed the supplier (`by:`) and the result. The agreed `security_requirements` say
+what is expected of the supplier, not that anyone checked; on their own they do not satisfy the
+rule.
 
 Fix: record them.
 

@@ -219,6 +219,7 @@ pub fn load_with(root: &Path, options: LoadOptions) -> Result<Loaded, LoadError>
     l.load_all(&files);
     l.report_unrecognised(&files);
     l.flatten();
+    l.model.markers = markers::find(&l.model.sources);
     normalise_control_ids(&mut l.model);
     l.cross_reference();
     l.check_evidence_refs();
@@ -987,6 +988,7 @@ pub fn split_front_matter(text: &str) -> Option<(std::ops::Range<usize>, usize)>
     None
 }
 
+mod markers;
 mod references;
 
 /// "8 MiB", "512 KiB", "100 bytes".

@@ -508,7 +508,8 @@ mod tests {
 
     #[test]
     fn sections_of_a_body() {
-        let body = "# Title\n\n## Ziele\nText.\n\n```\n# not a heading\n```\n## Leer\n\n### Unter\nx\n";
+        let body =
+            "# Title\n\n## Ziele\nText.\n\n```\n# not a heading\n```\n## Leer\n\n### Unter\nx\n";
         let s = sections(body, 10);
         let h: Vec<(&str, u8, u32, bool)> = s
             .iter()

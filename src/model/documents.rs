@@ -148,6 +148,10 @@ pub struct Communicated {
     /// Whether the policy is available to interested parties (e.g. on the website).
     #[serde(default)]
     pub public: bool,
+    /// Where and how interested parties can obtain the policy (5.2 g): a web address, the
+    /// trust page, or "on request to customers under NDA".
+    #[serde(default)]
+    pub available: Option<Spanned<String>>,
 }
 
 document! {

@@ -44,6 +44,10 @@ pub struct Manifest {
     /// Documents of external origin the ISMS relies on (7.5.3).
     #[serde(default)]
     pub external_documents: Records<Spanned<ExternalDocument>>,
+    /// The classification levels the organisation uses (A.5.12), lowest first; empty when the
+    /// organisation has not recorded its scheme here.
+    #[serde(default)]
+    pub classification_levels: Vec<Spanned<super::registers::Classification>>,
     /// Rule configuration and waivers for `isms check`.
     #[serde(default)]
     pub checks: ChecksConfig,

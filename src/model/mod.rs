@@ -109,6 +109,20 @@ pub struct RepoFile {
     pub sha256: Option<String>,
 }
 
+/// A scaffold marker ("to do:", "to fill in") still present in a record file, wherever it is:
+/// a front-matter or YAML value, a YAML comment, or the Markdown body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Marker {
+    /// Repository-relative path of the file.
+    pub path: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column where the marker starts.
+    pub column: u32,
+    /// The line's text from the marker on, trimmed and shortened, for the message.
+    pub text: String,
+}
+
 /// A whole ISMS repository, loaded.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Isms {
@@ -181,6 +195,9 @@ pub struct Isms {
     /// Every file below the root (except `.git`, `build/` and `templates/`), by
     /// repository-relative path.
     pub files: BTreeMap<String, RepoFile>,
+    /// Scaffold markers left in the record files, in file and line order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub markers: Vec<Marker>,
 }
 
 /// Id → position tables behind [`Isms::person`], [`Isms::risk`], [`Isms::asset`] and
