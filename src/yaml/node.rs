@@ -245,7 +245,11 @@ impl Builder {
         let m = e.marker();
         let start = m.byte_offset().unwrap_or(0);
         let info = e.info();
-        let message = info.lines().next().unwrap_or("").trim().to_string();
+        let mut message = info.lines().next().unwrap_or("").trim().to_string();
+        // The scanner's own nesting guard trips before the builder sees the 65th level.
+        if message.contains("recursion limit") || message.contains("nesting limit") {
+            message = MSG_DEPTH.to_string();
+        }
         ParseError {
             message: if message.is_empty() {
                 "invalid YAML".to_string()
