@@ -62,8 +62,9 @@ fn plain_decimal_ratings_load() {
 }
 
 fn rating_error(value: &str) -> Diagnostic {
-    let risks =
-        format!("risks:\n  - id: R-1\n    title: T\n    inherent: {{ likelihood: {value}, impact: 2 }}\n");
+    let risks = format!(
+        "risks:\n  - id: R-1\n    title: T\n    inherent: {{ likelihood: {value}, impact: 2 }}\n"
+    );
     let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("risks.yaml", &risks)]);
     only(&l, "LOAD-010").clone()
 }
@@ -73,7 +74,10 @@ fn hexadecimal_rating_is_a_located_error_not_sixteen() {
     let d = rating_error("0x10");
     assert_eq!(at(&d), ("risks.yaml".to_string(), 4));
     assert!(d.message.contains("found the text `0x10`"), "{}", d.message);
-    assert!(d.hint.as_deref().unwrap().contains("plain decimal"), "{d:?}");
+    assert!(
+        d.hint.as_deref().unwrap().contains("plain decimal"),
+        "{d:?}"
+    );
 }
 
 #[test]
@@ -88,7 +92,11 @@ fn plus_signed_and_special_floats_are_located_errors() {
 
 #[test]
 fn ten_thousand_deep_flow_nesting_is_a_located_error() {
-    let text = format!("assets:\n  - {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let text = format!(
+        "assets:\n  - {}{}\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
     let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("assets.yaml", &text)]);
     let d = only(&l, "LOAD-006");
     assert_eq!(at(&d), ("assets.yaml".to_string(), 2));
@@ -121,14 +129,22 @@ fn aliases_count_as_what_they_expand_to() {
     let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("assets.yaml", &text)]);
     let d = only(&l, "LOAD-006");
     assert_eq!(at(&d), ("assets.yaml".to_string(), 3));
-    assert!(d.message.contains("larger or more complex"), "{}", d.message);
+    assert!(
+        d.message.contains("larger or more complex"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
 fn a_few_aliases_are_fine() {
     let text = "assets:\n  - id: A-1\n    name: &n Laptop\n    type: hardware\n    owner: p-ceo\n  - id: A-2\n    name: *n\n    type: hardware\n    owner: p-ceo\n";
     let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("assets.yaml", text)]);
-    assert!(l.diagnostics.iter().all(|d| d.code != "LOAD-006"), "{:#?}", l.diagnostics);
+    assert!(
+        l.diagnostics.iter().all(|d| d.code != "LOAD-006"),
+        "{:#?}",
+        l.diagnostics
+    );
     assert_eq!(l.model.assets.len(), 2, "{:#?}", l.diagnostics);
 }
 
@@ -150,7 +166,11 @@ fn duplicate_key_is_located_at_the_second_key() {
     let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("assets.yaml", text)]);
     let d = only(&l, "LOAD-006");
     assert_eq!(at(&d), ("assets.yaml".to_string(), 4));
-    assert!(d.message.contains("the key `id` appears twice"), "{}", d.message);
+    assert!(
+        d.message.contains("the key `id` appears twice"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
@@ -159,7 +179,11 @@ fn second_document_is_located() {
     let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("assets.yaml", text)]);
     let d = only(&l, "LOAD-006");
     assert_eq!(at(&d), ("assets.yaml".to_string(), 2));
-    assert!(d.message.contains("more than one YAML document"), "{}", d.message);
+    assert!(
+        d.message.contains("more than one YAML document"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
@@ -172,4 +196,62 @@ fn syntax_error_in_front_matter_is_located_in_the_file() {
         .find(|d| d.code == "LOAD-006")
         .expect("a LOAD-006");
     assert!(at(d).1 >= 3, "{d:?}");
+}
+
+#[test]
+fn parallel_loading_gives_the_same_diagnostics_every_run() {
+    let mut files: Vec<(String, String)> = vec![
+        ("isms.yaml".into(), MANIFEST.into()),
+        (
+            "assets.yaml".into(),
+            "assets:\n  - id: A-1\n    name: [x\n".into(),
+        ),
+    ];
+    for i in 0..40 {
+        files.push((
+            format!("risks/r{i:02}.yaml"),
+            format!("risks:\n  - id: R-{i}\n    title: T\n    inherent: {{ likelihood: 0x{i}, impact: 2 }}\n"),
+        ));
+        files.push((
+            format!("policies/p{i:02}.md"),
+            format!("---\nid: POL-{i}\ntitle: [unclosed\n---\nbody\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let (_d1, first) = load_with(&refs);
+    let (_d2, second) = load_with(&refs);
+    let render = |l: &Loaded| -> Vec<String> {
+        l.diagnostics
+            .iter()
+            .map(|d| format!("{} {:?} {}", d.code, d.location, d.message))
+            .collect()
+    };
+    assert_eq!(render(&first), render(&second));
+    assert_eq!(
+        first
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "LOAD-010")
+            .count(),
+        40
+    );
+    assert_eq!(
+        first
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "LOAD-006")
+            .count(),
+        41
+    );
+    let paths: Vec<&str> = first
+        .model
+        .sources
+        .files()
+        .map(|(_, f)| f.path.as_str())
+        .collect();
+    assert_eq!(paths[0], "isms.yaml");
+    assert_eq!(paths[1], "assets.yaml");
 }

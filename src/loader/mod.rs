@@ -194,9 +194,12 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
         root: root.to_path_buf(),
         model: Isms::default(),
         diags: Vec::new(),
+        preloaded: HashMap::new(),
+        parsed: HashMap::new(),
     };
     l.model.root = root.to_path_buf();
     let files = l.walk()?;
+    l.preload(&files);
     l.load_all(&files);
     l.report_unrecognised(&files);
     l.flatten();
@@ -215,7 +218,17 @@ struct Loader {
     root: PathBuf,
     model: Isms,
     diags: Vec<Diagnostic>,
+    /// Files read and parsed ahead, on several threads, by repository path.
+    preloaded: HashMap<String, Result<Prepared, Diagnostic>>,
+    /// Parsed YAML of files already in the source map, until it is read into records.
+    parsed: HashMap<FileId, Parsed>,
 }
+
+/// A parse result with the byte range it covers (the whole file, or the front matter).
+type Parsed = (std::ops::Range<usize>, Result<Node, yaml::ParseError>);
+
+/// A file read and parsed ahead of the (sequential) typed read.
+type Prepared = (SourceFile, Option<Parsed>);
 
 /// A file found by the walk.
 #[derive(Debug, Clone)]
@@ -283,94 +296,80 @@ impl Loader {
             .join("/")
     }
 
-    /// Reads a record file with the size, symlink, UTF-8 and emptiness checks. Returns the file
-    /// id when its text is usable.
+    /// Reads a record file (from the preloaded results when there are some) and adds it to the
+    /// source map. Returns the file id when its text is usable.
     fn read(&mut self, f: &Found) -> Option<FileId> {
-        let loc = Location::file(f.rel.clone());
-        if f.symlink {
-            self.diags.push(
-                Diagnostic::error(
-                    "LOAD-016",
-                    format!("{} is a symbolic link; links are not followed", f.rel),
-                )
-                .at(loc)
-                .with_hint("replace the link with the file itself, inside the repository"),
-            );
-            return None;
-        }
-        let path = self.root.join(&f.rel);
-        let file = match std::fs::File::open(&path) {
-            Ok(file) => file,
-            Err(e) => {
-                self.diags.push(
-                    Diagnostic::error("LOAD-002", format!("cannot read {}: {e}", f.rel))
-                        .at(loc)
-                        .with_hint("check that the file exists and is readable"),
-                );
+        let pre = self.preloaded.remove(&f.rel);
+        let (file, parsed) = match pre {
+            Some(Ok((file, parsed))) => (file, parsed),
+            Some(Err(d)) => {
+                self.diags.push(d);
                 return None;
             }
+            None => match read_text(&self.root, f) {
+                Ok(text) => (SourceFile::new(f.rel.clone(), text), None),
+                Err(d) => {
+                    self.diags.push(d);
+                    return None;
+                }
+            },
         };
-        let mut bytes = Vec::new();
-        // Read one byte past the limit to detect oversize files without trusting metadata.
-        if let Err(e) = file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes) {
-            self.diags.push(
-                Diagnostic::error("LOAD-002", format!("cannot read {}: {e}", f.rel))
-                    .at(loc)
-                    .with_hint("check that the file is readable"),
-            );
-            return None;
+        let id = self.model.sources.add(file);
+        if let Some((range, mut result)) = parsed {
+            match &mut result {
+                Ok(node) => set_file(node, id),
+                Err(e) => e.span.file = id,
+            }
+            self.parsed.insert(id, (range, result));
         }
-        if bytes.len() as u64 > MAX_FILE_SIZE {
-            self.diags.push(
-                Diagnostic::error("LOAD-003", format!("{} is larger than {} MiB", f.rel, MAX_FILE_SIZE / 1024 / 1024))
-                    .at(loc)
-                    .with_hint("split the register (e.g. risks/*.yaml), or keep large evidence outside the records and point to it"),
-            );
-            return None;
-        }
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let offset = e.utf8_error().valid_up_to();
-                let prefix = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-                let line = prefix.matches('\n').count() as u32 + 1;
-                self.diags.push(
-                    Diagnostic::error(
-                        "LOAD-004",
-                        format!(
-                            "{} is not valid UTF-8 (first bad byte at offset {offset})",
-                            f.rel
-                        ),
-                    )
-                    .at(Location {
-                        path: f.rel.clone(),
-                        line,
-                        column: 0,
-                        len: 0,
+        Some(id)
+    }
+
+    /// Reads and parses every record file on as many threads as the machine offers. Only the
+    /// results are shared: the typed read, the source map and the diagnostics stay in the
+    /// sequential order of [`Self::load_all`], so output does not depend on thread timing.
+    fn preload(&mut self, files: &[Found]) {
+        let mut jobs: Vec<&Found> = files.iter().filter(|f| is_record_file(&f.rel)).collect();
+        // Largest first, so one big register does not start last.
+        jobs.sort_by_key(|f| std::cmp::Reverse(self.model.files.get(&f.rel).map_or(0, |m| m.size)));
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(jobs.len())
+            .min(16);
+        let root = self.root.as_path();
+        let results: Vec<(usize, Result<Prepared, Diagnostic>)> = if threads <= 1 {
+            jobs.iter()
+                .enumerate()
+                .map(|(i, f)| (i, prepare(root, f)))
+                .collect()
+        } else {
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            std::thread::scope(|s| {
+                let workers: Vec<_> = (0..threads)
+                    .map(|_| {
+                        s.spawn(|| {
+                            let mut out = Vec::new();
+                            loop {
+                                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let Some(f) = jobs.get(i) else { break };
+                                out.push((i, prepare(root, f)));
+                            }
+                            out
+                        })
                     })
-                    .with_hint(
-                        "save the file as UTF-8 (most editors offer \"Save with encoding\")",
-                    ),
-                );
-                return None;
-            }
+                    .collect();
+                // A worker that failed leaves its files to the sequential read.
+                workers
+                    .into_iter()
+                    .flat_map(|w| w.join().unwrap_or_default())
+                    .collect()
+            })
         };
-        // A byte-order mark is harmless but would end up in the first key.
-        let text = text
-            .strip_prefix('\u{feff}')
-            .map(str::to_string)
-            .unwrap_or(text);
-        if text.trim().is_empty() {
-            self.diags.push(
-                Diagnostic::error("LOAD-005", format!("{} is empty", f.rel))
-                    .at(loc)
-                    .with_hint(
-                        "fill it in (`isms init` writes a complete starting point) or delete it",
-                    ),
-            );
-            return None;
+        for (i, r) in results {
+            if let Some(f) = jobs.get(i) {
+                self.preloaded.insert(f.rel.clone(), r);
+            }
         }
-        Some(self.model.sources.add(SourceFile::new(f.rel.clone(), text)))
     }
 
     fn load_all(&mut self, files: &[Found]) {
@@ -618,7 +617,16 @@ impl Loader {
         range: std::ops::Range<usize>,
     ) -> Option<T> {
         let source = self.model.sources.get(id)?;
-        let node = match yaml::parse(id, source, range) {
+        let cached = self
+            .parsed
+            .remove(&id)
+            .filter(|(r, _)| *r == range)
+            .map(|(_, r)| r);
+        let parsed = match cached {
+            Some(r) => r,
+            None => yaml::parse(id, source, range),
+        };
+        let node = match parsed {
             Ok(n) => n,
             Err(e) => {
                 let d = Diagnostic::error("LOAD-006", format!("invalid YAML: {}", e.message))
@@ -891,6 +899,127 @@ pub fn split_front_matter(text: &str) -> Option<(std::ops::Range<usize>, usize)>
         pos += line.len();
     }
     None
+}
+
+/// Reads a record file with the size, symlink, UTF-8 and emptiness checks. Pure (no shared
+/// state), so files can be read on several threads.
+fn read_text(root: &Path, f: &Found) -> Result<String, Diagnostic> {
+    let loc = Location::file(f.rel.clone());
+    if f.symlink {
+        return Err(Diagnostic::error(
+            "LOAD-016",
+            format!("{} is a symbolic link; links are not followed", f.rel),
+        )
+        .at(loc)
+        .with_hint("replace the link with the file itself, inside the repository"));
+    }
+    let path = root.join(&f.rel);
+    let file = match std::fs::File::open(&path) {
+        Ok(file) => file,
+        Err(e) => {
+            return Err(
+                Diagnostic::error("LOAD-002", format!("cannot read {}: {e}", f.rel))
+                    .at(loc)
+                    .with_hint("check that the file exists and is readable"),
+            );
+        }
+    };
+    let mut bytes = Vec::new();
+    // Read one byte past the limit to detect oversize files without trusting metadata.
+    if let Err(e) = file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes) {
+        return Err(
+            Diagnostic::error("LOAD-002", format!("cannot read {}: {e}", f.rel))
+                .at(loc)
+                .with_hint("check that the file is readable"),
+        );
+    }
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(
+            Diagnostic::error("LOAD-003", format!("{} is larger than {} MiB", f.rel, MAX_FILE_SIZE / 1024 / 1024))
+                .at(loc)
+                .with_hint("split the register (e.g. risks/*.yaml), or keep large evidence outside the records and point to it"),
+        );
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+            let line = prefix.matches('\n').count() as u32 + 1;
+            return Err(Diagnostic::error(
+                "LOAD-004",
+                format!(
+                    "{} is not valid UTF-8 (first bad byte at offset {offset})",
+                    f.rel
+                ),
+            )
+            .at(Location {
+                path: f.rel.clone(),
+                line,
+                column: 0,
+                len: 0,
+            })
+            .with_hint("save the file as UTF-8 (most editors offer \"Save with encoding\")"));
+        }
+    };
+    // A byte-order mark is harmless but would end up in the first key.
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error("LOAD-005", format!("{} is empty", f.rel))
+            .at(loc)
+            .with_hint("fill it in (`isms init` writes a complete starting point) or delete it"));
+    }
+    Ok(text)
+}
+
+/// Whether the loader reads `rel` as a record file (the files [`Loader::load_all`] asks for).
+fn is_record_file(rel: &str) -> bool {
+    match rel.split_once('/') {
+        None => ROOT_RECORDS.contains(&rel),
+        Some((dir, name)) => {
+            let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+            !name.contains('/')
+                && !name.starts_with('_')
+                && match dir {
+                    "risks" => matches!(ext, "yaml" | "yml"),
+                    "policies" | "procedures" | "audits" | "reviews" => ext == "md",
+                    _ => false,
+                }
+        }
+    }
+}
+
+/// Reads a record file and parses its YAML (a Markdown file's front matter). Spans carry a
+/// placeholder file id until [`Loader::read`] knows the real one.
+fn prepare(root: &Path, f: &Found) -> Result<Prepared, Diagnostic> {
+    let text = read_text(root, f)?;
+    let file = SourceFile::new(f.rel.clone(), text);
+    let range = if f.rel.ends_with(".md") {
+        split_front_matter(&file.text).map(|(fm, _)| fm)
+    } else {
+        Some(0..file.text.len())
+    };
+    let parsed = range.map(|r| {
+        let result = yaml::parse(FileId(0), &file, r.clone());
+        (r, result)
+    });
+    Ok((file, parsed))
+}
+
+/// Sets the file of every span in a tree parsed before its file id was known.
+fn set_file(node: &mut Node, id: FileId) {
+    node.span.file = id;
+    match &mut node.kind {
+        yaml::NodeKind::Seq(items) => items.iter_mut().for_each(|n| set_file(n, id)),
+        yaml::NodeKind::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            k.span.file = id;
+            set_file(v, id);
+        }),
+        _ => {}
+    }
 }
 
 mod references;

@@ -217,9 +217,9 @@ fn number_like(s: &str) -> bool {
         || unsigned.starts_with("0o")
         || unsigned.starts_with("0b")
         || (unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.')
-            && unsigned
-                .bytes()
-                .all(|c| c.is_ascii_hexdigit() || matches!(c, b'.' | b'e' | b'+' | b'-' | b'_' | b'x' | b'o')))
+            && unsigned.bytes().all(|c| {
+                c.is_ascii_hexdigit() || matches!(c, b'.' | b'e' | b'+' | b'-' | b'_' | b'x' | b'o')
+            }))
 }
 
 /// How to fix a value of the wrong type, by what was expected.

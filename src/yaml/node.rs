@@ -180,7 +180,9 @@ pub fn parse(
         };
         b.event(event, &span)?;
     }
-    let empty = b.span(&granit_parser::Span::empty(granit_parser::Marker::new(0, 1, 0)));
+    let empty = b.span(&granit_parser::Span::empty(granit_parser::Marker::new(
+        0, 1, 0,
+    )));
     Ok(b.root.unwrap_or(Node {
         kind: NodeKind::Null,
         span: empty,
@@ -298,7 +300,9 @@ impl Builder {
             Event::Scalar(value, style, anchor, tag) => {
                 let at = self.span(span);
                 self.count(1, at)?;
-                let as_text = tag.as_deref().is_some_and(|t| t.is_yaml_core_schema_tag("str"));
+                let as_text = tag
+                    .as_deref()
+                    .is_some_and(|t| t.is_yaml_core_schema_tag("str"));
                 let node = scalar(value.into_owned(), style, as_text, at);
                 self.finish(node, anchor, 1)?;
             }
