@@ -255,3 +255,20 @@ fn parallel_loading_gives_the_same_diagnostics_every_run() {
     assert_eq!(paths[0], "isms.yaml");
     assert_eq!(paths[1], "assets.yaml");
 }
+
+#[test]
+fn duplicate_key_in_a_large_mapping_is_found() {
+    let mut text = String::from("assets: []\nbig:\n");
+    for i in 0..100 {
+        text.push_str(&format!("  k{i}: {i}\n"));
+    }
+    text.push_str("  k7: again\n");
+    let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("assets.yaml", &text)]);
+    let d = only(&l, "LOAD-006");
+    assert_eq!(at(&d), ("assets.yaml".to_string(), 103));
+    assert!(
+        d.message.contains("the key `k7` appears twice"),
+        "{}",
+        d.message
+    );
+}

@@ -166,6 +166,8 @@ pub fn parse(
         base_line,
         base_col,
         stack: Vec::new(),
+        items: Vec::new(),
+        entries: Vec::new(),
         root: None,
         anchors: Vec::new(),
         nodes: 0,
@@ -191,16 +193,22 @@ pub fn parse(
 }
 
 /// A collection being built.
+///
+/// Children wait on the builder's scratch stacks (`items`, `entries`) from `start` on, and are
+/// moved into one exactly sized vector when the collection ends: no vector growing per
+/// collection, no copies of large sequences as they grow.
 enum Frame {
     Seq {
-        items: Vec<Node>,
+        start: usize,
         span: Span,
         anchor: usize,
         first_node: usize,
     },
     Map {
-        entries: Vec<(Key, Node)>,
+        start: usize,
         key: Option<Key>,
+        /// Keys seen so far, once the mapping is too large for a linear duplicate check.
+        seen: Option<std::collections::HashSet<String>>,
         span: Span,
         anchor: usize,
         first_node: usize,
@@ -213,6 +221,8 @@ struct Builder {
     base_line: u32,
     base_col: u32,
     stack: Vec<Frame>,
+    items: Vec<Node>,
+    entries: Vec<(Key, Node)>,
     root: Option<Node>,
     /// Anchored nodes by anchor id, with the number of nodes each one expands to.
     anchors: Vec<Option<(Node, usize)>>,
@@ -310,7 +320,7 @@ impl Builder {
                 let at = self.span(span);
                 self.open(at)?;
                 self.stack.push(Frame::Seq {
-                    items: Vec::new(),
+                    start: self.items.len(),
                     span: at,
                     anchor,
                     first_node: self.nodes,
@@ -320,8 +330,9 @@ impl Builder {
                 let at = self.span(span);
                 self.open(at)?;
                 self.stack.push(Frame::Map {
-                    entries: Vec::new(),
+                    start: self.entries.len(),
                     key: None,
+                    seen: None,
                     span: at,
                     anchor,
                     first_node: self.nodes,
@@ -330,13 +341,13 @@ impl Builder {
             Event::SequenceEnd | Event::MappingEnd => {
                 let (node, anchor, first) = match self.stack.pop() {
                     Some(Frame::Seq {
-                        items,
+                        start,
                         span,
                         anchor,
                         first_node,
                     }) => (
                         Node {
-                            kind: NodeKind::Seq(items),
+                            kind: NodeKind::Seq(self.items.drain(start..).collect()),
                             span,
                             raw: None,
                         },
@@ -344,14 +355,14 @@ impl Builder {
                         first_node,
                     ),
                     Some(Frame::Map {
-                        entries,
+                        start,
                         span,
                         anchor,
                         first_node,
                         ..
                     }) => (
                         Node {
-                            kind: NodeKind::Map(entries),
+                            kind: NodeKind::Map(self.entries.drain(start..).collect()),
                             span,
                             raw: None,
                         },
@@ -405,13 +416,15 @@ impl Builder {
                 self.root = Some(node);
                 Ok(())
             }
-            Some(Frame::Seq { items, .. }) => {
-                items.push(node);
+            Some(Frame::Seq { .. }) => {
+                self.items.push(node);
                 Ok(())
             }
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
+            Some(Frame::Map {
+                start, key, seen, ..
+            }) => match key.take() {
                 Some(k) => {
-                    entries.push((k, node));
+                    self.entries.push((k, node));
                     Ok(())
                 }
                 None => {
@@ -430,7 +443,16 @@ impl Builder {
                             });
                         }
                     };
-                    if entries.iter().any(|(k, _)| k.name == name) {
+                    let siblings = self.entries.get(*start..).unwrap_or(&[]);
+                    let duplicate = if siblings.len() < 32 {
+                        siblings.iter().any(|(k, _)| k.name == name)
+                    } else {
+                        let set = seen.get_or_insert_with(|| {
+                            siblings.iter().map(|(k, _)| k.name.clone()).collect()
+                        });
+                        !set.insert(name.clone())
+                    };
+                    if duplicate {
                         return Err(ParseError {
                             message: format!(
                                 "the key `{name}` appears twice in the same mapping (keep one)"
