@@ -99,7 +99,7 @@ fn ten_thousand_deep_flow_nesting_is_a_located_error() {
     );
     let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("assets.yaml", &text)]);
     let d = only(&l, "LOAD-006");
-    assert_eq!(at(&d), ("assets.yaml".to_string(), 2));
+    assert_eq!(at(d), ("assets.yaml".to_string(), 2));
     assert!(d.message.contains("nests deeper"), "{}", d.message);
 }
 
@@ -128,7 +128,7 @@ fn aliases_count_as_what_they_expand_to() {
     );
     let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("assets.yaml", &text)]);
     let d = only(&l, "LOAD-006");
-    assert_eq!(at(&d), ("assets.yaml".to_string(), 3));
+    assert_eq!(at(d), ("assets.yaml".to_string(), 3));
     assert!(
         d.message.contains("larger or more complex"),
         "{}",
@@ -156,7 +156,7 @@ fn too_many_aliases_are_refused() {
     }
     let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("assets.yaml", &text)]);
     let d = only(&l, "LOAD-006");
-    assert_eq!(at(&d), ("assets.yaml".to_string(), 104));
+    assert_eq!(at(d), ("assets.yaml".to_string(), 104));
     assert!(d.message.contains("too many YAML aliases"), "{}", d.message);
 }
 
@@ -165,7 +165,7 @@ fn duplicate_key_is_located_at_the_second_key() {
     let text = "assets:\n  - id: A-1\n    name: N\n    id: A-2\n";
     let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("assets.yaml", text)]);
     let d = only(&l, "LOAD-006");
-    assert_eq!(at(&d), ("assets.yaml".to_string(), 4));
+    assert_eq!(at(d), ("assets.yaml".to_string(), 4));
     assert!(
         d.message.contains("the key `id` appears twice"),
         "{}",
@@ -178,7 +178,7 @@ fn second_document_is_located() {
     let text = "assets: []\n---\nassets: []\n";
     let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("assets.yaml", text)]);
     let d = only(&l, "LOAD-006");
-    assert_eq!(at(&d), ("assets.yaml".to_string(), 2));
+    assert_eq!(at(d), ("assets.yaml".to_string(), 2));
     assert!(
         d.message.contains("more than one YAML document"),
         "{}",
@@ -265,7 +265,7 @@ fn duplicate_key_in_a_large_mapping_is_found() {
     text.push_str("  k7: again\n");
     let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("assets.yaml", &text)]);
     let d = only(&l, "LOAD-006");
-    assert_eq!(at(&d), ("assets.yaml".to_string(), 103));
+    assert_eq!(at(d), ("assets.yaml".to_string(), 103));
     assert!(
         d.message.contains("the key `k7` appears twice"),
         "{}",

@@ -219,7 +219,7 @@ struct Loader {
     model: Isms,
     diags: Vec<Diagnostic>,
     /// Files read and parsed ahead, on several threads, by repository path.
-    preloaded: HashMap<String, Result<Prepared, Diagnostic>>,
+    preloaded: HashMap<String, Result<Prepared, Box<Diagnostic>>>,
     /// Parsed YAML of files already in the source map, until it is read into records.
     parsed: HashMap<FileId, Parsed>,
 }
@@ -303,13 +303,13 @@ impl Loader {
         let (file, parsed) = match pre {
             Some(Ok((file, parsed))) => (file, parsed),
             Some(Err(d)) => {
-                self.diags.push(d);
+                self.diags.push(*d);
                 return None;
             }
             None => match read_text(&self.root, f) {
                 Ok(text) => (SourceFile::new(f.rel.clone(), text), None),
                 Err(d) => {
-                    self.diags.push(d);
+                    self.diags.push(*d);
                     return None;
                 }
             },
@@ -337,7 +337,7 @@ impl Loader {
             .min(jobs.len())
             .min(16);
         let root = self.root.as_path();
-        let results: Vec<(usize, Result<Prepared, Diagnostic>)> = if threads <= 1 {
+        let results: Vec<(usize, Result<Prepared, Box<Diagnostic>>)> = if threads <= 1 {
             jobs.iter()
                 .enumerate()
                 .map(|(i, f)| (i, prepare(root, f)))
@@ -903,42 +903,44 @@ pub fn split_front_matter(text: &str) -> Option<(std::ops::Range<usize>, usize)>
 
 /// Reads a record file with the size, symlink, UTF-8 and emptiness checks. Pure (no shared
 /// state), so files can be read on several threads.
-fn read_text(root: &Path, f: &Found) -> Result<String, Diagnostic> {
+fn read_text(root: &Path, f: &Found) -> Result<String, Box<Diagnostic>> {
     let loc = Location::file(f.rel.clone());
     if f.symlink {
-        return Err(Diagnostic::error(
-            "LOAD-016",
-            format!("{} is a symbolic link; links are not followed", f.rel),
-        )
-        .at(loc)
-        .with_hint("replace the link with the file itself, inside the repository"));
+        return Err(Box::new(
+            Diagnostic::error(
+                "LOAD-016",
+                format!("{} is a symbolic link; links are not followed", f.rel),
+            )
+            .at(loc)
+            .with_hint("replace the link with the file itself, inside the repository"),
+        ));
     }
     let path = root.join(&f.rel);
     let file = match std::fs::File::open(&path) {
         Ok(file) => file,
         Err(e) => {
-            return Err(
+            return Err(Box::new(
                 Diagnostic::error("LOAD-002", format!("cannot read {}: {e}", f.rel))
                     .at(loc)
                     .with_hint("check that the file exists and is readable"),
-            );
+            ));
         }
     };
     let mut bytes = Vec::new();
     // Read one byte past the limit to detect oversize files without trusting metadata.
     if let Err(e) = file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes) {
-        return Err(
+        return Err(Box::new(
             Diagnostic::error("LOAD-002", format!("cannot read {}: {e}", f.rel))
                 .at(loc)
                 .with_hint("check that the file is readable"),
-        );
+        ));
     }
     if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(
+        return Err(Box::new(
             Diagnostic::error("LOAD-003", format!("{} is larger than {} MiB", f.rel, MAX_FILE_SIZE / 1024 / 1024))
                 .at(loc)
                 .with_hint("split the register (e.g. risks/*.yaml), or keep large evidence outside the records and point to it"),
-        );
+        ));
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -946,20 +948,22 @@ fn read_text(root: &Path, f: &Found) -> Result<String, Diagnostic> {
             let offset = e.utf8_error().valid_up_to();
             let prefix = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
             let line = prefix.matches('\n').count() as u32 + 1;
-            return Err(Diagnostic::error(
-                "LOAD-004",
-                format!(
-                    "{} is not valid UTF-8 (first bad byte at offset {offset})",
-                    f.rel
-                ),
-            )
-            .at(Location {
-                path: f.rel.clone(),
-                line,
-                column: 0,
-                len: 0,
-            })
-            .with_hint("save the file as UTF-8 (most editors offer \"Save with encoding\")"));
+            return Err(Box::new(
+                Diagnostic::error(
+                    "LOAD-004",
+                    format!(
+                        "{} is not valid UTF-8 (first bad byte at offset {offset})",
+                        f.rel
+                    ),
+                )
+                .at(Location {
+                    path: f.rel.clone(),
+                    line,
+                    column: 0,
+                    len: 0,
+                })
+                .with_hint("save the file as UTF-8 (most editors offer \"Save with encoding\")"),
+            ));
         }
     };
     // A byte-order mark is harmless but would end up in the first key.
@@ -968,9 +972,13 @@ fn read_text(root: &Path, f: &Found) -> Result<String, Diagnostic> {
         .map(str::to_string)
         .unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(Diagnostic::error("LOAD-005", format!("{} is empty", f.rel))
-            .at(loc)
-            .with_hint("fill it in (`isms init` writes a complete starting point) or delete it"));
+        return Err(Box::new(
+            Diagnostic::error("LOAD-005", format!("{} is empty", f.rel))
+                .at(loc)
+                .with_hint(
+                    "fill it in (`isms init` writes a complete starting point) or delete it",
+                ),
+        ));
     }
     Ok(text)
 }
@@ -994,7 +1002,7 @@ fn is_record_file(rel: &str) -> bool {
 
 /// Reads a record file and parses its YAML (a Markdown file's front matter). Spans carry a
 /// placeholder file id until [`Loader::read`] knows the real one.
-fn prepare(root: &Path, f: &Found) -> Result<Prepared, Diagnostic> {
+fn prepare(root: &Path, f: &Found) -> Result<Prepared, Box<Diagnostic>> {
     let text = read_text(root, f)?;
     let file = SourceFile::new(f.rel.clone(), text);
     let range = if f.rel.ends_with(".md") {
