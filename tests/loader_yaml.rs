@@ -119,12 +119,12 @@ fn deep_block_nesting_is_a_located_error() {
 }
 
 #[test]
-fn aliases_count_as_what_they_expand_to() {
-    // Seven aliases (well under the alias limit) to a 300,000-item list expand to 2.4 million
-    // nodes: refused at the alias that crosses the node budget, not after building them.
+fn aliases_count_against_the_node_budget() {
+    // A million values written out and one alias repeating them: 2 million values, over the
+    // node budget at the alias, refused before the copy is made.
     let text = format!(
-        "assets: []\nbig: &a [{}]\ncopies: [*a, *a, *a, *a, *a, *a, *a]\n",
-        "x,".repeat(300_000)
+        "assets: []\nbig: &a [{}]\ncopies: [*a]\n",
+        "x,".repeat(1_000_000)
     );
     let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("assets.yaml", &text)]);
     let d = only(&l, "LOAD-006");
@@ -134,6 +134,21 @@ fn aliases_count_as_what_they_expand_to() {
         "{}",
         d.message
     );
+}
+
+#[test]
+fn aliases_may_not_repeat_more_than_the_file_writes() {
+    // 95 KB of YAML that would expand to 1.8 million values (about 250 MiB): refused at the
+    // alias where the repeated values outgrow the written ones.
+    let text = format!(
+        "assets: []\nbig: &a [{}]\ncopies:\n{}",
+        vec!["x"; 40_000].join(","),
+        "  - *a\n".repeat(45)
+    );
+    let (_d, l) = load_with(&[("isms.yaml", MANIFEST), ("assets.yaml", &text)]);
+    let d = only(&l, "LOAD-006");
+    assert_eq!(at(d), ("assets.yaml".to_string(), 5));
+    assert!(d.message.contains("repeat more values"), "{}", d.message);
 }
 
 #[test]

@@ -141,10 +141,14 @@ pub struct ParseError {
 const MAX_DEPTH: usize = 64;
 const MAX_NODES: usize = 2_000_000;
 const MAX_ALIASES: usize = 100;
+/// Values that aliases may repeat beyond those written out: memory stays in proportion to the
+/// file (at most twice its tree, plus this allowance) instead of to the node budget.
+const ALIAS_ALLOWANCE: usize = 10_000;
 
 const MSG_DEPTH: &str = "the YAML nests deeper than isms allows (64 levels)";
 const MSG_ALIASES: &str = "too many YAML aliases (`*name`); write the values out instead";
 const MSG_NODES: &str = "the file is larger or more complex than isms reads safely";
+const MSG_ALIAS_EXPANSION: &str = "YAML aliases (`*name`) repeat more values than the file writes out; write the values out instead";
 const MSG_DOCUMENTS: &str =
     "more than one YAML document in the file (a second `---` line?); keep one document per file";
 
@@ -171,6 +175,7 @@ pub fn parse(
         root: None,
         anchors: Vec::new(),
         nodes: 0,
+        alias_nodes: 0,
         aliases: 0,
         documents: 0,
     };
@@ -227,6 +232,8 @@ struct Builder {
     /// Anchored nodes by anchor id, with the number of nodes each one expands to.
     anchors: Vec<Option<(Node, usize)>>,
     nodes: usize,
+    /// Nodes added by expanding aliases (also counted in `nodes`).
+    alias_nodes: usize,
     aliases: usize,
     documents: usize,
 }
@@ -384,6 +391,11 @@ impl Builder {
                     return Err(self.fail("an alias (`*name`) refers to no anchor", at));
                 };
                 // An alias costs as much as what it expands to: that is what bounds memory.
+                self.alias_nodes = self.alias_nodes.saturating_add(size);
+                let written = self.nodes - (self.alias_nodes - size);
+                if self.alias_nodes > written.saturating_add(ALIAS_ALLOWANCE) {
+                    return Err(self.fail(MSG_ALIAS_EXPANSION, at));
+                }
                 self.count(size, at)?;
                 let Some(Some((target, _))) = self.anchors.get(id) else {
                     return Err(self.fail("an alias (`*name`) refers to no anchor", at));
