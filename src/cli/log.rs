@@ -110,7 +110,16 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
             args.dir.display()
         );
     }
-    let index = HistoryIndex::build(&args.dir, &BuildOptions::default())
+    // The last N changes to the whole ISMS need only the newest N changing commits: stop the
+    // walk there. A target or --since needs the whole history (renames, record ids, clock skew).
+    let options = BuildOptions {
+        max_changed_commits: match (&args.target, args.since) {
+            (None, None) => args.limit,
+            _ => None,
+        },
+        ..BuildOptions::default()
+    };
+    let index = HistoryIndex::build(&args.dir, &options)
         .with_context(|| format!("cannot read the Git history of {}", args.dir.display()))?;
     let Some(index) = index else {
         let state = RepoState::NoRepository {

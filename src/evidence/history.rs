@@ -196,6 +196,10 @@ pub struct BuildOptions {
     pub precompute_records: bool,
     /// Detect renames, so that a file's history continues across `git mv`.
     pub renames: bool,
+    /// Stop the walk after this many commits that changed the ISMS folder (newest first).
+    /// The index then holds only the newest part of the history: right for "the last N
+    /// changes", wrong for anything that needs the whole history of a path or record.
+    pub max_changed_commits: Option<usize>,
 }
 
 impl Default for BuildOptions {
@@ -203,6 +207,7 @@ impl Default for BuildOptions {
         BuildOptions {
             precompute_records: false,
             renames: true,
+            max_changed_commits: None,
         }
     }
 }
@@ -572,8 +577,15 @@ fn walk(repo: &Repository, prefix: &str, options: &BuildOptions) -> Result<Walke
     let mut raw: Vec<RawChange> = Vec::new();
     let mut found: Vec<PathChange> = Vec::new();
     let mut trees = treediff::TreeCache::new(repo)?;
+    let mut changed_commits = 0usize;
 
     for oid in revwalk {
+        if options
+            .max_changed_commits
+            .is_some_and(|max| changed_commits >= max)
+        {
+            break;
+        }
         let oid = oid.ctx("walking the history")?;
         let commit = repo
             .find_commit(oid)
@@ -622,6 +634,9 @@ fn walk(repo: &Repository, prefix: &str, options: &BuildOptions) -> Result<Walke
             found.extend(raw.drain(..).map(from_raw));
         }
         found.sort_by(|a, b| a.path.cmp(&b.path));
+        if !found.is_empty() {
+            changed_commits += 1;
+        }
         for mut change in found.drain(..) {
             let change_index = u32::try_from(out.changes.len()).unwrap_or(u32::MAX);
             change.commit = commit_index;

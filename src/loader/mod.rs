@@ -213,6 +213,8 @@ pub fn load_with(root: &Path, options: LoadOptions) -> Result<Loaded, LoadError>
         diags: Vec::new(),
         max_file_size: options.max_file_size.unwrap_or(MAX_FILE_SIZE),
         size_from_flag: options.max_file_size.is_some(),
+        preloaded: HashMap::new(),
+        parsed: HashMap::new(),
     };
     l.model.root = root.to_path_buf();
     let files = l.walk()?;
@@ -239,7 +241,17 @@ struct Loader {
     max_file_size: u64,
     /// The limit was given on the command line (isms.yaml does not change it then).
     size_from_flag: bool,
+    /// Files read and parsed ahead, on several threads, by repository path.
+    preloaded: HashMap<String, Result<Prepared, Box<Diagnostic>>>,
+    /// Parsed YAML of files already in the source map, until it is read into records.
+    parsed: HashMap<FileId, Parsed>,
 }
+
+/// A parse result with the byte range it covers (the whole file, or the front matter).
+type Parsed = (std::ops::Range<usize>, Result<Node, yaml::ParseError>);
+
+/// A file read and parsed ahead of the (sequential) typed read.
+type Prepared = (SourceFile, Option<Parsed>);
 
 /// A file found by the walk.
 #[derive(Debug, Clone)]
@@ -315,125 +327,92 @@ impl Loader {
             .join("/")
     }
 
-    /// Reads a record file with the size, symlink, UTF-8 and emptiness checks. Returns the file
-    /// id when its text is usable.
+    /// Reads a record file (from the preloaded results when there are some) and adds it to the
+    /// source map. Returns the file id when its text is usable.
     fn read(&mut self, f: &Found) -> Option<FileId> {
-        let loc = Location::file(f.rel.clone());
-        if f.symlink {
-            let path = self.root.join(&f.rel);
-            // Say where a link leads when that is outside the repository: it may be an attempt
-            // to have a record read from elsewhere (e.g. a secret on the CI machine).
-            let outside = match (path.canonicalize(), self.root.canonicalize()) {
-                (Ok(target), Ok(root)) => !target.starts_with(&root),
-                // A dangling link, or a loop: not inside, in any useful sense.
-                _ => true,
-            };
-            let message = if outside {
-                format!(
-                    "{} is a symbolic link pointing outside the repository; links are not followed",
-                    f.rel
-                )
-            } else {
-                format!("{} is a symbolic link; links are not followed", f.rel)
-            };
-            self.diags.push(
-                Diagnostic::error("LOAD-016", message)
-                    .at(loc)
-                    .with_hint("replace the link with the file itself, inside the repository"),
-            );
-            return None;
-        }
-        if let Some(kind) = f.special {
-            self.diags.push(
-                Diagnostic::error(
-                    "LOAD-002",
-                    format!("{} is {kind}, not a regular file; it is not read", f.rel),
-                )
-                .at(loc)
-                .with_hint("replace it with an ordinary file holding the record, or remove it"),
-            );
-            return None;
-        }
-        let path = self.root.join(&f.rel);
-        // Read one byte past the limit to detect oversize files without trusting metadata.
-        let bytes = match crate::fsutil::read_regular(&path, self.max_file_size) {
-            Ok(b) => b,
-            Err(e) => {
-                self.diags.push(
-                    Diagnostic::error("LOAD-002", format!("cannot read {}: {e}", f.rel))
-                        .at(loc)
-                        .with_hint("check that the file exists, is an ordinary file and is readable"),
-                );
+        let pre = self.preloaded.remove(&f.rel);
+        let (file, parsed) = match pre {
+            Some(Ok((file, parsed))) => (file, parsed),
+            Some(Err(d)) => {
+                self.diags.push(*d);
                 return None;
             }
+            None => match read_text(&self.root, f, self.size_limit()) {
+                Ok(text) => (SourceFile::new(f.rel.clone(), text), None),
+                Err(d) => {
+                    self.diags.push(*d);
+                    return None;
+                }
+            },
         };
-        if bytes.len() as u64 > self.max_file_size {
-            let raise = if self.size_from_flag {
-                "give a larger `--max-file-size`".to_string()
-            } else {
-                format!(
-                    "raise the limit with `limits: {{ max_file_size_mib: N }}` in isms.yaml or `--max-file-size N` (MiB, at most {MAX_FILE_SIZE_LIMIT_MIB})"
-                )
-            };
-            let split = if f.rel.contains('/') {
-                "keep large evidence outside the records and point to it".to_string()
-            } else {
-                let stem = f.rel.rsplit_once('.').map_or(f.rel.as_str(), |(s, _)| s);
-                format!("split the register into a folder of files (`{stem}/*.yaml`)")
-            };
-            self.diags.push(
-                Diagnostic::error(
-                    "LOAD-003",
-                    format!("{} is larger than the limit of {}", f.rel, human_size(self.max_file_size)),
-                )
-                .at(loc)
-                .with_hint(format!("{split}, or {raise}")),
-            );
-            return None;
+        let id = self.model.sources.add(file);
+        if let Some((range, mut result)) = parsed {
+            match &mut result {
+                Ok(node) => set_file(node, id),
+                Err(e) => e.span.file = id,
+            }
+            self.parsed.insert(id, (range, result));
         }
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let offset = e.utf8_error().valid_up_to();
-                let prefix = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-                let line = prefix.matches('\n').count() as u32 + 1;
-                self.diags.push(
-                    Diagnostic::error(
-                        "LOAD-004",
-                        format!(
-                            "{} is not valid UTF-8 (first bad byte at offset {offset})",
-                            f.rel
-                        ),
-                    )
-                    .at(Location {
-                        path: f.rel.clone(),
-                        line,
-                        column: 0,
-                        len: 0,
+        Some(id)
+    }
+
+    /// Reads and parses every record file on as many threads as the machine offers. Only the
+    /// results are shared: the typed read, the source map and the diagnostics stay in the
+    /// sequential order of [`Self::load_all`], so output does not depend on thread timing.
+    fn size_limit(&self) -> SizeLimit {
+        SizeLimit {
+            bytes: self.max_file_size,
+            from_flag: self.size_from_flag,
+        }
+    }
+
+    fn preload(&mut self, files: &[Found]) {
+        // isms.yaml is read first, on its own: it may set the size limit for the others.
+        let mut jobs: Vec<&Found> = files
+            .iter()
+            .filter(|f| f.rel != "isms.yaml" && is_record_file(&f.rel))
+            .collect();
+        let limit = self.size_limit();
+        // Largest first, so one big register does not start last.
+        jobs.sort_by_key(|f| std::cmp::Reverse(self.model.files.get(&f.rel).map_or(0, |m| m.size)));
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(jobs.len())
+            .min(16);
+        let root = self.root.as_path();
+        let results: Vec<(usize, Result<Prepared, Box<Diagnostic>>)> = if threads <= 1 {
+            jobs.iter()
+                .enumerate()
+                .map(|(i, f)| (i, prepare(root, f, limit)))
+                .collect()
+        } else {
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            std::thread::scope(|s| {
+                let workers: Vec<_> = (0..threads)
+                    .map(|_| {
+                        s.spawn(|| {
+                            let mut out = Vec::new();
+                            loop {
+                                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let Some(f) = jobs.get(i) else { break };
+                                out.push((i, prepare(root, f, limit)));
+                            }
+                            out
+                        })
                     })
-                    .with_hint(
-                        "save the file as UTF-8 (most editors offer \"Save with encoding\")",
-                    ),
-                );
-                return None;
-            }
+                    .collect();
+                // A worker that failed leaves its files to the sequential read.
+                workers
+                    .into_iter()
+                    .flat_map(|w| w.join().unwrap_or_default())
+                    .collect()
+            })
         };
-        // A byte-order mark is harmless but would end up in the first key.
-        let text = text
-            .strip_prefix('\u{feff}')
-            .map(str::to_string)
-            .unwrap_or(text);
-        if text.trim().is_empty() {
-            self.diags.push(
-                Diagnostic::error("LOAD-005", format!("{} is empty", f.rel))
-                    .at(loc)
-                    .with_hint(
-                        "fill it in (`isms init` writes a complete starting point) or delete it",
-                    ),
-            );
-            return None;
+        for (i, r) in results {
+            if let Some(f) = jobs.get(i) {
+                self.preloaded.insert(f.rel.clone(), r);
+            }
         }
-        Some(self.model.sources.add(SourceFile::new(f.rel.clone(), text)))
     }
 
     fn load_all(&mut self, files: &[Found]) {
@@ -457,6 +436,8 @@ impl Loader {
                     .with_hint("run this command on the folder that contains isms.yaml, or create one with `isms init`"),
             ),
         }
+        // The other files are read and parsed ahead, with the limit isms.yaml set.
+        self.preload(files);
         self.model.context = self.register(single("context.yaml"), RecordKind::Context);
         if let Some(f) = single("scope.md") {
             self.model.scope = self.document(&f, RecordKind::Scope);
@@ -710,7 +691,16 @@ impl Loader {
         range: std::ops::Range<usize>,
     ) -> Option<T> {
         let source = self.model.sources.get(id)?;
-        let node = match yaml::parse(id, source, range) {
+        let cached = self
+            .parsed
+            .remove(&id)
+            .filter(|(r, _)| *r == range)
+            .map(|(_, r)| r);
+        let parsed = match cached {
+            Some(r) => r,
+            None => yaml::parse(id, source, range),
+        };
+        let node = match parsed {
             Ok(n) => n,
             Err(e) => {
                 let d = Diagnostic::error("LOAD-006", format!("invalid YAML: {}", e.message))
@@ -989,6 +979,178 @@ pub fn split_front_matter(text: &str) -> Option<(std::ops::Range<usize>, usize)>
 }
 
 mod markers;
+
+/// The largest record file read, and whether the command line set it (the hint differs).
+#[derive(Debug, Clone, Copy)]
+struct SizeLimit {
+    bytes: u64,
+    from_flag: bool,
+}
+
+/// Reads a record file with the size, symlink, special-file, UTF-8 and emptiness checks. Pure (no shared
+/// state), so files can be read on several threads.
+fn read_text(root: &Path, f: &Found, limit: SizeLimit) -> Result<String, Box<Diagnostic>> {
+    let loc = Location::file(f.rel.clone());
+    if f.symlink {
+        let path = root.join(&f.rel);
+        // Say where a link leads when that is outside the repository: it may be an attempt
+        // to have a record read from elsewhere (e.g. a secret on the CI machine).
+        let outside = match (path.canonicalize(), root.canonicalize()) {
+            (Ok(target), Ok(root)) => !target.starts_with(&root),
+            // A dangling link, or a loop: not inside, in any useful sense.
+            _ => true,
+        };
+        let message = if outside {
+            format!(
+                "{} is a symbolic link pointing outside the repository; links are not followed",
+                f.rel
+            )
+        } else {
+            format!("{} is a symbolic link; links are not followed", f.rel)
+        };
+        return Err(Box::new(
+            Diagnostic::error("LOAD-016", message)
+                .at(loc)
+                .with_hint("replace the link with the file itself, inside the repository"),
+        ));
+    }
+    if let Some(kind) = f.special {
+        return Err(Box::new(
+            Diagnostic::error(
+                "LOAD-002",
+                format!("{} is {kind}, not a regular file; it is not read", f.rel),
+            )
+            .at(loc)
+            .with_hint("replace it with an ordinary file holding the record, or remove it"),
+        ));
+    }
+    let path = root.join(&f.rel);
+    // Reads one byte past the limit to detect oversize files without trusting metadata.
+    let bytes = match crate::fsutil::read_regular(&path, limit.bytes) {
+        Ok(b) => b,
+        Err(e) => {
+            return Err(Box::new(
+                Diagnostic::error("LOAD-002", format!("cannot read {}: {e}", f.rel))
+                    .at(loc)
+                    .with_hint("check that the file exists, is an ordinary file and is readable"),
+            ));
+        }
+    };
+    if bytes.len() as u64 > limit.bytes {
+        let raise = if limit.from_flag {
+            "give a larger `--max-file-size`".to_string()
+        } else {
+            format!(
+                "raise the limit with `limits: {{ max_file_size_mib: N }}` in isms.yaml or `--max-file-size N` (MiB, at most {MAX_FILE_SIZE_LIMIT_MIB})"
+            )
+        };
+        let split = if f.rel.contains('/') {
+            "keep large evidence outside the records and point to it".to_string()
+        } else {
+            let stem = f.rel.rsplit_once('.').map_or(f.rel.as_str(), |(s, _)| s);
+            format!("split the register into a folder of files (`{stem}/*.yaml`)")
+        };
+        return Err(Box::new(
+            Diagnostic::error(
+                "LOAD-003",
+                format!(
+                    "{} is larger than the limit of {}",
+                    f.rel,
+                    human_size(limit.bytes)
+                ),
+            )
+            .at(loc)
+            .with_hint(format!("{split}, or {raise}")),
+        ));
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+            let line = prefix.matches('\n').count() as u32 + 1;
+            return Err(Box::new(
+                Diagnostic::error(
+                    "LOAD-004",
+                    format!(
+                        "{} is not valid UTF-8 (first bad byte at offset {offset})",
+                        f.rel
+                    ),
+                )
+                .at(Location {
+                    path: f.rel.clone(),
+                    line,
+                    column: 0,
+                    len: 0,
+                })
+                .with_hint("save the file as UTF-8 (most editors offer \"Save with encoding\")"),
+            ));
+        }
+    };
+    // A byte-order mark is harmless but would end up in the first key.
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Box::new(
+            Diagnostic::error("LOAD-005", format!("{} is empty", f.rel))
+                .at(loc)
+                .with_hint(
+                    "fill it in (`isms init` writes a complete starting point) or delete it",
+                ),
+        ));
+    }
+    Ok(text)
+}
+
+/// Whether the loader reads `rel` as a record file (the files [`Loader::load_all`] asks for).
+fn is_record_file(rel: &str) -> bool {
+    match rel.split_once('/') {
+        None => ROOT_RECORDS.contains(&rel),
+        Some((dir, name)) => {
+            let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+            !name.contains('/')
+                && !name.starts_with('_')
+                && match dir {
+                    "risks" => matches!(ext, "yaml" | "yml"),
+                    "policies" | "procedures" | "audits" | "reviews" => ext == "md",
+                    _ => false,
+                }
+        }
+    }
+}
+
+/// Reads a record file and parses its YAML (a Markdown file's front matter). Spans carry a
+/// placeholder file id until [`Loader::read`] knows the real one.
+fn prepare(root: &Path, f: &Found, limit: SizeLimit) -> Result<Prepared, Box<Diagnostic>> {
+    let text = read_text(root, f, limit)?;
+    let file = SourceFile::new(f.rel.clone(), text);
+    let range = if f.rel.ends_with(".md") {
+        split_front_matter(&file.text).map(|(fm, _)| fm)
+    } else {
+        Some(0..file.text.len())
+    };
+    let parsed = range.map(|r| {
+        let result = yaml::parse(FileId(0), &file, r.clone());
+        (r, result)
+    });
+    Ok((file, parsed))
+}
+
+/// Sets the file of every span in a tree parsed before its file id was known.
+fn set_file(node: &mut Node, id: FileId) {
+    node.span.file = id;
+    match &mut node.kind {
+        yaml::NodeKind::Seq(items) => items.iter_mut().for_each(|n| set_file(n, id)),
+        yaml::NodeKind::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            k.span.file = id;
+            set_file(v, id);
+        }),
+        _ => {}
+    }
+}
+
 mod references;
 
 /// "8 MiB", "512 KiB", "100 bytes".

@@ -116,6 +116,19 @@ impl de::Error for DeError {
     }
 
     fn invalid_type(unexp: Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        let expected = plain_expected(&exp.to_string());
+        if let Unexpected::Str(s) = unexp
+            && expected.contains("number")
+            && number_like(s)
+        {
+            return DeError::new(
+                DeErrorKind::WrongType,
+                format!("expected {expected}, found the text `{s}`"),
+            )
+            .with_hint(
+                "write the number in plain decimal digits, e.g. `16` (isms does not read `0x10`, `+3`, `.inf` or `.nan` as numbers)",
+            );
+        }
         DeError::new(
             DeErrorKind::WrongType,
             format!(
@@ -191,6 +204,22 @@ fn plain_expected(exp: &str) -> String {
         "a map" => "a mapping of `key: value` lines".to_string(),
         other => other.to_string(),
     }
+}
+
+/// Text that YAML 1.1/1.2 tools would read as a number but isms does not: hexadecimal, octal,
+/// binary, a leading `+`, infinities, NaN and floats out of range.
+fn number_like(s: &str) -> bool {
+    let t = s.trim();
+    let lower = t.to_ascii_lowercase();
+    let unsigned = lower.trim_start_matches(['+', '-']);
+    matches!(unsigned, ".inf" | ".nan")
+        || unsigned.starts_with("0x")
+        || unsigned.starts_with("0o")
+        || unsigned.starts_with("0b")
+        || (unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+            && unsigned.bytes().all(|c| {
+                c.is_ascii_hexdigit() || matches!(c, b'.' | b'e' | b'+' | b'-' | b'_' | b'x' | b'o')
+            }))
 }
 
 /// How to fix a value of the wrong type, by what was expected.

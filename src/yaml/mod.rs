@@ -1,8 +1,9 @@
 //! Span-aware YAML.
 //!
-//! A file is parsed once by serde-saphyr (panic-free, with budgets against alias bombs and
-//! deep nesting) into a [`Node`] tree that keeps the location of every key and value and the
-//! original text of plain scalars. Typed records are then read from that tree by
+//! A file is parsed once, straight from the events of granit-parser (the panic-free YAML
+//! event parser), into a [`Node`] tree that keeps the location of every key and value and the
+//! original text of plain scalars. The budgets against alias bombs, deep nesting and
+//! oversized trees are enforced while the tree is built ([`parse`]). Typed records are then read from that tree by
 //! [`from_node`], a serde deserializer that attaches a location to every error and can
 //! continue past a bad record ([`Collect`]), so one run reports every problem in a file.
 //!

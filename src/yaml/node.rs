@@ -1,7 +1,5 @@
 //! The YAML node tree and the parser that builds it.
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-
 use crate::source::{FileId, SourceFile, Span};
 
 /// A mapping key with its location.
@@ -137,265 +135,432 @@ pub struct ParseError {
     pub span: Span,
 }
 
-/// Maximum nesting depth and node count: generous for any real register, small enough that a
-/// hostile file cannot exhaust memory.
+/// Maximum nesting depth, node count (aliases counted as the nodes they expand to) and alias
+/// count: generous for any real register, small enough that a hostile file cannot exhaust
+/// memory or the stack.
 const MAX_DEPTH: usize = 64;
 const MAX_NODES: usize = 2_000_000;
 const MAX_ALIASES: usize = 100;
+/// Values that aliases may repeat beyond those written out: memory stays in proportion to the
+/// file (at most twice its tree, plus this allowance) instead of to the node budget.
+const ALIAS_ALLOWANCE: usize = 10_000;
+
+const MSG_DEPTH: &str = "the YAML nests deeper than isms allows (64 levels)";
+const MSG_ALIASES: &str = "too many YAML aliases (`*name`); write the values out instead";
+const MSG_NODES: &str = "the file is larger or more complex than isms reads safely";
+const MSG_ALIAS_EXPANSION: &str = "YAML aliases (`*name`) repeat more values than the file writes out; write the values out instead";
+const MSG_DOCUMENTS: &str =
+    "more than one YAML document in the file (a second `---` line?); keep one document per file";
 
 /// Parses `source.text[range]` (the whole file, or the front matter of a Markdown file) into
 /// a node tree. Locations are relative to the whole file.
+///
+/// The tree is built straight from the parser's events: no intermediate value tree, one
+/// allocation per scalar. The budgets are enforced here, while the events arrive.
 pub fn parse(
     file: FileId,
     source: &SourceFile,
     range: std::ops::Range<usize>,
 ) -> Result<Node, ParseError> {
     let text = source.text.get(range.clone()).unwrap_or("");
-    let options = serde_saphyr::options! {
-        budget: serde_saphyr::budget! {
-            max_depth: MAX_DEPTH,
-            max_nodes: MAX_NODES,
-            max_aliases: MAX_ALIASES,
-            max_documents: 1,
-        },
-        with_snippet: false,
-    };
-    let builder = Builder {
+    let (base_line, base_col) = source.line_col(range.start);
+    let mut b = Builder {
         file,
-        source,
         base: range.start,
+        base_line,
+        base_col,
+        stack: Vec::new(),
+        items: Vec::new(),
+        entries: Vec::new(),
+        root: None,
+        anchors: Vec::new(),
+        nodes: 0,
+        alias_nodes: 0,
+        aliases: 0,
+        documents: 0,
     };
-    match serde_saphyr::from_str_with_options::<Option<serde_saphyr::Spanned<Raw>>>(text, options) {
-        Ok(Some(root)) => Ok(builder.node(root)),
-        Ok(None) => Ok(Node {
-            kind: NodeKind::Null,
-            span: builder.span_at(0, 0),
-            raw: None,
-        }),
-        Err(e) => {
-            let span = match e.location() {
-                Some(loc) if loc.line() > 0 => {
-                    let offset = loc.span().byte_offset().map(|o| o as usize);
-                    match offset {
-                        Some(o) => builder.span_at(o, loc.span().byte_len().unwrap_or(0) as usize),
-                        None => {
-                            let (base_line, _) = source.line_col(range.start);
-                            Span {
-                                file,
-                                line: base_line + loc.line() as u32 - 1,
-                                column: loc.column() as u32,
-                                offset: range.start,
-                                len: 0,
-                            }
-                        }
-                    }
-                }
-                _ => Span::file(file),
-            };
-            Err(ParseError {
-                message: clean_message(&e.to_string()),
-                span,
-            })
-        }
-    }
-}
-
-/// serde-saphyr messages may start with "line N column M: " and end with location text that
-/// our own diagnostic already shows.
-fn clean_message(msg: &str) -> String {
-    let first = msg.lines().next().unwrap_or(msg).trim();
-    let first = first.strip_prefix("error: ").unwrap_or(first);
-    let stripped = match first.find(": ") {
-        Some(i) if first[..i].starts_with("line ") && first[..i].contains("column") => {
-            &first[i + 2..]
-        }
-        _ => first,
-    };
-    // Our diagnostic shows the location itself.
-    let stripped = match stripped.rfind(" at line ") {
-        Some(i) if stripped[i..].contains("column") => &stripped[..i],
-        _ => stripped,
-    };
-    if let Some(rest) = stripped.strip_prefix("duplicate mapping key: ") {
-        let key = rest.split(", set ").next().unwrap_or(rest).trim();
-        return format!("the key `{key}` appears twice in the same mapping (keep one)");
-    }
-    if stripped.starts_with("budget breached") {
-        let what = if stripped.contains("Documents") {
-            "more than one YAML document in the file (a second `---` line?); keep one document per file"
-        } else if stripped.contains("Depth") {
-            "the YAML nests deeper than isms allows (64 levels)"
-        } else if stripped.contains("Alias") {
-            "too many YAML aliases (`*name`); write the values out instead"
-        } else {
-            "the file is larger or more complex than isms reads safely"
+    let parser = granit_parser::Parser::new_from_str(text);
+    for ev in parser {
+        let (event, span) = match ev {
+            Ok(e) => e,
+            Err(e) => return Err(b.scan_error(&e)),
         };
-        return what.to_string();
+        b.event(event, &span)?;
     }
-    stripped.to_string()
+    let empty = b.span(&granit_parser::Span::empty(granit_parser::Marker::new(
+        0, 1, 0,
+    )));
+    Ok(b.root.unwrap_or(Node {
+        kind: NodeKind::Null,
+        span: empty,
+        raw: None,
+    }))
 }
 
-struct Builder<'a> {
+/// A collection being built.
+///
+/// Children wait on the builder's scratch stacks (`items`, `entries`) from `start` on, and are
+/// moved into one exactly sized vector when the collection ends: no vector growing per
+/// collection, no copies of large sequences as they grow.
+enum Frame {
+    Seq {
+        start: usize,
+        span: Span,
+        anchor: usize,
+        first_node: usize,
+    },
+    Map {
+        start: usize,
+        key: Option<Key>,
+        /// Keys seen so far, once the mapping is too large for a linear duplicate check.
+        seen: Option<std::collections::HashSet<String>>,
+        span: Span,
+        anchor: usize,
+        first_node: usize,
+    },
+}
+
+struct Builder {
     file: FileId,
-    source: &'a SourceFile,
     base: usize,
+    base_line: u32,
+    base_col: u32,
+    stack: Vec<Frame>,
+    items: Vec<Node>,
+    entries: Vec<(Key, Node)>,
+    root: Option<Node>,
+    /// Anchored nodes by anchor id, with the number of nodes each one expands to.
+    anchors: Vec<Option<(Node, usize)>>,
+    nodes: usize,
+    /// Nodes added by expanding aliases (also counted in `nodes`).
+    alias_nodes: usize,
+    aliases: usize,
+    documents: usize,
 }
 
-impl Builder<'_> {
-    fn span_at(&self, rel_offset: usize, len: usize) -> Span {
-        let offset = self.base + rel_offset;
-        let (line, column) = self.source.line_col(offset);
+impl Builder {
+    fn span(&self, s: &granit_parser::Span) -> Span {
+        let start = s.start.byte_offset().unwrap_or(0);
+        let end = s.end.byte_offset().unwrap_or(start).max(start);
+        self.span_marker(&s.start, end - start, start)
+    }
+
+    fn span_marker(&self, m: &granit_parser::Marker, len: usize, start: usize) -> Span {
+        let line = m.line().max(1) as u32;
+        let mut column = m.col() as u32 + 1;
+        if line == 1 {
+            column += self.base_col.saturating_sub(1);
+        }
         Span {
             file: self.file,
-            line,
+            line: self.base_line + line - 1,
             column,
-            offset,
+            offset: self.base + start,
             len,
         }
     }
 
-    fn span_of(&self, loc: &serde_saphyr::Location) -> Span {
-        let s = loc.span();
-        match s.byte_offset() {
-            Some(o) => self.span_at(o as usize, s.byte_len().unwrap_or(0) as usize),
+    fn scan_error(&self, e: &granit_parser::ScanError) -> ParseError {
+        let m = e.marker();
+        let start = m.byte_offset().unwrap_or(0);
+        let info = e.info();
+        let mut message = info.lines().next().unwrap_or("").trim().to_string();
+        // The scanner's own nesting guard trips before the builder sees the 65th level.
+        if message.contains("recursion limit") || message.contains("nesting limit") {
+            message = MSG_DEPTH.to_string();
+        }
+        ParseError {
+            message: if message.is_empty() {
+                "invalid YAML".to_string()
+            } else {
+                message
+            },
+            span: self.span_marker(m, 0, start),
+        }
+    }
+
+    fn fail(&self, message: impl Into<String>, at: Span) -> ParseError {
+        ParseError {
+            message: message.into(),
+            span: at,
+        }
+    }
+
+    fn count(&mut self, n: usize, at: Span) -> Result<(), ParseError> {
+        self.nodes = self.nodes.saturating_add(n);
+        if self.nodes > MAX_NODES {
+            return Err(self.fail(MSG_NODES, at));
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, at: Span) -> Result<(), ParseError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(self.fail(MSG_DEPTH, at));
+        }
+        self.count(1, at)
+    }
+
+    fn event(
+        &mut self,
+        event: granit_parser::Event<'_>,
+        span: &granit_parser::Span,
+    ) -> Result<(), ParseError> {
+        use granit_parser::Event;
+        match event {
+            Event::DocumentStart(..) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(self.fail(MSG_DOCUMENTS, self.span(span)));
+                }
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let at = self.span(span);
+                self.count(1, at)?;
+                let as_text = tag
+                    .as_deref()
+                    .is_some_and(|t| t.is_yaml_core_schema_tag("str"));
+                let node = scalar(value.into_owned(), style, as_text, at);
+                self.finish(node, anchor, 1)?;
+            }
+            Event::SequenceStart(_, anchor, _) => {
+                let at = self.span(span);
+                self.open(at)?;
+                self.stack.push(Frame::Seq {
+                    start: self.items.len(),
+                    span: at,
+                    anchor,
+                    first_node: self.nodes,
+                });
+            }
+            Event::MappingStart(_, anchor, _) => {
+                let at = self.span(span);
+                self.open(at)?;
+                self.stack.push(Frame::Map {
+                    start: self.entries.len(),
+                    key: None,
+                    seen: None,
+                    span: at,
+                    anchor,
+                    first_node: self.nodes,
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (node, anchor, first) = match self.stack.pop() {
+                    Some(Frame::Seq {
+                        start,
+                        span,
+                        anchor,
+                        first_node,
+                    }) => (
+                        Node {
+                            kind: NodeKind::Seq(self.items.drain(start..).collect()),
+                            span,
+                            raw: None,
+                        },
+                        anchor,
+                        first_node,
+                    ),
+                    Some(Frame::Map {
+                        start,
+                        span,
+                        anchor,
+                        first_node,
+                        ..
+                    }) => (
+                        Node {
+                            kind: NodeKind::Map(self.entries.drain(start..).collect()),
+                            span,
+                            raw: None,
+                        },
+                        anchor,
+                        first_node,
+                    ),
+                    None => return Ok(()),
+                };
+                let size = self.nodes - first + 1;
+                self.finish(node, anchor, size)?;
+            }
+            Event::Alias(id) => {
+                let at = self.span(span);
+                self.aliases += 1;
+                if self.aliases > MAX_ALIASES {
+                    return Err(self.fail(MSG_ALIASES, at));
+                }
+                let Some(size) = self.anchors.get(id).and_then(|a| a.as_ref()).map(|a| a.1) else {
+                    return Err(self.fail("an alias (`*name`) refers to no anchor", at));
+                };
+                // An alias costs as much as what it expands to: that is what bounds memory.
+                self.alias_nodes = self.alias_nodes.saturating_add(size);
+                let written = self.nodes - (self.alias_nodes - size);
+                if self.alias_nodes > written.saturating_add(ALIAS_ALLOWANCE) {
+                    return Err(self.fail(MSG_ALIAS_EXPANSION, at));
+                }
+                self.count(size, at)?;
+                let Some(Some((target, _))) = self.anchors.get(id) else {
+                    return Err(self.fail("an alias (`*name`) refers to no anchor", at));
+                };
+                let mut node = target.clone();
+                node.span = at;
+                self.finish(node, 0, size)?;
+            }
+            Event::UnresolvedAlias(name) => {
+                return Err(self.fail(
+                    format!("the alias `*{name}` refers to no anchor"),
+                    self.span(span),
+                ));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Hands a completed node to its parent (or makes it the root).
+    fn finish(&mut self, node: Node, anchor: usize, size: usize) -> Result<(), ParseError> {
+        if anchor != 0 {
+            if self.anchors.len() <= anchor {
+                self.anchors.resize(anchor + 1, None);
+            }
+            self.anchors[anchor] = Some((node.clone(), size));
+        }
+        match self.stack.last_mut() {
             None => {
-                let (base_line, _) = self.source.line_col(self.base);
-                Span {
-                    file: self.file,
-                    line: base_line + (loc.line() as u32).saturating_sub(1),
-                    column: loc.column() as u32,
-                    offset: self.base,
-                    len: 0,
+                self.root = Some(node);
+                Ok(())
+            }
+            Some(Frame::Seq { .. }) => {
+                self.items.push(node);
+                Ok(())
+            }
+            Some(Frame::Map {
+                start, key, seen, ..
+            }) => match key.take() {
+                Some(k) => {
+                    self.entries.push((k, node));
+                    Ok(())
                 }
-            }
+                None => {
+                    let span = node.span;
+                    let name = match node.kind {
+                        NodeKind::Str(s) => s,
+                        NodeKind::Null => node.raw.unwrap_or_default(),
+                        NodeKind::Bool(_) | NodeKind::Int(_) | NodeKind::Float(_) => {
+                            node.raw.unwrap_or_default()
+                        }
+                        NodeKind::Seq(_) | NodeKind::Map(_) => {
+                            return Err(ParseError {
+                                message: "a mapping key must be text, not a list or mapping"
+                                    .to_string(),
+                                span,
+                            });
+                        }
+                    };
+                    let siblings = self.entries.get(*start..).unwrap_or(&[]);
+                    let duplicate = if siblings.len() < 32 {
+                        siblings.iter().any(|(k, _)| k.name == name)
+                    } else {
+                        let set = seen.get_or_insert_with(|| {
+                            siblings.iter().map(|(k, _)| k.name.clone()).collect()
+                        });
+                        !set.insert(name.clone())
+                    };
+                    if duplicate {
+                        return Err(ParseError {
+                            message: format!(
+                                "the key `{name}` appears twice in the same mapping (keep one)"
+                            ),
+                            span,
+                        });
+                    }
+                    *key = Some(Key { name, span });
+                    Ok(())
+                }
+            },
         }
-    }
-
-    fn raw_text(&self, span: &Span) -> Option<String> {
-        self.source
-            .text
-            .get(span.offset..span.offset + span.len)
-            .map(|s| s.trim().to_string())
-    }
-
-    fn node(&self, raw: serde_saphyr::Spanned<Raw>) -> Node {
-        let span = self.span_of(&raw.referenced);
-        let mut node = Node {
-            kind: NodeKind::Null,
-            span,
-            raw: None,
-        };
-        node.kind = match raw.value {
-            Raw::Null => NodeKind::Null,
-            Raw::Bool(b) => {
-                node.raw = self.raw_text(&span);
-                NodeKind::Bool(b)
-            }
-            Raw::Int(i) => {
-                node.raw = self.raw_text(&span);
-                NodeKind::Int(i)
-            }
-            Raw::Float(f) => {
-                node.raw = self.raw_text(&span);
-                NodeKind::Float(f)
-            }
-            Raw::Str(s) => NodeKind::Str(s),
-            Raw::Seq(items) => NodeKind::Seq(items.into_iter().map(|i| self.node(i)).collect()),
-            Raw::Map(entries) => NodeKind::Map(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| {
-                        let key = Key {
-                            name: k.value,
-                            span: self.span_of(&k.referenced),
-                        };
-                        (key, self.node(v))
-                    })
-                    .collect(),
-            ),
-        };
-        node
     }
 }
 
-/// The shape serde-saphyr hands us, before locations are resolved against the file.
-enum Raw {
-    Null,
-    Bool(bool),
-    Int(i128),
-    Float(f64),
-    Str(String),
-    Seq(Vec<serde_saphyr::Spanned<Raw>>),
-    Map(Vec<(serde_saphyr::Spanned<String>, serde_saphyr::Spanned<Raw>)>),
+/// Resolves a scalar by the YAML 1.2 core schema, narrowed to what a record means by it:
+/// numbers are plain decimal (`0x10`, `+3`, `.inf`, `.nan` and out-of-range floats stay text,
+/// so a text field keeps them as written and a number field reports them).
+fn scalar(text: String, style: granit_parser::ScalarStyle, as_text: bool, span: Span) -> Node {
+    let plain = matches!(style, granit_parser::ScalarStyle::Plain) && !as_text;
+    let kind = if !plain {
+        NodeKind::Str(text)
+    } else {
+        match text.as_str() {
+            "" | "~" | "null" | "Null" | "NULL" => {
+                return Node {
+                    kind: NodeKind::Null,
+                    span,
+                    raw: Some(text),
+                };
+            }
+            "true" | "True" | "TRUE" => {
+                return Node {
+                    kind: NodeKind::Bool(true),
+                    span,
+                    raw: Some(text),
+                };
+            }
+            "false" | "False" | "FALSE" => {
+                return Node {
+                    kind: NodeKind::Bool(false),
+                    span,
+                    raw: Some(text),
+                };
+            }
+            t => match number(t) {
+                Some(kind) => {
+                    return Node {
+                        kind,
+                        span,
+                        raw: Some(text),
+                    };
+                }
+                None => NodeKind::Str(text),
+            },
+        }
+    };
+    Node {
+        kind,
+        span,
+        raw: None,
+    }
 }
 
-impl<'de> Deserialize<'de> for Raw {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Raw;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("any YAML value")
-            }
-            fn visit_unit<E>(self) -> Result<Raw, E> {
-                Ok(Raw::Null)
-            }
-            fn visit_none<E>(self) -> Result<Raw, E> {
-                Ok(Raw::Null)
-            }
-            fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Raw, D2::Error> {
-                Raw::deserialize(d)
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Raw, E> {
-                Ok(Raw::Bool(v))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Raw, E> {
-                Ok(Raw::Int(v.into()))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Raw, E> {
-                Ok(Raw::Int(v.into()))
-            }
-            fn visit_i128<E>(self, v: i128) -> Result<Raw, E> {
-                Ok(Raw::Int(v))
-            }
-            fn visit_u128<E: de::Error>(self, v: u128) -> Result<Raw, E> {
-                i128::try_from(v)
-                    .map(Raw::Int)
-                    .map_err(|_| E::custom("integer too large"))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Raw, E> {
-                Ok(Raw::Float(v))
-            }
-            fn visit_char<E>(self, v: char) -> Result<Raw, E> {
-                Ok(Raw::Str(v.to_string()))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Raw, E> {
-                Ok(Raw::Str(v.to_string()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Raw, E> {
-                Ok(Raw::Str(v))
-            }
-            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Raw, E> {
-                Ok(Raw::Str(String::from_utf8_lossy(v).into_owned()))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Raw, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = a.next_element()? {
-                    items.push(item);
-                }
-                Ok(Raw::Seq(items))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Raw, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(k) = a.next_key()? {
-                    let v = a.next_value()?;
-                    entries.push((k, v));
-                }
-                Ok(Raw::Map(entries))
-            }
-        }
-        d.deserialize_any(V)
+/// A plain decimal integer (`-?[0-9]+`) or float (`-?(.d+|d+(.d*)?)([eE][-+]?d+)?`) that is
+/// finite; anything else is not a number.
+fn number(t: &str) -> Option<NodeKind> {
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    let b = digits.as_bytes();
+    if b.is_empty() {
+        return None;
     }
+    if b.iter().all(u8::is_ascii_digit) {
+        return t.parse::<i128>().ok().map(NodeKind::Int);
+    }
+    let (mantissa, exponent) = match digits.find(['e', 'E']) {
+        Some(i) => (&digits[..i], Some(&digits[i + 1..])),
+        None => (digits, None),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    let all_digits = |s: &str| s.bytes().all(|c| c.is_ascii_digit());
+    let mantissa_ok = all_digits(int)
+        && frac.is_none_or(all_digits)
+        && (!int.is_empty() || frac.is_some_and(|f| !f.is_empty()));
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && all_digits(e)
+    });
+    if !(mantissa_ok && exponent_ok) {
+        return None;
+    }
+    let v: f64 = t.parse().ok()?;
+    v.is_finite().then_some(NodeKind::Float(v))
 }
 
 #[cfg(test)]
