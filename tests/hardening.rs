@@ -317,3 +317,47 @@ fn a_deleted_policy_is_not_suggested_as_another_number_and_a_typo_is_suggested_o
         .count();
     assert_eq!(suggested, 1, "{diags:#?}");
 }
+
+#[test]
+fn a_register_that_failed_to_load_gives_no_empty_register_findings() {
+    let dir = repo();
+    oversize_assets(dir.path());
+    let (_, diags) = check_json(dir.path());
+    assert_eq!(with_code(&diags, "LOAD-003").len(), 1);
+    let errors: Vec<_> = diags
+        .iter()
+        .filter(|d| d["severity"] == "error" && d["code"] != "LOAD-003")
+        .collect();
+    assert!(errors.is_empty(), "only the root cause: {errors:#?}");
+}
+
+// --- 8. Cascades --------------------------------------------------------------------------
+
+#[test]
+fn a_syntax_error_in_the_risk_register_is_reported_alone() {
+    let dir = repo();
+    let text = std::fs::read_to_string(dir.path().join("risks.yaml")).unwrap();
+    std::fs::write(dir.path().join("risks.yaml"), format!("{text}  - id: [unclosed\n")).unwrap();
+    let (code, diags) = check_json(dir.path());
+    assert_eq!(code, 1);
+    let errors: Vec<_> = diags.iter().filter(|d| d["severity"] == "error").collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0]["code"], "LOAD-006");
+    assert_eq!(at(errors[0]).0, "risks.yaml");
+    let hint = errors[0]["hint"].as_str().unwrap();
+    assert!(hint.contains("reference(s) to records of this file are not checked"), "{hint}");
+}
+
+#[test]
+fn a_dangling_reference_is_still_reported_when_everything_loads() {
+    let dir = repo();
+    let text = std::fs::read_to_string(dir.path().join("soa.yaml")).unwrap();
+    let first = text.find("risks: [").expect("an SoA entry with risks");
+    let mut t = text.clone();
+    t.replace_range(first..first + "risks: [".len(), "risks: [R-NOPE, ");
+    std::fs::write(dir.path().join("soa.yaml"), t).unwrap();
+    let (_, diags) = check_json(dir.path());
+    let found = with_code(&diags, "LOAD-013");
+    assert_eq!(found.len(), 1, "{diags:#?}");
+    assert_eq!(at(found[0]).0, "soa.yaml");
+}

@@ -15,7 +15,8 @@ fn issues_listed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .context
         .as_ref()
         .is_none_or(|c| loaded(&c.issues).next().is_none());
-    if !none {
+    // A context.yaml that failed to load has its own error.
+    if !none || m.failed_kind(crate::model::RecordKind::Context) {
         return;
     }
     let d = CTX_01

@@ -447,6 +447,7 @@ impl Loader {
                     self.model.manifest = Some(m);
                     self.model.present.insert(RecordKind::Manifest);
                 } else {
+                    self.model.failed.insert(f.rel.clone(), RecordKind::Manifest);
                     self.salvage_people(&f);
                 }
             }
@@ -545,7 +546,11 @@ impl Loader {
         file: Option<Found>,
         kind: RecordKind,
     ) -> Option<T> {
-        let value = self.yaml_file::<T>(&file?)?;
+        let file = file?;
+        let Some(value) = self.yaml_file::<T>(&file) else {
+            self.model.failed.insert(file.rel, kind);
+            return None;
+        };
         self.model.present.insert(kind);
         Some(value)
     }
@@ -556,7 +561,10 @@ impl Loader {
         file: &Found,
         kind: RecordKind,
     ) -> Option<T> {
-        let value = self.markdown_file::<T>(file)?;
+        let Some(value) = self.markdown_file::<T>(file) else {
+            self.model.failed.insert(file.rel.clone(), kind);
+            return None;
+        };
         self.model.present.insert(kind);
         Some(value)
     }
@@ -850,8 +858,27 @@ impl Loader {
     fn cross_reference(&mut self) {
         let refs = references::collect(&self.model);
         let mut diags = Vec::new();
-        refs.check(&self.model, &mut diags);
+        let folded = refs.check(&self.model, &mut diags);
         self.diags.extend(diags);
+        // Say on each root cause how many references wait for it, instead of listing them.
+        for (file, count) in folded {
+            if let Some(d) = self.diags.iter_mut().find(|d| {
+                d.severity == crate::diagnostic::Severity::Error
+                    && d.location.as_ref().is_some_and(|l| l.path == file)
+                    && matches!(
+                        d.code.as_str(),
+                        "LOAD-002" | "LOAD-003" | "LOAD-004" | "LOAD-005" | "LOAD-006" | "LOAD-007" | "LOAD-016"
+                    )
+            }) {
+                let note = format!(
+                    "{count} reference(s) to records of this file are not checked until it loads"
+                );
+                d.hint = Some(match d.hint.take() {
+                    Some(h) => format!("{h}; {note}"),
+                    None => note,
+                });
+            }
+        }
     }
 }
 
