@@ -361,3 +361,37 @@ fn a_dangling_reference_is_still_reported_when_everything_loads() {
     assert_eq!(found.len(), 1, "{diags:#?}");
     assert_eq!(at(found[0]).0, "soa.yaml");
 }
+
+// --- 4. Control characters ----------------------------------------------------------------
+
+#[test]
+fn control_characters_never_reach_any_output_format_or_rendered_document() {
+    let dir = repo();
+    let f = "policies/information-security.md";
+    // A dangling owner id carrying ESC and BEL (log injection), and a NUL in the title.
+    edit(dir.path(), f, "owner: p-ciso", "owner: \"p-\\e[31m\\a\\e]0;pwned\\a\"");
+    edit(dir.path(), f, "title: Information Security Policy", "title: \"Information\\0Security\\x9b Policy\"");
+    for format in ["human", "json", "sarif", "github", "junit"] {
+        let o = run(&["check", "--no-git", "--as-of", AS_OF, "--color", "never", "--format", format], dir.path());
+        assert_eq!(o.status.code(), Some(1), "{format}");
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("p-"), "{format}: the finding is there: {out}");
+        for bad in ['\u{1b}', '\u{7}', '\u{0}', '\u{9b}'] {
+            assert!(!out.contains(bad), "{format} passes {bad:?}: {out}");
+        }
+    }
+    let outdir = tempfile::tempdir().unwrap();
+    for ext in ["html", "md"] {
+        let target = outdir.path().join(format!("pol.{ext}"));
+        let o = run(
+            &["render", "policies/POL-01", "--as-of", AS_OF, "--draft", "-o", target.to_str().unwrap(), "-C"],
+            dir.path(),
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = std::fs::read_to_string(&target).unwrap();
+        assert!(text.contains("Information"), "{text}");
+        for bad in ['\u{1b}', '\u{7}', '\u{0}', '\u{9b}'] {
+            assert!(!text.contains(bad), "{ext} passes {bad:?}");
+        }
+    }
+}

@@ -281,6 +281,7 @@ impl Engine {
             _ => &self.html,
         };
         tera.render(name, ctx)
+            .map(|out| without_controls(&out))
             .map_err(|e| convert(e, &self.user_files()))
     }
 
@@ -293,6 +294,27 @@ impl Engine {
             })
             .collect()
     }
+}
+
+/// The rendered text with control characters (a NUL or ESC from a record's text) replaced by
+/// U+FFFD: they are invalid in HTML, and in Markdown they reach whatever displays it.
+/// CRLF line ends are kept.
+fn without_controls(text: &str) -> String {
+    if !text
+        .chars()
+        .any(|c| c != '\r' && crate::diagnostic::is_unsafe_char(c))
+    {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c != '\r' && crate::diagnostic::is_unsafe_char(c) {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 fn display_path(p: &Path) -> String {
