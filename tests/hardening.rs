@@ -395,3 +395,49 @@ fn control_characters_never_reach_any_output_format_or_rendered_document() {
         }
     }
 }
+
+// --- 9. Corrupt Git objects ---------------------------------------------------------------
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let o = std::process::Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+#[test]
+fn a_truncated_head_commit_object_is_a_finding_not_a_hang() {
+    let dir = repo();
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "records"]);
+    let head = git(dir.path(), &["rev-parse", "HEAD"]);
+    let obj = dir.path().join(".git/objects").join(&head[..2]).join(&head[2..]);
+    let bytes = std::fs::read(&obj).unwrap();
+    let mut perm = std::fs::metadata(&obj).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perm.set_readonly(false);
+    std::fs::set_permissions(&obj, perm).unwrap();
+    std::fs::write(&obj, &bytes[..bytes.len() / 2]).unwrap();
+
+    // `run` kills the command after 60 s: a hang fails the test instead of stalling it.
+    let o = run(&["check", "--format", "json", "--as-of", AS_OF], dir.path());
+    assert!(o.status.code().is_some(), "check was killed");
+    let json: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let diags = json["diagnostics"].as_array().unwrap();
+    let found = with_code(diags, "GIT-08");
+    assert_eq!(found.len(), 1, "{diags:#?}");
+    assert!(found[0]["message"].as_str().unwrap().contains(&head), "{:#}", found[0]);
+
+    let o = run(&["log", "-C"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("damaged"));
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("soa.html");
+    let o = run(&["render", "soa", "--as-of", AS_OF, "-o", target.to_str().unwrap(), "-C"], dir.path());
+    assert!(o.status.code().is_some(), "render was killed");
+}
