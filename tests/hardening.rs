@@ -441,3 +441,38 @@ fn a_truncated_head_commit_object_is_a_finding_not_a_hang() {
     let o = run(&["render", "soa", "--as-of", AS_OF, "-o", target.to_str().unwrap(), "-C"], dir.path());
     assert!(o.status.code().is_some(), "render was killed");
 }
+
+// --- 7. Every register splits into a folder -----------------------------------------------
+
+/// Moves `NAME.yaml` to `NAME/part.yaml`.
+fn split(dir: &Path, name: &str) {
+    std::fs::create_dir_all(dir.join(name)).unwrap();
+    std::fs::rename(dir.join(format!("{name}.yaml")), dir.join(name).join("part.yaml")).unwrap();
+}
+
+#[test]
+fn every_register_may_live_in_a_folder() {
+    let dir = repo();
+    for name in [
+        "assets", "risks", "objectives", "suppliers", "training", "metrics", "incidents", "changes",
+        "nonconformities",
+    ] {
+        if dir.path().join(format!("{name}.yaml")).exists() {
+            split(dir.path(), name);
+        }
+    }
+    let (code, diags) = check_json(dir.path());
+    assert_eq!(code, 0, "{diags:#?}");
+}
+
+#[test]
+fn a_duplicate_id_across_a_split_register_is_located_in_the_second_file() {
+    let dir = repo();
+    let text = std::fs::read_to_string(dir.path().join("assets.yaml")).unwrap();
+    split(dir.path(), "assets");
+    std::fs::write(dir.path().join("assets/zz.yaml"), &text).unwrap();
+    let (_, diags) = check_json(dir.path());
+    let dups = with_code(&diags, "LOAD-012");
+    assert!(!dups.is_empty(), "{diags:#?}");
+    assert!(dups.iter().all(|d| at(d).0 == "assets/zz.yaml"), "{dups:#?}");
+}

@@ -187,8 +187,22 @@ const ROOT_RECORDS: &[&str] = &[
     "nonconformities.yaml",
 ];
 
-/// Folders whose Markdown (or, for `risks/`, YAML) files are records.
-const RECORD_FOLDERS: &[&str] = &["policies", "procedures", "audits", "reviews", "risks"];
+/// Folders whose Markdown files are records.
+const RECORD_FOLDERS: &[&str] = &["policies", "procedures", "audits", "reviews"];
+
+/// Registers that may be split into a folder of YAML files named like the register
+/// (`risks/*.yaml` next to or instead of `risks.yaml`).
+pub const SPLIT_REGISTERS: &[&str] = &[
+    "assets",
+    "risks",
+    "objectives",
+    "suppliers",
+    "training",
+    "metrics",
+    "incidents",
+    "changes",
+    "nonconformities",
+];
 
 /// Loads the ISMS repository at `root`.
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
@@ -461,14 +475,14 @@ impl Loader {
         if let Some(f) = single("scope.md") {
             self.model.scope = self.document(&f, RecordKind::Scope);
         }
-        if let Some(r) = self.register::<AssetRegister>(single("assets.yaml"), RecordKind::Assets) {
-            self.model.assets = r.assets.into_loaded();
+        // Every register may be one file or a folder of files (`assets.yaml` or `assets/*.yaml`),
+        // so no register has to outgrow the per-file limit.
+        for f in register_files(files, "assets") {
+            if let Some(r) = self.register::<AssetRegister>(Some(f), RecordKind::Assets) {
+                self.model.assets.extend(r.assets.into_loaded());
+            }
         }
-        // Risks: one file, or a folder of files (large registers split by area).
-        let mut risk_files: Vec<Found> = single("risks.yaml").into_iter().collect();
-        risk_files.extend(in_folder(files, "risks", "yaml"));
-        risk_files.extend(in_folder(files, "risks", "yml"));
-        for f in risk_files {
+        for f in register_files(files, "risks") {
             let rel = f.rel.clone();
             if let Some(r) = self.register::<RiskRegister>(Some(f), RecordKind::Risks) {
                 self.model.risk_files.push(rel);
@@ -477,42 +491,43 @@ impl Loader {
             }
         }
         self.model.soa = self.register(single("soa.yaml"), RecordKind::Soa);
-        if let Some(r) =
-            self.register::<ObjectiveRegister>(single("objectives.yaml"), RecordKind::Objectives)
-        {
-            self.model.objectives = r.objectives.into_loaded();
+        for f in register_files(files, "objectives") {
+            if let Some(r) = self.register::<ObjectiveRegister>(Some(f), RecordKind::Objectives) {
+                self.model.objectives.extend(r.objectives.into_loaded());
+            }
         }
-        if let Some(r) =
-            self.register::<SupplierRegister>(single("suppliers.yaml"), RecordKind::Suppliers)
-        {
-            self.model.suppliers = r.suppliers.into_loaded();
+        for f in register_files(files, "suppliers") {
+            if let Some(r) = self.register::<SupplierRegister>(Some(f), RecordKind::Suppliers) {
+                self.model.suppliers.extend(r.suppliers.into_loaded());
+            }
         }
-        if let Some(r) =
-            self.register::<TrainingRecords>(single("training.yaml"), RecordKind::Training)
-        {
-            self.model.competence = r.competence.into_loaded();
-            self.model.awareness = r.awareness.into_loaded();
+        for f in register_files(files, "training") {
+            if let Some(r) = self.register::<TrainingRecords>(Some(f), RecordKind::Training) {
+                self.model.competence.extend(r.competence.into_loaded());
+                self.model.awareness.extend(r.awareness.into_loaded());
+            }
         }
-        if let Some(r) =
-            self.register::<MetricRegister>(single("metrics.yaml"), RecordKind::Metrics)
-        {
-            self.model.metrics = r.metrics.into_loaded();
+        for f in register_files(files, "metrics") {
+            if let Some(r) = self.register::<MetricRegister>(Some(f), RecordKind::Metrics) {
+                self.model.metrics.extend(r.metrics.into_loaded());
+            }
         }
-        if let Some(r) =
-            self.register::<IncidentRegister>(single("incidents.yaml"), RecordKind::Incidents)
-        {
-            self.model.incidents = r.incidents.into_loaded();
+        for f in register_files(files, "incidents") {
+            if let Some(r) = self.register::<IncidentRegister>(Some(f), RecordKind::Incidents) {
+                self.model.incidents.extend(r.incidents.into_loaded());
+            }
         }
-        if let Some(r) =
-            self.register::<ChangeRegister>(single("changes.yaml"), RecordKind::Changes)
-        {
-            self.model.changes = r.changes.into_loaded();
+        for f in register_files(files, "changes") {
+            if let Some(r) = self.register::<ChangeRegister>(Some(f), RecordKind::Changes) {
+                self.model.changes.extend(r.changes.into_loaded());
+            }
         }
-        if let Some(r) = self.register::<NonconformityRegister>(
-            single("nonconformities.yaml"),
-            RecordKind::Nonconformities,
-        ) {
-            self.model.nonconformities = r.nonconformities.into_loaded();
+        for f in register_files(files, "nonconformities") {
+            if let Some(r) =
+                self.register::<NonconformityRegister>(Some(f), RecordKind::Nonconformities)
+            {
+                self.model.nonconformities.extend(r.nonconformities.into_loaded());
+            }
         }
         for f in in_folder(files, "policies", "md") {
             if let Some(d) = self.document::<Policy>(&f, RecordKind::Policies) {
@@ -637,8 +652,11 @@ impl Loader {
                 Some(d) => {
                     let top = d.split('/').next().unwrap_or(d);
                     let nested = d.contains('/');
-                    let wants = if top == "risks" { "yaml" } else { "md" };
-                    if RECORD_FOLDERS.contains(&top) && nested && (ext == wants || ext == "yml") {
+                    let wants = if SPLIT_REGISTERS.contains(&top) { "yaml" } else { "md" };
+                    if (RECORD_FOLDERS.contains(&top) || SPLIT_REGISTERS.contains(&top))
+                        && nested
+                        && (ext == wants || ext == "yml")
+                    {
                         Some(format!(
                             "move it to `{top}/`: isms reads `{top}/*.{wants}` only, not subfolders"
                         ))
@@ -960,6 +978,15 @@ pub fn normalise_rel(p: &str) -> String {
         rest = r;
     }
     rest.trim_end_matches('/').to_string()
+}
+
+/// The files of a register: `NAME.yaml`, then `NAME/*.yaml` and `NAME/*.yml` in name order.
+fn register_files(files: &[Found], name: &str) -> Vec<Found> {
+    let single = format!("{name}.yaml");
+    let mut out: Vec<Found> = files.iter().filter(|f| f.rel == single).cloned().collect();
+    out.extend(in_folder(files, name, "yaml"));
+    out.extend(in_folder(files, name, "yml"));
+    out
 }
 
 fn in_folder<'a>(
