@@ -476,3 +476,156 @@ fn a_duplicate_id_across_a_split_register_is_located_in_the_second_file() {
     assert!(!dups.is_empty(), "{diags:#?}");
     assert!(dups.iter().all(|d| at(d).0 == "assets/zz.yaml"), "{dups:#?}");
 }
+
+// --- 11. Bad-input corpus -----------------------------------------------------------------
+
+/// Writes `text` to `file` and returns the diagnostics.
+fn with_file(file: &str, bytes: &[u8]) -> (tempfile::TempDir, i32, Vec<Value>) {
+    let dir = repo();
+    std::fs::write(dir.path().join(file), bytes).unwrap();
+    let (code, diags) = check_json(dir.path());
+    (dir, code, diags)
+}
+
+fn only(diags: &[Value], code: &str) -> Value {
+    let found = with_code(diags, code);
+    assert_eq!(found.len(), 1, "one {code}: {diags:#?}");
+    found[0].clone()
+}
+
+#[test]
+fn corpus_duplicate_key() {
+    let (_, code, diags) = with_file(
+        "assets.yaml",
+        b"assets:\n  - id: A-01\n    name: Customer database\n    name: Again\n    type: information\n    owner: p-cto\n    classification: confidential\n    value: { confidentiality: 3, integrity: 3, availability: 2 }\n",
+    );
+    assert_eq!(code, 1);
+    let d = diags
+        .iter()
+        .find(|d| d["message"].as_str().unwrap_or("").contains("name"))
+        .unwrap_or_else(|| panic!("{diags:#?}"));
+    assert_eq!(at(d), ("assets.yaml".to_string(), 4), "{d:#}");
+}
+
+#[test]
+fn corpus_deep_nesting() {
+    let mut text = "assets: ".to_string();
+    text.push_str(&"[".repeat(10_000));
+    text.push_str(&"]".repeat(10_000));
+    text.push('\n');
+    let (_, code, diags) = with_file("assets.yaml", text.as_bytes());
+    assert_eq!(code, 1);
+    let d = only(&diags, "LOAD-006");
+    assert_eq!(at(&d).0, "assets.yaml");
+}
+
+#[test]
+fn corpus_binary_and_utf16_files() {
+    let (_, code, diags) = with_file("assets.yaml", b"\x7fELF\x02\x01\x01\x00\x00\x00\xff\xfe");
+    assert_eq!(code, 1);
+    assert_eq!(at(&only(&diags, "LOAD-004")), ("assets.yaml".to_string(), 1));
+    let utf16: Vec<u8> = "\u{feff}assets: []\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let (_, code, diags) = with_file("assets.yaml", &utf16);
+    assert_eq!(code, 1);
+    assert_eq!(at(&only(&diags, "LOAD-004")).0, "assets.yaml");
+}
+
+#[test]
+fn corpus_bom_and_crlf_load_fine() {
+    let dir = repo();
+    for f in ["assets.yaml", "policies/information-security.md", "isms.yaml"] {
+        let p = dir.path().join(f);
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(&p, format!("\u{feff}{}", text.replace('\n', "\r\n"))).unwrap();
+    }
+    let (code, diags) = check_json(dir.path());
+    assert_eq!(code, 0, "{diags:#?}");
+}
+
+#[test]
+fn corpus_unclosed_front_matter() {
+    let dir = repo();
+    let f = "policies/information-security.md";
+    let text = std::fs::read_to_string(dir.path().join(f)).unwrap();
+    let (fm, body) = text[4..].split_once("\n---\n").unwrap();
+    std::fs::write(dir.path().join(f), format!("---\n{fm}\n{body}")).unwrap();
+    let (code, diags) = check_json(dir.path());
+    assert_eq!(code, 1);
+    let d = only(&diags, "LOAD-007");
+    assert_eq!(at(&d), (f.to_string(), 1));
+    assert!(d["hint"].as_str().unwrap().contains("close the front matter"));
+}
+
+#[test]
+fn corpus_evidence_paths_leaving_the_repository() {
+    for bad in ["../outside.md", "/etc/passwd", "file:///etc/passwd"] {
+        let dir = repo();
+        edit(
+            dir.path(),
+            "soa.yaml",
+            "      - path: ./evidence/ops/runbook-review-2025-05.md",
+            &format!("      - path: \"{bad}\""),
+        );
+        let line = line_of(dir.path(), "soa.yaml", bad);
+        let (code, diags) = check_json(dir.path());
+        assert_eq!(code, 1, "{bad}");
+        let located: Vec<_> = diags
+            .iter()
+            .filter(|d| at(d) == ("soa.yaml".to_string(), line))
+            .collect();
+        assert_eq!(located.len(), 1, "{bad}: {diags:#?}");
+    }
+}
+
+#[test]
+fn corpus_templates_cannot_include_files_outside_the_template_folder() {
+    let dir = repo();
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(dir.path().join("secret.txt"), "TOP-SECRET").unwrap();
+    for include in ["../secret.txt", "/etc/hostname", "../../secret.txt"] {
+        std::fs::write(
+            dir.path().join("templates/soa.html"),
+            format!("{{% include \"{include}\" %}}"),
+        )
+        .unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let target = out.path().join("soa.html");
+        let o = run(
+            &["render", "soa", "--as-of", AS_OF, "--draft", "-o", target.to_str().unwrap(), "-C"],
+            dir.path(),
+        );
+        assert_eq!(o.status.code(), Some(2), "{include}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("templates/soa.html"), "{include}: {err}");
+        assert!(!target.exists());
+    }
+}
+
+#[test]
+fn corpus_script_in_text_fields_and_bodies_is_inert_in_rendered_html() {
+    let dir = repo();
+    let f = "policies/information-security.md";
+    let payloads = "<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3)) <a href=\"javascript:alert(4)\">x</a> <svg onload=alert(5)>";
+    let text = std::fs::read_to_string(dir.path().join(f)).unwrap();
+    std::fs::write(dir.path().join(f), format!("{text}\n{payloads}\n")).unwrap();
+    edit(dir.path(), f, "title: Information Security Policy", &format!("title: '{}'", payloads.replace('\'', "''")));
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&["render", "--as-of", AS_OF, "--draft", "--out", out.path().to_str().unwrap(), "-C"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut seen = 0;
+    for e in walkdir::WalkDir::new(out.path()).into_iter().filter_map(Result::ok) {
+        if e.path().extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(e.path()).unwrap().to_ascii_lowercase();
+        seen += 1;
+        // Escaped text (`&lt;script&gt;`) is inert; live markup or a live link is not.
+        for bad in ["<script>alert", "<img src=x onerror", "href=\"javascript:", "href='javascript:", "href=javascript:", "<svg onload"] {
+            assert!(!html.contains(bad), "{}: {bad}", e.path().display());
+        }
+    }
+    assert!(seen > 0);
+}
