@@ -629,3 +629,93 @@ fn corpus_script_in_text_fields_and_bodies_is_inert_in_rendered_html() {
     }
     assert!(seen > 0);
 }
+
+// --- 12. Guarantees -----------------------------------------------------------------------
+
+/// Every file below `dir` with its bytes.
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+#[test]
+fn guarantee_render_writes_only_inside_its_target_folder() {
+    let parent = tempfile::tempdir().unwrap();
+    let records = parent.path().join("isms");
+    copy_dir(&clean(), &records);
+    let out = parent.path().join("out");
+    let before = snapshot(parent.path());
+    let o = run(&["render", "--as-of", AS_OF, "--draft", "--out", out.to_str().unwrap(), "-C"], &records);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    for (path, bytes) in snapshot(parent.path()) {
+        if !path.starts_with(&out) {
+            assert_eq!(before.get(&path), Some(&bytes), "{} changed", path.display());
+        }
+    }
+    // `check` writes nothing at all.
+    let before = snapshot(parent.path());
+    run(&["check", "--no-git", "--as-of", AS_OF], &records);
+    assert_eq!(snapshot(parent.path()), before);
+}
+
+#[test]
+fn guarantee_nothing_is_overwritten_without_force() {
+    let dir = repo();
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("soa.html");
+    std::fs::write(&target, "mine").unwrap();
+    let o = run(&["render", "soa", "--as-of", AS_OF, "--draft", "-o", target.to_str().unwrap(), "-C"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine");
+    std::fs::write(out.path().join("index.html"), "mine too").unwrap();
+    let o = run(&["render", "--as-of", AS_OF, "--draft", "--out", out.path().to_str().unwrap(), "-C"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(out.path().join("index.html")).unwrap(), "mine too");
+    let o = run(&["render", "soa", "--as-of", AS_OF, "--draft", "--force", "-o", target.to_str().unwrap(), "-C"], dir.path());
+    assert_eq!(o.status.code(), Some(0));
+    assert_ne!(std::fs::read_to_string(&target).unwrap(), "mine");
+}
+
+#[test]
+fn guarantee_no_network_access_for_url_evidence() {
+    use std::net::TcpListener;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let dir = repo();
+    edit(
+        dir.path(),
+        "soa.yaml",
+        "url: https://tickets.example.com/SEC-3",
+        &format!("url: http://127.0.0.1:{port}/SEC-3"),
+    );
+    let (code, diags) = check_json(dir.path());
+    assert_eq!(code, 0, "{diags:#?}");
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&["render", "--as-of", AS_OF, "--draft", "--out", out.path().to_str().unwrap(), "-C"], dir.path());
+    assert_eq!(o.status.code(), Some(0));
+    assert!(listener.accept().is_err(), "isms connected to the evidence URL");
+}
+
+#[test]
+fn guarantee_no_panic_on_mangled_records() {
+    // Every record file cut at several points: whatever it becomes, a diagnostic, never a panic.
+    let files: Vec<String> = walkdir::WalkDir::new(clean())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "yaml" || x == "md"))
+        .map(|e| e.path().strip_prefix(clean()).unwrap().to_string_lossy().into_owned())
+        .collect();
+    for f in &files {
+        let full = std::fs::read(clean().join(f)).unwrap();
+        for cut in [full.len() / 3, full.len() / 2, full.len() * 9 / 10] {
+            let dir = repo();
+            std::fs::write(dir.path().join(f), &full[..cut]).unwrap();
+            check_json(dir.path());
+        }
+    }
+}

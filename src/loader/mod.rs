@@ -2,7 +2,7 @@
 //! collecting every problem as a [`Diagnostic`] instead of stopping at the first.
 //!
 //! The loader is the only part of `isms` that reads record files. It is bounded: files larger
-//! than [`MAX_FILE_SIZE`] are refused, YAML is parsed with budgets (no alias bombs, limited
+//! than [`MAX_FILE_SIZE`] (or the configured limit) are refused, only regular files are opened, YAML is parsed with budgets (no alias bombs, limited
 //! depth), symbolic links are never followed, and nothing here panics on bad input.
 
 use std::collections::HashMap;
@@ -90,12 +90,12 @@ pub const LOAD_CODES: &[(&str, &str, &str)] = &[
     (
         "LOAD-002",
         "unreadable-file",
-        "a record file cannot be read",
+        "a record file cannot be read, or is not a regular file (a named pipe, device or socket is never opened)",
     ),
     (
         "LOAD-003",
         "file-too-large",
-        "a record file is larger than the loader reads (8 MiB)",
+        "a record file is larger than the loader reads (8 MiB unless `limits.max_file_size_mib` or `--max-file-size` says otherwise)",
     ),
     (
         "LOAD-004",
