@@ -431,7 +431,10 @@ mod tests {
         assert_eq!(escape_controls("line\nnext\ttab"), "line\nnext\ttab");
         assert_eq!(escape_controls("x\u{202E}y\0"), "x\\u{202e}y\\u{0}");
         assert_eq!(mask_controls("a\u{1b}b\u{9b}c"), "a?b??c");
-        assert_eq!(mask_controls("a\u{1b}b\u{9b}c").len(), "a\u{1b}b\u{9b}c".len());
+        assert_eq!(
+            mask_controls("a\u{1b}b\u{9b}c").len(),
+            "a\u{1b}b\u{9b}c".len()
+        );
     }
 
     #[test]

@@ -255,8 +255,11 @@ fn check_loose_object(path: &Path) -> Result<(), String> {
         .and_then(|h| h.split_once(' '))
         .and_then(|(_, n)| n.parse().ok())
         .ok_or_else(|| "bad object header".to_string())?;
-    let got = std::io::copy(&mut z.by_ref().take(size.saturating_add(1)), &mut std::io::sink())
-        .map_err(|e| format!("bad zlib stream: {e}"))?;
+    let got = std::io::copy(
+        &mut z.by_ref().take(size.saturating_add(1)),
+        &mut std::io::sink(),
+    )
+    .map_err(|e| format!("bad zlib stream: {e}"))?;
     if got != size {
         return Err(format!("{got} of {size} bytes"));
     }

@@ -375,7 +375,9 @@ impl Loader {
                 self.diags.push(
                     Diagnostic::error("LOAD-002", format!("cannot read {}: {e}", f.rel))
                         .at(loc)
-                        .with_hint("check that the file exists, is an ordinary file and is readable"),
+                        .with_hint(
+                            "check that the file exists, is an ordinary file and is readable",
+                        ),
                 );
                 return None;
             }
@@ -397,7 +399,11 @@ impl Loader {
             self.diags.push(
                 Diagnostic::error(
                     "LOAD-003",
-                    format!("{} is larger than the limit of {}", f.rel, human_size(self.max_file_size)),
+                    format!(
+                        "{} is larger than the limit of {}",
+                        f.rel,
+                        human_size(self.max_file_size)
+                    ),
                 )
                 .at(loc)
                 .with_hint(format!("{split}, or {raise}")),
@@ -526,7 +532,9 @@ impl Loader {
             if let Some(r) =
                 self.register::<NonconformityRegister>(Some(f), RecordKind::Nonconformities)
             {
-                self.model.nonconformities.extend(r.nonconformities.into_loaded());
+                self.model
+                    .nonconformities
+                    .extend(r.nonconformities.into_loaded());
             }
         }
         for f in in_folder(files, "policies", "md") {
@@ -652,7 +660,11 @@ impl Loader {
                 Some(d) => {
                     let top = d.split('/').next().unwrap_or(d);
                     let nested = d.contains('/');
-                    let wants = if SPLIT_REGISTERS.contains(&top) { "yaml" } else { "md" };
+                    let wants = if SPLIT_REGISTERS.contains(&top) {
+                        "yaml"
+                    } else {
+                        "md"
+                    };
                     if (RECORD_FOLDERS.contains(&top) || SPLIT_REGISTERS.contains(&top))
                         && nested
                         && (ext == wants || ext == "yml")
@@ -885,7 +897,13 @@ impl Loader {
                     && d.location.as_ref().is_some_and(|l| l.path == file)
                     && matches!(
                         d.code.as_str(),
-                        "LOAD-002" | "LOAD-003" | "LOAD-004" | "LOAD-005" | "LOAD-006" | "LOAD-007" | "LOAD-016"
+                        "LOAD-002"
+                            | "LOAD-003"
+                            | "LOAD-004"
+                            | "LOAD-005"
+                            | "LOAD-006"
+                            | "LOAD-007"
+                            | "LOAD-016"
                     )
             }) {
                 let note = format!(
@@ -1039,9 +1057,9 @@ mod references;
 
 /// "8 MiB", "512 KiB", "100 bytes".
 fn human_size(bytes: u64) -> String {
-    if bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
         format!("{} MiB", bytes / 1024 / 1024)
-    } else if bytes >= 1024 && bytes % 1024 == 0 {
+    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
         format!("{} KiB", bytes / 1024)
     } else {
         format!("{bytes} bytes")

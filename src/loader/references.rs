@@ -226,11 +226,11 @@ impl References {
                 .suggest(&id.value)
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| {
-                format!(
-                    "define it in {}, or correct the reference",
-                    kind.defined_in()
-                )
-            });
+                    format!(
+                        "define it in {}, or correct the reference",
+                        kind.defined_in()
+                    )
+                });
             diags.push(
                 Diagnostic::error(
                     "LOAD-013",
@@ -275,7 +275,10 @@ impl References {
                 );
             }
         }
-        folded.into_iter().map(|(f, n)| (f.to_string(), n)).collect()
+        folded
+            .into_iter()
+            .map(|(f, n)| (f.to_string(), n))
+            .collect()
     }
 }
 

@@ -355,7 +355,9 @@ impl Engine {
         }
         result.map_err(|e| convert(e, &self.user_files()))?;
         let text = String::from_utf8(out.buf).map_err(|e| {
-            TemplateError::Other(format!("template {name} produced text that is not UTF-8: {e}"))
+            TemplateError::Other(format!(
+                "template {name} produced text that is not UTF-8: {e}"
+            ))
         })?;
         Ok(without_controls(&text))
     }
@@ -720,12 +722,25 @@ mod tests {
         let t = "{% for a in range(end=100000) %}{% for b in range(end=100000) %}x{% endfor %}{% endfor %}";
         let e = Engine::new(&[user("soa.md", t)]).unwrap();
         let err = e
-            .render_budgeted("soa.md", &tera::Context::new(), 1 << 20, std::time::Duration::from_secs(30))
+            .render_budgeted(
+                "soa.md",
+                &tera::Context::new(),
+                1 << 20,
+                std::time::Duration::from_secs(30),
+            )
             .unwrap_err()
             .to_string();
-        assert!(err.contains("templates/soa.md") && err.contains("1 MiB"), "{err}");
+        assert!(
+            err.contains("templates/soa.md") && err.contains("1 MiB"),
+            "{err}"
+        );
         let err = e
-            .render_budgeted("soa.md", &tera::Context::new(), usize::MAX, std::time::Duration::ZERO)
+            .render_budgeted(
+                "soa.md",
+                &tera::Context::new(),
+                usize::MAX,
+                std::time::Duration::ZERO,
+            )
             .unwrap_err()
             .to_string();
         assert!(err.contains("0 s of rendering"), "{err}");

@@ -87,7 +87,10 @@ pub fn emit(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::Res
     if report.sources.files().any(|(_, f)| has_unsafe(&f.text)) {
         let mut m = SourceMap::default();
         for (_, f) in report.sources.files() {
-            m.add(crate::source::SourceFile::new(f.path.clone(), mask_source(&f.text)));
+            m.add(crate::source::SourceFile::new(
+                f.path.clone(),
+                mask_source(&f.text),
+            ));
         }
         sources = m;
         report.sources = &sources;
