@@ -16,10 +16,17 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     for base in ["examples/acme-saas", "tests/fixtures/check/clean"] {
         let dir = root().join(base);
-        for e in walkdir::WalkDir::new(&dir).into_iter().filter_map(Result::ok) {
+        for e in walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
             let p = e.path();
             if e.file_type().is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "md") {
-                let rel = p.strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(&dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.push((rel, std::fs::read(p).unwrap()));
             }
         }
@@ -37,9 +44,38 @@ enum Mutation {
 }
 
 const TOKENS: &[&str] = &[
-    ":", "- ", "[", "]", "{", "}", "&a ", "*a", "!!binary ", "---\n", "...\n", "\t", "\"", "'",
-    "? ", "|\n", ">-\n", "#", "\u{0}", "\u{1b}", "\r", "\u{feff}", "9999999999999999999999",
-    "-1", "0x10", ".nan", "2025-02-30", "<<: *a\n", "\n  ", "\n", "~", "null",
+    ":",
+    "- ",
+    "[",
+    "]",
+    "{",
+    "}",
+    "&a ",
+    "*a",
+    "!!binary ",
+    "---\n",
+    "...\n",
+    "\t",
+    "\"",
+    "'",
+    "? ",
+    "|\n",
+    ">-\n",
+    "#",
+    "\u{0}",
+    "\u{1b}",
+    "\r",
+    "\u{feff}",
+    "9999999999999999999999",
+    "-1",
+    "0x10",
+    ".nan",
+    "2025-02-30",
+    "<<: *a\n",
+    "\n  ",
+    "\n",
+    "~",
+    "null",
 ];
 
 fn mutation() -> impl Strategy<Value = Mutation> {
