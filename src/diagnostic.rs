@@ -249,6 +249,78 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// Characters that must never reach a terminal, a CI log or a rendered document as they are:
+/// C0 controls other than tab and line feed (ESC starts terminal sequences, BEL, NUL, and CR
+/// rewrites a log line), DEL, C1 controls (U+009B is a one-byte CSI in some terminals) and
+/// the bidirectional overrides that make text read differently from what it is.
+pub fn is_unsafe_char(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with every [unsafe character](is_unsafe_char) written as a visible escape (`\u{1b}`),
+/// for messages, hints, ids and paths in every output format.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `s` with every unsafe character replaced by as many `?` as it has bytes, so byte offsets
+/// (snippet highlights) stay valid.
+pub fn mask_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_unsafe_char(c) {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+impl Diagnostic {
+    /// This diagnostic with control characters in every text escaped (see
+    /// [`escape_controls`]). Record text is user data: a raw ESC in an id would reach the
+    /// terminal or CI log of whoever runs `isms check`.
+    pub fn escaped(&self) -> Diagnostic {
+        let e = |s: &str| escape_controls(s).into_owned();
+        let loc = |l: &Location| Location {
+            path: e(&l.path),
+            ..l.clone()
+        };
+        Diagnostic {
+            code: e(&self.code),
+            severity: self.severity,
+            message: e(&self.message),
+            location: self.location.as_ref().map(loc),
+            hint: self.hint.as_deref().map(e),
+            related: self
+                .related
+                .iter()
+                .map(|r| Related {
+                    location: loc(&r.location),
+                    message: e(&r.message),
+                })
+                .collect(),
+            record: self.record.as_deref().map(e),
+        }
+    }
+}
+
 /// Whether two ids differ only in their digits (`POL-01` and `POL-10`, `R-007` and `R-070`).
 /// In a numbered series another number is another record, not a typo of this one, so such a
 /// candidate is never suggested.
@@ -351,6 +423,18 @@ mod tests {
             .filter(|i| s.suggest(&format!("B-{i:05}")).is_some())
             .count();
         assert!(given <= Suggester::FUZZY_BUDGET, "{given}");
+    }
+
+    #[test]
+    fn control_characters_are_escaped_or_masked() {
+        assert_eq!(escape_controls("a\u{1b}[31mb\u{7}"), "a\\u{1b}[31mb\\u{7}");
+        assert_eq!(escape_controls("line\nnext\ttab"), "line\nnext\ttab");
+        assert_eq!(escape_controls("x\u{202E}y\0"), "x\\u{202e}y\\u{0}");
+        assert_eq!(mask_controls("a\u{1b}b\u{9b}c"), "a?b??c");
+        assert_eq!(
+            mask_controls("a\u{1b}b\u{9b}c").len(),
+            "a\u{1b}b\u{9b}c".len()
+        );
     }
 
     #[test]

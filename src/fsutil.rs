@@ -294,9 +294,17 @@ mod tests {
             }
             for ow in [Overwrite::Refuse, Overwrite::Replace] {
                 let r = write_atomic(dir.path(), Path::new(name), b"x", ow);
-                assert!(matches!(r, Err(WriteError::NotRegular { .. })), "{name}: {r:?}");
+                assert!(
+                    matches!(r, Err(WriteError::NotRegular { .. })),
+                    "{name}: {r:?}"
+                );
             }
-            let ft = dir.path().join(name).symlink_metadata().unwrap().file_type();
+            let ft = dir
+                .path()
+                .join(name)
+                .symlink_metadata()
+                .unwrap()
+                .file_type();
             assert!(!ft.is_file(), "{name} untouched");
         }
     }

@@ -25,7 +25,8 @@ fn inventory_owned(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if !applies(ctx, "5.9") {
         return;
     }
-    if m.assets.is_empty() {
+    // assets.yaml that failed to load has its own error; "empty" would restate it.
+    if m.assets.is_empty() && !m.failed_kind(RecordKind::Assets) {
         let d = ANX_01
             .diag("the asset inventory is empty or missing")
             .with_hint(

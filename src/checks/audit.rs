@@ -13,7 +13,7 @@ const METRICS: &str = "metrics.yaml";
 
 fn metrics_defined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let m = ctx.model;
-    if m.metrics.is_empty() {
+    if m.metrics.is_empty() && !m.failed_kind(RecordKind::Metrics) {
         if m.present.contains(&RecordKind::Metrics) {
             out.push(
                 PER_01

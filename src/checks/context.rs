@@ -27,7 +27,8 @@ fn issues_listed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if !issues.iter().any(|i| i.kind.value == IssueKind::External) {
         missing.push("external".to_string());
     }
-    if missing.is_empty() {
+    // A context.yaml that failed to load has its own error.
+    if missing.is_empty() || m.failed_kind(crate::model::RecordKind::Context) {
         return;
     }
     let msg = if missing.len() == 2 {

@@ -47,24 +47,29 @@ people:
     load(
         "LOAD-002",
         "unreadable-file",
-        "a record file cannot be read",
+        "a record file cannot be read, or is not a regular file (a named pipe, device or socket is never opened)",
         "\
 A file that the loader needs could not be opened or read (permissions, a file removed while
-reading, a broken disk). Its records are missing from every check that follows.
+reading, a broken disk), or is not a regular file: a named pipe, device or socket in place of a
+record is never opened, since reading it could block forever or never end. Its records are
+missing from every check that follows (and findings that would only restate that are not
+raised).
 
 Fix: check the file's permissions and that it is a regular file inside the repository.",
     ),
     load(
         "LOAD-003",
         "file-too-large",
-        "a record file is larger than the loader reads (8 MiB)",
+        "a record file is larger than the loader reads (8 MiB unless `limits.max_file_size_mib` or `--max-file-size` says otherwise)",
         "\
 Record files are text registers, far below 8 MiB even for thousands of risks. A larger file is
 almost always a binary dump or an export put in the wrong place, so the loader refuses it rather
 than spend memory on it.
 
 Fix: move large evidence out of the record files (evidence may live outside Git and be referenced
-by URL with a sha256), or split a register into several files (`risks/*.yaml`).",
+by URL with a sha256), or split a register into a folder of files (`risks/*.yaml`,
+`assets/*.yaml`, ...). A very large ISMS may raise the limit with `limits: { max_file_size_mib: N }`
+in isms.yaml or `--max-file-size N` on `isms check` and `isms render` (at most 1024 MiB).",
     ),
     load(
         "LOAD-004",

@@ -166,12 +166,26 @@ fn sink_for(model: &Isms, cli: &[CliOverride], as_of: Date) -> Sink {
 /// Runs every enabled model rule and hands all diagnostics, with those already produced by the
 /// loader and the evidence layer, to the sink.
 pub fn run(ctx: &Context<'_>, sink: Sink, mut upstream: Vec<Diagnostic>) -> Outcome {
+    let loader_end = upstream.len();
     for rule in registry::all() {
         if let Check::Model(check) = rule.check
             && !sink.is_disabled(rule.code)
         {
             check(ctx, &mut upstream);
         }
+    }
+    // Nothing was loaded from a file that failed as a whole: a rule finding placed in it can
+    // only restate the load error, which comes first and alone.
+    if !ctx.model.failed.is_empty() {
+        let mut i = 0;
+        upstream.retain(|d| {
+            i += 1;
+            i <= loader_end
+                || !d
+                    .location
+                    .as_ref()
+                    .is_some_and(|l| ctx.model.failed.contains_key(&l.path))
+        });
     }
     sink.finish(upstream)
 }

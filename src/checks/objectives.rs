@@ -23,7 +23,7 @@ fn obj_path(ctx: &Context<'_>, o: &Spanned<Objective>) -> String {
 
 fn measurable(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let m = ctx.model;
-    if m.objectives.is_empty() {
+    if m.objectives.is_empty() && !m.failed_kind(RecordKind::Objectives) {
         // A missing objectives.yaml is reported by SUP-07 (mandatory documents).
         if m.present.contains(&RecordKind::Objectives) {
             let d = OBJ_01

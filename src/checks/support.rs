@@ -464,7 +464,14 @@ fn mandatory_documents(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // A file that exists but could not be read or parsed is reported by the loader.
         let exists = m.present.contains(&kind)
             || m.files.contains_key(file)
-            || (kind == RecordKind::Risks && m.files.keys().any(|p| p.starts_with("risks/")));
+            || m.failed_kind(kind)
+            || file
+                .strip_suffix(".yaml")
+                .filter(|stem| crate::loader::SPLIT_REGISTERS.contains(stem))
+                .is_some_and(|stem| {
+                    let folder = format!("{stem}/");
+                    m.files.keys().any(|p| p.starts_with(&folder))
+                });
         if !exists {
             out.push(
                 SUP_07

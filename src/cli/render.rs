@@ -102,9 +102,8 @@ pub fn run(mut args: Args, _global: &Global) -> anyhow::Result<Status> {
         args.dir = PathBuf::from(args.docs.remove(0));
     }
     let dir = &args.dir;
-    let loaded =
-        crate::loader::load_with(dir, super::check::load_options(args.max_file_size))
-            .with_context(|| format!("cannot render {}", dir.display()))?;
+    let loaded = crate::loader::load_with(dir, super::check::load_options(args.max_file_size))
+        .with_context(|| format!("cannot render {}", dir.display()))?;
     let isms = &loaded.model;
     let all = render::documents(isms);
     if args.list {

@@ -2,7 +2,7 @@
 //! collecting every problem as a [`Diagnostic`] instead of stopping at the first.
 //!
 //! The loader is the only part of `isms` that reads record files. It is bounded: files larger
-//! than [`MAX_FILE_SIZE`] are refused, YAML is parsed with budgets (no alias bombs, limited
+//! than [`MAX_FILE_SIZE`] (or the configured limit) are refused, only regular files are opened, YAML is parsed with budgets (no alias bombs, limited
 //! depth), symbolic links are never followed, and nothing here panics on bad input.
 
 use std::collections::HashMap;
@@ -90,12 +90,12 @@ pub const LOAD_CODES: &[(&str, &str, &str)] = &[
     (
         "LOAD-002",
         "unreadable-file",
-        "a record file cannot be read",
+        "a record file cannot be read, or is not a regular file (a named pipe, device or socket is never opened)",
     ),
     (
         "LOAD-003",
         "file-too-large",
-        "a record file is larger than the loader reads (8 MiB)",
+        "a record file is larger than the loader reads (8 MiB unless `limits.max_file_size_mib` or `--max-file-size` says otherwise)",
     ),
     (
         "LOAD-004",
@@ -187,8 +187,22 @@ const ROOT_RECORDS: &[&str] = &[
     "nonconformities.yaml",
 ];
 
-/// Folders whose Markdown (or, for `risks/`, YAML) files are records.
-const RECORD_FOLDERS: &[&str] = &["policies", "procedures", "audits", "reviews", "risks"];
+/// Folders whose Markdown files are records.
+const RECORD_FOLDERS: &[&str] = &["policies", "procedures", "audits", "reviews"];
+
+/// Registers that may be split into a folder of YAML files named like the register
+/// (`risks/*.yaml` next to or instead of `risks.yaml`).
+pub const SPLIT_REGISTERS: &[&str] = &[
+    "assets",
+    "risks",
+    "objectives",
+    "suppliers",
+    "training",
+    "metrics",
+    "incidents",
+    "changes",
+    "nonconformities",
+];
 
 /// Loads the ISMS repository at `root`.
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
@@ -427,6 +441,7 @@ impl Loader {
                     self.model.manifest = Some(m);
                     self.model.present.insert(RecordKind::Manifest);
                 } else {
+                    self.model.failed.insert(f.rel.clone(), RecordKind::Manifest);
                     self.salvage_people(&f);
                 }
             }
@@ -442,14 +457,14 @@ impl Loader {
         if let Some(f) = single("scope.md") {
             self.model.scope = self.document(&f, RecordKind::Scope);
         }
-        if let Some(r) = self.register::<AssetRegister>(single("assets.yaml"), RecordKind::Assets) {
-            self.model.assets = r.assets.into_loaded();
+        // Every register may be one file or a folder of files (`assets.yaml` or `assets/*.yaml`),
+        // so no register has to outgrow the per-file limit.
+        for f in register_files(files, "assets") {
+            if let Some(r) = self.register::<AssetRegister>(Some(f), RecordKind::Assets) {
+                self.model.assets.extend(r.assets.into_loaded());
+            }
         }
-        // Risks: one file, or a folder of files (large registers split by area).
-        let mut risk_files: Vec<Found> = single("risks.yaml").into_iter().collect();
-        risk_files.extend(in_folder(files, "risks", "yaml"));
-        risk_files.extend(in_folder(files, "risks", "yml"));
-        for f in risk_files {
+        for f in register_files(files, "risks") {
             let rel = f.rel.clone();
             if let Some(r) = self.register::<RiskRegister>(Some(f), RecordKind::Risks) {
                 self.model.risk_files.push(rel);
@@ -461,43 +476,48 @@ impl Loader {
             }
         }
         self.model.soa = self.register(single("soa.yaml"), RecordKind::Soa);
-        if let Some(r) =
-            self.register::<ObjectiveRegister>(single("objectives.yaml"), RecordKind::Objectives)
-        {
-            self.model.objectives = r.objectives.into_loaded();
+        for f in register_files(files, "objectives") {
+            if let Some(r) = self.register::<ObjectiveRegister>(Some(f), RecordKind::Objectives) {
+                self.model.objectives.extend(r.objectives.into_loaded());
+            }
         }
-        if let Some(r) =
-            self.register::<SupplierRegister>(single("suppliers.yaml"), RecordKind::Suppliers)
-        {
-            self.model.suppliers = r.suppliers.into_loaded();
+        for f in register_files(files, "suppliers") {
+            if let Some(r) = self.register::<SupplierRegister>(Some(f), RecordKind::Suppliers) {
+                self.model.suppliers.extend(r.suppliers.into_loaded());
+            }
         }
-        if let Some(r) =
-            self.register::<TrainingRecords>(single("training.yaml"), RecordKind::Training)
-        {
-            self.model.competence = r.competence.into_loaded();
-            self.model.awareness = r.awareness.into_loaded();
-            self.model.competence_actions = r.actions.into_loaded();
+        for f in register_files(files, "training") {
+            if let Some(r) = self.register::<TrainingRecords>(Some(f), RecordKind::Training) {
+                self.model.competence.extend(r.competence.into_loaded());
+                self.model.awareness.extend(r.awareness.into_loaded());
+                self.model
+                    .competence_actions
+                    .extend(r.actions.into_loaded());
+            }
         }
-        if let Some(r) =
-            self.register::<MetricRegister>(single("metrics.yaml"), RecordKind::Metrics)
-        {
-            self.model.metrics = r.metrics.into_loaded();
+        for f in register_files(files, "metrics") {
+            if let Some(r) = self.register::<MetricRegister>(Some(f), RecordKind::Metrics) {
+                self.model.metrics.extend(r.metrics.into_loaded());
+            }
         }
-        if let Some(r) =
-            self.register::<IncidentRegister>(single("incidents.yaml"), RecordKind::Incidents)
-        {
-            self.model.incidents = r.incidents.into_loaded();
+        for f in register_files(files, "incidents") {
+            if let Some(r) = self.register::<IncidentRegister>(Some(f), RecordKind::Incidents) {
+                self.model.incidents.extend(r.incidents.into_loaded());
+            }
         }
-        if let Some(r) =
-            self.register::<ChangeRegister>(single("changes.yaml"), RecordKind::Changes)
-        {
-            self.model.changes = r.changes.into_loaded();
+        for f in register_files(files, "changes") {
+            if let Some(r) = self.register::<ChangeRegister>(Some(f), RecordKind::Changes) {
+                self.model.changes.extend(r.changes.into_loaded());
+            }
         }
-        if let Some(r) = self.register::<NonconformityRegister>(
-            single("nonconformities.yaml"),
-            RecordKind::Nonconformities,
-        ) {
-            self.model.nonconformities = r.nonconformities.into_loaded();
+        for f in register_files(files, "nonconformities") {
+            if let Some(r) =
+                self.register::<NonconformityRegister>(Some(f), RecordKind::Nonconformities)
+            {
+                self.model
+                    .nonconformities
+                    .extend(r.nonconformities.into_loaded());
+            }
         }
         for f in in_folder(files, "policies", "md") {
             if let Some(d) = self.document::<Policy>(&f, RecordKind::Policies) {
@@ -531,7 +551,11 @@ impl Loader {
         file: Option<Found>,
         kind: RecordKind,
     ) -> Option<T> {
-        let value = self.yaml_file::<T>(&file?)?;
+        let file = file?;
+        let Some(value) = self.yaml_file::<T>(&file) else {
+            self.model.failed.insert(file.rel, kind);
+            return None;
+        };
         self.model.present.insert(kind);
         Some(value)
     }
@@ -542,7 +566,10 @@ impl Loader {
         file: &Found,
         kind: RecordKind,
     ) -> Option<T> {
-        let value = self.markdown_file::<T>(file)?;
+        let Some(value) = self.markdown_file::<T>(file) else {
+            self.model.failed.insert(file.rel.clone(), kind);
+            return None;
+        };
         self.model.present.insert(kind);
         Some(value)
     }
@@ -615,8 +642,15 @@ impl Loader {
                 Some(d) => {
                     let top = d.split('/').next().unwrap_or(d);
                     let nested = d.contains('/');
-                    let wants = if top == "risks" { "yaml" } else { "md" };
-                    if RECORD_FOLDERS.contains(&top) && nested && (ext == wants || ext == "yml") {
+                    let wants = if SPLIT_REGISTERS.contains(&top) {
+                        "yaml"
+                    } else {
+                        "md"
+                    };
+                    if (RECORD_FOLDERS.contains(&top) || SPLIT_REGISTERS.contains(&top))
+                        && nested
+                        && (ext == wants || ext == "yml")
+                    {
                         Some(format!(
                             "move it to `{top}/`: isms reads `{top}/*.{wants}` only, not subfolders"
                         ))
@@ -847,8 +881,33 @@ impl Loader {
     fn cross_reference(&mut self) {
         let refs = references::collect(&self.model);
         let mut diags = Vec::new();
-        refs.check(&self.model, &mut diags);
+        let folded = refs.check(&self.model, &mut diags);
         self.diags.extend(diags);
+        // Say on each root cause how many references wait for it, instead of listing them.
+        for (file, count) in folded {
+            if let Some(d) = self.diags.iter_mut().find(|d| {
+                d.severity == crate::diagnostic::Severity::Error
+                    && d.location.as_ref().is_some_and(|l| l.path == file)
+                    && matches!(
+                        d.code.as_str(),
+                        "LOAD-002"
+                            | "LOAD-003"
+                            | "LOAD-004"
+                            | "LOAD-005"
+                            | "LOAD-006"
+                            | "LOAD-007"
+                            | "LOAD-016"
+                    )
+            }) {
+                let note = format!(
+                    "{count} reference(s) to records of this file are not checked until it loads"
+                );
+                d.hint = Some(match d.hint.take() {
+                    Some(h) => format!("{h}; {note}"),
+                    None => note,
+                });
+            }
+        }
     }
 }
 
@@ -930,6 +989,15 @@ pub fn normalise_rel(p: &str) -> String {
         rest = r;
     }
     rest.trim_end_matches('/').to_string()
+}
+
+/// The files of a register: `NAME.yaml`, then `NAME/*.yaml` and `NAME/*.yml` in name order.
+fn register_files(files: &[Found], name: &str) -> Vec<Found> {
+    let single = format!("{name}.yaml");
+    let mut out: Vec<Found> = files.iter().filter(|f| f.rel == single).cloned().collect();
+    out.extend(in_folder(files, name, "yaml"));
+    out.extend(in_folder(files, name, "yml"));
+    out
 }
 
 fn in_folder<'a>(
@@ -1113,7 +1181,7 @@ fn is_record_file(rel: &str) -> bool {
             !name.contains('/')
                 && !name.starts_with('_')
                 && match dir {
-                    "risks" => matches!(ext, "yaml" | "yml"),
+                    d if SPLIT_REGISTERS.contains(&d) => matches!(ext, "yaml" | "yml"),
                     "policies" | "procedures" | "audits" | "reviews" => ext == "md",
                     _ => false,
                 }
@@ -1155,9 +1223,9 @@ mod references;
 
 /// "8 MiB", "512 KiB", "100 bytes".
 fn human_size(bytes: u64) -> String {
-    if bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
         format!("{} MiB", bytes / 1024 / 1024)
-    } else if bytes >= 1024 && bytes % 1024 == 0 {
+    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
         format!("{} KiB", bytes / 1024)
     } else {
         format!("{bytes} bytes")

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::{check_control, suggest};
 use crate::diagnostic::{Diagnostic, Suggester};
-use crate::model::{Approval, Document, Id, Isms};
+use crate::model::{Approval, Document, Id, Isms, RecordKind};
 use crate::source::Span;
 
 /// Kinds of record that can be referred to by id.
@@ -39,6 +39,47 @@ pub(super) enum Kind {
 }
 
 impl Kind {
+    /// The record kinds whose files define ids of this kind.
+    fn record_kinds(self) -> &'static [RecordKind] {
+        match self {
+            Kind::Person | Kind::Role | Kind::Owner | Kind::Process | Kind::ExternalDocument => {
+                &[RecordKind::Manifest]
+            }
+            Kind::Asset => &[RecordKind::Assets],
+            Kind::Risk => &[RecordKind::Risks],
+            Kind::Supplier => &[RecordKind::Suppliers],
+            Kind::Obligation
+            | Kind::Issue
+            | Kind::InterestedParty
+            | Kind::Requirement
+            | Kind::Source => &[RecordKind::Context],
+            Kind::Document => &[
+                RecordKind::Scope,
+                RecordKind::Policies,
+                RecordKind::Procedures,
+                RecordKind::AuditProgramme,
+                RecordKind::Soa,
+            ],
+            Kind::Objective => &[RecordKind::Objectives],
+            Kind::Metric => &[RecordKind::Metrics],
+            Kind::Incident => &[RecordKind::Incidents],
+            Kind::Change => &[RecordKind::Changes],
+            Kind::Nonconformity => &[RecordKind::Nonconformities],
+            Kind::Audit | Kind::Finding => &[RecordKind::Audits],
+            Kind::SoaControl => &[RecordKind::Soa],
+        }
+    }
+
+    /// A file holding records of this kind that failed to load, if any.
+    fn failed_file(self, model: &Isms) -> Option<&str> {
+        let kinds = self.record_kinds();
+        model
+            .failed
+            .iter()
+            .find(|(_, k)| kinds.contains(k))
+            .map(|(f, _)| f.as_str())
+    }
+
     fn noun(self) -> &'static str {
         match self {
             Kind::Person => "person",
@@ -149,8 +190,11 @@ impl References {
         self.approval(d.approval(), "approval.by");
     }
 
-    /// Reports duplicate ids, dangling references and bad control ids.
-    pub(super) fn check(&self, model: &Isms, diags: &mut Vec<Diagnostic>) {
+    /// Reports duplicate ids, dangling references and bad control ids. A reference that does
+    /// not resolve while a file of its kind failed to load is not reported (it most likely
+    /// names a record of that file); returns, per failed file, how many were folded so.
+    pub(super) fn check(&self, model: &Isms, diags: &mut Vec<Diagnostic>) -> Vec<(String, usize)> {
+        let mut folded: std::collections::BTreeMap<&str, usize> = Default::default();
         // Definitions are in load order, so "first defined" is the earlier file or line.
         let mut index: HashMap<Kind, HashMap<&str, Span>> = HashMap::new();
         for (kind, id, span) in &self.defined {
@@ -189,6 +233,10 @@ impl References {
             if maps.iter().any(|m| m.contains_key(id.value.as_str()))
                 || model.unloaded.contains(&id.value)
             {
+                continue;
+            }
+            if let Some(file) = kind.failed_file(model) {
+                *folded.entry(file).or_default() += 1;
                 continue;
             }
             let suggester = suggesters
@@ -243,6 +291,10 @@ impl References {
                 diags.push(referred_from(d, record));
             }
         }
+        folded
+            .into_iter()
+            .map(|(f, n)| (f.to_string(), n))
+            .collect()
     }
 }
 

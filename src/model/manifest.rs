@@ -600,32 +600,59 @@ pub struct Limits {
 #[serde(deny_unknown_fields)]
 pub struct Cadences {
     /// Months between policy reviews.
-    #[serde(default = "twelve", deserialize_with = "crate::model::common::interval_months")]
+    #[serde(
+        default = "twelve",
+        deserialize_with = "crate::model::common::interval_months"
+    )]
     pub policy_review_months: u32,
     /// Months between full risk assessments (8.2).
-    #[serde(default = "twelve", deserialize_with = "crate::model::common::interval_months")]
+    #[serde(
+        default = "twelve",
+        deserialize_with = "crate::model::common::interval_months"
+    )]
     pub risk_assessment_months: u32,
     /// Months between internal audits of the whole ISMS (9.2).
-    #[serde(default = "twelve", deserialize_with = "crate::model::common::interval_months")]
+    #[serde(
+        default = "twelve",
+        deserialize_with = "crate::model::common::interval_months"
+    )]
     pub internal_audit_months: u32,
     /// Months between management reviews (9.3).
-    #[serde(default = "twelve", deserialize_with = "crate::model::common::interval_months")]
+    #[serde(
+        default = "twelve",
+        deserialize_with = "crate::model::common::interval_months"
+    )]
     pub management_review_months: u32,
     /// Months between supplier reviews (A.5.22).
-    #[serde(default = "twelve", deserialize_with = "crate::model::common::interval_months")]
+    #[serde(
+        default = "twelve",
+        deserialize_with = "crate::model::common::interval_months"
+    )]
     pub supplier_review_months: u32,
     /// Months between awareness trainings for each person (7.3).
-    #[serde(default = "twelve", deserialize_with = "crate::model::common::interval_months")]
+    #[serde(
+        default = "twelve",
+        deserialize_with = "crate::model::common::interval_months"
+    )]
     pub awareness_training_months: u32,
     /// Months between access-rights reviews (A.5.18).
-    #[serde(default = "three", deserialize_with = "crate::model::common::interval_months")]
+    #[serde(
+        default = "three",
+        deserialize_with = "crate::model::common::interval_months"
+    )]
     pub access_review_months: u32,
     /// Maximum age of a control's newest evidence, in days.
-    #[serde(default = "year_days", deserialize_with = "crate::model::common::interval_days")]
+    #[serde(
+        default = "year_days",
+        deserialize_with = "crate::model::common::interval_days"
+    )]
     pub evidence_max_age_days: u32,
     /// Days allowed between a leaver's last day and the removal of their access (A.5.18,
     /// A.6.5): the organisation's own service level.
-    #[serde(default = "one", deserialize_with = "crate::model::common::interval_days")]
+    #[serde(
+        default = "one",
+        deserialize_with = "crate::model::common::interval_days"
+    )]
     pub access_revocation_days: u32,
     /// Months between reviews of each legal, regulatory and contractual obligation (A.5.31).
     #[serde(default = "twelve", deserialize_with = "crate::model::common::interval_months")]

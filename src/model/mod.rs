@@ -188,6 +188,11 @@ pub struct Isms {
     /// load error). Rules must not report them as missing or as dangling references: that
     /// would report one typo twice.
     pub unloaded: BTreeSet<String>,
+    /// Record files that exist but gave nothing at all (unreadable, too large, not UTF-8,
+    /// invalid YAML, wrong shape), with the kind of record they hold. Each has a load error;
+    /// rules and the reference check must not add "empty", "missing" or "does not exist"
+    /// findings that only restate it.
+    pub failed: BTreeMap<String, RecordKind>,
     /// Lookup tables for the id accessors, built on first use (the model is complete once the
     /// loader returns it), so rules stay linear on registers of thousands of records.
     #[serde(skip)]
@@ -376,6 +381,11 @@ impl Isms {
         self.policies
             .iter()
             .find(|p| p.kind.value == PolicyKind::InformationSecurity)
+    }
+
+    /// Whether a file of this kind of record exists but could not be loaded at all.
+    pub fn failed_kind(&self, kind: RecordKind) -> bool {
+        self.failed.values().any(|k| *k == kind)
     }
 
     /// Every controlled Markdown document (scope, policies, procedures, audit programme,

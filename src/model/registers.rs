@@ -319,7 +319,10 @@ pub struct SoaDocument {
     #[serde(default)]
     pub approval: Approval,
     /// Months between reviews.
-    #[serde(default, deserialize_with = "crate::model::common::opt_interval_months")]
+    #[serde(
+        default,
+        deserialize_with = "crate::model::common::opt_interval_months"
+    )]
     pub review_months: Option<Spanned<u32>>,
 }
 

@@ -73,6 +73,54 @@ pub const USER_TEMPLATE_DIR: &str = "templates";
 /// Largest user template accepted; templates are small text files, a bigger one is a mistake.
 const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
 
+/// Largest output of one template (256 MiB): many times a full register, small enough that a
+/// runaway template (nested loops over large registers) stops before exhausting memory.
+const MAX_OUTPUT_BYTES: usize = 256 * 1024 * 1024;
+
+/// Longest time one template may render.
+const MAX_RENDER_TIME: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The render target with a budget: writing past the size or time limit fails, which stops
+/// Tera's interpreter at its next write.
+struct Budgeted {
+    buf: Vec<u8>,
+    max_bytes: usize,
+    deadline: std::time::Instant,
+    max_time: std::time::Duration,
+    exceeded: Option<String>,
+}
+
+impl Budgeted {
+    fn new(max_bytes: usize, max_time: std::time::Duration) -> Self {
+        Budgeted {
+            buf: Vec::new(),
+            max_bytes,
+            deadline: std::time::Instant::now() + max_time,
+            max_time,
+            exceeded: None,
+        }
+    }
+}
+
+impl std::io::Write for Budgeted {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len().saturating_add(data.len()) > self.max_bytes {
+            self.exceeded = Some(format!("{} MiB", self.max_bytes / 1024 / 1024));
+        } else if std::time::Instant::now() > self.deadline {
+            self.exceeded = Some(format!("{} s of rendering", self.max_time.as_secs()));
+        }
+        if self.exceeded.is_some() {
+            return Err(std::io::Error::other("render budget exceeded"));
+        }
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Where a template comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
@@ -275,13 +323,43 @@ impl Engine {
     }
 
     /// Renders the named template with the given context.
+    /// Output is limited to 256 MiB and 60 s per template, so a runaway user template stops
+    /// with an error naming it instead of rendering for minutes with growing memory.
     pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, TemplateError> {
+        self.render_budgeted(name, ctx, MAX_OUTPUT_BYTES, MAX_RENDER_TIME)
+    }
+
+    /// [`Engine::render`] with an explicit budget.
+    fn render_budgeted(
+        &self,
+        name: &str,
+        ctx: &tera::Context,
+        max_bytes: usize,
+        max_time: std::time::Duration,
+    ) -> Result<String, TemplateError> {
         let tera = match flavour(name) {
             Some(Flavour::Markdown) => &self.md,
             _ => &self.html,
         };
-        tera.render(name, ctx)
-            .map_err(|e| convert(e, &self.user_files()))
+        let mut out = Budgeted::new(max_bytes, max_time);
+        let result = tera.render_to(name, ctx, &mut out);
+        if let Some(what) = out.exceeded {
+            let template = match self.origins.get(name) {
+                Some(Origin::User(p)) => display_path(p),
+                _ => name.to_string(),
+            };
+            return Err(TemplateError::Other(format!(
+                "template {template} was stopped: its output exceeded {what}; \
+                 look for nested loops over large registers, or render less per document"
+            )));
+        }
+        result.map_err(|e| convert(e, &self.user_files()))?;
+        let text = String::from_utf8(out.buf).map_err(|e| {
+            TemplateError::Other(format!(
+                "template {name} produced text that is not UTF-8: {e}"
+            ))
+        })?;
+        Ok(without_controls(&text))
     }
 
     fn user_files(&self) -> BTreeMap<String, String> {
@@ -293,6 +371,27 @@ impl Engine {
             })
             .collect()
     }
+}
+
+/// The rendered text with control characters (a NUL or ESC from a record's text) replaced by
+/// U+FFFD: they are invalid in HTML, and in Markdown they reach whatever displays it.
+/// CRLF line ends are kept.
+fn without_controls(text: &str) -> String {
+    if !text
+        .chars()
+        .any(|c| c != '\r' && crate::diagnostic::is_unsafe_char(c))
+    {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c != '\r' && crate::diagnostic::is_unsafe_char(c) {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 fn display_path(p: &Path) -> String {
@@ -616,6 +715,35 @@ mod tests {
             path: Path::new("templates").join(name),
             text: text.into(),
         }
+    }
+
+    #[test]
+    fn a_runaway_template_is_stopped_with_its_name() {
+        let t = "{% for a in range(end=100000) %}{% for b in range(end=100000) %}x{% endfor %}{% endfor %}";
+        let e = Engine::new(&[user("soa.md", t)]).unwrap();
+        let err = e
+            .render_budgeted(
+                "soa.md",
+                &tera::Context::new(),
+                1 << 20,
+                std::time::Duration::from_secs(30),
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("templates/soa.md") && err.contains("1 MiB"),
+            "{err}"
+        );
+        let err = e
+            .render_budgeted(
+                "soa.md",
+                &tera::Context::new(),
+                usize::MAX,
+                std::time::Duration::ZERO,
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("0 s of rendering"), "{err}");
     }
 
     #[test]

@@ -64,8 +64,56 @@ pub struct Report<'a> {
     pub options: &'a Options,
 }
 
-/// Writes the report in the chosen format.
+/// Writes the report in the chosen format. Control characters in record text (ids,
+/// messages, paths, source snippets) are escaped first, for every format: a raw ESC or BEL in
+/// an id would otherwise reach the terminal or CI log (log injection).
 pub fn emit(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let outcome;
+    let sources;
+    let mut report = *report;
+    if report
+        .outcome
+        .findings
+        .iter()
+        .any(|f| f.diagnostic != f.diagnostic.escaped())
+    {
+        let mut o = report.outcome.clone();
+        for f in &mut o.findings {
+            f.diagnostic = f.diagnostic.escaped();
+        }
+        outcome = o;
+        report.outcome = &outcome;
+    }
+    if report.sources.files().any(|(_, f)| has_unsafe(&f.text)) {
+        let mut m = SourceMap::default();
+        for (_, f) in report.sources.files() {
+            m.add(crate::source::SourceFile::new(
+                f.path.clone(),
+                mask_source(&f.text),
+            ));
+        }
+        sources = m;
+        report.sources = &sources;
+    }
+    emit_escaped(format, &report, out)
+}
+
+/// Unsafe characters other than the CR of a CRLF line end.
+fn has_unsafe(text: &str) -> bool {
+    text.replace("\r\n", "\n")
+        .chars()
+        .any(crate::diagnostic::is_unsafe_char)
+}
+
+/// The text with unsafe characters masked (same byte offsets), CRLF line ends kept.
+fn mask_source(text: &str) -> String {
+    text.split("\r\n")
+        .map(|part| crate::diagnostic::mask_controls(part).into_owned())
+        .collect::<Vec<_>>()
+        .join("\r\n")
+}
+
+fn emit_escaped(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     match format {
         Format::Human => human::emit(report, out),
         Format::Json => json::emit(report, out),

@@ -1,0 +1,1 @@
+//! Fuzz targets live in tests/ (run with `cargo test --release` here; see docs/fuzzing.md).
