@@ -628,8 +628,10 @@ fn a_fresh_scaffold_reads_as_a_to_do_list() {
     }
     let human = stdout(&check(&dir, &[]));
     let lines = human.lines().count();
+    // Folding keeps each rule to a few lines; the bound grows only with the number of rules
+    // that have something for the owner to decide on a fresh scaffold.
     assert!(
-        lines < 320,
+        lines < 400,
         "the to-do list should stay short, got {lines} lines:\n{human}"
     );
 }

@@ -447,14 +447,14 @@ fn soa_approved_before_the_latest_risk_assessment_is_reported() {
 fn soa_citing_a_risk_identified_after_its_approval_is_reported() {
     let found = check(&[(
         "risks.yaml",
-        "    last_assessed: 2025-04-01\n  - id: R-02",
-        "    last_assessed: 2025-04-01\n    identified: 2025-03-20\n  - id: R-02",
+        "    acceptance: { by: p-cto, on: 2025-04-02 }\n  - id: R-02",
+        "    acceptance: { by: p-cto, on: 2025-04-02 }\n    identified: 2025-03-20\n  - id: R-02",
     )]);
     none(&found, "SOA-17");
     let found = check(&[(
         "risks.yaml",
-        "    last_assessed: 2025-04-01\n  - id: R-02",
-        "    last_assessed: 2025-04-01\n    identified: 2025-05-02\n  - id: R-02",
+        "    acceptance: { by: p-cto, on: 2025-04-02 }\n  - id: R-02",
+        "    acceptance: { by: p-cto, on: 2025-04-02 }\n    identified: 2025-05-02\n  - id: R-02",
     )]);
     let line = line_of(&fixture_text("soa.yaml"), "risks: [R-01]");
     let msg = one(&found, "SOA-17", "soa.yaml", line);
