@@ -330,8 +330,8 @@ const CONSISTENCY_RULES: &[&str] = &[
     "SOA-01", "SOA-02", "SOA-03", "SOA-04", "SOA-05", "SOA-06", "SOA-07", "SOA-09", "SOA-10",
     "SOA-11", "SOA-12", "SOA-13", "CTX-01", "CTX-03", "CTX-04", "CTX-06", "CTX-07", "LDR-02",
     "LDR-04", "LDR-05", "RSK-02", "RSK-03", "RSK-04", "RSK-06", "RSK-07", "RSK-11", "RSK-12",
-    "RSK-14", "OBJ-03", "SUP-03", "SUP-05", "SUP-07", "AUD-01", "AUD-02",
-    "AUD-04", "AUD-06", "AUD-08", "ANX-01", "ANX-05",
+    "RSK-14", "OBJ-03", "SUP-03", "SUP-05", "SUP-07", "AUD-01", "AUD-02", "AUD-04", "AUD-06",
+    "AUD-08", "ANX-01", "ANX-05",
 ];
 
 #[test]

@@ -246,11 +246,11 @@ impl References {
                 .suggest(&id.value)
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| {
-                format!(
-                    "define it in {}, or correct the reference",
-                    kind.defined_in()
-                )
-            });
+                    format!(
+                        "define it in {}, or correct the reference",
+                        kind.defined_in()
+                    )
+                });
             let d = Diagnostic::error(
                 "LOAD-013",
                 format!(

@@ -655,13 +655,22 @@ pub struct Cadences {
     )]
     pub access_revocation_days: u32,
     /// Months between reviews of each legal, regulatory and contractual obligation (A.5.31).
-    #[serde(default = "twelve", deserialize_with = "crate::model::common::interval_months")]
+    #[serde(
+        default = "twelve",
+        deserialize_with = "crate::model::common::interval_months"
+    )]
     pub obligations_review_months: u32,
     /// Months between backup restore tests (A.8.13).
-    #[serde(default = "twelve", deserialize_with = "crate::model::common::interval_months")]
+    #[serde(
+        default = "twelve",
+        deserialize_with = "crate::model::common::interval_months"
+    )]
     pub backup_test_months: u32,
     /// Months between ICT continuity tests (A.5.30).
-    #[serde(default = "twelve", deserialize_with = "crate::model::common::interval_months")]
+    #[serde(
+        default = "twelve",
+        deserialize_with = "crate::model::common::interval_months"
+    )]
     pub continuity_test_months: u32,
     /// Months within which a recurring control needs fresh evidence, by control id; overrides
     /// the defaults of [`Cadences::control_evidence`] and adds controls of your own choice.
@@ -669,7 +678,10 @@ pub struct Cadences {
     pub control_evidence_months: std::collections::BTreeMap<String, u32>,
     /// Days a nonconformity may stay open before its cause, corrective action, owner and due
     /// date must be recorded (10.2 b-c): the organisation's own analysis period.
-    #[serde(default = "thirty", deserialize_with = "crate::model::common::interval_days")]
+    #[serde(
+        default = "thirty",
+        deserialize_with = "crate::model::common::interval_days"
+    )]
     pub nc_analysis_days: u32,
 }
 
@@ -712,7 +724,6 @@ impl Cadences {
         }
         out
     }
-
 }
 
 fn thirty() -> u32 {

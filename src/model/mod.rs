@@ -37,18 +37,19 @@ pub use documents::{
 pub use manifest::{
     AcceptanceAuthority, Cadences, ChecksConfig, Communication, ConfiguredSeverity,
     ExternalDocument, LevelBand, LevelFormula, LevelValue, LikelihoodUnit, Manifest, Organisation,
-    Person, Process, Quantitative, RiskMethodology, Role, RoleCommunication, RuleOverride, SCHEMA_VERSION, ScalePoint,
-    Standard, Unrated, Waiver, fmt_level,
+    Person, Process, Quantitative, RiskMethodology, Role, RoleCommunication, RuleOverride,
+    SCHEMA_VERSION, ScalePoint, Standard, Unrated, Waiver, fmt_level,
 };
 pub use registers::AdditionalControl;
 pub use registers::{
     Agreement, Asset, AssetKind, AssetRegister, AwarenessRecord, Change, ChangeRegister, CiaValues,
-    Classification, CompetenceAction, CompetenceEvaluation, CompetenceRecord, Criticality, EffectivenessReview, ImplementationStatus,
-    Incident, IncidentRegister, IncidentSeverity, InclusionReason, Measurement, Metric,
-    MetricRegister, MetricResult, Nonconformity, NonconformityRegister, NonconformitySource,
-    Objective, ObjectiveRegister, ObjectiveStatus, Opportunity, Rating, RecordStatus, Risk,
-    RiskRegister, SoaDocument, SoaEntry, StatementOfApplicability, Supplier, SupplierRegister,
-    SupplierReview, TrainingRecords, Treatment,
+    Classification, CompetenceAction, CompetenceEvaluation, CompetenceRecord, Criticality,
+    EffectivenessReview, ImplementationStatus, Incident, IncidentRegister, IncidentSeverity,
+    InclusionReason, Measurement, Metric, MetricRegister, MetricResult, Nonconformity,
+    NonconformityRegister, NonconformitySource, Objective, ObjectiveRegister, ObjectiveStatus,
+    Opportunity, Rating, RecordStatus, Risk, RiskRegister, SoaDocument, SoaEntry,
+    StatementOfApplicability, Supplier, SupplierRegister, SupplierReview, TrainingRecords,
+    Treatment,
 };
 
 /// The items of a record list that loaded (same as `records.iter()`).
