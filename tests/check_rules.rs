@@ -6,28 +6,13 @@
 //! the registry has a case here.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+#[path = "support/clean.rs"]
+mod clean;
 
+use std::path::Path;
+
+use clean::{AS_OF, copy_dir, fixture};
 use isms::checks::{self, Check, registry};
-
-const AS_OF: &str = "2025-06-30";
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/clean")
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    for entry in walkdir::WalkDir::new(src) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(src).unwrap();
-        let target = dst.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// Codes of all findings for the repository at `dir`.
 fn codes(dir: &Path) -> Vec<String> {

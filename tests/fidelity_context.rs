@@ -2,45 +2,18 @@
 //! would: the legitimate design gives no finding, the real nonconformity gives exactly the
 //! expected one, at the expected file and line.
 
-use std::path::{Path, PathBuf};
+#[path = "support/clean.rs"]
+mod clean;
 
+use std::path::Path;
+
+use clean::{AS_OF, Found, copy_dir, fixture, line_of};
 use isms::checks;
-
-const AS_OF: &str = "2025-06-30";
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/clean")
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    for entry in walkdir::WalkDir::new(src) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(src).unwrap();
-        let target = dst.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// One finding, flattened for assertions.
-#[derive(Debug)]
-#[allow(dead_code)]
-struct Found {
-    code: String,
-    severity: String,
-    message: String,
-    path: String,
-    line: u32,
-}
 
 /// Copies the clean fixture, replaces whole files (`(file, Some(text))`) or edits them
 /// (`from` must occur exactly once), and checks the copy as of `as_of`.
 fn check(edits: &[(&str, &str, &str)], as_of: &str) -> (Vec<Found>, tempfile::TempDir) {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&fixture(), tmp.path());
+    let tmp = clean::copy();
     for (file, from, to) in edits {
         let path = tmp.path().join(file);
         let text = std::fs::read_to_string(&path).unwrap_or_default();
@@ -51,22 +24,7 @@ fn check(edits: &[(&str, &str, &str)], as_of: &str) -> (Vec<Found>, tempfile::Te
         assert_eq!(text.matches(from).count(), 1, "`{from}` in {file}");
         std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
     }
-    let loaded = isms::loader::load(tmp.path()).expect("fixture loads");
-    let outcome = checks::check_loaded(&loaded, &[], as_of.parse().unwrap());
-    let found = outcome
-        .findings
-        .into_iter()
-        .map(|f| {
-            let loc = f.diagnostic.location.clone();
-            Found {
-                code: f.diagnostic.code,
-                severity: format!("{:?}", f.diagnostic.severity).to_lowercase(),
-                message: f.diagnostic.message,
-                path: loc.as_ref().map(|l| l.path.clone()).unwrap_or_default(),
-                line: loc.map_or(0, |l| l.line),
-            }
-        })
-        .collect();
+    let found = clean::findings(tmp.path(), as_of);
     (found, tmp)
 }
 
@@ -76,18 +34,6 @@ fn findings(edits: &[(&str, &str, &str)]) -> Vec<Found> {
 
 fn of<'a>(found: &'a [Found], code: &str) -> Vec<&'a Found> {
     found.iter().filter(|f| f.code == code).collect()
-}
-
-/// 1-based line of the only line of `text` containing `needle`.
-fn line_of(text: &str, needle: &str) -> u32 {
-    let lines: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.contains(needle))
-        .map(|(i, _)| i + 1)
-        .collect();
-    assert_eq!(lines.len(), 1, "`{needle}` once in {text}");
-    u32::try_from(lines[0]).unwrap()
 }
 
 fn assert_clean(found: &[Found]) {

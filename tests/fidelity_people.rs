@@ -4,45 +4,15 @@
 //! asserts either no finding (a legitimate design) or exactly the expected finding with its
 //! location.
 
-use std::path::{Path, PathBuf};
+#[path = "support/clean.rs"]
+mod clean;
 
-use isms::checks;
-
-const AS_OF: &str = "2025-06-30";
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/clean")
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    for entry in walkdir::WalkDir::new(src) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(src).unwrap();
-        let target = dst.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// One finding, flattened for assertions.
-#[derive(Debug)]
-struct Found {
-    code: String,
-    message: String,
-    path: String,
-    line: u32,
-    record: Option<String>,
-    waived: bool,
-}
+use clean::{AS_OF, Found, fixture, line_of};
 
 /// Copies the clean fixture, applies `(file, from, to)` edits (each `from` must occur exactly
 /// once; an empty `from` appends `to`), and checks the copy as of [`AS_OF`].
 fn check_edited(edits: &[(&str, &str, &str)]) -> Vec<Found> {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&fixture(), tmp.path());
+    let tmp = clean::copy();
     for (file, from, to) in edits {
         let path = tmp.path().join(file);
         let text = std::fs::read_to_string(&path).unwrap_or_default();
@@ -57,23 +27,7 @@ fn check_edited(edits: &[(&str, &str, &str)]) -> Vec<Found> {
         }
         std::fs::write(&path, text).unwrap();
     }
-    let loaded = isms::loader::load(tmp.path()).expect("fixture loads");
-    let outcome = checks::check_loaded(&loaded, &[], AS_OF.parse().unwrap());
-    outcome
-        .findings
-        .into_iter()
-        .map(|f| {
-            let loc = f.diagnostic.location.clone();
-            Found {
-                code: f.diagnostic.code,
-                message: f.diagnostic.message,
-                path: loc.as_ref().map(|l| l.path.clone()).unwrap_or_default(),
-                line: loc.map_or(0, |l| l.line),
-                record: f.diagnostic.record,
-                waived: f.waiver.is_some(),
-            }
-        })
-        .collect()
+    clean::findings(tmp.path(), AS_OF)
 }
 
 fn all(found: &[Found]) -> String {
@@ -104,18 +58,6 @@ fn only<'a>(found: &'a [Found], code: &str, path: &str, line: u32) -> &'a Found 
         all(found)
     );
     f
-}
-
-/// The 1-based line of the only line of `text` containing `needle`.
-fn line_of(text: &str, needle: &str) -> u32 {
-    let lines: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.contains(needle))
-        .map(|(i, _)| i + 1)
-        .collect();
-    assert_eq!(lines.len(), 1, "`{needle}` must occur on exactly one line");
-    u32::try_from(lines[0]).unwrap()
 }
 
 /// The line of `needle` in the fixture file after the edits were applied.

@@ -5,36 +5,10 @@
 //! Each test copies `tests/fixtures/check/clean`, changes it into either a legitimate design
 //! (no finding) or a real nonconformity (exactly the expected finding, at file and line).
 
-use std::path::{Path, PathBuf};
+#[path = "support/clean.rs"]
+mod clean;
 
-use isms::checks;
-
-const AS_OF: &str = "2025-06-30";
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/clean")
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    for entry in walkdir::WalkDir::new(src) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(src).unwrap();
-        let target = dst.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-#[derive(Debug)]
-struct Found {
-    code: String,
-    message: String,
-    path: String,
-    line: u32,
-}
+use clean::{AS_OF, Found, fixture};
 
 /// A copy of the clean fixture being edited.
 struct Repo {
@@ -43,9 +17,7 @@ struct Repo {
 
 impl Repo {
     fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        copy_dir(&fixture(), dir.path());
-        Repo { dir }
+        Repo { dir: clean::copy() }
     }
 
     /// Replaces the only occurrence of `from` in `file`.
@@ -92,20 +64,7 @@ impl Repo {
             "load problems: {:?}",
             loaded.diagnostics
         );
-        let outcome = checks::check_loaded(&loaded, &[], AS_OF.parse().unwrap());
-        outcome
-            .findings
-            .into_iter()
-            .map(|f| {
-                let loc = f.diagnostic.location.clone();
-                Found {
-                    code: f.diagnostic.code,
-                    message: f.diagnostic.message,
-                    path: loc.as_ref().map(|l| l.path.clone()).unwrap_or_default(),
-                    line: loc.map_or(0, |l| l.line),
-                }
-            })
-            .collect()
+        clean::findings(self.dir.path(), AS_OF)
     }
 }
 

@@ -6,46 +6,20 @@
 //! expects either no finding of the rule (a legitimate design) or exactly the expected finding
 //! with its file and line (the nonconformity).
 
-use std::path::{Path, PathBuf};
+#[path = "support/clean.rs"]
+mod clean;
 
+use std::path::Path;
+
+use clean::{AS_OF, Found, fixture, line_of};
 use isms::checks;
-
-const AS_OF: &str = "2025-06-30";
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/clean")
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    for entry in walkdir::WalkDir::new(src) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(src).unwrap();
-        let target = dst.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// One finding: code, message, file and line.
-#[derive(Debug)]
-#[allow(dead_code)]
-struct Found {
-    code: String,
-    message: String,
-    path: String,
-    line: u32,
-}
 
 /// An edit of the copy: replace `from` (which must occur exactly once) by `to`; an empty
 /// `from` writes the whole file.
 type Edit<'a> = (&'a str, &'a str, &'a str);
 
 fn edited(edits: &[Edit<'_>]) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&fixture(), tmp.path());
+    let tmp = clean::copy();
     for (file, from, to) in edits {
         let path = tmp.path().join(file);
         if from.is_empty() {
@@ -63,21 +37,7 @@ fn edited(edits: &[Edit<'_>]) -> tempfile::TempDir {
 }
 
 fn check_dir(dir: &Path, as_of: &str) -> Vec<Found> {
-    let loaded = isms::loader::load(dir).expect("fixture loads");
-    let outcome = checks::check_loaded(&loaded, &[], as_of.parse().unwrap());
-    outcome
-        .findings
-        .into_iter()
-        .map(|f| {
-            let loc = f.diagnostic.location.clone();
-            Found {
-                code: f.diagnostic.code,
-                message: f.diagnostic.message,
-                path: loc.as_ref().map(|l| l.path.clone()).unwrap_or_default(),
-                line: loc.map_or(0, |l| l.line),
-            }
-        })
-        .collect()
+    clean::findings(dir, as_of)
 }
 
 fn check(edits: &[Edit<'_>]) -> Vec<Found> {
@@ -109,18 +69,6 @@ fn one(found: &[Found], code: &str, path: &str, line: u32) -> String {
         "{hits:#?}"
     );
     hits[0].message.clone()
-}
-
-/// The 1-based line of the only line of `text` containing `needle`.
-fn line_of(text: &str, needle: &str) -> u32 {
-    let lines: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.contains(needle))
-        .map(|(i, _)| i + 1)
-        .collect();
-    assert_eq!(lines.len(), 1, "`{needle}` must occur on one line");
-    u32::try_from(lines[0]).unwrap()
 }
 
 fn fixture_text(file: &str) -> String {
