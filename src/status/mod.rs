@@ -96,7 +96,7 @@ pub struct AreaReadiness {
     pub readiness: Readiness,
 }
 
-/// One thing to do: every outstanding finding of one rule at one stage of the ISMS.
+/// One thing to do: every outstanding finding of one rule at one severity.
 #[derive(Debug, Clone, Serialize)]
 pub struct Todo {
     /// Rule code.
@@ -304,52 +304,66 @@ pub fn readiness(outcome: &Outcome, git: bool) -> (Readiness, Vec<AreaReadiness>
     (overall.finish(), areas)
 }
 
-/// Every to-do (errors and warnings not waived), grouped by rule and stage and ordered by
-/// severity, then stage, then clause and rule code.
+/// Every to-do (errors and warnings not waived): the findings of one rule at one severity
+/// make one to-do, at the earliest stage any of them belongs to. Ordered by severity, then
+/// stage, then clause and rule code.
 pub fn todos(outcome: &Outcome) -> Vec<Todo> {
-    let mut groups: BTreeMap<(u8, Stage, String, String), Vec<&Finding>> = BTreeMap::new();
+    let mut groups: BTreeMap<(u8, String), (Stage, Vec<&Finding>)> = BTreeMap::new();
     for f in &outcome.findings {
         if f.waiver.is_some() || f.diagnostic.severity == Severity::Info {
             continue;
         }
-        let clause = f.rule.map_or("", |r| r.clause);
         let key = (
             severity_rank(f.diagnostic.severity),
-            finding_stage(f),
-            clause_sort_key(clause),
             f.diagnostic.code.clone(),
         );
-        groups.entry(key).or_default().push(f);
+        let stage = finding_stage(f);
+        let g = groups.entry(key).or_insert((stage, Vec::new()));
+        g.0 = g.0.min(stage);
+        g.1.push(f);
     }
-    groups
+    let mut out: Vec<(u8, String, Todo)> = groups
         .into_iter()
-        .filter_map(|((_, stage, _, code), fs)| {
-            let first = fs.first()?;
+        .filter_map(|((sev, code), (stage, fs))| {
+            // Point at the first finding of the stage the to-do is filed under.
+            let first = fs
+                .iter()
+                .find(|f| finding_stage(f) == stage)
+                .or(fs.first())?;
             let rule = first.rule;
             let what = if fs.len() == 1 {
                 first.diagnostic.message.clone()
             } else {
                 rule.map_or_else(|| first.diagnostic.message.clone(), |r| r.summary.to_string())
             };
-            Some(Todo {
-                name: rule.map_or_else(String::new, |r| r.name.to_string()),
-                clause: rule.map_or_else(String::new, |r| r.clause.to_string()),
-                rule: code,
-                severity: first.diagnostic.severity,
-                stage,
-                count: fs.len(),
-                what,
-                hint: first.diagnostic.hint.clone(),
-                first: first.diagnostic.location.as_ref().map(|l| {
-                    if l.line > 0 {
-                        format!("{}:{}", l.path, l.line)
-                    } else {
-                        l.path.clone()
-                    }
-                }),
-            })
+            let clause = rule.map_or("", |r| r.clause);
+            Some((
+                sev,
+                clause_sort_key(clause),
+                Todo {
+                    name: rule.map_or_else(String::new, |r| r.name.to_string()),
+                    clause: clause.to_string(),
+                    rule: code,
+                    severity: first.diagnostic.severity,
+                    stage,
+                    count: fs.len(),
+                    what,
+                    hint: first.diagnostic.hint.clone(),
+                    first: first.diagnostic.location.as_ref().map(|l| {
+                        if l.line > 0 {
+                            format!("{}:{}", l.path, l.line)
+                        } else {
+                            l.path.clone()
+                        }
+                    }),
+                },
+            ))
         })
-        .collect()
+        .collect();
+    out.sort_by(|a, b| {
+        (a.0, a.2.stage, &a.1, &a.2.rule).cmp(&(b.0, b.2.stage, &b.1, &b.2.rule))
+    });
+    out.into_iter().map(|(_, _, t)| t).collect()
 }
 
 /// Sorts `6.1.3 d` before `6.1.10` and `10.2` after `9.3`: numbers zero-padded.
