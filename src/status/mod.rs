@@ -417,8 +417,10 @@ pub enum Window {
     /// Due before `as_of`.
     Overdue,
     /// Due from `as_of` to `as_of` + 30 days.
+    #[serde(rename = "within-30-days")]
     Within30Days,
     /// Due after that, up to `as_of` + 90 days.
+    #[serde(rename = "within-90-days")]
     Within90Days,
     /// Due later.
     Later,
