@@ -285,6 +285,13 @@ fn text(d: &Dashboard, st: Style) -> String {
         "  without a level: {} inherent, {} residual",
         rs.inherent_unrated, rs.residual_unrated
     );
+    if rs.ratings_to_confirm > 0 {
+        let _ = writeln!(
+            o,
+            "  {} ratings are proposals still marked `to_confirm:` (counted at the proposed level)",
+            rs.ratings_to_confirm
+        );
+    }
     if let (Some(i), Some(r)) = (&rs.inherent_map, &rs.residual_map) {
         let _ = writeln!(o);
         let _ = writeln!(

@@ -740,6 +740,9 @@ pub struct RiskSummary {
     pub residual_unrated: usize,
     /// Residual levels above the acceptance threshold.
     pub residual_above_threshold: usize,
+    /// Ratings (inherent or residual) still marked `to_confirm:`: counted at their proposed
+    /// level, but nobody has decided them yet.
+    pub ratings_to_confirm: usize,
     /// Likelihood × impact grid of inherent ratings (qualitative methodologies).
     pub inherent_map: Option<HeatMap>,
     /// The same for residual ratings.
@@ -867,6 +870,13 @@ pub fn risk_summary(model: &Isms) -> RiskSummary {
             e.3 += 1;
         }
     };
+    s.ratings_to_confirm = model
+        .risks
+        .iter()
+        .flat_map(|r| [r.inherent.as_ref(), r.residual.as_ref()])
+        .flatten()
+        .filter(|r| r.to_confirm)
+        .count();
     for r in &model.risks {
         match level_of(m, r.inherent.as_ref()) {
             Some(l) => add(l, true),
