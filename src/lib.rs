@@ -25,9 +25,9 @@ pub mod render;
 pub mod report;
 /// `isms init`: the embedded startup ISMS scaffold.
 pub mod scaffold;
-/// `isms status`: the PDCA dashboard computed from the model and the check outcome.
-pub mod status;
 /// Source files kept in memory for diagnostics with snippets.
 pub mod source;
+/// `isms status`: the PDCA dashboard computed from the model and the check outcome.
+pub mod status;
 /// Span-aware YAML: a node tree with locations and a serde deserializer over it.
 pub mod yaml;

@@ -52,7 +52,9 @@ fn scaffold() -> tempfile::TempDir {
 
 fn status(dir: &Path, as_of: &str, format: &str) -> String {
     let out = cargo_bin_cmd!("isms")
-        .args(["status", "--no-git", "--color", "never", "--as-of", as_of, "--format", format])
+        .args([
+            "status", "--no-git", "--color", "never", "--as-of", as_of, "--format", format,
+        ])
         .arg(dir)
         .env_remove("NO_COLOR")
         .env_remove("ISMS_AS_OF")
@@ -114,9 +116,13 @@ fn scope_and_policy_approval_come_before_treatment_plans() {
     let dir = scaffold();
     let v = json(dir.path(), SCAFFOLD_AS_OF);
     let todo = v["todo"].as_array().unwrap();
-    let pos = |pred: &dyn Fn(&Value) -> bool| todo.iter().position(|t| pred(t));
-    let scope = pos(&|t| t["first"].as_str().is_some_and(|f| f.starts_with("scope.md")))
-        .expect("a scope to-do");
+    let pos = |pred: &dyn Fn(&Value) -> bool| todo.iter().position(pred);
+    let scope = pos(&|t| {
+        t["first"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("scope.md"))
+    })
+    .expect("a scope to-do");
     let policy = pos(&|t| {
         t["first"]
             .as_str()
@@ -180,12 +186,16 @@ fn a_missing_folder_is_an_error() {
 /// The window of one due item (by record id) on a given day.
 fn window_of(dir: &Path, as_of: &str, record: &str) -> Option<(String, i64)> {
     let v = json(dir, as_of);
-    v["due"].as_array()?.iter().find(|d| d["record"] == record).map(|d| {
-        (
-            d["window"].as_str().unwrap_or("").to_string(),
-            d["days"].as_i64().unwrap_or(0),
-        )
-    })
+    v["due"]
+        .as_array()?
+        .iter()
+        .find(|d| d["record"] == record)
+        .map(|d| {
+            (
+                d["window"].as_str().unwrap_or("").to_string(),
+                d["days"].as_i64().unwrap_or(0),
+            )
+        })
 }
 
 /// The example plans internal audit AUD-2026-02 for 2026-12-02.
@@ -193,7 +203,11 @@ fn window_of(dir: &Path, as_of: &str, record: &str) -> Option<(String, i64)> {
 fn due_dates_move_from_far_to_near_to_overdue() {
     let dir = example_copy();
     let p = dir.path();
-    assert_eq!(window_of(p, "2026-07-01", "AUD-2026-02"), None, "more than 90 days ahead");
+    assert_eq!(
+        window_of(p, "2026-07-01", "AUD-2026-02"),
+        None,
+        "more than 90 days ahead"
+    );
     assert_eq!(
         window_of(p, "2026-10-01", "AUD-2026-02"),
         Some(("within-90-days".into(), 62))

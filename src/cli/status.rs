@@ -124,16 +124,16 @@ fn bar(percent: u32) -> String {
 fn text(d: &Dashboard, st: Style) -> String {
     let mut o = String::new();
     let org = d.organisation.as_deref().unwrap_or("ISMS");
-    let _ = writeln!(o, "{}", st.bold(&format!("{org}: ISMS status as of {}", d.as_of)));
+    let _ = writeln!(
+        o,
+        "{}",
+        st.bold(&format!("{org}: ISMS status as of {}", d.as_of))
+    );
     let _ = writeln!(o);
 
     // Readiness.
     let _ = writeln!(o, "{}", st.bold("Readiness by clause area"));
-    let _ = writeln!(
-        o,
-        "  {:<58} {:>5} {:>5} {:>5}",
-        "area", "pass", "fail", "%"
-    );
+    let _ = writeln!(o, "  {:<58} {:>5} {:>5} {:>5}", "area", "pass", "fail", "%");
     for a in &d.areas {
         let r = &a.readiness;
         let _ = writeln!(
@@ -265,7 +265,10 @@ fn text(d: &Dashboard, st: Style) -> String {
             rs.residual_above_threshold
         );
     } else {
-        let _ = writeln!(o, "  no risk methodology in isms.yaml: levels cannot be computed");
+        let _ = writeln!(
+            o,
+            "  no risk methodology in isms.yaml: levels cannot be computed"
+        );
     }
     if !rs.levels.is_empty() {
         let _ = writeln!(o, "  {:<20} {:>9} {:>9}", "level", "inherent", "residual");

@@ -74,12 +74,10 @@ pub struct Readiness {
 impl Readiness {
     fn finish(mut self) -> Self {
         self.failing = self.applicable - self.passing;
-        self.percent = if self.applicable == 0 {
-            100
-        } else {
-            // Rounded down: 99.6 % is not yet 100 %.
-            (self.passing * 100 / self.applicable) as u32
-        };
+        // Rounded down: 99.6 % is not yet 100 %. Nothing applicable counts as complete.
+        self.percent = (self.passing * 100)
+            .checked_div(self.applicable)
+            .map_or(100, |p| u32::try_from(p).unwrap_or(100));
         self
     }
 }
@@ -334,7 +332,10 @@ pub fn todos(outcome: &Outcome) -> Vec<Todo> {
             let what = if fs.len() == 1 {
                 first.diagnostic.message.clone()
             } else {
-                rule.map_or_else(|| first.diagnostic.message.clone(), |r| r.summary.to_string())
+                rule.map_or_else(
+                    || first.diagnostic.message.clone(),
+                    |r| r.summary.to_string(),
+                )
             };
             let clause = rule.map_or("", |r| r.clause);
             Some((
@@ -360,9 +361,7 @@ pub fn todos(outcome: &Outcome) -> Vec<Todo> {
             ))
         })
         .collect();
-    out.sort_by(|a, b| {
-        (a.0, a.2.stage, &a.1, &a.2.rule).cmp(&(b.0, b.2.stage, &b.1, &b.2.rule))
-    });
+    out.sort_by(|a, b| (a.0, a.2.stage, &a.1, &a.2.rule).cmp(&(b.0, b.2.stage, &b.1, &b.2.rule)));
     out.into_iter().map(|(_, _, t)| t).collect()
 }
 
@@ -567,7 +566,9 @@ pub fn due_items(model: &Isms, as_of: Date) -> Vec<DueItem> {
             let Some(due) = a.effective_due() else {
                 continue;
             };
-            let label = a.id.as_ref().map_or_else(|| r.id.value.clone(), |i| i.value.clone());
+            let label =
+                a.id.as_ref()
+                    .map_or_else(|| r.id.value.clone(), |i| i.value.clone());
             c.push(
                 DueKind::TreatmentAction,
                 &label,
@@ -617,7 +618,9 @@ pub fn due_items(model: &Isms, as_of: Date) -> Vec<DueItem> {
             let Some(due) = a.effective_due() else {
                 continue;
             };
-            let label = a.id.as_ref().map_or_else(|| rev.id.value.clone(), |i| i.value.clone());
+            let label =
+                a.id.as_ref()
+                    .map_or_else(|| rev.id.value.clone(), |i| i.value.clone());
             c.push(
                 DueKind::ReviewAction,
                 &label,
@@ -630,9 +633,10 @@ pub fn due_items(model: &Isms, as_of: Date) -> Vec<DueItem> {
 
     // Internal audits: planned audits not yet held, else the next cycle after the last one.
     let held = |id: &str| {
-        model.audits.iter().any(|a| {
-            a.id.value == id && a.status.value == crate::model::AuditStatus::Completed
-        })
+        model
+            .audits
+            .iter()
+            .any(|a| a.id.value == id && a.status.value == crate::model::AuditStatus::Completed)
     };
     let mut pending = false;
     if let Some(p) = &model.audit_programme {
@@ -680,7 +684,10 @@ pub fn due_items(model: &Isms, as_of: Date) -> Vec<DueItem> {
         c.push(
             DueKind::ManagementReview,
             "management-review",
-            format!("next management review (last: {} on {})", last.id.value, last.date.value),
+            format!(
+                "next management review (last: {} on {})",
+                last.id.value, last.date.value
+            ),
             last.date.value.add_months(cad.management_review_months),
             Some(last.date.span),
         );
@@ -792,7 +799,11 @@ fn level_label(m: &RiskMethodology, level: f64) -> String {
         .map_or_else(|| crate::model::fmt_level(level), str::to_string)
 }
 
-fn heat_map(m: &RiskMethodology, model: &Isms, pick: fn(&crate::model::Risk) -> Option<&Spanned<Rating>>) -> Option<HeatMap> {
+fn heat_map(
+    m: &RiskMethodology,
+    model: &Isms,
+    pick: fn(&crate::model::Risk) -> Option<&Spanned<Rating>>,
+) -> Option<HeatMap> {
     if m.is_quantitative() || m.likelihood.is_empty() || m.impact.is_empty() {
         return None;
     }
@@ -813,9 +824,7 @@ fn heat_map(m: &RiskMethodology, model: &Isms, pick: fn(&crate::model::Risk) -> 
                     model
                         .risks
                         .iter()
-                        .filter(|r| {
-                            pick(&r.value).and_then(|rt| rt.points()) == Some((l, i))
-                        })
+                        .filter(|r| pick(&r.value).and_then(|rt| rt.points()) == Some((l, i)))
                         .count()
                 })
                 .collect(),
