@@ -222,3 +222,29 @@ fn due_dates_move_from_far_to_near_to_overdue() {
         Some(("overdue".into(), -3))
     );
 }
+
+#[test]
+fn colours_follow_the_color_option() {
+    let dir = scaffold();
+    let run = |color: &str| {
+        let out = cargo_bin_cmd!("isms")
+            .args([
+                "status",
+                "--no-git",
+                "--as-of",
+                SCAFFOLD_AS_OF,
+                "--color",
+                color,
+            ])
+            .arg(dir.path())
+            .env_remove("NO_COLOR")
+            .env_remove("ISMS_COLOR")
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(run("always").contains("\x1b["));
+    assert!(!run("never").contains('\x1b'));
+    // Not a terminal: `auto` stays plain.
+    assert!(!run("auto").contains('\x1b'));
+}
