@@ -299,7 +299,7 @@ fn text(d: &Dashboard, st: Style) -> String {
         let _ = writeln!(o);
         let _ = writeln!(
             o,
-            "  Heat maps: likelihood (rows, highest first) x impact (columns); '.' none, '-' marks an acceptable cell"
+            "  Heat maps: likelihood (rows, highest first) x impact (columns). A number counts risks;\n  an empty cell shows '-' when its level is acceptable, '.' when above the threshold."
         );
         let left = map_lines(i, "Inherent");
         let right = map_lines(r, "Residual");

@@ -407,6 +407,10 @@ pub enum DueKind {
     EvidenceExpiry,
     /// A periodic supplier review (A.5.22).
     SupplierReview,
+    /// A person's next awareness training (7.3).
+    AwarenessTraining,
+    /// Competence evidence that lapses (`expires:` of a competence record, 7.2).
+    CompetenceExpiry,
 }
 
 /// Where a due date stands relative to `as_of`.
@@ -721,6 +725,48 @@ pub fn due_items(model: &Isms, as_of: Date) -> Vec<DueItem> {
                 Some(last.date.span),
             );
         }
+    }
+
+    // Awareness: each current person's latest completion plus the cadence. Leavers need none.
+    let mut latest: BTreeMap<&str, &Spanned<Date>> = BTreeMap::new();
+    for a in &model.awareness {
+        let e = latest
+            .entry(a.person.value.as_str())
+            .or_insert(&a.completed);
+        if a.completed.value > e.value {
+            *e = &a.completed;
+        }
+    }
+    for (person, done) in latest {
+        if model.person(person).is_some_and(|p| !p.is_current(as_of)) {
+            continue;
+        }
+        c.push(
+            DueKind::AwarenessTraining,
+            person,
+            format!("awareness training for {person} (last on {})", done.value),
+            done.value.add_months(cad.awareness_training_months),
+            Some(done.span),
+        );
+    }
+    for r in &model.competence {
+        let Some(exp) = &r.expires else { continue };
+        if model
+            .person(&r.person.value)
+            .is_some_and(|p| !p.is_current(as_of))
+        {
+            continue;
+        }
+        c.push(
+            DueKind::CompetenceExpiry,
+            &r.person.value,
+            format!(
+                "competence evidence of {} expires ({})",
+                r.person.value, r.evidence.value
+            ),
+            exp.value,
+            Some(exp.span),
+        );
     }
 
     let mut items = c.items;
