@@ -248,3 +248,28 @@ fn colours_follow_the_color_option() {
     // Not a terminal: `auto` stays plain.
     assert!(!run("auto").contains('\x1b'));
 }
+
+/// Rules that never ran neither pass nor fail, and records that did not load make every other
+/// figure read too high: the dashboard says so instead of reporting a flattering percentage.
+#[test]
+fn incomplete_inputs_are_flagged() {
+    let empty = tempfile::tempdir().unwrap();
+    let v = json(empty.path(), SCAFFOLD_AS_OF);
+    assert_eq!(v["rules_ran"], false);
+    let areas: Vec<&str> = v["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["area"].as_str())
+        .collect();
+    assert_eq!(areas, ["load"]);
+
+    let dir = example_copy();
+    std::fs::write(dir.path().join("risks.yaml"), "risks: [\n  - id: {\n").unwrap();
+    let v = json(dir.path(), EXAMPLE_AS_OF);
+    assert_eq!(v["rules_ran"], true);
+    assert_eq!(v["records_loaded"], false);
+    assert_eq!(v["todo"][0]["stage"], "records", "{:#}", v["todo"][0]);
+    let text = status(dir.path(), EXAMPLE_AS_OF, "text");
+    assert!(text.contains("Some records did not load"), "{text}");
+}

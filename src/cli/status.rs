@@ -171,6 +171,22 @@ fn text(d: &Dashboard, st: Style) -> String {
             "\n  Git evidence rules were not run (--no-git)."
         }
     );
+    if !d.rules_ran {
+        let _ = writeln!(
+            o,
+            "  {}",
+            st.paint(
+                "1;31",
+                "No isms.yaml: the clause rules were not run, so only loading is counted."
+            )
+        );
+    } else if !d.records_loaded {
+        let _ = writeln!(
+            o,
+            "  {}\n  the rules cannot see them, so the figures above read too high.",
+            st.paint("1;31", "Some records did not load (see the LOAD to-dos):")
+        );
+    }
     let _ = writeln!(o);
 
     // To-dos.

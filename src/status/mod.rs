@@ -31,6 +31,12 @@ pub struct Dashboard {
     pub organisation: Option<String>,
     /// Whether the Git evidence rules were run.
     pub git: bool,
+    /// Whether the clause rules were run at all: they are not without `isms.yaml`, and the
+    /// readiness then covers loading only.
+    pub rules_ran: bool,
+    /// Whether every record loaded (no outstanding load error). When not, the records that
+    /// failed are invisible to the rules, so the other areas' readiness reads too high.
+    pub records_loaded: bool,
     /// Readiness over all areas.
     pub overall: Readiness,
     /// Readiness per clause area, in clause order.
@@ -251,7 +257,10 @@ fn severity_rank(s: Severity) -> u8 {
 }
 
 /// Readiness per area and overall.
-pub fn readiness(outcome: &Outcome, git: bool) -> (Readiness, Vec<AreaReadiness>) {
+///
+/// With `rules_ran` false (no `isms.yaml`, so `isms check` ran no clause rule) only the
+/// loading area is counted: rules that never ran neither pass nor fail.
+pub fn readiness(outcome: &Outcome, git: bool, rules_ran: bool) -> (Readiness, Vec<AreaReadiness>) {
     let mut errors: BTreeMap<&str, usize> = BTreeMap::new();
     let mut warnings: BTreeMap<&str, usize> = BTreeMap::new();
     for f in outcome.findings.iter().filter(|f| f.waiver.is_none()) {
@@ -265,7 +274,7 @@ pub fn readiness(outcome: &Outcome, git: bool) -> (Readiness, Vec<AreaReadiness>
     let mut overall = Readiness::default();
     let mut areas = Vec::new();
     for area in AREA_ORDER {
-        if area == Area::Evidence && !git {
+        if (area == Area::Evidence && !git) || (!rules_ran && area != Area::Load) {
             continue;
         }
         let mut r = Readiness::default();
@@ -964,7 +973,13 @@ pub fn risk_summary(model: &Isms) -> RiskSummary {
 
 /// Computes the dashboard from the loaded model and the outcome of `isms check` on it.
 pub fn dashboard(model: &Isms, outcome: &Outcome, as_of: Date, git: bool) -> Dashboard {
-    let (overall, areas) = readiness(outcome, git);
+    // The same condition under which `checks::check_loaded` skips the rules.
+    let rules_ran = model.manifest.is_some() || model.files.contains_key("isms.yaml");
+    let (overall, areas) = readiness(outcome, git, rules_ran);
+    let records_loaded = !outcome
+        .findings
+        .iter()
+        .any(|f| f.fails() && f.rule.is_some_and(|r| r.area == Area::Load));
     let all = todos(outcome);
     let todo_total = all.len();
     let due = due_items(model, as_of);
@@ -981,6 +996,8 @@ pub fn dashboard(model: &Isms, outcome: &Outcome, as_of: Date, git: bool) -> Das
         as_of,
         organisation: model.organisation_name().map(str::to_string),
         git,
+        rules_ran,
+        records_loaded,
         overall,
         areas,
         todo: all.into_iter().take(TODO_LIMIT).collect(),
