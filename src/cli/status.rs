@@ -114,6 +114,15 @@ impl Style {
     }
 }
 
+/// "1 warning", "3 warnings".
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// A bar of 20 cells for a percentage.
 fn bar(percent: u32) -> String {
     let full = (percent.min(100) / 5) as usize;
@@ -159,12 +168,12 @@ fn text(d: &Dashboard, st: Style) -> String {
     let _ = writeln!(
         o,
         "  Readiness = rules with no outstanding error / rules applied ({} of {}).\n  \
-         Warnings do not count against it ({} warnings, {} errors outstanding); 100% means no\n  \
+         Warnings do not count against it ({}, {} outstanding); 100% means no\n  \
          open error, not that an auditor will find nothing.{}",
         r.passing,
         r.applicable,
-        r.warnings,
-        r.errors,
+        plural(r.warnings, "warning"),
+        plural(r.errors, "error"),
         if d.git {
             ""
         } else {
