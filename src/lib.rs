@@ -27,5 +27,7 @@ pub mod report;
 pub mod scaffold;
 /// Source files kept in memory for diagnostics with snippets.
 pub mod source;
+/// `isms status`: the PDCA dashboard computed from the model and the check outcome.
+pub mod status;
 /// Span-aware YAML: a node tree with locations and a serde deserializer over it.
 pub mod yaml;

@@ -13,6 +13,7 @@ pub mod init;
 pub mod log;
 pub mod render;
 pub mod rules;
+pub mod status;
 pub mod templates;
 
 /// Exit status of a command, mapped onto the process exit code.
@@ -107,6 +108,8 @@ enum Command {
     Templates(templates::Args),
     /// Show the change history of the ISMS, a record or a document, from Git.
     Log(log::Args),
+    /// The PDCA dashboard: readiness per clause area, next to-dos, due dates and risk levels.
+    Status(status::Args),
 }
 
 /// Parses the command line, runs the command and maps the outcome to an exit code.
@@ -121,6 +124,7 @@ pub fn main() -> ExitCode {
         Command::Render(a) => render::run(a, &cli.global),
         Command::Templates(a) => templates::run(a, &cli.global),
         Command::Log(a) => log::run(a, &cli.global),
+        Command::Status(a) => status::run(a, &cli.global),
     };
     match result {
         Ok(status) => status.into(),
