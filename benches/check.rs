@@ -5,8 +5,10 @@
 //! audits and reviews) in a temporary folder, then measures loading, running every rule, and
 //! writing each report format. Run with `cargo bench --bench check`.
 //!
-//! `ISMS_BENCH_RISKS` and `ISMS_BENCH_ASSETS` change the size; `ISMS_BENCH_DIR=<folder>` writes
-//! the repository there and keeps it, so the `isms check` binary can be timed on it too.
+//! `ISMS_BENCH_RISKS` and `ISMS_BENCH_ASSETS` change the size; `ISMS_BENCH_SPLIT=<n>` splits
+//! assets and risks into `assets/` and `risks/` folders of `n` records per file; `ISMS_BENCH_DIR=<folder>` writes
+//! the repository there and keeps it, so the `isms check` binary can be timed on it too;
+//! `ISMS_BENCH_GENERATE_ONLY=1` stops after writing it.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -68,13 +70,22 @@ fn write(dir: &Path, file: &str, text: &str) {
     std::fs::write(dir.join(file), text).expect("write generated file");
 }
 
+/// Writes one file of a register split into a folder (`assets/part-0003.yaml`).
+fn write_part(dir: &Path, register: &str, part: usize, text: &str) {
+    let folder = dir.join(register);
+    std::fs::create_dir_all(&folder).expect("create register folder");
+    std::fs::write(folder.join(format!("part-{part:04}.yaml")), text).expect("write register part");
+}
+
 fn person(i: usize) -> String {
     format!("p-{:03}", i % PEOPLE)
 }
 
 /// Writes the generated ISMS: the clean fixture's documents and configuration with large
-/// registers.
-fn generate(dir: &Path, risks: usize, assets: usize) {
+/// registers. With `split` above 0, assets and the generated risks go into `assets/` and
+/// `risks/` folders of `split` records per file (the layout a register above the per-file size
+/// limit needs).
+fn generate(dir: &Path, risks: usize, assets: usize, split: usize) {
     copy_dir(&fixture(), dir);
     let mut rng = Lcg(2025);
 
@@ -84,7 +95,7 @@ fn generate(dir: &Path, risks: usize, assets: usize) {
     for i in 0..PEOPLE {
         let _ = writeln!(
             people,
-            "  - {{ id: {}, name: Person {i}, role: Engineer }}",
+            "  - {{ id: {}, name: Person {i}, role: Engineer, screened: 2024-01-10, terms_signed: 2024-01-10, confidentiality_signed: 2024-01-10, acceptable_use_acknowledged: 2025-01-15 }}",
             person(i)
         );
     }
@@ -103,7 +114,14 @@ fn generate(dir: &Path, risks: usize, assets: usize) {
     write(dir, "training.yaml", &training);
 
     let mut a = String::from("assets:\n");
+    if split > 0 {
+        std::fs::remove_file(dir.join("assets.yaml")).expect("remove the fixture's assets.yaml");
+    }
     for i in 0..assets {
+        if split > 0 && i > 0 && i % split == 0 {
+            write_part(dir, "assets", i / split - 1, &a);
+            a = String::from("assets:\n");
+        }
         let kind = [
             "information",
             "software",
@@ -120,13 +138,25 @@ fn generate(dir: &Path, risks: usize, assets: usize) {
             1 + rng.below(3)
         );
     }
-    write(dir, "assets.yaml", &a);
+    if split == 0 {
+        write(dir, "assets.yaml", &a);
+    } else {
+        write_part(dir, "assets", (assets.max(1) - 1) / split, &a);
+    }
 
     // Risks treated with applicable controls that are implemented in the SoA (8.13, 5.30,
     // 5.18), each with a plan, the owner's approval and an acceptable residual level.
     let controls = ["8.13", "5.30", "5.18"];
     let mut r = std::fs::read_to_string(dir.join("risks.yaml")).expect("fixture risks.yaml");
+    if split > 0 {
+        // The fixture's own risks and the register-level fields stay in risks.yaml.
+        r = String::from("risks:\n");
+    }
     for i in 0..risks {
+        if split > 0 && i > 0 && i % split == 0 {
+            write_part(dir, "risks", i / split - 1, &r);
+            r = String::from("risks:\n");
+        }
         let owner = person(i);
         let l = 2 + rng.below(2);
         let im = 2 + rng.below(2);
@@ -148,6 +178,7 @@ fn generate(dir: &Path, risks: usize, assets: usize) {
       - {{ action: Verify safeguard {i}, owner: {owner}, due: 2025-12-31, status: planned }}
     plan_approval: {{ by: {owner}, on: 2025-04-02 }}
     residual: {{ likelihood: 1, impact: {im} }}
+    acceptance: {{ by: {owner}, on: 2025-04-02 }}
     last_assessed: 2025-04-01
 ",
             i % assets.max(1),
@@ -159,7 +190,11 @@ fn generate(dir: &Path, risks: usize, assets: usize) {
             c2 = controls[(i + 1) % 3],
         );
     }
-    write(dir, "risks.yaml", &r);
+    if split > 0 {
+        write_part(dir, "risks", (risks.max(1) - 1) / split, &r);
+    } else {
+        write(dir, "risks.yaml", &r);
+    }
 
     let mut s = String::from("suppliers:\n");
     for i in 0..SUPPLIERS {
@@ -211,6 +246,7 @@ fn generate(dir: &Path, risks: usize, assets: usize) {
     owner: {}
     due: 2025-06-20
     status: closed
+    action_completed: 2025-06-20
     closed: 2025-06-25
     effectiveness: {{ date: 2025-06-25, by: p-ciso, effective: true }}
 ",
@@ -225,13 +261,13 @@ fn generate(dir: &Path, risks: usize, assets: usize) {
     for i in 0..METRICS {
         let _ = write!(
             m,
-            "  - id: M-{i:03}\n    title: Metric {i}\n    method: Report {i}\n    frequency: monthly\n    measured_by: {}\n    analysis: Monthly meeting\n    analysed_by: p-ciso\n    results:\n",
+            "  - id: M-{i:03}\n    title: Metric {i}\n    method: Report {i}\n    frequency: monthly\n    measured_by: {}\n    analysis: Monthly meeting\n    analysed_by: p-ciso\n    target: \"below 100\"\n    results:\n",
             person(i)
         );
         for month in 1..=6 {
             let _ = writeln!(
                 m,
-                "      - {{ date: 2025-0{month}-28, value: \"{}\" }}",
+                "      - {{ date: 2025-0{month}-28, value: \"{}\", met: true }}",
                 rng.below(100)
             );
         }
@@ -258,9 +294,23 @@ fn time<T>(label: &str, runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) 
 /// Parser throughput on the two largest registers: the event parser alone (what any loader
 /// built on it pays), our node tree on top of it, and the typed load of the whole repository.
 fn throughput(dir: &Path, runs: usize) {
-    let texts: Vec<String> = ["risks.yaml", "assets.yaml"]
+    // The single files, or the folders' parts when the registers are split.
+    let mut files: Vec<PathBuf> = Vec::new();
+    for register in ["risks", "assets"] {
+        let single = dir.join(format!("{register}.yaml"));
+        if single.is_file() {
+            files.push(single);
+        }
+        if let Ok(entries) = std::fs::read_dir(dir.join(register)) {
+            let mut parts: Vec<PathBuf> =
+                entries.filter_map(Result::ok).map(|e| e.path()).collect();
+            parts.sort();
+            files.extend(parts);
+        }
+    }
+    let texts: Vec<String> = files
         .iter()
-        .map(|f| std::fs::read_to_string(dir.join(f)).expect("generated register"))
+        .map(|f| std::fs::read_to_string(f).expect("generated register"))
         .collect();
     let bytes: usize = texts.iter().map(String::len).sum();
     let mb = bytes as f64 / 1e6;
@@ -303,7 +353,8 @@ fn main() {
     let dir = keep.clone().unwrap_or_else(|| tmp.path().to_path_buf());
     std::fs::create_dir_all(&dir).expect("output folder");
     let start = Instant::now();
-    generate(&dir, risks, assets);
+    let split = env_usize("ISMS_BENCH_SPLIT", 0);
+    generate(&dir, risks, assets, split);
     let bytes: u64 = walkdir::WalkDir::new(&dir)
         .into_iter()
         .filter_map(Result::ok)
@@ -318,6 +369,11 @@ fn main() {
         dir.display()
     );
 
+    if std::env::var_os("ISMS_BENCH_GENERATE_ONLY").is_some() {
+        // benches/scale.sh times the binary on the repository; the library timings are not
+        // needed there.
+        return;
+    }
     let as_of = "2025-06-30".parse().expect("date");
     let runs = 5;
     throughput(&dir, runs);

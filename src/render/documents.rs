@@ -863,7 +863,38 @@ pub(crate) fn soa_table(ctx: &Ctx<'_>) -> Table {
             ]);
         }
     }
+    // The organisation's own controls follow the 93, labelled in the Theme column so a
+    // spreadsheet filter separates them; the single sheet keeps the CSV one table.
+    for r in &v.additional {
+        t.push(vec![
+            text(&r.id),
+            text(&r.title),
+            text(views::ADDITIONAL_CONTROLS),
+            Cell::Bool(true),
+            r.status.as_ref().map_or(Cell::Empty, |s| text(&s.label)),
+            opt(&r.justification),
+            r.source
+                .as_ref()
+                .map_or(Cell::Empty, |s| text(&format!("Source: {s}"))),
+            links(&r.risks),
+            links(&r.obligations),
+            opt(&r.owner),
+            links(&r.policies),
+            opt(&r.implementation),
+            text(&evidence_cell(&r.evidence)),
+        ]);
+    }
     t
+}
+
+fn evidence_cell(ev: &[views::EvidenceView]) -> String {
+    ev.iter()
+        .map(|e| match &e.collected {
+            Some(c) => format!("{} ({c})", e.target),
+            None => e.target.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn risk_table(ctx: &Ctx<'_>) -> Table {

@@ -887,6 +887,8 @@ pub struct SoaRow {
     pub implementation: Option<String>,
     /// Evidence.
     pub evidence: Vec<EvidenceView>,
+    /// Where a control of the organisation's own comes from (none for Annex A controls).
+    pub source: Option<String>,
 }
 
 /// One theme (clause 5 to 8) of Annex A.
@@ -932,7 +934,12 @@ pub struct SoaView {
     pub summary: SoaSummary,
     /// Controls grouped by theme.
     pub themes: Vec<SoaTheme>,
+    /// Controls from other sources than Annex A (6.1.3 c), in file order.
+    pub additional: Vec<SoaRow>,
 }
+
+/// Section and theme label of the controls that are not from Annex A.
+pub(crate) const ADDITIONAL_CONTROLS: &str = "Additional controls (6.1.3 c)";
 
 pub(crate) fn soa(ctx: &Ctx<'_>, root: &str) -> SoaView {
     let isms = ctx.isms;
@@ -1024,6 +1031,7 @@ pub(crate) fn soa(ctx: &Ctx<'_>, root: &str) -> SoaView {
             evidence: entry
                 .map(|e| loaded(&e.evidence).map(|ev| evidence(ctx, ev)).collect())
                 .unwrap_or_default(),
+            source: None,
         };
         if let Some(t) = themes.iter_mut().find(|t| t.name == c.theme.as_str()) {
             if row.is_applicable == Some(true) {
@@ -1032,7 +1040,50 @@ pub(crate) fn soa(ctx: &Ctx<'_>, root: &str) -> SoaView {
             t.controls.push(row);
         }
     }
-    SoaView { summary, themes }
+    let additional = isms
+        .additional_controls()
+        .map(|c| additional_row(ctx, &c.value, root))
+        .collect();
+    SoaView {
+        summary,
+        themes,
+        additional,
+    }
+}
+
+/// A control of the organisation's own: listing it in the SoA is what makes it applicable,
+/// so it has no `applicable` or exclusion fields, nor policies of its own.
+fn additional_row(ctx: &Ctx<'_>, c: &model::AdditionalControl, root: &str) -> SoaRow {
+    let isms = ctx.isms;
+    SoaRow {
+        id: c.id.value.clone(),
+        anchor: format!("control-{}", file_stem(&c.id.value)),
+        title: c.title.value.clone(),
+        recorded: true,
+        applicable: Badge {
+            label: "Yes".into(),
+            class: "st-yes".into(),
+        },
+        is_applicable: Some(true),
+        justification: opt_str(c.justification.as_ref()),
+        reasons: Vec::new(),
+        risks: c
+            .risks
+            .iter()
+            .map(|r| risk_link(ctx, &r.value, root))
+            .collect(),
+        obligations: c
+            .obligations
+            .iter()
+            .map(|o| obligation_link(isms, &o.value, root))
+            .collect(),
+        status: c.status.as_ref().map(|s| badge(&s.value, "st")),
+        owner: ctx.person(c.owner.as_ref()),
+        policies: Vec::new(),
+        implementation: None,
+        evidence: loaded(&c.evidence).map(|ev| evidence(ctx, ev)).collect(),
+        source: non_empty(c.source.as_ref()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
