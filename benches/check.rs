@@ -138,10 +138,9 @@ fn generate(dir: &Path, risks: usize, assets: usize, split: usize) {
             1 + rng.below(3)
         );
     }
-    if split == 0 {
-        write(dir, "assets.yaml", &a);
-    } else {
-        write_part(dir, "assets", (assets.max(1) - 1) / split, &a);
+    match (assets.max(1) - 1).checked_div(split) {
+        Some(part) => write_part(dir, "assets", part, &a),
+        None => write(dir, "assets.yaml", &a),
     }
 
     // Risks treated with applicable controls that are implemented in the SoA (8.13, 5.30,
@@ -190,10 +189,9 @@ fn generate(dir: &Path, risks: usize, assets: usize, split: usize) {
             c2 = controls[(i + 1) % 3],
         );
     }
-    if split > 0 {
-        write_part(dir, "risks", (risks.max(1) - 1) / split, &r);
-    } else {
-        write(dir, "risks.yaml", &r);
+    match (risks.max(1) - 1).checked_div(split) {
+        Some(part) => write_part(dir, "risks", part, &r),
+        None => write(dir, "risks.yaml", &r),
     }
 
     let mut s = String::from("suppliers:\n");

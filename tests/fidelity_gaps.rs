@@ -59,20 +59,6 @@ fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap()
 }
 
-/// Findings as `CODE file:line` for the repository at `dir`.
-fn findings(dir: &Path) -> Vec<String> {
-    let loaded = isms::loader::load(dir).expect("fixture loads");
-    let outcome = isms::checks::check_loaded(&loaded, &[], AS_OF.parse().unwrap());
-    outcome
-        .findings
-        .iter()
-        .map(|f| {
-            let d = &f.diagnostic;
-            format!("{} {}", d.code, d.message)
-        })
-        .collect()
-}
-
 // --- The organisation's own controls in the SoA (6.1.3 c) -----------------------------------
 
 const OWN: &str = "additional_controls:\n  - id: ORG-01\n    title: Customer data deletion on contract end\n    source: Customer contracts\n    justification: Contracts require deletion within 30 days.\n    risks: [R-01]\n    status: planned\n";
@@ -136,7 +122,7 @@ fn own_controls_are_rendered_in_every_soa_format() {
     assert_eq!(range.height(), 95);
     let last: Vec<String> = range
         .rows()
-        .last()
+        .next_back()
         .unwrap()
         .iter()
         .map(|c| c.to_string())
