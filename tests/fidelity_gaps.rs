@@ -141,3 +141,48 @@ fn soa_without_own_controls_has_no_additional_section() {
     render(&root, "soa", "html", &html);
     assert!(!read(&html).contains("Additional controls"));
 }
+
+// --- A policy approved before the version it approves (7.5.2 c, 7.5.3) ----------------------
+
+const POL: &str = "policies/information-security.md";
+
+fn sup09(root: &Path) -> Vec<String> {
+    findings(root)
+        .into_iter()
+        .filter(|f| f.starts_with("SUP-09"))
+        .collect()
+}
+
+#[test]
+fn approval_on_or_after_the_version_date_is_in_order() {
+    let (_d, root) = repo(&[(
+        POL,
+        "version: \"1.0\"\n",
+        "version: \"1.0\"\nversion_date: 2025-02-01\n",
+    )]);
+    assert_eq!(sup09(&root), Vec::<String>::new());
+}
+
+#[test]
+fn approval_before_the_version_date_is_sup_09() {
+    let (_d, root) = repo(&[(
+        POL,
+        "version: \"1.0\"\n",
+        "version: \"1.0\"\nversion_date: 2025-02-10\n",
+    )]);
+    let loaded = isms::loader::load(&root).expect("fixture loads");
+    let outcome = isms::checks::check_loaded(&loaded, &[], AS_OF.parse().unwrap());
+    let hits: Vec<_> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.diagnostic.code == "SUP-09")
+        .collect();
+    assert_eq!(hits.len(), 1, "{:?}", sup09(&root));
+    let msg = &hits[0].diagnostic.message;
+    assert!(
+        msg.contains("approval of policy") && msg.contains("2025-02-01"),
+        "{msg}"
+    );
+    let text = format!("{:?}", hits[0].diagnostic);
+    assert!(text.contains("information-security.md"), "{text}");
+}

@@ -515,6 +515,18 @@ fn orders(m: &crate::model::Isms) -> Vec<Order<'_>> {
         }
     }
     for p in &m.policies {
+        // An approval can only approve a version that already exists.
+        v.push(order(
+            p.version_date.as_ref(),
+            format!(
+                "version {} of policy {}",
+                p.version.as_ref().map_or("?", |x| x.value.as_str()),
+                p.id.value
+            ),
+            p.approval.on.as_ref(),
+            format!("the approval of policy {}", p.id.value),
+            &p.id.value,
+        ));
         v.push(order(
             p.approval.on.as_ref(),
             format!("the approval of policy {}", p.id.value),
@@ -691,8 +703,8 @@ acceptance dated after the approver's `left:` day was not given by them, so docu
 information loses its integrity (7.5.3) and the step (5.2, 6.1.3 f, 10.2 d) is not evidenced.
 The rule compares: the approver's last day with every approval (documents, SoA, methodology,
 treatment plans, changes), risk acceptances and effectiveness reviews; a risk's identification
-with its last assessment, treatment plan approval and acceptance; a policy's approval with its
-communication (every policy, not only the top-level one); an incident's report with its closure;
+with its last assessment, treatment plan approval and acceptance; a policy's `version_date`
+with its approval, and its approval with its communication (every policy, not only the top-level one); an incident's report with its closure;
 a change's approval with its completion; an audit with its report; a nonconformity with its
 closure and effectiveness review; a competence record with its expiry. The finding is placed at
 the later date.

@@ -172,6 +172,9 @@ document! {
         /// Where the information security policy states what 5.2 b-d asks of it.
         #[serde(default)]
         pub statements: PolicyStatements,
+        /// When the current `version` was issued: its approval cannot come earlier.
+        #[serde(default)]
+        pub version_date: Option<Spanned<Date>>,
     }
 }
 
