@@ -55,6 +55,20 @@ fn render(root: &Path, doc: &str, format: &str, out: &Path) {
         .success();
 }
 
+/// Findings as `CODE message` for the repository at `dir`.
+fn findings(dir: &Path) -> Vec<String> {
+    let loaded = isms::loader::load(dir).expect("fixture loads");
+    let outcome = isms::checks::check_loaded(&loaded, &[], AS_OF.parse().unwrap());
+    outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let d = &f.diagnostic;
+            format!("{} {}", d.code, d.message)
+        })
+        .collect()
+}
+
 fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap()
 }
