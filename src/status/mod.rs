@@ -488,6 +488,32 @@ struct DueCollector<'a> {
 }
 
 impl DueCollector<'_> {
+    /// The open actions of one record (a risk's treatment plan, a review's actions) that have
+    /// a due date, each labelled with its own id or else the record's.
+    fn push_open_actions<'x>(
+        &mut self,
+        kind: DueKind,
+        record: &str,
+        actions: impl Iterator<Item = &'x Spanned<crate::model::Action>>,
+    ) {
+        for a in actions {
+            if !a.status.value.is_open() {
+                continue;
+            }
+            let Some(due) = a.effective_due() else {
+                continue;
+            };
+            let label = a.id.as_ref().map_or(record, |i| i.value.as_str());
+            self.push(
+                kind,
+                label,
+                format!("{record}: {}", a.action.value),
+                due,
+                a.due.as_ref().map(|d| d.span).or(Some(a.span)),
+            );
+        }
+    }
+
     fn push(&mut self, kind: DueKind, record: &str, what: String, due: Date, span: Option<Span>) {
         let w = window(due, self.as_of);
         if w == Window::Later {
@@ -572,24 +598,7 @@ pub fn due_items(model: &Isms, as_of: Date) -> Vec<DueItem> {
     }
 
     for r in &model.risks {
-        for a in r.plan.iter() {
-            if !a.status.value.is_open() {
-                continue;
-            }
-            let Some(due) = a.effective_due() else {
-                continue;
-            };
-            let label =
-                a.id.as_ref()
-                    .map_or_else(|| r.id.value.clone(), |i| i.value.clone());
-            c.push(
-                DueKind::TreatmentAction,
-                &label,
-                format!("{}: {}", r.id.value, a.action.value),
-                due,
-                a.due.as_ref().map(|d| d.span).or(Some(a.span)),
-            );
-        }
+        c.push_open_actions(DueKind::TreatmentAction, &r.id.value, r.plan.iter());
         if let Some(acc) = &r.acceptance
             && let Some(until) = &acc.until
         {
@@ -624,24 +633,7 @@ pub fn due_items(model: &Isms, as_of: Date) -> Vec<DueItem> {
     }
 
     for rev in &model.reviews {
-        for a in rev.actions.iter() {
-            if !a.status.value.is_open() {
-                continue;
-            }
-            let Some(due) = a.effective_due() else {
-                continue;
-            };
-            let label =
-                a.id.as_ref()
-                    .map_or_else(|| rev.id.value.clone(), |i| i.value.clone());
-            c.push(
-                DueKind::ReviewAction,
-                &label,
-                format!("{}: {}", rev.id.value, a.action.value),
-                due,
-                a.due.as_ref().map(|d| d.span).or(Some(a.span)),
-            );
-        }
+        c.push_open_actions(DueKind::ReviewAction, &rev.id.value, rev.actions.iter());
     }
 
     // Internal audits: planned audits not yet held, else the next cycle after the last one.
