@@ -4,6 +4,8 @@
 
 #[path = "support/clean.rs"]
 mod clean;
+#[path = "support/git.rs"]
+mod git_support;
 
 use std::path::Path;
 
@@ -98,4 +100,74 @@ fn every_unknown_field_in_one_run() {
         .filter_map(|d| d["location"]["line"].as_u64())
         .collect();
     assert_eq!(lines.len(), 3, "each at its own line: {all:#?}");
+}
+
+/// A dangling reference is offered only spelling variants of the same id: `A-017` is not a
+/// typo of `A-01` (another number is another record), `a_1` is.
+#[test]
+fn id_suggestions_never_propose_another_number() {
+    let dir = clean::copy();
+    edit(
+        dir.path(),
+        "risks.yaml",
+        "    owner: p-cto\n",
+        "    owner: p-cto\n    assets: [A-017]\n",
+    );
+    let (_, diags) = check_json(dir.path());
+    let dangling: Vec<&Value> = diags.iter().filter(|d| d["code"] == "LOAD-013").collect();
+    assert_eq!(dangling.len(), 1, "{:#?}", messages(&diags));
+    let hint = dangling[0]["hint"].as_str().unwrap_or("");
+    assert!(!hint.contains("A-01`"), "{hint}");
+
+    let dir = clean::copy();
+    edit(
+        dir.path(),
+        "risks.yaml",
+        "    owner: p-cto\n",
+        "    owner: p-cto\n    assets: [a_1]\n",
+    );
+    let (_, diags) = check_json(dir.path());
+    let dangling: Vec<&Value> = diags.iter().filter(|d| d["code"] == "LOAD-013").collect();
+    assert_eq!(dangling.len(), 1, "{:#?}", messages(&diags));
+    assert_eq!(dangling[0]["hint"], "did you mean `A-01`?");
+}
+
+/// The finding reference of a nonconformity and `isms log` follow the same rule.
+#[test]
+fn finding_and_log_suggestions_never_propose_another_number() {
+    let dir = clean::copy();
+    edit(
+        dir.path(),
+        "nonconformities.yaml",
+        "finding: F-01",
+        "finding: F-017",
+    );
+    let (_, diags) = check_json(dir.path());
+    let dangling: Vec<&Value> = diags.iter().filter(|d| d["code"] == "LOAD-013").collect();
+    assert_eq!(dangling.len(), 1, "{:#?}", messages(&diags));
+    let hint = dangling[0]["hint"].as_str().unwrap_or("");
+    assert!(!hint.contains("did you mean"), "{hint}");
+
+    let mut r = git_support::TestRepo::new();
+    r.write(
+        "risks.yaml",
+        "risks:\n  - id: R-01\n    title: Laptop theft\n  - id: R-170\n    title: Phishing\n",
+    );
+    r.commit("Risks");
+    let out = cargo_bin_cmd!("isms")
+        .args(["log", "R-017"])
+        .current_dir(r.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("is called R-017"), "{err}");
+    assert!(!err.contains("did you mean"), "{err}");
+    let out = cargo_bin_cmd!("isms")
+        .args(["log", "r-17"])
+        .current_dir(r.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("R-170"), "{err}");
 }

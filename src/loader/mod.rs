@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 use crate::catalogue;
-use crate::diagnostic::{Diagnostic, Location, did_you_mean};
+use crate::diagnostic::{Diagnostic, Location, did_you_mean, did_you_mean_id};
 use crate::model::{
     AssetRegister, Audit, ChangeRegister, Document, Id, IncidentRegister, Isms, ManagementReview,
     Manifest, MetricRegister, NonconformityRegister, ObjectiveRegister, Policy, Procedure,
@@ -1234,7 +1234,7 @@ fn human_size(bytes: u64) -> String {
 
 /// Suggests the closest known id for a dangling reference.
 fn suggest<'a>(id: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    did_you_mean(id, known).map(|s| format!("did you mean `{s}`?"))
+    did_you_mean_id(id, known).map(|s| format!("did you mean `{s}`?"))
 }
 
 /// Whether an id has the shape of an Annex A id (`5.38`, `A.9.2.1`): such ids are kept for
