@@ -171,3 +171,58 @@ fn finding_and_log_suggestions_never_propose_another_number() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("R-170"), "{err}");
 }
+
+/// A fresh scaffold in a temporary folder (outside any Git repository), without Git.
+fn scaffold() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    cargo_bin_cmd!("isms")
+        .args(["init", "--no-git", "--org", "Acme"])
+        .arg(tmp.path().join("isms"))
+        .assert()
+        .success();
+    tmp
+}
+
+fn sarif_fingerprints(dir: &Path) -> Vec<String> {
+    let out = cargo_bin_cmd!("isms")
+        .args([
+            "check",
+            "--no-git",
+            "--format",
+            "sarif",
+            "--as-of",
+            "2026-12-07",
+        ])
+        .arg(dir)
+        .output()
+        .unwrap();
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]["isms/v1"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+/// On a scaffold (hundreds of findings, many per record), every SARIF result has its own
+/// fingerprint, and a second run gives the same ones.
+#[test]
+fn sarif_fingerprints_are_unique_and_stable() {
+    let tmp = scaffold();
+    let dir = tmp.path().join("isms");
+    let first = sarif_fingerprints(&dir);
+    assert!(first.len() > 100, "{}", first.len());
+    let distinct: std::collections::BTreeSet<&String> = first.iter().collect();
+    assert_eq!(
+        distinct.len(),
+        first.len(),
+        "fingerprints shared by several results"
+    );
+    assert_eq!(sarif_fingerprints(&dir), first);
+}
