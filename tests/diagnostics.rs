@@ -226,3 +226,93 @@ fn sarif_fingerprints_are_unique_and_stable() {
     );
     assert_eq!(sarif_fingerprints(&dir), first);
 }
+
+/// `--format github`: errors before warnings before notices (GitHub shows only 10 of each per
+/// step), a closing summary notice, and the findings by rule in the job summary.
+#[test]
+fn github_annotations_most_important_first_with_a_job_summary() {
+    let tmp = scaffold();
+    let dir = tmp.path().join("isms");
+    let summary = tmp.path().join("step-summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let out = cargo_bin_cmd!("isms")
+        .args([
+            "check",
+            "--no-git",
+            "--format",
+            "github",
+            "--as-of",
+            "2026-12-07",
+        ])
+        .arg(&dir)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let kind = |l: &str| -> u8 {
+        if l.starts_with("::error ") {
+            0
+        } else if l.starts_with("::warning ") {
+            1
+        } else {
+            2
+        }
+    };
+    let kinds: Vec<u8> = lines.iter().map(|l| kind(l)).collect();
+    assert!(kinds.contains(&0) && kinds.contains(&1), "{text}");
+    assert!(
+        kinds.windows(2).all(|w| w[0] <= w[1]),
+        "not ordered by importance:\n{text}"
+    );
+    let last = lines.last().unwrap();
+    assert!(
+        last.starts_with("::notice title=isms check::isms check as of 2026-12-07: "),
+        "{last}"
+    );
+    let errors = kinds.iter().filter(|k| **k == 0).count();
+    assert!(last.contains(&format!("{errors} error")), "{last}");
+    if errors > 10 {
+        assert!(last.contains("GitHub shows the first 10 error"), "{last}");
+    }
+
+    let md = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        md.starts_with("earlier step\n### isms check\n"),
+        "appended: {md}"
+    );
+    assert!(
+        md.contains("| Rule | Name | Severity | Findings | Waived |"),
+        "{md}"
+    );
+    // One row per rule, with the number of its annotations.
+    let first_code = lines[0]
+        .split("title=isms ")
+        .nth(1)
+        .and_then(|s| s.split("::").next())
+        .unwrap();
+    let n = lines
+        .iter()
+        .filter(|l| l.contains(&format!("title=isms {first_code}::")))
+        .count();
+    let row = md
+        .lines()
+        .find(|l| l.starts_with(&format!("| {first_code} |")))
+        .unwrap_or_else(|| panic!("{first_code} in {md}"));
+    assert!(row.contains(&format!("| error | {n} |")), "{row}");
+
+    // Without the variable, nothing but the annotations.
+    cargo_bin_cmd!("isms")
+        .args([
+            "check",
+            "--no-git",
+            "--format",
+            "github",
+            "--as-of",
+            "2026-12-07",
+        ])
+        .arg(&dir)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .assert()
+        .code(1);
+}
