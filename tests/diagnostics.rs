@@ -316,3 +316,46 @@ fn github_annotations_most_important_first_with_a_job_summary() {
         .assert()
         .code(1);
 }
+
+/// `isms init` inside another repository warns and suggests a folder outside it or
+/// `--no-git`; at the top of a repository made for it, or with `--no-git`, it does not.
+#[test]
+fn init_inside_another_repository_warns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outer = tmp.path().join("checkout");
+    git_support::init_main(&outer);
+    let out = cargo_bin_cmd!("isms")
+        .args(["init", "my-isms"])
+        .current_dir(&outer)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is inside the Git repository"), "{err}");
+    assert!(err.contains("--no-git"), "{err}");
+    let outside = std::fs::canonicalize(tmp.path()).unwrap().join("my-isms");
+    assert!(
+        err.contains(&format!("isms init {}", outside.display())),
+        "{err}"
+    );
+    assert!(!outer.join("my-isms/.git").exists());
+
+    // The top of a repository prepared for the ISMS: no warning.
+    let own = tmp.path().join("own");
+    git_support::init_main(&own);
+    let out = cargo_bin_cmd!("isms")
+        .args(["init", "--force"])
+        .arg(&own)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"));
+
+    let out = cargo_bin_cmd!("isms")
+        .args(["init", "--no-git", "other"])
+        .current_dir(&outer)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"));
+}
