@@ -152,3 +152,126 @@ fn git04_approval_dated_in_the_future() {
         found[0].message
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Interrupted renders
+
+fn clean_fixture() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/clean")
+}
+
+fn render_cmd(out: &std::path::Path, as_of: &str) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_isms"));
+    c.arg("render")
+        .arg(clean_fixture())
+        .arg("--out")
+        .arg(out)
+        .args(["--as-of", as_of])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    c
+}
+
+fn temp_files(dir: &std::path::Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".isms-tmp-"))
+        .map(|e| e.path().display().to_string())
+        .collect()
+}
+
+/// A render killed (SIGKILL) at any point leaves a folder the next render accepts without
+/// `--force`, and the temporary files it left are removed by the next run.
+#[test]
+fn a_killed_render_leaves_a_re_renderable_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let first = render_cmd(&out, "2025-06-30").output().unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    // Each run renders another date, so every file is replaced.
+    let dates = ["2025-07-01", "2025-07-02"];
+    for (i, delay) in [5u64, 20, 40, 60, 80, 100, 130, 160, 200, 250, 300, 400]
+        .into_iter()
+        .enumerate()
+    {
+        let mut child = render_cmd(&out, dates[i % 2]).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        // Temp files from the killed run are older than the next process.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let next = render_cmd(&out, dates[(i + 1) % 2]).output().unwrap();
+        assert!(
+            next.status.success(),
+            "after a kill at {delay} ms: {}",
+            String::from_utf8_lossy(&next.stderr)
+        );
+        assert_eq!(
+            temp_files(&out),
+            Vec::<String>::new(),
+            "after a kill at {delay} ms"
+        );
+    }
+}
+
+/// Only our own stale temporary files are removed: not a fresh one (another run may be writing
+/// it), not a file that merely starts with the prefix.
+#[test]
+fn only_our_stale_temp_files_are_removed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    assert!(render_cmd(&out, "2025-06-30").status().unwrap().success());
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let future = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    let make = |rel: &str, when: std::time::SystemTime| {
+        let p = out.join(rel);
+        std::fs::write(&p, "partial").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_modified(when)
+            .unwrap();
+    };
+    make(".isms-tmp-AbC123", old);
+    make("policies/.isms-tmp-x9Y8z7", old);
+    make(".isms-tmp-Q1w2E3", future);
+    make(".isms-tmp-notes.txt", old);
+    let next = render_cmd(&out, "2025-07-01").output().unwrap();
+    assert!(
+        next.status.success(),
+        "{}",
+        String::from_utf8_lossy(&next.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&next.stderr).contains("removed 2 temporary file(s)"),
+        "{}",
+        String::from_utf8_lossy(&next.stderr)
+    );
+    let mut left: Vec<String> = temp_files(&out)
+        .into_iter()
+        .map(|p| p.rsplit('/').next().unwrap().to_string())
+        .collect();
+    left.sort();
+    assert_eq!(left, [".isms-tmp-Q1w2E3", ".isms-tmp-notes.txt"]);
+}
+
+/// `--out` naming a file says so, once, instead of an OS error.
+#[test]
+fn out_pointing_at_a_file_is_named_as_such() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("docs.html");
+    std::fs::write(&file, "mine").unwrap();
+    let o = render_cmd(&file, "2025-06-30").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("is a regular file, not a folder"), "{err}");
+    assert!(err.contains("-o FILE"), "{err}");
+    assert!(!err.contains("os error"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+}
