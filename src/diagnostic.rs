@@ -252,10 +252,14 @@ pub fn did_you_mean<'a>(
 /// Characters that must never reach a terminal, a CI log or a rendered document as they are:
 /// C0 controls other than tab and line feed (ESC starts terminal sequences, BEL, NUL, and CR
 /// rewrites a log line), DEL, C1 controls (U+009B is a one-byte CSI in some terminals) and
-/// the bidirectional overrides that make text read differently from what it is.
+/// the bidirectional controls (embeddings, overrides, isolates and the direction marks) that
+/// make text read differently from what it is.
 pub fn is_unsafe_char(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+        )
 }
 
 /// `s` with every [unsafe character](is_unsafe_char) written as a visible escape (`\u{1b}`),

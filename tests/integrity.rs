@@ -1,6 +1,8 @@
 //! Integrity of what an auditor is shown: approvals checked against the Git history (GIT-04),
 //! ids that cannot deceive, evidence URLs, and renders that survive being interrupted.
 
+#[path = "support/clean.rs"]
+mod clean;
 #[path = "support/git.rs"]
 mod git_support;
 
@@ -274,4 +276,143 @@ fn out_pointing_at_a_file_is_named_as_such() {
     assert!(err.contains("-o FILE"), "{err}");
     assert!(!err.contains("os error"), "{err}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ids that deceive
+
+fn check_json(dir: &std::path::Path) -> Vec<serde_json::Value> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_isms"))
+        .args([
+            "check",
+            "--no-git",
+            "--format",
+            "json",
+            "--as-of",
+            clean::AS_OF,
+        ])
+        .arg(dir)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["diagnostics"].as_array().cloned().unwrap_or_default()
+}
+
+fn replace_in(dir: &std::path::Path, rel: &str, from: &str, to: &str) {
+    let p = dir.join(rel);
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from), "`{from}` in {rel}");
+    std::fs::write(p, text.replacen(from, to, 1)).unwrap();
+}
+
+/// An empty id, an id with a right-to-left override and one with a Cyrillic look-alike are
+/// each reported (LOAD-019) at the line that writes them.
+#[test]
+fn ids_that_deceive_are_reported_where_they_are_written() {
+    for (id, why) in [
+        ("\"\"", "is empty"),
+        (
+            "\"R-\u{202e}100\"",
+            "U+202E, an invisible bidirectional control",
+        ),
+        (
+            "\"\u{420}-01\"",
+            "`\u{420}` (U+0420), a non-ASCII character",
+        ),
+        ("\"R 01\"", "a space or other blank"),
+    ] {
+        let dir = clean::copy();
+        replace_in(
+            dir.path(),
+            "risks.yaml",
+            "  - id: R-01\n",
+            &format!("  - id: {id}\n"),
+        );
+        replace_in(dir.path(), "objectives.yaml", "risks: [R-01]", "risks: []");
+        replace_in(dir.path(), "soa.yaml", "risks: [R-01]", "risks: []");
+        let diags = check_json(dir.path());
+        let found: Vec<&serde_json::Value> =
+            diags.iter().filter(|d| d["code"] == "LOAD-019").collect();
+        assert_eq!(found.len(), 1, "{id}: {diags:#?}");
+        let d = found[0];
+        assert_eq!(d["location"]["path"], "risks.yaml", "{d:#}");
+        assert_eq!(d["location"]["line"], 3, "{d:#}");
+        let message = d["message"].as_str().unwrap();
+        assert!(message.starts_with("risk id `"), "{message}");
+        assert!(message.contains(why), "{id}: {message}");
+        // Never the raw override in the report.
+        assert!(!message.contains('\u{202e}'), "{message}");
+    }
+    // The ids of the clean fixture (letters, digits, `-`, `_`, `.`) are fine.
+    let dir = clean::copy();
+    assert!(
+        check_json(dir.path())
+            .iter()
+            .all(|d| d["code"] != "LOAD-019"),
+        "clean fixture"
+    );
+}
+
+/// Bidirectional controls in record text never reach a rendered document raw, in any format.
+#[test]
+fn rendered_documents_carry_no_bidirectional_controls() {
+    let dir = clean::copy();
+    replace_in(
+        dir.path(),
+        "risks.yaml",
+        "    title: Loss of customer data\n",
+        "    title: \"Loss of \u{202e}atad remotsuc\u{202c} and \u{2067}more\u{2069} \u{200f}\"\n",
+    );
+    for format in ["html", "md", "csv", "xlsx"] {
+        let out = dir.path().join("build").join(format);
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_isms"))
+            .arg("render")
+            .arg(dir.path())
+            .args(["--format", format, "--as-of", clean::AS_OF, "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let mut seen = 0;
+        for entry in walkdir::WalkDir::new(&out)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let bytes = std::fs::read(entry.path()).unwrap();
+            let text = if entry.path().extension().is_some_and(|e| e == "xlsx") {
+                xlsx_text(&bytes)
+            } else {
+                String::from_utf8_lossy(&bytes).into_owned()
+            };
+            if text.contains("Loss of") {
+                seen += 1;
+            }
+            for c in ['\u{202e}', '\u{202c}', '\u{2067}', '\u{2069}', '\u{200f}'] {
+                assert!(
+                    !text.contains(c),
+                    "U+{:04X} in {}",
+                    u32::from(c),
+                    entry.path().display()
+                );
+            }
+        }
+        assert!(seen > 0, "the risk title is rendered in {format}");
+    }
+}
+
+/// The text of every part of an xlsx file (a zip of XML parts).
+fn xlsx_text(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut all = String::new();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let mut s = String::new();
+        let _ = part.read_to_string(&mut s);
+        all.push_str(&s);
+    }
+    all
 }

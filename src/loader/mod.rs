@@ -168,6 +168,11 @@ pub const LOAD_CODES: &[(&str, &str, &str)] = &[
         "unrecognised-file",
         "a file looks like a record but isms does not read it (misspelt name, `.yml`, nested folder)",
     ),
+    (
+        "LOAD-019",
+        "invalid-id",
+        "a record id is empty or has a character other than ASCII letters, digits, `-`, `_` and `.`",
+    ),
 ];
 
 /// Register and document names at the root of a repository.
