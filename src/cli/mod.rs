@@ -66,6 +66,37 @@ impl ColorChoice {
     }
 }
 
+/// Today's date, or the date in `ISMS_TODAY` when it is set, so that date-driven output can be
+/// reproduced on another day (like `SOURCE_DATE_EPOCH` for builds).
+pub fn today() -> anyhow::Result<jiff::civil::Date> {
+    match std::env::var("ISMS_TODAY") {
+        Ok(v) if !v.trim().is_empty() => v.trim().parse().map_err(|_| {
+            anyhow::anyhow!("ISMS_TODAY is `{v}`, not a date: write it as YYYY-MM-DD or unset it")
+        }),
+        _ => Ok(jiff::ZonedDateTime::now().date()),
+    }
+}
+
+/// The date a command evaluates the ISMS on: `--as-of` when given, else the repository's own
+/// `as_of` (a frozen example, announced on stderr so nobody mistakes it for today), else today.
+pub fn evaluation_date(
+    flag: Option<jiff::civil::Date>,
+    isms: &crate::model::Isms,
+) -> anyhow::Result<jiff::civil::Date> {
+    if let Some(d) = flag {
+        return Ok(d);
+    }
+    if let Some(d) = isms.manifest.as_ref().and_then(|m| m.as_of.as_ref()) {
+        let d = d.value.0;
+        eprintln!(
+            "note: evaluated as of {d}, the date fixed by `as_of` in isms.yaml; \
+             pass --as-of to evaluate on another date"
+        );
+        return Ok(d);
+    }
+    today()
+}
+
 /// Options shared by every subcommand.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Global {

@@ -132,9 +132,7 @@ pub fn run(mut args: Args, _global: &Global) -> anyhow::Result<Status> {
         .collect();
     let state = source_state(dir, isms, &history);
     let opts = RenderOptions {
-        as_of: args
-            .as_of
-            .unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
+        as_of: super::evaluation_date(args.as_of, isms)?,
         force_draft: args.draft,
         tool: format!("isms {}", env!("CARGO_PKG_VERSION")),
         linked_formats: if args.audit_pack.is_some() {
