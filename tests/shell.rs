@@ -43,11 +43,7 @@ fn completions_cover_every_shell_and_subcommand() {
 fn man_pages_for_every_command_refusing_to_overwrite() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("man1");
-    isms()
-        .args(["man", "--out"])
-        .arg(&dir)
-        .assert()
-        .success();
+    isms().args(["man", "--out"]).arg(&dir).assert().success();
     let mut expected: Vec<String> = commands()
         .iter()
         .map(|(n, _)| format!("{}.1", n.replace(' ', "-")))
@@ -61,7 +57,10 @@ fn man_pages_for_every_command_refusing_to_overwrite() {
     found.sort();
     assert_eq!(found, expected);
     let check = std::fs::read_to_string(dir.join("isms-check.1")).unwrap();
-    assert!(check.starts_with(".ie") || check.contains(".TH isms-check"), "{check}");
+    assert!(
+        check.starts_with(".ie") || check.contains(".TH isms-check"),
+        "{check}"
+    );
     assert!(check.contains("as\\-of"), "options are documented");
 
     let before = std::fs::read(dir.join("isms.1")).unwrap();
@@ -173,9 +172,9 @@ fn quiet_hides_notes_and_verbose_shows_what_was_read() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&verbose.stderr);
-    assert!(stderr.contains("info: read ") && stderr.contains(" file(s) in "), "{stderr}");
-    isms()
-        .args(["check", "-q", "-v", example])
-        .assert()
-        .code(2);
+    assert!(
+        stderr.contains("info: read ") && stderr.contains(" file(s) in "),
+        "{stderr}"
+    );
+    isms().args(["check", "-q", "-v", example]).assert().code(2);
 }

@@ -142,7 +142,12 @@ impl Global {
 }
 
 /// `isms --version`: the package version and the commit it was built from.
-const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("ISMS_BUILD_COMMIT"), ")");
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("ISMS_BUILD_COMMIT"),
+    ")"
+);
 
 /// Run an ISO/IEC 27001:2022 ISMS as code: plain-text records in Git, checked and rendered.
 #[derive(Debug, Parser)]
@@ -166,8 +171,10 @@ enum Command {
     #[command(after_help = "Example:\n  isms init ~/acme-isms --org \"Acme Ltd\"")]
     Init(init::Args),
     /// Validate the records against ISO/IEC 27001:2022 clauses 4-10 and Annex A.
-    #[command(after_help = "Examples:\n  isms check .\n  isms check . --format sarif > isms.sarif\n  \
-                            isms check . --as-of 2026-12-01 --deny warnings")]
+    #[command(
+        after_help = "Examples:\n  isms check .\n  isms check . --format sarif > isms.sarif\n  \
+                            isms check . --as-of 2026-12-01 --deny warnings"
+    )]
     Check(check::Args),
     /// List the 93 Annex A controls, or show one.
     Controls(controls::Args),
@@ -189,7 +196,9 @@ enum Command {
     #[command(after_help = "Examples:\n  isms log -n 20\n  isms log policies/access-control.md")]
     Log(log::Args),
     /// The PDCA dashboard: readiness per clause area, next to-dos, due dates and risk levels.
-    #[command(after_help = "Examples:\n  isms status\n  isms status --format json --as-of 2026-12-01")]
+    #[command(
+        after_help = "Examples:\n  isms status\n  isms status --format json --as-of 2026-12-01"
+    )]
     Status(status::Args),
     /// Write the shell completion script for bash, zsh, fish, PowerShell or elvish.
     Completions(shell::CompletionsArgs),
