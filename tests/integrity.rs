@@ -416,3 +416,73 @@ fn xlsx_text(bytes: &[u8]) -> String {
     }
     all
 }
+
+// ---------------------------------------------------------------------------------------------
+// Evidence URLs
+
+/// Evidence URLs are `https://` or `http://` links: `file:`, `javascript:` and `data:` ones, or
+/// one without a scheme, are reported at the line of the URL.
+#[test]
+fn evidence_urls_other_than_http_are_reported() {
+    let text = std::fs::read_to_string(clean::fixture().join("soa.yaml")).unwrap();
+    let first_url = text
+        .lines()
+        .find_map(|l| {
+            let (_, u) = l.split_once("url: ")?;
+            Some(u.split([',', ' ', '}']).next()?.to_string())
+        })
+        .expect("the clean SoA cites a URL");
+    let line = clean::line_of(&text, &format!("url: {first_url}"));
+    for (url, why) in [
+        ("file:///etc/passwd", "uses the `file:` scheme"),
+        ("javascript:alert(1)", "uses the `javascript:` scheme"),
+        ("JavaScript:alert(1)", "uses the `javascript:` scheme"),
+        (
+            "data:text/html;base64,PHNjcmlwdD4=",
+            "uses the `data:` scheme",
+        ),
+        ("tickets.example.com/SEC-1", "has no scheme"),
+        ("https:///nothing", "names no host"),
+    ] {
+        let dir = clean::copy();
+        replace_in(
+            dir.path(),
+            "soa.yaml",
+            &format!("url: {first_url}"),
+            &format!("url: \"{url}\""),
+        );
+        let diags = check_json(dir.path());
+        let found: Vec<&serde_json::Value> = diags
+            .iter()
+            .filter(|d| {
+                d["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("evidence URL"))
+            })
+            .collect();
+        assert_eq!(found.len(), 1, "{url}: {diags:#?}");
+        let d = found[0];
+        assert_eq!(d["code"], "LOAD-011", "{d:#}");
+        assert_eq!(
+            (
+                d["location"]["path"].as_str(),
+                d["location"]["line"].as_u64()
+            ),
+            (Some("soa.yaml"), Some(u64::from(line))),
+            "{d:#}"
+        );
+        assert!(d["message"].as_str().unwrap().contains(why), "{url}: {d:#}");
+    }
+    let dir = clean::copy();
+    replace_in(
+        dir.path(),
+        "soa.yaml",
+        &format!("url: {first_url}"),
+        "url: http://intranet.example.com/report",
+    );
+    assert!(
+        check_json(dir.path())
+            .iter()
+            .all(|d| d["code"] != "LOAD-011")
+    );
+}

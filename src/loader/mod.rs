@@ -618,6 +618,22 @@ impl Loader {
                             .for_record(e.id.value.clone()),
                     );
                 }
+                if let Some(url) = &ev.url
+                    && let Some(why) = unusable_evidence_url(&url.value)
+                {
+                    found.push(
+                        Diagnostic::error(
+                            "LOAD-011",
+                            format!("evidence URL of control {} {why}", e.id.value),
+                        )
+                        .at(self.model.location(url.span))
+                        .with_hint(
+                            "evidence URLs are `https://` (or `http://`) links an auditor can open; \
+                             keep files in the repository and cite them with `path:`",
+                        )
+                        .for_record(e.id.value.clone()),
+                    );
+                }
             }
         }
         self.diags.extend(found);
@@ -1338,5 +1354,46 @@ mod tests {
         assert_eq!((&bom[fm], &bom[body..]), ("id: X\n", "body"));
         let (fm, _) = split_front_matter("---\r\nid: X\r\n---\r\nbody").unwrap();
         assert_eq!(fm, 5..12);
+    }
+}
+
+/// Why an evidence `url:` cannot be used, or `None` for an `https://` or `http://` link with a
+/// host. Other schemes are refused: `file:` points at one machine's disk (and at anything on
+/// it), `javascript:` and `data:` run or embed content when the rendered link is clicked.
+pub(crate) fn unusable_evidence_url(url: &str) -> Option<String> {
+    let t = url.trim();
+    let shown = crate::diagnostic::escape_controls(t);
+    let shown: String = if shown.chars().count() > 80 {
+        shown.chars().take(80).chain("…".chars()).collect()
+    } else {
+        shown.into_owned()
+    };
+    let Some((scheme, rest)) = t.split_once(':') else {
+        return Some(format!(
+            "`{shown}` has no scheme: write the full link, `https://...`"
+        ));
+    };
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "https" && scheme != "http" {
+        return Some(
+            if scheme.is_empty()
+                || !scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            {
+                format!("`{shown}` has no scheme: write the full link, `https://...`")
+            } else {
+                format!("`{shown}` uses the `{scheme}:` scheme, which is not accepted")
+            },
+        );
+    }
+    let host = rest
+        .strip_prefix("//")
+        .map(|r| r.split(['/', '?', '#']).next().unwrap_or(""));
+    match host {
+        Some(h) if !h.is_empty() => None,
+        _ => Some(format!(
+            "`{shown}` names no host: write `{scheme}://host/...`"
+        )),
     }
 }
