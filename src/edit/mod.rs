@@ -65,6 +65,8 @@ pub enum Step {
     Key(String),
     /// The item of a list whose `id` field is this text.
     Id(String),
+    /// The n-th item (0-based) of a list, for items without an id.
+    Index(usize),
 }
 
 impl Step {
@@ -86,6 +88,7 @@ fn path_text(path: &[Step]) -> String {
         .map(|s| match s {
             Step::Key(k) => k.clone(),
             Step::Id(i) => format!("[id {i}]"),
+            Step::Index(n) => format!("[item {}]", n + 1),
         })
         .collect::<Vec<_>>()
         .join(".")
@@ -262,10 +265,14 @@ impl FileEdit {
     pub fn set(&mut self, path: &[Step], field: &str, value: &Value) -> Result<(), EditError> {
         let (tree, _) = self.tree()?;
         let map = self.find_map(&tree, path)?;
-        let (range, insert) = match map.entry(field) {
+        let (mut range, insert) = match map.entry(field) {
             Some((key, old)) => self.plan_replace(key, old, value)?,
             None => self.plan_insert_field(map, path, field, value)?,
         };
+        // A scaffold's to-do comment on the line of a value now decided goes with it.
+        if let Some(end) = self.marker_comment(range.end) {
+            range.end = end;
+        }
         let new_text = splice(&self.text, range, &insert);
         let what = format!("{}.{field}", path_text(path));
         let (tree2, _) = self.tree_of(&new_text)?;
@@ -510,6 +517,14 @@ impl FileEdit {
         (eol..eol, String::new())
     }
 
+    /// The end of a trailing `# to do: ...` comment that follows `at` on its line.
+    fn marker_comment(&self, at: usize) -> Option<usize> {
+        let eol = end_of_line_no_newline(&self.text, at);
+        let rest = self.text.get(at..eol)?;
+        let comment = rest.trim_start_matches([' ', '\t']);
+        (comment.starts_with('#') && crate::scaffold::has_marker(comment)).then_some(eol)
+    }
+
     fn trim_space_before(&self, at: usize) -> usize {
         let before = &self.text[..at];
         before.trim_end_matches([' ', '\t']).len()
@@ -639,6 +654,7 @@ fn locate<'a>(root: &'a Node, path: &[Step]) -> Option<&'a Node> {
                 .as_seq()?
                 .iter()
                 .find(|i| i.get("id").and_then(Node::scalar_text) == Some(id.as_str()))?,
+            Step::Index(n) => node.as_seq()?.get(*n)?,
         };
     }
     Some(node)

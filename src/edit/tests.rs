@@ -437,3 +437,19 @@ fn example_registers_keep_every_other_byte() {
         assert!(inserted.contains("id: ZZ-1"), "{file}: {inserted:?}");
     }
 }
+
+#[test]
+fn a_to_do_comment_goes_with_the_value_it_asked_for() {
+    let before =
+        "assessed: ~   # to do: date of the assessment\nrisks:\n  - plan:\n      - due: ~ # note\n";
+    let mut e = FileEdit::new("risks.yaml", Some(before.to_string()));
+    e.set(&[], "assessed", &Value::Date(jiff::civil::date(2026, 2, 1)))
+        .unwrap();
+    let path = [key("risks"), Step::Index(0), key("plan"), Step::Index(0)];
+    e.set(&path, "due", &Value::Date(jiff::civil::date(2026, 3, 1)))
+        .unwrap();
+    assert_eq!(
+        e.text(),
+        "assessed: 2026-02-01\nrisks:\n  - plan:\n      - due: 2026-03-01 # note\n"
+    );
+}
