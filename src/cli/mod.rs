@@ -9,8 +9,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub mod check;
 pub mod controls;
+pub mod decide;
 pub mod init;
 pub mod log;
+pub mod new;
 pub mod render;
 pub mod rules;
 pub mod status;
@@ -110,6 +112,16 @@ enum Command {
     Log(log::Args),
     /// The PDCA dashboard: readiness per clause area, next to-dos, due dates and risk levels.
     Status(status::Args),
+    /// Add a record (risk, asset, policy, ...) with the next free id.
+    New(Box<new::Args>),
+    /// Record an approval (a document, the SoA, the scope, the risk methodology, a treatment plan).
+    Approve(decide::ApproveArgs),
+    /// Record the acceptance of a risk's residual risk.
+    Accept(decide::AcceptArgs),
+    /// Close a nonconformity with its root cause and effectiveness review.
+    Close(decide::CloseArgs),
+    /// Mark a treatment-plan, review or corrective action done.
+    Done(decide::DoneArgs),
 }
 
 /// Parses the command line, runs the command and maps the outcome to an exit code.
@@ -125,6 +137,11 @@ pub fn main() -> ExitCode {
         Command::Templates(a) => templates::run(a, &cli.global),
         Command::Log(a) => log::run(a, &cli.global),
         Command::Status(a) => status::run(a, &cli.global),
+        Command::New(a) => new::run(*a, &cli.global),
+        Command::Approve(a) => decide::approve(a, &cli.global),
+        Command::Accept(a) => decide::accept(a, &cli.global),
+        Command::Close(a) => decide::close(a, &cli.global),
+        Command::Done(a) => decide::done(a, &cli.global),
     };
     match result {
         Ok(status) => status.into(),

@@ -567,6 +567,16 @@ impl FileEdit {
                 ));
             }
         }
+        // A flow mapping stays one: `{ by: ~, on: ~ }` becomes `{ by: p-ceo, on: 2026-01-01 }`.
+        if is_flow(&self.text, old)
+            && matches!(old.kind, NodeKind::Map(_))
+            && let Value::Map(entries) = value
+            && let Some(text) =
+                emit::flow_map(entries, self.text[old.span.offset..].starts_with("{ "))
+            && !text.contains('\n')
+        {
+            return Ok((old.span.offset..flow_end(&self.text, old), text));
+        }
         // Rewrite the whole entry: from the key to the end of its value.
         let start = key.span.offset;
         let end = end_of_line_no_newline(&self.text, content_end(&self.text, old).max(start));
@@ -847,6 +857,23 @@ fn regap(body: &str, dash_indent: usize, gap: usize, layout: emit::Layout) -> St
             out.push_str(line);
         }
     }
+    out
+}
+
+/// One `key: value` entry as block YAML at column 0, with a `\n` line ending: the text of a
+/// new file's fields (a document's front matter).
+pub fn entry_text(key: &str, value: &Value) -> String {
+    let mut out = String::new();
+    emit::entry(
+        &mut out,
+        key,
+        value,
+        0,
+        emit::Layout {
+            newline: "\n",
+            step: 2,
+        },
+    );
     out
 }
 

@@ -453,3 +453,19 @@ fn a_to_do_comment_goes_with_the_value_it_asked_for() {
         "assessed: 2026-02-01\nrisks:\n  - plan:\n      - due: 2026-03-01 # note\n"
     );
 }
+
+#[test]
+fn a_flow_mapping_is_filled_in_flow_style() {
+    let before = "risks:\n  - id: R-1\n    plan_approval: { by: ~, on: ~ }   # to do: the owner approves\n    x: 1\n";
+    let mut e = FileEdit::new("risks.yaml", Some(before.to_string()));
+    let v = Value::map([
+        ("by", Value::str("p-ceo")),
+        ("on", Value::Date(jiff::civil::date(2026, 1, 2))),
+    ]);
+    e.set(&[key("risks"), Step::id("R-1")], "plan_approval", &v)
+        .unwrap();
+    assert_eq!(
+        e.text(),
+        "risks:\n  - id: R-1\n    plan_approval: { by: p-ceo, on: 2026-01-02 }\n    x: 1\n"
+    );
+}
