@@ -9,7 +9,7 @@ use anyhow::{Context as _, bail};
 use jiff::civil::Date;
 
 use super::check::parse_date;
-use super::new::{finish, load, person, today};
+use super::new::{finish, load, person};
 use super::{Global, Status};
 use crate::edit::{ChangeSet, Step, Value};
 use crate::model::Isms;
@@ -94,6 +94,16 @@ pub struct DoneArgs {
     pub common: Common,
 }
 
+impl Common {
+    /// `--on`, else today (or `ISMS_TODAY`).
+    fn date(&self) -> anyhow::Result<Date> {
+        match self.on {
+            Some(d) => Ok(d),
+            None => super::today(),
+        }
+    }
+}
+
 /// A planned decision: the change set and who decided, for the commit message.
 struct Decision {
     changes: ChangeSet,
@@ -119,7 +129,7 @@ fn conclude(common: &Common, model: &Isms, d: Decision) -> anyhow::Result<Status
 
 pub fn approve(args: ApproveArgs, _g: &Global) -> anyhow::Result<Status> {
     let model = load(&args.common.dir)?;
-    let on = args.common.on.unwrap_or_else(today);
+    let on = args.common.date()?;
     person(&model, &args.by, "--by")?;
     let dir = &args.common.dir;
     let mut changes = ChangeSet::new();
@@ -283,7 +293,7 @@ fn bump(v: &str) -> String {
 
 pub fn accept(args: AcceptArgs, _g: &Global) -> anyhow::Result<Status> {
     let model = load(&args.common.dir)?;
-    let on = args.common.on.unwrap_or_else(today);
+    let on = args.common.date()?;
     person(&model, &args.by, "--by")?;
     let Some(r) = model.risk(&args.risk) else {
         let ids: Vec<&str> = model.risks.iter().map(|r| r.id.value.as_str()).collect();
@@ -343,7 +353,7 @@ pub fn accept(args: AcceptArgs, _g: &Global) -> anyhow::Result<Status> {
 
 pub fn close(args: CloseArgs, _g: &Global) -> anyhow::Result<Status> {
     let model = load(&args.common.dir)?;
-    let on = args.common.on.unwrap_or_else(today);
+    let on = args.common.date()?;
     if let Some(b) = &args.by {
         person(&model, b, "--by")?;
     }
@@ -411,7 +421,7 @@ pub fn close(args: CloseArgs, _g: &Global) -> anyhow::Result<Status> {
 
 pub fn done(args: DoneArgs, _g: &Global) -> anyhow::Result<Status> {
     let model = load(&args.common.dir)?;
-    let on = args.common.on.unwrap_or_else(today);
+    let on = args.common.date()?;
     let want = args.action.as_str();
     let mut changes = ChangeSet::new();
     let dir = &args.common.dir;

@@ -138,7 +138,10 @@ pub struct Args {
 
 pub fn run(args: Args, _global: &Global) -> anyhow::Result<Status> {
     let model = load(&args.dir)?;
-    let on = args.on.unwrap_or_else(today);
+    let on = match args.on {
+        Some(d) => d,
+        None => super::today()?,
+    };
     let mut changes = ChangeSet::new();
     let created = plan(&args, &model, on, &mut changes)?;
     finish(&args.dir, &changes, args.dry_run)?;
@@ -156,11 +159,6 @@ struct Created {
     id: String,
     file: String,
     line: u32,
-}
-
-/// Today in the local time zone.
-pub(crate) fn today() -> Date {
-    jiff::ZonedDateTime::now().date()
 }
 
 /// Loads the repository; commands that edit refuse to work on files that do not parse.

@@ -484,8 +484,23 @@ impl FileEdit {
                     }
                 }
                 let mut body = String::new();
-                emit::seq_item(&mut body, item, dash_indent, layout);
-                if gap != 2 {
+                // Items written inline (`- { id: p-ceo, name: ... }`) get a new inline item.
+                let inline = match item {
+                    Value::Map(entries) if is_flow(&self.text, last) => {
+                        emit::flow_map(entries, self.text[last.span.offset..].starts_with("{ "))
+                    }
+                    _ => None,
+                };
+                if let Some(text) = inline {
+                    body = format!(
+                        "{}-{}{text}{nl}",
+                        " ".repeat(dash_indent),
+                        " ".repeat(gap - 1)
+                    );
+                } else {
+                    emit::seq_item(&mut body, item, dash_indent, layout);
+                }
+                if gap != 2 && !is_flow(&self.text, last) {
                     body = regap(&body, dash_indent, gap, layout);
                 }
                 out.push_str(&body);

@@ -469,3 +469,16 @@ fn a_flow_mapping_is_filled_in_flow_style() {
         "risks:\n  - id: R-1\n    plan_approval: { by: p-ceo, on: 2026-01-02 }\n    x: 1\n"
     );
 }
+
+#[test]
+fn inline_items_get_an_inline_item() {
+    let before =
+        "people:\n  - { id: p-ceo, name: Ada }\n  - { id: p-cto, name: Cleo }\nroles: []\n";
+    let mut e = FileEdit::new("isms.yaml", Some(before.to_string()));
+    e.append(
+        &[key("people")],
+        &Value::map([("id", Value::str("p-x")), ("name", Value::str("Jo: B"))]),
+    )
+    .unwrap();
+    assert_inserted(before, e.text(), "  - { id: p-x, name: \"Jo: B\" }\n");
+}
