@@ -9,8 +9,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub mod check;
 pub mod controls;
+pub mod decide;
 pub mod init;
 pub mod log;
+pub mod new;
 pub mod render;
 pub mod rules;
 pub mod shell;
@@ -200,6 +202,32 @@ enum Command {
         after_help = "Examples:\n  isms status\n  isms status --format json --as-of 2026-12-01"
     )]
     Status(status::Args),
+    /// Add a record (risk, asset, policy, ...) with the next free id.
+    #[command(
+        after_help = "Examples:\n  isms new risk --title \"Laptop theft\" --owner p-cto --asset A-03\n  \
+                      isms new policy --title \"Clean desk\" --owner p-security-lead --dry-run"
+    )]
+    New(Box<new::Args>),
+    /// Record an approval (a document, the SoA, the scope, the risk methodology, a treatment plan).
+    #[command(
+        after_help = "Examples:\n  isms approve POL-01 --by p-ceo\n  isms approve soa --by p-ceo --on 2026-12-01 --commit"
+    )]
+    Approve(decide::ApproveArgs),
+    /// Record the acceptance of a risk's residual risk.
+    #[command(
+        after_help = "Example:\n  isms accept R-001 --by p-cto --rationale \"Within the risk appetite\""
+    )]
+    Accept(decide::AcceptArgs),
+    /// Close a nonconformity with its root cause and effectiveness review.
+    #[command(
+        after_help = "Example:\n  isms close NC-2026-01 --root-cause \"No review step\" --effectiveness \"No recurrence in 3 months\""
+    )]
+    Close(decide::CloseArgs),
+    /// Mark a treatment-plan, review or corrective action done.
+    #[command(
+        after_help = "Examples:\n  isms done RTP-001-1\n  isms done 'R-001#2' --on 2026-12-01"
+    )]
+    Done(decide::DoneArgs),
     /// Write the shell completion script for bash, zsh, fish, PowerShell or elvish.
     Completions(shell::CompletionsArgs),
     /// Write man pages for isms and every subcommand.
@@ -219,6 +247,11 @@ pub fn main() -> ExitCode {
         Command::Templates(a) => templates::run(a, &cli.global),
         Command::Log(a) => log::run(a, &cli.global),
         Command::Status(a) => status::run(a, &cli.global),
+        Command::New(a) => new::run(*a, &cli.global),
+        Command::Approve(a) => decide::approve(a, &cli.global),
+        Command::Accept(a) => decide::accept(a, &cli.global),
+        Command::Close(a) => decide::close(a, &cli.global),
+        Command::Done(a) => decide::done(a, &cli.global),
         Command::Completions(a) => shell::completions(a, &cli.global),
         Command::Man(a) => shell::man(a, &cli.global),
     };
