@@ -135,5 +135,7 @@ fn a_malformed_isms_today_is_refused() {
         .env("ISMS_TODAY", "07/12/2026")
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("ISMS_TODAY is `07/12/2026`, not a date"));
+        .stderr(predicates::str::contains(
+            "ISMS_TODAY is `07/12/2026`, not a date",
+        ));
 }

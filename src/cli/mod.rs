@@ -7,14 +7,18 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod calendar;
 pub mod check;
 pub mod controls;
 pub mod init;
 pub mod log;
 pub mod render;
+pub mod risks;
 pub mod rules;
+pub mod soa;
 pub mod status;
 pub mod templates;
+pub mod term;
 
 /// Exit status of a command, mapped onto the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,6 +145,12 @@ enum Command {
     Log(log::Args),
     /// The PDCA dashboard: readiness per clause area, next to-dos, due dates and risk levels.
     Status(status::Args),
+    /// The risk register as a table (or JSON/CSV), with filters by owner, level, treatment, status and control.
+    Risks(risks::Args),
+    /// The Statement of Applicability as a table (or JSON/CSV), with filters.
+    Soa(soa::Args),
+    /// Export every due date (reviews, actions, audits, expiries) as an iCalendar file.
+    Calendar(calendar::Args),
 }
 
 /// Parses the command line, runs the command and maps the outcome to an exit code.
@@ -156,6 +166,9 @@ pub fn main() -> ExitCode {
         Command::Templates(a) => templates::run(a, &cli.global),
         Command::Log(a) => log::run(a, &cli.global),
         Command::Status(a) => status::run(a, &cli.global),
+        Command::Risks(a) => risks::run(a, &cli.global),
+        Command::Soa(a) => soa::run(a, &cli.global),
+        Command::Calendar(a) => calendar::run(a, &cli.global),
     };
     match result {
         Ok(status) => status.into(),
