@@ -208,7 +208,11 @@ fn table(rows: &[RiskRow], total: usize, has_methodology: bool, global: &Global)
                 level_cell(r.residual.as_ref()),
                 r.treatment.clone().unwrap_or_else(|| "-".into()),
                 r.status.as_str().to_string(),
-                term::shorten(&r.controls, 2),
+                if r.controls.is_empty() {
+                    "-".to_string()
+                } else {
+                    term::shorten(&r.controls, 2)
+                },
                 acceptance,
             ]
         })

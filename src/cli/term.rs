@@ -228,6 +228,34 @@ pub fn shorten(items: &[String], max: usize) -> String {
     s
 }
 
+/// Loads the ISMS in `dir` for a view. Records that fail to load are left out of the view, so
+/// that is said on standard error rather than silently showing less.
+pub fn load(
+    dir: &std::path::Path,
+    max_file_size: Option<u32>,
+) -> anyhow::Result<crate::loader::Loaded> {
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "{} is not a folder (give the folder that contains isms.yaml)",
+            dir.display()
+        );
+    }
+    let loaded = crate::loader::load_with(dir, super::check::load_options(max_file_size))
+        .with_context(|| format!("cannot read {}", dir.display()))?;
+    let failed = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .count();
+    if failed > 0 {
+        eprintln!(
+            "warning: {failed} problem(s) while loading {}: records that did not load are not shown (run `isms check` for details)",
+            dir.display()
+        );
+    }
+    Ok(loaded)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,32 +336,4 @@ mod tests {
         assert_eq!(shorten(&v, 2), "5.15, 8.2, +2");
         assert_eq!(shorten(&v[..1], 2), "5.15");
     }
-}
-
-/// Loads the ISMS in `dir` for a view. Records that fail to load are left out of the view, so
-/// that is said on standard error rather than silently showing less.
-pub fn load(
-    dir: &std::path::Path,
-    max_file_size: Option<u32>,
-) -> anyhow::Result<crate::loader::Loaded> {
-    if !dir.is_dir() {
-        anyhow::bail!(
-            "{} is not a folder (give the folder that contains isms.yaml)",
-            dir.display()
-        );
-    }
-    let loaded = crate::loader::load_with(dir, super::check::load_options(max_file_size))
-        .with_context(|| format!("cannot read {}", dir.display()))?;
-    let failed = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
-        .count();
-    if failed > 0 {
-        eprintln!(
-            "warning: {failed} problem(s) while loading {}: records that did not load are not shown (run `isms check` for details)",
-            dir.display()
-        );
-    }
-    Ok(loaded)
 }

@@ -71,6 +71,12 @@ fn closing_step(item: &DueItem, owner: &str) -> String {
         DueKind::RiskReassessment => {
             "repeat the risk assessment and add its date to `risk_assessments:`".to_string()
         }
+        // An action without an id cannot be named on the command line.
+        DueKind::TreatmentAction | DueKind::ReviewAction if item.distinct.is_some() => {
+            format!(
+                "when it is finished, set `status: done` on this action of {r} (give it an `id:` to use `isms done`)"
+            )
+        }
         DueKind::TreatmentAction | DueKind::ReviewAction => {
             format!("when it is finished: `isms done {r}`")
         }
@@ -191,7 +197,40 @@ pub fn to_ics(
     }
     let mut out = String::new();
     std::fmt::Write::write_fmt(&mut out, format_args!("{cal}"))?;
-    Ok(out)
+    Ok(refold(&out))
+}
+
+/// Most octets in a content line, line break excluded (RFC 5545 3.1).
+const FOLD_AT: usize = 75;
+
+/// Folds every content line at [`FOLD_AT`] octets, never inside a UTF-8 character.
+///
+/// The icalendar crate folds too, but lets a continuation line reach 76 octets with its
+/// leading space; so its folds are undone (text values escape line breaks, so a CRLF
+/// followed by a space only ever comes from folding) and the lines folded again here.
+fn refold(ics: &str) -> String {
+    let mut out = String::with_capacity(ics.len() + ics.len() / 32);
+    for line in ics.replace("\r\n ", "").split_terminator("\r\n") {
+        let mut rest = line;
+        let mut limit = FOLD_AT;
+        loop {
+            if rest.len() <= limit {
+                out.push_str(rest);
+                out.push_str("\r\n");
+                break;
+            }
+            let mut cut = limit;
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            out.push_str(&rest[..cut]);
+            out.push_str("\r\n ");
+            rest = &rest[cut..];
+            // Continuation lines start with the space, which counts.
+            limit = FOLD_AT - 1;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -202,6 +241,20 @@ mod tests {
     fn uids_keep_only_safe_characters() {
         assert_eq!(uid_safe("R-01/a b"), "R-01-a-b");
         assert_eq!(uid_safe("5.10"), "5.10");
+    }
+
+    #[test]
+    fn folding_keeps_every_line_within_75_octets() {
+        let long = format!("DESCRIPTION:{}\r\nEND:VEVENT\r\n", "é-ab".repeat(60));
+        let folded = refold(&long);
+        for l in folded.split("\r\n") {
+            assert!(l.len() <= FOLD_AT, "{} octets: {l:?}", l.len());
+        }
+        let unfolded = folded.replace("\r\n ", "");
+        assert_eq!(unfolded, long);
+        // Already folded input (as the crate writes it) comes out the same way.
+        let crate_style = long.replacen("-ab", "-a\r\n b", 3);
+        assert_eq!(refold(&crate_style), folded);
     }
 
     #[test]
