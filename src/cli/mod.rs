@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod calendar;
 pub mod check;
 pub mod controls;
 pub mod decide;
@@ -14,10 +15,13 @@ pub mod init;
 pub mod log;
 pub mod new;
 pub mod render;
+pub mod risks;
 pub mod rules;
 pub mod shell;
+pub mod soa;
 pub mod status;
 pub mod templates;
+pub mod term;
 
 /// Exit status of a command, mapped onto the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,6 +236,19 @@ enum Command {
     Completions(shell::CompletionsArgs),
     /// Write man pages for isms and every subcommand.
     Man(shell::ManArgs),
+    /// The risk register as a table (or JSON/CSV), with filters by owner, level, treatment, status and control.
+    #[command(
+        after_help = "Examples:\n  isms risks --level high --sort residual\n  isms risks --owner p-cto --format csv > risks.csv"
+    )]
+    Risks(risks::Args),
+    /// The Statement of Applicability as a table (or JSON/CSV), with filters.
+    #[command(
+        after_help = "Examples:\n  isms soa --applicable --status partial\n  isms soa --theme people --format json"
+    )]
+    Soa(soa::Args),
+    /// Export every due date (reviews, actions, audits, expiries) as an iCalendar file.
+    #[command(after_help = "Examples:\n  isms calendar --out isms.ics\n  isms calendar --as-of 2026-12-01")]
+    Calendar(calendar::Args),
 }
 
 /// Parses the command line, runs the command and maps the outcome to an exit code.
@@ -254,6 +271,9 @@ pub fn main() -> ExitCode {
         Command::Done(a) => decide::done(a, &cli.global),
         Command::Completions(a) => shell::completions(a, &cli.global),
         Command::Man(a) => shell::man(a, &cli.global),
+        Command::Risks(a) => risks::run(a, &cli.global),
+        Command::Soa(a) => soa::run(a, &cli.global),
+        Command::Calendar(a) => calendar::run(a, &cli.global),
     };
     match result {
         Ok(status) => status.into(),
