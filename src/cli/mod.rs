@@ -11,6 +11,7 @@ pub mod check;
 pub mod controls;
 pub mod init;
 pub mod log;
+pub mod pack;
 pub mod render;
 pub mod rules;
 pub mod status;
@@ -110,6 +111,8 @@ enum Command {
     Log(log::Args),
     /// The PDCA dashboard: readiness per clause area, next to-dos, due dates and risk levels.
     Status(status::Args),
+    /// Work with audit packs (verify one against its manifest).
+    Pack(pack::Args),
 }
 
 /// Parses the command line, runs the command and maps the outcome to an exit code.
@@ -125,6 +128,7 @@ pub fn main() -> ExitCode {
         Command::Templates(a) => templates::run(a, &cli.global),
         Command::Log(a) => log::run(a, &cli.global),
         Command::Status(a) => status::run(a, &cli.global),
+        Command::Pack(a) => pack::run(a, &cli.global),
     };
     match result {
         Ok(status) => status.into(),
