@@ -148,3 +148,131 @@ fn render_and_check_agree_on_acceptance_of_a_fresh_scaffold() {
     let n = assert_same_statuses(&dir, AS_OF);
     assert!(n > 0, "a fresh scaffold has undecided acceptances");
 }
+
+/// The `| Sources |` line of a rendered Markdown document, split into files.
+fn sources_of(md: &str) -> Vec<String> {
+    md.lines()
+        .find_map(|l| l.strip_prefix("| Sources | "))
+        .map(|rest| {
+            rest.trim_end_matches(" |")
+                .split(", ")
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_record_file_of_the_example_is_represented_in_a_document() {
+    let out = render_md(&example(), AS_OF, &[]);
+    let mut covered = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(out.path()) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "md") && entry.file_name() != "index.md" {
+            covered.extend(sources_of(&std::fs::read_to_string(entry.path()).unwrap()));
+        }
+    }
+    let loaded = isms::loader::load(&example()).unwrap();
+    let records: Vec<String> = loaded
+        .model
+        .sources
+        .files()
+        .map(|(_, f)| f.path.clone())
+        .collect();
+    assert!(records.len() > 30, "{records:?}");
+    let missing: Vec<&String> = records.iter().filter(|r| !covered.contains(*r)).collect();
+    assert!(
+        missing.is_empty(),
+        "record files no document (other than the index) is built from: {missing:?}"
+    );
+}
+
+#[test]
+fn the_new_documents_exist_in_their_formats_and_the_index_links_them_by_clause() {
+    let out = tempfile::tempdir().unwrap();
+    for format in ["html", "md", "csv", "xlsx"] {
+        cargo_bin_cmd!("isms")
+            .args(["render", "--format", format, "--as-of", AS_OF, "-C"])
+            .arg(example())
+            .arg("--out")
+            .arg(out.path().join(format))
+            .assert()
+            .success();
+    }
+    let has = |f: &str| out.path().join(f).is_file();
+    for doc in [
+        "roles",
+        "processes",
+        "communication",
+        "external-documents",
+        "procedures/PRO-01",
+        "procedures/PRO-02",
+    ] {
+        assert!(has(&format!("html/{doc}.html")), "{doc}.html");
+        assert!(has(&format!("md/{doc}.md")), "{doc}.md");
+        assert!(!has(&format!("csv/{doc}.csv")), "{doc} is not a register");
+    }
+    for doc in ["suppliers", "incidents", "competence", "metrics", "changes"] {
+        for f in ["html", "md", "csv", "xlsx"] {
+            assert!(has(&format!("{f}/{doc}.{f}")), "{doc}.{f}");
+        }
+    }
+    // The risk methodology procedure is rendered as a controlled document.
+    let pro = std::fs::read_to_string(out.path().join("md/procedures/PRO-01.md")).unwrap();
+    assert!(pro.starts_with("# Risk Assessment and Treatment Methodology"));
+    assert!(pro.contains("| Approval date | 2026-01-12 |"), "{pro}");
+    assert!(pro.contains("## Revision history"));
+
+    // The index walks the clauses in order, then Annex A.
+    let index = std::fs::read_to_string(out.path().join("md/index.md")).unwrap();
+    let pos = |needle: &str| {
+        index
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} not in the index:\n{index}"))
+    };
+    let order = [
+        "(clause 4)",
+        "(processes.md)",
+        "(clause 5)",
+        "(roles.md)",
+        "(clauses 6.1",
+        "(changes.md)",
+        "(clause 7)",
+        "(competence.md)",
+        "(communication.md)",
+        "(external-documents.md)",
+        "(clause 8)",
+        "(procedures/PRO-01.md)",
+        "(clause 9)",
+        "(metrics.md)",
+        "(audits/programme.md)",
+        "(clause 10)",
+        "Annex A controls",
+        "(suppliers.md)",
+        "(incidents.md)",
+    ];
+    for w in order.windows(2) {
+        assert!(pos(w[0]) < pos(w[1]), "{} before {}", w[0], w[1]);
+    }
+
+    // Every metric with results has a chart, one dot per numeric result.
+    let html = std::fs::read_to_string(out.path().join("html/metrics.html")).unwrap();
+    let loaded = isms::loader::load(&example()).unwrap();
+    let with_results = loaded
+        .model
+        .metrics
+        .iter()
+        .filter(|m| m.results.iter().next().is_some())
+        .count();
+    assert_eq!(
+        html.matches("<figure class=\"chart\"").count(),
+        with_results
+    );
+    assert!(html.matches("<circle").count() > with_results);
+    assert!(html.contains("<polyline points=\""));
+
+    // The csv of a register is the register: one row per record plus the header.
+    let csv = std::fs::read_to_string(out.path().join("csv/suppliers.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(reader.records().count(), loaded.model.suppliers.len());
+}

@@ -547,7 +547,16 @@ pub(crate) fn policy_link(isms: &Isms, id: &str, root: &str) -> Link {
             md: Some(format!("{root}policies/{stem}.md")),
         };
     }
-    // Procedures and other documents are not rendered: name them without a link.
+    if let Some(p) = isms.procedures.iter().find(|p| p.id.value == id) {
+        let stem = file_stem(&p.id.value);
+        return Link {
+            id: id.to_string(),
+            title: Some(p.title.value.clone()),
+            html: Some(format!("{root}procedures/{stem}.html")),
+            md: Some(format!("{root}procedures/{stem}.md")),
+        };
+    }
+    // Other documents are not rendered: name them without a link.
     let title = isms.document(id).map(|d| d.title().value.clone());
     Link {
         id: id.to_string(),
