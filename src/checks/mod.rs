@@ -100,7 +100,6 @@ pub fn may_approve(
     )
 }
 
-pub use risk::acceptance_refusal;
 
 /// The `checks:` section of `isms.yaml`, in the sink's terms, with locations for findings about
 /// the configuration itself.

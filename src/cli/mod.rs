@@ -14,6 +14,7 @@ pub mod decide;
 pub mod init;
 pub mod log;
 pub mod new;
+pub mod pack;
 pub mod render;
 pub mod risks;
 pub mod rules;
@@ -249,6 +250,8 @@ enum Command {
     /// Export every due date (reviews, actions, audits, expiries) as an iCalendar file.
     #[command(after_help = "Examples:\n  isms calendar --out isms.ics\n  isms calendar --as-of 2026-12-01")]
     Calendar(calendar::Args),
+    /// Work with audit packs (verify one against its manifest).
+    Pack(pack::Args),
 }
 
 /// Parses the command line, runs the command and maps the outcome to an exit code.
@@ -274,6 +277,7 @@ pub fn main() -> ExitCode {
         Command::Risks(a) => risks::run(a, &cli.global),
         Command::Soa(a) => soa::run(a, &cli.global),
         Command::Calendar(a) => calendar::run(a, &cli.global),
+        Command::Pack(a) => pack::run(a, &cli.global),
     };
     match result {
         Ok(status) => status.into(),
