@@ -25,6 +25,8 @@ pub mod render;
 pub mod report;
 /// `isms init`: the embedded startup ISMS scaffold.
 pub mod scaffold;
+/// JSON Schemas of the record files, generated from the model (`isms schema`).
+pub mod schema;
 /// Source files kept in memory for diagnostics with snippets.
 pub mod source;
 /// `isms status`: the PDCA dashboard computed from the model and the check outcome.

@@ -53,6 +53,22 @@ pub fn run(args: Args, _global: &Global) -> anyhow::Result<Status> {
     Ok(Status::Success)
 }
 
+/// Lists paths, with the editor schemas as one line: they are not records to fill in.
+fn print_paths(out: &mut dyn Write, paths: &[&str]) -> io::Result<()> {
+    let dir = format!("{}/", crate::schema::SCHEMA_DIR);
+    let schemas = paths.iter().filter(|p| p.starts_with(&dir)).count();
+    for path in paths.iter().filter(|p| !p.starts_with(&dir)) {
+        writeln!(out, "  {path}")?;
+    }
+    if schemas > 0 {
+        writeln!(
+            out,
+            "  {dir} ({schemas} JSON Schemas for editors, see docs/editors.md)"
+        )?;
+    }
+    Ok(())
+}
+
 /// Prints what was created, what was skipped, what happened with Git, and the next steps.
 fn print_report(out: &mut dyn Write, dir: &std::path::Path, r: &InitReport) -> io::Result<()> {
     let shown = dir.display();
@@ -63,18 +79,14 @@ fn print_report(out: &mut dyn Write, dir: &std::path::Path, r: &InitReport) -> i
         r.template.name,
         r.org
     )?;
-    for path in &r.created {
-        writeln!(out, "  {path}")?;
-    }
+    print_paths(out, &r.created)?;
     if !r.skipped.is_empty() {
         writeln!(
             out,
             "Skipped {} existing file(s), left unchanged:",
             r.skipped.len()
         )?;
-        for path in &r.skipped {
-            writeln!(out, "  {path}")?;
-        }
+        print_paths(out, &r.skipped)?;
     }
     match &r.git {
         GitOutcome::Disabled => writeln!(out, "Git: skipped (--no-git).")?,

@@ -13,6 +13,7 @@ pub mod init;
 pub mod log;
 pub mod render;
 pub mod rules;
+pub mod schema;
 pub mod status;
 pub mod templates;
 
@@ -110,6 +111,8 @@ enum Command {
     Log(log::Args),
     /// The PDCA dashboard: readiness per clause area, next to-dos, due dates and risk levels.
     Status(status::Args),
+    /// Print or write the JSON Schemas of the record files (for editors).
+    Schema(schema::Args),
 }
 
 /// Parses the command line, runs the command and maps the outcome to an exit code.
@@ -125,6 +128,7 @@ pub fn main() -> ExitCode {
         Command::Templates(a) => templates::run(a, &cli.global),
         Command::Log(a) => log::run(a, &cli.global),
         Command::Status(a) => status::run(a, &cli.global),
+        Command::Schema(a) => schema::run(a, &cli.global),
     };
     match result {
         Ok(status) => status.into(),
