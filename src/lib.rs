@@ -17,6 +17,8 @@ pub mod evidence;
 pub mod fsutil;
 /// Walks an ISMS repository and loads every record into the typed model with diagnostics.
 pub mod loader;
+/// `isms lsp`: a language server with the loader's and the rules' diagnostics as you type.
+pub mod lsp;
 /// The typed ISMS model: every register and document, with source spans.
 pub mod model;
 /// Audit-ready documents rendered through Tera templates.

@@ -11,6 +11,7 @@ pub mod check;
 pub mod controls;
 pub mod init;
 pub mod log;
+pub mod lsp;
 pub mod render;
 pub mod rules;
 pub mod schema;
@@ -113,6 +114,8 @@ enum Command {
     Status(status::Args),
     /// Print or write the JSON Schemas of the record files (for editors).
     Schema(schema::Args),
+    /// Run the language server for editors (diagnostics, hover, go to definition) on stdio.
+    Lsp(lsp::Args),
 }
 
 /// Parses the command line, runs the command and maps the outcome to an exit code.
@@ -129,6 +132,7 @@ pub fn main() -> ExitCode {
         Command::Log(a) => log::run(a, &cli.global),
         Command::Status(a) => status::run(a, &cli.global),
         Command::Schema(a) => schema::run(a, &cli.global),
+        Command::Lsp(a) => lsp::run(a, &cli.global),
     };
     match result {
         Ok(status) => status.into(),
