@@ -19,6 +19,8 @@ pub mod evidence;
 pub mod fsutil;
 /// Walks an ISMS repository and loads every record into the typed model with diagnostics.
 pub mod loader;
+/// `isms lsp`: a language server with the loader's and the rules' diagnostics as you type.
+pub mod lsp;
 /// The typed ISMS model: every register and document, with source spans.
 pub mod model;
 /// Audit-ready documents rendered through Tera templates.
@@ -27,6 +29,8 @@ pub mod render;
 pub mod report;
 /// `isms init`: the embedded startup ISMS scaffold.
 pub mod scaffold;
+/// JSON Schemas of the record files, generated from the model (`isms schema`).
+pub mod schema;
 /// Source files kept in memory for diagnostics with snippets.
 pub mod source;
 /// `isms status`: the PDCA dashboard computed from the model and the check outcome.

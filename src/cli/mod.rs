@@ -15,11 +15,13 @@ pub mod init;
 pub mod log;
 pub mod new;
 pub mod pack;
+pub mod lsp;
 pub mod render;
 pub mod risks;
 pub mod rules;
 pub mod shell;
 pub mod soa;
+pub mod schema;
 pub mod status;
 pub mod templates;
 pub mod term;
@@ -252,6 +254,12 @@ enum Command {
     Calendar(calendar::Args),
     /// Work with audit packs (verify one against its manifest).
     Pack(pack::Args),
+    /// Print or write the JSON Schemas of the record files (for editors).
+    #[command(after_help = "Examples:\n  isms schema --out .isms/schemas --force\n  isms schema risks")]
+    Schema(schema::Args),
+    /// Run the language server for editors (diagnostics, hover, go to definition) on stdio.
+    #[command(after_help = "Example (the editor starts it; see docs/editors.md):\n  isms lsp")]
+    Lsp(lsp::Args),
 }
 
 /// Parses the command line, runs the command and maps the outcome to an exit code.
@@ -278,6 +286,8 @@ pub fn main() -> ExitCode {
         Command::Soa(a) => soa::run(a, &cli.global),
         Command::Calendar(a) => calendar::run(a, &cli.global),
         Command::Pack(a) => pack::run(a, &cli.global),
+        Command::Schema(a) => schema::run(a, &cli.global),
+        Command::Lsp(a) => lsp::run(a, &cli.global),
     };
     match result {
         Ok(status) => status.into(),

@@ -209,6 +209,70 @@ pub const SPLIT_REGISTERS: &[&str] = &[
     "nonconformities",
 ];
 
+/// Text that stands in for the content of some record files during one load, by
+/// repository-relative path: an editor's unsaved buffers. Every other guarantee of the loader
+/// (size limit, UTF-8, symlinks and special files refused, only known record paths read) holds
+/// for overlaid text as for text read from disk.
+pub type Overlay = HashMap<String, String>;
+
+/// Parsed YAML trees kept from one load to the next, so that a file whose text did not change
+/// is not parsed again (the language server reloads on every change). Safe to share between
+/// threads; a tree is reused only for byte-identical text.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    entries: std::sync::Mutex<HashMap<String, CachedParse>>,
+}
+
+#[derive(Debug)]
+struct CachedParse {
+    text: String,
+    parsed: Parsed,
+}
+
+impl ParseCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        ParseCache::default()
+    }
+
+    /// Takes the tree parsed from exactly this text, if there is one.
+    fn take(&self, rel: &str, text: &str) -> Option<Parsed> {
+        let mut entries = self.entries.lock().ok()?;
+        match entries.remove(rel) {
+            Some(c) if c.text == text => Some(c.parsed),
+            _ => None,
+        }
+    }
+
+    fn put(&self, rel: String, text: String, parsed: Parsed) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(rel, CachedParse { text, parsed });
+        }
+    }
+
+    /// Number of trees held.
+    pub fn len(&self) -> usize {
+        self.entries.lock().map_or(0, |e| e.len())
+    }
+
+    /// Whether no tree is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Loads the ISMS repository at `root` with the given limits, reading the text of the files
+/// in `overlay` from there instead of the disk, and reusing (and refilling) the trees of
+/// `cache` for files whose text did not change.
+pub fn load_overlaid(
+    root: &Path,
+    options: LoadOptions,
+    overlay: std::sync::Arc<Overlay>,
+    cache: Option<std::sync::Arc<ParseCache>>,
+) -> Result<Loaded, LoadError> {
+    load_inner(root, options, overlay, cache)
+}
+
 /// Loads the ISMS repository at `root`.
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     load_with(root, LoadOptions::default())
@@ -216,6 +280,15 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
 
 /// Loads the ISMS repository at `root` with the given limits.
 pub fn load_with(root: &Path, options: LoadOptions) -> Result<Loaded, LoadError> {
+    load_inner(root, options, std::sync::Arc::default(), None)
+}
+
+fn load_inner(
+    root: &Path,
+    options: LoadOptions,
+    overlay: std::sync::Arc<Overlay>,
+    cache: Option<std::sync::Arc<ParseCache>>,
+) -> Result<Loaded, LoadError> {
     let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => LoadError::NotFound(root.to_path_buf()),
         _ => LoadError::Io {
@@ -234,6 +307,8 @@ pub fn load_with(root: &Path, options: LoadOptions) -> Result<Loaded, LoadError>
         size_from_flag: options.max_file_size.is_some(),
         preloaded: HashMap::new(),
         parsed: HashMap::new(),
+        overlay,
+        cache,
     };
     l.model.root = root.to_path_buf();
     let files = l.walk()?;
@@ -264,6 +339,10 @@ struct Loader {
     preloaded: HashMap<String, Result<Prepared, Box<Diagnostic>>>,
     /// Parsed YAML of files already in the source map, until it is read into records.
     parsed: HashMap<FileId, Parsed>,
+    /// Text read instead of the disk's, by path.
+    overlay: std::sync::Arc<Overlay>,
+    /// Trees of earlier loads, reused for unchanged text and refilled after the typed read.
+    cache: Option<std::sync::Arc<ParseCache>>,
 }
 
 /// A parse result with the byte range it covers (the whole file, or the front matter).
@@ -356,7 +435,12 @@ impl Loader {
                 self.diags.push(*d);
                 return None;
             }
-            None => match read_text(&self.root, f, self.size_limit()) {
+            None => match read_text(
+                &self.root,
+                f,
+                self.size_limit(),
+                self.overlay.get(&f.rel).map(String::as_str),
+            ) {
                 Ok(text) => (SourceFile::new(f.rel.clone(), text), None),
                 Err(d) => {
                     self.diags.push(*d);
@@ -399,10 +483,12 @@ impl Loader {
             .min(jobs.len())
             .min(16);
         let root = self.root.as_path();
+        let overlay = self.overlay.as_ref();
+        let cache = self.cache.as_deref();
         let results: Vec<(usize, Result<Prepared, Box<Diagnostic>>)> = if threads <= 1 {
             jobs.iter()
                 .enumerate()
-                .map(|(i, f)| (i, prepare(root, f, limit)))
+                .map(|(i, f)| (i, prepare(root, f, limit, overlay, cache)))
                 .collect()
         } else {
             let next = std::sync::atomic::AtomicUsize::new(0);
@@ -414,7 +500,7 @@ impl Loader {
                             loop {
                                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                                 let Some(f) = jobs.get(i) else { break };
-                                out.push((i, prepare(root, f, limit)));
+                                out.push((i, prepare(root, f, limit, overlay, cache)));
                             }
                             out
                         })
@@ -745,13 +831,24 @@ impl Loader {
         id: FileId,
         range: std::ops::Range<usize>,
     ) -> Option<T> {
+        let kept_range = range.clone();
         let source = self.model.sources.get(id)?;
         let cached = self
             .parsed
             .remove(&id)
             .filter(|(r, _)| *r == range)
             .map(|(_, r)| r);
-        let parsed = match cached {
+        let reused = || {
+            let (r, mut result) = self.cache.as_ref()?.take(&source.path, &source.text)?;
+            if r != range {
+                return None;
+            }
+            if let Ok(node) = &mut result {
+                set_file(node, id);
+            }
+            Some(result)
+        };
+        let parsed = match cached.or_else(reused) {
             Some(r) => r,
             None => yaml::parse(id, source, range),
         };
@@ -775,7 +872,15 @@ impl Loader {
             self.diags.push(d);
             return None;
         }
-        self.typed(&node)
+        let value = self.typed(&node);
+        if let (Some(cache), Some(source)) = (&self.cache, self.model.sources.get(id)) {
+            cache.put(
+                source.path.clone(),
+                source.text.clone(),
+                (kept_range, Ok(node)),
+            );
+        }
+        value
     }
 
     fn typed<T: DeserializeOwned>(&mut self, node: &Node) -> Option<T> {
@@ -1078,7 +1183,12 @@ struct SizeLimit {
 
 /// Reads a record file with the size, symlink, special-file, UTF-8 and emptiness checks. Pure (no shared
 /// state), so files can be read on several threads.
-fn read_text(root: &Path, f: &Found, limit: SizeLimit) -> Result<String, Box<Diagnostic>> {
+fn read_text(
+    root: &Path,
+    f: &Found,
+    limit: SizeLimit,
+    overlay: Option<&str>,
+) -> Result<String, Box<Diagnostic>> {
     let loc = Location::file(f.rel.clone());
     if f.symlink {
         let path = root.join(&f.rel);
@@ -1115,7 +1225,11 @@ fn read_text(root: &Path, f: &Found, limit: SizeLimit) -> Result<String, Box<Dia
     }
     let path = root.join(&f.rel);
     // Reads one byte past the limit to detect oversize files without trusting metadata.
-    let bytes = match crate::fsutil::read_regular(&path, limit.bytes) {
+    let read = match overlay {
+        Some(text) => Ok(text.as_bytes().to_vec()),
+        None => crate::fsutil::read_regular(&path, limit.bytes),
+    };
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => {
             return Err(Box::new(
@@ -1212,8 +1326,17 @@ fn is_record_file(rel: &str) -> bool {
 
 /// Reads a record file and parses its YAML (a Markdown file's front matter). Spans carry a
 /// placeholder file id until [`Loader::read`] knows the real one.
-fn prepare(root: &Path, f: &Found, limit: SizeLimit) -> Result<Prepared, Box<Diagnostic>> {
-    let text = read_text(root, f, limit)?;
+fn prepare(
+    root: &Path,
+    f: &Found,
+    limit: SizeLimit,
+    overlay: &Overlay,
+    cache: Option<&ParseCache>,
+) -> Result<Prepared, Box<Diagnostic>> {
+    let text = read_text(root, f, limit, overlay.get(&f.rel).map(String::as_str))?;
+    if let Some(parsed) = cache.and_then(|c| c.take(&f.rel, &text)) {
+        return Ok((SourceFile::new(f.rel.clone(), text), Some(parsed)));
+    }
     let file = SourceFile::new(f.rel.clone(), text);
     let range = if f.rel.ends_with(".md") {
         split_front_matter(&file.text).map(|(fm, _)| fm)
