@@ -13,6 +13,9 @@ pub mod cli;
 pub mod diagnostic;
 /// The Git evidence layer: history index, approvals, evidence freshness, working-tree state.
 pub mod evidence;
+/// Other frameworks (NIST CSF 2.0, NIS2 Implementing Regulation, custom mappings) mapped to
+/// ISO/IEC 27001:2022, and their coverage by one ISMS.
+pub mod frameworks;
 /// Safe file output: atomic writes confined to a target folder.
 pub mod fsutil;
 /// Walks an ISMS repository and loads every record into the typed model with diagnostics.

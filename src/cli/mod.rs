@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub mod check;
 pub mod controls;
+pub mod frameworks;
 pub mod init;
 pub mod log;
 pub mod render;
@@ -110,6 +111,9 @@ enum Command {
     Log(log::Args),
     /// The PDCA dashboard: readiness per clause area, next to-dos, due dates and risk levels.
     Status(status::Args),
+    /// Other frameworks (NIS2, NIST CSF 2.0, your own) mapped to ISO/IEC 27001:2022, with this
+    /// ISMS's decisions for each requirement.
+    Frameworks(frameworks::Args),
 }
 
 /// Parses the command line, runs the command and maps the outcome to an exit code.
@@ -125,6 +129,7 @@ pub fn main() -> ExitCode {
         Command::Templates(a) => templates::run(a, &cli.global),
         Command::Log(a) => log::run(a, &cli.global),
         Command::Status(a) => status::run(a, &cli.global),
+        Command::Frameworks(a) => frameworks::run(a, &cli.global),
     };
     match result {
         Ok(status) => status.into(),
