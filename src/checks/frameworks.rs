@@ -9,7 +9,7 @@ use crate::frameworks::{self, CoverageClass, IsoRef, coverage};
 
 fn selected<'a>(ctx: &Context<'a>) -> Vec<&'a frameworks::Framework> {
     ctx.model
-        .checked_frameworks
+        .selected_frameworks
         .iter()
         .filter_map(|id| frameworks::find(ctx.model, id))
         .collect()

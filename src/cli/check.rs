@@ -64,8 +64,8 @@ pub fn select_frameworks(model: &mut crate::model::Isms, names: &[String]) -> an
             );
         };
         let id = fw.id.clone();
-        if !model.checked_frameworks.contains(&id) {
-            model.checked_frameworks.push(id);
+        if !model.selected_frameworks.contains(&id) {
+            model.selected_frameworks.push(id);
         }
     }
     Ok(())

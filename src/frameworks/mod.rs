@@ -15,7 +15,7 @@ use serde::Serialize;
 pub mod coverage;
 pub mod custom;
 
-pub use coverage::{Coverage, CoverageClass, RefDecision, RequirementCoverage, SectionRollup};
+pub use coverage::{AnswerView, Coverage, CoverageClass, RefDecision, RequirementCoverage, SectionRollup};
 
 /// How a requirement relates to an ISO/IEC 27001:2022 reference (the set-theory relationships
 /// of NIST IR 8278A).
@@ -277,9 +277,14 @@ fn nis2() -> Framework {
         .iter()
         .map(|r| {
             let f = |i: usize| r.get(i).unwrap_or("").trim().to_string();
+            let id = f(0);
+            // Two rows (5.2.a, 5.2.b) have no parent in the data; the id says where they belong.
+            let parent = Some(f(1))
+                .filter(|p| !p.is_empty())
+                .or_else(|| id.rsplit_once('.').map(|(p, _)| p.to_string()));
             Node {
-                id: f(0),
-                parent: Some(f(1)).filter(|p| !p.is_empty()),
+                id,
+                parent,
                 requirement: f(2).eq_ignore_ascii_case("true"),
                 name: f(3),
                 text: f(4),
@@ -374,6 +379,9 @@ mod tests {
         let n = &builtin()[0];
         let r = n.node("1.1.1.a").unwrap();
         assert_eq!(n.section_of(r).id, "1");
+        assert_eq!(n.section_of(n.node("5.2.a").unwrap()).id, "5");
+        let top: Vec<&str> = n.nodes.iter().filter(|x| x.parent.is_none()).map(|x| x.id.as_str()).collect();
+        assert_eq!(top, ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13"]);
         let c = &builtin()[1];
         assert_eq!(c.section_of(c.node("GV.OC-01").unwrap()).id, "GV");
     }

@@ -678,8 +678,8 @@ impl Loader {
             match crate::frameworks::find(&self.model, &s.value) {
                 Some(fw) => {
                     let id = fw.id.clone();
-                    if !self.model.checked_frameworks.contains(&id) {
-                        self.model.checked_frameworks.push(id);
+                    if !self.model.selected_frameworks.contains(&id) {
+                        self.model.selected_frameworks.push(id);
                     }
                 }
                 None => {

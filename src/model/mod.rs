@@ -225,7 +225,7 @@ pub struct Isms {
     /// The frameworks whose rules `isms check` runs: `frameworks:` of isms.yaml, plus those
     /// given with `--framework`.
     #[serde(skip)]
-    pub checked_frameworks: Vec<String>,
+    pub selected_frameworks: Vec<String>,
 }
 
 /// Id → position tables behind [`Isms::person`], [`Isms::risk`], [`Isms::asset`] and

@@ -45,6 +45,8 @@ pub enum DocKind {
     Nonconformities,
     /// Every register in one workbook (xlsx only).
     Registers,
+    /// Coverage of another framework (NIS2, NIST CSF, custom) by the ISMS.
+    FrameworkCoverage,
 }
 
 impl DocKind {
@@ -66,6 +68,7 @@ impl DocKind {
             DocKind::Review => "review",
             DocKind::Nonconformities => "nonconformities",
             DocKind::Registers => "registers",
+            DocKind::FrameworkCoverage => "framework-coverage",
         }
     }
 }
@@ -96,7 +99,8 @@ impl DocSpec {
             | DocKind::RiskTreatmentPlan
             | DocKind::AssetInventory
             | DocKind::Objectives
-            | DocKind::Nonconformities => &Format::ALL,
+            | DocKind::Nonconformities
+            | DocKind::FrameworkCoverage => &Format::ALL,
             _ => &[Format::Html, Format::Md],
         }
     }
@@ -127,6 +131,7 @@ const SECTION_OBJECTIVES: &str = "Objectives (6.2)";
 const SECTION_EVALUATION: &str = "Performance evaluation (clause 9)";
 const SECTION_IMPROVEMENT: &str = "Improvement (clause 10)";
 const SECTION_REGISTERS: &str = "Spreadsheets";
+const SECTION_FRAMEWORKS: &str = "Other frameworks";
 
 /// Every document the repository has, in index order. Per-record documents get unique file
 /// names even when ids collide (the loader reports duplicate ids separately).
@@ -289,9 +294,27 @@ pub fn documents(isms: &Isms) -> Vec<DocSpec> {
             SECTION_IMPROVEMENT,
         );
     }
+    for id in &isms.selected_frameworks {
+        if let Some(fw) = crate::frameworks::find(isms, id) {
+            let name = format!("frameworks/{}", file_stem(&fw.id));
+            let title = format!("{}: coverage by the ISMS", fw.name);
+            push(
+                &mut out,
+                name,
+                DocKind::FrameworkCoverage,
+                title,
+                Some(fw.id.clone()),
+                SECTION_FRAMEWORKS,
+            );
+        }
+    }
     if out
         .iter()
-        .any(|d| d.kind != DocKind::Registers && d.has_format(Format::Xlsx))
+        .any(|d| {
+            d.kind != DocKind::Registers
+                && d.kind != DocKind::FrameworkCoverage
+                && d.has_format(Format::Xlsx)
+        })
     {
         let t = "All registers (one workbook)".to_string();
         push(
@@ -563,6 +586,21 @@ fn template_context(
         DocKind::Registers => {
             return Err(RenderError::format_unavailable(spec, Format::Html));
         }
+        DocKind::FrameworkCoverage => {
+            let fw = framework_of(isms, spec)?;
+            insert(
+                &mut c,
+                spec,
+                "framework",
+                &super::framework::view(ctx, fw),
+            )?;
+            let mut src = ctx.present(&["soa.yaml"]);
+            src.extend(framework_files(isms, fw));
+            (
+                DocHead::generated(&format!("FRAMEWORK-{}", fw.id.to_ascii_uppercase()), &spec.title),
+                with([manifest.clone(), src].concat(), &[]),
+            )
+        }
     };
     insert(&mut c, spec, "org", &ctx.org())?;
     let history = history_files(isms, spec);
@@ -613,7 +651,38 @@ pub fn history_files(isms: &Isms, spec: &DocSpec) -> Vec<String> {
         DocKind::Nonconformities => views::present(isms, &["nonconformities.yaml"]),
         // The workbook has no document-control block to carry a history.
         DocKind::Registers => Vec::new(),
+        DocKind::FrameworkCoverage => framework_of(isms, spec)
+            .map(|fw| {
+                let mut v = views::present(isms, &["soa.yaml"]);
+                v.extend(framework_files(isms, fw));
+                v
+            })
+            .unwrap_or_default(),
     }
+}
+
+/// The framework a coverage document is about.
+fn framework_of<'a>(
+    isms: &'a Isms,
+    spec: &DocSpec,
+) -> Result<&'a crate::frameworks::Framework, RenderError> {
+    spec.record_id
+        .as_deref()
+        .and_then(|id| crate::frameworks::find(isms, id))
+        .ok_or_else(|| RenderError::UnknownDocument(spec.name.clone()))
+}
+
+/// The repository files a framework's coverage is written from besides the SoA: its own
+/// answers and, for a custom framework, its CSV files.
+fn framework_files(isms: &Isms, fw: &crate::frameworks::Framework) -> Vec<String> {
+    let mut v: Vec<String> = isms
+        .framework_answers
+        .iter()
+        .filter(|f| f.framework.value.eq_ignore_ascii_case(&fw.id))
+        .map(|f| f.path.clone())
+        .collect();
+    v.extend(fw.files.iter().cloned());
+    v
 }
 
 /// The record a per-record document is about. Duplicate ids get suffixed names
@@ -783,6 +852,9 @@ fn tables(ctx: &Ctx<'_>, spec: &DocSpec) -> Vec<Table> {
         DocKind::AssetInventory => vec![asset_table(ctx)],
         DocKind::Objectives => vec![objective_table(ctx)],
         DocKind::Nonconformities => vec![nc_table(ctx)],
+        DocKind::FrameworkCoverage => framework_of(ctx.isms, spec)
+            .map(|fw| vec![super::framework::table(ctx, fw)])
+            .unwrap_or_default(),
         DocKind::Registers => {
             let mut t = Vec::new();
             if ctx.isms.soa.is_some() {

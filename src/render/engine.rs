@@ -65,6 +65,8 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("review.md"),
     builtin!("nonconformities.html"),
     builtin!("nonconformities.md"),
+    builtin!("framework-coverage.html"),
+    builtin!("framework-coverage.md"),
 ];
 
 /// The folder, relative to the ISMS root, whose files override built-in templates by name.

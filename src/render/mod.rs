@@ -11,6 +11,7 @@
 
 pub mod documents;
 pub mod engine;
+pub mod framework;
 pub mod heatmap;
 pub mod markdown;
 pub mod pack;
