@@ -46,7 +46,13 @@ pub struct Args {
     #[command(subcommand)]
     command: Option<Sub>,
     /// The ISMS repository (its own frameworks in frameworks/*.csv, its decisions).
-    #[arg(short = 'C', long = "dir", value_name = "DIR", default_value = ".", global = true)]
+    #[arg(
+        short = 'C',
+        long = "dir",
+        value_name = "DIR",
+        default_value = ".",
+        global = true
+    )]
     dir: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
@@ -87,7 +93,8 @@ fn load(dir: &Path) -> anyhow::Result<(Isms, Vec<crate::diagnostic::Diagnostic>)
     if !dir.join("isms.yaml").is_file() && !dir.join("frameworks").is_dir() {
         return Ok((Isms::default(), Vec::new()));
     }
-    let loaded = crate::loader::load(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    let loaded =
+        crate::loader::load(dir).with_context(|| format!("cannot read {}", dir.display()))?;
     let diags = loaded
         .diagnostics
         .into_iter()
@@ -102,7 +109,10 @@ pub fn run(args: Args, _global: &Global) -> anyhow::Result<Status> {
     // Problems in the repository's own framework files do not stop the listing, but must not
     // go unnoticed either.
     for d in &diags {
-        let at = d.location.as_ref().map_or_else(String::new, |l| format!("{l}: "));
+        let at = d
+            .location
+            .as_ref()
+            .map_or_else(String::new, |l| format!("{l}: "));
         eprintln!("{}: {at}{} [{}]", d.severity, d.message, d.code);
     }
     let today = crate::model::Date(
@@ -122,18 +132,30 @@ pub fn run(args: Args, _global: &Global) -> anyhow::Result<Status> {
                     frameworks::ids(&isms).join(", ")
                 );
             };
-            show(&isms, fw, requirement.as_deref(), today, args.format, &mut out)?;
+            show(
+                &isms,
+                fw,
+                requirement.as_deref(),
+                today,
+                args.format,
+                &mut out,
+            )?;
         }
     }
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     super::check::ignore_broken_pipe(lock.write_all(out.as_bytes()).and_then(|()| lock.flush()))
         .context("writing the output")?;
-    Ok(if diags.iter().any(|d| d.severity == crate::diagnostic::Severity::Error) {
-        Status::Failure
-    } else {
-        Status::Success
-    })
+    Ok(
+        if diags
+            .iter()
+            .any(|d| d.severity == crate::diagnostic::Severity::Error)
+        {
+            Status::Failure
+        } else {
+            Status::Success
+        },
+    )
 }
 
 fn list(isms: &Isms, format: Format, out: &mut String) -> anyhow::Result<()> {
@@ -156,7 +178,11 @@ fn list(isms: &Isms, format: Format, out: &mut String) -> anyhow::Result<()> {
         return Ok(());
     }
     let w = rows.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
-    let _ = writeln!(out, "{:w$}  {:>12}  {:>8}  {:8}  NAME", "ID", "REQUIREMENTS", "MAPPINGS", "SOURCE");
+    let _ = writeln!(
+        out,
+        "{:w$}  {:>12}  {:>8}  {:8}  NAME",
+        "ID", "REQUIREMENTS", "MAPPINGS", "SOURCE"
+    );
     for r in &rows {
         let source = if r.builtin { "built-in" } else { "own" };
         let _ = writeln!(
@@ -235,7 +261,13 @@ fn show(
         let _ = writeln!(
             out,
             "{} requirements: {} covered by implemented controls, {} partly, {} only by excluded or planned controls, {} not mapped to ISO, {} not applicable; {} with an own answer",
-            t.requirements, t.covered, t.partly, t.excluded_or_planned, t.not_mapped, t.not_applicable, t.answered
+            t.requirements,
+            t.covered,
+            t.partly,
+            t.excluded_or_planned,
+            t.not_mapped,
+            t.not_applicable,
+            t.answered
         );
         out.push('\n');
     }
@@ -267,13 +299,21 @@ fn show(
             .map(|d| d.reference.clone())
             .collect::<Vec<_>>()
             .join(" ");
-        let answered = if r.answer.is_some() { " (own answer)" } else { "" };
+        let answered = if r.answer.is_some() {
+            " (own answer)"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
             "  {:12} {}{answered}: {}",
             r.id,
             r.class_label,
-            if refs.is_empty() { "-".to_string() } else { refs }
+            if refs.is_empty() {
+                "-".to_string()
+            } else {
+                refs
+            }
         );
     }
     out.push('\n');
@@ -311,7 +351,11 @@ fn requirement_detail(isms: &Isms, fw: &Framework, r: &RequirementCoverage, out:
     if r.refs.is_empty() {
         let _ = writeln!(out, "  Mapped ISO/IEC 27001:2022 references: none");
     } else {
-        let _ = writeln!(out, "  Mapped ISO/IEC 27001:2022 references ({}):", r.refs[0].relationship);
+        let _ = writeln!(
+            out,
+            "  Mapped ISO/IEC 27001:2022 references ({}):",
+            r.refs[0].relationship
+        );
     }
     for d in &r.refs {
         let decision = if d.kind == "clause" {
@@ -332,12 +376,19 @@ fn requirement_detail(isms: &Isms, fw: &Framework, r: &RequirementCoverage, out:
             }
             match (&d.evidence_newest, d.evidence_age_days) {
                 (Some(n), Some(age)) => parts.push(format!("evidence {n} ({age} days old)")),
-                _ if d.evidence > 0 => parts.push(format!("{} evidence item(s), undated", d.evidence)),
+                _ if d.evidence > 0 => {
+                    parts.push(format!("{} evidence item(s), undated", d.evidence))
+                }
                 _ => parts.push("no evidence".into()),
             }
             parts.join(", ")
         };
-        let _ = writeln!(out, "    {:8} {} — {decision}", d.reference, one_line(&d.title, 60));
+        let _ = writeln!(
+            out,
+            "    {:8} {} — {decision}",
+            d.reference,
+            one_line(&d.title, 60)
+        );
     }
     if let Some(a) = &r.answer {
         let _ = writeln!(out, "  Own answer ({}):", a.location);

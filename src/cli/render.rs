@@ -106,9 +106,8 @@ pub fn run(mut args: Args, _global: &Global) -> anyhow::Result<Status> {
         args.dir = PathBuf::from(args.docs.remove(0));
     }
     let dir = &args.dir;
-    let mut loaded =
-        crate::loader::load_with(dir, super::check::load_options(args.max_file_size))
-            .with_context(|| format!("cannot render {}", dir.display()))?;
+    let mut loaded = crate::loader::load_with(dir, super::check::load_options(args.max_file_size))
+        .with_context(|| format!("cannot render {}", dir.display()))?;
     super::check::select_frameworks(&mut loaded.model, &args.frameworks)?;
     if args.docs.is_empty() && !args.frameworks.is_empty() && args.audit_pack.is_none() {
         for n in &args.frameworks {

@@ -15,7 +15,8 @@ use super::{Framework, IsoRef, Mapping, Node, Relationship};
 /// The header of a requirement list.
 pub const REQUIREMENT_COLUMNS: [&str; 4] = ["framework_id", "requirement_id", "title", "section"];
 /// The header of a mapping.
-pub const MAPPING_COLUMNS: [&str; 4] = ["framework_id", "requirement_id", "iso_ref", "relationship"];
+pub const MAPPING_COLUMNS: [&str; 4] =
+    ["framework_id", "requirement_id", "iso_ref", "relationship"];
 
 /// Which kind of framework CSV a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,8 +101,7 @@ fn rows(file: &CsvFile<'_>, errors: &mut Vec<RowError>) -> Vec<(u32, Vec<String>
                     path: file.path.to_string(),
                     line,
                     message: format!("cannot read this CSV row: {e}"),
-                    hint: "check the quoting: a value with a comma must be in double quotes"
-                        .into(),
+                    hint: "check the quoting: a value with a comma must be in double quotes".into(),
                 });
             }
         }
@@ -109,13 +109,15 @@ fn rows(file: &CsvFile<'_>, errors: &mut Vec<RowError>) -> Vec<(u32, Vec<String>
     out
 }
 
+/// A framework's requirement list while it is read: nodes, the ids taken, the files.
+type List = (Vec<Node>, BTreeSet<String>, Vec<String>);
+
 /// Builds the custom frameworks from their CSV files. A framework needs a requirement list;
 /// mapping rows are checked against it. Every bad row is reported and left out; the rest load.
 pub fn build(files: &[CsvFile<'_>]) -> (Vec<Framework>, Vec<RowError>) {
     let mut errors = Vec::new();
     let builtin: BTreeSet<&str> = super::builtin().iter().map(|f| f.id.as_str()).collect();
-    // framework id → (nodes, node ids, files)
-    let mut lists: BTreeMap<String, (Vec<Node>, BTreeSet<String>, Vec<String>)> = BTreeMap::new();
+    let mut lists: BTreeMap<String, List> = BTreeMap::new();
     let mut mapping_rows: Vec<(&str, u32, Vec<String>)> = Vec::new();
     for f in files {
         match kind_of(f.text) {
@@ -188,7 +190,8 @@ pub fn build(files: &[CsvFile<'_>]) -> (Vec<Framework>, Vec<RowError>) {
             None => errors.push(RowError {
                 path: f.path.to_string(),
                 line: 1,
-                message: "this CSV file is neither a framework requirement list nor a mapping".into(),
+                message: "this CSV file is neither a framework requirement list nor a mapping"
+                    .into(),
                 hint: format!(
                     "start it with the header `{}` or `{}`",
                     REQUIREMENT_COLUMNS.join(","),
@@ -220,7 +223,10 @@ pub fn build(files: &[CsvFile<'_>]) -> (Vec<Framework>, Vec<RowError>) {
         if !list.0.iter().any(|n| n.requirement && n.id == id) {
             let hint = crate::diagnostic::did_you_mean(
                 &id,
-                list.0.iter().filter(|n| n.requirement).map(|n| n.id.as_str()),
+                list.0
+                    .iter()
+                    .filter(|n| n.requirement)
+                    .map(|n| n.id.as_str()),
             )
             .map_or_else(
                 || "add the requirement to the requirement list, or correct the id".to_string(),
@@ -314,7 +320,14 @@ mod tests {
         let lines: Vec<(&str, u32)> = errors.iter().map(|e| (e.path.as_str(), e.line)).collect();
         assert_eq!(
             lines,
-            [("r.csv", 3), ("r.csv", 4), ("m.csv", 2), ("m.csv", 3), ("m.csv", 4), ("m.csv", 5)]
+            [
+                ("r.csv", 3),
+                ("r.csv", 4),
+                ("m.csv", 2),
+                ("m.csv", 3),
+                ("m.csv", 4),
+                ("m.csv", 5)
+            ]
         );
         assert!(errors[4].message.contains("overlaps"), "{errors:?}");
         assert_eq!(fws.len(), 1);

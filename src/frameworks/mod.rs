@@ -15,7 +15,9 @@ use serde::Serialize;
 pub mod coverage;
 pub mod custom;
 
-pub use coverage::{AnswerView, Coverage, CoverageClass, RefDecision, RequirementCoverage, SectionRollup};
+pub use coverage::{
+    AnswerView, Coverage, CoverageClass, RefDecision, RequirementCoverage, SectionRollup,
+};
 
 /// How a requirement relates to an ISO/IEC 27001:2022 reference (the set-theory relationships
 /// of NIST IR 8278A).
@@ -82,7 +84,8 @@ impl IsoRef {
         }
         let head = s.split('.').next().unwrap_or("");
         let well_formed = !s.is_empty()
-            && s.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+            && s.split('.')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
         if well_formed && matches!(head, "4" | "5" | "6" | "7" | "8" | "9" | "10") {
             Ok(IsoRef::Clause(s.to_string()))
         } else {
@@ -344,7 +347,10 @@ fn canonical(id: &str) -> String {
 
 /// Every framework available to a repository: the built-in ones, then those it loads itself.
 pub fn available(isms: &crate::model::Isms) -> Vec<&Framework> {
-    builtin().iter().chain(isms.custom_frameworks.iter()).collect()
+    builtin()
+        .iter()
+        .chain(isms.custom_frameworks.iter())
+        .collect()
 }
 
 /// The framework with this id (built-in aliases such as `nist-csf` accepted).
@@ -380,18 +386,25 @@ mod tests {
         let r = n.node("1.1.1.a").unwrap();
         assert_eq!(n.section_of(r).id, "1");
         assert_eq!(n.section_of(n.node("5.2.a").unwrap()).id, "5");
-        let top: Vec<&str> = n.nodes.iter().filter(|x| x.parent.is_none()).map(|x| x.id.as_str()).collect();
-        assert_eq!(top, ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13"]);
+        let top: Vec<&str> = n
+            .nodes
+            .iter()
+            .filter(|x| x.parent.is_none())
+            .map(|x| x.id.as_str())
+            .collect();
+        assert_eq!(
+            top,
+            [
+                "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13"
+            ]
+        );
         let c = &builtin()[1];
         assert_eq!(c.section_of(c.node("GV.OC-01").unwrap()).id, "GV");
     }
 
     #[test]
     fn iso_refs_keep_ids_as_text() {
-        assert_eq!(
-            IsoRef::parse("A.5.10"),
-            Ok(IsoRef::Control("5.10".into()))
-        );
+        assert_eq!(IsoRef::parse("A.5.10"), Ok(IsoRef::Control("5.10".into())));
         assert_eq!(IsoRef::parse("6.1.2"), Ok(IsoRef::Clause("6.1.2".into())));
         assert!(IsoRef::parse("A.5.99").is_err());
         assert!(IsoRef::parse("3.1").is_err());

@@ -15,10 +15,10 @@ use sha2::{Digest, Sha256};
 use crate::catalogue;
 use crate::diagnostic::{Diagnostic, Location, did_you_mean};
 use crate::model::{
-    AcknowledgementRegister, FrameworkAnswers,
-    AssetRegister, Audit, ChangeRegister, Document, Id, IncidentRegister, Isms, ManagementReview,
-    Manifest, MetricRegister, NonconformityRegister, ObjectiveRegister, Policy, Procedure,
-    RecordKind, RepoFile, RiskRegister, SCHEMA_VERSION, SupplierRegister, TrainingRecords,
+    AcknowledgementRegister, AssetRegister, Audit, ChangeRegister, Document, FrameworkAnswers, Id,
+    IncidentRegister, Isms, ManagementReview, Manifest, MetricRegister, NonconformityRegister,
+    ObjectiveRegister, Policy, Procedure, RecordKind, RepoFile, RiskRegister, SCHEMA_VERSION,
+    SupplierRegister, TrainingRecords,
 };
 use crate::source::{FileId, SourceFile};
 use crate::yaml::{self, DeErrorKind, Node};
@@ -567,7 +567,9 @@ impl Loader {
                 csv_ids.push(id);
                 self.model.present.insert(RecordKind::FrameworkMappings);
             } else {
-                self.model.failed.insert(f.rel.clone(), RecordKind::FrameworkMappings);
+                self.model
+                    .failed
+                    .insert(f.rel.clone(), RecordKind::FrameworkMappings);
             }
         }
         let texts: Vec<crate::frameworks::custom::CsvFile<'_>> = csv_ids
@@ -638,14 +640,17 @@ impl Loader {
                         if fw.node(&a.id.value).is_some_and(|n| n.requirement) {
                             continue;
                         }
-                        let hint = did_you_mean(
-                            &a.id.value,
-                            fw.requirements().map(|n| n.id.as_str()),
-                        )
-                        .map_or_else(
-                            || format!("`isms frameworks show {}` lists the requirement ids", fw.id),
-                            |s| format!("did you mean `{s}`?"),
-                        );
+                        let hint =
+                            did_you_mean(&a.id.value, fw.requirements().map(|n| n.id.as_str()))
+                                .map_or_else(
+                                    || {
+                                        format!(
+                                            "`isms frameworks show {}` lists the requirement ids",
+                                            fw.id
+                                        )
+                                    },
+                                    |s| format!("did you mean `{s}`?"),
+                                );
                         diags.push(
                             Diagnostic::error(
                                 "FWK-05",

@@ -308,14 +308,11 @@ pub fn documents(isms: &Isms) -> Vec<DocSpec> {
             );
         }
     }
-    if out
-        .iter()
-        .any(|d| {
-            d.kind != DocKind::Registers
-                && d.kind != DocKind::FrameworkCoverage
-                && d.has_format(Format::Xlsx)
-        })
-    {
+    if out.iter().any(|d| {
+        d.kind != DocKind::Registers
+            && d.kind != DocKind::FrameworkCoverage
+            && d.has_format(Format::Xlsx)
+    }) {
         let t = "All registers (one workbook)".to_string();
         push(
             &mut out,
@@ -588,16 +585,14 @@ fn template_context(
         }
         DocKind::FrameworkCoverage => {
             let fw = framework_of(isms, spec)?;
-            insert(
-                &mut c,
-                spec,
-                "framework",
-                &super::framework::view(ctx, fw),
-            )?;
+            insert(&mut c, spec, "framework", &super::framework::view(ctx, fw))?;
             let mut src = ctx.present(&["soa.yaml"]);
             src.extend(framework_files(isms, fw));
             (
-                DocHead::generated(&format!("FRAMEWORK-{}", fw.id.to_ascii_uppercase()), &spec.title),
+                DocHead::generated(
+                    &format!("FRAMEWORK-{}", fw.id.to_ascii_uppercase()),
+                    &spec.title,
+                ),
                 with([manifest.clone(), src].concat(), &[]),
             )
         }
