@@ -4,66 +4,26 @@
 use super::Context;
 use super::registry::{Area, Check, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Acknowledgement, Date, Document, Person, Policy, RecordKind};
-
-/// Whether `a` acknowledges the current version of `p` (approved on `approved`): the same
-/// version label when the policy has one, else (or for an acknowledgement that names a commit
-/// only) any acknowledgement given on or after the approval.
-pub fn acknowledges(a: &Acknowledgement, p: &Policy, approved: Date) -> bool {
-    if a.policy.value != p.id.value {
-        return false;
-    }
-    match (&p.version, &a.version) {
-        (Some(v), Some(av)) => av.value.trim() == v.value.trim(),
-        (Some(_), None) => a.commit.is_some() && a.date.value >= approved,
-        (None, _) => a.date.value >= approved,
-    }
-}
-
-/// When a person's acknowledgement of a policy approved on `approved` is due: the window
-/// starts at the approval, or when the person joined (their `terms_signed:` date) if later.
-pub fn due_date(person: &Person, approved: Date, days: u32) -> Date {
-    let joined = person.terms_signed.as_ref().map(|d| d.value);
-    let start = joined.map_or(approved, |j| j.max(approved));
-    start.add_days(i64::from(days))
-}
-
-/// The approved policies with their approval date, as of `today`.
-pub fn approved_policies(m: &crate::model::Isms, today: Date) -> Vec<(&Policy, Date)> {
-    m.policies
-        .iter()
-        .filter_map(|p| {
-            let on = p.approval.on.as_ref()?.value;
-            (p.approval.by.is_some() && on <= today).then_some((p, on))
-        })
-        .collect()
-}
+use crate::model::{Document, RecordKind};
 
 fn policies_acknowledged(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let m = ctx.model;
     // Without a register the organisation keeps acknowledgements elsewhere (for instance
     // `acceptable_use_acknowledged:` per person); nothing here to compare.
-    if !m.present.contains(&RecordKind::Acknowledgements) && m.acknowledgements.is_empty() {
+    if !m.has_acknowledgements() {
         return;
     }
     if m.failed_kind(RecordKind::Acknowledgements) {
         return;
     }
     let today = ctx.today();
-    let days = m.cadences().acknowledgement_days;
-    for (p, approved) in approved_policies(m, today) {
-        for person in m.people.iter().filter(|p| p.is_current(today)) {
-            let due = due_date(person, approved, days);
-            if due >= today {
+    for (p, approved) in m.approved_policies(today) {
+        for st in m.acknowledgement_states(p, approved, today) {
+            let due = st.due;
+            if due >= today || st.acknowledged.is_some() {
                 continue;
             }
-            let done = m
-                .acknowledgements
-                .iter()
-                .any(|a| a.person.value == person.id.value && acknowledges(a, p, approved));
-            if done {
-                continue;
-            }
+            let person = &st.person;
             let version = p
                 .version
                 .as_ref()
@@ -71,11 +31,11 @@ fn policies_acknowledged(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let d = SUP_13
                 .diag(format!(
                     "{} has not acknowledged {}{version} (approved {approved}), due by {due}",
-                    person.id.value, p.id.value
+                    person, p.id.value
                 ))
                 .with_hint(format!(
                     "add `{{ person: {}, policy: {}{}, date: YYYY-MM-DD, method: ... }}` to acknowledgements.yaml once they have acknowledged it (or `isms import acknowledgements` an export)",
-                    person.id.value,
+                    person,
                     p.id.value,
                     p.version
                         .as_ref()
@@ -89,7 +49,7 @@ fn policies_acknowledged(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .unwrap_or(p.id.span);
             out.push(
                 ctx.place(d, span, &p.doc_source().path)
-                    .for_record(format!("{} {}", p.id.value, person.id.value)),
+                    .for_record(format!("{} {}", p.id.value, person)),
             );
         }
     }

@@ -106,3 +106,87 @@ pub struct Acknowledgement {
     #[serde(default)]
     pub method: Option<Spanned<String>>,
 }
+
+/// One person's state for the current version of one policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AckState {
+    /// Person id.
+    pub person: String,
+    /// The acknowledgement of the current version, when there is one.
+    pub acknowledged: Option<super::Date>,
+    /// How it was acknowledged.
+    pub method: Option<String>,
+    /// When it is due.
+    pub due: super::Date,
+}
+
+/// Whether `a` acknowledges the current version of `p` (approved on `approved`): the same
+/// version label when the policy has one (an acknowledgement naming a commit instead counts
+/// when given on or after the approval), else any acknowledgement given on or after the
+/// approval.
+pub fn acknowledges(a: &Acknowledgement, p: &super::Policy, approved: Date) -> bool {
+    if a.policy.value != p.id.value {
+        return false;
+    }
+    match (&p.version, &a.version) {
+        (Some(v), Some(av)) => av.value.trim() == v.value.trim(),
+        (Some(_), None) => a.commit.is_some() && a.date.value >= approved,
+        (None, _) => a.date.value >= approved,
+    }
+}
+
+/// When a person's acknowledgement of a policy approved on `approved` is due: the window
+/// starts at the approval, or when the person joined (their `terms_signed:` date) if later.
+pub fn acknowledgement_due(person: &super::Person, approved: Date, days: u32) -> Date {
+    let joined = person.terms_signed.as_ref().map(|d| d.value);
+    let start = joined.map_or(approved, |j| j.max(approved));
+    start.add_days(i64::from(days))
+}
+
+impl super::Isms {
+    /// Whether the organisation keeps an acknowledgements register.
+    pub fn has_acknowledgements(&self) -> bool {
+        self.present.contains(&super::RecordKind::Acknowledgements)
+            || !self.acknowledgements.is_empty()
+    }
+
+    /// The approved policies (approver and date given, approved by `today`) with their
+    /// approval date.
+    pub fn approved_policies(&self, today: Date) -> Vec<(&super::Policy, Date)> {
+        self.policies
+            .iter()
+            .filter_map(|p| {
+                let on = p.approval.on.as_ref()?.value;
+                (p.approval.by.is_some() && on <= today).then_some((p, on))
+            })
+            .collect()
+    }
+
+    /// For a policy approved on `approved`, the state of every person with the organisation on
+    /// `today`, in the order of `people:`.
+    pub fn acknowledgement_states(
+        &self,
+        p: &super::Policy,
+        approved: Date,
+        today: Date,
+    ) -> Vec<AckState> {
+        let days = self.cadences().acknowledgement_days;
+        self.people
+            .iter()
+            .filter(|person| person.is_current(today))
+            .map(|person| {
+                let ack = self
+                    .acknowledgements
+                    .iter()
+                    .filter(|a| a.person.value == person.id.value && acknowledges(a, p, approved))
+                    .min_by_key(|a| a.date.value);
+                AckState {
+                    person: person.id.value.clone(),
+                    acknowledged: ack.map(|a| a.date.value),
+                    method: ack.and_then(|a| a.method.as_ref().map(|m| m.value.clone())),
+                    due: acknowledgement_due(person, approved, days),
+                }
+            })
+            .collect()
+    }
+}

@@ -529,6 +529,9 @@ fn template_context(
         DocKind::Policy => {
             let p = record(spec, &isms.policies, |p| &p.id.value)?;
             insert(&mut c, spec, "policy", &views::policy(p, root))?;
+            if let Some(a) = super::acknowledgements::view(ctx, p) {
+                insert(&mut c, spec, "acknowledged", &a)?;
+            }
             (
                 DocHead::of(p, p.classification.as_ref(), Some(review_months)),
                 with(vec![p.source.path.clone()], &["isms.yaml"]),
