@@ -104,7 +104,7 @@ fn load(dir: &Path) -> anyhow::Result<(Isms, Vec<crate::diagnostic::Diagnostic>)
 }
 
 /// Runs `isms frameworks`.
-pub fn run(args: Args, _global: &Global) -> anyhow::Result<Status> {
+pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
     let (isms, diags) = load(&args.dir)?;
     // Problems in the repository's own framework files do not stop the listing, but must not
     // go unnoticed either.
@@ -115,10 +115,7 @@ pub fn run(args: Args, _global: &Global) -> anyhow::Result<Status> {
             .map_or_else(String::new, |l| format!("{l}: "));
         eprintln!("{}: {at}{} [{}]", d.severity, d.message, d.code);
     }
-    let today = crate::model::Date(
-        args.as_of
-            .unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
-    );
+    let today = crate::model::Date(super::evaluation_date(args.as_of, &isms, global)?);
     let mut out = String::new();
     match &args.command {
         None | Some(Sub::List) => list(&isms, args.format, &mut out)?,

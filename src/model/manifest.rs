@@ -57,6 +57,10 @@ pub struct Manifest {
     /// Other frameworks whose rules `isms check` adds (`nis2`, `csf` or a custom id).
     #[serde(default)]
     pub frameworks: Vec<Spanned<String>>,
+    /// A fixed evaluation date for a frozen example or training ISMS, used by `check`, `status`
+    /// and `render` when no `--as-of` is given, so the example reads the same on any day.
+    #[serde(default)]
+    pub as_of: Option<Spanned<Date>>,
 }
 
 /// The organisation.
