@@ -3,6 +3,8 @@
 //! Data flows one way: files → [`loader`] → [`model::Isms`] → [`checks`] / [`render`] → output.
 //! Checks never parse files and renderers never re-read the disk: both work on the loaded model.
 
+/// Importing policy acknowledgements from HR or e-signature exports.
+pub mod acknowledgements;
 /// The Annex A control catalogue of ISO/IEC 27001:2022 and the 2013→2022 mapping, embedded as data.
 pub mod catalogue;
 /// The ISO clause rule engine behind `isms check`: rules as data, grouped by clause area.

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod acknowledgements;
 pub mod check;
 pub mod controls;
 pub mod frameworks;
@@ -204,6 +205,9 @@ enum Command {
     /// Other frameworks (NIS2, NIST CSF 2.0, your own) mapped to ISO/IEC 27001:2022, with this
     /// ISMS's decisions for each requirement.
     Frameworks(frameworks::Args),
+    /// Import records from other systems (policy acknowledgements from an HR or e-signature
+    /// export).
+    Import(acknowledgements::ImportArgs),
     /// Write the shell completion script for bash, zsh, fish, PowerShell or elvish.
     Completions(shell::CompletionsArgs),
     /// Write man pages for isms and every subcommand.
@@ -224,6 +228,7 @@ pub fn main() -> ExitCode {
         Command::Log(a) => log::run(a, &cli.global),
         Command::Status(a) => status::run(a, &cli.global),
         Command::Frameworks(a) => frameworks::run(a, &cli.global),
+        Command::Import(a) => acknowledgements::run(a, &cli.global),
         Command::Completions(a) => shell::completions(a, &cli.global),
         Command::Man(a) => shell::man(a, &cli.global),
     };
