@@ -23,6 +23,9 @@ enum ImportWhat {
     /// Policy acknowledgements from a CSV with the columns person (id, name or e-mail), policy
     /// (id or title), version, date (YYYY-MM-DD) and method. An empty version means the
     /// version in force on the date.
+    #[command(
+        after_help = "Examples:\n  isms import acknowledgements hr-export.csv --dry-run\n  isms import acknowledgements hr-export.csv -C acme-isms"
+    )]
     Acknowledgements(AckArgs),
 }
 

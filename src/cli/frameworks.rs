@@ -65,9 +65,15 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 enum Sub {
     /// List the frameworks available (the default).
+    #[command(
+        after_help = "Examples:\n  isms frameworks list\n  isms frameworks list -C examples/acme-saas --format json"
+    )]
     List,
     /// Show a framework's requirements, or one requirement, with the mapped ISO/IEC
     /// 27001:2022 references and this ISMS's decisions for them.
+    #[command(
+        after_help = "Examples:\n  isms frameworks show nis2\n  isms frameworks show nis2 13.1.1 -C examples/acme-saas\n  isms frameworks show csf GV.OC --format json"
+    )]
     Show {
         /// Framework id: `nis2`, `csf` or one defined in frameworks/*.csv.
         framework: String,
