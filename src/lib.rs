@@ -3,6 +3,8 @@
 //! Data flows one way: files → [`loader`] → [`model::Isms`] → [`checks`] / [`render`] → output.
 //! Checks never parse files and renderers never re-read the disk: both work on the loaded model.
 
+/// Importing policy acknowledgements from HR or e-signature exports.
+pub mod acknowledgements;
 /// The Annex A control catalogue of ISO/IEC 27001:2022 and the 2013→2022 mapping, embedded as data.
 pub mod catalogue;
 /// The ISO clause rule engine behind `isms check`: rules as data, grouped by clause area.
@@ -15,6 +17,9 @@ pub mod diagnostic;
 pub mod edit;
 /// The Git evidence layer: history index, approvals, evidence freshness, working-tree state.
 pub mod evidence;
+/// Other frameworks (NIST CSF 2.0, NIS2 Implementing Regulation, custom mappings) mapped to
+/// ISO/IEC 27001:2022, and their coverage by one ISMS.
+pub mod frameworks;
 /// Safe file output: atomic writes confined to a target folder.
 pub mod fsutil;
 /// Walks an ISMS repository and loads every record into the typed model with diagnostics.

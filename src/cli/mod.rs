@@ -7,21 +7,23 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod acknowledgements;
 pub mod calendar;
 pub mod check;
 pub mod controls;
 pub mod decide;
+pub mod frameworks;
 pub mod init;
 pub mod log;
+pub mod lsp;
 pub mod new;
 pub mod pack;
-pub mod lsp;
 pub mod render;
 pub mod risks;
 pub mod rules;
+pub mod schema;
 pub mod shell;
 pub mod soa;
-pub mod schema;
 pub mod status;
 pub mod templates;
 pub mod term;
@@ -235,6 +237,12 @@ enum Command {
         after_help = "Examples:\n  isms done RTP-001-1\n  isms done 'R-001#2' --on 2026-12-01"
     )]
     Done(decide::DoneArgs),
+    /// Other frameworks (NIS2, NIST CSF 2.0, your own) mapped to ISO/IEC 27001:2022, with this
+    /// ISMS's decisions for each requirement.
+    Frameworks(frameworks::Args),
+    /// Import records from other systems (policy acknowledgements from an HR or e-signature
+    /// export).
+    Import(acknowledgements::ImportArgs),
     /// Write the shell completion script for bash, zsh, fish, PowerShell or elvish.
     Completions(shell::CompletionsArgs),
     /// Write man pages for isms and every subcommand.
@@ -280,6 +288,8 @@ pub fn main() -> ExitCode {
         Command::Accept(a) => decide::accept(a, &cli.global),
         Command::Close(a) => decide::close(a, &cli.global),
         Command::Done(a) => decide::done(a, &cli.global),
+        Command::Frameworks(a) => frameworks::run(a, &cli.global),
+        Command::Import(a) => acknowledgements::run(a, &cli.global),
         Command::Completions(a) => shell::completions(a, &cli.global),
         Command::Man(a) => shell::man(a, &cli.global),
         Command::Risks(a) => risks::run(a, &cli.global),

@@ -85,6 +85,10 @@ pub struct Args {
     /// else 8).
     #[arg(long, value_name = "MiB", value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::loader::MAX_FILE_SIZE_LIMIT_MIB)))]
     pub max_file_size: Option<u32>,
+    /// Add the coverage document of another framework (`nis2`, `csf` or one defined in
+    /// frameworks/*.csv) to the set; with no DOC named, render only it. Repeatable.
+    #[arg(long = "framework", value_name = "ID")]
+    pub frameworks: Vec<String>,
 }
 
 /// Name of the file in the output folder that remembers what `isms render` wrote, so a later
@@ -104,9 +108,18 @@ pub fn run(mut args: Args, global: &Global) -> anyhow::Result<Status> {
     }
     let dir = &args.dir;
     let started = std::time::Instant::now();
-    let loaded = crate::loader::load_with(dir, super::check::load_options(args.max_file_size))
+    let mut loaded = crate::loader::load_with(dir, super::check::load_options(args.max_file_size))
         .with_context(|| format!("cannot render {}", dir.display()))?;
     global.loaded(&loaded, started);
+    super::check::select_frameworks(&mut loaded.model, &args.frameworks)?;
+    if args.docs.is_empty() && !args.frameworks.is_empty() && args.audit_pack.is_none() {
+        for n in &args.frameworks {
+            if let Some(fw) = crate::frameworks::find(&loaded.model, n) {
+                args.docs
+                    .push(format!("frameworks/{}", crate::render::file_stem(&fw.id)));
+            }
+        }
+    }
     let isms = &loaded.model;
     let all = render::documents(isms);
     if args.list {

@@ -15,9 +15,10 @@ use sha2::{Digest, Sha256};
 use crate::catalogue;
 use crate::diagnostic::{Diagnostic, Location, did_you_mean, did_you_mean_id};
 use crate::model::{
-    AssetRegister, Audit, ChangeRegister, Document, Id, IncidentRegister, Isms, ManagementReview,
-    Manifest, MetricRegister, NonconformityRegister, ObjectiveRegister, Policy, Procedure,
-    RecordKind, RepoFile, RiskRegister, SCHEMA_VERSION, SupplierRegister, TrainingRecords,
+    AcknowledgementRegister, AssetRegister, Audit, ChangeRegister, Document, FrameworkAnswers, Id,
+    IncidentRegister, Isms, ManagementReview, Manifest, MetricRegister, NonconformityRegister,
+    ObjectiveRegister, Policy, Procedure, RecordKind, RepoFile, RiskRegister, SCHEMA_VERSION,
+    SupplierRegister, TrainingRecords,
 };
 use crate::source::{FileId, SourceFile};
 use crate::yaml::{self, DeErrorKind, Node};
@@ -190,6 +191,7 @@ const ROOT_RECORDS: &[&str] = &[
     "incidents.yaml",
     "changes.yaml",
     "nonconformities.yaml",
+    "acknowledgements.yaml",
 ];
 
 /// Folders whose Markdown files are records.
@@ -207,6 +209,7 @@ pub const SPLIT_REGISTERS: &[&str] = &[
     "incidents",
     "changes",
     "nonconformities",
+    "acknowledgements",
 ];
 
 /// Text that stands in for the content of some record files during one load, by
@@ -632,6 +635,160 @@ impl Loader {
         for f in in_folder(files, "reviews", "md") {
             if let Some(d) = self.document::<ManagementReview>(&f, RecordKind::Reviews) {
                 self.model.reviews.push(d);
+            }
+        }
+        for f in register_files(files, "acknowledgements") {
+            if let Some(r) =
+                self.register::<AcknowledgementRegister>(Some(f), RecordKind::Acknowledgements)
+            {
+                self.model
+                    .acknowledgements
+                    .extend(r.acknowledgements.into_loaded());
+            }
+        }
+        self.load_frameworks(files);
+    }
+
+    /// `frameworks/*.csv` (custom requirement lists and mappings) and `frameworks/*.yaml` (own
+    /// answers). Answers are checked against the frameworks once the custom ones are known.
+    fn load_frameworks(&mut self, files: &[Found]) {
+        let mut csv_ids = Vec::new();
+        for f in in_folder(files, "frameworks", "csv") {
+            if let Some(id) = self.read(&f) {
+                csv_ids.push(id);
+                self.model.present.insert(RecordKind::FrameworkMappings);
+            } else {
+                self.model
+                    .failed
+                    .insert(f.rel.clone(), RecordKind::FrameworkMappings);
+            }
+        }
+        let texts: Vec<crate::frameworks::custom::CsvFile<'_>> = csv_ids
+            .iter()
+            .filter_map(|id| self.model.sources.get(*id))
+            .map(|s| crate::frameworks::custom::CsvFile {
+                path: &s.path,
+                text: &s.text,
+            })
+            .collect();
+        let (custom, errors) = crate::frameworks::custom::build(&texts);
+        for e in errors {
+            let loc = Location {
+                line: e.line,
+                ..Location::file(e.path)
+            };
+            self.diags.push(
+                Diagnostic::error("FWK-03", e.message)
+                    .at(loc)
+                    .with_hint(e.hint),
+            );
+        }
+        self.model.custom_frameworks = custom;
+        let mut answer_files: Vec<Found> = in_folder(files, "frameworks", "yaml").collect();
+        answer_files.extend(in_folder(files, "frameworks", "yml"));
+        for f in answer_files {
+            let rel = f.rel.clone();
+            let Some(r) = self.register::<FrameworkAnswers>(Some(f), RecordKind::FrameworkAnswers)
+            else {
+                continue;
+            };
+            let stem = rel
+                .rsplit('/')
+                .next()
+                .and_then(|n| n.rsplit_once('.'))
+                .map_or(rel.as_str(), |(s, _)| s)
+                .to_string();
+            let framework = r.framework.unwrap_or_else(|| {
+                let span = self
+                    .model
+                    .sources
+                    .id_of(&rel)
+                    .map(crate::source::Span::file);
+                match span {
+                    Some(s) => yaml::Spanned::new(stem.clone(), s),
+                    None => yaml::Spanned::detached(stem.clone()),
+                }
+            });
+            let answers = r.answers.into_loaded();
+            match crate::frameworks::find(&self.model, &framework.value) {
+                None => {
+                    let known = crate::frameworks::ids(&self.model);
+                    self.diags.push(
+                        Diagnostic::error(
+                            "FWK-04",
+                            format!("`{}` is not a framework isms knows", framework.value),
+                        )
+                        .at(self.model.location(framework.span))
+                        .with_hint(format!(
+                            "name one of {} with `framework:` (or as the file name), or define it in frameworks/*.csv",
+                            known.join(", ")
+                        )),
+                    );
+                }
+                Some(fw) => {
+                    let mut diags = Vec::new();
+                    for a in &answers {
+                        if fw.node(&a.id.value).is_some_and(|n| n.requirement) {
+                            continue;
+                        }
+                        let hint =
+                            did_you_mean(&a.id.value, fw.requirements().map(|n| n.id.as_str()))
+                                .map_or_else(
+                                    || {
+                                        format!(
+                                            "`isms frameworks show {}` lists the requirement ids",
+                                            fw.id
+                                        )
+                                    },
+                                    |s| format!("did you mean `{s}`?"),
+                                );
+                        diags.push(
+                            Diagnostic::error(
+                                "FWK-05",
+                                format!("{} has no requirement `{}`", fw.id, a.id.value),
+                            )
+                            .at(self.model.location(a.id.span))
+                            .with_hint(hint)
+                            .for_record(a.id.value.clone()),
+                        );
+                    }
+                    self.diags.extend(diags);
+                }
+            }
+            self.model
+                .framework_answers
+                .push(crate::model::FrameworkAnswerFile {
+                    path: rel,
+                    framework,
+                    answers,
+                });
+        }
+        // `frameworks:` of isms.yaml selects the frameworks `isms check` adds rules for.
+        let selected: Vec<yaml::Spanned<String>> = self
+            .model
+            .manifest
+            .as_ref()
+            .map(|m| m.frameworks.clone())
+            .unwrap_or_default();
+        for s in selected {
+            match crate::frameworks::find(&self.model, &s.value) {
+                Some(fw) => {
+                    let id = fw.id.clone();
+                    if !self.model.selected_frameworks.contains(&id) {
+                        self.model.selected_frameworks.push(id);
+                    }
+                }
+                None => {
+                    let known = crate::frameworks::ids(&self.model);
+                    self.diags.push(
+                        Diagnostic::error(
+                            "FWK-04",
+                            format!("`{}` is not a framework isms knows", s.value),
+                        )
+                        .at(self.model.location(s.span))
+                        .with_hint(format!("use one of {}", known.join(", "))),
+                    );
+                }
             }
         }
     }

@@ -54,6 +54,9 @@ pub struct Manifest {
     /// Limits of the loader (largest record file read).
     #[serde(default)]
     pub limits: Limits,
+    /// Other frameworks whose rules `isms check` adds (`nis2`, `csf` or a custom id).
+    #[serde(default)]
+    pub frameworks: Vec<Spanned<String>>,
     /// A fixed evaluation date for a frozen example or training ISMS, used by `check`, `status`
     /// and `render` when no `--as-of` is given, so the example reads the same on any day.
     #[serde(default)]
@@ -687,6 +690,13 @@ pub struct Cadences {
         deserialize_with = "crate::model::common::interval_days"
     )]
     pub nc_analysis_days: u32,
+    /// Days after a policy version is approved (or after a person joins, when later) within
+    /// which every current person must have acknowledged it (7.3, A.5.1, A.6.3).
+    #[serde(
+        default = "thirty",
+        deserialize_with = "crate::model::common::interval_days"
+    )]
+    pub acknowledgement_days: u32,
 }
 
 /// Recurring controls and the default months within which each needs fresh evidence, with
@@ -764,6 +774,7 @@ impl Default for Cadences {
             continuity_test_months: 12,
             control_evidence_months: std::collections::BTreeMap::new(),
             nc_analysis_days: 30,
+            acknowledgement_days: 30,
         }
     }
 }

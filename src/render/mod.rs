@@ -10,8 +10,10 @@
 //! - [`pack`]: the audit pack zip with its manifest of SHA-256 hashes.
 
 pub mod docset;
+pub mod acknowledgements;
 pub mod documents;
 pub mod engine;
+pub mod framework;
 pub mod heatmap;
 pub mod markdown;
 pub mod pack;
