@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub mod check;
 pub mod controls;
+pub mod evidence;
 pub mod init;
 pub mod log;
 pub mod render;
@@ -110,6 +111,8 @@ enum Command {
     Log(log::Args),
     /// The PDCA dashboard: readiness per clause area, next to-dos, due dates and risk levels.
     Status(status::Args),
+    /// Import scanner and platform exports (Prowler, Powerpipe, GitHub) as control evidence.
+    Evidence(evidence::Args),
 }
 
 /// Parses the command line, runs the command and maps the outcome to an exit code.
@@ -125,6 +128,7 @@ pub fn main() -> ExitCode {
         Command::Templates(a) => templates::run(a, &cli.global),
         Command::Log(a) => log::run(a, &cli.global),
         Command::Status(a) => status::run(a, &cli.global),
+        Command::Evidence(a) => evidence::run(a, &cli.global),
     };
     match result {
         Ok(status) => status.into(),

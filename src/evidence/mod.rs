@@ -16,6 +16,7 @@
 //! No git2 type appears in this module's public API.
 
 mod error;
+pub mod import;
 mod history;
 mod records;
 mod repo;

@@ -54,6 +54,33 @@ pub struct Manifest {
     /// Limits of the loader (largest record file read).
     #[serde(default)]
     pub limits: Limits,
+    /// Settings for evidence imported from scanners (`isms evidence import`).
+    #[serde(default)]
+    pub evidence: EvidenceSettings,
+}
+
+/// Settings for imported evidence.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceSettings {
+    /// Days an imported result stays valid, by source (`prowler`, `powerpipe`, `github`):
+    /// its `expires:` date is the collection day plus this many days.
+    #[serde(default)]
+    pub ttl_days: std::collections::BTreeMap<String, u32>,
+}
+
+impl EvidenceSettings {
+    /// Days imported evidence of a source stays valid when isms.yaml does not say: a monthly
+    /// scan with two weeks' slack for a late run.
+    pub const DEFAULT_TTL_DAYS: u32 = 45;
+
+    /// The time-to-live of evidence from `source`, in days.
+    pub fn ttl_days(&self, source: &str) -> u32 {
+        self.ttl_days
+            .get(source)
+            .copied()
+            .unwrap_or(Self::DEFAULT_TTL_DAYS)
+    }
 }
 
 /// The organisation.

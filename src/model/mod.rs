@@ -21,6 +21,7 @@ pub mod documents;
 pub mod manifest;
 pub mod registers;
 
+pub use common::ScanResults;
 pub use common::{
     Acceptance, Action, ActionStatus, Approval, Date, DocSource, Document, EvidenceRef, Frequency,
     Id, Replan, SecurityProperty,
@@ -40,6 +41,7 @@ pub use manifest::{
     Person, Process, Quantitative, RiskMethodology, Role, RoleCommunication, RuleOverride,
     SCHEMA_VERSION, ScalePoint, Standard, Unrated, Waiver, fmt_level,
 };
+pub use manifest::EvidenceSettings;
 pub use registers::AdditionalControl;
 pub use registers::{
     Agreement, Asset, AssetKind, AssetRegister, AwarenessRecord, Change, ChangeRegister, CiaValues,
@@ -367,6 +369,14 @@ impl Isms {
         self.manifest
             .as_ref()
             .map(|m| m.cadences.clone())
+            .unwrap_or_default()
+    }
+
+    /// Settings for imported evidence (defaults when isms.yaml has none).
+    pub fn evidence_settings(&self) -> EvidenceSettings {
+        self.manifest
+            .as_ref()
+            .map(|m| m.evidence.clone())
             .unwrap_or_default()
     }
 
