@@ -213,6 +213,7 @@ const TABLES: &[&[Rule]] = &[
     super::review::RULES,
     super::improvement::RULES,
     super::annex_a::RULES,
+    super::scanners::RULES,
     super::classification::RULES,
     super::evidence::RULES,
     super::load::RULES,

@@ -85,11 +85,11 @@ struct PowerpipeArgs {
 pub fn run(args: Args, _global: &Global) -> anyhow::Result<Status> {
     match args.command {
         Command::Import(i) => match i.source {
-            Source::Prowler(c) => import(&c, |name, bytes| prowler::parse(name, bytes)),
-            Source::Powerpipe(p) => {
-                import(&p.common, |name, bytes| powerpipe::parse(name, bytes, &p.maps))
-            }
-            Source::Github(c) => import(&c, |name, bytes| github::parse(name, bytes)),
+            Source::Prowler(c) => import(&c, prowler::parse),
+            Source::Powerpipe(p) => import(&p.common, |name, bytes| {
+                powerpipe::parse(name, bytes, &p.maps)
+            }),
+            Source::Github(c) => import(&c, github::parse),
         },
     }
 }
@@ -117,7 +117,9 @@ fn import(
         force: c.force,
     };
     if c.collected.is_none() && summary.collected.is_none() {
-        eprintln!("note: {name} carries no date; recording it as collected today ({today}), or pass --collected");
+        eprintln!(
+            "note: {name} carries no date; recording it as collected today ({today}), or pass --collected"
+        );
     }
     let plan = plan::plan(&c.dir, &loaded.model, &summary, &bytes, &options)?;
     report(&name, &summary, &plan, c.dry_run, &c.dir);

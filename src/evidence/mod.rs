@@ -16,8 +16,8 @@
 //! No git2 type appears in this module's public API.
 
 mod error;
-pub mod import;
 mod history;
+pub mod import;
 mod records;
 mod repo;
 mod revisions;

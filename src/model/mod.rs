@@ -35,13 +35,13 @@ pub use documents::{
     Finding, FindingKind, InScope, Interface, ManagementReview, Period, PlannedAudit, Policy,
     PolicyKind, PolicyStatements, Procedure, ReviewInputs, Scope,
 };
+pub use manifest::EvidenceSettings;
 pub use manifest::{
     AcceptanceAuthority, Cadences, ChecksConfig, Communication, ConfiguredSeverity,
     ExternalDocument, LevelBand, LevelFormula, LevelValue, LikelihoodUnit, Manifest, Organisation,
     Person, Process, Quantitative, RiskMethodology, Role, RoleCommunication, RuleOverride,
     SCHEMA_VERSION, ScalePoint, Standard, Unrated, Waiver, fmt_level,
 };
-pub use manifest::EvidenceSettings;
 pub use registers::AdditionalControl;
 pub use registers::{
     Agreement, Asset, AssetKind, AssetRegister, AwarenessRecord, Change, ChangeRegister, CiaValues,

@@ -33,7 +33,11 @@ const PROTECTIONS: [(&str, &[&str]); 5] = [
 /// Parses a saved branch protection or review listing.
 pub fn parse(file: &str, bytes: &[u8]) -> Result<ScanSummary, ImportError> {
     let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-        ImportError::json(file, &e, "`gh api repos/OWNER/REPO/branches/BRANCH/protection`")
+        ImportError::json(
+            file,
+            &e,
+            "`gh api repos/OWNER/REPO/branches/BRANCH/protection`",
+        )
     })?;
     match &value {
         Value::Object(o)
@@ -45,8 +49,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<ScanSummary, ImportError> {
             Ok(protection(&value, false))
         }
         Value::Object(o)
-            if o
-                .get("message")
+            if o.get("message")
                 .and_then(Value::as_str)
                 .is_some_and(|m| m.eq_ignore_ascii_case("branch not protected")) =>
         {
@@ -75,14 +78,21 @@ fn protection(v: &Value, unprotected: bool) -> ScanSummary {
         .and_then(Value::as_u64)
         .is_some_and(|n| n >= 1);
     let checks = v.get("required_status_checks").is_some_and(|c| {
-        let non_empty = |k: &str| c.get(k).and_then(Value::as_array).is_some_and(|a| !a.is_empty());
+        let non_empty = |k: &str| {
+            c.get(k)
+                .and_then(Value::as_array)
+                .is_some_and(|a| !a.is_empty())
+        };
         non_empty("contexts") || non_empty("checks")
     });
     // A missing setting is not evidence that the branch is protected.
     let outcome = [
         (REVIEWS, reviews),
         (STATUS_CHECKS, checks),
-        (NO_FORCE_PUSH, enabled(v, "allow_force_pushes") == Some(false)),
+        (
+            NO_FORCE_PUSH,
+            enabled(v, "allow_force_pushes") == Some(false),
+        ),
         (NO_DELETION, enabled(v, "allow_deletions") == Some(false)),
         (ADMINS, enabled(v, "enforce_admins") == Some(true)),
     ];
@@ -152,7 +162,13 @@ fn repo_label(url: Option<&str>, what: &str) -> String {
     for p in picked {
         let clean: String = p
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '_' { c } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .collect();
         let clean = clean.trim_matches(|c| c == '-' || c == '.');
         if !clean.is_empty() {

@@ -134,9 +134,9 @@ pub struct ImportError {
     /// The file as the user named it.
     pub file: String,
     /// 1-based line, when known.
-    pub line: Option<u64>,
+    pub line: Option<u32>,
     /// 1-based column, when known.
-    pub column: Option<u64>,
+    pub column: Option<u32>,
     /// The record within the file (`row 4`, `finding 12`), when lines are not known.
     pub record: Option<String>,
     /// What is wrong.
@@ -145,7 +145,7 @@ pub struct ImportError {
     pub hint: String,
 }
 
-fn where_in_file(line: Option<u64>, column: Option<u64>, record: Option<&str>) -> String {
+fn where_in_file(line: Option<u32>, column: Option<u32>, record: Option<&str>) -> String {
     match (line, column, record) {
         (Some(l), Some(c), _) => format!(":{l}:{c}"),
         (Some(l), None, _) => format!(":{l}"),
@@ -166,7 +166,7 @@ impl ImportError {
         }
     }
 
-    pub(crate) fn at_line(mut self, line: u64) -> Self {
+    pub(crate) fn at_line(mut self, line: u32) -> Self {
         self.line = Some(line);
         self
     }
@@ -185,8 +185,8 @@ impl ImportError {
         };
         ImportError {
             file: file.to_string(),
-            line: (e.line() > 0).then(|| e.line() as u64),
-            column: (e.column() > 0).then(|| e.column() as u64),
+            line: u32::try_from(e.line()).ok().filter(|l| *l > 0),
+            column: u32::try_from(e.column()).ok().filter(|c| *c > 0),
             record: None,
             message,
             hint: format!("export the file again ({what}) and import the complete file"),
@@ -205,7 +205,7 @@ pub fn annex_a_id(requirement: &str) -> Option<String> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Unknown {
     pub id: String,
-    pub line: Option<u64>,
+    pub line: Option<u32>,
     pub record: Option<String>,
 }
 

@@ -85,7 +85,9 @@ pub struct ImportPlan {
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
     /// The ISMS has no SoA to record evidence in.
-    #[error("there is no soa.yaml that loads: evidence is recorded in the SoA; run `isms check` to see why")]
+    #[error(
+        "there is no soa.yaml that loads: evidence is recorded in the SoA; run `isms check` to see why"
+    )]
     NoSoa,
     /// The SoA cannot be edited safely here.
     #[error("{path}:{line}: {message}")]
@@ -388,7 +390,9 @@ fn apply_edits(text: &str, mut edits: Vec<Edit>) -> String {
 fn scalar(s: &str) -> String {
     let plain = !s.is_empty()
         && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '-'))
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '-' | ':'))
+        && !s.contains(": ")
+        && !s.ends_with(':')
         && !s.starts_with(['-', '.'])
         && !matches!(
             s.to_ascii_lowercase().as_str(),
@@ -427,7 +431,9 @@ fn entry_text(f: &EntryFields<'_>, indent: usize) -> String {
 
 /// Byte offset of the start of the line holding `offset`.
 fn line_start(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].rfind('\n').map_or(0, |i| i + 1)
+    text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1)
 }
 
 /// Moves `end` (a line start) back over trailing blank and comment-only lines, which belong
@@ -490,7 +496,11 @@ fn edit_for(
         .iter()
         .position(|n| n.get("id").and_then(Node::scalar_text) == Some(control))
         .ok_or_else(|| {
-            soa_error(path, controls.span.line, format!("control {control} is not in `controls:`"))
+            soa_error(
+                path,
+                controls.span.line,
+                format!("control {control} is not in `controls:`"),
+            )
         })?;
     let item = &items[i];
     let flow = |n: &Node| text[n.span.offset..].starts_with(['{', '[']);
@@ -498,7 +508,9 @@ fn edit_for(
         return Err(soa_error(
             path,
             item.span.line,
-            format!("control {control} is written on one line (`{{ ... }}`); write it as a block mapping so that evidence can be added"),
+            format!(
+                "control {control} is written on one line (`{{ ... }}`); write it as a block mapping so that evidence can be added"
+            ),
         ));
     }
     let start = line_start(text, item.span.offset);
@@ -511,12 +523,19 @@ fn edit_for(
         // No `evidence:` yet: add the key at the end of the control.
         let mut t = format!("{}evidence:\n", " ".repeat(key_col));
         t.push_str(&entry_text(f, key_col + 2));
-        return Ok((Edit { start: end, end, text: t }, false));
+        return Ok((
+            Edit {
+                start: end,
+                end,
+                text: t,
+            },
+            false,
+        ));
     };
     let (ev_key, ev) = &entries[ev_pos];
-    let ev_end = entries
-        .get(ev_pos + 1)
-        .map_or(end, |(k, _)| trim_back(text, start, line_start(text, k.span.offset)));
+    let ev_end = entries.get(ev_pos + 1).map_or(end, |(k, _)| {
+        trim_back(text, start, line_start(text, k.span.offset))
+    });
     match &ev.kind {
         NodeKind::Null => {
             // `evidence:` with nothing after it: the entries go on the following lines.
@@ -529,7 +548,14 @@ fn edit_for(
             } else {
                 t
             };
-            Ok((Edit { start: after_key, end: after_key, text: t }, false))
+            Ok((
+                Edit {
+                    start: after_key,
+                    end: after_key,
+                    text: t,
+                },
+                false,
+            ))
         }
         NodeKind::Seq(list) if list.is_empty() && flow(ev) => {
             // `evidence: []`: replace the empty list by a block list.
@@ -538,7 +564,14 @@ fn edit_for(
                 .map_or(ev.span.offset + 2, |n| ev.span.offset + n + 1);
             let t = format!("\n{}", entry_text(f, key_col + 2));
             let t = t.trim_end_matches('\n').to_string();
-            Ok((Edit { start: ev.span.offset, end: close, text: t }, false))
+            Ok((
+                Edit {
+                    start: ev.span.offset,
+                    end: close,
+                    text: t,
+                },
+                false,
+            ))
         }
         NodeKind::Seq(list) if !flow(ev) => {
             let first = &list[0];
@@ -549,9 +582,11 @@ fn edit_for(
             // The same export imported again replaces its own entry.
             let reference_key = if f.pointer { "url" } else { "path" };
             let same = list.iter().position(|n| {
-                n.get(reference_key).and_then(Node::scalar_text).is_some_and(|p| {
-                    crate::loader::normalise_rel(p) == crate::loader::normalise_rel(f.reference)
-                })
+                n.get(reference_key)
+                    .and_then(Node::scalar_text)
+                    .is_some_and(|p| {
+                        crate::loader::normalise_rel(p) == crate::loader::normalise_rel(f.reference)
+                    })
             });
             if let Some(k) = same {
                 let s = line_start(text, list[k].span.offset);
@@ -560,22 +595,41 @@ fn edit_for(
                     return Err(soa_error(
                         path,
                         list[k].span.line,
-                        format!("the evidence entry for {} is written on one line; write it as a block mapping, or remove it, and import again", f.reference),
+                        format!(
+                            "the evidence entry for {} is written on one line; write it as a block mapping, or remove it, and import again",
+                            f.reference
+                        ),
                     ));
                 }
-                return Ok((Edit { start: s, end: e, text: entry_text(f, indent) }, true));
+                return Ok((
+                    Edit {
+                        start: s,
+                        end: e,
+                        text: entry_text(f, indent),
+                    },
+                    true,
+                ));
             }
             let at = ev_end;
             let mut t = entry_text(f, indent);
             if at > 0 && !text[..at].ends_with('\n') {
                 t.insert(0, '\n');
             }
-            Ok((Edit { start: at, end: at, text: t }, false))
+            Ok((
+                Edit {
+                    start: at,
+                    end: at,
+                    text: t,
+                },
+                false,
+            ))
         }
         _ => Err(soa_error(
             path,
             ev.span.line,
-            format!("the evidence of control {control} is written on one line (`[ ... ]`); write it as a block list (`- path: ...` lines) so that entries can be added"),
+            format!(
+                "the evidence of control {control} is written on one line (`[ ... ]`); write it as a block list (`- path: ...` lines) so that entries can be added"
+            ),
         )),
     }
 }

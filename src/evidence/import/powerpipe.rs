@@ -95,15 +95,24 @@ pub fn parse(file: &str, bytes: &[u8], maps: &[TagMap]) -> Result<ScanSummary, I
     }
     let mut seen = 0usize;
     let mut matched = 0usize;
-    let mut stack: Vec<(&serde_json::Map<String, Value>, String)> = vec![(root, "the benchmark".into())];
+    let mut stack: Vec<(&serde_json::Map<String, Value>, String)> =
+        vec![(root, "the benchmark".into())];
     while let Some((group, path)) = stack.pop() {
         if let Some(groups) = group.get("groups").filter(|g| !g.is_null()) {
             let Some(groups) = groups.as_array() else {
-                return Err(ImportError::new(file, format!("`groups` of {path} is not a list"), shape_hint));
+                return Err(ImportError::new(
+                    file,
+                    format!("`groups` of {path} is not a list"),
+                    shape_hint,
+                ));
             };
             for g in groups.iter().rev() {
                 let Some(g) = g.as_object() else {
-                    return Err(ImportError::new(file, format!("a group of {path} is not an object"), shape_hint));
+                    return Err(ImportError::new(
+                        file,
+                        format!("a group of {path} is not an object"),
+                        shape_hint,
+                    ));
                 };
                 let name = g.get("group_id").and_then(Value::as_str).unwrap_or("?");
                 stack.push((g, format!("group `{name}`")));
@@ -113,16 +122,30 @@ pub fn parse(file: &str, bytes: &[u8], maps: &[TagMap]) -> Result<ScanSummary, I
             continue;
         };
         let Some(controls) = controls.as_array() else {
-            return Err(ImportError::new(file, format!("`controls` of {path} is not a list"), shape_hint));
+            return Err(ImportError::new(
+                file,
+                format!("`controls` of {path} is not a list"),
+                shape_hint,
+            ));
         };
         for control in controls {
             seen += 1;
             let Some(control) = control.as_object() else {
-                return Err(ImportError::new(file, format!("a control of {path} is not an object"), shape_hint));
+                return Err(ImportError::new(
+                    file,
+                    format!("a control of {path} is not an object"),
+                    shape_hint,
+                ));
             };
-            let name = control.get("control_id").and_then(Value::as_str).unwrap_or("");
+            let name = control
+                .get("control_id")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             let empty = serde_json::Map::new();
-            let tags = control.get("tags").and_then(Value::as_object).unwrap_or(&empty);
+            let tags = control
+                .get("tags")
+                .and_then(Value::as_object)
+                .unwrap_or(&empty);
             let targets: Vec<&str> = maps
                 .iter()
                 .filter(|m| m.matches(tags))
@@ -135,16 +158,21 @@ pub fn parse(file: &str, bytes: &[u8], maps: &[TagMap]) -> Result<ScanSummary, I
             let results = control.get("results").and_then(Value::as_array);
             for result in results.into_iter().flatten() {
                 let status = result.get("status").and_then(Value::as_str).unwrap_or("");
+                if matches!(status, "skip" | "info") {
+                    summary.skipped += 1;
+                    continue;
+                }
                 for target in dedup(&targets) {
                     let tally = summary.controls.entry(target.to_string()).or_default();
                     match status {
                         "ok" => tally.pass(),
                         "alarm" | "error" => tally.fail(name),
-                        "skip" | "info" => summary.skipped += 1,
                         other => {
                             return Err(ImportError::new(
                                 file,
-                                format!("control `{name}` has a result with status `{other}`, not one of ok, alarm, error, skip, info"),
+                                format!(
+                                    "control `{name}` has a result with status `{other}`, not one of ok, alarm, error, skip, info"
+                                ),
                                 shape_hint,
                             ));
                         }
@@ -164,9 +192,14 @@ pub fn parse(file: &str, bytes: &[u8], maps: &[TagMap]) -> Result<ScanSummary, I
         return Err(ImportError::new(
             file,
             if maps.is_empty() {
-                format!("no mapping given: none of the {seen} controls can be assigned to an Annex A control")
+                format!(
+                    "no mapping given: none of the {seen} controls can be assigned to an Annex A control"
+                )
             } else {
-                format!("none of the {seen} controls carries the tag(s) {}", tags.join(", "))
+                format!(
+                    "none of the {seen} controls carries the tag(s) {}",
+                    tags.join(", ")
+                )
             },
             "map the benchmark's tags to Annex A controls with `--map TAG=CONTROL` (see `tags` of \
              the controls in the export), for example `--map encryption=8.24`",

@@ -21,8 +21,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<ScanSummary, ImportError> {
     let first = bytes
         .iter()
         .copied()
-        .skip_while(|b| b.is_ascii_whitespace() || *b == 0xEF || *b == 0xBB || *b == 0xBF)
-        .next();
+        .find(|b| !(b.is_ascii_whitespace() || *b == 0xEF || *b == 0xBB || *b == 0xBF));
     match first {
         None => Err(ImportError::new(
             file,
@@ -37,14 +36,18 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<ScanSummary, ImportError> {
 /// Parses Prowler's ISO/IEC 27001:2022 compliance CSV.
 pub fn parse_csv(file: &str, bytes: &[u8]) -> Result<ScanSummary, ImportError> {
     let header_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
-    let delimiter = if header_line.contains(&b';') { b';' } else { b',' };
+    let delimiter = if header_line.contains(&b';') {
+        b';'
+    } else {
+        b','
+    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(true)
         .from_reader(bytes);
     let headers = reader
         .headers()
-        .map_err(|e| csv_error(file, &e))?
+        .map_err(|e| csv_error(file, bytes, &e))?
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_uppercase())
         .collect::<Vec<_>>();
@@ -90,17 +93,20 @@ pub fn parse_csv(file: &str, bytes: &[u8]) -> Result<ScanSummary, ImportError> {
     let name_col = col("NAME");
     let muted_col = col("MUTED");
 
-    let mut summary = ScanSummary::new(Tool::Prowler, "Prowler ISO 27001:2022 compliance CSV", "csv");
+    let mut summary = ScanSummary::new(
+        Tool::Prowler,
+        "Prowler ISO 27001:2022 compliance CSV",
+        "csv",
+    );
     let mut unknown = Vec::new();
     let mut rows = 0usize;
     for record in reader.records() {
-        let record = record.map_err(|e| csv_error(file, &e))?;
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let record = record.map_err(|e| csv_error(file, bytes, &e))?;
+        let line = record.position().map_or(0, |p| line_at(bytes, p.byte()));
         let field = |i: usize| record.get(i).unwrap_or("").trim();
         rows += 1;
-        let row_error = |message: String, hint: &str| {
-            ImportError::new(file, message, hint).at_line(line)
-        };
+        let row_error =
+            |message: String, hint: &str| ImportError::new(file, message, hint).at_line(line);
         if let Some(c) = framework_col {
             let framework = field(c);
             if !framework.eq_ignore_ascii_case("ISO27001") {
@@ -115,7 +121,9 @@ pub fn parse_csv(file: &str, bytes: &[u8]) -> Result<ScanSummary, ImportError> {
             let name = field(c);
             if name.contains("2013") {
                 return Err(row_error(
-                    format!("this report is for ISO/IEC 27001:2013 (`{name}`), not the 2022 edition"),
+                    format!(
+                        "this report is for ISO/IEC 27001:2013 (`{name}`), not the 2022 edition"
+                    ),
                     "run Prowler with `--compliance iso27001_2022_<provider>` and import that file",
                 ));
             }
@@ -143,7 +151,11 @@ pub fn parse_csv(file: &str, bytes: &[u8]) -> Result<ScanSummary, ImportError> {
         summary.note_collected(day);
         match field(status_col).to_ascii_uppercase().as_str() {
             "PASS" => summary.controls.entry(id).or_default().pass(),
-            "FAIL" => summary.controls.entry(id).or_default().fail(field(check_col)),
+            "FAIL" => summary
+                .controls
+                .entry(id)
+                .or_default()
+                .fail(field(check_col)),
             "MANUAL" => {
                 summary.manual.insert(id);
             }
@@ -168,8 +180,17 @@ pub fn parse_csv(file: &str, bytes: &[u8]) -> Result<ScanSummary, ImportError> {
     Ok(summary)
 }
 
-fn csv_error(file: &str, e: &csv::Error) -> ImportError {
-    let line = e.position().map(|p| p.line());
+/// The 1-based line of a record that starts at `byte`. The csv crate's own line count lags
+/// by one after `\r\n` line ends, which Prowler writes; its byte offset points at the line
+/// end just before the record, or at the record's first byte.
+fn line_at(bytes: &[u8], byte: u64) -> u32 {
+    let end = usize::try_from(byte).map_or(bytes.len(), |b| (b + 1).min(bytes.len()));
+    let newlines = bytes[..end].iter().filter(|b| **b == b'\n').count();
+    u32::try_from(newlines).map_or(u32::MAX, |n| n.saturating_add(1))
+}
+
+fn csv_error(file: &str, bytes: &[u8], e: &csv::Error) -> ImportError {
+    let line = e.position().map(|p| line_at(bytes, p.byte()));
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
@@ -247,7 +268,10 @@ pub fn parse_ocsf(file: &str, bytes: &[u8]) -> Result<ScanSummary, ImportError> 
             .is_some_and(|s| s.eq_ignore_ascii_case("suppressed"));
         let time = obj
             .get("time_dt")
-            .or_else(|| obj.get("finding_info").and_then(|f| f.get("created_time_dt")))
+            .or_else(|| {
+                obj.get("finding_info")
+                    .and_then(|f| f.get("created_time_dt"))
+            })
             .and_then(Value::as_str);
         let Some(day) = time.and_then(date_prefix) else {
             return Err(ImportError::new(
@@ -258,7 +282,10 @@ pub fn parse_ocsf(file: &str, bytes: &[u8]) -> Result<ScanSummary, ImportError> 
             .in_record(record()));
         };
         for id in ids {
-            let text = id.as_str().map(str::to_string).unwrap_or_else(|| id.to_string());
+            let text = id
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| id.to_string());
             let Some(control) = annex_a_id(&text) else {
                 unknown.push(Unknown {
                     id: text,
@@ -294,7 +321,9 @@ pub fn parse_ocsf(file: &str, bytes: &[u8]) -> Result<ScanSummary, ImportError> 
     }
     if mapped == 0 {
         let message = if other_editions {
-            format!("no finding is mapped to ISO/IEC 27001:2022 (`{OCSF_KEY}`), only to another edition")
+            format!(
+                "no finding is mapped to ISO/IEC 27001:2022 (`{OCSF_KEY}`), only to another edition"
+            )
         } else {
             format!(
                 "no finding is mapped to ISO/IEC 27001:2022: none has `unmapped.compliance.{OCSF_KEY}`"
@@ -308,4 +337,16 @@ pub fn parse_ocsf(file: &str, bytes: &[u8]) -> Result<ScanSummary, ImportError> 
         ));
     }
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_located_at_their_line() {
+        let csv = "REQUIREMENTS_ID;STATUS;CHECKID;ASSESSMENTDATE\r\nA.8.24;PASS;c;2025-06-20\r\nA.5.38;PASS;c;2025-06-20\r\n";
+        let e = parse_csv("f.csv", csv.as_bytes()).unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+    }
 }
