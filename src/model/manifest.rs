@@ -57,6 +57,10 @@ pub struct Manifest {
     /// Settings for evidence imported from scanners (`isms evidence import`).
     #[serde(default)]
     pub evidence: EvidenceSettings,
+    /// A fixed evaluation date for a frozen example or training ISMS, used by `check`, `status`
+    /// and `render` when no `--as-of` is given, so the example reads the same on any day.
+    #[serde(default)]
+    pub as_of: Option<Spanned<Date>>,
 }
 
 /// Settings for imported evidence.
