@@ -148,6 +148,9 @@ fn report(name: &str, summary: &ScanSummary, plan: &plan::ImportPlan, dry_run: b
                     tally.passed, tally.failed, plan.soa_path
                 );
             }
+            PlannedChange::Unchanged { control } => {
+                println!("  {control:<6} already records this file, unchanged");
+            }
             PlannedChange::ReplaceEvidence { control, tally } => {
                 println!(
                     "  {control:<6} {} passed, {} failed  (evidence of the same file replaced)",
