@@ -542,7 +542,11 @@ fn weak_branch_protection_is_a_finding_for_implemented_controls() {
         .find(|f| f.record.as_deref() == Some("8.32"))
         .unwrap()
         .message;
-    assert!(m832.contains("3 failures"), "{m832}");
+    assert!(
+        m832.contains("the GitHub settings saved on 2025-06-20")
+            && m832.contains("lack 3 protections"),
+        "{m832}"
+    );
     for name in [
         "force pushes blocked",
         "required pull request reviews",

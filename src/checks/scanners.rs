@@ -83,25 +83,39 @@ fn scan_findings(ctx: &Context<'_>, out: &mut Vec<Diagnostic>, github: bool) {
             if scan.failed == 0 || (tool == "github") != github {
                 continue;
             }
-            let (rule, what) = if tool == "github" {
-                (&SCAN_02, "the saved GitHub settings show")
-            } else {
-                (&SCAN_01, "the scanner reports")
-            };
             let date = ev
                 .collected
                 .as_ref()
                 .map_or("an unknown day".to_string(), |c| c.value.to_string());
-            let noun = if scan.failed == 1 {
-                "failure"
+            let (rule, mut message) = if tool == "github" {
+                let noun = if scan.failed == 1 {
+                    "protection"
+                } else {
+                    "protections"
+                };
+                (
+                    &SCAN_02,
+                    format!(
+                        "control {id} is recorded as implemented, but the GitHub settings saved on {date} ({}) lack {} {noun}",
+                        label(ev),
+                        scan.failed
+                    ),
+                )
             } else {
-                "failures"
+                let noun = if scan.failed == 1 {
+                    "failure"
+                } else {
+                    "failures"
+                };
+                (
+                    &SCAN_01,
+                    format!(
+                        "control {id} is recorded as implemented, but {tool} reports {} {noun}, newest on {date} ({})",
+                        scan.failed,
+                        label(ev)
+                    ),
+                )
             };
-            let mut message = format!(
-                "control {id} is recorded as implemented, but {what} {} {noun} ({tool}), newest on {date} ({})",
-                scan.failed,
-                label(ev)
-            );
             let failing = failing_list(scan);
             if !failing.is_empty() {
                 message.push_str(&format!(": {failing}"));

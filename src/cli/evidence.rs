@@ -40,10 +40,19 @@ struct ImportArgs {
 #[derive(Debug, clap::Subcommand)]
 enum Source {
     /// Prowler's ISO 27001:2022 compliance CSV, or its JSON-OCSF findings.
+    #[command(after_help = "Examples:\n  \
+                            isms evidence import prowler output/compliance/scan_iso27001_2022_aws.csv\n  \
+                            isms evidence import prowler findings.ocsf.json . --dry-run\n  \
+                            isms evidence import prowler scan.csv --pointer https://archive.example.com/scan.csv")]
     Prowler(Common),
     /// A Powerpipe benchmark run exported as JSON, with tags mapped to controls.
+    #[command(after_help = "Example:\n  \
+                            isms evidence import powerpipe benchmark.json --map encryption=8.24 --map service:AWS/Backup=8.13")]
     Powerpipe(PowerpipeArgs),
     /// Saved `gh api` output: branch protection, or a pull request's reviews.
+    #[command(after_help = "Examples:\n  \
+                            isms evidence import github protection.json\n  \
+                            isms evidence import github reviews.json . --collected 2026-12-07")]
     Github(Common),
 }
 
