@@ -760,6 +760,22 @@ const CASES: &[Case] = &[
         "ANX-12",
         &[("assets.yaml", "    classification: confidential\n", "")],
     ),
+    (
+        "SCAN-01",
+        &[(
+            "soa.yaml",
+            "      - { url: https://tickets.example.com/OPS-1, description: Restore test, collected: 2025-05-01 }\n",
+            "      - { url: https://tickets.example.com/OPS-1, description: Restore test, collected: 2025-05-01 }\n      - url: https://scans.example.com/prowler-2025-06-20.csv\n        collected: 2025-06-20\n        scan: { tool: prowler, passed: 4, failed: 1, failing: [backup_plans_exist] }\n",
+        )],
+    ),
+    (
+        "SCAN-02",
+        &[(
+            "soa.yaml",
+            "      - { url: https://tickets.example.com/OPS-1, description: Restore test, collected: 2025-05-01 }\n",
+            "      - { url: https://tickets.example.com/OPS-1, description: Restore test, collected: 2025-05-01 }\n      - url: https://scans.example.com/protection.json\n        collected: 2025-06-20\n        scan: { tool: github, passed: 3, failed: 1, failing: [force pushes blocked] }\n",
+        )],
+    ),
 ];
 
 #[test]

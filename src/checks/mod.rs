@@ -34,6 +34,7 @@ mod placeholders;
 mod record_dates;
 mod review;
 mod risk;
+mod scanners;
 mod soa;
 mod support;
 mod util;

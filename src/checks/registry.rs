@@ -219,6 +219,7 @@ const TABLES: &[&[Rule]] = &[
     super::review::RULES,
     super::improvement::RULES,
     super::annex_a::RULES,
+    super::scanners::RULES,
     super::classification::RULES,
     super::frameworks::RULES,
     super::evidence::RULES,

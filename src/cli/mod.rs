@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod check;
 pub mod controls;
 pub mod decide;
+pub mod evidence;
 pub mod frameworks;
 pub mod init;
 pub mod log;
@@ -268,6 +269,8 @@ enum Command {
     /// Run the language server for editors (diagnostics, hover, go to definition) on stdio.
     #[command(after_help = "Example (the editor starts it; see docs/editors.md):\n  isms lsp")]
     Lsp(lsp::Args),
+    /// Import scanner and platform exports (Prowler, Powerpipe, GitHub) as control evidence.
+    Evidence(evidence::Args),
 }
 
 /// Parses the command line, runs the command and maps the outcome to an exit code.
@@ -298,6 +301,7 @@ pub fn main() -> ExitCode {
         Command::Pack(a) => pack::run(a, &cli.global),
         Command::Schema(a) => schema::run(a, &cli.global),
         Command::Lsp(a) => lsp::run(a, &cli.global),
+        Command::Evidence(a) => evidence::run(a, &cli.global),
     };
     match result {
         Ok(status) => status.into(),

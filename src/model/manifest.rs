@@ -57,10 +57,37 @@ pub struct Manifest {
     /// Other frameworks whose rules `isms check` adds (`nis2`, `csf` or a custom id).
     #[serde(default)]
     pub frameworks: Vec<Spanned<String>>,
+    /// Settings for evidence imported from scanners (`isms evidence import`).
+    #[serde(default)]
+    pub evidence: EvidenceSettings,
     /// A fixed evaluation date for a frozen example or training ISMS, used by `check`, `status`
     /// and `render` when no `--as-of` is given, so the example reads the same on any day.
     #[serde(default)]
     pub as_of: Option<Spanned<Date>>,
+}
+
+/// Settings for imported evidence.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceSettings {
+    /// Days an imported result stays valid, by source (`prowler`, `powerpipe`, `github`):
+    /// its `expires:` date is the collection day plus this many days.
+    #[serde(default)]
+    pub ttl_days: std::collections::BTreeMap<String, u32>,
+}
+
+impl EvidenceSettings {
+    /// Days imported evidence of a source stays valid when isms.yaml does not say: a monthly
+    /// scan with two weeks' slack for a late run.
+    pub const DEFAULT_TTL_DAYS: u32 = 45;
+
+    /// The time-to-live of evidence from `source`, in days.
+    pub fn ttl_days(&self, source: &str) -> u32 {
+        self.ttl_days
+            .get(source)
+            .copied()
+            .unwrap_or(Self::DEFAULT_TTL_DAYS)
+    }
 }
 
 /// The organisation.

@@ -23,6 +23,7 @@ pub mod manifest;
 pub mod registers;
 pub mod status;
 
+pub use common::ScanResults;
 pub use common::{
     Acceptance, Action, ActionStatus, Approval, Date, DocSource, Document, EvidenceRef, Frequency,
     Id, Replan, SecurityProperty,
@@ -40,6 +41,7 @@ pub use frameworks::{
     Acknowledgement, AcknowledgementRegister, AnswerStatus, FrameworkAnswer, FrameworkAnswerFile,
     FrameworkAnswers,
 };
+pub use manifest::EvidenceSettings;
 pub use manifest::{
     AcceptanceAuthority, Cadences, ChecksConfig, Communication, ConfiguredSeverity,
     ExternalDocument, LevelBand, LevelFormula, LevelValue, LikelihoodUnit, Manifest, Organisation,
@@ -390,6 +392,14 @@ impl Isms {
         self.manifest
             .as_ref()
             .map(|m| m.cadences.clone())
+            .unwrap_or_default()
+    }
+
+    /// Settings for imported evidence (defaults when isms.yaml has none).
+    pub fn evidence_settings(&self) -> EvidenceSettings {
+        self.manifest
+            .as_ref()
+            .map(|m| m.evidence.clone())
             .unwrap_or_default()
     }
 
