@@ -359,3 +359,105 @@ fn init_inside_another_repository_warns() {
     assert_eq!(out.status.code(), Some(0));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"));
 }
+
+/// A rejected value of a MiB is quoted cut to 80 characters, with its length.
+#[test]
+fn a_huge_rejected_value_is_cut() {
+    let dir = clean::copy();
+    let huge = "x".repeat(1 << 20);
+    edit(
+        dir.path(),
+        "risks.yaml",
+        "treatment: mitigate",
+        &format!("treatment: {huge}"),
+    );
+    let out = cargo_bin_cmd!("isms")
+        .args(["check", "--no-git", "--as-of", clean::AS_OF])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(all.len() < 64 * 1024, "{} bytes of output", all.len());
+    let cut = format!("`{}…` ({} characters)", "x".repeat(80), 1 << 20);
+    assert!(all.contains(&cut), "{}", &all[..all.len().min(2000)]);
+    let (_, diags) = check_json(dir.path());
+    let m = messages(&diags).join("\n");
+    assert!(m.contains(&cut) && m.len() < 64 * 1024, "{}", m.len());
+}
+
+/// Numbers out of range or beyond 64 bits: what to write in words, the number as written,
+/// never a Rust type name or a float's digits.
+#[test]
+fn number_errors_name_no_rust_type() {
+    for (value, expected) in [
+        (
+            "256",
+            "expected a whole number between 0 and 255, found the number `256`",
+        ),
+        (
+            "-1",
+            "expected a whole number between 0 and 255, found the number `-1`",
+        ),
+        (
+            "18446744073709551616",
+            "expected a whole number between 0 and 255, found the number `18446744073709551616`",
+        ),
+    ] {
+        let dir = clean::copy();
+        edit(
+            dir.path(),
+            "assets.yaml",
+            "confidentiality: 3",
+            &format!("confidentiality: {value}"),
+        );
+        let (_, diags) = check_json(dir.path());
+        let m = messages(&diags).join("\n");
+        assert!(m.contains(expected), "{value}: {m}");
+        for leak in ["u8", "u64", "i128", "18446744073709552000"] {
+            assert!(!m.contains(leak), "{value}: `{leak}` in {m}");
+        }
+    }
+    let dir = clean::copy();
+    edit(
+        dir.path(),
+        "policies/information-security.md",
+        "review_months: 12",
+        "review_months: -3",
+    );
+    let m = messages(&check_json(dir.path()).1).join("\n");
+    assert!(
+        m.contains("expected a whole number between 0 and 4294967295, found the number `-3`"),
+        "{m}"
+    );
+    assert!(!m.contains("u32"), "{m}");
+    // A float beyond 2^53 is not printed as made-up digits.
+    let dir = clean::copy();
+    edit(
+        dir.path(),
+        "risks.yaml",
+        "likelihood: 3",
+        "likelihood: 18446744073709551616.0",
+    );
+    let m = messages(&check_json(dir.path()).1).join("\n");
+    assert!(!m.contains("18446744073709552000"), "{m}");
+}
+
+/// An OS error is said once, not once per link of the error chain.
+#[test]
+fn os_errors_are_not_repeated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let out = cargo_bin_cmd!("isms")
+        .arg("init")
+        .arg(file.join("isms"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("(os error").count(), 1, "{err}");
+}
