@@ -461,3 +461,57 @@ fn os_errors_are_not_repeated() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.matches("(os error").count(), 1, "{err}");
 }
+
+/// Budget errors name their limit and say what to do, in one wording per limit; syntax errors
+/// keep the syntax hint.
+#[test]
+fn budget_errors_name_the_limit_and_the_remedy() {
+    let dir = clean::copy();
+    // Flow nesting (the scanner's guard) and block nesting (the tree builder's) read alike.
+    std::fs::write(
+        dir.path().join("metrics.yaml"),
+        format!(
+            "metrics:\n  - id: M-1\n    x: {}{}\n",
+            "[".repeat(70),
+            "]".repeat(70)
+        ),
+    )
+    .unwrap();
+    let block: String = (0..70)
+        .map(|i| format!("{}- \n", "  ".repeat(i + 1)))
+        .collect();
+    std::fs::write(
+        dir.path().join("changes.yaml"),
+        format!("changes:\n{block}"),
+    )
+    .unwrap();
+    let aliases: String = (0..101)
+        .map(|i| format!("  - {{ id: C-{i}, x: *a }}\n"))
+        .collect();
+    std::fs::write(
+        dir.path().join("incidents.yaml"),
+        format!("base: &a 1\nincidents:\n{aliases}"),
+    )
+    .unwrap();
+    let (_, diags) = check_json(dir.path());
+    let budget: Vec<&Value> = diags.iter().filter(|d| d["code"] == "LOAD-006").collect();
+    assert_eq!(budget.len(), 3, "{:#?}", messages(&diags));
+    for d in &budget {
+        let message = d["message"].as_str().unwrap();
+        let hint = d["hint"].as_str().unwrap();
+        assert!(message.contains("(limit: "), "{message}");
+        assert!(!hint.contains("indentation"), "{hint}");
+        assert!(hint.contains("the limit is fixed"), "{hint}");
+    }
+    let depth: Vec<&str> = budget
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .filter(|m| m.contains("nests"))
+        .collect();
+    assert_eq!(depth.len(), 2, "{depth:#?}");
+    assert_eq!(depth[0], depth[1]);
+    assert_eq!(
+        depth[0],
+        "invalid YAML: the YAML nests deeper than isms reads (limit: 64 levels)"
+    );
+}

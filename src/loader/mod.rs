@@ -760,7 +760,7 @@ impl Loader {
             Err(e) => {
                 let d = Diagnostic::error("LOAD-006", format!("invalid YAML: {}", e.message))
                     .at_span(&self.model.sources, e.span)
-                    .with_hint("fix the YAML syntax at this position (indentation, an unclosed bracket or quote, a tab, a duplicated key)");
+                    .with_hint(e.hint.unwrap_or("fix the YAML syntax at this position (indentation, an unclosed bracket or quote, a tab, a duplicated key)"));
                 self.diags.push(d);
                 return None;
             }
