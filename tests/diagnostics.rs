@@ -515,3 +515,104 @@ fn budget_errors_name_the_limit_and_the_remedy() {
         "invalid YAML: the YAML nests deeper than isms reads (limit: 64 levels)"
     );
 }
+
+/// Whole-file findings (an empty file, LOAD-005; an oversized one, LOAD-003) have no region in
+/// any format: no line 0 anywhere.
+#[test]
+fn whole_file_errors_have_no_region_in_any_format() {
+    let dir = clean::copy();
+    std::fs::write(dir.path().join("metrics.yaml"), "").unwrap();
+    std::fs::write(
+        dir.path().join("changes.yaml"),
+        format!("changes: []\n# {}\n", "x".repeat(2 << 20)),
+    )
+    .unwrap();
+    let run = |format: &str| -> String {
+        let out = cargo_bin_cmd!("isms")
+            .args([
+                "check",
+                "--no-git",
+                "--max-file-size",
+                "1",
+                "--as-of",
+                clean::AS_OF,
+                "--format",
+                format,
+            ])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let json: Value = serde_json::from_str(&run("json")).unwrap();
+    for code in ["LOAD-003", "LOAD-005"] {
+        let d = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == code)
+            .unwrap_or_else(|| panic!("{code} in {json:#}"));
+        let loc = d["location"].as_object().unwrap();
+        assert!(
+            !loc.contains_key("line") && !loc.contains_key("column"),
+            "{code}: {loc:?}"
+        );
+    }
+    let sarif: Value = serde_json::from_str(&run("sarif")).unwrap();
+    for r in sarif["runs"][0]["results"].as_array().unwrap() {
+        if r["ruleId"] == "LOAD-003" || r["ruleId"] == "LOAD-005" {
+            let p = &r["locations"][0]["physicalLocation"];
+            assert!(p.get("region").is_none(), "{r:#}");
+        }
+    }
+    let github = run("github");
+    for l in github
+        .lines()
+        .filter(|l| l.contains("LOAD-003") || l.contains("LOAD-005"))
+    {
+        assert!(!l.contains("line="), "{l}");
+    }
+    for text in [run("human"), run("junit")] {
+        assert!(text.contains("metrics.yaml"), "{text}");
+        assert!(
+            !text.contains("metrics.yaml:0") && !text.contains("changes.yaml:0"),
+            "{text}"
+        );
+    }
+}
+
+/// A symbolic link to a folder where records live is reported like a link to a file (LOAD-016),
+/// not skipped in silence.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_record_folder_is_reported() {
+    let dir = clean::copy();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(
+        elsewhere.path().join("extra.md"),
+        "---\nid: POL-99\ntitle: Extra\n---\n# Extra\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("policies/linked")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("risks")).unwrap();
+    let (_, diags) = check_json(dir.path());
+    let links: Vec<&Value> = diags.iter().filter(|d| d["code"] == "LOAD-016").collect();
+    let paths: Vec<&str> = links
+        .iter()
+        .map(|d| d["location"]["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        ["policies/linked", "risks"],
+        "{:#?}",
+        messages(&diags)
+    );
+    assert!(
+        links[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("is a symbolic link to a folder"),
+        "{:#}",
+        links[0]
+    );
+}

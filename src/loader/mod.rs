@@ -321,6 +321,21 @@ impl Loader {
             }
             let rel = self.rel(entry.path());
             let symlink = entry.path_is_symlink();
+            if symlink && entry.path().is_dir() && in_record_place(&rel) {
+                // A linked folder is skipped like a linked file, and says so: its records
+                // would otherwise vanish without a word.
+                self.diags.push(
+                    Diagnostic::error(
+                        "LOAD-016",
+                        format!(
+                            "{rel} is a symbolic link to a folder; links are not followed, so no record in it is loaded"
+                        ),
+                    )
+                    .at(Location::file(rel.clone()))
+                    .with_hint("replace the link with the folder itself"),
+                );
+                continue;
+            }
             let ft = entry.file_type();
             let special = (!symlink && !ft.is_file()).then(|| crate::fsutil::file_kind(&ft));
             let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
@@ -1396,4 +1411,11 @@ pub(crate) fn unusable_evidence_url(url: &str) -> Option<String> {
             "`{shown}` names no host: write `{scheme}://host/...`"
         )),
     }
+}
+
+/// Whether `rel` is a place the loader reads records from: a record folder or split register
+/// at the root (`policies`, `risks`), or an entry inside one.
+fn in_record_place(rel: &str) -> bool {
+    let first = rel.split('/').next().unwrap_or(rel);
+    RECORD_FOLDERS.contains(&first) || SPLIT_REGISTERS.contains(&first)
 }
