@@ -616,3 +616,31 @@ fn a_symlinked_record_folder_is_reported() {
         links[0]
     );
 }
+
+/// A `.git` file whose `gitdir:` leads nowhere is named, not reported as "not in a Git
+/// repository".
+#[test]
+fn a_git_file_pointing_nowhere_is_named() {
+    let dir = clean::copy();
+    let gone = dir.path().join("old-checkout/.git/worktrees/isms");
+    std::fs::write(
+        dir.path().join(".git"),
+        format!("gitdir: {}\n", gone.display()),
+    )
+    .unwrap();
+    let out = cargo_bin_cmd!("isms")
+        .args(["check", "--format", "json", "--as-of", clean::AS_OF])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diags = json["diagnostics"].as_array().unwrap();
+    assert!(diags.iter().all(|d| d["code"] != "GIT-01"), "{diags:#?}");
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "GIT-08")
+        .unwrap_or_else(|| panic!("{diags:#?}"));
+    let m = d["message"].as_str().unwrap();
+    assert!(m.contains(&format!("gitdir: {}", gone.display())), "{m}");
+    assert!(m.contains("which does not exist"), "{m}");
+}
