@@ -1342,36 +1342,6 @@ fn check_control(model: &Isms, id: &Id, diags: &mut Vec<Diagnostic>) {
     );
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn relative_paths_are_normalised() {
-        assert_eq!(normalise_rel("./evidence/a.pdf"), "evidence/a.pdf");
-        assert_eq!(normalise_rel(".\\evidence\\a.pdf"), "evidence/a.pdf");
-        assert_eq!(normalise_rel(" ././evidence/a.pdf "), "evidence/a.pdf");
-        assert_eq!(normalise_rel("evidence/a.pdf"), "evidence/a.pdf");
-        assert_eq!(normalise_rel(".\\evidence\\b\\"), "evidence/b");
-        assert_eq!(normalise_rel("./"), "");
-    }
-
-    #[test]
-    fn front_matter_split() {
-        let t = "---\nid: X\n---\n# Body\n";
-        let (fm, body) = split_front_matter(t).unwrap();
-        assert_eq!(&t[fm], "id: X\n");
-        assert_eq!(&t[body..], "# Body\n");
-        assert!(split_front_matter("# no front matter\n").is_none());
-        assert!(split_front_matter("---\nid: X\n").is_none());
-        let bom = "\u{feff}---\nid: X\n---\nbody";
-        let (fm, body) = split_front_matter(bom).unwrap();
-        assert_eq!((&bom[fm], &bom[body..]), ("id: X\n", "body"));
-        let (fm, _) = split_front_matter("---\r\nid: X\r\n---\r\nbody").unwrap();
-        assert_eq!(fm, 5..12);
-    }
-}
-
 /// Why an evidence `url:` cannot be used, or `None` for an `https://` or `http://` link with a
 /// host. Other schemes are refused: `file:` points at one machine's disk (and at anything on
 /// it), `javascript:` and `data:` run or embed content when the rendered link is clicked.
@@ -1418,4 +1388,34 @@ pub(crate) fn unusable_evidence_url(url: &str) -> Option<String> {
 fn in_record_place(rel: &str) -> bool {
     let first = rel.split('/').next().unwrap_or(rel);
     RECORD_FOLDERS.contains(&first) || SPLIT_REGISTERS.contains(&first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_are_normalised() {
+        assert_eq!(normalise_rel("./evidence/a.pdf"), "evidence/a.pdf");
+        assert_eq!(normalise_rel(".\\evidence\\a.pdf"), "evidence/a.pdf");
+        assert_eq!(normalise_rel(" ././evidence/a.pdf "), "evidence/a.pdf");
+        assert_eq!(normalise_rel("evidence/a.pdf"), "evidence/a.pdf");
+        assert_eq!(normalise_rel(".\\evidence\\b\\"), "evidence/b");
+        assert_eq!(normalise_rel("./"), "");
+    }
+
+    #[test]
+    fn front_matter_split() {
+        let t = "---\nid: X\n---\n# Body\n";
+        let (fm, body) = split_front_matter(t).unwrap();
+        assert_eq!(&t[fm], "id: X\n");
+        assert_eq!(&t[body..], "# Body\n");
+        assert!(split_front_matter("# no front matter\n").is_none());
+        assert!(split_front_matter("---\nid: X\n").is_none());
+        let bom = "\u{feff}---\nid: X\n---\nbody";
+        let (fm, body) = split_front_matter(bom).unwrap();
+        assert_eq!((&bom[fm], &bom[body..]), ("id: X\n", "body"));
+        let (fm, _) = split_front_matter("---\r\nid: X\r\n---\r\nbody").unwrap();
+        assert_eq!(fm, 5..12);
+    }
 }
