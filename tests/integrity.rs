@@ -462,7 +462,8 @@ fn evidence_urls_other_than_http_are_reported() {
             .collect();
         assert_eq!(found.len(), 1, "{url}: {diags:#?}");
         let d = found[0];
-        assert_eq!(d["code"], "LOAD-011", "{d:#}");
+        assert_eq!(d["code"], "LOAD-020", "{d:#}");
+        assert_eq!(d["severity"], "warning", "{d:#}");
         assert_eq!(
             (
                 d["location"]["path"].as_str(),
@@ -483,6 +484,6 @@ fn evidence_urls_other_than_http_are_reported() {
     assert!(
         check_json(dir.path())
             .iter()
-            .all(|d| d["code"] != "LOAD-011")
+            .all(|d| d["code"] != "LOAD-020")
     );
 }

@@ -173,6 +173,11 @@ pub const LOAD_CODES: &[(&str, &str, &str)] = &[
         "invalid-id",
         "a record id is empty or has a character other than ASCII letters, digits, `-`, `_` and `.`",
     ),
+    (
+        "LOAD-020",
+        "evidence-url-scheme",
+        "an evidence URL is not an `https://` or `http://` link with a host (`file:`, `javascript:`, `data:`, no scheme)",
+    ),
 ];
 
 /// Register and document names at the root of a repository.
@@ -636,9 +641,11 @@ impl Loader {
                 if let Some(url) = &ev.url
                     && let Some(why) = unusable_evidence_url(&url.value)
                 {
+                    // A warning: the record is usable, only this link is not evidence an
+                    // auditor can open (and the renderer never makes it a live link).
                     found.push(
-                        Diagnostic::error(
-                            "LOAD-011",
+                        Diagnostic::warning(
+                            "LOAD-020",
                             format!("evidence URL of control {} {why}", e.id.value),
                         )
                         .at(self.model.location(url.span))
