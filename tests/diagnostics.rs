@@ -359,3 +359,288 @@ fn init_inside_another_repository_warns() {
     assert_eq!(out.status.code(), Some(0));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"));
 }
+
+/// A rejected value of a MiB is quoted cut to 80 characters, with its length.
+#[test]
+fn a_huge_rejected_value_is_cut() {
+    let dir = clean::copy();
+    let huge = "x".repeat(1 << 20);
+    edit(
+        dir.path(),
+        "risks.yaml",
+        "treatment: mitigate",
+        &format!("treatment: {huge}"),
+    );
+    let out = cargo_bin_cmd!("isms")
+        .args(["check", "--no-git", "--as-of", clean::AS_OF])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(all.len() < 64 * 1024, "{} bytes of output", all.len());
+    let cut = format!("`{}…` ({} characters)", "x".repeat(80), 1 << 20);
+    assert!(all.contains(&cut), "{}", &all[..all.len().min(2000)]);
+    let (_, diags) = check_json(dir.path());
+    let m = messages(&diags).join("\n");
+    assert!(m.contains(&cut) && m.len() < 64 * 1024, "{}", m.len());
+}
+
+/// Numbers out of range or beyond 64 bits: what to write in words, the number as written,
+/// never a Rust type name or a float's digits.
+#[test]
+fn number_errors_name_no_rust_type() {
+    for (value, expected) in [
+        (
+            "256",
+            "expected a whole number between 0 and 255, found the number `256`",
+        ),
+        (
+            "-1",
+            "expected a whole number between 0 and 255, found the number `-1`",
+        ),
+        (
+            "18446744073709551616",
+            "expected a whole number between 0 and 255, found the number `18446744073709551616`",
+        ),
+    ] {
+        let dir = clean::copy();
+        edit(
+            dir.path(),
+            "assets.yaml",
+            "confidentiality: 3",
+            &format!("confidentiality: {value}"),
+        );
+        let (_, diags) = check_json(dir.path());
+        let m = messages(&diags).join("\n");
+        assert!(m.contains(expected), "{value}: {m}");
+        for leak in ["u8", "u64", "i128", "18446744073709552000"] {
+            assert!(!m.contains(leak), "{value}: `{leak}` in {m}");
+        }
+    }
+    let dir = clean::copy();
+    edit(
+        dir.path(),
+        "policies/information-security.md",
+        "review_months: 12",
+        "review_months: -3",
+    );
+    let m = messages(&check_json(dir.path()).1).join("\n");
+    assert!(
+        m.contains("expected a whole number between 0 and 4294967295, found the number `-3`"),
+        "{m}"
+    );
+    assert!(!m.contains("u32"), "{m}");
+    // A float beyond 2^53 is not printed as made-up digits.
+    let dir = clean::copy();
+    edit(
+        dir.path(),
+        "risks.yaml",
+        "likelihood: 3",
+        "likelihood: 18446744073709551616.0",
+    );
+    let m = messages(&check_json(dir.path()).1).join("\n");
+    assert!(!m.contains("18446744073709552000"), "{m}");
+}
+
+/// An OS error is said once, not once per link of the error chain.
+#[test]
+fn os_errors_are_not_repeated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let out = cargo_bin_cmd!("isms")
+        .arg("init")
+        .arg(file.join("isms"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("(os error").count(), 1, "{err}");
+}
+
+/// Budget errors name their limit and say what to do, in one wording per limit; syntax errors
+/// keep the syntax hint.
+#[test]
+fn budget_errors_name_the_limit_and_the_remedy() {
+    let dir = clean::copy();
+    // Flow nesting (the scanner's guard) and block nesting (the tree builder's) read alike.
+    std::fs::write(
+        dir.path().join("metrics.yaml"),
+        format!(
+            "metrics:\n  - id: M-1\n    x: {}{}\n",
+            "[".repeat(70),
+            "]".repeat(70)
+        ),
+    )
+    .unwrap();
+    let block: String = (0..70)
+        .map(|i| format!("{}- \n", "  ".repeat(i + 1)))
+        .collect();
+    std::fs::write(
+        dir.path().join("changes.yaml"),
+        format!("changes:\n{block}"),
+    )
+    .unwrap();
+    let aliases: String = (0..101)
+        .map(|i| format!("  - {{ id: C-{i}, x: *a }}\n"))
+        .collect();
+    std::fs::write(
+        dir.path().join("incidents.yaml"),
+        format!("base: &a 1\nincidents:\n{aliases}"),
+    )
+    .unwrap();
+    let (_, diags) = check_json(dir.path());
+    let budget: Vec<&Value> = diags.iter().filter(|d| d["code"] == "LOAD-006").collect();
+    assert_eq!(budget.len(), 3, "{:#?}", messages(&diags));
+    for d in &budget {
+        let message = d["message"].as_str().unwrap();
+        let hint = d["hint"].as_str().unwrap();
+        assert!(message.contains("(limit: "), "{message}");
+        assert!(!hint.contains("indentation"), "{hint}");
+        assert!(hint.contains("the limit is fixed"), "{hint}");
+    }
+    let depth: Vec<&str> = budget
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .filter(|m| m.contains("nests"))
+        .collect();
+    assert_eq!(depth.len(), 2, "{depth:#?}");
+    assert_eq!(depth[0], depth[1]);
+    assert_eq!(
+        depth[0],
+        "invalid YAML: the YAML nests deeper than isms reads (limit: 64 levels)"
+    );
+}
+
+/// Whole-file findings (an empty file, LOAD-005; an oversized one, LOAD-003) have no region in
+/// any format: no line 0 anywhere.
+#[test]
+fn whole_file_errors_have_no_region_in_any_format() {
+    let dir = clean::copy();
+    std::fs::write(dir.path().join("metrics.yaml"), "").unwrap();
+    std::fs::write(
+        dir.path().join("changes.yaml"),
+        format!("changes: []\n# {}\n", "x".repeat(2 << 20)),
+    )
+    .unwrap();
+    let run = |format: &str| -> String {
+        let out = cargo_bin_cmd!("isms")
+            .args([
+                "check",
+                "--no-git",
+                "--max-file-size",
+                "1",
+                "--as-of",
+                clean::AS_OF,
+                "--format",
+                format,
+            ])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let json: Value = serde_json::from_str(&run("json")).unwrap();
+    for code in ["LOAD-003", "LOAD-005"] {
+        let d = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == code)
+            .unwrap_or_else(|| panic!("{code} in {json:#}"));
+        let loc = d["location"].as_object().unwrap();
+        assert!(
+            !loc.contains_key("line") && !loc.contains_key("column"),
+            "{code}: {loc:?}"
+        );
+    }
+    let sarif: Value = serde_json::from_str(&run("sarif")).unwrap();
+    for r in sarif["runs"][0]["results"].as_array().unwrap() {
+        if r["ruleId"] == "LOAD-003" || r["ruleId"] == "LOAD-005" {
+            let p = &r["locations"][0]["physicalLocation"];
+            assert!(p.get("region").is_none(), "{r:#}");
+        }
+    }
+    let github = run("github");
+    for l in github
+        .lines()
+        .filter(|l| l.contains("LOAD-003") || l.contains("LOAD-005"))
+    {
+        assert!(!l.contains("line="), "{l}");
+    }
+    for text in [run("human"), run("junit")] {
+        assert!(text.contains("metrics.yaml"), "{text}");
+        assert!(
+            !text.contains("metrics.yaml:0") && !text.contains("changes.yaml:0"),
+            "{text}"
+        );
+    }
+}
+
+/// A symbolic link to a folder where records live is reported like a link to a file (LOAD-016),
+/// not skipped in silence.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_record_folder_is_reported() {
+    let dir = clean::copy();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(
+        elsewhere.path().join("extra.md"),
+        "---\nid: POL-99\ntitle: Extra\n---\n# Extra\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("policies/linked")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("risks")).unwrap();
+    let (_, diags) = check_json(dir.path());
+    let links: Vec<&Value> = diags.iter().filter(|d| d["code"] == "LOAD-016").collect();
+    let paths: Vec<&str> = links
+        .iter()
+        .map(|d| d["location"]["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        ["policies/linked", "risks"],
+        "{:#?}",
+        messages(&diags)
+    );
+    assert!(
+        links[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("is a symbolic link to a folder"),
+        "{:#}",
+        links[0]
+    );
+}
+
+/// A `.git` file whose `gitdir:` leads nowhere is named, not reported as "not in a Git
+/// repository".
+#[test]
+fn a_git_file_pointing_nowhere_is_named() {
+    let dir = clean::copy();
+    let gone = dir.path().join("old-checkout/.git/worktrees/isms");
+    std::fs::write(
+        dir.path().join(".git"),
+        format!("gitdir: {}\n", gone.display()),
+    )
+    .unwrap();
+    let out = cargo_bin_cmd!("isms")
+        .args(["check", "--format", "json", "--as-of", clean::AS_OF])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diags = json["diagnostics"].as_array().unwrap();
+    assert!(diags.iter().all(|d| d["code"] != "GIT-01"), "{diags:#?}");
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "GIT-08")
+        .unwrap_or_else(|| panic!("{diags:#?}"));
+    let m = d["message"].as_str().unwrap();
+    assert!(m.contains(&format!("gitdir: {}", gone.display())), "{m}");
+    assert!(m.contains("which does not exist"), "{m}");
+}

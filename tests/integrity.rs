@@ -462,7 +462,8 @@ fn evidence_urls_other_than_http_are_reported() {
             .collect();
         assert_eq!(found.len(), 1, "{url}: {diags:#?}");
         let d = found[0];
-        assert_eq!(d["code"], "LOAD-011", "{d:#}");
+        assert_eq!(d["code"], "LOAD-020", "{d:#}");
+        assert_eq!(d["severity"], "warning", "{d:#}");
         assert_eq!(
             (
                 d["location"]["path"].as_str(),
@@ -483,6 +484,31 @@ fn evidence_urls_other_than_http_are_reported() {
     assert!(
         check_json(dir.path())
             .iter()
-            .all(|d| d["code"] != "LOAD-011")
+            .all(|d| d["code"] != "LOAD-020")
     );
+}
+
+/// `-o FILE` cleans our stale temporary files next to the file it writes, and nothing else.
+#[test]
+fn a_single_document_write_cleans_stale_temp_files_beside_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let stale = tmp.path().join(".isms-tmp-Zz9Yy8");
+    std::fs::write(&stale, "partial").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(600))
+        .unwrap();
+    std::fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_isms"))
+        .arg("render")
+        .arg(clean_fixture())
+        .args(["soa", "--as-of", "2025-06-30", "-o"])
+        .arg(tmp.path().join("soa.html"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!stale.exists());
+    assert!(tmp.path().join("notes.txt").exists() && tmp.path().join("soa.html").exists());
 }

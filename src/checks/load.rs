@@ -314,6 +314,28 @@ risks:
   - id: R-001    # not \"Р-001\" (Cyrillic Р) or an id with hidden characters
 ```",
     ),
+    Rule {
+        default_severity: Severity::Warning,
+        ..load(
+            "LOAD-020",
+            "evidence-url-scheme",
+            "an evidence URL is not an `https://` or `http://` link with a host (`file:`, `javascript:`, `data:`, no scheme)",
+            "\
+External evidence is cited by a link an auditor can open: `https://` (or `http://` on an
+intranet). A `file:` URL points at one machine's disk, and at anything on it; `javascript:` and
+`data:` URLs run or embed content when the link in a rendered document is clicked; a link
+without a scheme or host opens nothing. The evidence entry still loads (rendered documents show
+such a URL as text, never as a live link), but it proves nothing.
+
+Fix: link to where the evidence is kept, or commit the file and cite it with `path:`.
+
+```yaml
+evidence:
+  - { url: https://tickets.example.com/SEC-412, collected: 2025-09-30 }
+  - { path: evidence/2025-q3-access-review.csv, collected: 2025-09-30 }
+```",
+        )
+    },
 ];
 
 #[cfg(test)]

@@ -250,6 +250,7 @@ fn single(
     let bytes = render::render(engine, isms, state, opts, spec, all, format)?;
     let (parent, name) = split_file(file)?;
     check_outside_records(&args.dir, &parent)?;
+    remove_stale_temp_files(&parent, 0);
     let overwrite = if args.force {
         Overwrite::Replace
     } else {
@@ -298,6 +299,7 @@ fn audit_pack(
     let bytes = pack::build(&files, &meta)?;
     let (parent, name) = split_file(zip)?;
     check_outside_records(&args.dir, &parent)?;
+    remove_stale_temp_files(&parent, 0);
     let overwrite = if args.force {
         Overwrite::Replace
     } else {
@@ -505,14 +507,7 @@ fn write_folder(out: &Path, files: &[pack::PackFile], force: bool) -> anyhow::Re
             crate::fsutil::file_kind(&meta.file_type())
         );
     }
-    let stale = crate::fsutil::remove_stale_temp_files(out, process_start(), 8);
-    if !stale.is_empty() {
-        eprintln!(
-            "note: removed {} temporary file(s) left in {} by an interrupted run",
-            stale.len(),
-            out.display()
-        );
-    }
+    remove_stale_temp_files(out, 8);
     let previous = read_marker(out);
     let mut refused = Vec::new();
     // The hash of each target that exists now and may be replaced.
@@ -562,6 +557,19 @@ fn write_folder(out: &Path, files: &[pack::PackFile], force: bool) -> anyhow::Re
         super::check::ignore_broken_pipe(writeln!(stdout, "wrote {}", written.display()))?;
     }
     write_marker(out, &marker)
+}
+
+/// Removes the temporary files an interrupted run left in `dir` (and `depth` folders below),
+/// and says how many.
+fn remove_stale_temp_files(dir: &Path, depth: usize) {
+    let stale = crate::fsutil::remove_stale_temp_files(dir, process_start(), depth);
+    if !stale.is_empty() {
+        eprintln!(
+            "note: removed {} temporary file(s) left in {} by an interrupted run",
+            stale.len(),
+            dir.display()
+        );
+    }
 }
 
 /// When this process started, as near as we can tell: temporary files older than this are

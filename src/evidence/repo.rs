@@ -161,7 +161,17 @@ pub(crate) fn open(root: &Path) -> Result<Option<(Repository, RepoState)>, Evide
     })?;
     let repo = match Repository::discover(&canonical_root) {
         Ok(r) => r,
-        Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+        Err(e) if e.code() == ErrorCode::NotFound => {
+            // libgit2 treats a `.git` file whose `gitdir:` leads nowhere (a moved worktree or
+            // submodule) as no repository at all; say what is broken instead.
+            if let Some(message) = broken_gitdir_file(&canonical_root) {
+                return Err(EvidenceError::Git {
+                    action: format!("opening the Git repository around {}", root.display()),
+                    message,
+                });
+            }
+            return Ok(None);
+        }
         Err(e) => {
             return Err(EvidenceError::git(
                 format!("opening the Git repository around {}", root.display()),
@@ -191,6 +201,32 @@ pub(crate) fn open(root: &Path) -> Result<Option<(Repository, RepoState)>, Evide
         RepoState::Ready(info)
     };
     Ok(Some((repo, state)))
+}
+
+/// The nearest `.git` file at or above `dir` whose `gitdir:` names a folder that is not a Git
+/// repository, described; `None` when there is no such file.
+fn broken_gitdir_file(dir: &Path) -> Option<String> {
+    let dotgit = dir
+        .ancestors()
+        .map(|d| d.join(".git"))
+        .find(|p| p.symlink_metadata().is_ok())?;
+    if !dotgit.symlink_metadata().ok()?.is_file() {
+        return None;
+    }
+    let text = crate::fsutil::read_regular(&dotgit, 64 * 1024).ok()?;
+    let text = String::from_utf8_lossy(&text);
+    let target = text.lines().find_map(|l| l.strip_prefix("gitdir:"))?.trim();
+    let base = dotgit.parent().unwrap_or(dir);
+    let resolved = base.join(target);
+    let why = if resolved.exists() {
+        "which is not a Git repository"
+    } else {
+        "which does not exist"
+    };
+    Some(format!(
+        "{} says `gitdir: {target}`, {why} (a moved or deleted worktree or submodule?); fix the path in that file, or remove it and clone the repository again",
+        dotgit.display()
+    ))
 }
 
 /// Verifies every loose object before libgit2 reads any: libgit2 1.9 loops forever inflating

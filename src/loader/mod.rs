@@ -174,6 +174,11 @@ pub const LOAD_CODES: &[(&str, &str, &str)] = &[
         "invalid-id",
         "a record id is empty or has a character other than ASCII letters, digits, `-`, `_` and `.`",
     ),
+    (
+        "LOAD-020",
+        "evidence-url-scheme",
+        "an evidence URL is not an `https://` or `http://` link with a host (`file:`, `javascript:`, `data:`, no scheme)",
+    ),
 ];
 
 /// Register and document names at the root of a repository.
@@ -403,6 +408,21 @@ impl Loader {
             }
             let rel = self.rel(entry.path());
             let symlink = entry.path_is_symlink();
+            if symlink && entry.path().is_dir() && in_record_place(&rel) {
+                // A linked folder is skipped like a linked file, and says so: its records
+                // would otherwise vanish without a word.
+                self.diags.push(
+                    Diagnostic::error(
+                        "LOAD-016",
+                        format!(
+                            "{rel} is a symbolic link to a folder; links are not followed, so no record in it is loaded"
+                        ),
+                    )
+                    .at(Location::file(rel.clone()))
+                    .with_hint("replace the link with the folder itself"),
+                );
+                continue;
+            }
             let ft = entry.file_type();
             let special = (!symlink && !ft.is_file()).then(|| crate::fsutil::file_kind(&ft));
             let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
@@ -864,9 +884,11 @@ impl Loader {
                 if let Some(url) = &ev.url
                     && let Some(why) = unusable_evidence_url(&url.value)
                 {
+                    // A warning: the record is usable, only this link is not evidence an
+                    // auditor can open (and the renderer never makes it a live link).
                     found.push(
-                        Diagnostic::error(
-                            "LOAD-011",
+                        Diagnostic::warning(
+                            "LOAD-020",
                             format!("evidence URL of control {} {why}", e.id.value),
                         )
                         .at(self.model.location(url.span))
@@ -1014,7 +1036,7 @@ impl Loader {
             Err(e) => {
                 let d = Diagnostic::error("LOAD-006", format!("invalid YAML: {}", e.message))
                     .at_span(&self.model.sources, e.span)
-                    .with_hint("fix the YAML syntax at this position (indentation, an unclosed bracket or quote, a tab, a duplicated key)");
+                    .with_hint(e.hint.unwrap_or("fix the YAML syntax at this position (indentation, an unclosed bracket or quote, a tab, a duplicated key)"));
                 self.diags.push(d);
                 return None;
             }
@@ -1607,36 +1629,6 @@ fn check_control(model: &Isms, id: &Id, diags: &mut Vec<Diagnostic>) {
     );
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn relative_paths_are_normalised() {
-        assert_eq!(normalise_rel("./evidence/a.pdf"), "evidence/a.pdf");
-        assert_eq!(normalise_rel(".\\evidence\\a.pdf"), "evidence/a.pdf");
-        assert_eq!(normalise_rel(" ././evidence/a.pdf "), "evidence/a.pdf");
-        assert_eq!(normalise_rel("evidence/a.pdf"), "evidence/a.pdf");
-        assert_eq!(normalise_rel(".\\evidence\\b\\"), "evidence/b");
-        assert_eq!(normalise_rel("./"), "");
-    }
-
-    #[test]
-    fn front_matter_split() {
-        let t = "---\nid: X\n---\n# Body\n";
-        let (fm, body) = split_front_matter(t).unwrap();
-        assert_eq!(&t[fm], "id: X\n");
-        assert_eq!(&t[body..], "# Body\n");
-        assert!(split_front_matter("# no front matter\n").is_none());
-        assert!(split_front_matter("---\nid: X\n").is_none());
-        let bom = "\u{feff}---\nid: X\n---\nbody";
-        let (fm, body) = split_front_matter(bom).unwrap();
-        assert_eq!((&bom[fm], &bom[body..]), ("id: X\n", "body"));
-        let (fm, _) = split_front_matter("---\r\nid: X\r\n---\r\nbody").unwrap();
-        assert_eq!(fm, 5..12);
-    }
-}
-
 /// Why an evidence `url:` cannot be used, or `None` for an `https://` or `http://` link with a
 /// host. Other schemes are refused: `file:` points at one machine's disk (and at anything on
 /// it), `javascript:` and `data:` run or embed content when the rendered link is clicked.
@@ -1675,5 +1667,42 @@ pub(crate) fn unusable_evidence_url(url: &str) -> Option<String> {
         _ => Some(format!(
             "`{shown}` names no host: write `{scheme}://host/...`"
         )),
+    }
+}
+
+/// Whether `rel` is a place the loader reads records from: a record folder or split register
+/// at the root (`policies`, `risks`), or an entry inside one.
+fn in_record_place(rel: &str) -> bool {
+    let first = rel.split('/').next().unwrap_or(rel);
+    RECORD_FOLDERS.contains(&first) || SPLIT_REGISTERS.contains(&first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_are_normalised() {
+        assert_eq!(normalise_rel("./evidence/a.pdf"), "evidence/a.pdf");
+        assert_eq!(normalise_rel(".\\evidence\\a.pdf"), "evidence/a.pdf");
+        assert_eq!(normalise_rel(" ././evidence/a.pdf "), "evidence/a.pdf");
+        assert_eq!(normalise_rel("evidence/a.pdf"), "evidence/a.pdf");
+        assert_eq!(normalise_rel(".\\evidence\\b\\"), "evidence/b");
+        assert_eq!(normalise_rel("./"), "");
+    }
+
+    #[test]
+    fn front_matter_split() {
+        let t = "---\nid: X\n---\n# Body\n";
+        let (fm, body) = split_front_matter(t).unwrap();
+        assert_eq!(&t[fm], "id: X\n");
+        assert_eq!(&t[body..], "# Body\n");
+        assert!(split_front_matter("# no front matter\n").is_none());
+        assert!(split_front_matter("---\nid: X\n").is_none());
+        let bom = "\u{feff}---\nid: X\n---\nbody";
+        let (fm, body) = split_front_matter(bom).unwrap();
+        assert_eq!((&bom[fm], &bom[body..]), ("id: X\n", "body"));
+        let (fm, _) = split_front_matter("---\r\nid: X\r\n---\r\nbody").unwrap();
+        assert_eq!(fm, 5..12);
     }
 }

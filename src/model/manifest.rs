@@ -347,6 +347,10 @@ impl std::fmt::Display for LevelValue {
 pub fn fmt_level(n: f64) -> String {
     if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{n:.0}")
+    } else if n.is_finite() && n.abs() >= 1e15 {
+        // Beyond 2^53 the float is not the number written: `1.8446744073709552e19`, never a
+        // made-up `18446744073709552000`.
+        format!("{n:e}")
     } else {
         format!("{n}")
     }

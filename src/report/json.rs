@@ -34,12 +34,20 @@ struct Tool {
     version: &'static str,
 }
 
+/// A finding about a whole file has no region: no `line` (as in every other format), and an
+/// unknown column is left out too, rather than written as 0.
 #[derive(Serialize)]
 struct JsonLocation<'a> {
     path: &'a str,
+    #[serde(skip_serializing_if = "is_zero")]
     line: u32,
+    #[serde(skip_serializing_if = "is_zero")]
     column: u32,
     len: usize,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl<'a> From<&'a Location> for JsonLocation<'a> {

@@ -53,8 +53,41 @@ pub enum DeErrorKind {
     DuplicateField,
 }
 
+/// Values quoted in a message (between backticks) are cut to this many characters: a rejected
+/// value of several MiB must not flood the terminal or the CI log.
+const MAX_QUOTED_CHARS: usize = 80;
+
+/// `message` with every backtick-quoted part longer than [`MAX_QUOTED_CHARS`] cut, with an
+/// ellipsis and its length.
+fn cut_long_values(message: &str) -> String {
+    if message.len() <= MAX_QUOTED_CHARS {
+        return message.to_string();
+    }
+    let parts: Vec<&str> = message.split('`').collect();
+    let mut out = String::with_capacity(MAX_QUOTED_CHARS * 2);
+    // The length note goes after the closing backtick.
+    let mut note = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('`');
+            out.push_str(&std::mem::take(&mut note));
+        }
+        let n = part.chars().count();
+        // Odd parts are inside a pair of backticks.
+        if i % 2 == 1 && i + 1 < parts.len() && n > MAX_QUOTED_CHARS {
+            out.extend(part.chars().take(MAX_QUOTED_CHARS));
+            out.push('…');
+            note = format!(" ({n} characters)");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
 impl DeError {
     fn new(kind: DeErrorKind, message: String) -> Self {
+        let message = cut_long_values(&message);
         DeError {
             message,
             span: None,
@@ -153,10 +186,16 @@ impl de::Error for DeError {
     }
 
     fn invalid_value(unexp: Unexpected<'_>, exp: &dyn de::Expected) -> Self {
-        DeError::new(
+        let expected = plain_expected(&exp.to_string());
+        let e = DeError::new(
             DeErrorKind::InvalidValue,
-            format!("invalid value {}: expected {exp}", describe(&unexp)),
-        )
+            format!("expected {expected}, found {}", describe(&unexp)),
+        );
+        if expected.starts_with("a whole number") {
+            e.with_hint(format!("write {expected}"))
+        } else {
+            e
+        }
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
@@ -206,9 +245,11 @@ impl de::Error for DeError {
 /// Serde names Rust types in its messages (`u8`, `i64`); users see what to write instead.
 fn plain_expected(exp: &str) -> String {
     match exp {
-        "u8" => "a whole number from 0 to 255".to_string(),
-        "u16" | "u32" | "u64" | "usize" => "a whole number (0 or more)".to_string(),
-        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".to_string(),
+        "u8" => "a whole number between 0 and 255".to_string(),
+        "u16" => "a whole number between 0 and 65535".to_string(),
+        "u32" => "a whole number between 0 and 4294967295".to_string(),
+        "u64" | "usize" | "u128" => "a whole number (0 or more)".to_string(),
+        "i8" | "i16" | "i32" | "i64" | "isize" | "i128" => "a whole number".to_string(),
         "f32" | "f64" => "a number".to_string(),
         "a boolean" => "`true` or `false`".to_string(),
         "a string" => "text".to_string(),
@@ -216,6 +257,19 @@ fn plain_expected(exp: &str) -> String {
         "a map" => "a mapping of `key: value` lines".to_string(),
         other => other.to_string(),
     }
+}
+
+/// `message` with the number it quotes (`the number `…``) replaced by `literal`, the number as
+/// written in the file.
+fn number_as_written(message: &str, literal: &str) -> String {
+    const QUOTE: &str = "the number `";
+    let Some(start) = message.find(QUOTE).map(|i| i + QUOTE.len()) else {
+        return message.to_string();
+    };
+    let Some(len) = message[start..].find('`') else {
+        return message.to_string();
+    };
+    format!("{}{literal}{}", &message[..start], &message[start + len..])
 }
 
 /// Text that YAML 1.1/1.2 tools would read as a number but isms does not: hexadecimal, octal,
@@ -261,6 +315,11 @@ fn describe(u: &Unexpected<'_>) -> String {
         Unexpected::Str(s) => format!("the text `{s}`"),
         Unexpected::Seq => "a list".to_string(),
         Unexpected::Map => "a mapping".to_string(),
+        // Serde describes a number beyond 64 bits as "integer `N` as i128".
+        Unexpected::Other(s) if s.starts_with("integer `") => {
+            let n = s.trim_start_matches("integer `");
+            format!("the number `{}`", n.split('`').next().unwrap_or(n))
+        }
         other => other.to_string(),
     }
 }
@@ -389,6 +448,11 @@ impl<'a, 'e> Deserializer<'a> for NodeDe<'a, 'e> {
 
     fn deserialize_any<V: Visitor<'a>>(self, v: V) -> Result<V::Value, DeError> {
         let span = self.node.span;
+        // A number is quoted as written (`18446744073709551616`, not as the float it became).
+        let literal = match &self.node.kind {
+            NodeKind::Int(_) | NodeKind::Float(_) => self.node.scalar_text(),
+            _ => None,
+        };
         let r = match &self.node.kind {
             NodeKind::Null => v.visit_unit(),
             NodeKind::Bool(b) => v.visit_bool(*b),
@@ -408,7 +472,12 @@ impl<'a, 'e> Deserializer<'a> for NodeDe<'a, 'e> {
                 de: self,
             }),
         };
-        r.map_err(|e| e.at(span))
+        r.map_err(|mut e| {
+            if let Some(lit) = literal {
+                e.message = number_as_written(&e.message, lit);
+            }
+            e.at(span)
+        })
     }
 
     forward_to_any! {

@@ -133,6 +133,8 @@ pub struct ParseError {
     pub message: String,
     /// Where, as precisely as the parser knows.
     pub span: Span,
+    /// How to fix it, when it is not a plain syntax error (a budget was exceeded).
+    pub hint: Option<&'static str>,
 }
 
 /// Maximum nesting depth, node count (aliases counted as the nodes they expand to) and alias
@@ -145,12 +147,31 @@ const MAX_ALIASES: usize = 100;
 /// file (at most twice its tree, plus this allowance) instead of to the node budget.
 const ALIAS_ALLOWANCE: usize = 10_000;
 
-const MSG_DEPTH: &str = "the YAML nests deeper than isms allows (64 levels)";
-const MSG_ALIASES: &str = "too many YAML aliases (`*name`); write the values out instead";
-const MSG_NODES: &str = "the file is larger or more complex than isms reads safely";
-const MSG_ALIAS_EXPANSION: &str = "YAML aliases (`*name`) repeat more values than the file writes out; write the values out instead";
+// Every budget error names its limit, and its hint says what to do: the limits are fixed (they
+// protect against hostile files), so the answer is to flatten or split, never to raise them.
+const MSG_DEPTH: &str = "the YAML nests deeper than isms reads (limit: 64 levels)";
+const HINT_DEPTH: &str = "no record nests this deep: flatten the structure (a register is a list of records, each a mapping of fields); the limit is fixed";
+const MSG_ALIASES: &str = "too many YAML aliases (`*name`) for isms to read (limit: 100 per file)";
+const HINT_ALIASES: &str =
+    "write the values out instead of repeating them with aliases; the limit is fixed";
+const MSG_NODES: &str = "the file has more YAML values than isms reads (limit: 2,000,000 values, an alias counting as the values it repeats)";
+const HINT_NODES: &str = "split the register into a folder of smaller files (`risks/*.yaml`, `assets/*.yaml`; docs/format.md, \"Large registers\"); the limit is fixed";
+const MSG_ALIAS_EXPANSION: &str = "YAML aliases (`*name`) repeat more values than the file writes out (limit: twice the values written, plus 10,000)";
 const MSG_DOCUMENTS: &str =
-    "more than one YAML document in the file (a second `---` line?); keep one document per file";
+    "more than one YAML document in the file (a second `---` line?) (limit: one document per file)";
+const HINT_DOCUMENTS: &str =
+    "remove the second `---` line, or move the second document into a file of its own";
+
+/// The hint for a budget error message, `None` for a syntax error.
+fn budget_hint(message: &str) -> Option<&'static str> {
+    match message {
+        MSG_DEPTH => Some(HINT_DEPTH),
+        MSG_ALIASES | MSG_ALIAS_EXPANSION => Some(HINT_ALIASES),
+        MSG_NODES => Some(HINT_NODES),
+        MSG_DOCUMENTS => Some(HINT_DOCUMENTS),
+        _ => None,
+    }
+}
 
 /// Parses `source.text[range]` (the whole file, or the front matter of a Markdown file) into
 /// a node tree. Locations are relative to the whole file.
@@ -265,11 +286,16 @@ impl Builder {
         let start = m.byte_offset().unwrap_or(0);
         let info = e.info();
         let mut message = info.lines().next().unwrap_or("").trim().to_string();
-        // The scanner's own nesting guard trips before the builder sees the 65th level.
+        // The scanner's own nesting guard trips before the builder sees the 65th level: one
+        // wording for both.
         if message.contains("recursion limit") || message.contains("nesting limit") {
             message = MSG_DEPTH.to_string();
         }
+        if message.contains("anchor count exceeded") {
+            message = MSG_ALIASES.to_string();
+        }
         ParseError {
+            hint: budget_hint(&message),
             message: if message.is_empty() {
                 "invalid YAML".to_string()
             } else {
@@ -280,8 +306,10 @@ impl Builder {
     }
 
     fn fail(&self, message: impl Into<String>, at: Span) -> ParseError {
+        let message = message.into();
         ParseError {
-            message: message.into(),
+            hint: budget_hint(&message),
+            message,
             span: at,
         }
     }
@@ -452,6 +480,7 @@ impl Builder {
                                 message: "a mapping key must be text, not a list or mapping"
                                     .to_string(),
                                 span,
+                                hint: None,
                             });
                         }
                     };
@@ -470,6 +499,7 @@ impl Builder {
                                 "the key `{name}` appears twice in the same mapping (keep one)"
                             ),
                             span,
+                            hint: None,
                         });
                     }
                     *key = Some(Key { name, span });
