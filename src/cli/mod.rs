@@ -228,6 +228,11 @@ enum Command {
         after_help = "Examples:\n  isms done RTP-001-1\n  isms done 'R-001#2' --on 2026-12-01"
     )]
     Done(decide::DoneArgs),
+    /// Confirm a proposal of the scaffold: a risk's ratings, or a proposed SoA exclusion.
+    #[command(
+        after_help = "Examples:\n  isms confirm R-001 --by p-security-lead\n  isms confirm 7.6 --by p-ceo"
+    )]
+    Confirm(decide::ConfirmArgs),
     /// Write the shell completion script for bash, zsh, fish, PowerShell or elvish.
     Completions(shell::CompletionsArgs),
     /// Write man pages for isms and every subcommand.
@@ -252,6 +257,7 @@ pub fn main() -> ExitCode {
         Command::Accept(a) => decide::accept(a, &cli.global),
         Command::Close(a) => decide::close(a, &cli.global),
         Command::Done(a) => decide::done(a, &cli.global),
+        Command::Confirm(a) => decide::confirm(a, &cli.global),
         Command::Completions(a) => shell::completions(a, &cli.global),
         Command::Man(a) => shell::man(a, &cli.global),
     };
