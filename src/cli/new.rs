@@ -116,6 +116,9 @@ pub struct Args {
     /// management-review, monitoring, complaint, self-identified).
     #[arg(long)]
     pub source: Option<String>,
+    /// Nonconformity: the immediate correction or containment.
+    #[arg(long)]
+    pub correction: Option<String>,
     /// Person: job role.
     #[arg(long)]
     pub role: Option<String>,
@@ -479,6 +482,7 @@ fn plan(args: &Args, model: &Isms, on: Date, changes: &mut ChangeSet) -> anyhow:
             opt(&mut e, "source", &args.source);
             field(&mut e, "raised", Value::Date(on));
             opt(&mut e, "description", &args.description);
+            opt(&mut e, "correction", &args.correction);
             opt(&mut e, "owner", &args.owner);
             if let Some(d) = args.due {
                 field(&mut e, "due", Value::Date(d));
