@@ -594,7 +594,15 @@ impl FileEdit {
     ) -> Result<(Range<usize>, String), EditError> {
         let layout = self.layout();
         let key_indent = indent_of(&self.text, key.span.offset);
-        let old_is_scalar = !matches!(old.kind, NodeKind::Seq(_) | NodeKind::Map(_));
+        // A block scalar's span starts at its text, after the `|` or `>` line: such a value is
+        // rewritten as a whole entry below.
+        let key_end = key.span.offset + key.span.len;
+        let block_scalar = self
+            .text
+            .get(key_end..old.span.offset)
+            .is_some_and(|between| between.contains(['|', '>']));
+        let old_is_scalar =
+            !block_scalar && !matches!(old.kind, NodeKind::Seq(_) | NodeKind::Map(_));
         if old_is_scalar && let Some(style) = scalar_style(&self.text, old) {
             if let Some(text) = emit::scalar(value, style) {
                 if matches!(old.kind, NodeKind::Null) && old.span.len == 0 {

@@ -499,3 +499,20 @@ fn a_scalar_inside_an_inline_mapping_is_replaced_in_place() {
         Err(EditError::Unsupported { .. })
     ));
 }
+
+#[test]
+fn a_block_text_is_replaced_as_a_whole_entry() {
+    let before =
+        "items:\n  - id: X\n    text: >-\n      Folded over\n      two lines.\n\n    next: 1\n";
+    let mut e = FileEdit::new("x.yaml", Some(before.to_string()));
+    e.set(
+        &[key("items"), Step::id("X")],
+        "text",
+        &Value::str("New: text"),
+    )
+    .unwrap();
+    assert_eq!(
+        e.text(),
+        "items:\n  - id: X\n    text: \"New: text\"\n\n    next: 1\n"
+    );
+}
