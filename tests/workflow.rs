@@ -72,6 +72,9 @@ fn the_walkthrough_runs_and_leaves_only_what_it_says() {
             .env("HOME", &home)
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("ISMS_TODAY", "2026-12-01")
+            // Commits made by `git` itself carry the walkthrough's day too.
+            .env("GIT_AUTHOR_DATE", "2026-12-01T12:00:00+0000")
+            .env("GIT_COMMITTER_DATE", "2026-12-01T12:00:00+0000")
             .env_remove("ISMS_COLOR")
             .env_remove("ISMS_AS_OF")
             .output()
