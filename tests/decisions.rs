@@ -387,3 +387,44 @@ fn commit_records_the_trailer_and_satisfies_git_04() {
     assert!(!out.contains("GIT-04"), "{out}");
     assert!(!out.contains("GIT-05"), "{out}");
 }
+
+#[test]
+fn confirm_proposed_ratings_and_exclusions() {
+    let (_t, dir) = scaffold();
+    let soa = std::fs::read_to_string(dir.join("soa.yaml")).unwrap();
+    isms()
+        .args(["confirm", "7.6"])
+        .arg(&dir)
+        .args(["--by", "p-security-lead"])
+        .assert()
+        .code(2);
+    isms()
+        .args(["confirm", "7.6"])
+        .arg(&dir)
+        .args(["--by", "p-ceo"])
+        .assert()
+        .success();
+    let line = soa
+        .lines()
+        .find(|l| l.starts_with("    proposed: true"))
+        .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("soa.yaml")).unwrap(),
+        soa.replacen(line, "    proposed: false", 1)
+    );
+    isms()
+        .args(["confirm", "R-001"])
+        .arg(&dir)
+        .args(["--by", "p-security-lead", "--on", "2026-12-01"])
+        .assert()
+        .success();
+    let f = findings(&dir, AS_OF);
+    assert!(
+        !f.iter()
+            .any(|f| f.code == "RSK-05" && f.message.contains("R-001 "))
+    );
+    assert!(
+        !f.iter()
+            .any(|f| f.code == "SOA-19" && f.message.contains("7.6 "))
+    );
+}

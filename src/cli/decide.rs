@@ -104,6 +104,19 @@ impl Common {
     }
 }
 
+#[derive(Debug, clap::Args)]
+pub struct ConfirmArgs {
+    /// What is confirmed: a risk id (its proposed ratings, marked `to_confirm: true`, and its
+    /// assessment date) or an SoA control id (its proposed exclusion, `proposed: true`).
+    pub target: String,
+    /// Who confirms: the risk owner for a risk; for an exclusion, someone who may approve
+    /// the SoA.
+    #[arg(long)]
+    pub by: String,
+    #[command(flatten)]
+    pub common: Common,
+}
+
 /// A planned decision: the change set and who decided, for the commit message.
 struct Decision {
     changes: ChangeSet,
@@ -264,6 +277,73 @@ pub fn approve(args: ApproveArgs, _g: &Global) -> anyhow::Result<Status> {
         }
         e.set(&path, "approval", &approval)?;
         subject = format!("{doc_id} approved by {}", args.by);
+    }
+    conclude(
+        &args.common,
+        &model,
+        Decision {
+            changes,
+            subject,
+            by: args.by,
+        },
+    )
+}
+
+pub fn confirm(args: ConfirmArgs, _g: &Global) -> anyhow::Result<Status> {
+    let model = load(&args.common.dir)?;
+    let on = args.common.date()?;
+    person(&model, &args.by, "--by")?;
+    let dir = &args.common.dir;
+    let target = args.target.as_str();
+    let mut changes = ChangeSet::new();
+    let subject;
+    if let Some(r) = model.risk(target) {
+        if let Some(o) = r.owner.as_ref().map(|o| o.value.as_str())
+            && !model.acts_as(&args.by, o)
+        {
+            bail!(
+                "{} is not the owner of risk {target} ({o}): the risk owner rates the risk (6.1.2 c-d); nothing was written",
+                args.by
+            );
+        }
+        let file = model.sources.path(r.span.file).to_string();
+        let e = changes.open(dir, &file)?;
+        let path = [Step::key("risks"), Step::id(target)];
+        let mut any = false;
+        for (field, rating) in [("inherent", &r.inherent), ("residual", &r.residual)] {
+            if rating.as_ref().is_some_and(|x| x.to_confirm) {
+                let mut p = path.to_vec();
+                p.push(Step::key(field));
+                e.set(&p, "to_confirm", &Value::Bool(false))?;
+                any = true;
+            }
+        }
+        if !any && r.last_assessed.is_some() {
+            bail!("risk {target} has no proposed rating to confirm (no `to_confirm: true`)");
+        }
+        e.set(&path, "last_assessed", &Value::Date(on))?;
+        subject = format!("ratings of {target} confirmed by {}", args.by);
+    } else if let Some(entry) = model.soa_entry(target) {
+        let soa = model.soa.as_ref().context("there is no soa.yaml")?;
+        if !entry.proposed.as_ref().is_some_and(|p| p.value) {
+            bail!("control {target} has no proposed decision to confirm (no `proposed: true`)");
+        }
+        if !crate::checks::may_approve(&model, &args.by, &soa.document.id.value, true, on) {
+            bail!(
+                "{} may not decide the SoA: it needs a member of top management, or a role that lists {} under `approves:`; nothing was written",
+                args.by,
+                soa.document.id.value
+            );
+        }
+        let e = changes.open(dir, "soa.yaml")?;
+        e.set_decided(
+            &[Step::key("controls"), Step::id(&entry.id.value)],
+            "proposed",
+            &Value::Bool(false),
+        )?;
+        subject = format!("SoA decision on {target} confirmed by {}", args.by);
+    } else {
+        bail!("there is no risk or SoA control `{target}` to confirm");
     }
     conclude(
         &args.common,

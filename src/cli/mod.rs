@@ -238,6 +238,11 @@ enum Command {
         after_help = "Examples:\n  isms done RTP-001-1\n  isms done 'R-001#2' --on 2026-12-01"
     )]
     Done(decide::DoneArgs),
+    /// Confirm a proposal of the scaffold: a risk's ratings, or a proposed SoA exclusion.
+    #[command(
+        after_help = "Examples:\n  isms confirm R-001 --by p-security-lead\n  isms confirm 7.6 --by p-ceo"
+    )]
+    Confirm(decide::ConfirmArgs),
     /// Other frameworks (NIS2, NIST CSF 2.0, your own) mapped to ISO/IEC 27001:2022, with this
     /// ISMS's decisions for each requirement.
     Frameworks(frameworks::Args),
@@ -259,12 +264,16 @@ enum Command {
     )]
     Soa(soa::Args),
     /// Export every due date (reviews, actions, audits, expiries) as an iCalendar file.
-    #[command(after_help = "Examples:\n  isms calendar --out isms.ics\n  isms calendar --as-of 2026-12-01")]
+    #[command(
+        after_help = "Examples:\n  isms calendar --out isms.ics\n  isms calendar --as-of 2026-12-01"
+    )]
     Calendar(calendar::Args),
     /// Work with audit packs (verify one against its manifest).
     Pack(pack::Args),
     /// Print or write the JSON Schemas of the record files (for editors).
-    #[command(after_help = "Examples:\n  isms schema --out .isms/schemas --force\n  isms schema risks")]
+    #[command(
+        after_help = "Examples:\n  isms schema --out .isms/schemas --force\n  isms schema risks"
+    )]
     Schema(schema::Args),
     /// Run the language server for editors (diagnostics, hover, go to definition) on stdio.
     #[command(after_help = "Example (the editor starts it; see docs/editors.md):\n  isms lsp")]
@@ -291,6 +300,7 @@ pub fn main() -> ExitCode {
         Command::Accept(a) => decide::accept(a, &cli.global),
         Command::Close(a) => decide::close(a, &cli.global),
         Command::Done(a) => decide::done(a, &cli.global),
+        Command::Confirm(a) => decide::confirm(a, &cli.global),
         Command::Frameworks(a) => frameworks::run(a, &cli.global),
         Command::Import(a) => acknowledgements::run(a, &cli.global),
         Command::Completions(a) => shell::completions(a, &cli.global),

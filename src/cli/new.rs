@@ -116,6 +116,9 @@ pub struct Args {
     /// management-review, monitoring, complaint, self-identified).
     #[arg(long)]
     pub source: Option<String>,
+    /// Nonconformity: the immediate correction or containment.
+    #[arg(long)]
+    pub correction: Option<String>,
     /// Person: job role.
     #[arg(long)]
     pub role: Option<String>,
@@ -136,8 +139,9 @@ pub struct Args {
     pub dry_run: bool,
 }
 
-pub fn run(args: Args, _global: &Global) -> anyhow::Result<Status> {
+pub fn run(mut args: Args, _global: &Global) -> anyhow::Result<Status> {
     let model = load(&args.dir)?;
+    prompt_missing(&mut args)?;
     let on = match args.on {
         Some(d) => d,
         None => super::today()?,
@@ -255,10 +259,70 @@ pub(crate) fn next_id<'a>(ids: impl IntoIterator<Item = &'a str>, default: &str)
     }
 }
 
-fn need(missing: &mut Vec<&'static str>, value: &Option<String>, flag: &'static str) {
-    if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
-        missing.push(flag);
+/// A required flag: its name, the question asked for it, and where its value is.
+type Required = (&'static str, &'static str, fn(&Args) -> Option<&String>);
+
+/// The flags a kind of record cannot do without.
+fn required(kind: Kind) -> Vec<Required> {
+    let title: Required = ("--title", "Title", |a| a.title.as_ref());
+    let name: Required = ("--name", "Name", |a| a.title.as_ref());
+    let owner: Required = ("--owner", "Owner (person or role id)", |a| a.owner.as_ref());
+    match kind {
+        Kind::Person => vec![name, ("--role", "Job role", |a| a.role.as_ref())],
+        Kind::Incident => vec![title],
+        Kind::Nonconformity => vec![
+            title,
+            (
+                "--source",
+                "Source (internal-audit, external-audit, incident, management-review, monitoring, complaint, self-identified)",
+                |a| a.source.as_ref(),
+            ),
+        ],
+        Kind::Asset => vec![
+            name,
+            (
+                "--asset-kind",
+                "Kind (information, software, hardware, service, cloud-service, people, site, other)",
+                |a| a.asset_kind.as_ref(),
+            ),
+            owner,
+        ],
+        Kind::Audit => vec![
+            title,
+            ("--auditor", "Lead auditor (person id)", |a| {
+                a.auditor.as_ref()
+            }),
+        ],
+        _ => vec![title, owner],
     }
+}
+
+/// Asks for the missing required values when a person is at the terminal; never when input
+/// comes from a pipe or a script (the command then names the missing flags instead).
+fn prompt_missing(args: &mut Args) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Ok(());
+    }
+    for (flag, question, get) in required(args.kind) {
+        if get(args).is_some_and(|v| !v.trim().is_empty()) {
+            continue;
+        }
+        let answer: String = dialoguer::Input::new()
+            .with_prompt(question)
+            .interact_text()
+            .with_context(|| format!("cannot read {flag} from the terminal"))?;
+        let slot = match flag {
+            "--title" | "--name" => &mut args.title,
+            "--owner" => &mut args.owner,
+            "--role" => &mut args.role,
+            "--source" => &mut args.source,
+            "--asset-kind" => &mut args.asset_kind,
+            _ => &mut args.auditor,
+        };
+        *slot = Some(answer);
+    }
+    Ok(())
 }
 
 fn opt(entries: &mut Vec<(String, Value)>, key: &str, value: &Option<String>) {
@@ -276,31 +340,11 @@ fn undecided_approval() -> Value {
 }
 
 fn plan(args: &Args, model: &Isms, on: Date, changes: &mut ChangeSet) -> anyhow::Result<Created> {
-    let mut missing = Vec::new();
-    match args.kind {
-        Kind::Person => {
-            need(&mut missing, &args.title, "--name");
-            need(&mut missing, &args.role, "--role");
-        }
-        Kind::Incident => need(&mut missing, &args.title, "--title"),
-        Kind::Nonconformity => {
-            need(&mut missing, &args.title, "--title");
-            need(&mut missing, &args.source, "--source");
-        }
-        Kind::Asset => {
-            need(&mut missing, &args.title, "--name");
-            need(&mut missing, &args.asset_kind, "--asset-kind");
-            need(&mut missing, &args.owner, "--owner");
-        }
-        Kind::Audit => {
-            need(&mut missing, &args.title, "--title");
-            need(&mut missing, &args.auditor, "--auditor");
-        }
-        _ => {
-            need(&mut missing, &args.title, "--title");
-            need(&mut missing, &args.owner, "--owner");
-        }
-    }
+    let missing: Vec<&str> = required(args.kind)
+        .iter()
+        .filter(|(_, _, get)| get(args).is_none_or(|v| v.trim().is_empty()))
+        .map(|(flag, _, _)| *flag)
+        .collect();
     if !missing.is_empty() {
         bail!(
             "isms new {} needs {} (give them as flags)",
@@ -479,6 +523,7 @@ fn plan(args: &Args, model: &Isms, on: Date, changes: &mut ChangeSet) -> anyhow:
             opt(&mut e, "source", &args.source);
             field(&mut e, "raised", Value::Date(on));
             opt(&mut e, "description", &args.description);
+            opt(&mut e, "correction", &args.correction);
             opt(&mut e, "owner", &args.owner);
             if let Some(d) = args.due {
                 field(&mut e, "due", Value::Date(d));

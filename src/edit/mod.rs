@@ -263,14 +263,45 @@ impl FileEdit {
     /// existing list or mapping is rewritten in place, and a missing field is inserted after
     /// the mapping's last key with its siblings' indentation.
     pub fn set(&mut self, path: &[Step], field: &str, value: &Value) -> Result<(), EditError> {
+        self.set_with(path, field, value, false)
+    }
+
+    /// [`FileEdit::set`] for a value that records a decision: a comment after it on its line
+    /// (the scaffold's note that the value is still a proposal) goes with the old value.
+    pub fn set_decided(
+        &mut self,
+        path: &[Step],
+        field: &str,
+        value: &Value,
+    ) -> Result<(), EditError> {
+        self.set_with(path, field, value, true)
+    }
+
+    fn set_with(
+        &mut self,
+        path: &[Step],
+        field: &str,
+        value: &Value,
+        drop_comment: bool,
+    ) -> Result<(), EditError> {
         let (tree, _) = self.tree()?;
-        let map = self.find_map(&tree, path)?;
+        // In a mapping written inline (`{ likelihood: 4, to_confirm: true }`) an existing
+        // scalar can still be replaced byte for byte.
+        let inline_scalar = locate(&tree, path)
+            .filter(|m| is_flow(&self.text, m))
+            .and_then(|m| m.get(field))
+            .is_some_and(|v| !matches!(v.kind, NodeKind::Seq(_) | NodeKind::Map(_)))
+            && !matches!(value, Value::Seq(_) | Value::Map(_));
+        let map = match locate(&tree, path) {
+            Some(m) if inline_scalar => m,
+            _ => self.find_map(&tree, path)?,
+        };
         let (mut range, insert) = match map.entry(field) {
             Some((key, old)) => self.plan_replace(key, old, value)?,
             None => self.plan_insert_field(map, path, field, value)?,
         };
         // A scaffold's to-do comment on the line of a value now decided goes with it.
-        if let Some(end) = self.marker_comment(range.end) {
+        if let Some(end) = self.marker_comment(range.end, drop_comment) {
             range.end = end;
         }
         let new_text = splice(&self.text, range, &insert);
@@ -532,12 +563,13 @@ impl FileEdit {
         (eol..eol, String::new())
     }
 
-    /// The end of a trailing `# to do: ...` comment that follows `at` on its line.
-    fn marker_comment(&self, at: usize) -> Option<usize> {
+    /// The end of a trailing `# to do: ...` comment (or, with `any`, of any comment) that
+    /// follows `at` on its line.
+    fn marker_comment(&self, at: usize, any: bool) -> Option<usize> {
         let eol = end_of_line_no_newline(&self.text, at);
         let rest = self.text.get(at..eol)?;
         let comment = rest.trim_start_matches([' ', '\t']);
-        (comment.starts_with('#') && crate::scaffold::has_marker(comment)).then_some(eol)
+        (comment.starts_with('#') && (any || crate::scaffold::has_marker(comment))).then_some(eol)
     }
 
     fn trim_space_before(&self, at: usize) -> usize {
@@ -562,7 +594,15 @@ impl FileEdit {
     ) -> Result<(Range<usize>, String), EditError> {
         let layout = self.layout();
         let key_indent = indent_of(&self.text, key.span.offset);
-        let old_is_scalar = !matches!(old.kind, NodeKind::Seq(_) | NodeKind::Map(_));
+        // A block scalar's span starts at its text, after the `|` or `>` line: such a value is
+        // rewritten as a whole entry below.
+        let key_end = key.span.offset + key.span.len;
+        let block_scalar = self
+            .text
+            .get(key_end..old.span.offset)
+            .is_some_and(|between| between.contains(['|', '>']));
+        let old_is_scalar =
+            !block_scalar && !matches!(old.kind, NodeKind::Seq(_) | NodeKind::Map(_));
         if old_is_scalar && let Some(style) = scalar_style(&self.text, old) {
             if let Some(text) = emit::scalar(value, style) {
                 if matches!(old.kind, NodeKind::Null) && old.span.len == 0 {

@@ -482,3 +482,37 @@ fn inline_items_get_an_inline_item() {
     .unwrap();
     assert_inserted(before, e.text(), "  - { id: p-x, name: \"Jo: B\" }\n");
 }
+
+#[test]
+fn a_scalar_inside_an_inline_mapping_is_replaced_in_place() {
+    let before = "risks:\n  - id: R-1\n    inherent: { likelihood: 4, impact: 4, to_confirm: true }   # High\n";
+    let mut e = FileEdit::new("risks.yaml", Some(before.to_string()));
+    let path = [key("risks"), Step::id("R-1"), key("inherent")];
+    e.set(&path, "to_confirm", &Value::Bool(false)).unwrap();
+    assert_eq!(
+        e.text(),
+        before.replace("to_confirm: true", "to_confirm: false")
+    );
+    // A new key cannot be inserted into it.
+    assert!(matches!(
+        e.set(&path, "level", &Value::Int(16)),
+        Err(EditError::Unsupported { .. })
+    ));
+}
+
+#[test]
+fn a_block_text_is_replaced_as_a_whole_entry() {
+    let before =
+        "items:\n  - id: X\n    text: >-\n      Folded over\n      two lines.\n\n    next: 1\n";
+    let mut e = FileEdit::new("x.yaml", Some(before.to_string()));
+    e.set(
+        &[key("items"), Step::id("X")],
+        "text",
+        &Value::str("New: text"),
+    )
+    .unwrap();
+    assert_eq!(
+        e.text(),
+        "items:\n  - id: X\n    text: \"New: text\"\n\n    next: 1\n"
+    );
+}
