@@ -666,6 +666,23 @@ fn residual_accepted(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Why `acceptance` of the residual risk of `risk` would not satisfy RSK-10's acceptor test:
+/// the same judgement as the rule (the risk owner, or the authority the methodology names for
+/// the remaining level), for commands that record an acceptance.
+pub fn acceptance_refusal(
+    model: &crate::model::Isms,
+    risk: &Risk,
+    acceptance: &Acceptance,
+    today: crate::model::Date,
+) -> Option<String> {
+    let ctx = Context::new(model, today.0);
+    let m = model.methodology()?;
+    let lvl = remaining(risk).and_then(|rem| level(m, rem));
+    let authority = lvl.and_then(|l| m.authority_for(l));
+    let owner = id_str(risk.owner.as_ref()).filter(|o| !model.holders(o).is_empty());
+    acceptor_problem(&ctx, acceptance, authority, owner)
+}
+
 /// Why the people recorded on an acceptance are not the ones the methodology asks for, if
 /// they are not: the risk owner, or for an escalated level the named authority together
 /// with (or on behalf of) the owner.

@@ -92,7 +92,8 @@ pub struct Args {
 const MARKER: &str = ".isms-render.json";
 
 /// Runs `isms render`.
-pub fn run(mut args: Args, _global: &Global) -> anyhow::Result<Status> {
+pub fn run(mut args: Args, global: &Global) -> anyhow::Result<Status> {
+    process_start();
     // `isms render examples/acme-saas` reads like `isms check DIR`: a first positional that is
     // an ISMS folder (it holds isms.yaml) is the repository, not a document name.
     if args.dir == Path::new(".")
@@ -102,8 +103,10 @@ pub fn run(mut args: Args, _global: &Global) -> anyhow::Result<Status> {
         args.dir = PathBuf::from(args.docs.remove(0));
     }
     let dir = &args.dir;
+    let started = std::time::Instant::now();
     let loaded = crate::loader::load_with(dir, super::check::load_options(args.max_file_size))
         .with_context(|| format!("cannot render {}", dir.display()))?;
+    global.loaded(&loaded, started);
     let isms = &loaded.model;
     let all = render::documents(isms);
     if args.list {
@@ -132,7 +135,7 @@ pub fn run(mut args: Args, _global: &Global) -> anyhow::Result<Status> {
         .collect();
     let state = source_state(dir, isms, &history);
     let opts = RenderOptions {
-        as_of: super::evaluation_date(args.as_of, isms)?,
+        as_of: super::evaluation_date(args.as_of, isms, global)?,
         force_draft: args.draft,
         tool: format!("isms {}", env!("CARGO_PKG_VERSION")),
         linked_formats: if args.audit_pack.is_some() {
@@ -364,18 +367,50 @@ fn check_outside_records(dir: &Path, out: &Path) -> anyhow::Result<()> {
 
 /// Writes the files into `out`, each atomically. A file that exists is replaced only with
 /// `--force` or when this command wrote it last time and it has not been changed since.
+///
+/// A render can be killed at any moment and must leave a folder the next render accepts
+/// without `--force`. So before any file is replaced, the ownership record
+/// (`.isms-render.json`) is rewritten to own both the content on disk and the content about
+/// to be written; every file is renamed into place whole, so after a kill each one holds one
+/// of the two. Once all are written, the record keeps only the new content. Temporary files
+/// left by a killed run are removed first.
 fn write_folder(out: &Path, files: &[pack::PackFile], force: bool) -> anyhow::Result<()> {
+    if let Ok(meta) = out.metadata()
+        && !meta.is_dir()
+    {
+        anyhow::bail!(
+            "--out {} is {}, not a folder: give a folder to write the documents into, or -o FILE to write one document",
+            out.display(),
+            crate::fsutil::file_kind(&meta.file_type())
+        );
+    }
+    let stale = crate::fsutil::remove_stale_temp_files(out, process_start(), 8);
+    if !stale.is_empty() {
+        eprintln!(
+            "note: removed {} temporary file(s) left in {} by an interrupted run",
+            stale.len(),
+            out.display()
+        );
+    }
     let previous = read_marker(out);
     let mut refused = Vec::new();
+    // The hash of each target that exists now and may be replaced.
+    let mut on_disk: BTreeMap<&str, String> = BTreeMap::new();
     for f in files {
         let target = out.join(&f.path);
-        if target.exists() && !force {
+        if target.exists() {
             // Never block on (or slurp) something that is not a file; write_atomic refuses it.
-            let ours = crate::fsutil::read_regular(&target, 1 << 30)
+            let hash = crate::fsutil::read_regular(&target, 1 << 30)
                 .ok()
-                .is_some_and(|b| previous.get(&f.path) == Some(&sha256_hex(&b)));
-            if !ours {
+                .map(|b| sha256_hex(&b));
+            let ours = hash
+                .as_ref()
+                .is_some_and(|h| previous.get(&f.path).is_some_and(|known| known.contains(h)));
+            if !ours && !force {
                 refused.push(target.display().to_string());
+            }
+            if let Some(h) = hash {
+                on_disk.insert(f.path.as_str(), h);
             }
         }
     }
@@ -386,36 +421,78 @@ fn write_folder(out: &Path, files: &[pack::PackFile], force: bool) -> anyhow::Re
             refused.join(", ")
         );
     }
+    let mut pending = previous.clone();
+    for f in files {
+        let mut known = vec![sha256_hex(&f.bytes)];
+        if let Some(h) = on_disk.get(f.path.as_str())
+            && !known.contains(h)
+        {
+            known.push(h.clone());
+        }
+        pending.insert(f.path.clone(), known);
+    }
+    write_marker(out, &pending)?;
     let mut marker = previous;
     let mut stdout = std::io::stdout().lock();
     for f in files {
         let written = write_atomic(out, Path::new(&f.path), &f.bytes, Overwrite::Replace)
             .map_err(|e: WriteError| anyhow::anyhow!(e))?;
-        marker.insert(f.path.clone(), sha256_hex(&f.bytes));
+        marker.insert(f.path.clone(), vec![sha256_hex(&f.bytes)]);
         super::check::ignore_broken_pipe(writeln!(stdout, "wrote {}", written.display()))?;
     }
+    write_marker(out, &marker)
+}
+
+/// When this process started, as near as we can tell: temporary files older than this are
+/// not being written by it.
+fn process_start() -> std::time::SystemTime {
+    static START: std::sync::OnceLock<std::time::SystemTime> = std::sync::OnceLock::new();
+    *START.get_or_init(std::time::SystemTime::now)
+}
+
+/// Writes the ownership record: each file with the SHA-256 of its content, or a list of them
+/// while a render is replacing it.
+fn write_marker(out: &Path, files: &BTreeMap<String, Vec<String>>) -> anyhow::Result<()> {
+    let files: serde_json::Map<String, serde_json::Value> = files
+        .iter()
+        .map(|(k, v)| {
+            let v = match v.as_slice() {
+                [one] => serde_json::json!(one),
+                many => serde_json::json!(many),
+            };
+            (k.clone(), v)
+        })
+        .collect();
     let json = serde_json::to_vec_pretty(&serde_json::json!({
         "written_by": "isms render",
-        "files": marker,
+        "files": files,
     }))?;
     write_atomic(out, Path::new(MARKER), &json, Overwrite::Replace).map_err(anyhow::Error::from)?;
     Ok(())
 }
 
-fn read_marker(out: &Path) -> BTreeMap<String, String> {
+/// The ownership record: each file `isms render` wrote with the hashes of the contents it
+/// owns. An unreadable record owns nothing (every existing file then needs `--force`).
+fn read_marker(out: &Path) -> BTreeMap<String, Vec<String>> {
     let Ok(bytes) = crate::fsutil::read_regular(&out.join(MARKER), 64 << 20) else {
         return BTreeMap::new();
     };
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
         return BTreeMap::new();
     };
+    let hashes = |v: &serde_json::Value| -> Vec<String> {
+        match v {
+            serde_json::Value::String(s) => vec![s.clone()],
+            serde_json::Value::Array(a) => a
+                .iter()
+                .filter_map(|h| h.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
     v.get("files")
         .and_then(|f| f.as_object())
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
-                .collect()
-        })
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), hashes(v))).collect())
         .unwrap_or_default()
 }
 

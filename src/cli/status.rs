@@ -53,9 +53,11 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
             args.dir.display()
         );
     }
+    let started = std::time::Instant::now();
     let loaded = crate::loader::load_with(&args.dir, load_options(args.max_file_size))
         .with_context(|| format!("cannot read {}", args.dir.display()))?;
-    let as_of = super::evaluation_date(args.as_of, &loaded.model)?;
+    global.loaded(&loaded, started);
+    let as_of = super::evaluation_date(args.as_of, &loaded.model, global)?;
     let outcome = if args.no_git {
         checks::check_loaded(&loaded, &[], as_of)
     } else {

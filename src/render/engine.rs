@@ -376,7 +376,7 @@ impl Engine {
 /// The rendered text with control characters (a NUL or ESC from a record's text) replaced by
 /// U+FFFD: they are invalid in HTML, and in Markdown they reach whatever displays it.
 /// CRLF line ends are kept.
-fn without_controls(text: &str) -> String {
+pub(crate) fn without_controls(text: &str) -> String {
     if !text
         .chars()
         .any(|c| c != '\r' && crate::diagnostic::is_unsafe_char(c))
