@@ -16,12 +16,14 @@ use crate::source::Span;
 pub mod registry;
 pub mod sink;
 
+mod acknowledgements;
 mod annex_a;
 mod audit;
 mod classification;
 mod context;
 mod evidence;
 mod evidence_refs;
+mod frameworks;
 mod improvement;
 mod leadership;
 mod load;
@@ -100,7 +102,6 @@ pub fn may_approve(
     )
 }
 
-pub use risk::acceptance_refusal;
 
 /// The `checks:` section of `isms.yaml`, in the sink's terms, with locations for findings about
 /// the configuration itself.

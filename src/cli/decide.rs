@@ -316,9 +316,7 @@ pub fn accept(args: AcceptArgs, _g: &Global) -> anyhow::Result<Status> {
             .map(|u| crate::yaml::Spanned::detached(crate::model::Date(u))),
         ..Default::default()
     };
-    if let Some(why) =
-        crate::checks::acceptance_refusal(&model, r, &acceptance, crate::model::Date(on))
-    {
+    if let Some(why) = model.acceptance_refusal(r, &acceptance) {
         bail!(
             "{} cannot accept risk {}: {why}; nothing was written",
             args.by,

@@ -85,6 +85,10 @@ pub struct Args {
     /// else 8).
     #[arg(long, value_name = "MiB", value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::loader::MAX_FILE_SIZE_LIMIT_MIB)))]
     pub max_file_size: Option<u32>,
+    /// Add the coverage document of another framework (`nis2`, `csf` or one defined in
+    /// frameworks/*.csv) to the set; with no DOC named, render only it. Repeatable.
+    #[arg(long = "framework", value_name = "ID")]
+    pub frameworks: Vec<String>,
 }
 
 /// Name of the file in the output folder that remembers what `isms render` wrote, so a later
@@ -104,9 +108,18 @@ pub fn run(mut args: Args, global: &Global) -> anyhow::Result<Status> {
     }
     let dir = &args.dir;
     let started = std::time::Instant::now();
-    let loaded = crate::loader::load_with(dir, super::check::load_options(args.max_file_size))
+    let mut loaded = crate::loader::load_with(dir, super::check::load_options(args.max_file_size))
         .with_context(|| format!("cannot render {}", dir.display()))?;
     global.loaded(&loaded, started);
+    super::check::select_frameworks(&mut loaded.model, &args.frameworks)?;
+    if args.docs.is_empty() && !args.frameworks.is_empty() && args.audit_pack.is_none() {
+        for n in &args.frameworks {
+            if let Some(fw) = crate::frameworks::find(&loaded.model, n) {
+                args.docs
+                    .push(format!("frameworks/{}", crate::render::file_stem(&fw.id)));
+            }
+        }
+    }
     let isms = &loaded.model;
     let all = render::documents(isms);
     if args.list {
@@ -146,7 +159,7 @@ pub fn run(mut args: Args, global: &Global) -> anyhow::Result<Status> {
     };
 
     if let Some(zip) = &args.audit_pack {
-        return audit_pack(&args, zip, &engine, isms, &state, &opts, &selected, &all);
+        return audit_pack(&args, zip, &engine, &loaded, &state, &opts, &selected, &all);
     }
     if let Some(file) = &args.output {
         return single(&args, file, &engine, isms, &state, &opts, &selected, &all);
@@ -242,22 +255,33 @@ fn audit_pack(
     args: &Args,
     zip: &Path,
     engine: &Engine,
-    isms: &Isms,
+    loaded: &crate::loader::Loaded,
     state: &SourceState,
     opts: &RenderOptions,
     selected: &[&DocSpec],
     all: &[DocSpec],
 ) -> anyhow::Result<Status> {
+    let isms = &loaded.model;
     let files = render::render_many(engine, isms, state, opts, selected, all, &Format::ALL)?;
     // The same test as each document's: uncommitted records, not any untracked file.
     let draft = opts.force_draft || state.commit.is_none() || state.records_uncommitted(isms);
+    let evidence = read_evidence(&args.dir, isms);
     let meta = PackMeta {
         organisation: isms.organisation_name().unwrap_or("").to_string(),
         as_of: opts.as_of,
         source_commit: state.commit.clone(),
         draft,
         tool: opts.tool.clone(),
+        check: Some(check_result(&args.dir, loaded, state, opts.as_of)?),
+        evidence,
     };
+    let reasons = pack::draft_reasons(&meta);
+    let changed: Vec<&str> = meta
+        .evidence
+        .iter()
+        .filter(|e| e.state == pack::EvidenceState::Mismatch)
+        .filter_map(|e| e.path.as_deref())
+        .collect();
     let bytes = pack::build(&files, &meta)?;
     let (parent, name) = split_file(zip)?;
     check_outside_records(&args.dir, &parent)?;
@@ -268,18 +292,110 @@ fn audit_pack(
     };
     let written =
         write_atomic(&parent, Path::new(&name), &bytes, overwrite).map_err(anyhow::Error::from)?;
+    let entries = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..]))
+        .map(|z| z.len())
+        .unwrap_or_default();
     println!(
-        "wrote {} ({} files, SHA-256 {})",
+        "wrote {} ({entries} files, SHA-256 {})",
         written.display(),
-        files.len() + 3,
         sha256_hex(&bytes)
     );
-    if draft {
+    if !reasons.is_empty() {
+        eprintln!("warning: the audit pack is a DRAFT: {}", reasons.join("; "));
+    }
+    if !changed.is_empty() {
+        // The pack is written (it reports the mismatch itself), but it cannot serve as
+        // evidence: fail like `isms check` does on SOA-15.
         eprintln!(
-            "warning: the audit pack is a DRAFT: the records have uncommitted changes or are not in Git"
+            "error: evidence changed since it was collected (SHA-256 mismatch): {}",
+            changed.join(", ")
         );
+        return Ok(Status::Failure);
     }
     Ok(Status::Success)
+}
+
+/// The largest evidence file put into an audit pack.
+const MAX_EVIDENCE_BYTES: u64 = 512 << 20;
+
+/// The evidence the SoA cites, with the content of each file found in the repository. Only
+/// files the loader found under the records folder are read (never a path that leaves it).
+fn read_evidence(dir: &Path, isms: &Isms) -> Vec<pack::CitedEvidence> {
+    pack::cited_evidence(isms)
+        .into_iter()
+        .map(|e| {
+            let Some(path) = e.path.clone() else {
+                return e;
+            };
+            if !isms.files.contains_key(&path) {
+                return e;
+            }
+            let read = crate::fsutil::confined_join(dir, Path::new(&path))
+                .map_err(|err| err.to_string())
+                .and_then(|full| {
+                    crate::fsutil::read_regular(&full, MAX_EVIDENCE_BYTES)
+                        .map_err(|err| err.to_string())
+                });
+            match read {
+                Ok(bytes) => e.with_content(bytes),
+                Err(err) => {
+                    eprintln!(
+                        "warning: evidence file {path} cannot be read for the audit pack: {err}"
+                    );
+                    e
+                }
+            }
+        })
+        .collect()
+}
+
+/// `isms check` on the same records and date, as text and JSON for the pack. With Git, the
+/// evidence rules run too, as in a plain `isms check`.
+fn check_result(
+    dir: &Path,
+    loaded: &crate::loader::Loaded,
+    state: &SourceState,
+    as_of: Date,
+) -> anyhow::Result<pack::CheckResult> {
+    use crate::report::{self, Format as ReportFormat, Options, Report};
+    let outcome = if state.commit.is_some() {
+        crate::checks::check_repository(dir, loaded, &[], as_of)
+    } else {
+        crate::checks::check_loaded(loaded, &[], as_of)
+    };
+    let options = Options {
+        color: false,
+        fold: false,
+        path_prefix: String::new(),
+    };
+    let report = Report {
+        outcome: &outcome,
+        sources: &loaded.model.sources,
+        options: &options,
+    };
+    let mut text = Vec::new();
+    report::emit(ReportFormat::Human, &report, &mut text).context("writing the check result")?;
+    let mut json = Vec::new();
+    report::emit(ReportFormat::Json, &report, &mut json).context("writing the check result")?;
+    let summary = outcome.summary();
+    let mut by_rule: BTreeMap<String, usize> = BTreeMap::new();
+    for f in &outcome.findings {
+        if f.waiver.is_none() && f.diagnostic.severity == Severity::Error {
+            *by_rule.entry(f.diagnostic.code.clone()).or_default() += 1;
+        }
+    }
+    let mut errors_by_rule: Vec<(String, usize)> = by_rule.into_iter().collect();
+    errors_by_rule.sort_by(|a, b| crate::render::natural_cmp(&a.0, &b.0));
+    Ok(pack::CheckResult {
+        errors: summary.errors,
+        warnings: summary.warnings,
+        infos: summary.infos,
+        waived: summary.waived,
+        failed: outcome.failed(),
+        text: String::from_utf8_lossy(&text).into_owned(),
+        json,
+        errors_by_rule,
+    })
 }
 
 /// Splits a file path into its folder (`.` when none) and file name.
