@@ -147,6 +147,14 @@ fn generate(dir: &Path, risks: usize, assets: usize, split: usize) {
     // 5.18), each with a plan, the owner's approval and an acceptable residual level.
     let controls = ["8.13", "5.30", "5.18"];
     let mut r = std::fs::read_to_string(dir.join("risks.yaml")).expect("fixture risks.yaml");
+    // The fixture's register ends with `opportunities:`; generated risks appended after it
+    // would be read as opportunities (and fail to load), so that list is put back after them.
+    let mut tail = String::new();
+    if split == 0
+        && let Some(at) = r.find("\nopportunities:")
+    {
+        tail = r.split_off(at + 1);
+    }
     if split > 0 {
         // The fixture's own risks and the register-level fields stay in risks.yaml.
         r = String::from("risks:\n");
@@ -189,6 +197,7 @@ fn generate(dir: &Path, risks: usize, assets: usize, split: usize) {
             c2 = controls[(i + 1) % 3],
         );
     }
+    r.push_str(&tail);
     match (risks.max(1) - 1).checked_div(split) {
         Some(part) => write_part(dir, "risks", part, &r),
         None => write(dir, "risks.yaml", &r),

@@ -204,7 +204,7 @@ fn document_reviews_say_how_to_approve() {
     let ics = calendar(&example(), EXAMPLE_AS_OF);
     let text = unfolded(&ics).join("\n");
     assert!(
-        text.contains("`isms approve policies/"),
+        text.contains("`isms approve POL-03 --by "),
         "a policy review names the approve command"
     );
 }

@@ -465,3 +465,38 @@ fn controls_id_reports_the_check_findings_about_the_control() {
             .all(|f| f["location"].as_str().unwrap().starts_with("soa.yaml:"))
     );
 }
+
+#[test]
+fn risk_status_follows_the_record_and_the_day() {
+    let tmp = clean::copy();
+    let path = tmp.path().join("risks.yaml");
+    let yaml = std::fs::read_to_string(&path).unwrap();
+    let dated = yaml.replace(
+        "rationale: A generator costs more than a day of home working }",
+        "rationale: A generator costs more than a day of home working, until: 2025-06-01 }",
+    );
+    assert_ne!(dated, yaml);
+    std::fs::write(&path, &dated).unwrap();
+    let status = |as_of: &str| {
+        let rows = json(&["risks", tmp.path().to_str().unwrap(), "--as-of", as_of]);
+        let r2 = rows.iter().find(|r| r["id"] == "R-02").unwrap().clone();
+        (r2["status"].as_str().unwrap().to_string(), r2)
+    };
+    assert_eq!(status("2025-05-31").0, "accepted");
+    let (lapsed, r2) = status(clean::AS_OF);
+    assert_eq!(lapsed, "acceptance-lapsed", "{r2}");
+    assert_eq!(r2["acceptance"]["until"], "2025-06-01");
+    let filtered = json(&[
+        "risks",
+        tmp.path().to_str().unwrap(),
+        "--as-of",
+        clean::AS_OF,
+        "--status",
+        "acceptance lapsed",
+    ]);
+    assert_eq!(ids(&filtered), ["R-02"]);
+
+    // Without a treatment the risk is untreated, whatever else it has.
+    std::fs::write(&path, dated.replace("    treatment: accept\n", "")).unwrap();
+    assert_eq!(status(clean::AS_OF).0, "untreated");
+}

@@ -28,7 +28,8 @@ pub enum CalendarFormat {
 #[command(
     after_help = "Each event's UID comes from the record id and the kind of due date, so importing \
                   a newer export moves events instead of duplicating them. DTSTAMP is midnight UTC \
-                  of --as-of (or today), so the same records and date give the same file."
+                  of --as-of (or today), so the same records and date give the same file.\n\n\
+                  Examples:\n  isms calendar --out isms.ics\n  isms calendar --out isms.ics --force"
 )]
 pub struct Args {
     /// The ISMS repository.

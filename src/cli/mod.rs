@@ -254,19 +254,10 @@ enum Command {
     /// Write man pages for isms and every subcommand.
     Man(shell::ManArgs),
     /// The risk register as a table (or JSON/CSV), with filters by owner, level, treatment, status and control.
-    #[command(
-        after_help = "Examples:\n  isms risks --level high --sort residual\n  isms risks --owner p-cto --format csv > risks.csv"
-    )]
     Risks(risks::Args),
     /// The Statement of Applicability as a table (or JSON/CSV), with filters.
-    #[command(
-        after_help = "Examples:\n  isms soa --applicable --status partial\n  isms soa --theme people --format json"
-    )]
     Soa(soa::Args),
     /// Export every due date (reviews, actions, audits, expiries) as an iCalendar file.
-    #[command(
-        after_help = "Examples:\n  isms calendar --out isms.ics\n  isms calendar --as-of 2026-12-01"
-    )]
     Calendar(calendar::Args),
     /// Work with audit packs (verify one against its manifest).
     Pack(pack::Args),

@@ -30,7 +30,8 @@ pub enum ViewFormat {
     after_help = "Filters combine: a risk is listed only when it matches all of them. Levels are \
                   computed with the methodology in isms.yaml; --level matches the band label (or \
                   the number) of the residual level, or of the inherent level while there is no \
-                  residual rating."
+                  residual rating.\n\nExamples:\n  isms risks --level high --sort residual\n  \
+                  isms risks --control 5.15 --format csv"
 )]
 pub struct Args {
     /// The ISMS repository.

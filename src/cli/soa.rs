@@ -13,7 +13,11 @@ use crate::views::soa::{self, STATUSES, SoaFilter, SoaRow};
 
 /// Arguments of `isms soa`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Filters combine: a control is listed only when it matches all of them.")]
+#[command(
+    after_help = "Filters combine: a control is listed only when it matches all of them.\n\n\
+                  Examples:\n  isms soa --excluded\n  \
+                  isms soa --applicable --status planned --theme technological"
+)]
 pub struct Args {
     /// The ISMS repository.
     #[arg(value_name = "DIR", default_value = ".")]

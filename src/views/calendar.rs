@@ -60,19 +60,42 @@ fn location_path(item: &DueItem) -> Option<&str> {
     Some(loc.rsplit_once(':').map_or(loc, |(p, _)| p))
 }
 
-/// What closes the obligation: an `isms` command where one exists, else the record to update.
-fn closing_step(item: &DueItem, owner: &str) -> String {
+/// The 1-based number of a risk's plan action that has no id, as `isms done R-001#2` takes it.
+fn action_number(model: &Isms, risk: &str, action: &str) -> Option<usize> {
+    let r = model.risk(risk)?;
+    r.plan
+        .iter()
+        .position(|a| a.id.is_none() && a.action.value == action)
+        .map(|i| i + 1)
+}
+
+/// What closes the obligation: the `isms` command where one exists, else the record to update.
+fn closing_step(model: &Isms, item: &DueItem, owner: &str) -> String {
     let r = &item.record;
     match item.kind {
-        DueKind::DocumentReview => match location_path(item) {
-            Some(p) => format!("review it, then `isms approve {p} --by {owner}`"),
-            None => format!("review {r}, then record the approval"),
-        },
+        DueKind::DocumentReview => {
+            // The SoA and the scope are approved as `soa` and `scope`; other documents by id.
+            let target = if location_path(item).is_some_and(|p| p.ends_with("soa.yaml")) {
+                "soa"
+            } else if model.scope.as_ref().is_some_and(|s| s.id.value == *r) {
+                "scope"
+            } else {
+                r.as_str()
+            };
+            format!("review it, then `isms approve {target} --by {owner}`")
+        }
         DueKind::RiskReassessment => {
             "repeat the risk assessment and add its date to `risk_assessments:`".to_string()
         }
-        // An action without an id cannot be named on the command line.
-        DueKind::TreatmentAction | DueKind::ReviewAction if item.distinct.is_some() => {
+        DueKind::TreatmentAction if item.distinct.is_some() => {
+            let text = item.distinct.as_deref().unwrap_or_default();
+            match action_number(model, r, text) {
+                Some(n) => format!("when it is finished: `isms done {r}#{n}`"),
+                None => format!("when it is finished, set `status: done` on this action of {r}"),
+            }
+        }
+        // A review action without an id cannot be named on the command line.
+        DueKind::ReviewAction if item.distinct.is_some() => {
             format!(
                 "when it is finished, set `status: done` on this action of {r} (give it an `id:` to use `isms done`)"
             )
@@ -80,12 +103,12 @@ fn closing_step(item: &DueItem, owner: &str) -> String {
         DueKind::TreatmentAction | DueKind::ReviewAction => {
             format!("when it is finished: `isms done {r}`")
         }
-        DueKind::AcceptanceExpiry => {
-            format!("reassess the risk, then `isms accept {r} --by {owner}`")
-        }
-        DueKind::CorrectiveAction => {
-            format!("complete the corrective action, then `isms close {r}`")
-        }
+        DueKind::AcceptanceExpiry => format!(
+            "reassess the risk, then `isms accept {r} --by {owner} --rationale \"...\" --until YYYY-MM-DD`"
+        ),
+        DueKind::CorrectiveAction => format!(
+            "complete the corrective action, then `isms close {r} --root-cause \"...\" --effectiveness \"...\"`"
+        ),
         DueKind::InternalAudit => {
             "hold the audit and record its report (`isms new audit`)".to_string()
         }
@@ -133,7 +156,7 @@ pub fn events(model: &Isms, as_of: Date) -> Vec<CalendarEvent> {
                 },
                 None => "Owner: not recorded".to_string(),
             };
-            let step = closing_step(&item, owner_id.unwrap_or("<person-id>"));
+            let step = closing_step(model, &item, owner_id.unwrap_or("<person-id>"));
             let mut description = format!("{}\n{owner_line}\nTo close: {step}", item.what);
             if let Some(l) = &item.location {
                 description.push_str(&format!("\nRecord: {l}"));
