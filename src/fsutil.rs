@@ -169,6 +169,52 @@ pub fn write_atomic(
     contents: &[u8],
     overwrite: Overwrite,
 ) -> Result<PathBuf, WriteError> {
+    stage_atomic(root, rel, contents, overwrite)?.commit()
+}
+
+/// A file written to its temporary name next to the target, waiting for [`Staged::commit`]
+/// to rename it into place. Dropping it removes the temporary file, so a caller writing
+/// several files can stage them all and rename only when every one was staged.
+#[derive(Debug)]
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    target: PathBuf,
+    overwrite: Overwrite,
+}
+
+impl Staged {
+    /// Renames the temporary file into place. Returns the full path written.
+    pub fn commit(self) -> Result<PathBuf, WriteError> {
+        let display = self.target.display().to_string();
+        let io = |source| WriteError::Io {
+            path: display.clone(),
+            source,
+        };
+        let target = self.target;
+        match self.overwrite {
+            Overwrite::Replace => self.tmp.persist(&target).map_err(|e| io(e.error))?,
+            // persist_noclobber closes the race between the exists() check and the rename.
+            Overwrite::Refuse => self.tmp.persist_noclobber(&target).map_err(|e| {
+                if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                    WriteError::Exists {
+                        path: display.clone(),
+                    }
+                } else {
+                    io(e.error)
+                }
+            })?,
+        };
+        Ok(target)
+    }
+}
+
+/// The checks and the temporary file of [`write_atomic`], without the final rename.
+pub fn stage_atomic(
+    root: &Path,
+    rel: &Path,
+    contents: &[u8],
+    overwrite: Overwrite,
+) -> Result<Staged, WriteError> {
     let target = confined_join(root, rel)?;
     let display = target.display().to_string();
     let io = |source| WriteError::Io {
@@ -205,7 +251,7 @@ pub fn write_atomic(
     let parent = target.parent().unwrap_or(root);
     std::fs::create_dir_all(parent).map_err(io)?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(".isms-tmp-")
+        .prefix(TEMP_PREFIX)
         .tempfile_in(parent)
         .map_err(io)?;
     tmp.write_all(contents).map_err(io)?;
@@ -220,20 +266,55 @@ pub fn write_atomic(
             .map_err(io)?;
     }
     tmp.as_file().sync_all().map_err(io)?;
-    match overwrite {
-        Overwrite::Replace => tmp.persist(&target).map_err(|e| io(e.error))?,
-        // persist_noclobber closes the race between the exists() check and the rename.
-        Overwrite::Refuse => tmp.persist_noclobber(&target).map_err(|e| {
-            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                WriteError::Exists {
-                    path: display.clone(),
+    Ok(Staged {
+        tmp,
+        target,
+        overwrite,
+    })
+}
+
+/// The name prefix of the temporary files [`write_atomic`] creates next to their target.
+pub const TEMP_PREFIX: &str = ".isms-tmp-";
+
+/// Removes the temporary files a killed `isms` left under `root` (at most `max_depth` folders
+/// down): regular files named [`TEMP_PREFIX`] followed by the six characters `tempfile` adds,
+/// last modified before `started` (the start of this process, so a write still under way in
+/// another process that began after it is never touched). Symbolic links are not followed.
+/// Returns the files removed; a file that cannot be removed is left for the next run.
+pub fn remove_stale_temp_files(
+    root: &Path,
+    started: std::time::SystemTime,
+    max_depth: usize,
+) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let mut folders = vec![(root.to_path_buf(), 0usize)];
+    while let Some((dir, depth)) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(meta) = entry.path().symlink_metadata() else {
+                continue;
+            };
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if meta.is_dir() {
+                if depth < max_depth {
+                    folders.push((entry.path(), depth + 1));
                 }
-            } else {
-                io(e.error)
+                continue;
             }
-        })?,
-    };
-    Ok(target)
+            let ours = name.strip_prefix(TEMP_PREFIX).is_some_and(|rest| {
+                rest.len() == 6 && rest.chars().all(|c| c.is_ascii_alphanumeric())
+            });
+            let stale = meta.modified().is_ok_and(|m| m < started);
+            if meta.is_file() && ours && stale && std::fs::remove_file(entry.path()).is_ok() {
+                removed.push(entry.path());
+            }
+        }
+    }
+    removed.sort();
+    removed
 }
 
 #[cfg(test)]

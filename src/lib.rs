@@ -3,6 +3,8 @@
 //! Data flows one way: files → [`loader`] → [`model::Isms`] → [`checks`] / [`render`] → output.
 //! Checks never parse files and renderers never re-read the disk: both work on the loaded model.
 
+/// Importing policy acknowledgements from HR or e-signature exports.
+pub mod acknowledgements;
 /// The Annex A control catalogue of ISO/IEC 27001:2022 and the 2013→2022 mapping, embedded as data.
 pub mod catalogue;
 /// The ISO clause rule engine behind `isms check`: rules as data, grouped by clause area.
@@ -11,8 +13,13 @@ pub mod checks;
 pub mod cli;
 /// The `Diagnostic` value type shared by the loader, the checks and the Git evidence layer.
 pub mod diagnostic;
+/// Lossless edits of record files: planned changes, `--dry-run` diffs, all-or-nothing writes.
+pub mod edit;
 /// The Git evidence layer: history index, approvals, evidence freshness, working-tree state.
 pub mod evidence;
+/// Other frameworks (NIST CSF 2.0, NIS2 Implementing Regulation, custom mappings) mapped to
+/// ISO/IEC 27001:2022, and their coverage by one ISMS.
+pub mod frameworks;
 /// Safe file output: atomic writes confined to a target folder.
 pub mod fsutil;
 /// Walks an ISMS repository and loads every record into the typed model with diagnostics.
@@ -33,5 +40,6 @@ pub mod schema;
 pub mod source;
 /// `isms status`: the PDCA dashboard computed from the model and the check outcome.
 pub mod status;
+pub mod views;
 /// Span-aware YAML: a node tree with locations and a serde deserializer over it.
 pub mod yaml;

@@ -38,6 +38,37 @@ const B57: &str = "  - id: \"5.7\"\n    applicable: true\n    reasons: [business
 
 const CASES: &[Case] = &[
     (
+        "SUP-13",
+        &[(
+            "acknowledgements.yaml",
+            "",
+            "acknowledgements:\n  - { person: p-ceo, policy: POL-01, version: \"1.0\", date: 2025-02-06, method: HR system }\n",
+        )],
+    ),
+    (
+        "FWK-01",
+        &[
+            (
+                "isms.yaml",
+                "schema_version: 1\n",
+                "schema_version: 1\nframeworks: [nis2]\n",
+            ),
+            (
+                "soa.yaml",
+                "  - id: \"7.11\"\n    applicable: true\n    reasons: [business]\n    justification: Baseline control for a SaaS company.",
+                "  - id: \"7.11\"\n    applicable: false\n    reasons: [no-premises]\n    justification: No own premises.",
+            ),
+        ],
+    ),
+    (
+        "FWK-02",
+        &[(
+            "isms.yaml",
+            "schema_version: 1\n",
+            "schema_version: 1\nframeworks: [nis2]\n",
+        )],
+    ),
+    (
         "SUP-11",
         &[(
             "training.yaml",
@@ -729,6 +760,22 @@ const CASES: &[Case] = &[
         "ANX-12",
         &[("assets.yaml", "    classification: confidential\n", "")],
     ),
+    (
+        "SCAN-01",
+        &[(
+            "soa.yaml",
+            "      - { url: https://tickets.example.com/OPS-1, description: Restore test, collected: 2025-05-01 }\n",
+            "      - { url: https://tickets.example.com/OPS-1, description: Restore test, collected: 2025-05-01 }\n      - url: https://scans.example.com/prowler-2025-06-20.csv\n        collected: 2025-06-20\n        scan: { tool: prowler, passed: 4, failed: 1, failing: [backup_plans_exist] }\n",
+        )],
+    ),
+    (
+        "SCAN-02",
+        &[(
+            "soa.yaml",
+            "      - { url: https://tickets.example.com/OPS-1, description: Restore test, collected: 2025-05-01 }\n",
+            "      - { url: https://tickets.example.com/OPS-1, description: Restore test, collected: 2025-05-01 }\n      - url: https://scans.example.com/protection.json\n        collected: 2025-06-20\n        scan: { tool: github, passed: 3, failed: 1, failing: [force pushes blocked] }\n",
+        )],
+    ),
 ];
 
 #[test]
@@ -751,6 +798,12 @@ fn every_case_triggers_its_rule() {
             let path = tmp.path().join(file);
             if *to == DELETE {
                 std::fs::remove_file(&path).unwrap();
+                continue;
+            }
+            // An empty `from` appends to the file, creating it (a register the fixture lacks).
+            if from.is_empty() {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                std::fs::write(&path, format!("{text}{to}")).unwrap();
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();

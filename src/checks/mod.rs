@@ -16,12 +16,14 @@ use crate::source::Span;
 pub mod registry;
 pub mod sink;
 
+mod acknowledgements;
 mod annex_a;
 mod audit;
 mod classification;
 mod context;
 mod evidence;
 mod evidence_refs;
+mod frameworks;
 mod improvement;
 mod leadership;
 mod load;
@@ -32,6 +34,7 @@ mod placeholders;
 mod record_dates;
 mod review;
 mod risk;
+mod scanners;
 mod soa;
 mod support;
 mod util;
@@ -79,6 +82,27 @@ impl<'a> Context<'a> {
         }
     }
 }
+
+/// Whether `by` (a person, or a role for its holders) may approve document `doc` by the
+/// same judgement as the approval rules (LDR-01, SOA-08, SUP-10): a role listing the document
+/// under `approves:`, else (when `top_management_by_default`, as for the information security
+/// policy and the SoA) top management. For commands that record an approval.
+pub fn may_approve(
+    model: &Isms,
+    by: &str,
+    doc: &str,
+    top_management_by_default: bool,
+    today: Date,
+) -> bool {
+    util::may_approve(
+        model,
+        by,
+        doc,
+        top_management_by_default,
+        crate::model::Date(today),
+    )
+}
+
 
 /// The `checks:` section of `isms.yaml`, in the sink's terms, with locations for findings about
 /// the configuration itself.

@@ -46,6 +46,29 @@ pub struct Args {
     /// else 8).
     #[arg(long, value_name = "MiB", value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::loader::MAX_FILE_SIZE_LIMIT_MIB)))]
     pub max_file_size: Option<u32>,
+    /// Add the rules of another framework (`nis2`, `csf` or one defined in frameworks/*.csv):
+    /// requirements mapped only to excluded controls, or not mapped and unanswered. Repeatable;
+    /// adds to `frameworks:` of isms.yaml.
+    #[arg(long = "framework", value_name = "ID")]
+    pub frameworks: Vec<String>,
+}
+
+/// Adds the frameworks named on the command line to those whose rules `isms check` runs;
+/// an unknown name stops the command (exit 2) with the list of known ones.
+pub fn select_frameworks(model: &mut crate::model::Isms, names: &[String]) -> anyhow::Result<()> {
+    for n in names {
+        let Some(fw) = crate::frameworks::find(model, n) else {
+            anyhow::bail!(
+                "`{n}` is not a framework isms knows; available: {} (see `isms frameworks`)",
+                crate::frameworks::ids(model).join(", ")
+            );
+        };
+        let id = fw.id.clone();
+        if !model.selected_frameworks.contains(&id) {
+            model.selected_frameworks.push(id);
+        }
+    }
+    Ok(())
 }
 
 /// The loader's options from `--max-file-size`.
@@ -149,9 +172,6 @@ pub fn repo_prefix(dir: &Path) -> String {
 /// Runs `isms check`.
 pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
     let cli = cli_overrides(&args.deny, &args.warn, &args.allow)?;
-    let as_of = args
-        .as_of
-        .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
     if !args.dir.exists() {
         anyhow::bail!(
             "{} does not exist (give the folder that contains isms.yaml)",
@@ -164,8 +184,12 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
             args.dir.display()
         );
     }
-    let loaded = crate::loader::load_with(&args.dir, load_options(args.max_file_size))
+    let started = std::time::Instant::now();
+    let mut loaded = crate::loader::load_with(&args.dir, load_options(args.max_file_size))
         .with_context(|| format!("cannot check {}", args.dir.display()))?;
+    global.loaded(&loaded, started);
+    select_frameworks(&mut loaded.model, &args.frameworks)?;
+    let as_of = super::evaluation_date(args.as_of, &loaded.model, global)?;
     let outcome = if args.no_git {
         checks::check_loaded(&loaded, &cli, as_of)
     } else {
@@ -186,11 +210,36 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
     let mut out = io::BufWriter::new(stdout.lock());
     let written = report::emit(args.format, &report, &mut out).and_then(|()| out.flush());
     ignore_broken_pipe(written).context("writing the report")?;
+    if args.format == Format::Github {
+        write_job_summary(&outcome);
+    }
     Ok(if outcome.failed() {
         Status::Failure
     } else {
         Status::Success
     })
+}
+
+/// Appends the findings by rule to the GitHub Actions job summary when the runner provides
+/// one (`$GITHUB_STEP_SUMMARY`, a file other steps append to as well). A summary that cannot
+/// be written is reported on standard error; the annotations are already out, so the check
+/// result stands.
+fn write_job_summary(outcome: &checks::Outcome) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let text = crate::report::github::job_summary(outcome);
+    let written = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(text.as_bytes()));
+    if let Err(e) = written {
+        eprintln!(
+            "warning: cannot write the job summary to {} (GITHUB_STEP_SUMMARY): {e}",
+            std::path::Path::new(&path).display()
+        );
+    }
 }
 
 #[cfg(test)]

@@ -128,7 +128,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
         anyhow::bail!("{}", state.notices().join(" "));
     };
     for notice in index.state().notices() {
-        eprintln!("note: {notice}");
+        global.note(format_args!("{notice}"));
     }
     let query = match &args.target {
         _ if !index.state().has_history() => Query::All,
@@ -207,6 +207,8 @@ fn resolve(index: &HistoryIndex, root: &Path, target: &str) -> anyhow::Result<Qu
         .iter()
         .chain(ids.iter())
         .copied()
+        // Another number is another record or file, never a typo of this one.
+        .filter(|s| crate::diagnostic::same_numbers(target, s))
         .filter(|s| strsim::jaro_winkler(s, target) > 0.85)
         .take(3)
         .collect();

@@ -7,16 +7,27 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod acknowledgements;
+pub mod calendar;
 pub mod check;
 pub mod controls;
+pub mod decide;
+pub mod evidence;
+pub mod frameworks;
 pub mod init;
 pub mod log;
 pub mod lsp;
+pub mod new;
+pub mod pack;
 pub mod render;
+pub mod risks;
 pub mod rules;
 pub mod schema;
+pub mod shell;
+pub mod soa;
 pub mod status;
 pub mod templates;
+pub mod term;
 
 /// Exit status of a command, mapped onto the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,19 +79,93 @@ impl ColorChoice {
     }
 }
 
+/// Today's date, or the date in `ISMS_TODAY` when it is set, so that date-driven output can be
+/// reproduced on another day (like `SOURCE_DATE_EPOCH` for builds).
+pub fn today() -> anyhow::Result<jiff::civil::Date> {
+    match std::env::var("ISMS_TODAY") {
+        Ok(v) if !v.trim().is_empty() => v.trim().parse().map_err(|_| {
+            anyhow::anyhow!("ISMS_TODAY is `{v}`, not a date: write it as YYYY-MM-DD or unset it")
+        }),
+        _ => Ok(jiff::ZonedDateTime::now().date()),
+    }
+}
+
+/// The date a command evaluates the ISMS on: `--as-of` when given, else the repository's own
+/// `as_of` (a frozen example, announced on stderr so nobody mistakes it for today), else today.
+pub fn evaluation_date(
+    flag: Option<jiff::civil::Date>,
+    isms: &crate::model::Isms,
+    global: &Global,
+) -> anyhow::Result<jiff::civil::Date> {
+    if let Some(d) = flag {
+        return Ok(d);
+    }
+    if let Some(d) = isms.manifest.as_ref().and_then(|m| m.as_of.as_ref()) {
+        let d = d.value.0;
+        global.note(format_args!(
+            "evaluated as of {d}, the date fixed by `as_of` in isms.yaml; \
+             pass --as-of to evaluate on another date"
+        ));
+        return Ok(d);
+    }
+    today()
+}
+
 /// Options shared by every subcommand.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Global {
     /// When to use colours.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, env = "ISMS_COLOR")]
     pub color: ColorChoice,
+    /// Print results and errors only: no notes or progress on standard error.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also say on standard error what was read and how long it took.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
+
+impl Global {
+    /// A note for people (standard error), unless `--quiet`.
+    pub fn note(&self, message: std::fmt::Arguments<'_>) {
+        if !self.quiet {
+            eprintln!("note: {message}");
+        }
+    }
+
+    /// Detail printed only with `--verbose` (standard error).
+    pub fn detail(&self, message: std::fmt::Arguments<'_>) {
+        if self.verbose {
+            eprintln!("info: {message}");
+        }
+    }
+
+    /// With `--verbose`, what a load read and how long it took.
+    pub fn loaded(&self, loaded: &crate::loader::Loaded, started: std::time::Instant) {
+        if self.verbose {
+            let files = loaded.model.sources.files().count();
+            let problems = loaded.diagnostics.len();
+            eprintln!(
+                "info: read {files} file(s) in {} ms, {problems} load problem(s)",
+                started.elapsed().as_millis()
+            );
+        }
+    }
+}
+
+/// `isms --version`: the package version and the commit it was built from.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("ISMS_BUILD_COMMIT"),
+    ")"
+);
 
 /// Run an ISO/IEC 27001:2022 ISMS as code: plain-text records in Git, checked and rendered.
 #[derive(Debug, Parser)]
 #[command(
     name = "isms",
-    version,
+    version = VERSION,
     about,
     propagate_version = true,
     max_term_width = 100
@@ -95,27 +180,97 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Scaffold a complete startup ISMS from the built-in templates.
+    #[command(after_help = "Example:\n  isms init ~/acme-isms --org \"Acme Ltd\"")]
     Init(init::Args),
     /// Validate the records against ISO/IEC 27001:2022 clauses 4-10 and Annex A.
+    #[command(
+        after_help = "Examples:\n  isms check .\n  isms check . --format sarif > isms.sarif\n  \
+                            isms check . --as-of 2026-12-01 --deny warnings"
+    )]
     Check(check::Args),
     /// List the 93 Annex A controls, or show one.
     Controls(controls::Args),
     /// List the rules `isms check` applies.
+    #[command(after_help = "Examples:\n  isms rules\n  isms rules --format markdown > rules.md")]
     Rules(rules::Args),
     /// Explain one rule: why an auditor cares and how to fix it.
+    #[command(after_help = "Example:\n  isms explain RSK-10")]
     Explain(rules::ExplainArgs),
     /// Render audit-ready documents (SoA, risk register, policies, ...).
+    #[command(after_help = "Examples:\n  isms render . --out build\n  \
+                            isms render soa --format xlsx -o soa.xlsx\n  \
+                            isms render . --audit-pack audit-pack.zip")]
     Render(render::Args),
     /// Work with the document templates (export the defaults to customise them).
+    #[command(after_help = "Example:\n  isms templates export templates/")]
     Templates(templates::Args),
     /// Show the change history of the ISMS, a record or a document, from Git.
+    #[command(after_help = "Examples:\n  isms log -n 20\n  isms log policies/access-control.md")]
     Log(log::Args),
     /// The PDCA dashboard: readiness per clause area, next to-dos, due dates and risk levels.
+    #[command(
+        after_help = "Examples:\n  isms status\n  isms status --format json --as-of 2026-12-01"
+    )]
     Status(status::Args),
+    /// Add a record (risk, asset, policy, ...) with the next free id.
+    #[command(
+        after_help = "Examples:\n  isms new risk --title \"Laptop theft\" --owner p-cto --asset A-03\n  \
+                      isms new policy --title \"Clean desk\" --owner p-security-lead --dry-run"
+    )]
+    New(Box<new::Args>),
+    /// Record an approval (a document, the SoA, the scope, the risk methodology, a treatment plan).
+    #[command(
+        after_help = "Examples:\n  isms approve POL-01 --by p-ceo\n  isms approve soa --by p-ceo --on 2026-12-01 --commit"
+    )]
+    Approve(decide::ApproveArgs),
+    /// Record the acceptance of a risk's residual risk.
+    #[command(
+        after_help = "Example:\n  isms accept R-001 --by p-cto --rationale \"Within the risk appetite\""
+    )]
+    Accept(decide::AcceptArgs),
+    /// Close a nonconformity with its root cause and effectiveness review.
+    #[command(
+        after_help = "Example:\n  isms close NC-2026-01 --root-cause \"No review step\" --effectiveness \"No recurrence in 3 months\""
+    )]
+    Close(decide::CloseArgs),
+    /// Mark a treatment-plan, review or corrective action done.
+    #[command(
+        after_help = "Examples:\n  isms done RTP-001-1\n  isms done 'R-001#2' --on 2026-12-01"
+    )]
+    Done(decide::DoneArgs),
+    /// Other frameworks (NIS2, NIST CSF 2.0, your own) mapped to ISO/IEC 27001:2022, with this
+    /// ISMS's decisions for each requirement.
+    Frameworks(frameworks::Args),
+    /// Import records from other systems (policy acknowledgements from an HR or e-signature
+    /// export).
+    Import(acknowledgements::ImportArgs),
+    /// Write the shell completion script for bash, zsh, fish, PowerShell or elvish.
+    Completions(shell::CompletionsArgs),
+    /// Write man pages for isms and every subcommand.
+    Man(shell::ManArgs),
+    /// The risk register as a table (or JSON/CSV), with filters by owner, level, treatment, status and control.
+    #[command(
+        after_help = "Examples:\n  isms risks --level high --sort residual\n  isms risks --owner p-cto --format csv > risks.csv"
+    )]
+    Risks(risks::Args),
+    /// The Statement of Applicability as a table (or JSON/CSV), with filters.
+    #[command(
+        after_help = "Examples:\n  isms soa --applicable --status partial\n  isms soa --theme people --format json"
+    )]
+    Soa(soa::Args),
+    /// Export every due date (reviews, actions, audits, expiries) as an iCalendar file.
+    #[command(after_help = "Examples:\n  isms calendar --out isms.ics\n  isms calendar --as-of 2026-12-01")]
+    Calendar(calendar::Args),
+    /// Work with audit packs (verify one against its manifest).
+    Pack(pack::Args),
     /// Print or write the JSON Schemas of the record files (for editors).
+    #[command(after_help = "Examples:\n  isms schema --out .isms/schemas --force\n  isms schema risks")]
     Schema(schema::Args),
     /// Run the language server for editors (diagnostics, hover, go to definition) on stdio.
+    #[command(after_help = "Example (the editor starts it; see docs/editors.md):\n  isms lsp")]
     Lsp(lsp::Args),
+    /// Import scanner and platform exports (Prowler, Powerpipe, GitHub) as control evidence.
+    Evidence(evidence::Args),
 }
 
 /// Parses the command line, runs the command and maps the outcome to an exit code.
@@ -131,8 +286,22 @@ pub fn main() -> ExitCode {
         Command::Templates(a) => templates::run(a, &cli.global),
         Command::Log(a) => log::run(a, &cli.global),
         Command::Status(a) => status::run(a, &cli.global),
+        Command::New(a) => new::run(*a, &cli.global),
+        Command::Approve(a) => decide::approve(a, &cli.global),
+        Command::Accept(a) => decide::accept(a, &cli.global),
+        Command::Close(a) => decide::close(a, &cli.global),
+        Command::Done(a) => decide::done(a, &cli.global),
+        Command::Frameworks(a) => frameworks::run(a, &cli.global),
+        Command::Import(a) => acknowledgements::run(a, &cli.global),
+        Command::Completions(a) => shell::completions(a, &cli.global),
+        Command::Man(a) => shell::man(a, &cli.global),
+        Command::Risks(a) => risks::run(a, &cli.global),
+        Command::Soa(a) => soa::run(a, &cli.global),
+        Command::Calendar(a) => calendar::run(a, &cli.global),
+        Command::Pack(a) => pack::run(a, &cli.global),
         Command::Schema(a) => schema::run(a, &cli.global),
         Command::Lsp(a) => lsp::run(a, &cli.global),
+        Command::Evidence(a) => evidence::run(a, &cli.global),
     };
     match result {
         Ok(status) => status.into(),

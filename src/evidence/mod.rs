@@ -17,6 +17,7 @@
 
 mod error;
 mod history;
+pub mod import;
 mod records;
 mod repo;
 mod revisions;

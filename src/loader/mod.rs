@@ -13,11 +13,12 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 use crate::catalogue;
-use crate::diagnostic::{Diagnostic, Location, did_you_mean};
+use crate::diagnostic::{Diagnostic, Location, did_you_mean, did_you_mean_id};
 use crate::model::{
-    AssetRegister, Audit, ChangeRegister, Document, Id, IncidentRegister, Isms, ManagementReview,
-    Manifest, MetricRegister, NonconformityRegister, ObjectiveRegister, Policy, Procedure,
-    RecordKind, RepoFile, RiskRegister, SCHEMA_VERSION, SupplierRegister, TrainingRecords,
+    AcknowledgementRegister, AssetRegister, Audit, ChangeRegister, Document, FrameworkAnswers, Id,
+    IncidentRegister, Isms, ManagementReview, Manifest, MetricRegister, NonconformityRegister,
+    ObjectiveRegister, Policy, Procedure, RecordKind, RepoFile, RiskRegister, SCHEMA_VERSION,
+    SupplierRegister, TrainingRecords,
 };
 use crate::source::{FileId, SourceFile};
 use crate::yaml::{self, DeErrorKind, Node};
@@ -168,6 +169,11 @@ pub const LOAD_CODES: &[(&str, &str, &str)] = &[
         "unrecognised-file",
         "a file looks like a record but isms does not read it (misspelt name, `.yml`, nested folder)",
     ),
+    (
+        "LOAD-019",
+        "invalid-id",
+        "a record id is empty or has a character other than ASCII letters, digits, `-`, `_` and `.`",
+    ),
 ];
 
 /// Register and document names at the root of a repository.
@@ -185,6 +191,7 @@ const ROOT_RECORDS: &[&str] = &[
     "incidents.yaml",
     "changes.yaml",
     "nonconformities.yaml",
+    "acknowledgements.yaml",
 ];
 
 /// Folders whose Markdown files are records.
@@ -202,6 +209,7 @@ pub const SPLIT_REGISTERS: &[&str] = &[
     "incidents",
     "changes",
     "nonconformities",
+    "acknowledgements",
 ];
 
 /// Text that stands in for the content of some record files during one load, by
@@ -629,6 +637,160 @@ impl Loader {
                 self.model.reviews.push(d);
             }
         }
+        for f in register_files(files, "acknowledgements") {
+            if let Some(r) =
+                self.register::<AcknowledgementRegister>(Some(f), RecordKind::Acknowledgements)
+            {
+                self.model
+                    .acknowledgements
+                    .extend(r.acknowledgements.into_loaded());
+            }
+        }
+        self.load_frameworks(files);
+    }
+
+    /// `frameworks/*.csv` (custom requirement lists and mappings) and `frameworks/*.yaml` (own
+    /// answers). Answers are checked against the frameworks once the custom ones are known.
+    fn load_frameworks(&mut self, files: &[Found]) {
+        let mut csv_ids = Vec::new();
+        for f in in_folder(files, "frameworks", "csv") {
+            if let Some(id) = self.read(&f) {
+                csv_ids.push(id);
+                self.model.present.insert(RecordKind::FrameworkMappings);
+            } else {
+                self.model
+                    .failed
+                    .insert(f.rel.clone(), RecordKind::FrameworkMappings);
+            }
+        }
+        let texts: Vec<crate::frameworks::custom::CsvFile<'_>> = csv_ids
+            .iter()
+            .filter_map(|id| self.model.sources.get(*id))
+            .map(|s| crate::frameworks::custom::CsvFile {
+                path: &s.path,
+                text: &s.text,
+            })
+            .collect();
+        let (custom, errors) = crate::frameworks::custom::build(&texts);
+        for e in errors {
+            let loc = Location {
+                line: e.line,
+                ..Location::file(e.path)
+            };
+            self.diags.push(
+                Diagnostic::error("FWK-03", e.message)
+                    .at(loc)
+                    .with_hint(e.hint),
+            );
+        }
+        self.model.custom_frameworks = custom;
+        let mut answer_files: Vec<Found> = in_folder(files, "frameworks", "yaml").collect();
+        answer_files.extend(in_folder(files, "frameworks", "yml"));
+        for f in answer_files {
+            let rel = f.rel.clone();
+            let Some(r) = self.register::<FrameworkAnswers>(Some(f), RecordKind::FrameworkAnswers)
+            else {
+                continue;
+            };
+            let stem = rel
+                .rsplit('/')
+                .next()
+                .and_then(|n| n.rsplit_once('.'))
+                .map_or(rel.as_str(), |(s, _)| s)
+                .to_string();
+            let framework = r.framework.unwrap_or_else(|| {
+                let span = self
+                    .model
+                    .sources
+                    .id_of(&rel)
+                    .map(crate::source::Span::file);
+                match span {
+                    Some(s) => yaml::Spanned::new(stem.clone(), s),
+                    None => yaml::Spanned::detached(stem.clone()),
+                }
+            });
+            let answers = r.answers.into_loaded();
+            match crate::frameworks::find(&self.model, &framework.value) {
+                None => {
+                    let known = crate::frameworks::ids(&self.model);
+                    self.diags.push(
+                        Diagnostic::error(
+                            "FWK-04",
+                            format!("`{}` is not a framework isms knows", framework.value),
+                        )
+                        .at(self.model.location(framework.span))
+                        .with_hint(format!(
+                            "name one of {} with `framework:` (or as the file name), or define it in frameworks/*.csv",
+                            known.join(", ")
+                        )),
+                    );
+                }
+                Some(fw) => {
+                    let mut diags = Vec::new();
+                    for a in &answers {
+                        if fw.node(&a.id.value).is_some_and(|n| n.requirement) {
+                            continue;
+                        }
+                        let hint =
+                            did_you_mean(&a.id.value, fw.requirements().map(|n| n.id.as_str()))
+                                .map_or_else(
+                                    || {
+                                        format!(
+                                            "`isms frameworks show {}` lists the requirement ids",
+                                            fw.id
+                                        )
+                                    },
+                                    |s| format!("did you mean `{s}`?"),
+                                );
+                        diags.push(
+                            Diagnostic::error(
+                                "FWK-05",
+                                format!("{} has no requirement `{}`", fw.id, a.id.value),
+                            )
+                            .at(self.model.location(a.id.span))
+                            .with_hint(hint)
+                            .for_record(a.id.value.clone()),
+                        );
+                    }
+                    self.diags.extend(diags);
+                }
+            }
+            self.model
+                .framework_answers
+                .push(crate::model::FrameworkAnswerFile {
+                    path: rel,
+                    framework,
+                    answers,
+                });
+        }
+        // `frameworks:` of isms.yaml selects the frameworks `isms check` adds rules for.
+        let selected: Vec<yaml::Spanned<String>> = self
+            .model
+            .manifest
+            .as_ref()
+            .map(|m| m.frameworks.clone())
+            .unwrap_or_default();
+        for s in selected {
+            match crate::frameworks::find(&self.model, &s.value) {
+                Some(fw) => {
+                    let id = fw.id.clone();
+                    if !self.model.selected_frameworks.contains(&id) {
+                        self.model.selected_frameworks.push(id);
+                    }
+                }
+                None => {
+                    let known = crate::frameworks::ids(&self.model);
+                    self.diags.push(
+                        Diagnostic::error(
+                            "FWK-04",
+                            format!("`{}` is not a framework isms knows", s.value),
+                        )
+                        .at(self.model.location(s.span))
+                        .with_hint(format!("use one of {}", known.join(", "))),
+                    );
+                }
+            }
+        }
     }
 
     /// Reads an optional register file; marks its kind present when it loads.
@@ -697,6 +859,22 @@ impl Loader {
                             .at(self.model.location(ev_span(ev, e.span)))
                             .with_hint("add `path: evidence/...` for a file in the repository or `url: https://...` for external evidence")
                             .for_record(e.id.value.clone()),
+                    );
+                }
+                if let Some(url) = &ev.url
+                    && let Some(why) = unusable_evidence_url(&url.value)
+                {
+                    found.push(
+                        Diagnostic::error(
+                            "LOAD-011",
+                            format!("evidence URL of control {} {why}", e.id.value),
+                        )
+                        .at(self.model.location(url.span))
+                        .with_hint(
+                            "evidence URLs are `https://` (or `http://`) links an auditor can open; \
+                             keep files in the repository and cite them with `path:`",
+                        )
+                        .for_record(e.id.value.clone()),
                     );
                 }
             }
@@ -1357,7 +1535,7 @@ fn human_size(bytes: u64) -> String {
 
 /// Suggests the closest known id for a dangling reference.
 fn suggest<'a>(id: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    did_you_mean(id, known).map(|s| format!("did you mean `{s}`?"))
+    did_you_mean_id(id, known).map(|s| format!("did you mean `{s}`?"))
 }
 
 /// Whether an id has the shape of an Annex A id (`5.38`, `A.9.2.1`): such ids are kept for
@@ -1456,5 +1634,46 @@ mod tests {
         assert_eq!((&bom[fm], &bom[body..]), ("id: X\n", "body"));
         let (fm, _) = split_front_matter("---\r\nid: X\r\n---\r\nbody").unwrap();
         assert_eq!(fm, 5..12);
+    }
+}
+
+/// Why an evidence `url:` cannot be used, or `None` for an `https://` or `http://` link with a
+/// host. Other schemes are refused: `file:` points at one machine's disk (and at anything on
+/// it), `javascript:` and `data:` run or embed content when the rendered link is clicked.
+pub(crate) fn unusable_evidence_url(url: &str) -> Option<String> {
+    let t = url.trim();
+    let shown = crate::diagnostic::escape_controls(t);
+    let shown: String = if shown.chars().count() > 80 {
+        shown.chars().take(80).chain("…".chars()).collect()
+    } else {
+        shown.into_owned()
+    };
+    let Some((scheme, rest)) = t.split_once(':') else {
+        return Some(format!(
+            "`{shown}` has no scheme: write the full link, `https://...`"
+        ));
+    };
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "https" && scheme != "http" {
+        return Some(
+            if scheme.is_empty()
+                || !scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            {
+                format!("`{shown}` has no scheme: write the full link, `https://...`")
+            } else {
+                format!("`{shown}` uses the `{scheme}:` scheme, which is not accepted")
+            },
+        );
+    }
+    let host = rest
+        .strip_prefix("//")
+        .map(|r| r.split(['/', '?', '#']).next().unwrap_or(""));
+    match host {
+        Some(h) if !h.is_empty() => None,
+        _ => Some(format!(
+            "`{shown}` names no host: write `{scheme}://host/...`"
+        )),
     }
 }

@@ -376,6 +376,27 @@ pub struct EvidenceRef {
     /// When it stops being valid (a certificate, a pen-test report).
     #[serde(default)]
     pub expires: Option<Spanned<Date>>,
+    /// What an automated scan recorded for this control (written by `isms evidence import`).
+    #[serde(default)]
+    pub scan: Option<Spanned<ScanResults>>,
+}
+
+/// The results of an automated scan for one control: how many of the scanner's checks passed
+/// and failed. Checks the scanner reports as manual are not counted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScanResults {
+    /// The scanner or export it came from: `prowler`, `powerpipe` or `github`.
+    pub tool: Spanned<String>,
+    /// Results that passed.
+    #[serde(default)]
+    pub passed: u32,
+    /// Results that failed.
+    #[serde(default)]
+    pub failed: u32,
+    /// The checks that failed, by the scanner's own names.
+    #[serde(default)]
+    pub failing: Vec<String>,
 }
 
 /// Fields every controlled Markdown document has (7.5.2): identification, version, owner,

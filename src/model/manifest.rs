@@ -54,6 +54,40 @@ pub struct Manifest {
     /// Limits of the loader (largest record file read).
     #[serde(default)]
     pub limits: Limits,
+    /// Other frameworks whose rules `isms check` adds (`nis2`, `csf` or a custom id).
+    #[serde(default)]
+    pub frameworks: Vec<Spanned<String>>,
+    /// Settings for evidence imported from scanners (`isms evidence import`).
+    #[serde(default)]
+    pub evidence: EvidenceSettings,
+    /// A fixed evaluation date for a frozen example or training ISMS, used by `check`, `status`
+    /// and `render` when no `--as-of` is given, so the example reads the same on any day.
+    #[serde(default)]
+    pub as_of: Option<Spanned<Date>>,
+}
+
+/// Settings for imported evidence.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceSettings {
+    /// Days an imported result stays valid, by source (`prowler`, `powerpipe`, `github`):
+    /// its `expires:` date is the collection day plus this many days.
+    #[serde(default)]
+    pub ttl_days: std::collections::BTreeMap<String, u32>,
+}
+
+impl EvidenceSettings {
+    /// Days imported evidence of a source stays valid when isms.yaml does not say: a monthly
+    /// scan with two weeks' slack for a late run.
+    pub const DEFAULT_TTL_DAYS: u32 = 45;
+
+    /// The time-to-live of evidence from `source`, in days.
+    pub fn ttl_days(&self, source: &str) -> u32 {
+        self.ttl_days
+            .get(source)
+            .copied()
+            .unwrap_or(Self::DEFAULT_TTL_DAYS)
+    }
 }
 
 /// The organisation.
@@ -683,6 +717,13 @@ pub struct Cadences {
         deserialize_with = "crate::model::common::interval_days"
     )]
     pub nc_analysis_days: u32,
+    /// Days after a policy version is approved (or after a person joins, when later) within
+    /// which every current person must have acknowledged it (7.3, A.5.1, A.6.3).
+    #[serde(
+        default = "thirty",
+        deserialize_with = "crate::model::common::interval_days"
+    )]
+    pub acknowledgement_days: u32,
 }
 
 /// Recurring controls and the default months within which each needs fresh evidence, with
@@ -760,6 +801,7 @@ impl Default for Cadences {
             continuity_test_months: 12,
             control_evidence_months: std::collections::BTreeMap::new(),
             nc_analysis_days: 30,
+            acknowledgement_days: 30,
         }
     }
 }

@@ -18,9 +18,12 @@ use crate::yaml::Spanned;
 pub mod common;
 pub mod context;
 pub mod documents;
+pub mod frameworks;
 pub mod manifest;
 pub mod registers;
+pub mod status;
 
+pub use common::ScanResults;
 pub use common::{
     Acceptance, Action, ActionStatus, Approval, Date, DocSource, Document, EvidenceRef, Frequency,
     Id, Replan, SecurityProperty,
@@ -34,6 +37,11 @@ pub use documents::{
     Finding, FindingKind, InScope, Interface, ManagementReview, Period, PlannedAudit, Policy,
     PolicyKind, PolicyStatements, Procedure, ReviewInputs, Scope,
 };
+pub use frameworks::{
+    Acknowledgement, AcknowledgementRegister, AnswerStatus, FrameworkAnswer, FrameworkAnswerFile,
+    FrameworkAnswers,
+};
+pub use manifest::EvidenceSettings;
 pub use manifest::{
     AcceptanceAuthority, Cadences, ChecksConfig, Communication, ConfiguredSeverity,
     ExternalDocument, LevelBand, LevelFormula, LevelValue, LikelihoodUnit, Manifest, Organisation,
@@ -97,6 +105,12 @@ pub enum RecordKind {
     Audits,
     /// `reviews/*.md`.
     Reviews,
+    /// `acknowledgements.yaml` or `acknowledgements/*.yaml`.
+    Acknowledgements,
+    /// `frameworks/*.yaml`: own answers to framework requirements.
+    FrameworkAnswers,
+    /// `frameworks/*.csv`: custom framework requirements and mappings.
+    FrameworkMappings,
 }
 
 /// A file present in the repository (records, evidence, anything), for evidence checks that
@@ -204,6 +218,17 @@ pub struct Isms {
     /// Scaffold markers left in the record files, in file and line order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub markers: Vec<Marker>,
+    /// Policy acknowledgements, from `acknowledgements.yaml` or `acknowledgements/*.yaml`.
+    pub acknowledgements: Vec<Spanned<Acknowledgement>>,
+    /// Own answers to framework requirements, one entry per `frameworks/<id>.yaml`.
+    pub framework_answers: Vec<FrameworkAnswerFile>,
+    /// Frameworks the repository defines itself in `frameworks/*.csv`.
+    #[serde(skip)]
+    pub custom_frameworks: Vec<crate::frameworks::Framework>,
+    /// The frameworks whose rules `isms check` runs: `frameworks:` of isms.yaml, plus those
+    /// given with `--framework`.
+    #[serde(skip)]
+    pub selected_frameworks: Vec<String>,
 }
 
 /// Id → position tables behind [`Isms::person`], [`Isms::risk`], [`Isms::asset`] and
@@ -367,6 +392,14 @@ impl Isms {
         self.manifest
             .as_ref()
             .map(|m| m.cadences.clone())
+            .unwrap_or_default()
+    }
+
+    /// Settings for imported evidence (defaults when isms.yaml has none).
+    pub fn evidence_settings(&self) -> EvidenceSettings {
+        self.manifest
+            .as_ref()
+            .map(|m| m.evidence.clone())
             .unwrap_or_default()
     }
 
