@@ -103,7 +103,6 @@ pub fn may_approve(
     )
 }
 
-
 /// The `checks:` section of `isms.yaml`, in the sink's terms, with locations for findings about
 /// the configuration itself.
 pub fn config_from_model(model: &Isms) -> ChecksConfig {

@@ -259,12 +259,16 @@ enum Command {
     )]
     Soa(soa::Args),
     /// Export every due date (reviews, actions, audits, expiries) as an iCalendar file.
-    #[command(after_help = "Examples:\n  isms calendar --out isms.ics\n  isms calendar --as-of 2026-12-01")]
+    #[command(
+        after_help = "Examples:\n  isms calendar --out isms.ics\n  isms calendar --as-of 2026-12-01"
+    )]
     Calendar(calendar::Args),
     /// Work with audit packs (verify one against its manifest).
     Pack(pack::Args),
     /// Print or write the JSON Schemas of the record files (for editors).
-    #[command(after_help = "Examples:\n  isms schema --out .isms/schemas --force\n  isms schema risks")]
+    #[command(
+        after_help = "Examples:\n  isms schema --out .isms/schemas --force\n  isms schema risks"
+    )]
     Schema(schema::Args),
     /// Run the language server for editors (diagnostics, hover, go to definition) on stdio.
     #[command(after_help = "Example (the editor starts it; see docs/editors.md):\n  isms lsp")]

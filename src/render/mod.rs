@@ -9,8 +9,8 @@
 //! - [`table`]: registers as typed tables, written as CSV and xlsx.
 //! - [`pack`]: the audit pack zip with its manifest of SHA-256 hashes.
 
-pub mod docset;
 pub mod acknowledgements;
+pub mod docset;
 pub mod documents;
 pub mod engine;
 pub mod framework;

@@ -13,9 +13,10 @@ use serde::de::{DeserializeOwned, Visitor};
 use serde_json::Value;
 
 use crate::model::{
-    AssetRegister, Audit, AuditProgramme, ChangeRegister, Context, IncidentRegister,
-    ManagementReview, Manifest, MetricRegister, NonconformityRegister, ObjectiveRegister, Policy,
-    Procedure, RiskRegister, Scope, StatementOfApplicability, SupplierRegister, TrainingRecords,
+    AcknowledgementRegister, AssetRegister, Audit, AuditProgramme, ChangeRegister, Context,
+    FrameworkAnswers, IncidentRegister, ManagementReview, Manifest, MetricRegister,
+    NonconformityRegister, ObjectiveRegister, Policy, Procedure, RiskRegister, Scope,
+    StatementOfApplicability, SupplierRegister, TrainingRecords,
 };
 
 /// Folder of a repository that holds the schemas (written by `isms init`).
@@ -60,11 +61,15 @@ pub enum SchemaKind {
     Changes,
     /// `nonconformities.yaml`, `nonconformities/*.yaml`.
     Nonconformities,
+    /// `acknowledgements.yaml`, `acknowledgements/*.yaml`.
+    Acknowledgements,
+    /// `frameworks/*.yaml`: own answers to the requirements of another framework.
+    FrameworkAnswers,
 }
 
 impl SchemaKind {
     /// Every kind, in the order of docs/format.md.
-    pub const ALL: [SchemaKind; 18] = [
+    pub const ALL: [SchemaKind; 20] = [
         SchemaKind::Manifest,
         SchemaKind::Context,
         SchemaKind::Scope,
@@ -83,6 +88,8 @@ impl SchemaKind {
         SchemaKind::Incidents,
         SchemaKind::Changes,
         SchemaKind::Nonconformities,
+        SchemaKind::Acknowledgements,
+        SchemaKind::FrameworkAnswers,
     ];
 
     /// Short name, also the stem of the schema file (`risks` → `risks.schema.json`).
@@ -106,6 +113,8 @@ impl SchemaKind {
             SchemaKind::Incidents => "incidents",
             SchemaKind::Changes => "changes",
             SchemaKind::Nonconformities => "nonconformities",
+            SchemaKind::Acknowledgements => "acknowledgements",
+            SchemaKind::FrameworkAnswers => "framework-answers",
         }
     }
 
@@ -152,6 +161,10 @@ impl SchemaKind {
             SchemaKind::Nonconformities => {
                 "nonconformities.yaml: nonconformities and corrective actions"
             }
+            SchemaKind::Acknowledgements => "acknowledgements.yaml: policy acknowledgements",
+            SchemaKind::FrameworkAnswers => {
+                "frameworks/*.yaml: own answers to the requirements of another framework"
+            }
         }
     }
 
@@ -174,6 +187,7 @@ impl SchemaKind {
             "incidents" => Some(SchemaKind::Incidents),
             "changes" => Some(SchemaKind::Changes),
             "nonconformities" => Some(SchemaKind::Nonconformities),
+            "acknowledgements" => Some(SchemaKind::Acknowledgements),
             _ => None,
         };
         match (dir, file) {
@@ -187,6 +201,7 @@ impl SchemaKind {
             ("audits", "programme.md") => Some(SchemaKind::AuditProgramme),
             ("audits", _) if md => Some(SchemaKind::Audit),
             ("reviews", _) if md => Some(SchemaKind::Review),
+            ("frameworks", _) if yaml => Some(SchemaKind::FrameworkAnswers),
             (d, _) if yaml && !d.contains('/') => by_register(d),
             _ => None,
         }
@@ -220,6 +235,8 @@ pub fn schema(kind: SchemaKind) -> Schema {
         SchemaKind::Incidents => root_schema::<IncidentRegister>(),
         SchemaKind::Changes => root_schema::<ChangeRegister>(),
         SchemaKind::Nonconformities => root_schema::<NonconformityRegister>(),
+        SchemaKind::Acknowledgements => root_schema::<AcknowledgementRegister>(),
+        SchemaKind::FrameworkAnswers => root_schema::<FrameworkAnswers>(),
     };
     add_aliases(&mut s);
     s.insert("title".into(), kind.title().into());
@@ -350,6 +367,7 @@ fn add_aliases(s: &mut Schema) {
     aliases_of::<IncidentSeverity>(s);
     aliases_of::<RecordStatus>(s);
     aliases_of::<NonconformitySource>(s);
+    aliases_of::<AnswerStatus>(s);
 }
 
 /// The schema as the text written to disk: pretty JSON with a final newline, so the committed
