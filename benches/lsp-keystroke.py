@@ -7,7 +7,7 @@ time is measured from writing the change to reading the publishDiagnostics that 
 The debounce is set to 0 so the figure is the server's own work; editors add the default
 30 ms of quiet time on top.
 
-Usage: python3 benches/lsp-keystroke.py BIN REPO [RUNS]
+Usage: python3 benches/lsp-keystroke.py BIN REPO [RUNS] [FILE]   (FILE defaults to risks.yaml)
 """
 import json
 import os
@@ -18,6 +18,7 @@ import time
 
 bin_path, repo = sys.argv[1], os.path.realpath(sys.argv[2])
 runs = int(sys.argv[3]) if len(sys.argv) > 3 else 20
+name = sys.argv[4] if len(sys.argv) > 4 else "risks.yaml"
 
 p = subprocess.Popen([bin_path, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
@@ -49,8 +50,8 @@ def wait(pred):
             return m
 
 
-uri = "file://" + os.path.join(repo, "risks.yaml")
-text = open(os.path.join(repo, "risks.yaml"), encoding="utf-8").read()
+uri = "file://" + os.path.join(repo, name)
+text = open(os.path.join(repo, name), encoding="utf-8").read()
 # The first owner of the register, whatever the generator called it.
 at = text.index("owner: ") + len("owner: ")
 end = text.index("\n", at)
@@ -93,7 +94,7 @@ wait(lambda m: m.get("id") == 2)
 send({"jsonrpc": "2.0", "method": "exit", "params": None})
 p.wait(timeout=30)
 times.sort()
-print(f"repository: {repo} ({len(text)} bytes in risks.yaml)")
+print(f"repository: {repo} ({len(text)} bytes in {name})")
 print(f"first check after didOpen: {first:.0f} ms")
 print(f"keystroke to diagnostics, {len(times)} changes: median {statistics.median(times):.0f} ms, "
       f"p90 {times[int(len(times) * 0.9) - 1]:.0f} ms, min {times[0]:.0f} ms, max {times[-1]:.0f} ms")

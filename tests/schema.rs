@@ -213,7 +213,7 @@ fn schema_out_writes_refuses_to_replace_and_forces() {
         .arg(&out)
         .assert()
         .success()
-        .stdout(predicates::str::contains("18 schema file(s) written"));
+        .stdout(predicates::str::contains("20 schema file(s) written"));
     // Unchanged files are left alone without --force.
     isms()
         .args(["schema", "--out"])

@@ -8,7 +8,7 @@ use super::common::{Date, EvidenceRef, Id};
 use crate::yaml::{Records, Spanned};
 
 /// `frameworks/<id>.yaml`: the organisation's own answers to requirements of one framework.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrameworkAnswers {
     /// The framework id (`nis2`, `csf` or a custom id); the file name's stem when absent.
@@ -21,7 +21,7 @@ pub struct FrameworkAnswers {
 
 /// The organisation's own answer to one requirement: it overrides (with `status`) or completes
 /// (with notes and evidence) what the mapping to ISO/IEC 27001 says.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrameworkAnswer {
     /// The requirement id, e.g. `7.2.a` or `GV.OC-01` (quote ids that look like numbers).
@@ -41,7 +41,7 @@ pub struct FrameworkAnswer {
 }
 
 /// The organisation's status for one framework requirement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum AnswerStatus {
     /// Met.
@@ -78,7 +78,7 @@ pub struct FrameworkAnswerFile {
 }
 
 /// `acknowledgements.yaml` (or `acknowledgements/*.yaml`).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AcknowledgementRegister {
     /// One record per person and policy version acknowledged.
@@ -87,7 +87,7 @@ pub struct AcknowledgementRegister {
 }
 
 /// One person's acknowledgement of one version of a policy.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Acknowledgement {
     /// Person id from `isms.yaml`.

@@ -27,11 +27,13 @@ pub(super) const TEMPLATES: &[Template] = &[Template {
     description: "Cloud SaaS startup (20 to 80 people, one cloud provider, remote-first with a small office)",
     files: files!("startup-saas":
         ".gitignore",
+        ".isms/schemas/acknowledgements.schema.json",
         ".isms/schemas/assets.schema.json",
         ".isms/schemas/audit-programme.schema.json",
         ".isms/schemas/audit.schema.json",
         ".isms/schemas/changes.schema.json",
         ".isms/schemas/context.schema.json",
+        ".isms/schemas/framework-answers.schema.json",
         ".isms/schemas/incidents.schema.json",
         ".isms/schemas/isms.schema.json",
         ".isms/schemas/metrics.schema.json",
