@@ -15,6 +15,8 @@ pub mod diagnostic;
 pub mod evidence;
 /// Safe file output: atomic writes confined to a target folder.
 pub mod fsutil;
+/// Importing existing registers from spreadsheets: header detection, normalisation, mapping.
+pub mod import;
 /// Walks an ISMS repository and loads every record into the typed model with diagnostics.
 pub mod loader;
 /// The typed ISMS model: every register and document, with source spans.
