@@ -169,6 +169,52 @@ pub fn write_atomic(
     contents: &[u8],
     overwrite: Overwrite,
 ) -> Result<PathBuf, WriteError> {
+    stage_atomic(root, rel, contents, overwrite)?.commit()
+}
+
+/// A file written to its temporary name next to the target, waiting for [`Staged::commit`]
+/// to rename it into place. Dropping it removes the temporary file, so a caller writing
+/// several files can stage them all and rename only when every one was staged.
+#[derive(Debug)]
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    target: PathBuf,
+    overwrite: Overwrite,
+}
+
+impl Staged {
+    /// Renames the temporary file into place. Returns the full path written.
+    pub fn commit(self) -> Result<PathBuf, WriteError> {
+        let display = self.target.display().to_string();
+        let io = |source| WriteError::Io {
+            path: display.clone(),
+            source,
+        };
+        let target = self.target;
+        match self.overwrite {
+            Overwrite::Replace => self.tmp.persist(&target).map_err(|e| io(e.error))?,
+            // persist_noclobber closes the race between the exists() check and the rename.
+            Overwrite::Refuse => self.tmp.persist_noclobber(&target).map_err(|e| {
+                if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                    WriteError::Exists {
+                        path: display.clone(),
+                    }
+                } else {
+                    io(e.error)
+                }
+            })?,
+        };
+        Ok(target)
+    }
+}
+
+/// The checks and the temporary file of [`write_atomic`], without the final rename.
+pub fn stage_atomic(
+    root: &Path,
+    rel: &Path,
+    contents: &[u8],
+    overwrite: Overwrite,
+) -> Result<Staged, WriteError> {
     let target = confined_join(root, rel)?;
     let display = target.display().to_string();
     let io = |source| WriteError::Io {
@@ -220,20 +266,11 @@ pub fn write_atomic(
             .map_err(io)?;
     }
     tmp.as_file().sync_all().map_err(io)?;
-    match overwrite {
-        Overwrite::Replace => tmp.persist(&target).map_err(|e| io(e.error))?,
-        // persist_noclobber closes the race between the exists() check and the rename.
-        Overwrite::Refuse => tmp.persist_noclobber(&target).map_err(|e| {
-            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                WriteError::Exists {
-                    path: display.clone(),
-                }
-            } else {
-                io(e.error)
-            }
-        })?,
-    };
-    Ok(target)
+    Ok(Staged {
+        tmp,
+        target,
+        overwrite,
+    })
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ pub mod checks;
 pub mod cli;
 /// The `Diagnostic` value type shared by the loader, the checks and the Git evidence layer.
 pub mod diagnostic;
+/// Lossless edits of record files: planned changes, `--dry-run` diffs, all-or-nothing writes.
+pub mod edit;
 /// The Git evidence layer: history index, approvals, evidence freshness, working-tree state.
 pub mod evidence;
 /// Safe file output: atomic writes confined to a target folder.

@@ -149,9 +149,6 @@ pub fn repo_prefix(dir: &Path) -> String {
 /// Runs `isms check`.
 pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
     let cli = cli_overrides(&args.deny, &args.warn, &args.allow)?;
-    let as_of = args
-        .as_of
-        .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
     if !args.dir.exists() {
         anyhow::bail!(
             "{} does not exist (give the folder that contains isms.yaml)",
@@ -164,8 +161,11 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
             args.dir.display()
         );
     }
+    let started = std::time::Instant::now();
     let loaded = crate::loader::load_with(&args.dir, load_options(args.max_file_size))
         .with_context(|| format!("cannot check {}", args.dir.display()))?;
+    global.loaded(&loaded, started);
+    let as_of = super::evaluation_date(args.as_of, &loaded.model, global)?;
     let outcome = if args.no_git {
         checks::check_loaded(&loaded, &cli, as_of)
     } else {

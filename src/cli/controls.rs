@@ -36,7 +36,8 @@ pub enum Format {
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Filters combine: a control is listed only when it matches all of them. Values are \
-                  case-insensitive, and spaces and underscores are interchangeable."
+                  case-insensitive, and spaces and underscores are interchangeable.\n\n\
+                  Examples:\n  isms controls --theme people\n  isms controls 5.15"
 )]
 pub struct Args {
     /// Show one control (`8.5`, `A.8.5`), or what replaced an ISO/IEC 27001:2013 control (`A.9.2.1`).

@@ -45,7 +45,7 @@ pub fn run(args: Args, _global: &Global) -> anyhow::Result<Status> {
         template: args.template,
         git: !args.no_git,
         force: args.force,
-        today: jiff::ZonedDateTime::now().date(),
+        today: super::today()?,
     };
     let report = scaffold::init(&options)?;
     let mut out = io::stdout().lock();

@@ -128,7 +128,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
         anyhow::bail!("{}", state.notices().join(" "));
     };
     for notice in index.state().notices() {
-        eprintln!("note: {notice}");
+        global.note(format_args!("{notice}"));
     }
     let query = match &args.target {
         _ if !index.state().has_history() => Query::All,

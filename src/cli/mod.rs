@@ -13,6 +13,7 @@ pub mod init;
 pub mod log;
 pub mod render;
 pub mod rules;
+pub mod shell;
 pub mod status;
 pub mod templates;
 
@@ -66,19 +67,93 @@ impl ColorChoice {
     }
 }
 
+/// Today's date, or the date in `ISMS_TODAY` when it is set, so that date-driven output can be
+/// reproduced on another day (like `SOURCE_DATE_EPOCH` for builds).
+pub fn today() -> anyhow::Result<jiff::civil::Date> {
+    match std::env::var("ISMS_TODAY") {
+        Ok(v) if !v.trim().is_empty() => v.trim().parse().map_err(|_| {
+            anyhow::anyhow!("ISMS_TODAY is `{v}`, not a date: write it as YYYY-MM-DD or unset it")
+        }),
+        _ => Ok(jiff::ZonedDateTime::now().date()),
+    }
+}
+
+/// The date a command evaluates the ISMS on: `--as-of` when given, else the repository's own
+/// `as_of` (a frozen example, announced on stderr so nobody mistakes it for today), else today.
+pub fn evaluation_date(
+    flag: Option<jiff::civil::Date>,
+    isms: &crate::model::Isms,
+    global: &Global,
+) -> anyhow::Result<jiff::civil::Date> {
+    if let Some(d) = flag {
+        return Ok(d);
+    }
+    if let Some(d) = isms.manifest.as_ref().and_then(|m| m.as_of.as_ref()) {
+        let d = d.value.0;
+        global.note(format_args!(
+            "evaluated as of {d}, the date fixed by `as_of` in isms.yaml; \
+             pass --as-of to evaluate on another date"
+        ));
+        return Ok(d);
+    }
+    today()
+}
+
 /// Options shared by every subcommand.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Global {
     /// When to use colours.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, env = "ISMS_COLOR")]
     pub color: ColorChoice,
+    /// Print results and errors only: no notes or progress on standard error.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also say on standard error what was read and how long it took.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
+
+impl Global {
+    /// A note for people (standard error), unless `--quiet`.
+    pub fn note(&self, message: std::fmt::Arguments<'_>) {
+        if !self.quiet {
+            eprintln!("note: {message}");
+        }
+    }
+
+    /// Detail printed only with `--verbose` (standard error).
+    pub fn detail(&self, message: std::fmt::Arguments<'_>) {
+        if self.verbose {
+            eprintln!("info: {message}");
+        }
+    }
+
+    /// With `--verbose`, what a load read and how long it took.
+    pub fn loaded(&self, loaded: &crate::loader::Loaded, started: std::time::Instant) {
+        if self.verbose {
+            let files = loaded.model.sources.files().count();
+            let problems = loaded.diagnostics.len();
+            eprintln!(
+                "info: read {files} file(s) in {} ms, {problems} load problem(s)",
+                started.elapsed().as_millis()
+            );
+        }
+    }
+}
+
+/// `isms --version`: the package version and the commit it was built from.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("ISMS_BUILD_COMMIT"),
+    ")"
+);
 
 /// Run an ISO/IEC 27001:2022 ISMS as code: plain-text records in Git, checked and rendered.
 #[derive(Debug, Parser)]
 #[command(
     name = "isms",
-    version,
+    version = VERSION,
     about,
     propagate_version = true,
     max_term_width = 100
@@ -93,23 +168,42 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Scaffold a complete startup ISMS from the built-in templates.
+    #[command(after_help = "Example:\n  isms init ~/acme-isms --org \"Acme Ltd\"")]
     Init(init::Args),
     /// Validate the records against ISO/IEC 27001:2022 clauses 4-10 and Annex A.
+    #[command(
+        after_help = "Examples:\n  isms check .\n  isms check . --format sarif > isms.sarif\n  \
+                            isms check . --as-of 2026-12-01 --deny warnings"
+    )]
     Check(check::Args),
     /// List the 93 Annex A controls, or show one.
     Controls(controls::Args),
     /// List the rules `isms check` applies.
+    #[command(after_help = "Examples:\n  isms rules\n  isms rules --format markdown > rules.md")]
     Rules(rules::Args),
     /// Explain one rule: why an auditor cares and how to fix it.
+    #[command(after_help = "Example:\n  isms explain RSK-10")]
     Explain(rules::ExplainArgs),
     /// Render audit-ready documents (SoA, risk register, policies, ...).
+    #[command(after_help = "Examples:\n  isms render . --out build\n  \
+                            isms render soa --format xlsx -o soa.xlsx\n  \
+                            isms render . --audit-pack audit-pack.zip")]
     Render(render::Args),
     /// Work with the document templates (export the defaults to customise them).
+    #[command(after_help = "Example:\n  isms templates export templates/")]
     Templates(templates::Args),
     /// Show the change history of the ISMS, a record or a document, from Git.
+    #[command(after_help = "Examples:\n  isms log -n 20\n  isms log policies/access-control.md")]
     Log(log::Args),
     /// The PDCA dashboard: readiness per clause area, next to-dos, due dates and risk levels.
+    #[command(
+        after_help = "Examples:\n  isms status\n  isms status --format json --as-of 2026-12-01"
+    )]
     Status(status::Args),
+    /// Write the shell completion script for bash, zsh, fish, PowerShell or elvish.
+    Completions(shell::CompletionsArgs),
+    /// Write man pages for isms and every subcommand.
+    Man(shell::ManArgs),
 }
 
 /// Parses the command line, runs the command and maps the outcome to an exit code.
@@ -125,6 +219,8 @@ pub fn main() -> ExitCode {
         Command::Templates(a) => templates::run(a, &cli.global),
         Command::Log(a) => log::run(a, &cli.global),
         Command::Status(a) => status::run(a, &cli.global),
+        Command::Completions(a) => shell::completions(a, &cli.global),
+        Command::Man(a) => shell::man(a, &cli.global),
     };
     match result {
         Ok(status) => status.into(),

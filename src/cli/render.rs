@@ -92,7 +92,7 @@ pub struct Args {
 const MARKER: &str = ".isms-render.json";
 
 /// Runs `isms render`.
-pub fn run(mut args: Args, _global: &Global) -> anyhow::Result<Status> {
+pub fn run(mut args: Args, global: &Global) -> anyhow::Result<Status> {
     // `isms render examples/acme-saas` reads like `isms check DIR`: a first positional that is
     // an ISMS folder (it holds isms.yaml) is the repository, not a document name.
     if args.dir == Path::new(".")
@@ -102,8 +102,10 @@ pub fn run(mut args: Args, _global: &Global) -> anyhow::Result<Status> {
         args.dir = PathBuf::from(args.docs.remove(0));
     }
     let dir = &args.dir;
+    let started = std::time::Instant::now();
     let loaded = crate::loader::load_with(dir, super::check::load_options(args.max_file_size))
         .with_context(|| format!("cannot render {}", dir.display()))?;
+    global.loaded(&loaded, started);
     let isms = &loaded.model;
     let all = render::documents(isms);
     if args.list {
@@ -132,9 +134,7 @@ pub fn run(mut args: Args, _global: &Global) -> anyhow::Result<Status> {
         .collect();
     let state = source_state(dir, isms, &history);
     let opts = RenderOptions {
-        as_of: args
-            .as_of
-            .unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
+        as_of: super::evaluation_date(args.as_of, isms, global)?,
         force_draft: args.draft,
         tool: format!("isms {}", env!("CARGO_PKG_VERSION")),
         linked_formats: if args.audit_pack.is_some() {

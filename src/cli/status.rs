@@ -47,17 +47,17 @@ pub struct Args {
 /// Runs `isms status`. The dashboard is information: it exits 0 whatever it shows, and 2 only
 /// when the repository cannot be read.
 pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
-    let as_of = args
-        .as_of
-        .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
     if !args.dir.is_dir() {
         anyhow::bail!(
             "{} is not a folder (give the folder that contains isms.yaml)",
             args.dir.display()
         );
     }
+    let started = std::time::Instant::now();
     let loaded = crate::loader::load_with(&args.dir, load_options(args.max_file_size))
         .with_context(|| format!("cannot read {}", args.dir.display()))?;
+    global.loaded(&loaded, started);
+    let as_of = super::evaluation_date(args.as_of, &loaded.model, global)?;
     let outcome = if args.no_git {
         checks::check_loaded(&loaded, &[], as_of)
     } else {

@@ -24,6 +24,7 @@ enum TemplatesCommand {
     ///
     /// A file in the ISMS repository's `templates/` folder replaces the built-in template of
     /// the same name; delete the ones you do not change so they keep following new releases.
+    #[command(after_help = "Example:\n  isms templates export templates/")]
     Export {
         /// Folder to write the templates into (created if missing).
         dir: PathBuf,
@@ -32,6 +33,7 @@ enum TemplatesCommand {
         force: bool,
     },
     /// List every template name and whether it resolves to your file or the built-in one.
+    #[command(after_help = "Example:\n  isms templates list -C .")]
     List {
         /// The ISMS repository whose `templates/` folder overrides the built-ins.
         #[arg(short = 'C', long = "dir", default_value = ".")]

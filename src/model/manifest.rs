@@ -54,6 +54,10 @@ pub struct Manifest {
     /// Limits of the loader (largest record file read).
     #[serde(default)]
     pub limits: Limits,
+    /// A fixed evaluation date for a frozen example or training ISMS, used by `check`, `status`
+    /// and `render` when no `--as-of` is given, so the example reads the same on any day.
+    #[serde(default)]
+    pub as_of: Option<Spanned<Date>>,
 }
 
 /// The organisation.

@@ -12,6 +12,7 @@ use crate::diagnostic::Location;
 use crate::source::SourceMap;
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -31,6 +32,8 @@ pub enum Format {
     Github,
     /// JUnit XML: one test suite per area, one test case per rule.
     Junit,
+    /// GitLab Code Quality (Code Climate JSON subset), for merge request widgets.
+    Gitlab,
 }
 
 /// Presentation choices shared by the emitters.
@@ -120,6 +123,7 @@ fn emit_escaped(format: Format, report: &Report<'_>, out: &mut dyn Write) -> io:
         Format::Sarif => sarif::emit(report, out),
         Format::Github => github::emit(report, out),
         Format::Junit => junit::emit(report, out),
+        Format::Gitlab => gitlab::emit(report, out),
     }
 }
 
