@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub mod check;
 pub mod controls;
+pub mod import;
 pub mod init;
 pub mod log;
 pub mod render;
@@ -204,6 +205,13 @@ enum Command {
     Completions(shell::CompletionsArgs),
     /// Write man pages for isms and every subcommand.
     Man(shell::ManArgs),
+    /// Import registers from spreadsheets (CSV, xlsx) and policies from Markdown.
+    #[command(
+        after_help = "Examples:\n  isms import soa soa-2019.xlsx . --dry-run\n  \
+                            isms import risks risks.csv . --map \"Risk appetite=-\"\n  \
+                            isms import soa soa.xlsx . --update"
+    )]
+    Import(import::Args),
 }
 
 /// Parses the command line, runs the command and maps the outcome to an exit code.
@@ -219,6 +227,7 @@ pub fn main() -> ExitCode {
         Command::Templates(a) => templates::run(a, &cli.global),
         Command::Log(a) => log::run(a, &cli.global),
         Command::Status(a) => status::run(a, &cli.global),
+        Command::Import(a) => import::run(a, &cli.global),
         Command::Completions(a) => shell::completions(a, &cli.global),
         Command::Man(a) => shell::man(a, &cli.global),
     };

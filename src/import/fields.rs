@@ -32,6 +32,8 @@ pub enum Shape {
     AssetValue,
     /// Annex A control ids (2013 ids are mapped to 2022).
     Controls,
+    /// A supplier: matched to a supplier id by id or name.
+    Supplier,
 }
 
 /// One record field an importer can fill, and the column headers that mean it.
@@ -458,7 +460,7 @@ const ASSETS: &[FieldSpec] = &[
         Shape::Text,
         &["Location", "Site", "Hosted", "Hosting"],
     ),
-    f("supplier", false, Shape::Id, &["Supplier", "Vendor"]),
+    f("supplier", false, Shape::Supplier, &["Supplier", "Vendor"]),
     f(
         "description",
         false,

@@ -8,6 +8,7 @@
 //! [`Problem`]s naming the row and column.
 
 pub mod fields;
+pub mod policies;
 pub mod sheet;
 
 use std::collections::{BTreeMap, HashMap};
@@ -71,51 +72,27 @@ impl Kind {
     }
 }
 
-/// A value to write into a record.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    /// `true` / `false`.
-    Bool(bool),
-    /// A whole number.
-    Int(i64),
-    /// A calendar date.
-    Date(jiff::civil::Date),
-    /// Text.
-    Str(String),
-    /// A list.
-    Seq(Vec<Value>),
-    /// A mapping, in order.
-    Map(Vec<(String, Value)>),
-}
+pub use crate::edit::Value;
 
-impl fmt::Display for Value {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Value::Bool(b) => write!(f, "{b}"),
-            Value::Int(i) => write!(f, "{i}"),
-            Value::Date(d) => write!(f, "{d}"),
-            Value::Str(s) => write!(f, "{s:?}"),
-            Value::Seq(items) => {
-                write!(f, "[")?;
-                for (i, v) in items.iter().enumerate() {
-                    if i > 0 {
-                        write!(f, ", ")?;
-                    }
-                    write!(f, "{v}")?;
-                }
-                write!(f, "]")
-            }
-            Value::Map(entries) => {
-                write!(f, "{{")?;
-                for (i, (k, v)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        write!(f, ", ")?;
-                    }
-                    write!(f, "{k}: {v}")?;
-                }
-                write!(f, "}}")
-            }
-        }
+/// A value as reports show it: text quoted, lists in brackets, mappings in braces.
+pub fn show(v: &Value) -> String {
+    let join = |items: Vec<String>| items.join(", ");
+    match v {
+        Value::Null => "(none)".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Date(d) => d.to_string(),
+        Value::Str(s) => format!("{s:?}"),
+        Value::Seq(items) => format!("[{}]", join(items.iter().map(show).collect())),
+        Value::Map(entries) => format!(
+            "{{{}}}",
+            join(
+                entries
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {}", show(v)))
+                    .collect()
+            )
+        ),
     }
 }
 
@@ -252,6 +229,8 @@ pub struct Context {
     pub impact: Vec<(u8, String)>,
     /// Asset value scale (1 low ... 3 high when the methodology has none).
     pub asset_values: Vec<(u8, String)>,
+    /// Suppliers of the register: id and name.
+    pub suppliers: Vec<(String, String)>,
 }
 
 impl Context {
@@ -279,7 +258,13 @@ impl Context {
         if asset_values.is_empty() {
             asset_values = vec![(1, "Low".into()), (2, "Medium".into()), (3, "High".into())];
         }
+        let suppliers = isms
+            .suppliers
+            .iter()
+            .map(|s| (s.value.id.value.clone(), s.value.name.value.clone()))
+            .collect();
         Context {
+            suppliers,
             people,
             likelihood: m.map(|m| scale(&m.value.likelihood)).unwrap_or_default(),
             impact: m.map(|m| scale(&m.value.impact)).unwrap_or_default(),
@@ -313,6 +298,8 @@ pub struct Outcome {
     /// Owner cells that name nobody in `isms.yaml`: the text and the rows. Written as they
     /// are, so `isms check` reports them until they are added to `people` or corrected.
     pub unknown_people: Vec<(String, Vec<usize>)>,
+    /// Supplier cells that name no supplier of the register, likewise written as they are.
+    pub unknown_suppliers: Vec<(String, Vec<usize>)>,
     /// Rows that were skipped as blank or as section headings.
     pub skipped_rows: Vec<usize>,
     /// Whether 2013 Annex A ids were found and mapped to 2022.
@@ -393,6 +380,7 @@ pub fn import(
         columns: &columns,
         problems: Vec::new(),
         unknown_people: BTreeMap::new(),
+        unknown_suppliers: BTreeMap::new(),
         notes: Vec::new(),
         mapped_2013: false,
         prev_control: None,
@@ -435,6 +423,7 @@ pub fn import(
         records,
         notes: reader.notes,
         unknown_people: reader.unknown_people.into_iter().collect(),
+        unknown_suppliers: reader.unknown_suppliers.into_iter().collect(),
         skipped_rows: skipped,
         mapped_2013: reader.mapped_2013,
     })
@@ -558,6 +547,7 @@ struct RowReader<'a> {
     columns: &'a [Column],
     problems: Vec<Problem>,
     unknown_people: BTreeMap<String, Vec<usize>>,
+    unknown_suppliers: BTreeMap<String, Vec<usize>>,
     notes: Vec<Note>,
     mapped_2013: bool,
     prev_control: Option<String>,
@@ -748,7 +738,17 @@ impl RowReader<'_> {
                 )
             })?),
             Shape::List => {
-                let items = split_list(text);
+                // Free-text lists hold commas inside their items: only `;` and line breaks
+                // separate them.
+                let items = if matches!(spec.field, "other_controls" | "certifications") {
+                    text.split([';', '\n'])
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                } else {
+                    split_list(text)
+                };
                 if spec.field == "reasons" {
                     Value::Seq(
                         items
@@ -761,6 +761,23 @@ impl RowReader<'_> {
                 }
             }
             Shape::Person => Value::Str(self.person(text, row)),
+            Shape::Supplier => {
+                let lower = text.to_lowercase();
+                let hit =
+                    self.ctx.suppliers.iter().find(|(id, name)| {
+                        id.to_lowercase() == lower || name.to_lowercase() == lower
+                    });
+                match hit {
+                    Some((id, _)) => Value::Str(id.clone()),
+                    None => {
+                        self.unknown_suppliers
+                            .entry(text.to_string())
+                            .or_default()
+                            .push(row);
+                        Value::Str(text.to_string())
+                    }
+                }
+            }
             Shape::People => Value::Seq(
                 split_list(text)
                     .into_iter()
@@ -967,10 +984,7 @@ impl RowReader<'_> {
                     && distinct > 1
                     && matches!(spec.field, "applicable" | "status" | "owner")
                 {
-                    let chosen = rec
-                        .get(spec.field)
-                        .map(ToString::to_string)
-                        .unwrap_or_default();
+                    let chosen = rec.get(spec.field).map(show).unwrap_or_default();
                     self.notes.push(Note {
                         id: id.clone(),
                         rows: group.iter().map(|r| r.n).collect(),
@@ -980,7 +994,7 @@ impl RowReader<'_> {
                             from.join(" and "),
                             spec.field,
                             vals.iter()
-                                .map(|(v, n)| format!("row {n}: {v}"))
+                                .map(|(v, n)| format!("row {n}: {}", show(v)))
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         ),

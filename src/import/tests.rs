@@ -27,6 +27,7 @@ fn ctx() -> Context {
         likelihood: pts(&["Rare", "Unlikely", "Possible", "Likely", "Almost certain"]),
         impact: pts(&["Negligible", "Minor", "Moderate", "Major", "Severe"]),
         asset_values: pts(&["Low", "Medium", "High"]),
+        suppliers: Vec::new(),
     }
 }
 
