@@ -102,7 +102,7 @@ fn sheet(kind: Kind, args: &SheetArgs) -> anyhow::Result<Status> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let grid = import::sheet::read(&bytes, &name, args.sheet.as_deref())
-        .map_err(|e| anyhow!("{shown}: {e}"))?;
+        .map_err(|e| anyhow!("{shown}: {e}\nnothing was written"))?;
     let place = match &grid.sheet {
         Some(s) => format!("{shown} (sheet {s:?})"),
         None => shown.clone(),

@@ -652,6 +652,13 @@ impl RowReader<'_> {
             );
         }
         self.pairs(&mut row);
+        let order = |k: &str| {
+            fields::fields(self.kind)
+                .iter()
+                .position(|f| f.field == k)
+                .unwrap_or(usize::MAX)
+        };
+        row.fields.sort_by_key(|(k, _)| order(k));
         Some(row)
     }
 
@@ -972,6 +979,24 @@ impl RowReader<'_> {
                             .map(|(_, v)| (v, r.n))
                     })
                     .collect();
+                // Merged texts say which 2013 control each part came from.
+                let labelled: Vec<Value> = group
+                    .iter()
+                    .filter_map(|r| {
+                        let v = r.fields.iter().find(|(k, _)| k == spec.field)?;
+                        match (&v.1, &r.from_2013) {
+                            (Value::Str(t), Some(old))
+                                if group.len() > 1
+                                    && matches!(spec.field, "justification" | "implementation") =>
+                            {
+                                Some(Value::Str(format!("{old}: {t}")))
+                            }
+                            (other, _) => Some(other.clone()),
+                        }
+                    })
+                    .collect();
+                let vals: Vec<(&Value, usize)> =
+                    labelled.iter().zip(vals.iter().map(|v| v.1)).collect();
                 if let Some(v) = combine(spec.field, &vals) {
                     rec.fields.push((spec.field.to_string(), v));
                 }
@@ -1088,7 +1113,7 @@ fn combine(field: &str, vals: &[(&Value, usize)]) -> Option<Value> {
                     parts.push(s.clone());
                 }
             }
-            Value::Str(parts.join(" "))
+            Value::Str(parts.join("; "))
         }
         (_, Value::Seq(_)) => {
             let mut all = Vec::new();

@@ -54,7 +54,9 @@ fn header_below_a_title_row_and_2013_ids_merge() {
     assert_eq!(r51.get("applicable"), Some(&Value::Bool(true)));
     assert_eq!(
         r51.get("justification"),
-        Some(&Value::Str("Policy set needed Reviewed with 5.1.1".into()))
+        Some(&Value::Str(
+            "A.5.1.1: Policy set needed; A.5.1.2: Reviewed with 5.1.1".into()
+        ))
     );
     assert!(
         out.notes
