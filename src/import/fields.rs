@@ -74,6 +74,7 @@ const SOA: &[FieldSpec] = &[
             "Control no",
             "Control number",
             "Control ref",
+            "Control reference",
             "Ref",
             "Reference",
             "Annex A ref",
@@ -174,6 +175,7 @@ const SOA: &[FieldSpec] = &[
             "Implementation notes",
             "Implementation details",
             "Implementation description",
+            "Implementation summary",
             "Comments",
             "Notes",
         ],
@@ -657,6 +659,25 @@ mod tests {
             Some("treatment")
         );
         assert!(field_for_header(Kind::Soa, "Colour").is_none());
+    }
+
+    #[test]
+    fn a_published_soa_template_header_row_is_recognised() {
+        // The column headings of a public SoA template (git.blackdice.ai psjenkins/ISMS,
+        // 00-governance/statement-of-applicability-template.md).
+        let row = [
+            ("Control Reference", Some("id")),
+            ("Control Title", Some("title")),
+            ("Applicable (Yes/No)", Some("applicable")),
+            ("Justification", Some("justification")),
+            ("Implementation Summary", Some("implementation")),
+            ("Related Document / Evidence", None),
+            ("Control Owner", Some("owner")),
+            ("Review Date", None),
+        ];
+        for (h, want) in row {
+            assert_eq!(field_for_header(Kind::Soa, h).map(|f| f.field), want, "{h}");
+        }
     }
 
     #[test]
