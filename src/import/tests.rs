@@ -152,12 +152,8 @@ fn risk_scales_words_and_labels() {
         out.records[1].get("treatment"),
         Some(&Value::Str("accept".into()))
     );
-    let v = out.records[1].to_value();
-    assert!(
-        v.to_string()
-            .contains("inherent: {likelihood: 5, impact: 4}"),
-        "{v}"
-    );
+    let v = show(&out.records[1].to_value());
+    assert!(v.contains("inherent: {likelihood: 5, impact: 4}"), "{v}");
 }
 
 #[test]
