@@ -119,6 +119,7 @@ const SOA: &[FieldSpec] = &[
             "Y/N",
             "Yes/No",
             "Applicable (Y/N)",
+            "Applicable (Yes/No)",
         ],
     ),
     f(
