@@ -12,6 +12,7 @@ pub mod controls;
 pub mod import;
 pub mod init;
 pub mod log;
+pub mod migrate;
 pub mod render;
 pub mod rules;
 pub mod shell;
@@ -212,6 +213,9 @@ enum Command {
                             isms import soa soa.xlsx . --update"
     )]
     Import(import::Args),
+    /// Upgrade an ISMS written against ISO/IEC 27001:2013 Annex A to the 2022 controls.
+    #[command(after_help = "Examples:\n  isms migrate .\n  isms migrate . --write")]
+    Migrate(migrate::Args),
 }
 
 /// Parses the command line, runs the command and maps the outcome to an exit code.
@@ -228,6 +232,7 @@ pub fn main() -> ExitCode {
         Command::Log(a) => log::run(a, &cli.global),
         Command::Status(a) => status::run(a, &cli.global),
         Command::Import(a) => import::run(a, &cli.global),
+        Command::Migrate(a) => migrate::run(a, &cli.global),
         Command::Completions(a) => shell::completions(a, &cli.global),
         Command::Man(a) => shell::man(a, &cli.global),
     };

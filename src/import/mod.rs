@@ -8,6 +8,7 @@
 //! [`Problem`]s naming the row and column.
 
 pub mod fields;
+pub mod migrate;
 pub mod policies;
 pub mod sheet;
 
