@@ -492,12 +492,26 @@ fn emit_item(out: &mut String, v: &Value) {
     }
 }
 
+/// Whether a string can be written plain and still read back as the same string, in block and
+/// in flow context: it starts with a letter, holds only letters, digits, spaces and `.-_/@'()`,
+/// and is no word YAML reads as a boolean or null.
+fn plain_ok(s: &str) -> bool {
+    const RESERVED: &[&str] = &["true", "false", "yes", "no", "on", "off", "y", "n", "null"];
+    s.chars().next().is_some_and(char::is_alphabetic)
+        && !s.ends_with(' ')
+        && s.chars().all(|c| {
+            c.is_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_' | '/' | '@' | '\'' | '(' | ')')
+        })
+        && !RESERVED.contains(&s.to_ascii_lowercase().as_str())
+}
+
 fn inline(v: &Value) -> String {
     match v {
         Value::Null => "~".into(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
         Value::Date(d) => d.to_string(),
+        Value::Str(s) if plain_ok(s) => s.clone(),
         Value::Str(s) => serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()),
         Value::Seq(items) => format!(
             "[{}]",

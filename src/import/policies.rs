@@ -117,14 +117,11 @@ pub fn read(text: &str, file_stem: &str) -> Foreign {
     let mut date_text = get(DATE_KEYS);
     if date_text.is_none() {
         // Revision lists (`majorRevisions: - date: Jun 1 2018`): the last date listed.
-        date_text = block
-            .lines()
-            .filter_map(|l| {
-                l.trim_start_matches([' ', '-'])
-                    .strip_prefix("date:")
-                    .map(|d| d.trim().to_string())
-            })
-            .last();
+        date_text = block.lines().rev().find_map(|l| {
+            l.trim_start_matches([' ', '-'])
+                .strip_prefix("date:")
+                .map(|d| d.trim().to_string())
+        });
     }
     if let Some(d) = date_text {
         match parse_date(&d).or_else(|e| month_name_date(&d).ok_or(e)) {
