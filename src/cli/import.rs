@@ -26,14 +26,27 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 enum What {
     /// Import a Statement of Applicability (one row per Annex A control; 2013 ids are mapped).
+    #[command(
+        after_help = "Examples:\n  isms import soa soa-2019.xlsx . --dry-run\n  \
+                            isms import soa soa.xlsx . --sheet \"SoA 2022\" --update"
+    )]
     Soa(SheetArgs),
     /// Import a risk register.
+    #[command(
+        after_help = "Examples:\n  isms import risks risks.csv . --map \"Risk appetite=-\"\n  \
+                            isms import risks build/risk-register.xlsx . --update"
+    )]
     Risks(SheetArgs),
     /// Import an asset inventory.
+    #[command(after_help = "Example:\n  isms import assets assets.csv . --dry-run")]
     Assets(SheetArgs),
     /// Import a supplier register.
+    #[command(
+        after_help = "Example:\n  isms import suppliers vendors.xlsx . --map \"Vendor tier=criticality\""
+    )]
     Suppliers(SheetArgs),
     /// Import Markdown policies with another tool's front matter (or none) into policies/.
+    #[command(after_help = "Example:\n  isms import policies ~/old-policies . --dry-run")]
     Policies(PolicyArgs),
 }
 
