@@ -22,6 +22,8 @@ pub mod evidence;
 pub mod frameworks;
 /// Safe file output: atomic writes confined to a target folder.
 pub mod fsutil;
+/// Importing existing registers from spreadsheets: header detection, normalisation, mapping.
+pub mod import;
 /// Walks an ISMS repository and loads every record into the typed model with diagnostics.
 pub mod loader;
 /// `isms lsp`: a language server with the loader's and the rules' diagnostics as you type.

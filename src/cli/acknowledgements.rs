@@ -7,30 +7,13 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 
-use super::{Global, Status};
+use super::Status;
 use crate::acknowledgements;
 use crate::fsutil::Overwrite;
 
-/// Arguments of `isms import`.
+/// Arguments of `isms import acknowledgements`.
 #[derive(Debug, clap::Args)]
-pub struct ImportArgs {
-    #[command(subcommand)]
-    what: ImportWhat,
-}
-
-#[derive(Debug, clap::Subcommand)]
-enum ImportWhat {
-    /// Policy acknowledgements from a CSV with the columns person (id, name or e-mail), policy
-    /// (id or title), version, date (YYYY-MM-DD) and method. An empty version means the
-    /// version in force on the date.
-    #[command(
-        after_help = "Examples:\n  isms import acknowledgements hr-export.csv --dry-run\n  isms import acknowledgements hr-export.csv -C acme-isms"
-    )]
-    Acknowledgements(AckArgs),
-}
-
-#[derive(Debug, clap::Args)]
-struct AckArgs {
+pub struct AckArgs {
     /// The CSV file.
     file: PathBuf,
     /// The ISMS repository.
@@ -41,14 +24,8 @@ struct AckArgs {
     dry_run: bool,
 }
 
-/// Runs `isms import`.
-pub fn run(args: ImportArgs, _global: &Global) -> anyhow::Result<Status> {
-    match args.what {
-        ImportWhat::Acknowledgements(a) => import_acknowledgements(a),
-    }
-}
-
-fn import_acknowledgements(a: AckArgs) -> anyhow::Result<Status> {
+/// Runs `isms import acknowledgements`.
+pub fn import_acknowledgements(a: AckArgs) -> anyhow::Result<Status> {
     let size = std::fs::metadata(&a.file)
         .with_context(|| format!("cannot read {}", a.file.display()))?
         .len();

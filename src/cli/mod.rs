@@ -14,9 +14,11 @@ pub mod controls;
 pub mod decide;
 pub mod evidence;
 pub mod frameworks;
+pub mod import;
 pub mod init;
 pub mod log;
 pub mod lsp;
+pub mod migrate;
 pub mod new;
 pub mod pack;
 pub mod render;
@@ -246,9 +248,6 @@ enum Command {
     /// Other frameworks (NIS2, NIST CSF 2.0, your own) mapped to ISO/IEC 27001:2022, with this
     /// ISMS's decisions for each requirement.
     Frameworks(frameworks::Args),
-    /// Import records from other systems (policy acknowledgements from an HR or e-signature
-    /// export).
-    Import(acknowledgements::ImportArgs),
     /// Write the shell completion script for bash, zsh, fish, PowerShell or elvish.
     Completions(shell::CompletionsArgs),
     /// Write man pages for isms and every subcommand.
@@ -271,6 +270,16 @@ enum Command {
     Lsp(lsp::Args),
     /// Import scanner and platform exports (Prowler, Powerpipe, GitHub) as control evidence.
     Evidence(evidence::Args),
+    /// Import registers from spreadsheets (CSV, xlsx) and policies from Markdown.
+    #[command(
+        after_help = "Examples:\n  isms import soa soa-2019.xlsx . --dry-run\n  \
+                            isms import risks risks.csv . --map \"Risk appetite=-\"\n  \
+                            isms import soa soa.xlsx . --update"
+    )]
+    Import(import::Args),
+    /// Upgrade an ISMS written against ISO/IEC 27001:2013 Annex A to the 2022 controls.
+    #[command(after_help = "Examples:\n  isms migrate .\n  isms migrate . --write")]
+    Migrate(migrate::Args),
 }
 
 /// Parses the command line, runs the command and maps the outcome to an exit code.
@@ -293,7 +302,8 @@ pub fn main() -> ExitCode {
         Command::Done(a) => decide::done(a, &cli.global),
         Command::Confirm(a) => decide::confirm(a, &cli.global),
         Command::Frameworks(a) => frameworks::run(a, &cli.global),
-        Command::Import(a) => acknowledgements::run(a, &cli.global),
+        Command::Import(a) => import::run(a, &cli.global),
+        Command::Migrate(a) => migrate::run(a, &cli.global),
         Command::Completions(a) => shell::completions(a, &cli.global),
         Command::Man(a) => shell::man(a, &cli.global),
         Command::Risks(a) => risks::run(a, &cli.global),

@@ -618,6 +618,9 @@ pub struct Supplier {
     /// What they provide.
     #[serde(default)]
     pub service: Option<String>,
+    /// Whom to contact at the supplier (name, e-mail, support address).
+    #[serde(default)]
+    pub contact: Option<String>,
     /// Criticality.
     #[serde(default)]
     pub criticality: Option<Spanned<Criticality>>,
