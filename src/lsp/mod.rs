@@ -124,7 +124,9 @@ pub fn serve(connection: &Connection) -> Result<(), LspError> {
         .as_of
         .as_deref()
         .and_then(|s| crate::model::Date::parse(s).map(|d| d.civil()))
-        .unwrap_or_else(|| crate::cli::today().unwrap_or_else(|_| jiff::ZonedDateTime::now().date()));
+        .unwrap_or_else(|| {
+            crate::cli::today().unwrap_or_else(|_| jiff::ZonedDateTime::now().date())
+        });
     #[allow(deprecated)] // root_uri is what older clients (Neovim 0.7) send
     let root = init
         .workspace_folders
