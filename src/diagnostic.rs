@@ -252,10 +252,14 @@ pub fn did_you_mean<'a>(
 /// Characters that must never reach a terminal, a CI log or a rendered document as they are:
 /// C0 controls other than tab and line feed (ESC starts terminal sequences, BEL, NUL, and CR
 /// rewrites a log line), DEL, C1 controls (U+009B is a one-byte CSI in some terminals) and
-/// the bidirectional overrides that make text read differently from what it is.
+/// the bidirectional controls (embeddings, overrides, isolates and the direction marks) that
+/// make text read differently from what it is.
 pub fn is_unsafe_char(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+        )
 }
 
 /// `s` with every [unsafe character](is_unsafe_char) written as a visible escape (`\u{1b}`),
@@ -321,21 +325,62 @@ impl Diagnostic {
     }
 }
 
-/// Whether two ids differ only in their digits (`POL-01` and `POL-10`, `R-007` and `R-070`).
-/// In a numbered series another number is another record, not a typo of this one, so such a
-/// candidate is never suggested.
-fn differ_only_in_digits(a: &str, b: &str) -> bool {
-    let skeleton = |s: &str| -> String { s.chars().filter(|c| !c.is_ascii_digit()).collect() };
-    a != b && skeleton(a) == skeleton(b) && a.chars().any(|c| c.is_ascii_digit())
+/// The numbers in an id, without zero padding: `R-017` and `r_17` give `["17"]`, `R-01`
+/// gives `["1"]`.
+fn numbers(s: &str) -> Vec<&str> {
+    s.split(|c: char| !c.is_ascii_digit())
+        .filter(|run| !run.is_empty())
+        .map(unpadded)
+        .collect()
 }
 
-/// The spelling-insensitive form of an id: lower case, without separators, so `pol_01`,
-/// `POL-01` and `Pol 01` meet.
+/// A run of digits without its leading zeros (`0` stays `0`).
+fn unpadded(run: &str) -> &str {
+    match run.trim_start_matches('0') {
+        "" => "0",
+        n => n,
+    }
+}
+
+/// Whether `candidate` may be suggested for the unknown id `word`: it carries the same
+/// numbers. In a numbered series another number is another record (`R-01` is not a typo of
+/// `R-017`), so only spelling variants of the same id (case, zero padding, separators, a slip
+/// in its letters) are proposed.
+pub fn same_numbers(word: &str, candidate: &str) -> bool {
+    numbers(word) == numbers(candidate)
+}
+
+/// "Did you mean" for an unknown record id: the closest candidate with the same numbers (see
+/// [`same_numbers`]).
+pub fn did_you_mean_id<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    did_you_mean(
+        word,
+        candidates.into_iter().filter(|c| same_numbers(word, c)),
+    )
+}
+
+/// The spelling-insensitive form of an id: lower case, without separators or zero padding,
+/// so `pol_1`, `POL-01` and `Pol 001` meet.
 fn fold(s: &str) -> String {
-    s.chars()
-        .filter(|c| !matches!(c, '-' | '_' | ' ' | '.' | '/'))
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    let mut digits = String::new();
+    for c in s.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        if !digits.is_empty() {
+            out.push_str(unpadded(&digits));
+            digits.clear();
+        }
+        if !matches!(c, '-' | '_' | ' ' | '.' | '/') {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
 }
 
 /// "Did you mean" over a large, fixed set of ids (every asset, every risk), at a bounded cost
@@ -398,7 +443,7 @@ impl<'a> Suggester<'a> {
             .by_len
             .range(len.saturating_sub(1)..=len + 1)
             .flat_map(|(_, v)| v.iter().take(Self::PER_LENGTH).copied());
-        did_you_mean(word, near.filter(|c| !differ_only_in_digits(word, c)))
+        did_you_mean_id(word, near)
     }
 }
 
@@ -412,11 +457,16 @@ mod tests {
         let mut s = Suggester::new(ids);
         // Another number in a series is another record.
         assert_eq!(s.suggest("POL-01"), None);
-        // Case and separator slips, and a letter typo.
+        // Case, separator and padding slips, and a letter typo.
         assert_eq!(s.suggest("a_laptops"), Some("A-LAPTOPS"));
+        assert_eq!(s.suggest("pol-0010"), Some("POL-10"));
         assert_eq!(s.suggest("A-SERVRS"), Some("A-SERVERS"));
         // Each missing id is expanded once.
         assert_eq!(s.suggest("A-SERVRS"), None);
+        // Never another number, whatever the similarity.
+        let mut s = Suggester::new(["R-01", "R-170"]);
+        assert_eq!(s.suggest("R-017"), None);
+        assert_eq!(s.suggest("R-1"), Some("R-01"));
         let many: Vec<String> = (0..10_000).map(|i| format!("A-{i:05}")).collect();
         let mut s = Suggester::new(many.iter().map(String::as_str));
         let given = (0..10_000)

@@ -251,7 +251,7 @@ pub fn stage_atomic(
     let parent = target.parent().unwrap_or(root);
     std::fs::create_dir_all(parent).map_err(io)?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(".isms-tmp-")
+        .prefix(TEMP_PREFIX)
         .tempfile_in(parent)
         .map_err(io)?;
     tmp.write_all(contents).map_err(io)?;
@@ -271,6 +271,50 @@ pub fn stage_atomic(
         target,
         overwrite,
     })
+}
+
+/// The name prefix of the temporary files [`write_atomic`] creates next to their target.
+pub const TEMP_PREFIX: &str = ".isms-tmp-";
+
+/// Removes the temporary files a killed `isms` left under `root` (at most `max_depth` folders
+/// down): regular files named [`TEMP_PREFIX`] followed by the six characters `tempfile` adds,
+/// last modified before `started` (the start of this process, so a write still under way in
+/// another process that began after it is never touched). Symbolic links are not followed.
+/// Returns the files removed; a file that cannot be removed is left for the next run.
+pub fn remove_stale_temp_files(
+    root: &Path,
+    started: std::time::SystemTime,
+    max_depth: usize,
+) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let mut folders = vec![(root.to_path_buf(), 0usize)];
+    while let Some((dir, depth)) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(meta) = entry.path().symlink_metadata() else {
+                continue;
+            };
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if meta.is_dir() {
+                if depth < max_depth {
+                    folders.push((entry.path(), depth + 1));
+                }
+                continue;
+            }
+            let ours = name.strip_prefix(TEMP_PREFIX).is_some_and(|rest| {
+                rest.len() == 6 && rest.chars().all(|c| c.is_ascii_alphanumeric())
+            });
+            let stale = meta.modified().is_ok_and(|m| m < started);
+            if meta.is_file() && ours && stale && std::fs::remove_file(entry.path()).is_ok() {
+                removed.push(entry.path());
+            }
+        }
+    }
+    removed.sort();
+    removed
 }
 
 #[cfg(test)]

@@ -31,5 +31,6 @@ pub mod scaffold;
 pub mod source;
 /// `isms status`: the PDCA dashboard computed from the model and the check outcome.
 pub mod status;
+pub mod views;
 /// Span-aware YAML: a node tree with locations and a serde deserializer over it.
 pub mod yaml;

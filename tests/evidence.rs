@@ -984,9 +984,9 @@ fn revision_table_of_a_document() {
     );
 }
 
-/// Edits made before the commit that recorded the current approval are covered by it, even
-/// when the approval date written in the record is older than those edits; edits after that
-/// commit are not.
+/// Edits made before the commit that recorded the current approval are covered by it; when the
+/// approval date written in the record is older than those edits, the date is reported (the
+/// approver cannot have seen them on that day). Edits after that commit are not covered.
 #[test]
 fn changes_before_the_recorded_approval_are_covered_by_it() {
     let draft = ISP.replace("approval:\n  by: p-ceo\n  on: 2024-01-02\n", "");
@@ -1003,6 +1003,21 @@ fn changes_before_the_recorded_approval_are_covered_by_it() {
     let approved = ISP.replace("We protect", "We carefully protect");
     r.write("policies/information-security.md", &approved);
     r.commit_as(&ALICE, EPOCH + 14 * DAY, "Record the CEO's approval");
+    let model = load(r.path());
+    let diags = isms::evidence::check(r.path(), &model, as_of("2024-06-01"));
+    let git04: Vec<_> = diags.iter().filter(|d| d.code == "GIT-04").collect();
+    assert_eq!(git04.len(), 1, "{diags:#?}");
+    assert!(
+        git04[0]
+            .message
+            .contains("the approval is dated before the text it was recorded with"),
+        "{}",
+        git04[0].message
+    );
+    // Dated the day the reworded text was approved, it covers the edits before it.
+    let approved = approved.replace("on: 2024-01-02", "on: 2024-01-14");
+    r.write("policies/information-security.md", &approved);
+    r.commit_as(&ALICE, EPOCH + 15 * DAY, "Correct the approval date");
     let model = load(r.path());
     let diags = isms::evidence::check(r.path(), &model, as_of("2024-06-01"));
     assert!(diags.iter().all(|d| d.code != "GIT-04"), "{diags:#?}");

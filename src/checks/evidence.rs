@@ -81,12 +81,14 @@ Fix: commit the change (through your usual review), or discard it.",
         Severity::Warning,
         "A controlled document changed after the approval it records.",
         "\
-An approval covers the text that was approved. When a commit after the recorded approval date
-changes the content of a policy, procedure, scope, audit programme, audit or review record, or
-the SoA, the document in force is no longer the approved one. Changes to the approval fields
-alone, pure renames, and changes in the commit that recorded the approval do not count; a change
-whose commit (or the merge that brought it in) carries an `Approved-by:` trailer naming a
-recognised approver counts as approved.
+An approval covers the text that was approved, and the commit that recorded it shows which text
+that was. A commit after it (not an ancestor of it) that changes the content of a policy,
+procedure, scope, audit programme, audit or review record, or the SoA, whatever its date, means
+the document in force is no longer the approved one. Changes to the approval fields alone, pure
+renames, and changes in the recording commit itself do not count; a change whose commit (or the
+merge that brought it in) carries an `Approved-by:` trailer naming a recognised approver counts
+as approved. An approval dated before content changes that were committed ahead of it
+(back-dated) is reported too: the approver cannot have seen that text on that day.
 
 Fix: have the change approved and record the new approval, or approve through the commit:
 

@@ -191,7 +191,7 @@ fn not_expired(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let expired: Vec<&Spanned<EvidenceRef>> = all
             .iter()
             .copied()
-            .filter(|ev| ev.expires.as_ref().is_some_and(|x| x.value < today))
+            .filter(|ev| crate::model::status::evidence_expired(ev, today))
             .collect();
         if expired.is_empty() {
             continue;

@@ -186,22 +186,21 @@ fn audit_findings_linked(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 fn action_overdue(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for n in &ctx.model.nonconformities {
-        if n.status.value == RecordStatus::Closed {
+        // Shared with the nonconformity register's "overdue" flag.
+        if !crate::model::Isms::nonconformity_overdue(n, ctx.today()) {
             continue;
         }
         let Some(due) = n.effective_due() else {
             continue;
         };
-        if due < ctx.today() {
-            let d = IMP_03
-                .diag(format!("the corrective action of nonconformity {} was due on {due} and the nonconformity is still open", n.id.value))
-                .with_hint("close it with an effectiveness review, or record a re-plan under `replanned:`");
-            let span = n.due.as_ref().map_or(n.span, |d| d.span);
-            out.push(
-                ctx.place(d, span, &path(ctx, n))
-                    .for_record(n.id.value.clone()),
-            );
-        }
+        let d = IMP_03
+            .diag(format!("the corrective action of nonconformity {} was due on {due} and the nonconformity is still open", n.id.value))
+            .with_hint("close it with an effectiveness review, or record a re-plan under `replanned:`");
+        let span = n.due.as_ref().map_or(n.span, |d| d.span);
+        out.push(
+            ctx.place(d, span, &path(ctx, n))
+                .for_record(n.id.value.clone()),
+        );
     }
 }
 

@@ -295,6 +295,25 @@ Fix: rename or move the file to where isms reads it (see docs/format.md), or mov
 record folders if it is not a record.",
         )
     },
+    load(
+        "LOAD-019",
+        "invalid-id",
+        "a record id is empty or has a character other than ASCII letters, digits, `-`, `_` and `.`",
+        "\
+Ids are what auditors, references and commit messages point at, so they must read the same to
+everyone. An empty id names nothing; an invisible character (a right-to-left override, a
+zero-width space) makes an id display differently from what it is; a Cyrillic or Greek letter
+that looks like a Latin one (`Р-001` with a Cyrillic Р) makes two ids that look identical and
+are not. Ids are therefore restricted to ASCII letters, digits, `-`, `_` and `.`, the characters
+every id of the format's examples uses.
+
+Fix: retype the id with those characters only.
+
+```yaml
+risks:
+  - id: R-001    # not \"Р-001\" (Cyrillic Р) or an id with hidden characters
+```",
+    ),
 ];
 
 #[cfg(test)]

@@ -81,6 +81,26 @@ impl<'a> Context<'a> {
     }
 }
 
+/// Whether `by` (a person, or a role for its holders) may approve document `doc` by the
+/// same judgement as the approval rules (LDR-01, SOA-08, SUP-10): a role listing the document
+/// under `approves:`, else (when `top_management_by_default`, as for the information security
+/// policy and the SoA) top management. For commands that record an approval.
+pub fn may_approve(
+    model: &Isms,
+    by: &str,
+    doc: &str,
+    top_management_by_default: bool,
+    today: Date,
+) -> bool {
+    util::may_approve(
+        model,
+        by,
+        doc,
+        top_management_by_default,
+        crate::model::Date(today),
+    )
+}
+
 /// The `checks:` section of `isms.yaml`, in the sink's terms, with locations for findings about
 /// the configuration itself.
 pub fn config_from_model(model: &Isms) -> ChecksConfig {

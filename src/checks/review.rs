@@ -238,18 +238,17 @@ fn outputs(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 fn actions_overdue(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for r in &ctx.model.reviews {
         for a in loaded(&r.actions) {
-            if !a.status.value.is_open() {
+            // Shared with the review minutes' "overdue" flag.
+            if !crate::model::status::action_overdue(a, ctx.today()) {
                 continue;
             }
             let Some(due) = a.effective_due() else {
                 continue;
             };
-            if due < ctx.today() {
-                let d = MR_04
-                    .diag(format!("action \"{}\" from management review {} was due on {due} and is not done", a.action.value, r.id.value))
-                    .with_hint("complete it, or record a re-plan under `replanned:` and report its status at the next review (input a)");
-                out.push(at(ctx, d, r, a.span));
-            }
+            let d = MR_04
+                .diag(format!("action \"{}\" from management review {} was due on {due} and is not done", a.action.value, r.id.value))
+                .with_hint("complete it, or record a re-plan under `replanned:` and report its status at the next review (input a)");
+            out.push(at(ctx, d, r, a.span));
         }
     }
 }

@@ -8,8 +8,7 @@ use super::util::{blank, id_str, join_and, months, overdue};
 use crate::catalogue;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::model::{
-    Acceptance, AcceptanceAuthority, ImplementationStatus, LevelFormula, Rating, Risk,
-    RiskMethodology, Treatment, Unrated, fmt_level, loaded,
+    ImplementationStatus, LevelFormula, Risk, Treatment, Unrated, fmt_level, loaded,
 };
 use crate::yaml::Spanned;
 
@@ -34,52 +33,11 @@ fn at_risk(
         .for_record(r.id.value.clone())
 }
 
-/// The level of a rating under the methodology, when it can be evaluated.
-fn level(m: &RiskMethodology, r: &Rating) -> Option<f64> {
-    m.evaluate(r.likelihood.value, r.impact.value).ok()
-}
-
-/// The rating of what remains after treatment: the residual rating, or the inherent one for
-/// a risk that is retained (treatment `accept`, or no treatment chosen) and states no
-/// residual. `None` for an avoided risk or a treated one without a residual rating.
-fn remaining(r: &Risk) -> Option<&Spanned<Rating>> {
-    match (&r.residual, r.treatment.as_ref().map(|t| t.value)) {
-        (Some(res), _) => Some(res),
-        (None, None | Some(Treatment::Accept)) => r.inherent.as_ref(),
-        _ => None,
-    }
-}
+use crate::model::status::{AcceptanceProblem, RiskAcceptance, describe_authority, level};
 
 /// Whether the person with this id is top management, directly or through a role.
 fn top_management(ctx: &Context<'_>, id: &str) -> bool {
-    ctx.model.is_top_management(id)
-        || ctx.model.manifest.as_ref().is_some_and(|m| {
-            m.roles.iter().any(|r| {
-                r.id.value == id
-                    && !r.holders.is_empty()
-                    && r.holders
-                        .iter()
-                        .all(|h| ctx.model.is_top_management(&h.value))
-            })
-        })
-}
-
-/// Whether `person` belongs to an escalated acceptance authority.
-fn in_authority(ctx: &Context<'_>, a: &AcceptanceAuthority, person: &str) -> bool {
-    (a.top_management && top_management(ctx, person))
-        || a.by.iter().any(|p| ctx.model.acts_as(person, &p.value))
-}
-
-fn describe_authority(a: &AcceptanceAuthority) -> String {
-    let mut who: Vec<String> = a.by.iter().map(|p| p.value.clone()).collect();
-    if a.top_management {
-        who.push("top management".to_string());
-    }
-    if who.is_empty() {
-        "nobody".to_string()
-    } else {
-        who.join(" or ")
-    }
+    ctx.model.is_top_management_party(id)
 }
 
 /// Two levels are the same (quantitative levels are products of decimals).
@@ -553,34 +511,25 @@ fn residual_accepted(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     for r in &ctx.model.risks {
-        let treatment = r.treatment.as_ref().map(|t| t.value);
-        if let Some(t) = &r.treatment
-            && r.residual.is_none()
-            && t.value != Treatment::Accept
-            && t.value != Treatment::Avoid
-        {
-            let d = RSK_10
-                .diag(format!(
-                    "risk {} is treated but has no residual rating",
-                    r.id.value
-                ))
-                .with_hint(
-                    "add `residual: { likelihood: N, impact: N }` for the risk after treatment",
-                );
-            out.push(at_risk(ctx, d, r, t.span));
-            continue;
-        }
-        let Some(rem) = remaining(r) else { continue };
-        let lvl = level(m, rem);
-        // An untreated risk above the criteria needs a treatment decision first (RSK-06).
-        if treatment.is_none() && lvl.is_none_or(|l| !m.is_acceptable(l)) {
-            continue;
-        }
-        let above = lvl.is_some_and(|l| !m.is_acceptable(l));
-        let authority = lvl.and_then(|l| m.authority_for(l));
-        // An owner that names nobody is a dangling reference (LOAD-013): comparing the
-        // approver or acceptor with it would only restate that finding.
-        let owner = id_str(r.owner.as_ref()).filter(|o| !ctx.model.holders(o).is_empty());
+        // The computation is shared with the risk documents (src/model/status.rs), so they
+        // show "not accepted" for exactly the risks reported here.
+        let need = match ctx.model.risk_acceptance(r, ctx.today()) {
+            RiskAcceptance::NotRequired => continue,
+            RiskAcceptance::NoResidual(span) => {
+                let d = RSK_10
+                    .diag(format!(
+                        "risk {} is treated but has no residual rating",
+                        r.id.value
+                    ))
+                    .with_hint(
+                        "add `residual: { likelihood: N, impact: N }` for the risk after treatment",
+                    );
+                out.push(at_risk(ctx, d, r, span));
+                continue;
+            }
+            RiskAcceptance::Required(need) => need,
+        };
+        let (lvl, above) = (need.level, need.above);
         let why = match lvl {
             Some(l) if above => format!(
                 "risk {} remains at level {}, above the acceptance threshold {}",
@@ -591,7 +540,7 @@ fn residual_accepted(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             Some(l) => format!("risk {} remains at level {}", r.id.value, fmt_level(l)),
             None => format!("the residual risk of risk {}", r.id.value),
         };
-        let who = match (authority, owner) {
+        let who = match (need.authority, need.owner) {
             (Some(a), Some(o)) => format!(
                 "{} with or on behalf of the owner {o}",
                 describe_authority(a)
@@ -607,103 +556,41 @@ fn residual_accepted(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             format!("record `acceptance: {{ by: <id>, on: YYYY-MM-DD }}` by {who}")
         };
-        let Some(a) = &r.acceptance else {
-            let d = RSK_10
-                .diag(format!("{why}, and no acceptance of it is recorded"))
-                .with_hint(hint);
-            out.push(at_risk(ctx, d, r, rem.span));
-            continue;
-        };
-        let mut p = Vec::new();
-        if a.by.is_none() {
-            p.push("the acceptance names no one".to_string());
-        }
-        if a.on.is_none() {
-            p.push("the acceptance has no date".to_string());
-        }
-        if above && blank(a.rationale.as_ref()) {
-            p.push("the acceptance gives no rationale".to_string());
-        }
-        if !p.is_empty() {
-            let d = RSK_10
-                .diag(format!("{why}, and {}", join_and(&p)))
-                .with_hint(hint.clone());
-            out.push(at_risk(ctx, d, r, a.span));
-        }
-        if let Some(by) = &a.by
-            && let Some(problem) = acceptor_problem(ctx, a, authority, owner)
-        {
-            let d = RSK_10
-                .diag(format!("{why}, and {problem}"))
-                .with_hint(hint.clone());
-            out.push(at_risk(ctx, d, r, by.span));
-        }
-        if let Some(until) = &a.until
-            && until.value < ctx.today()
-        {
-            let d = RSK_10
-                .diag(format!(
-                    "the acceptance of risk {} lapsed on {}, so its residual risk is no longer accepted",
-                    r.id.value, until.value
-                ))
-                .with_hint("have the risk owner review the risk and record a new acceptance");
-            out.push(at_risk(ctx, d, r, until.span));
-        }
-        if let (Some(on), Some(assessed)) = (&a.on, ctx.model.risk_assessed(r))
-            && on.value < assessed.value
-        {
-            let mut d = RSK_10
-                .diag(format!(
-                    "the acceptance of risk {} is dated {}, before the assessment it accepts ({})",
-                    r.id.value, on.value, assessed.value
-                ))
-                .with_hint("the owner accepts the residual risk as assessed: record a new acceptance dated on or after the assessment");
-            if let Some(l) = ctx.loc(assessed.span) {
-                d = d.with_related(l, "assessment");
-            }
-            out.push(at_risk(ctx, d, r, on.span));
-        }
-    }
-}
-
-/// Why the people recorded on an acceptance are not the ones the methodology asks for, if
-/// they are not: the risk owner, or for an escalated level the named authority together
-/// with (or on behalf of) the owner.
-fn acceptor_problem(
-    ctx: &Context<'_>,
-    a: &Acceptance,
-    authority: Option<&Spanned<AcceptanceAuthority>>,
-    owner: Option<&str>,
-) -> Option<String> {
-    let acceptors: Vec<&str> = a.acceptors().map(|p| p.value.as_str()).collect();
-    let names = join_and(&acceptors.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-    let by_owner = |o: &str| acceptors.iter().any(|p| ctx.model.acts_as(p, o));
-    match (authority, owner) {
-        (None, None) => None,
-        (None, Some(o)) if by_owner(o) => None,
-        (None, Some(o)) => Some(format!(
-            "it was accepted by {names}, not by the risk owner {o}"
-        )),
-        (Some(auth), o) => {
-            let mut p = Vec::new();
-            if !acceptors.iter().any(|x| in_authority(ctx, auth, x)) {
-                p.push(format!(
-                    "at this level the methodology asks for acceptance by {}, but it was accepted by {names}",
-                    describe_authority(auth)
-                ));
-            }
-            if let Some(o) = o {
-                let behalf = a
-                    .on_behalf_of
-                    .as_ref()
-                    .is_some_and(|b| ctx.model.acts_as(&b.value, o) || b.value == o);
-                if !by_owner(o) && !behalf {
-                    p.push(format!(
-                        "the risk owner {o} is not recorded (as an acceptor under `also_by:` or under `on_behalf_of:`)"
-                    ));
+        for (problem, span) in &need.problems {
+            let d = match problem {
+                AcceptanceProblem::Missing => RSK_10
+                    .diag(format!("{why}, and no acceptance of it is recorded"))
+                    .with_hint(hint.clone()),
+                AcceptanceProblem::Incomplete(parts) => {
+                    let parts: Vec<String> =
+                        parts.iter().map(|p| format!("the acceptance {p}")).collect();
+                    RSK_10
+                        .diag(format!("{why}, and {}", join_and(&parts)))
+                        .with_hint(hint.clone())
                 }
-            }
-            (!p.is_empty()).then(|| join_and(&p))
+                AcceptanceProblem::WrongAcceptor(problem) => RSK_10
+                    .diag(format!("{why}, and {problem}"))
+                    .with_hint(hint.clone()),
+                AcceptanceProblem::Lapsed(until) => RSK_10
+                    .diag(format!(
+                        "the acceptance of risk {} lapsed on {until}, so its residual risk is no longer accepted",
+                        r.id.value
+                    ))
+                    .with_hint("have the risk owner review the risk and record a new acceptance"),
+                AcceptanceProblem::Predates { on, assessed } => {
+                    let mut d = RSK_10
+                        .diag(format!(
+                            "the acceptance of risk {} is dated {on}, before the assessment it accepts ({assessed})",
+                            r.id.value
+                        ))
+                        .with_hint("the owner accepts the residual risk as assessed: record a new acceptance dated on or after the assessment");
+                    if let Some(l) = ctx.model.risk_assessed(r).and_then(|a| ctx.loc(a.span)) {
+                        d = d.with_related(l, "assessment");
+                    }
+                    d
+                }
+            };
+            out.push(at_risk(ctx, d, r, *span));
         }
     }
 }
@@ -879,15 +766,13 @@ fn opportunities_determined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 fn action_overdue(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for r in &ctx.model.risks {
         for a in loaded(&r.plan) {
-            if !a.status.value.is_open() {
+            // Shared with the treatment plan's "overdue" flag.
+            if !crate::model::status::action_overdue(a, ctx.today()) {
                 continue;
             }
             let Some(due) = a.effective_due() else {
                 continue;
             };
-            if due >= ctx.today() {
-                continue;
-            }
             let d = RSK_14
                 .diag(format!("treatment action \"{}\" of risk {} was due on {due} and is not done", a.action.value, r.id.value))
                 .with_hint("finish it, or record a re-plan (`replanned:` with date, new due date and reason) and escalate");

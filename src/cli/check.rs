@@ -186,11 +186,36 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
     let mut out = io::BufWriter::new(stdout.lock());
     let written = report::emit(args.format, &report, &mut out).and_then(|()| out.flush());
     ignore_broken_pipe(written).context("writing the report")?;
+    if args.format == Format::Github {
+        write_job_summary(&outcome);
+    }
     Ok(if outcome.failed() {
         Status::Failure
     } else {
         Status::Success
     })
+}
+
+/// Appends the findings by rule to the GitHub Actions job summary when the runner provides
+/// one (`$GITHUB_STEP_SUMMARY`, a file other steps append to as well). A summary that cannot
+/// be written is reported on standard error; the annotations are already out, so the check
+/// result stands.
+fn write_job_summary(outcome: &checks::Outcome) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let text = crate::report::github::job_summary(outcome);
+    let written = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(text.as_bytes()));
+    if let Err(e) = written {
+        eprintln!(
+            "warning: cannot write the job summary to {} (GITHUB_STEP_SUMMARY): {e}",
+            std::path::Path::new(&path).display()
+        );
+    }
 }
 
 #[cfg(test)]

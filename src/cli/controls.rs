@@ -13,6 +13,8 @@ use serde::Serialize;
 use super::{Global, Status};
 use crate::catalogue::{self, Attribute, Control, Mapping2013, Theme};
 use crate::diagnostic::did_you_mean;
+use crate::views::control::ControlDecision;
+use crate::views::risks::Level;
 
 /// Width at which guidance text is wrapped in the human output.
 const WRAP: usize = 88;
@@ -74,6 +76,49 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// With an ID: also show this ISMS's decision about the control (the SoA entry, risks,
+    /// documents, evidence, findings). Defaults to the current folder when it holds isms.yaml.
+    #[arg(long, value_name = "DIR", requires = "id")]
+    pub dir: Option<std::path::PathBuf>,
+    /// The day evidence ages and the check findings are computed for, instead of today.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::check::parse_date, env = "ISMS_AS_OF")]
+    pub as_of: Option<jiff::civil::Date>,
+}
+
+/// The ISMS a control is looked up in: its model and the outcome of `isms check` on it.
+struct Here {
+    dir: std::path::PathBuf,
+    loaded: crate::loader::Loaded,
+    outcome: crate::checks::Outcome,
+    as_of: crate::model::Date,
+}
+
+impl Here {
+    /// The ISMS given with `--dir`, or the current folder when it holds `isms.yaml`; `None`
+    /// outside an ISMS, where the command shows the catalogue only, as before.
+    fn find(args: &Args) -> anyhow::Result<Option<Here>> {
+        let dir = match &args.dir {
+            Some(d) => d.clone(),
+            None if std::path::Path::new("isms.yaml").is_file() => std::path::PathBuf::from("."),
+            None => return Ok(None),
+        };
+        let as_of = args
+            .as_of
+            .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
+        let loaded = super::term::load(&dir, None)?;
+        // The Git evidence rules are about approvals, not controls: not run, to stay quick.
+        let outcome = crate::checks::check_loaded(&loaded, &[], as_of);
+        Ok(Some(Here {
+            dir,
+            loaded,
+            outcome,
+            as_of: crate::model::Date(as_of),
+        }))
+    }
+
+    fn decision(&self, id: &str) -> ControlDecision {
+        crate::views::control::decision(&self.loaded.model, &self.outcome, id, self.as_of)
+    }
 }
 
 /// The list of valid values shown when a filter value is unknown: lowercase, with underscores
@@ -149,8 +194,13 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
     let style = Style {
         color: global.color.enabled(false),
     };
+    let here = if args.id.is_some() {
+        Here::find(&args)?
+    } else {
+        None
+    };
     let out = match &args.id {
-        Some(id) => show(id, args.format, style)?,
+        Some(id) => show(id, args.format, style, here.as_ref())?,
         None => list(&args, style)?,
     };
     write_stdout(&out)?;
@@ -316,9 +366,9 @@ fn list(args: &Args, style: Style) -> anyhow::Result<String> {
     }
 }
 
-fn show(id: &str, format: Format, style: Style) -> anyhow::Result<String> {
+fn show(id: &str, format: Format, style: Style, here: Option<&Here>) -> anyhow::Result<String> {
     if let Some(control) = catalogue::get(id) {
-        return show_control(control, format, style);
+        return show_control(control, format, style, here);
     }
     if catalogue::is_2013_id(id) {
         return match catalogue::map_2013(id) {
@@ -350,7 +400,7 @@ fn show(id: &str, format: Format, style: Style) -> anyhow::Result<String> {
         .iter()
         .find(|c| catalogue::title_matches(&c.id, id))
     {
-        return show_control(control, format, style);
+        return show_control(control, format, style, here);
     }
     anyhow::bail!("unknown Annex A control `{}`{}", id.trim(), suggestion(id))
 }
@@ -376,10 +426,25 @@ fn suggestion(input: &str) -> String {
     }
 }
 
-fn show_control(control: &'static Control, format: Format, style: Style) -> anyhow::Result<String> {
+/// One control in JSON: the catalogue entry, and the ISMS's decision when run inside one.
+#[derive(Debug, Serialize)]
+struct ShownControl {
+    #[serde(flatten)]
+    view: ControlView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decision: Option<ControlDecision>,
+}
+
+fn show_control(
+    control: &'static Control,
+    format: Format,
+    style: Style,
+    here: Option<&Here>,
+) -> anyhow::Result<String> {
     let view = ControlView::new(control);
+    let decision = here.map(|h| h.decision(&control.id));
     match format {
-        Format::Json => Ok(serde_json::to_string_pretty(&view)? + "\n"),
+        Format::Json => Ok(serde_json::to_string_pretty(&ShownControl { view, decision })? + "\n"),
         Format::Csv => csv_output(&CSV_HEADER, [control_csv_row(&view)]),
         Format::Table => {
             let mut out = String::new();
@@ -447,9 +512,170 @@ fn show_control(control: &'static Control, format: Format, style: Style) -> anyh
             let _ = writeln!(out);
             let _ = writeln!(out, "{}", style.bold("Guidance"));
             out.push_str(&wrap(control.guidance, WRAP, "  "));
+            if let (Some(h), Some(d)) = (here, &decision) {
+                let _ = writeln!(out);
+                out.push_str(&decision_text(d, &h.dir, style));
+            }
             Ok(out)
         }
     }
+}
+
+/// "High" or "High?" (a rating still to confirm), "-" when unrated.
+fn level_text(l: Option<&Level>) -> String {
+    match l {
+        Some(l) if l.to_confirm => format!("{}?", l.label),
+        Some(l) => l.label.clone(),
+        None => "-".into(),
+    }
+}
+
+/// "in 30 days", "12 days ago", "today".
+fn days_text(n: i64) -> String {
+    match n {
+        0 => "today".into(),
+        1 => "in 1 day".into(),
+        -1 => "1 day ago".into(),
+        n if n > 0 => format!("in {n} days"),
+        n => format!("{} days ago", -n),
+    }
+}
+
+/// The decision section of `isms controls ID` inside an ISMS.
+fn decision_text(d: &ControlDecision, dir: &std::path::Path, style: Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        style.bold(&format!("In this ISMS ({})", dir.display()))
+    );
+    if !d.in_soa {
+        let _ = writeln!(
+            out,
+            "  The Statement of Applicability does not list {}: decide it in soa.yaml.",
+            d.id
+        );
+    }
+    let mut rows: Vec<(&str, String)> = Vec::new();
+    if d.in_soa {
+        let decision = match d.applicable {
+            Some(true) => "applicable",
+            Some(false) => "excluded",
+            None => "undecided (no `applicable:`)",
+        };
+        let proposed = if d.proposed {
+            " (proposed, not yet confirmed)"
+        } else {
+            ""
+        };
+        rows.push(("Decision", format!("{decision}{proposed}")));
+        if !d.reasons.is_empty() {
+            rows.push(("Reasons", d.reasons.join(", ")));
+        }
+        rows.push((
+            "Justification",
+            d.justification.clone().unwrap_or_else(|| "-".into()),
+        ));
+        rows.push(("Status", d.status.clone().unwrap_or_else(|| "-".into())));
+        rows.push(("Owner", d.owner.clone().unwrap_or_else(|| "-".into())));
+        if let Some(i) = &d.implementation {
+            rows.push(("Implementation", i.trim().to_string()));
+        }
+    }
+    let risks: Vec<String> = d
+        .risks
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} (inherent {}, residual {})",
+                r.id,
+                r.title,
+                level_text(r.inherent.as_ref()),
+                level_text(r.residual.as_ref())
+            )
+        })
+        .collect();
+    rows.push((
+        "Risks",
+        if risks.is_empty() {
+            "none linked".into()
+        } else {
+            risks.join("\n")
+        },
+    ));
+    let docs: Vec<String> = d
+        .documents
+        .iter()
+        .map(|p| format!("{} {} ({})", p.id, p.title, p.path))
+        .collect();
+    rows.push((
+        "Cited by",
+        if docs.is_empty() {
+            "no policy or procedure lists it in `controls:`".into()
+        } else {
+            docs.join("\n")
+        },
+    ));
+    let evidence: Vec<String> = d
+        .evidence
+        .iter()
+        .map(|e| {
+            let mut s = e
+                .what
+                .clone()
+                .or_else(|| e.description.clone())
+                .unwrap_or_default();
+            if let (Some(c), Some(a)) = (e.collected, e.age_days) {
+                s.push_str(&format!(", collected {c} ({})", days_text(-a)));
+            }
+            if let (Some(x), Some(n)) = (e.expires, e.expires_in_days) {
+                let verb = if n < 0 { "expired" } else { "expires" };
+                s.push_str(&format!(", {verb} {x} ({})", days_text(n)));
+            }
+            s
+        })
+        .collect();
+    rows.push((
+        "Evidence",
+        if evidence.is_empty() {
+            "none recorded".into()
+        } else {
+            evidence.join("\n")
+        },
+    ));
+    let findings: Vec<String> = d
+        .findings
+        .iter()
+        .map(|f| {
+            let sev = format!("{:?}", f.severity).to_lowercase();
+            let at = f
+                .location
+                .as_ref()
+                .map_or_else(String::new, |l| format!(" [{l}]"));
+            let waived = if f.waived { " (waived)" } else { "" };
+            format!("{sev} {}: {}{at}{waived}", f.code, f.message)
+        })
+        .collect();
+    rows.push((
+        "Check",
+        if findings.is_empty() {
+            "no findings".into()
+        } else {
+            findings.join("\n")
+        },
+    ));
+    let label_w = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+    for (label, value) in rows {
+        for (i, line) in value.lines().enumerate() {
+            let label = if i == 0 { label } else { "" };
+            let _ = writeln!(
+                out,
+                "  {}  {line}",
+                style.bold(&format!("{label:<label_w$}"))
+            );
+        }
+    }
+    out
 }
 
 fn show_2013(m: &'static Mapping2013, format: Format, style: Style) -> anyhow::Result<String> {

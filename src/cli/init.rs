@@ -5,7 +5,7 @@
 //! after the files were written is also exit 2, with a message saying the files are there.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
@@ -50,7 +50,44 @@ pub fn run(args: Args, _global: &Global) -> anyhow::Result<Status> {
     let report = scaffold::init(&options)?;
     let mut out = io::stdout().lock();
     print_report(&mut out, &args.dir, &report).context("cannot write to standard output")?;
+    if let GitOutcome::ExistingRepository { workdir } = &report.git
+        && let Some(warning) = inside_another_repository(&args.dir, workdir)
+    {
+        eprintln!("{warning}");
+    }
     Ok(Status::Success)
+}
+
+/// The warning for an ISMS scaffolded inside a repository that is not its own (`isms init
+/// my-isms` run from some checkout), or `None` when `dir` is the top of that repository (the
+/// user ran `git init` first). We warn rather than refuse: an ISMS in a sub-folder of the
+/// organisation's repository (`compliance/isms`) is a supported layout, but made by accident
+/// it puts the ISMS's history (approvals, evidence dates) into a stranger's repository.
+fn inside_another_repository(dir: &Path, workdir: &Path) -> Option<String> {
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let top = canon(workdir);
+    if canon(dir) == top {
+        return None;
+    }
+    let name = dir.file_name().map_or_else(
+        || "my-isms".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let outside = top
+        .parent()
+        .map_or_else(|| PathBuf::from(&name), |p| p.join(&name));
+    Some(format!(
+        "warning: {} is inside the Git repository {}, so its history (approvals, evidence dates, \
+         `isms log`) will be that repository's.\n\
+         help: if that is not intended, delete {} and run `isms init {}` (a folder outside {}) \
+         to get a repository of its own, or `isms init --no-git` to keep the files without Git; \
+         to keep the ISMS in this repository, review the new files and commit them there",
+        dir.display(),
+        top.display(),
+        dir.display(),
+        outside.display(),
+        top.display(),
+    ))
 }
 
 /// Prints what was created, what was skipped, what happened with Git, and the next steps.

@@ -207,6 +207,8 @@ fn resolve(index: &HistoryIndex, root: &Path, target: &str) -> anyhow::Result<Qu
         .iter()
         .chain(ids.iter())
         .copied()
+        // Another number is another record or file, never a typo of this one.
+        .filter(|s| crate::diagnostic::same_numbers(target, s))
         .filter(|s| strsim::jaro_winkler(s, target) > 0.85)
         .take(3)
         .collect();

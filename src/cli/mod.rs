@@ -7,16 +7,23 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod calendar;
 pub mod check;
 pub mod controls;
+pub mod decide;
 pub mod evidence;
 pub mod init;
 pub mod log;
+pub mod new;
+pub mod pack;
 pub mod render;
+pub mod risks;
 pub mod rules;
 pub mod shell;
+pub mod soa;
 pub mod status;
 pub mod templates;
+pub mod term;
 
 /// Exit status of a command, mapped onto the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,10 +208,53 @@ enum Command {
         after_help = "Examples:\n  isms status\n  isms status --format json --as-of 2026-12-01"
     )]
     Status(status::Args),
+    /// Add a record (risk, asset, policy, ...) with the next free id.
+    #[command(
+        after_help = "Examples:\n  isms new risk --title \"Laptop theft\" --owner p-cto --asset A-03\n  \
+                      isms new policy --title \"Clean desk\" --owner p-security-lead --dry-run"
+    )]
+    New(Box<new::Args>),
+    /// Record an approval (a document, the SoA, the scope, the risk methodology, a treatment plan).
+    #[command(
+        after_help = "Examples:\n  isms approve POL-01 --by p-ceo\n  isms approve soa --by p-ceo --on 2026-12-01 --commit"
+    )]
+    Approve(decide::ApproveArgs),
+    /// Record the acceptance of a risk's residual risk.
+    #[command(
+        after_help = "Example:\n  isms accept R-001 --by p-cto --rationale \"Within the risk appetite\""
+    )]
+    Accept(decide::AcceptArgs),
+    /// Close a nonconformity with its root cause and effectiveness review.
+    #[command(
+        after_help = "Example:\n  isms close NC-2026-01 --root-cause \"No review step\" --effectiveness \"No recurrence in 3 months\""
+    )]
+    Close(decide::CloseArgs),
+    /// Mark a treatment-plan, review or corrective action done.
+    #[command(
+        after_help = "Examples:\n  isms done RTP-001-1\n  isms done 'R-001#2' --on 2026-12-01"
+    )]
+    Done(decide::DoneArgs),
     /// Write the shell completion script for bash, zsh, fish, PowerShell or elvish.
     Completions(shell::CompletionsArgs),
     /// Write man pages for isms and every subcommand.
     Man(shell::ManArgs),
+    /// The risk register as a table (or JSON/CSV), with filters by owner, level, treatment, status and control.
+    #[command(
+        after_help = "Examples:\n  isms risks --level high --sort residual\n  isms risks --owner p-cto --format csv > risks.csv"
+    )]
+    Risks(risks::Args),
+    /// The Statement of Applicability as a table (or JSON/CSV), with filters.
+    #[command(
+        after_help = "Examples:\n  isms soa --applicable --status partial\n  isms soa --theme people --format json"
+    )]
+    Soa(soa::Args),
+    /// Export every due date (reviews, actions, audits, expiries) as an iCalendar file.
+    #[command(
+        after_help = "Examples:\n  isms calendar --out isms.ics\n  isms calendar --as-of 2026-12-01"
+    )]
+    Calendar(calendar::Args),
+    /// Work with audit packs (verify one against its manifest).
+    Pack(pack::Args),
     /// Import scanner and platform exports (Prowler, Powerpipe, GitHub) as control evidence.
     Evidence(evidence::Args),
 }
@@ -222,8 +272,17 @@ pub fn main() -> ExitCode {
         Command::Templates(a) => templates::run(a, &cli.global),
         Command::Log(a) => log::run(a, &cli.global),
         Command::Status(a) => status::run(a, &cli.global),
+        Command::New(a) => new::run(*a, &cli.global),
+        Command::Approve(a) => decide::approve(a, &cli.global),
+        Command::Accept(a) => decide::accept(a, &cli.global),
+        Command::Close(a) => decide::close(a, &cli.global),
+        Command::Done(a) => decide::done(a, &cli.global),
         Command::Completions(a) => shell::completions(a, &cli.global),
         Command::Man(a) => shell::man(a, &cli.global),
+        Command::Risks(a) => risks::run(a, &cli.global),
+        Command::Soa(a) => soa::run(a, &cli.global),
+        Command::Calendar(a) => calendar::run(a, &cli.global),
+        Command::Pack(a) => pack::run(a, &cli.global),
         Command::Evidence(a) => evidence::run(a, &cli.global),
     };
     match result {

@@ -93,6 +93,7 @@ const MARKER: &str = ".isms-render.json";
 
 /// Runs `isms render`.
 pub fn run(mut args: Args, global: &Global) -> anyhow::Result<Status> {
+    process_start();
     // `isms render examples/acme-saas` reads like `isms check DIR`: a first positional that is
     // an ISMS folder (it holds isms.yaml) is the repository, not a document name.
     if args.dir == Path::new(".")
@@ -145,7 +146,7 @@ pub fn run(mut args: Args, global: &Global) -> anyhow::Result<Status> {
     };
 
     if let Some(zip) = &args.audit_pack {
-        return audit_pack(&args, zip, &engine, isms, &state, &opts, &selected, &all);
+        return audit_pack(&args, zip, &engine, &loaded, &state, &opts, &selected, &all);
     }
     if let Some(file) = &args.output {
         return single(&args, file, &engine, isms, &state, &opts, &selected, &all);
@@ -241,22 +242,33 @@ fn audit_pack(
     args: &Args,
     zip: &Path,
     engine: &Engine,
-    isms: &Isms,
+    loaded: &crate::loader::Loaded,
     state: &SourceState,
     opts: &RenderOptions,
     selected: &[&DocSpec],
     all: &[DocSpec],
 ) -> anyhow::Result<Status> {
+    let isms = &loaded.model;
     let files = render::render_many(engine, isms, state, opts, selected, all, &Format::ALL)?;
     // The same test as each document's: uncommitted records, not any untracked file.
     let draft = opts.force_draft || state.commit.is_none() || state.records_uncommitted(isms);
+    let evidence = read_evidence(&args.dir, isms);
     let meta = PackMeta {
         organisation: isms.organisation_name().unwrap_or("").to_string(),
         as_of: opts.as_of,
         source_commit: state.commit.clone(),
         draft,
         tool: opts.tool.clone(),
+        check: Some(check_result(&args.dir, loaded, state, opts.as_of)?),
+        evidence,
     };
+    let reasons = pack::draft_reasons(&meta);
+    let changed: Vec<&str> = meta
+        .evidence
+        .iter()
+        .filter(|e| e.state == pack::EvidenceState::Mismatch)
+        .filter_map(|e| e.path.as_deref())
+        .collect();
     let bytes = pack::build(&files, &meta)?;
     let (parent, name) = split_file(zip)?;
     check_outside_records(&args.dir, &parent)?;
@@ -267,18 +279,110 @@ fn audit_pack(
     };
     let written =
         write_atomic(&parent, Path::new(&name), &bytes, overwrite).map_err(anyhow::Error::from)?;
+    let entries = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..]))
+        .map(|z| z.len())
+        .unwrap_or_default();
     println!(
-        "wrote {} ({} files, SHA-256 {})",
+        "wrote {} ({entries} files, SHA-256 {})",
         written.display(),
-        files.len() + 3,
         sha256_hex(&bytes)
     );
-    if draft {
+    if !reasons.is_empty() {
+        eprintln!("warning: the audit pack is a DRAFT: {}", reasons.join("; "));
+    }
+    if !changed.is_empty() {
+        // The pack is written (it reports the mismatch itself), but it cannot serve as
+        // evidence: fail like `isms check` does on SOA-15.
         eprintln!(
-            "warning: the audit pack is a DRAFT: the records have uncommitted changes or are not in Git"
+            "error: evidence changed since it was collected (SHA-256 mismatch): {}",
+            changed.join(", ")
         );
+        return Ok(Status::Failure);
     }
     Ok(Status::Success)
+}
+
+/// The largest evidence file put into an audit pack.
+const MAX_EVIDENCE_BYTES: u64 = 512 << 20;
+
+/// The evidence the SoA cites, with the content of each file found in the repository. Only
+/// files the loader found under the records folder are read (never a path that leaves it).
+fn read_evidence(dir: &Path, isms: &Isms) -> Vec<pack::CitedEvidence> {
+    pack::cited_evidence(isms)
+        .into_iter()
+        .map(|e| {
+            let Some(path) = e.path.clone() else {
+                return e;
+            };
+            if !isms.files.contains_key(&path) {
+                return e;
+            }
+            let read = crate::fsutil::confined_join(dir, Path::new(&path))
+                .map_err(|err| err.to_string())
+                .and_then(|full| {
+                    crate::fsutil::read_regular(&full, MAX_EVIDENCE_BYTES)
+                        .map_err(|err| err.to_string())
+                });
+            match read {
+                Ok(bytes) => e.with_content(bytes),
+                Err(err) => {
+                    eprintln!(
+                        "warning: evidence file {path} cannot be read for the audit pack: {err}"
+                    );
+                    e
+                }
+            }
+        })
+        .collect()
+}
+
+/// `isms check` on the same records and date, as text and JSON for the pack. With Git, the
+/// evidence rules run too, as in a plain `isms check`.
+fn check_result(
+    dir: &Path,
+    loaded: &crate::loader::Loaded,
+    state: &SourceState,
+    as_of: Date,
+) -> anyhow::Result<pack::CheckResult> {
+    use crate::report::{self, Format as ReportFormat, Options, Report};
+    let outcome = if state.commit.is_some() {
+        crate::checks::check_repository(dir, loaded, &[], as_of)
+    } else {
+        crate::checks::check_loaded(loaded, &[], as_of)
+    };
+    let options = Options {
+        color: false,
+        fold: false,
+        path_prefix: String::new(),
+    };
+    let report = Report {
+        outcome: &outcome,
+        sources: &loaded.model.sources,
+        options: &options,
+    };
+    let mut text = Vec::new();
+    report::emit(ReportFormat::Human, &report, &mut text).context("writing the check result")?;
+    let mut json = Vec::new();
+    report::emit(ReportFormat::Json, &report, &mut json).context("writing the check result")?;
+    let summary = outcome.summary();
+    let mut by_rule: BTreeMap<String, usize> = BTreeMap::new();
+    for f in &outcome.findings {
+        if f.waiver.is_none() && f.diagnostic.severity == Severity::Error {
+            *by_rule.entry(f.diagnostic.code.clone()).or_default() += 1;
+        }
+    }
+    let mut errors_by_rule: Vec<(String, usize)> = by_rule.into_iter().collect();
+    errors_by_rule.sort_by(|a, b| crate::render::natural_cmp(&a.0, &b.0));
+    Ok(pack::CheckResult {
+        errors: summary.errors,
+        warnings: summary.warnings,
+        infos: summary.infos,
+        waived: summary.waived,
+        failed: outcome.failed(),
+        text: String::from_utf8_lossy(&text).into_owned(),
+        json,
+        errors_by_rule,
+    })
 }
 
 /// Splits a file path into its folder (`.` when none) and file name.
@@ -366,18 +470,50 @@ fn check_outside_records(dir: &Path, out: &Path) -> anyhow::Result<()> {
 
 /// Writes the files into `out`, each atomically. A file that exists is replaced only with
 /// `--force` or when this command wrote it last time and it has not been changed since.
+///
+/// A render can be killed at any moment and must leave a folder the next render accepts
+/// without `--force`. So before any file is replaced, the ownership record
+/// (`.isms-render.json`) is rewritten to own both the content on disk and the content about
+/// to be written; every file is renamed into place whole, so after a kill each one holds one
+/// of the two. Once all are written, the record keeps only the new content. Temporary files
+/// left by a killed run are removed first.
 fn write_folder(out: &Path, files: &[pack::PackFile], force: bool) -> anyhow::Result<()> {
+    if let Ok(meta) = out.metadata()
+        && !meta.is_dir()
+    {
+        anyhow::bail!(
+            "--out {} is {}, not a folder: give a folder to write the documents into, or -o FILE to write one document",
+            out.display(),
+            crate::fsutil::file_kind(&meta.file_type())
+        );
+    }
+    let stale = crate::fsutil::remove_stale_temp_files(out, process_start(), 8);
+    if !stale.is_empty() {
+        eprintln!(
+            "note: removed {} temporary file(s) left in {} by an interrupted run",
+            stale.len(),
+            out.display()
+        );
+    }
     let previous = read_marker(out);
     let mut refused = Vec::new();
+    // The hash of each target that exists now and may be replaced.
+    let mut on_disk: BTreeMap<&str, String> = BTreeMap::new();
     for f in files {
         let target = out.join(&f.path);
-        if target.exists() && !force {
+        if target.exists() {
             // Never block on (or slurp) something that is not a file; write_atomic refuses it.
-            let ours = crate::fsutil::read_regular(&target, 1 << 30)
+            let hash = crate::fsutil::read_regular(&target, 1 << 30)
                 .ok()
-                .is_some_and(|b| previous.get(&f.path) == Some(&sha256_hex(&b)));
-            if !ours {
+                .map(|b| sha256_hex(&b));
+            let ours = hash
+                .as_ref()
+                .is_some_and(|h| previous.get(&f.path).is_some_and(|known| known.contains(h)));
+            if !ours && !force {
                 refused.push(target.display().to_string());
+            }
+            if let Some(h) = hash {
+                on_disk.insert(f.path.as_str(), h);
             }
         }
     }
@@ -388,36 +524,78 @@ fn write_folder(out: &Path, files: &[pack::PackFile], force: bool) -> anyhow::Re
             refused.join(", ")
         );
     }
+    let mut pending = previous.clone();
+    for f in files {
+        let mut known = vec![sha256_hex(&f.bytes)];
+        if let Some(h) = on_disk.get(f.path.as_str())
+            && !known.contains(h)
+        {
+            known.push(h.clone());
+        }
+        pending.insert(f.path.clone(), known);
+    }
+    write_marker(out, &pending)?;
     let mut marker = previous;
     let mut stdout = std::io::stdout().lock();
     for f in files {
         let written = write_atomic(out, Path::new(&f.path), &f.bytes, Overwrite::Replace)
             .map_err(|e: WriteError| anyhow::anyhow!(e))?;
-        marker.insert(f.path.clone(), sha256_hex(&f.bytes));
+        marker.insert(f.path.clone(), vec![sha256_hex(&f.bytes)]);
         super::check::ignore_broken_pipe(writeln!(stdout, "wrote {}", written.display()))?;
     }
+    write_marker(out, &marker)
+}
+
+/// When this process started, as near as we can tell: temporary files older than this are
+/// not being written by it.
+fn process_start() -> std::time::SystemTime {
+    static START: std::sync::OnceLock<std::time::SystemTime> = std::sync::OnceLock::new();
+    *START.get_or_init(std::time::SystemTime::now)
+}
+
+/// Writes the ownership record: each file with the SHA-256 of its content, or a list of them
+/// while a render is replacing it.
+fn write_marker(out: &Path, files: &BTreeMap<String, Vec<String>>) -> anyhow::Result<()> {
+    let files: serde_json::Map<String, serde_json::Value> = files
+        .iter()
+        .map(|(k, v)| {
+            let v = match v.as_slice() {
+                [one] => serde_json::json!(one),
+                many => serde_json::json!(many),
+            };
+            (k.clone(), v)
+        })
+        .collect();
     let json = serde_json::to_vec_pretty(&serde_json::json!({
         "written_by": "isms render",
-        "files": marker,
+        "files": files,
     }))?;
     write_atomic(out, Path::new(MARKER), &json, Overwrite::Replace).map_err(anyhow::Error::from)?;
     Ok(())
 }
 
-fn read_marker(out: &Path) -> BTreeMap<String, String> {
+/// The ownership record: each file `isms render` wrote with the hashes of the contents it
+/// owns. An unreadable record owns nothing (every existing file then needs `--force`).
+fn read_marker(out: &Path) -> BTreeMap<String, Vec<String>> {
     let Ok(bytes) = crate::fsutil::read_regular(&out.join(MARKER), 64 << 20) else {
         return BTreeMap::new();
     };
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
         return BTreeMap::new();
     };
+    let hashes = |v: &serde_json::Value| -> Vec<String> {
+        match v {
+            serde_json::Value::String(s) => vec![s.clone()],
+            serde_json::Value::Array(a) => a
+                .iter()
+                .filter_map(|h| h.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
     v.get("files")
         .and_then(|f| f.as_object())
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
-                .collect()
-        })
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), hashes(v))).collect())
         .unwrap_or_default()
 }
 

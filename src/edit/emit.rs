@@ -186,9 +186,40 @@ pub(crate) fn block_map(
     }
 }
 
+/// A mapping key: plain when it is a field name (`on`, `by`: keys are never read as
+/// booleans by isms), else as a safe string.
+fn key_text(key: &str) -> String {
+    let simple = key
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if simple { key.to_string() } else { string(key) }
+}
+
+/// A mapping of scalars in flow style (`{ by: p-ceo, on: 2026-01-01 }`), `spaced` inside the
+/// braces or not, or `None` when a value is a collection.
+pub(crate) fn flow_map(entries: &[(String, Value)], spaced: bool) -> Option<String> {
+    let parts: Option<Vec<String>> = entries
+        .iter()
+        .map(|(k, v)| match v {
+            Value::Seq(_) | Value::Map(_) => flow_item(v).map(|t| format!("{}: {t}", key_text(k))),
+            v => scalar(v, Quoting::Plain).map(|s| format!("{}: {}", key_text(k), flow_safe(v, s))),
+        })
+        .collect();
+    let parts = parts?;
+    Some(if spaced {
+        format!("{{ {} }}", parts.join(", "))
+    } else {
+        format!("{{{}}}", parts.join(", "))
+    })
+}
+
 /// One `key: value` entry, the key already indented; nested blocks are indented from `indent`.
 pub(crate) fn entry(out: &mut String, key: &str, value: &Value, indent: usize, layout: Layout) {
-    out.push_str(&string(key));
+    out.push_str(&key_text(key));
     out.push(':');
     match inline(value) {
         Some(text) => {

@@ -65,6 +65,8 @@ pub enum Step {
     Key(String),
     /// The item of a list whose `id` field is this text.
     Id(String),
+    /// The n-th item (0-based) of a list, for items without an id.
+    Index(usize),
 }
 
 impl Step {
@@ -86,6 +88,7 @@ fn path_text(path: &[Step]) -> String {
         .map(|s| match s {
             Step::Key(k) => k.clone(),
             Step::Id(i) => format!("[id {i}]"),
+            Step::Index(n) => format!("[item {}]", n + 1),
         })
         .collect::<Vec<_>>()
         .join(".")
@@ -262,10 +265,14 @@ impl FileEdit {
     pub fn set(&mut self, path: &[Step], field: &str, value: &Value) -> Result<(), EditError> {
         let (tree, _) = self.tree()?;
         let map = self.find_map(&tree, path)?;
-        let (range, insert) = match map.entry(field) {
+        let (mut range, insert) = match map.entry(field) {
             Some((key, old)) => self.plan_replace(key, old, value)?,
             None => self.plan_insert_field(map, path, field, value)?,
         };
+        // A scaffold's to-do comment on the line of a value now decided goes with it.
+        if let Some(end) = self.marker_comment(range.end) {
+            range.end = end;
+        }
         let new_text = splice(&self.text, range, &insert);
         let what = format!("{}.{field}", path_text(path));
         let (tree2, _) = self.tree_of(&new_text)?;
@@ -477,8 +484,23 @@ impl FileEdit {
                     }
                 }
                 let mut body = String::new();
-                emit::seq_item(&mut body, item, dash_indent, layout);
-                if gap != 2 {
+                // Items written inline (`- { id: p-ceo, name: ... }`) get a new inline item.
+                let inline = match item {
+                    Value::Map(entries) if is_flow(&self.text, last) => {
+                        emit::flow_map(entries, self.text[last.span.offset..].starts_with("{ "))
+                    }
+                    _ => None,
+                };
+                if let Some(text) = inline {
+                    body = format!(
+                        "{}-{}{text}{nl}",
+                        " ".repeat(dash_indent),
+                        " ".repeat(gap - 1)
+                    );
+                } else {
+                    emit::seq_item(&mut body, item, dash_indent, layout);
+                }
+                if gap != 2 && !is_flow(&self.text, last) {
                     body = regap(&body, dash_indent, gap, layout);
                 }
                 out.push_str(&body);
@@ -508,6 +530,14 @@ impl FileEdit {
             return (start..eol, comment);
         }
         (eol..eol, String::new())
+    }
+
+    /// The end of a trailing `# to do: ...` comment that follows `at` on its line.
+    fn marker_comment(&self, at: usize) -> Option<usize> {
+        let eol = end_of_line_no_newline(&self.text, at);
+        let rest = self.text.get(at..eol)?;
+        let comment = rest.trim_start_matches([' ', '\t']);
+        (comment.starts_with('#') && crate::scaffold::has_marker(comment)).then_some(eol)
     }
 
     fn trim_space_before(&self, at: usize) -> usize {
@@ -551,6 +581,16 @@ impl FileEdit {
                     "it is a block text (`|` or `>`)",
                 ));
             }
+        }
+        // A flow mapping stays one: `{ by: ~, on: ~ }` becomes `{ by: p-ceo, on: 2026-01-01 }`.
+        if is_flow(&self.text, old)
+            && matches!(old.kind, NodeKind::Map(_))
+            && let Value::Map(entries) = value
+            && let Some(text) =
+                emit::flow_map(entries, self.text[old.span.offset..].starts_with("{ "))
+            && !text.contains('\n')
+        {
+            return Ok((old.span.offset..flow_end(&self.text, old), text));
         }
         // Rewrite the whole entry: from the key to the end of its value.
         let start = key.span.offset;
@@ -639,6 +679,7 @@ fn locate<'a>(root: &'a Node, path: &[Step]) -> Option<&'a Node> {
                 .as_seq()?
                 .iter()
                 .find(|i| i.get("id").and_then(Node::scalar_text) == Some(id.as_str()))?,
+            Step::Index(n) => node.as_seq()?.get(*n)?,
         };
     }
     Some(node)
@@ -831,6 +872,23 @@ fn regap(body: &str, dash_indent: usize, gap: usize, layout: emit::Layout) -> St
             out.push_str(line);
         }
     }
+    out
+}
+
+/// One `key: value` entry as block YAML at column 0, with a `\n` line ending: the text of a
+/// new file's fields (a document's front matter).
+pub fn entry_text(key: &str, value: &Value) -> String {
+    let mut out = String::new();
+    emit::entry(
+        &mut out,
+        key,
+        value,
+        0,
+        emit::Layout {
+            newline: "\n",
+            step: 2,
+        },
+    );
     out
 }
 

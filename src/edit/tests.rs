@@ -437,3 +437,48 @@ fn example_registers_keep_every_other_byte() {
         assert!(inserted.contains("id: ZZ-1"), "{file}: {inserted:?}");
     }
 }
+
+#[test]
+fn a_to_do_comment_goes_with_the_value_it_asked_for() {
+    let before =
+        "assessed: ~   # to do: date of the assessment\nrisks:\n  - plan:\n      - due: ~ # note\n";
+    let mut e = FileEdit::new("risks.yaml", Some(before.to_string()));
+    e.set(&[], "assessed", &Value::Date(jiff::civil::date(2026, 2, 1)))
+        .unwrap();
+    let path = [key("risks"), Step::Index(0), key("plan"), Step::Index(0)];
+    e.set(&path, "due", &Value::Date(jiff::civil::date(2026, 3, 1)))
+        .unwrap();
+    assert_eq!(
+        e.text(),
+        "assessed: 2026-02-01\nrisks:\n  - plan:\n      - due: 2026-03-01 # note\n"
+    );
+}
+
+#[test]
+fn a_flow_mapping_is_filled_in_flow_style() {
+    let before = "risks:\n  - id: R-1\n    plan_approval: { by: ~, on: ~ }   # to do: the owner approves\n    x: 1\n";
+    let mut e = FileEdit::new("risks.yaml", Some(before.to_string()));
+    let v = Value::map([
+        ("by", Value::str("p-ceo")),
+        ("on", Value::Date(jiff::civil::date(2026, 1, 2))),
+    ]);
+    e.set(&[key("risks"), Step::id("R-1")], "plan_approval", &v)
+        .unwrap();
+    assert_eq!(
+        e.text(),
+        "risks:\n  - id: R-1\n    plan_approval: { by: p-ceo, on: 2026-01-02 }\n    x: 1\n"
+    );
+}
+
+#[test]
+fn inline_items_get_an_inline_item() {
+    let before =
+        "people:\n  - { id: p-ceo, name: Ada }\n  - { id: p-cto, name: Cleo }\nroles: []\n";
+    let mut e = FileEdit::new("isms.yaml", Some(before.to_string()));
+    e.append(
+        &[key("people")],
+        &Value::map([("id", Value::str("p-x")), ("name", Value::str("Jo: B"))]),
+    )
+    .unwrap();
+    assert_inserted(before, e.text(), "  - { id: p-x, name: \"Jo: B\" }\n");
+}

@@ -250,9 +250,7 @@ pub fn approval_findings(index: &HistoryIndex, model: &Isms) -> Vec<Diagnostic> 
         let texts: Vec<Option<ChangeTexts>> =
             history.iter().map(|e| index.texts(e.change).ok()).collect();
         out.extend(unrecognised_trailers(model, &doc, &history));
-        if let Some(d) = outdated_approval(index, model, &doc, &history, &texts) {
-            out.push(d);
-        }
+        out.extend(outdated_approval(index, model, &doc, &history, &texts));
     }
     out
 }
@@ -293,21 +291,44 @@ fn unrecognised_trailers(
     out
 }
 
+/// `GIT-04`. The commit that records the current approval binds it to the content as committed
+/// there: changes in that commit are covered, and so are changes in commits it descends from.
+/// Every content change that is not an ancestor of it came after the approval, whatever its
+/// date. The `on:` date is the approver's claim and is checked against the history: a content
+/// change committed after that day but before the approval was recorded (a back-dated approval)
+/// is reported as a date mismatch, since the approver cannot have seen it on that day.
 fn outdated_approval(
     index: &HistoryIndex,
     model: &Isms,
     doc: &ControlledDoc<'_>,
     history: &[HistoryEntry<'_>],
     texts: &[Option<ChangeTexts>],
-) -> Option<Diagnostic> {
-    let on: &Spanned<model::Date> = doc.approval.on.as_ref()?;
+) -> Vec<Diagnostic> {
+    let Some(on) = doc.approval.on.as_ref() else {
+        return Vec::new();
+    };
     let approved = on.value.civil();
     let side = |t: &Option<ChangeTexts>| -> (Option<String>, Option<String>) {
         t.as_ref()
             .map_or((None, None), |t| (t.old.clone(), t.new.clone()))
     };
-    // The commit that recorded the current approval: its content is what was approved.
-    let approval_commit = history.iter().zip(texts).find_map(|(e, t)| {
+    // A change to the content (not a rename, not the approval fields alone) that no
+    // `Approved-by:` trailer covers.
+    let unapproved_content_change = |i: usize| -> bool {
+        let (e, t) = (&history[i], &texts[i]);
+        if e.change.content_unchanged() {
+            return false;
+        }
+        if let (Some(old), Some(new)) = side(t)
+            && only_paths_changed(doc.format, &old, &new, &[doc.approval_path])
+        {
+            return false;
+        }
+        !approved_in_git(index, model, doc, history, i)
+    };
+    // History is newest first: the first change of the approval fields recorded the approval
+    // in force.
+    let recorded = history.iter().zip(texts).position(|(_, t)| {
         let (old, new) = side(t);
         path_changed(
             doc.format,
@@ -315,47 +336,99 @@ fn outdated_approval(
             new.as_deref(),
             doc.approval_path,
         )
-        .then_some(e.commit.id.as_str())
     });
-    let mut unapproved: Vec<&HistoryEntry<'_>> = Vec::new();
-    for (i, (e, t)) in history.iter().zip(texts).enumerate() {
-        // History is newest first. The approver approved the content as it stood when the
-        // approval was recorded, so changes made before that commit are covered by it.
-        if Some(e.commit.id.as_str()) == approval_commit {
-            break;
-        }
-        if e.commit.local_datetime().date() <= approved || e.change.content_unchanged() {
-            continue;
-        }
-        if let (Some(old), Some(new)) = side(t)
-            && only_paths_changed(doc.format, &old, &new, &[doc.approval_path])
-        {
-            continue;
-        }
-        if approved_in_git(index, model, doc, history, i) {
-            continue;
-        }
-        unapproved.push(e);
-    }
-    // Newest first: the last element is the first change after the approval.
-    let first = unapproved.last()?;
-    let c = first.commit;
-    let more = match unapproved.len() - 1 {
-        0 => String::new(),
-        1 => " (and 1 later commit)".to_string(),
-        n => format!(" (and {n} later commits)"),
+    let mut out = Vec::new();
+    let Some(pos) = recorded else {
+        // The approval is not committed (GIT-03 reports that): only the date can tell.
+        let after: Vec<usize> = (0..history.len())
+            .filter(|&i| history[i].commit.local_datetime().date() > approved)
+            .filter(|&i| unapproved_content_change(i))
+            .collect();
+        out.extend(changed_after(model, doc, on, history, &after));
+        return out;
     };
+    let rec = history[pos].commit;
+    let after: Vec<usize> = (0..history.len())
+        .filter(|&i| i != pos && !index.is_ancestor(&history[i].commit.id, &rec.id))
+        .filter(|&i| unapproved_content_change(i))
+        .collect();
+    out.extend(changed_after(model, doc, on, history, &after));
+
+    // An approval dated after the commit that records it no longer extends its cover (the
+    // commits decide, not the date); a date after the as-of day is SUP-08's.
+    let recorded_on = rec.local_datetime().date();
+    // Changes the recording commit descends from, committed after the day the approval claims:
+    // the approver cannot have seen them on that day.
+    let between: Vec<usize> = (pos + 1..history.len())
+        .filter(|&i| history[i].commit.local_datetime().date() > approved)
+        .filter(|&i| index.is_ancestor(&history[i].commit.id, &rec.id))
+        .filter(|&i| unapproved_content_change(i))
+        .collect();
+    // Newest first: the last one is the first change after the approval date.
+    if let Some(&first) = between.last() {
+        let c = history[first].commit;
+        out.push(
+            Diagnostic::warning(
+                "GIT-04",
+                format!(
+                    "{} ({}) is recorded as approved on {approved}, but the approval was committed \
+                     on {recorded_on} (commit {}) after its content changed in commit {} on {} by \
+                     {} (\"{}\"){}: the approval is dated before the text it was recorded with",
+                    doc.id,
+                    doc.path,
+                    rec.short_id,
+                    c.short_id,
+                    c.local_datetime().date(),
+                    c.author,
+                    c.subject,
+                    and_more(between.len() - 1, "later commit")
+                ),
+            )
+            .at(model.location(on.span))
+            .for_record(doc.id)
+            .with_hint(format!(
+                "if the approver approved the current text, set `approval.on` to the day they did; \
+                 otherwise have the current text approved; `isms log {}` shows the changes",
+                doc.path
+            )),
+        );
+    }
+    out
+}
+
+/// " (and N later commits)" for the commits after the first one named.
+fn and_more(n: usize, what: &str) -> String {
+    match n {
+        0 => String::new(),
+        1 => format!(" (and 1 {what})"),
+        n => format!(" (and {n} {what}s)"),
+    }
+}
+
+/// The `GIT-04` finding for content changes (`after`, indices into the newest-first `history`)
+/// made after the approval was recorded.
+fn changed_after(
+    model: &Isms,
+    doc: &ControlledDoc<'_>,
+    on: &Spanned<model::Date>,
+    history: &[HistoryEntry<'_>],
+    after: &[usize],
+) -> Option<Diagnostic> {
+    let approved = on.value.civil();
+    // Newest first: the last element is the first change after the approval.
+    let c = history[*after.last()?].commit;
     Some(
         Diagnostic::warning(
             "GIT-04",
             format!(
-                "{} ({}) was approved on {approved}, but its content changed afterwards in commit {} on {} by {} (\"{}\"){more}",
+                "{} ({}) was approved on {approved}, but its content changed afterwards in commit {} on {} by {} (\"{}\"){}",
                 doc.id,
                 doc.path,
                 c.short_id,
                 c.local_datetime().date(),
                 c.author,
-                c.subject
+                c.subject,
+                and_more(after.len() - 1, "later commit")
             ),
         )
         .at(model.location(on.span))

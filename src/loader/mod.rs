@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 use crate::catalogue;
-use crate::diagnostic::{Diagnostic, Location, did_you_mean};
+use crate::diagnostic::{Diagnostic, Location, did_you_mean, did_you_mean_id};
 use crate::model::{
     AssetRegister, Audit, ChangeRegister, Document, Id, IncidentRegister, Isms, ManagementReview,
     Manifest, MetricRegister, NonconformityRegister, ObjectiveRegister, Policy, Procedure,
@@ -167,6 +167,11 @@ pub const LOAD_CODES: &[(&str, &str, &str)] = &[
         "LOAD-018",
         "unrecognised-file",
         "a file looks like a record but isms does not read it (misspelt name, `.yml`, nested folder)",
+    ),
+    (
+        "LOAD-019",
+        "invalid-id",
+        "a record id is empty or has a character other than ASCII letters, digits, `-`, `_` and `.`",
     ),
 ];
 
@@ -611,6 +616,22 @@ impl Loader {
                             .at(self.model.location(ev_span(ev, e.span)))
                             .with_hint("add `path: evidence/...` for a file in the repository or `url: https://...` for external evidence")
                             .for_record(e.id.value.clone()),
+                    );
+                }
+                if let Some(url) = &ev.url
+                    && let Some(why) = unusable_evidence_url(&url.value)
+                {
+                    found.push(
+                        Diagnostic::error(
+                            "LOAD-011",
+                            format!("evidence URL of control {} {why}", e.id.value),
+                        )
+                        .at(self.model.location(url.span))
+                        .with_hint(
+                            "evidence URLs are `https://` (or `http://`) links an auditor can open; \
+                             keep files in the repository and cite them with `path:`",
+                        )
+                        .for_record(e.id.value.clone()),
                     );
                 }
             }
@@ -1234,7 +1255,7 @@ fn human_size(bytes: u64) -> String {
 
 /// Suggests the closest known id for a dangling reference.
 fn suggest<'a>(id: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    did_you_mean(id, known).map(|s| format!("did you mean `{s}`?"))
+    did_you_mean_id(id, known).map(|s| format!("did you mean `{s}`?"))
 }
 
 /// Whether an id has the shape of an Annex A id (`5.38`, `A.9.2.1`): such ids are kept for
@@ -1333,5 +1354,46 @@ mod tests {
         assert_eq!((&bom[fm], &bom[body..]), ("id: X\n", "body"));
         let (fm, _) = split_front_matter("---\r\nid: X\r\n---\r\nbody").unwrap();
         assert_eq!(fm, 5..12);
+    }
+}
+
+/// Why an evidence `url:` cannot be used, or `None` for an `https://` or `http://` link with a
+/// host. Other schemes are refused: `file:` points at one machine's disk (and at anything on
+/// it), `javascript:` and `data:` run or embed content when the rendered link is clicked.
+pub(crate) fn unusable_evidence_url(url: &str) -> Option<String> {
+    let t = url.trim();
+    let shown = crate::diagnostic::escape_controls(t);
+    let shown: String = if shown.chars().count() > 80 {
+        shown.chars().take(80).chain("…".chars()).collect()
+    } else {
+        shown.into_owned()
+    };
+    let Some((scheme, rest)) = t.split_once(':') else {
+        return Some(format!(
+            "`{shown}` has no scheme: write the full link, `https://...`"
+        ));
+    };
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "https" && scheme != "http" {
+        return Some(
+            if scheme.is_empty()
+                || !scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            {
+                format!("`{shown}` has no scheme: write the full link, `https://...`")
+            } else {
+                format!("`{shown}` uses the `{scheme}:` scheme, which is not accepted")
+            },
+        );
+    }
+    let host = rest
+        .strip_prefix("//")
+        .map(|r| r.split(['/', '?', '#']).next().unwrap_or(""));
+    match host {
+        Some(h) if !h.is_empty() => None,
+        _ => Some(format!(
+            "`{shown}` names no host: write `{scheme}://host/...`"
+        )),
     }
 }

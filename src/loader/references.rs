@@ -198,6 +198,22 @@ impl References {
         // Definitions are in load order, so "first defined" is the earlier file or line.
         let mut index: HashMap<Kind, HashMap<&str, Span>> = HashMap::new();
         for (kind, id, span) in &self.defined {
+            // Findings are defined as "AUDIT FINDING", so that their ids are unique per audit.
+            let own = match kind {
+                Kind::Finding => id.split_once(' ').map_or(id.as_str(), |(_, f)| f),
+                _ => id.as_str(),
+            };
+            if let Some(why) = invalid_id(own) {
+                diags.push(
+                    Diagnostic::error("LOAD-019", format!("{} id `{own}` {why}", kind.noun()))
+                        .at(model.location(*span))
+                        .with_hint(
+                            "ids use ASCII letters, digits, `-`, `_` and `.` only (docs/format.md, \
+                             \"Ids and references\"); retype the id",
+                        )
+                        .for_record(id.clone()),
+                );
+            }
             let seen = index.entry(*kind).or_default();
             if let Some(first) = seen.get(id.as_str()) {
                 diags.push(
@@ -596,4 +612,29 @@ pub(super) fn collect(m: &Isms) -> References {
         }
     }
     r
+}
+
+/// Why `id` cannot be an id, or `None` when it is fine: ids are ASCII letters, digits, `-`, `_`
+/// and `.`, so that they read the same to everyone (no invisible or look-alike characters).
+pub(crate) fn invalid_id(id: &str) -> Option<String> {
+    if id.is_empty() {
+        return Some("is empty".to_string());
+    }
+    let bad = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))?;
+    let code = format!("U+{:04X}", u32::from(bad));
+    let what = if matches!(bad, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+    {
+        format!("contains {code}, an invisible bidirectional control that changes how the id reads")
+    } else if bad.is_control() || matches!(bad, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}') {
+        format!("contains {code}, an invisible character")
+    } else if bad.is_whitespace() {
+        format!("contains a space or other blank ({code})")
+    } else if bad.is_alphanumeric() {
+        format!("contains `{bad}` ({code}), a non-ASCII character that may look like an ASCII one")
+    } else {
+        format!("contains `{bad}` ({code})")
+    };
+    Some(what)
 }

@@ -20,6 +20,7 @@ pub mod context;
 pub mod documents;
 pub mod manifest;
 pub mod registers;
+pub mod status;
 
 pub use common::ScanResults;
 pub use common::{

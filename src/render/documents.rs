@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use super::docset;
 use super::heatmap;
 use super::pack::PackFile;
 use super::table::{self, Cell, Column, Table, WorkbookMeta};
@@ -45,6 +46,26 @@ pub enum DocKind {
     Nonconformities,
     /// Every register in one workbook (xlsx only).
     Registers,
+    /// One procedure (`procedures/*.md`, the risk methodology procedure included).
+    Procedure,
+    /// Roles, responsibilities and authorities (5.3).
+    Roles,
+    /// ISMS processes and their interactions (4.4).
+    Processes,
+    /// Communication plan (7.4).
+    Communication,
+    /// Documents of external origin (7.5.3).
+    ExternalDocuments,
+    /// Supplier register (A.5.19 to A.5.22).
+    Suppliers,
+    /// Incident register (A.5.24 to A.5.28).
+    Incidents,
+    /// Competence and awareness records (7.2, 7.3).
+    Competence,
+    /// Monitoring and measurement results (9.1).
+    Metrics,
+    /// Changes to the ISMS (6.3).
+    Changes,
 }
 
 impl DocKind {
@@ -66,6 +87,16 @@ impl DocKind {
             DocKind::Review => "review",
             DocKind::Nonconformities => "nonconformities",
             DocKind::Registers => "registers",
+            DocKind::Procedure => "procedure",
+            DocKind::Roles => "roles",
+            DocKind::Processes => "processes",
+            DocKind::Communication => "communication",
+            DocKind::ExternalDocuments => "external-documents",
+            DocKind::Suppliers => "suppliers",
+            DocKind::Incidents => "incidents",
+            DocKind::Competence => "competence",
+            DocKind::Metrics => "metrics",
+            DocKind::Changes => "changes",
         }
     }
 }
@@ -96,7 +127,12 @@ impl DocSpec {
             | DocKind::RiskTreatmentPlan
             | DocKind::AssetInventory
             | DocKind::Objectives
-            | DocKind::Nonconformities => &Format::ALL,
+            | DocKind::Nonconformities
+            | DocKind::Suppliers
+            | DocKind::Incidents
+            | DocKind::Competence
+            | DocKind::Metrics
+            | DocKind::Changes => &Format::ALL,
             _ => &[Format::Html, Format::Md],
         }
     }
@@ -118,15 +154,42 @@ impl DocSpec {
 }
 
 const SECTION_MANUAL: &str = "ISMS manual";
-const SECTION_CONTEXT: &str = "Context and scope (clause 4)";
-const SECTION_POLICIES: &str = "Policies (clause 5, A.5.1)";
-const SECTION_RISK: &str = "Risk management (clauses 6.1 and 8)";
+const SECTION_CONTEXT: &str = "Context of the organisation (clause 4)";
+const SECTION_POLICIES: &str = "Leadership and policies (clause 5)";
+const SECTION_RISK: &str = "Planning: risk management (clauses 6.1 and 8.2, 8.3)";
 const SECTION_SOA: &str = "Statement of Applicability (6.1.3 d)";
-const SECTION_ASSETS: &str = "Assets (A.5.9)";
-const SECTION_OBJECTIVES: &str = "Objectives (6.2)";
+const SECTION_ASSETS: &str = "Annex A controls";
+const SECTION_OBJECTIVES: &str = "Planning: objectives and changes (6.2, 6.3)";
+const SECTION_SUPPORT: &str = "Support (clause 7)";
+const SECTION_OPERATION: &str = "Operation: procedures (clause 8)";
 const SECTION_EVALUATION: &str = "Performance evaluation (clause 9)";
 const SECTION_IMPROVEMENT: &str = "Improvement (clause 10)";
 const SECTION_REGISTERS: &str = "Spreadsheets";
+
+/// Where a section comes in the index: the order an auditor walks the standard (clauses 4
+/// to 10, then Annex A). A section not listed here goes before the spreadsheets.
+fn section_rank(section: &str) -> usize {
+    const ORDER: [&str; 12] = [
+        SECTION_MANUAL,
+        SECTION_CONTEXT,
+        SECTION_POLICIES,
+        SECTION_RISK,
+        SECTION_SOA,
+        SECTION_OBJECTIVES,
+        SECTION_SUPPORT,
+        SECTION_OPERATION,
+        SECTION_EVALUATION,
+        SECTION_IMPROVEMENT,
+        SECTION_ASSETS,
+        SECTION_REGISTERS,
+    ];
+    ORDER
+        .iter()
+        .position(|s| *s == section)
+        .unwrap_or(ORDER.len() - 1)
+        .saturating_mul(2)
+        .saturating_sub(usize::from(!ORDER.contains(&section)))
+}
 
 /// Every document the repository has, in index order. Per-record documents get unique file
 /// names even when ids collide (the loader reports duplicate ids separately).
@@ -289,6 +352,93 @@ pub fn documents(isms: &Isms) -> Vec<DocSpec> {
             SECTION_IMPROVEMENT,
         );
     }
+    let manifest = isms.manifest.as_ref();
+    for (present, name, kind, title, section) in [
+        (
+            !isms.roles.is_empty(),
+            "roles",
+            DocKind::Roles,
+            "Roles, responsibilities and authorities",
+            SECTION_POLICIES,
+        ),
+        (
+            manifest.is_some_and(|m| !m.processes.is_empty()),
+            "processes",
+            DocKind::Processes,
+            "ISMS processes",
+            SECTION_CONTEXT,
+        ),
+        (
+            has(RecordKind::Training) || !isms.competence.is_empty() || !isms.awareness.is_empty(),
+            "competence",
+            DocKind::Competence,
+            "Competence and awareness records",
+            SECTION_SUPPORT,
+        ),
+        (
+            manifest.is_some_and(|m| !m.communication.is_empty()),
+            "communication",
+            DocKind::Communication,
+            "Communication plan",
+            SECTION_SUPPORT,
+        ),
+        (
+            manifest.is_some_and(|m| !m.external_documents.is_empty()),
+            "external-documents",
+            DocKind::ExternalDocuments,
+            "Documents of external origin",
+            SECTION_SUPPORT,
+        ),
+        (
+            has(RecordKind::Changes) || !isms.changes.is_empty(),
+            "changes",
+            DocKind::Changes,
+            "Changes to the ISMS",
+            SECTION_OBJECTIVES,
+        ),
+        (
+            has(RecordKind::Metrics) || !isms.metrics.is_empty(),
+            "metrics",
+            DocKind::Metrics,
+            "Monitoring and measurement results",
+            SECTION_EVALUATION,
+        ),
+        (
+            has(RecordKind::Suppliers) || !isms.suppliers.is_empty(),
+            "suppliers",
+            DocKind::Suppliers,
+            "Supplier register",
+            SECTION_ASSETS,
+        ),
+        (
+            has(RecordKind::Incidents) || !isms.incidents.is_empty(),
+            "incidents",
+            DocKind::Incidents,
+            "Incident register",
+            SECTION_ASSETS,
+        ),
+    ] {
+        if present {
+            push(&mut out, name.into(), kind, title.into(), None, section);
+        }
+    }
+    let mut procedures: Vec<&crate::model::Procedure> = isms.procedures.iter().collect();
+    procedures.sort_by(|a, b| super::natural_cmp(&a.id.value, &b.id.value));
+    for p in procedures {
+        let name = format!("procedures/{}", file_stem(&p.id.value));
+        let id = Some(p.id.value.clone());
+        push(
+            &mut out,
+            name,
+            DocKind::Procedure,
+            p.title.value.clone(),
+            id,
+            SECTION_OPERATION,
+        );
+    }
+    // The index follows the clauses; within a section documents keep the order above.
+    // Within clause 9, monitoring and measurement (9.1) comes before the audits (9.2).
+    out.sort_by_key(|d| (section_rank(d.section), d.kind != DocKind::Metrics));
     if out
         .iter()
         .any(|d| d.kind != DocKind::Registers && d.has_format(Format::Xlsx))
@@ -563,6 +713,43 @@ fn template_context(
         DocKind::Registers => {
             return Err(RenderError::format_unavailable(spec, Format::Html));
         }
+        DocKind::Procedure => {
+            let p = record(spec, &isms.procedures, |p| &p.id.value)?;
+            insert(&mut c, spec, "procedure", &docset::procedure(isms, p, root))?;
+            (
+                DocHead::of(p, p.classification.as_ref(), Some(review_months)),
+                with(vec![p.source.path.clone()], &["isms.yaml"]),
+            )
+        }
+        DocKind::Roles
+        | DocKind::Processes
+        | DocKind::Communication
+        | DocKind::ExternalDocuments
+        | DocKind::Suppliers
+        | DocKind::Incidents
+        | DocKind::Competence
+        | DocKind::Metrics
+        | DocKind::Changes => {
+            let (id, view) = match spec.kind {
+                DocKind::Roles => ("ROLES", docset::roles(ctx)),
+                DocKind::Processes => ("PROCESSES", docset::processes(ctx)),
+                DocKind::Communication => ("COMMUNICATION-PLAN", docset::communication(ctx)),
+                DocKind::ExternalDocuments => {
+                    ("EXTERNAL-DOCUMENTS", docset::external_documents(ctx))
+                }
+                DocKind::Suppliers => ("SUPPLIER-REGISTER", docset::suppliers(ctx)),
+                DocKind::Incidents => ("INCIDENT-REGISTER", docset::incidents(ctx)),
+                DocKind::Competence => ("COMPETENCE-RECORDS", docset::competence(ctx)),
+                DocKind::Metrics => ("MONITORING-RESULTS", docset::metrics(ctx)),
+                _ => ("CHANGE-LOG", docset::changes(ctx)),
+            };
+            insert(&mut c, spec, "register", &view)?;
+            let src = history_files(isms, spec);
+            (
+                DocHead::generated(id, &spec.title),
+                with([manifest.clone(), src].concat(), &[]),
+            )
+        }
     };
     insert(&mut c, spec, "org", &ctx.org())?;
     let history = history_files(isms, spec);
@@ -613,6 +800,18 @@ pub fn history_files(isms: &Isms, spec: &DocSpec) -> Vec<String> {
         DocKind::Nonconformities => views::present(isms, &["nonconformities.yaml"]),
         // The workbook has no document-control block to carry a history.
         DocKind::Registers => Vec::new(),
+        DocKind::Procedure => record(spec, &isms.procedures, |p| &p.id.value)
+            .map(|p| own(&p.source.path))
+            .unwrap_or_default(),
+        DocKind::Roles
+        | DocKind::Processes
+        | DocKind::Communication
+        | DocKind::ExternalDocuments => views::present(isms, &["isms.yaml"]),
+        DocKind::Suppliers => docset::register_files(isms, "suppliers"),
+        DocKind::Incidents => docset::register_files(isms, "incidents"),
+        DocKind::Competence => docset::register_files(isms, "training"),
+        DocKind::Metrics => docset::register_files(isms, "metrics"),
+        DocKind::Changes => docset::register_files(isms, "changes"),
     }
 }
 
@@ -783,6 +982,11 @@ fn tables(ctx: &Ctx<'_>, spec: &DocSpec) -> Vec<Table> {
         DocKind::AssetInventory => vec![asset_table(ctx)],
         DocKind::Objectives => vec![objective_table(ctx)],
         DocKind::Nonconformities => vec![nc_table(ctx)],
+        DocKind::Suppliers => vec![docset::suppliers_table(ctx)],
+        DocKind::Incidents => vec![docset::incidents_table(ctx)],
+        DocKind::Competence => vec![docset::competence_table(ctx)],
+        DocKind::Metrics => vec![docset::metrics_table(ctx)],
+        DocKind::Changes => vec![docset::changes_table(ctx)],
         DocKind::Registers => {
             let mut t = Vec::new();
             if ctx.isms.soa.is_some() {
@@ -803,6 +1007,22 @@ fn tables(ctx: &Ctx<'_>, spec: &DocSpec) -> Vec<Table> {
                 || !ctx.isms.nonconformities.is_empty()
             {
                 t.push(nc_table(ctx));
+            }
+            let has = |k: RecordKind| ctx.isms.present.contains(&k);
+            if has(RecordKind::Suppliers) || !ctx.isms.suppliers.is_empty() {
+                t.push(docset::suppliers_table(ctx));
+            }
+            if has(RecordKind::Incidents) || !ctx.isms.incidents.is_empty() {
+                t.push(docset::incidents_table(ctx));
+            }
+            if has(RecordKind::Training) || !ctx.isms.competence.is_empty() {
+                t.push(docset::competence_table(ctx));
+            }
+            if has(RecordKind::Metrics) || !ctx.isms.metrics.is_empty() {
+                t.push(docset::metrics_table(ctx));
+            }
+            if has(RecordKind::Changes) || !ctx.isms.changes.is_empty() {
+                t.push(docset::changes_table(ctx));
             }
             t
         }

@@ -65,6 +65,26 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("review.md"),
     builtin!("nonconformities.html"),
     builtin!("nonconformities.md"),
+    builtin!("procedure.html"),
+    builtin!("procedure.md"),
+    builtin!("roles.html"),
+    builtin!("roles.md"),
+    builtin!("processes.html"),
+    builtin!("processes.md"),
+    builtin!("communication.html"),
+    builtin!("communication.md"),
+    builtin!("external-documents.html"),
+    builtin!("external-documents.md"),
+    builtin!("suppliers.html"),
+    builtin!("suppliers.md"),
+    builtin!("incidents.html"),
+    builtin!("incidents.md"),
+    builtin!("competence.html"),
+    builtin!("competence.md"),
+    builtin!("metrics.html"),
+    builtin!("metrics.md"),
+    builtin!("changes.html"),
+    builtin!("changes.md"),
 ];
 
 /// The folder, relative to the ISMS root, whose files override built-in templates by name.
@@ -376,7 +396,7 @@ impl Engine {
 /// The rendered text with control characters (a NUL or ESC from a record's text) replaced by
 /// U+FFFD: they are invalid in HTML, and in Markdown they reach whatever displays it.
 /// CRLF line ends are kept.
-fn without_controls(text: &str) -> String {
+pub(crate) fn without_controls(text: &str) -> String {
     if !text
         .chars()
         .any(|c| c != '\r' && crate::diagnostic::is_unsafe_char(c))

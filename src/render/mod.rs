@@ -9,6 +9,7 @@
 //! - [`table`]: registers as typed tables, written as CSV and xlsx.
 //! - [`pack`]: the audit pack zip with its manifest of SHA-256 hashes.
 
+pub mod docset;
 pub mod documents;
 pub mod engine;
 pub mod heatmap;

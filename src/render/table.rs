@@ -138,7 +138,8 @@ impl Table {
 fn csv_text(cell: &Cell) -> String {
     match cell {
         Cell::Empty => String::new(),
-        Cell::Text(s) => guard_formula(s),
+        // Control and bidirectional characters of record text never reach a spreadsheet raw.
+        Cell::Text(s) => guard_formula(&super::engine::without_controls(s)),
         Cell::Int(n) => n.to_string(),
         Cell::Date(d) => d.to_string(),
         Cell::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
@@ -265,7 +266,10 @@ pub fn to_xlsx(tables: &[Table], meta: &WorkbookMeta<'_>) -> Result<Vec<u8>, Xls
                     Cell::Empty => {}
                     Cell::Text(s) => {
                         // write_string stores text as text: a leading `=` is never a formula.
-                        let s: String = s.chars().take(MAX_CELL_CHARS).collect();
+                        let s: String = super::engine::without_controls(s)
+                            .chars()
+                            .take(MAX_CELL_CHARS)
+                            .collect();
                         ws.write_string_with_format(r, c, &s, &text)?;
                     }
                     Cell::Int(n) => {

@@ -547,7 +547,16 @@ pub(crate) fn policy_link(isms: &Isms, id: &str, root: &str) -> Link {
             md: Some(format!("{root}policies/{stem}.md")),
         };
     }
-    // Procedures and other documents are not rendered: name them without a link.
+    if let Some(p) = isms.procedures.iter().find(|p| p.id.value == id) {
+        let stem = file_stem(&p.id.value);
+        return Link {
+            id: id.to_string(),
+            title: Some(p.title.value.clone()),
+            html: Some(format!("{root}procedures/{stem}.html")),
+            md: Some(format!("{root}procedures/{stem}.md")),
+        };
+    }
+    // Other documents are not rendered: name them without a link.
     let title = isms.document(id).map(|d| d.title().value.clone());
     Link {
         id: id.to_string(),
@@ -741,7 +750,7 @@ pub struct ActionView {
 
 pub(crate) fn action(ctx: &Ctx<'_>, a: &Action) -> ActionView {
     let due = a.effective_due();
-    let overdue = a.status.value.is_open() && due.is_some_and(|d| d.0 < ctx.opts.as_of);
+    let overdue = model::status::action_overdue(a, Date(ctx.opts.as_of));
     let mut status = badge(&a.status.value, "st");
     if overdue {
         status = Badge {
@@ -785,6 +794,41 @@ fn acceptance(ctx: &Ctx<'_>, a: Option<&Spanned<Acceptance>>) -> Option<Acceptan
         on: opt_date(a.on.as_ref()),
         rationale: opt_str(a.rationale.as_ref()),
     })
+}
+
+/// The state of a risk's residual-risk acceptance, from the same computation as RSK-10.
+#[derive(Debug, Clone, Serialize)]
+pub struct AcceptanceStatusView {
+    /// Whether the risk needs an acceptance at all (not for an avoided risk, or an untreated
+    /// one above the criteria that needs a treatment decision first).
+    pub required: bool,
+    /// Whether it needs one and has a valid one, or needs none.
+    pub accepted: bool,
+    /// What is wrong, in short ("not accepted", "acceptance lapsed on …"); empty when fine.
+    pub problems: Vec<String>,
+    /// One line for the documents: "accepted", "not required", or the problems.
+    pub label: String,
+    /// CSS class of the badge.
+    pub class: String,
+}
+
+pub(crate) fn acceptance_status(ctx: &Ctx<'_>, r: &Spanned<model::Risk>) -> AcceptanceStatusView {
+    let a = ctx.isms.risk_acceptance(r, Date(ctx.opts.as_of));
+    let problems = a.problems();
+    let (label, class) = if !problems.is_empty() {
+        (problems.join("; "), "st-missing")
+    } else if a.is_required() {
+        ("accepted".to_string(), "st-done")
+    } else {
+        ("not required".to_string(), "st-na")
+    };
+    AcceptanceStatusView {
+        required: a.is_required(),
+        accepted: a.is_fine(),
+        problems,
+        label,
+        class: class.to_string(),
+    }
 }
 
 /// An approval (by, on).
@@ -847,7 +891,7 @@ fn evidence(ctx: &Ctx<'_>, e: &EvidenceRef) -> EvidenceView {
         description: non_empty(e.description.as_ref()),
         collected: opt_date(e.collected.as_ref()),
         expires: expires.map(|d| d.to_string()),
-        expired: expires.is_some_and(|d| d.0 < ctx.opts.as_of),
+        expired: model::status::evidence_expired(e, Date(ctx.opts.as_of)),
     }
 }
 
@@ -1132,6 +1176,9 @@ pub struct RiskRow {
     pub residual: Option<RatingView>,
     /// Acceptance of the residual risk.
     pub acceptance: Option<AcceptanceView>,
+    /// Whether the residual risk is accepted as `isms check` sees it (RSK-10), computed by
+    /// [`Isms::risk_acceptance`].
+    pub acceptance_status: AcceptanceStatusView,
     /// Identified date.
     pub identified: Option<String>,
     /// Last assessed.
@@ -1153,7 +1200,7 @@ pub struct RisksView {
     pub above_threshold_inherent: usize,
     /// Risks whose residual level is above the threshold.
     pub above_threshold_residual: usize,
-    /// Risks with a residual rating but no acceptance.
+    /// Risks whose residual risk needs an acceptance they do not have (as RSK-10 reports).
     pub unaccepted_residual: usize,
     /// Scales of the methodology, for the legend.
     pub likelihood_scale: Vec<ScaleView>,
@@ -1178,8 +1225,8 @@ pub(crate) fn risks(ctx: &Ctx<'_>, root: &str) -> RisksView {
     let isms = ctx.isms;
     let m = isms.methodology();
     let mut rows = Vec::new();
-    for r in &isms.risks {
-        let r = &r.value;
+    for spanned in &isms.risks {
+        let r = &spanned.value;
         let plan: Vec<ActionView> = loaded(&r.plan).map(|a| action(ctx, a)).collect();
         let letters: Vec<&str> = r
             .affects
@@ -1219,6 +1266,7 @@ pub(crate) fn risks(ctx: &Ctx<'_>, root: &str) -> RisksView {
             plan_approval: approval(ctx, &r.plan_approval),
             residual: rating(isms, r.residual.as_ref()),
             acceptance: acceptance(ctx, r.acceptance.as_ref()),
+            acceptance_status: acceptance_status(ctx, spanned),
             identified: opt_date(r.identified.as_ref()),
             last_assessed: opt_date(r.last_assessed.as_ref()),
         });
@@ -1243,9 +1291,7 @@ pub(crate) fn risks(ctx: &Ctx<'_>, root: &str) -> RisksView {
         total: rows.len(),
         unaccepted_residual: rows
             .iter()
-            .filter(|r| {
-                r.residual.is_some() && r.acceptance.as_ref().is_none_or(|a| a.by.is_none())
-            })
+            .filter(|r| !r.acceptance_status.accepted)
             .count(),
         risks: rows,
         acceptance_threshold: m.and_then(|m| m.threshold()).map(whole),
@@ -2143,9 +2189,8 @@ pub(crate) fn nonconformities(ctx: &Ctx<'_>, root: &str) -> NcView {
         .iter()
         .map(|n| {
             let n = &n.value;
-            let open = n.status.value != model::RecordStatus::Closed;
             let due = n.effective_due();
-            let overdue = open && due.is_some_and(|d| d.0 < ctx.opts.as_of);
+            let overdue = Isms::nonconformity_overdue(n, Date(ctx.opts.as_of));
             let mut status = badge(&n.status.value, "st");
             if overdue {
                 status = Badge {

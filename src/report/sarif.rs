@@ -67,21 +67,14 @@ fn physical(sources: &SourceMap, opts: &Options, l: &Location) -> Value {
     p
 }
 
-/// A stable identity for a finding that survives edits elsewhere in the file, so dashboards
-/// track it across commits: the code, the file and the record (or message).
-fn fingerprint(f: &Finding) -> String {
-    let d = &f.diagnostic;
+fn digest(parts: &[&[u8]]) -> String {
     let mut h = Sha256::new();
-    h.update(d.code.as_bytes());
-    h.update([0]);
-    h.update(
-        d.location
-            .as_ref()
-            .map_or("", |l| l.path.as_str())
-            .as_bytes(),
-    );
-    h.update([0]);
-    h.update(d.record.as_deref().unwrap_or(&d.message).as_bytes());
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            h.update([0]);
+        }
+        h.update(p);
+    }
     h.finalize()
         .iter()
         .take(16)
@@ -89,7 +82,65 @@ fn fingerprint(f: &Finding) -> String {
         .collect()
 }
 
-fn result(report: &Report<'_>, f: &Finding) -> Value {
+/// A stable identity for each finding that survives edits elsewhere in the file, so dashboards
+/// track it across commits, and that no two findings of a run share: the code, the file and
+/// the record (or message). Line numbers are left out, since they move with every edit above.
+/// Findings that would still share one (several findings of a rule about one record) add their
+/// message, and identical ones their rank among themselves, in the report's stable order.
+fn fingerprints(findings: &[Finding]) -> Vec<String> {
+    use std::collections::HashMap;
+    let path = |d: &crate::diagnostic::Diagnostic| {
+        d.location
+            .as_ref()
+            .map_or("", |l| l.path.as_str())
+            .to_string()
+    };
+    let base: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            let d = &f.diagnostic;
+            digest(&[
+                d.code.as_bytes(),
+                path(d).as_bytes(),
+                d.record.as_deref().unwrap_or(&d.message).as_bytes(),
+            ])
+        })
+        .collect();
+    let count = |keys: &[String]| -> HashMap<String, usize> {
+        let mut m = HashMap::new();
+        for k in keys {
+            *m.entry(k.clone()).or_insert(0) += 1;
+        }
+        m
+    };
+    let shared = count(&base);
+    let with_message: Vec<String> = findings
+        .iter()
+        .zip(&base)
+        .map(|(f, b)| {
+            if shared[b] == 1 {
+                b.clone()
+            } else {
+                digest(&[b.as_bytes(), f.diagnostic.message.as_bytes()])
+            }
+        })
+        .collect();
+    let shared = count(&with_message);
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    with_message
+        .iter()
+        .map(|k| {
+            if shared[k] == 1 {
+                return k.clone();
+            }
+            let n = seen.entry(k.as_str()).or_insert(0);
+            *n += 1;
+            digest(&[k.as_bytes(), n.to_string().as_bytes()])
+        })
+        .collect()
+}
+
+fn result(report: &Report<'_>, f: &Finding, fingerprint: &str) -> Value {
     let d = &f.diagnostic;
     let opts = report.options;
     let mut text = d.message.clone();
@@ -104,7 +155,7 @@ fn result(report: &Report<'_>, f: &Finding) -> Value {
         "level": level(d.severity),
         "message": { "text": text },
         "locations": [ { "physicalLocation": physical(report.sources, opts, loc) } ],
-        "partialFingerprints": { "isms/v1": fingerprint(f) },
+        "partialFingerprints": { "isms/v1": fingerprint },
     });
     if let Some(i) = registry::all().iter().position(|x| x.code == d.code) {
         r["ruleIndex"] = json!(i);
@@ -168,7 +219,12 @@ fn rules(report: &Report<'_>) -> Vec<Value> {
 /// Builds the SARIF log as a JSON value.
 pub fn log(report: &Report<'_>) -> Value {
     let outcome = report.outcome;
-    let results: Vec<Value> = outcome.findings.iter().map(|f| result(report, f)).collect();
+    let results: Vec<Value> = outcome
+        .findings
+        .iter()
+        .zip(fingerprints(&outcome.findings))
+        .map(|(f, fp)| result(report, f, &fp))
+        .collect();
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

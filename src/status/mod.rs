@@ -468,6 +468,13 @@ pub struct DueItem {
     pub window: Window,
     /// Where the date (or the record) is written, `path:line`.
     pub location: Option<String>,
+    /// Who is responsible (person or role id), when the record says.
+    #[serde(skip)]
+    pub owner: Option<String>,
+    /// What tells this item apart from others of the same kind and record (an evidence path,
+    /// an action without an id), so that the calendar can give each a stable identity.
+    #[serde(skip)]
+    pub distinct: Option<String>,
 }
 
 /// How many due items fall in each window.
@@ -484,6 +491,8 @@ pub struct DueCounts {
 struct DueCollector<'a> {
     model: &'a Isms,
     as_of: Date,
+    /// Keep items due after [`FAR_DAYS`] too (the calendar wants every date).
+    keep_later: bool,
     items: Vec<DueItem>,
 }
 
@@ -504,20 +513,32 @@ impl DueCollector<'_> {
                 continue;
             };
             let label = a.id.as_ref().map_or(record, |i| i.value.as_str());
-            self.push(
+            if let Some(item) = self.push(
                 kind,
                 label,
                 format!("{record}: {}", a.action.value),
                 due,
                 a.due.as_ref().map(|d| d.span).or(Some(a.span)),
-            );
+            ) {
+                item.owner = a.owner.as_ref().map(|o| o.value.clone());
+                item.distinct = a.id.is_none().then(|| a.action.value.clone());
+            }
         }
     }
 
-    fn push(&mut self, kind: DueKind, record: &str, what: String, due: Date, span: Option<Span>) {
+    /// Adds an item unless it falls outside the window; returns it so the caller can say who
+    /// owns it.
+    fn push(
+        &mut self,
+        kind: DueKind,
+        record: &str,
+        what: String,
+        due: Date,
+        span: Option<Span>,
+    ) -> Option<&mut DueItem> {
         let w = window(due, self.as_of);
-        if w == Window::Later {
-            return;
+        if w == Window::Later && !self.keep_later {
+            return None;
         }
         let location = span.filter(|s| s.line > 0).map(|s| {
             let l = self.model.location(s);
@@ -531,7 +552,10 @@ impl DueCollector<'_> {
             days: self.as_of.days_until(due),
             window: w,
             location,
+            owner: None,
+            distinct: None,
         });
+        self.items.last_mut()
     }
 }
 
@@ -544,10 +568,29 @@ fn doc_span(d: &dyn Document) -> Option<Span> {
 /// soonest first. Dates come from the records and the cadences of isms.yaml; date arithmetic
 /// saturates, so absurd records cannot make this panic.
 pub fn due_items(model: &Isms, as_of: Date) -> Vec<DueItem> {
+    collect_due(model, as_of, false)
+}
+
+/// Every dated obligation the records give, however far ahead (for `isms calendar`), soonest
+/// first. The same items as [`due_items`], without its 90-day horizon.
+pub fn all_due_items(model: &Isms, as_of: Date) -> Vec<DueItem> {
+    collect_due(model, as_of, true)
+}
+
+/// Records who owns an item just pushed, and what tells it apart from its siblings.
+fn own(item: Option<&mut DueItem>, owner: Option<&crate::model::Id>, distinct: Option<String>) {
+    if let Some(item) = item {
+        item.owner = owner.map(|o| o.value.clone());
+        item.distinct = distinct;
+    }
+}
+
+fn collect_due(model: &Isms, as_of: Date, keep_later: bool) -> Vec<DueItem> {
     let cad = model.cadences();
     let mut c = DueCollector {
         model,
         as_of,
+        keep_later,
         items: Vec::new(),
     };
 
@@ -564,25 +607,27 @@ pub fn due_items(model: &Isms, as_of: Date) -> Vec<DueItem> {
     }
     for d in docs {
         if let Some(due) = d.review_due(cad.policy_review_months) {
-            c.push(
+            let item = c.push(
                 DueKind::DocumentReview,
                 &d.id().value,
                 format!("review {} ({})", d.id().value, d.title().value),
                 due,
                 doc_span(d),
             );
+            own(item, d.owner(), None);
         }
     }
     if let Some(soa) = &model.soa {
         let doc = &soa.document.value;
         if let Some(due) = doc.review_due(cad.policy_review_months) {
-            c.push(
+            let item = c.push(
                 DueKind::DocumentReview,
                 &doc.id.value,
                 format!("review the Statement of Applicability {}", doc.id.value),
                 due,
                 Some(doc.id.span),
             );
+            own(item, doc.owner.as_ref(), None);
         }
     }
 
@@ -602,13 +647,14 @@ pub fn due_items(model: &Isms, as_of: Date) -> Vec<DueItem> {
         if let Some(acc) = &r.acceptance
             && let Some(until) = &acc.until
         {
-            c.push(
+            let item = c.push(
                 DueKind::AcceptanceExpiry,
                 &r.id.value,
                 format!("renew the acceptance of {} ({})", r.id.value, r.title.value),
                 until.value,
                 Some(until.span),
             );
+            own(item, r.owner.as_ref(), None);
         }
     }
 
@@ -622,13 +668,14 @@ pub fn due_items(model: &Isms, as_of: Date) -> Vec<DueItem> {
             .map(|p| p.due.value)
             .or(nc.due.as_ref().map(|d| d.value));
         if let Some(due) = due {
-            c.push(
+            let item = c.push(
                 DueKind::CorrectiveAction,
                 &nc.id.value,
                 format!("corrective action for {} ({})", nc.id.value, nc.title.value),
                 due,
                 nc.due.as_ref().map(|d| d.span).or(Some(nc.span)),
             );
+            own(item, nc.owner.as_ref(), None);
         }
     }
 
@@ -650,13 +697,14 @@ pub fn due_items(model: &Isms, as_of: Date) -> Vec<DueItem> {
                 continue;
             }
             pending = true;
-            c.push(
+            let item = c.push(
                 DueKind::InternalAudit,
                 &pa.id.value,
                 format!("internal audit {}: {}", pa.id.value, pa.scope.value),
                 pa.planned.value,
                 Some(pa.planned.span),
             );
+            own(item, pa.auditor.as_ref().or(p.owner.as_ref()), None);
         }
     }
     if !pending {
@@ -675,13 +723,18 @@ pub fn due_items(model: &Isms, as_of: Date) -> Vec<DueItem> {
             .filter_map(|a| a.date.as_ref().map(|d| (a, d)))
             .max_by_key(|(_, d)| d.value);
         if let Some((a, d)) = last {
-            c.push(
+            let item = c.push(
                 DueKind::InternalAudit,
                 "internal-audit",
                 format!("next internal audit (last: {} on {})", a.id.value, d.value),
                 d.value.add_months(cycle),
                 Some(d.span),
             );
+            let owner = model
+                .audit_programme
+                .as_ref()
+                .and_then(|p| p.owner.as_ref());
+            own(item, owner, None);
         }
     }
 
@@ -706,25 +759,32 @@ pub fn due_items(model: &Isms, as_of: Date) -> Vec<DueItem> {
                 .as_ref()
                 .or(ev.url.as_ref())
                 .map_or_else(String::new, |p| format!(" ({})", p.value));
-            c.push(
+            let item = c.push(
                 DueKind::EvidenceExpiry,
                 &e.id.value,
                 format!("evidence for control {} expires{what}", e.id.value),
                 exp.value,
                 Some(exp.span),
             );
+            let distinct = ev
+                .path
+                .as_ref()
+                .or(ev.url.as_ref())
+                .map(|p| p.value.clone());
+            own(item, e.owner.as_ref(), distinct);
         }
     }
 
     for s in &model.suppliers {
         if let Some(last) = s.reviews.iter().max_by_key(|r| r.date.value) {
-            c.push(
+            let item = c.push(
                 DueKind::SupplierReview,
                 &s.id.value,
                 format!("review supplier {} ({})", s.id.value, s.name.value),
                 last.date.value.add_months(cad.supplier_review_months),
                 Some(last.date.span),
             );
+            own(item, s.owner.as_ref(), None);
         }
     }
 
@@ -742,13 +802,15 @@ pub fn due_items(model: &Isms, as_of: Date) -> Vec<DueItem> {
         if model.person(person).is_some_and(|p| !p.is_current(as_of)) {
             continue;
         }
-        c.push(
+        if let Some(item) = c.push(
             DueKind::AwarenessTraining,
             person,
             format!("awareness training for {person} (last on {})", done.value),
             done.value.add_months(cad.awareness_training_months),
             Some(done.span),
-        );
+        ) {
+            item.owner = Some(person.to_string());
+        }
     }
     for r in &model.competence {
         let Some(exp) = &r.expires else { continue };
@@ -758,7 +820,7 @@ pub fn due_items(model: &Isms, as_of: Date) -> Vec<DueItem> {
         {
             continue;
         }
-        c.push(
+        let item = c.push(
             DueKind::CompetenceExpiry,
             &r.person.value,
             format!(
@@ -768,6 +830,7 @@ pub fn due_items(model: &Isms, as_of: Date) -> Vec<DueItem> {
             exp.value,
             Some(exp.span),
         );
+        own(item, Some(&r.person), Some(r.evidence.value.clone()));
     }
 
     let mut items = c.items;

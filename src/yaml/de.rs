@@ -33,6 +33,9 @@ pub struct DeError {
     /// record was skipped through [`Collect`] and has a readable `id`.
     pub record: Option<String>,
     swallowed: bool,
+    /// Further problems of the same record found alongside this one (the other unknown
+    /// fields of a mapping), reported with it so that one run names them all.
+    also: Vec<DeError>,
 }
 
 /// Classes of typed-read problems.
@@ -59,7 +62,16 @@ impl DeError {
             kind,
             record: None,
             swallowed: false,
+            also: Vec::new(),
         }
+    }
+
+    /// This error followed by the ones found alongside it.
+    fn flatten(mut self) -> Vec<DeError> {
+        let also = std::mem::take(&mut self.also);
+        let mut out = vec![self];
+        out.extend(also.into_iter().flat_map(DeError::flatten));
+        out
     }
 
     /// Adds a hint.
@@ -297,7 +309,7 @@ pub fn from_node<'a, T: Deserialize<'a>>(node: &'a Node) -> (Option<T>, Vec<DeEr
         Ok(v) => Some(v),
         Err(e) => {
             if !e.swallowed {
-                errors.push(e.at(node.span));
+                errors.extend(e.at(node.span).flatten());
             }
             None
         }
@@ -502,8 +514,28 @@ impl<'a, 'e> Deserializer<'a> for NodeDe<'a, 'e> {
                 done: false,
             });
         }
-        let _ = fields;
-        self.deserialize_map(v)
+        let r = self.deserialize_map(v);
+        let NodeKind::Map(entries) = &self.node.kind else {
+            return r;
+        };
+        match r {
+            // Serde stops at the first unknown key; the others of this mapping are named too,
+            // so that one run reports them all.
+            Err(mut e)
+                if e.kind == DeErrorKind::UnknownField
+                    && entries.iter().any(|(k, _)| Some(k.span) == e.span) =>
+            {
+                for (k, _) in entries {
+                    if Some(k.span) != e.span && !fields.contains(&k.name.as_str()) {
+                        e.also.push(
+                            <DeError as de::Error>::unknown_field(&k.name, fields).at(k.span),
+                        );
+                    }
+                }
+                Err(e)
+            }
+            r => r,
+        }
     }
 
     fn deserialize_enum<V: Visitor<'a>>(
@@ -667,14 +699,17 @@ impl<'a, 'e> MapAccess<'a> for CollectAccess<'a, 'e> {
             Ok(v) => Ok(v),
             Err(e) => {
                 if !e.swallowed {
-                    let mut e = e.at(self.de.node.span);
-                    e.record = self
+                    let record = self
                         .de
                         .node
                         .get("id")
                         .and_then(Node::scalar_text)
                         .map(str::to_string);
-                    self.de.errors.borrow_mut().push(e);
+                    let mut errors = self.de.errors.borrow_mut();
+                    for mut e in e.at(self.de.node.span).flatten() {
+                        e.record.clone_from(&record);
+                        errors.push(e);
+                    }
                 }
                 Err(DeError::swallowed())
             }
