@@ -3,6 +3,8 @@
 //! Data flows one way: files → [`loader`] → [`model::Isms`] → [`checks`] / [`render`] → output.
 //! Checks never parse files and renderers never re-read the disk: both work on the loaded model.
 
+/// Importing policy acknowledgements from HR or e-signature exports.
+pub mod acknowledgements;
 /// The Annex A control catalogue of ISO/IEC 27001:2022 and the 2013→2022 mapping, embedded as data.
 pub mod catalogue;
 /// The ISO clause rule engine behind `isms check`: rules as data, grouped by clause area.
@@ -15,10 +17,15 @@ pub mod diagnostic;
 pub mod edit;
 /// The Git evidence layer: history index, approvals, evidence freshness, working-tree state.
 pub mod evidence;
+/// Other frameworks (NIST CSF 2.0, NIS2 Implementing Regulation, custom mappings) mapped to
+/// ISO/IEC 27001:2022, and their coverage by one ISMS.
+pub mod frameworks;
 /// Safe file output: atomic writes confined to a target folder.
 pub mod fsutil;
 /// Walks an ISMS repository and loads every record into the typed model with diagnostics.
 pub mod loader;
+/// `isms lsp`: a language server with the loader's and the rules' diagnostics as you type.
+pub mod lsp;
 /// The typed ISMS model: every register and document, with source spans.
 pub mod model;
 /// Audit-ready documents rendered through Tera templates.
@@ -27,6 +34,8 @@ pub mod render;
 pub mod report;
 /// `isms init`: the embedded startup ISMS scaffold.
 pub mod scaffold;
+/// JSON Schemas of the record files, generated from the model (`isms schema`).
+pub mod schema;
 /// Source files kept in memory for diagnostics with snippets.
 pub mod source;
 /// `isms status`: the PDCA dashboard computed from the model and the check outcome.

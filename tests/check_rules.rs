@@ -38,6 +38,37 @@ const B57: &str = "  - id: \"5.7\"\n    applicable: true\n    reasons: [business
 
 const CASES: &[Case] = &[
     (
+        "SUP-13",
+        &[(
+            "acknowledgements.yaml",
+            "",
+            "acknowledgements:\n  - { person: p-ceo, policy: POL-01, version: \"1.0\", date: 2025-02-06, method: HR system }\n",
+        )],
+    ),
+    (
+        "FWK-01",
+        &[
+            (
+                "isms.yaml",
+                "schema_version: 1\n",
+                "schema_version: 1\nframeworks: [nis2]\n",
+            ),
+            (
+                "soa.yaml",
+                "  - id: \"7.11\"\n    applicable: true\n    reasons: [business]\n    justification: Baseline control for a SaaS company.",
+                "  - id: \"7.11\"\n    applicable: false\n    reasons: [no-premises]\n    justification: No own premises.",
+            ),
+        ],
+    ),
+    (
+        "FWK-02",
+        &[(
+            "isms.yaml",
+            "schema_version: 1\n",
+            "schema_version: 1\nframeworks: [nis2]\n",
+        )],
+    ),
+    (
         "SUP-11",
         &[(
             "training.yaml",
@@ -767,6 +798,12 @@ fn every_case_triggers_its_rule() {
             let path = tmp.path().join(file);
             if *to == DELETE {
                 std::fs::remove_file(&path).unwrap();
+                continue;
+            }
+            // An empty `from` appends to the file, creating it (a register the fixture lacks).
+            if from.is_empty() {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                std::fs::write(&path, format!("{text}{to}")).unwrap();
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();

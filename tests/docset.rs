@@ -276,3 +276,68 @@ fn the_new_documents_exist_in_their_formats_and_the_index_links_them_by_clause()
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     assert_eq!(reader.records().count(), loaded.model.suppliers.len());
 }
+
+/// Error counts of `isms check --no-git` per file.
+fn errors_per_file(dir: &Path, as_of: &str) -> std::collections::BTreeMap<String, usize> {
+    let out = cargo_bin_cmd!("isms")
+        .args(["check", "--no-git", "--format", "json", "--as-of", as_of])
+        .arg(dir)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut m = std::collections::BTreeMap::new();
+    for d in v["diagnostics"].as_array().unwrap() {
+        if d["severity"] == "error"
+            && d["waived"].is_null()
+            && let Some(p) = d["location"]["path"].as_str()
+        {
+            *m.entry(p.to_string()).or_insert(0) += 1;
+        }
+    }
+    m
+}
+
+/// The error count a rendered Markdown document states, 0 when it states none.
+fn stated_errors(md: &str) -> usize {
+    md.lines()
+        .find_map(|l| l.strip_prefix("> **Does not pass `isms check`** as of "))
+        .and_then(|rest| rest.split(": ").nth(1))
+        .and_then(|n| n.split_whitespace().next())
+        .map_or(0, |n| n.parse().unwrap())
+}
+
+#[test]
+fn documents_show_the_errors_check_reports_in_their_own_records() {
+    let tmp = scaffold();
+    let dir = tmp.path().join("isms");
+    // The records are not in Git here, so render runs check without the Git rules too.
+    let errors = errors_per_file(&dir, AS_OF);
+    let out = render_md(&dir, AS_OF, &[]);
+    let read = |f: &str| std::fs::read_to_string(out.path().join(f)).unwrap();
+    for (doc, file) in [
+        ("risk-register.md", "risks.yaml"),
+        ("risk-treatment-plan.md", "risks.yaml"),
+        ("soa.md", "soa.yaml"),
+        ("index.md", "isms.yaml"),
+    ] {
+        let expected = errors.get(file).copied().unwrap_or(0);
+        assert!(expected > 0, "the scaffold has errors in {file}");
+        assert_eq!(
+            stated_errors(&read(doc)),
+            expected,
+            "{doc} and check on {file}"
+        );
+    }
+    let rr = read("risk-register.md");
+    assert!(rr.contains("> - RSK-10 R-001: "), "{rr}");
+
+    // A passing ISMS shows none.
+    let clean = render_md(&example(), AS_OF, &[]);
+    for entry in walkdir::WalkDir::new(clean.path()) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "md") {
+            let md = std::fs::read_to_string(entry.path()).unwrap();
+            assert_eq!(stated_errors(&md), 0, "{}", entry.path().display());
+        }
+    }
+}

@@ -643,6 +643,8 @@ mod tracer {
         trace::<model::IncidentRegister>,
         trace::<model::ChangeRegister>,
         trace::<model::NonconformityRegister>,
+        trace::<model::AcknowledgementRegister>,
+        trace::<model::FrameworkAnswers>,
     ];
 
     #[derive(Debug)]

@@ -74,7 +74,7 @@ fn creates_every_template_file_and_prints_next_steps() {
         .args(["--org", "Acme Cloud Ltd", "--no-git"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Created 48 file(s)"))
+        .stdout(predicate::str::contains("Created 66 file(s)"))
         .stdout(predicate::str::contains("isms check"));
     let expected: BTreeSet<String> = template_paths().iter().map(|p| p.to_string()).collect();
     assert_eq!(files_below(&dir), expected);
@@ -193,7 +193,7 @@ fn force_adds_missing_files_and_never_overwrites() {
     let (created, skipped) = stdout.split_once("Skipped").expect("a skipped section");
     assert!(created.contains("Created 2 file(s)"), "{stdout}");
     assert!(created.contains("  soa.yaml\n") && created.contains("  policies/cryptography.md\n"));
-    assert!(skipped.starts_with(" 46 existing file(s)"), "{stdout}");
+    assert!(skipped.starts_with(" 64 existing file(s)"), "{stdout}");
     assert!(skipped.contains("  risks.yaml\n"));
 
     assert_eq!(std::fs::read(dir.join("risks.yaml")).unwrap(), edited);

@@ -16,12 +16,14 @@ use crate::source::Span;
 pub mod registry;
 pub mod sink;
 
+mod acknowledgements;
 mod annex_a;
 mod audit;
 mod classification;
 mod context;
 mod evidence;
 mod evidence_refs;
+mod frameworks;
 mod improvement;
 mod leadership;
 mod load;

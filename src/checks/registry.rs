@@ -42,6 +42,8 @@ pub enum Area {
     Improvement,
     /// Evidence for selected Annex A controls.
     AnnexA,
+    /// Other frameworks (NIS2, NIST CSF, custom) seen through the ISMS.
+    Frameworks,
     /// The Git evidence trail (approvals, history, evidence freshness).
     Evidence,
     /// Problems found while loading records (syntax, types, references).
@@ -52,7 +54,7 @@ pub enum Area {
 
 impl Area {
     /// Every area, in documentation order.
-    pub const ALL: [Area; 14] = [
+    pub const ALL: [Area; 15] = [
         Area::Soa,
         Area::Context,
         Area::Leadership,
@@ -64,6 +66,7 @@ impl Area {
         Area::Review,
         Area::Improvement,
         Area::AnnexA,
+        Area::Frameworks,
         Area::Evidence,
         Area::Load,
         Area::Config,
@@ -83,6 +86,7 @@ impl Area {
             Area::Review => "review",
             Area::Improvement => "improvement",
             Area::AnnexA => "annex-a",
+            Area::Frameworks => "frameworks",
             Area::Evidence => "evidence",
             Area::Load => "load",
             Area::Config => "config",
@@ -103,6 +107,7 @@ impl Area {
             Area::Review => "Management review (9.3)",
             Area::Improvement => "Nonconformity and corrective action (10.2)",
             Area::AnnexA => "Annex A evidence",
+            Area::Frameworks => "Other frameworks (NIS2, NIST CSF 2.0, custom mappings)",
             Area::Evidence => "Git evidence trail",
             Area::Load => "Loading records",
             Area::Config => "Check configuration",
@@ -207,6 +212,7 @@ const TABLES: &[&[Rule]] = &[
     super::support::RULES,
     super::placeholders::RULES,
     super::record_dates::RULES,
+    super::acknowledgements::RULES,
     super::operation::RULES,
     super::audit::RULES,
     super::monitoring::RULES,
@@ -215,6 +221,7 @@ const TABLES: &[&[Rule]] = &[
     super::annex_a::RULES,
     super::scanners::RULES,
     super::classification::RULES,
+    super::frameworks::RULES,
     super::evidence::RULES,
     super::load::RULES,
     super::sink::RULES,

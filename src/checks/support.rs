@@ -27,7 +27,7 @@ fn competence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let valid = |person: &str, role: Option<&str>| {
         records(person, role).iter().any(|c| {
             c.date.as_ref().is_some_and(|d| d.value <= today)
-                && c.expires.as_ref().is_none_or(|e| e.value >= today)
+                && !crate::model::status::competence_expired(c, today)
         })
     };
     // Why no record counts, as the end of a sentence about the person.

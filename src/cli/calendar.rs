@@ -52,12 +52,9 @@ pub struct Args {
 }
 
 /// Runs `isms calendar`.
-pub fn run(args: Args, _global: &Global) -> anyhow::Result<Status> {
-    let as_of = model::Date(
-        args.as_of
-            .unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
-    );
+pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
     let loaded = term::load(&args.dir, args.max_file_size)?;
+    let as_of = model::Date(super::evaluation_date(args.as_of, &loaded.model, global)?);
     let events = calendar::events(&loaded.model, as_of);
     let text = match args.format {
         CalendarFormat::Ics => calendar::to_ics(&loaded.model, &events, as_of)

@@ -46,6 +46,29 @@ pub struct Args {
     /// else 8).
     #[arg(long, value_name = "MiB", value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::loader::MAX_FILE_SIZE_LIMIT_MIB)))]
     pub max_file_size: Option<u32>,
+    /// Add the rules of another framework (`nis2`, `csf` or one defined in frameworks/*.csv):
+    /// requirements mapped only to excluded controls, or not mapped and unanswered. Repeatable;
+    /// adds to `frameworks:` of isms.yaml.
+    #[arg(long = "framework", value_name = "ID")]
+    pub frameworks: Vec<String>,
+}
+
+/// Adds the frameworks named on the command line to those whose rules `isms check` runs;
+/// an unknown name stops the command (exit 2) with the list of known ones.
+pub fn select_frameworks(model: &mut crate::model::Isms, names: &[String]) -> anyhow::Result<()> {
+    for n in names {
+        let Some(fw) = crate::frameworks::find(model, n) else {
+            anyhow::bail!(
+                "`{n}` is not a framework isms knows; available: {} (see `isms frameworks`)",
+                crate::frameworks::ids(model).join(", ")
+            );
+        };
+        let id = fw.id.clone();
+        if !model.selected_frameworks.contains(&id) {
+            model.selected_frameworks.push(id);
+        }
+    }
+    Ok(())
 }
 
 /// The loader's options from `--max-file-size`.
@@ -162,9 +185,10 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
         );
     }
     let started = std::time::Instant::now();
-    let loaded = crate::loader::load_with(&args.dir, load_options(args.max_file_size))
+    let mut loaded = crate::loader::load_with(&args.dir, load_options(args.max_file_size))
         .with_context(|| format!("cannot check {}", args.dir.display()))?;
     global.loaded(&loaded, started);
+    select_frameworks(&mut loaded.model, &args.frameworks)?;
     let as_of = super::evaluation_date(args.as_of, &loaded.model, global)?;
     let outcome = if args.no_git {
         checks::check_loaded(&loaded, &cli, as_of)

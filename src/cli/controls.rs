@@ -96,16 +96,14 @@ struct Here {
 impl Here {
     /// The ISMS given with `--dir`, or the current folder when it holds `isms.yaml`; `None`
     /// outside an ISMS, where the command shows the catalogue only, as before.
-    fn find(args: &Args) -> anyhow::Result<Option<Here>> {
+    fn find(args: &Args, global: &Global) -> anyhow::Result<Option<Here>> {
         let dir = match &args.dir {
             Some(d) => d.clone(),
             None if std::path::Path::new("isms.yaml").is_file() => std::path::PathBuf::from("."),
             None => return Ok(None),
         };
-        let as_of = args
-            .as_of
-            .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
         let loaded = super::term::load(&dir, None)?;
+        let as_of = super::evaluation_date(args.as_of, &loaded.model, global)?;
         // The Git evidence rules are about approvals, not controls: not run, to stay quick.
         let outcome = crate::checks::check_loaded(&loaded, &[], as_of);
         Ok(Some(Here {
@@ -195,7 +193,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
         color: global.color.enabled(false),
     };
     let here = if args.id.is_some() {
-        Here::find(&args)?
+        Here::find(&args, global)?
     } else {
         None
     };

@@ -135,7 +135,7 @@ fn import(
         );
     }
     let loaded = crate::loader::load(&c.dir)?;
-    let today = jiff::ZonedDateTime::now().date();
+    let today = super::today()?;
     let options = Options {
         pointer: c.pointer.clone(),
         collected: c.collected,

@@ -90,6 +90,22 @@ fn inside_another_repository(dir: &Path, workdir: &Path) -> Option<String> {
     ))
 }
 
+/// Lists paths, with the editor schemas as one line: they are not records to fill in.
+fn print_paths(out: &mut dyn Write, paths: &[&str]) -> io::Result<()> {
+    let dir = format!("{}/", crate::schema::SCHEMA_DIR);
+    let schemas = paths.iter().filter(|p| p.starts_with(&dir)).count();
+    for path in paths.iter().filter(|p| !p.starts_with(&dir)) {
+        writeln!(out, "  {path}")?;
+    }
+    if schemas > 0 {
+        writeln!(
+            out,
+            "  {dir} ({schemas} JSON Schemas for editors, see docs/editors.md)"
+        )?;
+    }
+    Ok(())
+}
+
 /// Prints what was created, what was skipped, what happened with Git, and the next steps.
 fn print_report(out: &mut dyn Write, dir: &std::path::Path, r: &InitReport) -> io::Result<()> {
     let shown = dir.display();
@@ -100,18 +116,14 @@ fn print_report(out: &mut dyn Write, dir: &std::path::Path, r: &InitReport) -> i
         r.template.name,
         r.org
     )?;
-    for path in &r.created {
-        writeln!(out, "  {path}")?;
-    }
+    print_paths(out, &r.created)?;
     if !r.skipped.is_empty() {
         writeln!(
             out,
             "Skipped {} existing file(s), left unchanged:",
             r.skipped.len()
         )?;
-        for path in &r.skipped {
-            writeln!(out, "  {path}")?;
-        }
+        print_paths(out, &r.skipped)?;
     }
     match &r.git {
         GitOutcome::Disabled => writeln!(out, "Git: skipped (--no-git).")?,

@@ -7,18 +7,22 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod acknowledgements;
 pub mod calendar;
 pub mod check;
 pub mod controls;
 pub mod decide;
 pub mod evidence;
+pub mod frameworks;
 pub mod init;
 pub mod log;
+pub mod lsp;
 pub mod new;
 pub mod pack;
 pub mod render;
 pub mod risks;
 pub mod rules;
+pub mod schema;
 pub mod shell;
 pub mod soa;
 pub mod status;
@@ -234,6 +238,12 @@ enum Command {
         after_help = "Examples:\n  isms done RTP-001-1\n  isms done 'R-001#2' --on 2026-12-01"
     )]
     Done(decide::DoneArgs),
+    /// Other frameworks (NIS2, NIST CSF 2.0, your own) mapped to ISO/IEC 27001:2022, with this
+    /// ISMS's decisions for each requirement.
+    Frameworks(frameworks::Args),
+    /// Import records from other systems (policy acknowledgements from an HR or e-signature
+    /// export).
+    Import(acknowledgements::ImportArgs),
     /// Write the shell completion script for bash, zsh, fish, PowerShell or elvish.
     Completions(shell::CompletionsArgs),
     /// Write man pages for isms and every subcommand.
@@ -255,6 +265,14 @@ enum Command {
     Calendar(calendar::Args),
     /// Work with audit packs (verify one against its manifest).
     Pack(pack::Args),
+    /// Print or write the JSON Schemas of the record files (for editors).
+    #[command(
+        after_help = "Examples:\n  isms schema --out .isms/schemas --force\n  isms schema risks"
+    )]
+    Schema(schema::Args),
+    /// Run the language server for editors (diagnostics, hover, go to definition) on stdio.
+    #[command(after_help = "Example (the editor starts it; see docs/editors.md):\n  isms lsp")]
+    Lsp(lsp::Args),
     /// Import scanner and platform exports (Prowler, Powerpipe, GitHub) as control evidence.
     Evidence(evidence::Args),
 }
@@ -277,12 +295,16 @@ pub fn main() -> ExitCode {
         Command::Accept(a) => decide::accept(a, &cli.global),
         Command::Close(a) => decide::close(a, &cli.global),
         Command::Done(a) => decide::done(a, &cli.global),
+        Command::Frameworks(a) => frameworks::run(a, &cli.global),
+        Command::Import(a) => acknowledgements::run(a, &cli.global),
         Command::Completions(a) => shell::completions(a, &cli.global),
         Command::Man(a) => shell::man(a, &cli.global),
         Command::Risks(a) => risks::run(a, &cli.global),
         Command::Soa(a) => soa::run(a, &cli.global),
         Command::Calendar(a) => calendar::run(a, &cli.global),
         Command::Pack(a) => pack::run(a, &cli.global),
+        Command::Schema(a) => schema::run(a, &cli.global),
+        Command::Lsp(a) => lsp::run(a, &cli.global),
         Command::Evidence(a) => evidence::run(a, &cli.global),
     };
     match result {

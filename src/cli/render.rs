@@ -85,6 +85,10 @@ pub struct Args {
     /// else 8).
     #[arg(long, value_name = "MiB", value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::loader::MAX_FILE_SIZE_LIMIT_MIB)))]
     pub max_file_size: Option<u32>,
+    /// Add the coverage document of another framework (`nis2`, `csf` or one defined in
+    /// frameworks/*.csv) to the set; with no DOC named, render only it. Repeatable.
+    #[arg(long = "framework", value_name = "ID")]
+    pub frameworks: Vec<String>,
 }
 
 /// Name of the file in the output folder that remembers what `isms render` wrote, so a later
@@ -104,9 +108,18 @@ pub fn run(mut args: Args, global: &Global) -> anyhow::Result<Status> {
     }
     let dir = &args.dir;
     let started = std::time::Instant::now();
-    let loaded = crate::loader::load_with(dir, super::check::load_options(args.max_file_size))
+    let mut loaded = crate::loader::load_with(dir, super::check::load_options(args.max_file_size))
         .with_context(|| format!("cannot render {}", dir.display()))?;
     global.loaded(&loaded, started);
+    super::check::select_frameworks(&mut loaded.model, &args.frameworks)?;
+    if args.docs.is_empty() && !args.frameworks.is_empty() && args.audit_pack.is_none() {
+        for n in &args.frameworks {
+            if let Some(fw) = crate::frameworks::find(&loaded.model, n) {
+                args.docs
+                    .push(format!("frameworks/{}", crate::render::file_stem(&fw.id)));
+            }
+        }
+    }
     let isms = &loaded.model;
     let all = render::documents(isms);
     if args.list {
@@ -133,9 +146,19 @@ pub fn run(mut args: Args, global: &Global) -> anyhow::Result<Status> {
         .iter()
         .flat_map(|d| render::history_files(isms, d))
         .collect();
-    let state = source_state(dir, isms, &history);
+    let mut state = source_state(dir, isms, &history);
+    let as_of = super::evaluation_date(args.as_of, isms, global)?;
+    // `isms check` on the same records and date: each document shows the errors in its own
+    // records, and the audit pack carries the whole result. The pack runs the Git evidence
+    // rules too, as a plain `isms check` does.
+    let outcome = if args.audit_pack.is_some() && state.commit.is_some() {
+        crate::checks::check_repository(dir, &loaded, &[], as_of)
+    } else {
+        crate::checks::check_loaded(&loaded, &[], as_of)
+    };
+    state.findings = SourceState::findings_from(&outcome);
     let opts = RenderOptions {
-        as_of: super::evaluation_date(args.as_of, isms, global)?,
+        as_of,
         force_draft: args.draft,
         tool: format!("isms {}", env!("CARGO_PKG_VERSION")),
         linked_formats: if args.audit_pack.is_some() {
@@ -146,7 +169,9 @@ pub fn run(mut args: Args, global: &Global) -> anyhow::Result<Status> {
     };
 
     if let Some(zip) = &args.audit_pack {
-        return audit_pack(&args, zip, &engine, &loaded, &state, &opts, &selected, &all);
+        return audit_pack(
+            &args, zip, &engine, &loaded, &outcome, &state, &opts, &selected, &all,
+        );
     }
     if let Some(file) = &args.output {
         return single(&args, file, &engine, isms, &state, &opts, &selected, &all);
@@ -243,6 +268,7 @@ fn audit_pack(
     zip: &Path,
     engine: &Engine,
     loaded: &crate::loader::Loaded,
+    outcome: &crate::checks::Outcome,
     state: &SourceState,
     opts: &RenderOptions,
     selected: &[&DocSpec],
@@ -259,7 +285,7 @@ fn audit_pack(
         source_commit: state.commit.clone(),
         draft,
         tool: opts.tool.clone(),
-        check: Some(check_result(&args.dir, loaded, state, opts.as_of)?),
+        check: Some(check_result(loaded, outcome)?),
         evidence,
     };
     let reasons = pack::draft_reasons(&meta);
@@ -336,27 +362,19 @@ fn read_evidence(dir: &Path, isms: &Isms) -> Vec<pack::CitedEvidence> {
         .collect()
 }
 
-/// `isms check` on the same records and date, as text and JSON for the pack. With Git, the
-/// evidence rules run too, as in a plain `isms check`.
+/// The `isms check` result of the same records and date, as text and JSON for the pack.
 fn check_result(
-    dir: &Path,
     loaded: &crate::loader::Loaded,
-    state: &SourceState,
-    as_of: Date,
+    outcome: &crate::checks::Outcome,
 ) -> anyhow::Result<pack::CheckResult> {
     use crate::report::{self, Format as ReportFormat, Options, Report};
-    let outcome = if state.commit.is_some() {
-        crate::checks::check_repository(dir, loaded, &[], as_of)
-    } else {
-        crate::checks::check_loaded(loaded, &[], as_of)
-    };
     let options = Options {
         color: false,
         fold: false,
         path_prefix: String::new(),
     };
     let report = Report {
-        outcome: &outcome,
+        outcome,
         sources: &loaded.model.sources,
         options: &options,
     };

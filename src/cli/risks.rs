@@ -86,11 +86,8 @@ fn parse_status(s: &str) -> Result<RiskStatus, String> {
 
 /// Runs `isms risks`. A view: exits 0 whatever it shows, 2 when the folder cannot be read.
 pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
-    let as_of = model::Date(
-        args.as_of
-            .unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
-    );
     let loaded = term::load(&args.dir, args.max_file_size)?;
+    let as_of = model::Date(super::evaluation_date(args.as_of, &loaded.model, global)?);
     let m = &loaded.model;
     let filter = RiskFilter {
         owner: args.owner.clone(),

@@ -338,6 +338,33 @@ fn text(d: &Dashboard, st: Style) -> String {
     } else if rs.quantitative {
         let _ = writeln!(o, "  quantitative methodology: no likelihood x impact grid");
     }
+    if let Some(a) = &d.acknowledgements {
+        let _ = writeln!(o);
+        let _ = writeln!(
+            o,
+            "{}",
+            st.bold(&format!(
+                "Policy acknowledgements ({}%: {} of {})",
+                a.percent, a.acknowledged, a.expected
+            ))
+        );
+        for p in &a.policies {
+            let version = p
+                .version
+                .as_ref()
+                .map_or_else(String::new, |v| format!(" {v}"));
+            let overdue = if p.overdue.is_empty() {
+                String::new()
+            } else {
+                format!("; overdue: {}", p.overdue.join(", "))
+            };
+            let _ = writeln!(
+                o,
+                "  {}{version} (approved {}): {} of {}{overdue}",
+                p.policy, p.approved, p.acknowledged, p.expected
+            );
+        }
+    }
     o
 }
 

@@ -15,9 +15,10 @@ use sha2::{Digest, Sha256};
 use crate::catalogue;
 use crate::diagnostic::{Diagnostic, Location, did_you_mean, did_you_mean_id};
 use crate::model::{
-    AssetRegister, Audit, ChangeRegister, Document, Id, IncidentRegister, Isms, ManagementReview,
-    Manifest, MetricRegister, NonconformityRegister, ObjectiveRegister, Policy, Procedure,
-    RecordKind, RepoFile, RiskRegister, SCHEMA_VERSION, SupplierRegister, TrainingRecords,
+    AcknowledgementRegister, AssetRegister, Audit, ChangeRegister, Document, FrameworkAnswers, Id,
+    IncidentRegister, Isms, ManagementReview, Manifest, MetricRegister, NonconformityRegister,
+    ObjectiveRegister, Policy, Procedure, RecordKind, RepoFile, RiskRegister, SCHEMA_VERSION,
+    SupplierRegister, TrainingRecords,
 };
 use crate::source::{FileId, SourceFile};
 use crate::yaml::{self, DeErrorKind, Node};
@@ -190,6 +191,7 @@ const ROOT_RECORDS: &[&str] = &[
     "incidents.yaml",
     "changes.yaml",
     "nonconformities.yaml",
+    "acknowledgements.yaml",
 ];
 
 /// Folders whose Markdown files are records.
@@ -207,7 +209,72 @@ pub const SPLIT_REGISTERS: &[&str] = &[
     "incidents",
     "changes",
     "nonconformities",
+    "acknowledgements",
 ];
+
+/// Text that stands in for the content of some record files during one load, by
+/// repository-relative path: an editor's unsaved buffers. Every other guarantee of the loader
+/// (size limit, UTF-8, symlinks and special files refused, only known record paths read) holds
+/// for overlaid text as for text read from disk.
+pub type Overlay = HashMap<String, String>;
+
+/// Parsed YAML trees kept from one load to the next, so that a file whose text did not change
+/// is not parsed again (the language server reloads on every change). Safe to share between
+/// threads; a tree is reused only for byte-identical text.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    entries: std::sync::Mutex<HashMap<String, CachedParse>>,
+}
+
+#[derive(Debug)]
+struct CachedParse {
+    text: String,
+    parsed: Parsed,
+}
+
+impl ParseCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        ParseCache::default()
+    }
+
+    /// Takes the tree parsed from exactly this text, if there is one.
+    fn take(&self, rel: &str, text: &str) -> Option<Parsed> {
+        let mut entries = self.entries.lock().ok()?;
+        match entries.remove(rel) {
+            Some(c) if c.text == text => Some(c.parsed),
+            _ => None,
+        }
+    }
+
+    fn put(&self, rel: String, text: String, parsed: Parsed) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(rel, CachedParse { text, parsed });
+        }
+    }
+
+    /// Number of trees held.
+    pub fn len(&self) -> usize {
+        self.entries.lock().map_or(0, |e| e.len())
+    }
+
+    /// Whether no tree is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Loads the ISMS repository at `root` with the given limits, reading the text of the files
+/// in `overlay` from there instead of the disk, and reusing (and refilling) the trees of
+/// `cache` for files whose text did not change.
+pub fn load_overlaid(
+    root: &Path,
+    options: LoadOptions,
+    overlay: std::sync::Arc<Overlay>,
+    cache: Option<std::sync::Arc<ParseCache>>,
+) -> Result<Loaded, LoadError> {
+    load_inner(root, options, overlay, cache)
+}
 
 /// Loads the ISMS repository at `root`.
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
@@ -216,6 +283,15 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
 
 /// Loads the ISMS repository at `root` with the given limits.
 pub fn load_with(root: &Path, options: LoadOptions) -> Result<Loaded, LoadError> {
+    load_inner(root, options, std::sync::Arc::default(), None)
+}
+
+fn load_inner(
+    root: &Path,
+    options: LoadOptions,
+    overlay: std::sync::Arc<Overlay>,
+    cache: Option<std::sync::Arc<ParseCache>>,
+) -> Result<Loaded, LoadError> {
     let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => LoadError::NotFound(root.to_path_buf()),
         _ => LoadError::Io {
@@ -234,6 +310,8 @@ pub fn load_with(root: &Path, options: LoadOptions) -> Result<Loaded, LoadError>
         size_from_flag: options.max_file_size.is_some(),
         preloaded: HashMap::new(),
         parsed: HashMap::new(),
+        overlay,
+        cache,
     };
     l.model.root = root.to_path_buf();
     let files = l.walk()?;
@@ -264,6 +342,10 @@ struct Loader {
     preloaded: HashMap<String, Result<Prepared, Box<Diagnostic>>>,
     /// Parsed YAML of files already in the source map, until it is read into records.
     parsed: HashMap<FileId, Parsed>,
+    /// Text read instead of the disk's, by path.
+    overlay: std::sync::Arc<Overlay>,
+    /// Trees of earlier loads, reused for unchanged text and refilled after the typed read.
+    cache: Option<std::sync::Arc<ParseCache>>,
 }
 
 /// A parse result with the byte range it covers (the whole file, or the front matter).
@@ -356,7 +438,12 @@ impl Loader {
                 self.diags.push(*d);
                 return None;
             }
-            None => match read_text(&self.root, f, self.size_limit()) {
+            None => match read_text(
+                &self.root,
+                f,
+                self.size_limit(),
+                self.overlay.get(&f.rel).map(String::as_str),
+            ) {
                 Ok(text) => (SourceFile::new(f.rel.clone(), text), None),
                 Err(d) => {
                     self.diags.push(*d);
@@ -399,10 +486,12 @@ impl Loader {
             .min(jobs.len())
             .min(16);
         let root = self.root.as_path();
+        let overlay = self.overlay.as_ref();
+        let cache = self.cache.as_deref();
         let results: Vec<(usize, Result<Prepared, Box<Diagnostic>>)> = if threads <= 1 {
             jobs.iter()
                 .enumerate()
-                .map(|(i, f)| (i, prepare(root, f, limit)))
+                .map(|(i, f)| (i, prepare(root, f, limit, overlay, cache)))
                 .collect()
         } else {
             let next = std::sync::atomic::AtomicUsize::new(0);
@@ -414,7 +503,7 @@ impl Loader {
                             loop {
                                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                                 let Some(f) = jobs.get(i) else { break };
-                                out.push((i, prepare(root, f, limit)));
+                                out.push((i, prepare(root, f, limit, overlay, cache)));
                             }
                             out
                         })
@@ -546,6 +635,160 @@ impl Loader {
         for f in in_folder(files, "reviews", "md") {
             if let Some(d) = self.document::<ManagementReview>(&f, RecordKind::Reviews) {
                 self.model.reviews.push(d);
+            }
+        }
+        for f in register_files(files, "acknowledgements") {
+            if let Some(r) =
+                self.register::<AcknowledgementRegister>(Some(f), RecordKind::Acknowledgements)
+            {
+                self.model
+                    .acknowledgements
+                    .extend(r.acknowledgements.into_loaded());
+            }
+        }
+        self.load_frameworks(files);
+    }
+
+    /// `frameworks/*.csv` (custom requirement lists and mappings) and `frameworks/*.yaml` (own
+    /// answers). Answers are checked against the frameworks once the custom ones are known.
+    fn load_frameworks(&mut self, files: &[Found]) {
+        let mut csv_ids = Vec::new();
+        for f in in_folder(files, "frameworks", "csv") {
+            if let Some(id) = self.read(&f) {
+                csv_ids.push(id);
+                self.model.present.insert(RecordKind::FrameworkMappings);
+            } else {
+                self.model
+                    .failed
+                    .insert(f.rel.clone(), RecordKind::FrameworkMappings);
+            }
+        }
+        let texts: Vec<crate::frameworks::custom::CsvFile<'_>> = csv_ids
+            .iter()
+            .filter_map(|id| self.model.sources.get(*id))
+            .map(|s| crate::frameworks::custom::CsvFile {
+                path: &s.path,
+                text: &s.text,
+            })
+            .collect();
+        let (custom, errors) = crate::frameworks::custom::build(&texts);
+        for e in errors {
+            let loc = Location {
+                line: e.line,
+                ..Location::file(e.path)
+            };
+            self.diags.push(
+                Diagnostic::error("FWK-03", e.message)
+                    .at(loc)
+                    .with_hint(e.hint),
+            );
+        }
+        self.model.custom_frameworks = custom;
+        let mut answer_files: Vec<Found> = in_folder(files, "frameworks", "yaml").collect();
+        answer_files.extend(in_folder(files, "frameworks", "yml"));
+        for f in answer_files {
+            let rel = f.rel.clone();
+            let Some(r) = self.register::<FrameworkAnswers>(Some(f), RecordKind::FrameworkAnswers)
+            else {
+                continue;
+            };
+            let stem = rel
+                .rsplit('/')
+                .next()
+                .and_then(|n| n.rsplit_once('.'))
+                .map_or(rel.as_str(), |(s, _)| s)
+                .to_string();
+            let framework = r.framework.unwrap_or_else(|| {
+                let span = self
+                    .model
+                    .sources
+                    .id_of(&rel)
+                    .map(crate::source::Span::file);
+                match span {
+                    Some(s) => yaml::Spanned::new(stem.clone(), s),
+                    None => yaml::Spanned::detached(stem.clone()),
+                }
+            });
+            let answers = r.answers.into_loaded();
+            match crate::frameworks::find(&self.model, &framework.value) {
+                None => {
+                    let known = crate::frameworks::ids(&self.model);
+                    self.diags.push(
+                        Diagnostic::error(
+                            "FWK-04",
+                            format!("`{}` is not a framework isms knows", framework.value),
+                        )
+                        .at(self.model.location(framework.span))
+                        .with_hint(format!(
+                            "name one of {} with `framework:` (or as the file name), or define it in frameworks/*.csv",
+                            known.join(", ")
+                        )),
+                    );
+                }
+                Some(fw) => {
+                    let mut diags = Vec::new();
+                    for a in &answers {
+                        if fw.node(&a.id.value).is_some_and(|n| n.requirement) {
+                            continue;
+                        }
+                        let hint =
+                            did_you_mean(&a.id.value, fw.requirements().map(|n| n.id.as_str()))
+                                .map_or_else(
+                                    || {
+                                        format!(
+                                            "`isms frameworks show {}` lists the requirement ids",
+                                            fw.id
+                                        )
+                                    },
+                                    |s| format!("did you mean `{s}`?"),
+                                );
+                        diags.push(
+                            Diagnostic::error(
+                                "FWK-05",
+                                format!("{} has no requirement `{}`", fw.id, a.id.value),
+                            )
+                            .at(self.model.location(a.id.span))
+                            .with_hint(hint)
+                            .for_record(a.id.value.clone()),
+                        );
+                    }
+                    self.diags.extend(diags);
+                }
+            }
+            self.model
+                .framework_answers
+                .push(crate::model::FrameworkAnswerFile {
+                    path: rel,
+                    framework,
+                    answers,
+                });
+        }
+        // `frameworks:` of isms.yaml selects the frameworks `isms check` adds rules for.
+        let selected: Vec<yaml::Spanned<String>> = self
+            .model
+            .manifest
+            .as_ref()
+            .map(|m| m.frameworks.clone())
+            .unwrap_or_default();
+        for s in selected {
+            match crate::frameworks::find(&self.model, &s.value) {
+                Some(fw) => {
+                    let id = fw.id.clone();
+                    if !self.model.selected_frameworks.contains(&id) {
+                        self.model.selected_frameworks.push(id);
+                    }
+                }
+                None => {
+                    let known = crate::frameworks::ids(&self.model);
+                    self.diags.push(
+                        Diagnostic::error(
+                            "FWK-04",
+                            format!("`{}` is not a framework isms knows", s.value),
+                        )
+                        .at(self.model.location(s.span))
+                        .with_hint(format!("use one of {}", known.join(", "))),
+                    );
+                }
             }
         }
     }
@@ -745,13 +988,24 @@ impl Loader {
         id: FileId,
         range: std::ops::Range<usize>,
     ) -> Option<T> {
+        let kept_range = range.clone();
         let source = self.model.sources.get(id)?;
         let cached = self
             .parsed
             .remove(&id)
             .filter(|(r, _)| *r == range)
             .map(|(_, r)| r);
-        let parsed = match cached {
+        let reused = || {
+            let (r, mut result) = self.cache.as_ref()?.take(&source.path, &source.text)?;
+            if r != range {
+                return None;
+            }
+            if let Ok(node) = &mut result {
+                set_file(node, id);
+            }
+            Some(result)
+        };
+        let parsed = match cached.or_else(reused) {
             Some(r) => r,
             None => yaml::parse(id, source, range),
         };
@@ -775,7 +1029,15 @@ impl Loader {
             self.diags.push(d);
             return None;
         }
-        self.typed(&node)
+        let value = self.typed(&node);
+        if let (Some(cache), Some(source)) = (&self.cache, self.model.sources.get(id)) {
+            cache.put(
+                source.path.clone(),
+                source.text.clone(),
+                (kept_range, Ok(node)),
+            );
+        }
+        value
     }
 
     fn typed<T: DeserializeOwned>(&mut self, node: &Node) -> Option<T> {
@@ -1078,7 +1340,12 @@ struct SizeLimit {
 
 /// Reads a record file with the size, symlink, special-file, UTF-8 and emptiness checks. Pure (no shared
 /// state), so files can be read on several threads.
-fn read_text(root: &Path, f: &Found, limit: SizeLimit) -> Result<String, Box<Diagnostic>> {
+fn read_text(
+    root: &Path,
+    f: &Found,
+    limit: SizeLimit,
+    overlay: Option<&str>,
+) -> Result<String, Box<Diagnostic>> {
     let loc = Location::file(f.rel.clone());
     if f.symlink {
         let path = root.join(&f.rel);
@@ -1115,7 +1382,11 @@ fn read_text(root: &Path, f: &Found, limit: SizeLimit) -> Result<String, Box<Dia
     }
     let path = root.join(&f.rel);
     // Reads one byte past the limit to detect oversize files without trusting metadata.
-    let bytes = match crate::fsutil::read_regular(&path, limit.bytes) {
+    let read = match overlay {
+        Some(text) => Ok(text.as_bytes().to_vec()),
+        None => crate::fsutil::read_regular(&path, limit.bytes),
+    };
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => {
             return Err(Box::new(
@@ -1212,8 +1483,17 @@ fn is_record_file(rel: &str) -> bool {
 
 /// Reads a record file and parses its YAML (a Markdown file's front matter). Spans carry a
 /// placeholder file id until [`Loader::read`] knows the real one.
-fn prepare(root: &Path, f: &Found, limit: SizeLimit) -> Result<Prepared, Box<Diagnostic>> {
-    let text = read_text(root, f, limit)?;
+fn prepare(
+    root: &Path,
+    f: &Found,
+    limit: SizeLimit,
+    overlay: &Overlay,
+    cache: Option<&ParseCache>,
+) -> Result<Prepared, Box<Diagnostic>> {
+    let text = read_text(root, f, limit, overlay.get(&f.rel).map(String::as_str))?;
+    if let Some(parsed) = cache.and_then(|c| c.take(&f.rel, &text)) {
+        return Ok((SourceFile::new(f.rel.clone(), text), Some(parsed)));
+    }
     let file = SourceFile::new(f.rel.clone(), text);
     let range = if f.rel.ends_with(".md") {
         split_front_matter(&file.text).map(|(fm, _)| fm)

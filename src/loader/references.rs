@@ -611,6 +611,17 @@ pub(super) fn collect(m: &Isms) -> References {
             r.findings.push((a.clone(), f.clone(), nc.id.value.clone()));
         }
     }
+    for a in &m.acknowledgements {
+        r.within(&format!("{} {}", a.policy.value, a.person.value));
+        r.add_ref(Kind::Person, &a.person, "person");
+        r.add_ref(Kind::Document, &a.policy, "policy");
+    }
+    for f in &m.framework_answers {
+        for a in &f.answers {
+            r.within(&a.id.value);
+            r.add_opt_ref(Kind::Owner, a.owner.as_ref(), "owner");
+        }
+    }
     r
 }
 

@@ -139,9 +139,25 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // The pattern, not only `format`, because most validators treat formats as notes.
+        schemars::json_schema!({
+            "description": "A calendar date written as YYYY-MM-DD, without a time.",
+            "type": "string",
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+        })
+    }
+}
+
 /// Who approved a document or decision, and when (7.5.2 c). Either part may still be empty
 /// in a fresh scaffold: `isms check` reports it as a to-do, never invents it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Approval {
     /// Person id of the approver.
@@ -163,7 +179,7 @@ impl Approval {
 }
 
 /// Acceptance of a residual risk by its owner (6.1.3 f).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Acceptance {
     /// Person id of whoever accepted: the risk owner, or the acceptance authority the
@@ -196,7 +212,19 @@ impl Acceptance {
 }
 
 /// Confidentiality, integrity, availability.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum SecurityProperty {
     /// C.
@@ -208,7 +236,7 @@ pub enum SecurityProperty {
 }
 
 /// How often something repeats, for metrics and activities.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Frequency {
     /// Every week.
@@ -239,7 +267,7 @@ impl Frequency {
 }
 
 /// Status of an action (treatment plan, review action, corrective action).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ActionStatus {
     /// Not started.
@@ -261,7 +289,7 @@ impl ActionStatus {
 }
 
 /// An action with an owner and a due date.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
     /// Optional id (e.g. `MR-2025-A3`).
@@ -301,7 +329,7 @@ fn default_planned() -> Spanned<ActionStatus> {
 }
 
 /// A recorded change of a due date.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Replan {
     /// When the re-plan was decided.
@@ -327,7 +355,7 @@ impl Action {
 
 /// A pointer to evidence: a file in the repository or an external URL, with when it was
 /// collected. Large evidence need not live in Git.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceRef {
     /// Repository-relative path of an evidence file.
@@ -355,7 +383,7 @@ pub struct EvidenceRef {
 
 /// The results of an automated scan for one control: how many of the scanner's checks passed
 /// and failed. Checks the scanner reports as manual are not counted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScanResults {
     /// The scanner or export it came from: `prowler`, `powerpipe` or `github`.

@@ -8,7 +8,7 @@ use super::common::{Approval, Date, Id};
 use crate::yaml::{Records, Spanned};
 
 /// The contents of `context.yaml`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Context {
     /// Internal and external issues relevant to the ISMS (4.1).
@@ -29,7 +29,7 @@ pub struct Context {
 }
 
 /// Internal or external.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum IssueKind {
     /// Inside the organisation (culture, resources, technology).
@@ -39,7 +39,7 @@ pub enum IssueKind {
 }
 
 /// An issue affecting the ISMS (4.1).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Issue {
     /// Id, e.g. `ISS-03`.
@@ -58,7 +58,7 @@ pub struct Issue {
 }
 
 /// The Amd 1:2024 decision on climate change.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClimateDetermination {
     /// Is climate change a relevant issue for this ISMS?
@@ -75,7 +75,7 @@ pub struct ClimateDetermination {
 }
 
 /// An interested party (4.2 a).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InterestedParty {
     /// Id, e.g. `IP-02`.
@@ -91,7 +91,7 @@ pub struct InterestedParty {
 }
 
 /// A requirement of an interested party, and whether the ISMS addresses it (4.2 c).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Requirement {
     /// Id, e.g. `REQ-04`.
@@ -113,7 +113,7 @@ pub struct Requirement {
 }
 
 /// Kind of obligation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ObligationKind {
     /// A law.
@@ -127,7 +127,7 @@ pub enum ObligationKind {
 }
 
 /// A legal, statutory, regulatory or contractual requirement (A.5.31).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Obligation {
     /// Id, e.g. `OBL-01`.

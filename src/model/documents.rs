@@ -20,7 +20,7 @@ macro_rules! document {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
         #[serde(deny_unknown_fields)]
         pub struct $name {
             /// Document id, e.g. `POL-01`.
@@ -51,6 +51,7 @@ macro_rules! document {
             )*
             /// Where the document was loaded from (not part of the front matter).
             #[serde(skip_deserializing)]
+            #[schemars(skip)]
             pub source: DocSource,
         }
 
@@ -84,7 +85,7 @@ document! {
 }
 
 /// What the scope covers.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InScope {
     /// Organisational units and teams.
@@ -102,7 +103,7 @@ pub struct InScope {
 }
 
 /// Something left out of the scope.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Exclusion {
     /// What is excluded.
@@ -113,7 +114,7 @@ pub struct Exclusion {
 }
 
 /// An interface or dependency with another organisation.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Interface {
     /// The other party (a supplier id or a name).
@@ -123,7 +124,7 @@ pub struct Interface {
 }
 
 /// The information security policy or a topic-specific policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum PolicyKind {
     /// The top-level information security policy (5.2), approved by top management.
@@ -133,7 +134,7 @@ pub enum PolicyKind {
 }
 
 /// How a policy was communicated (5.2 f–g, A.5.1).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Communicated {
     /// When.
@@ -181,7 +182,7 @@ document! {
 /// The sections of the information security policy that state what 5.2 b-d requires, each
 /// given as the heading of the section (`"4. Information security objectives"`). Headings
 /// are the organisation's own words, in any language.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyStatements {
     /// The section with the objectives or the framework for setting them (5.2 b).
@@ -242,7 +243,7 @@ document! {
 }
 
 /// A date range.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Period {
     /// First day.
@@ -252,7 +253,7 @@ pub struct Period {
 }
 
 /// An audit planned in the programme.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlannedAudit {
     /// Id of the audit record it becomes (e.g. `AUD-2025-01`).
@@ -273,7 +274,7 @@ pub struct PlannedAudit {
 }
 
 /// Internal or external (certification body) audit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum AuditKind {
     /// Internal audit (9.2).
@@ -283,7 +284,7 @@ pub enum AuditKind {
 }
 
 /// State of an audit record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum AuditStatus {
     /// Planned, not yet held.
@@ -298,7 +299,9 @@ pub enum AuditStatus {
 }
 
 /// How serious an audit finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum FindingKind {
     /// Major nonconformity.
@@ -319,7 +322,7 @@ impl FindingKind {
 }
 
 /// A finding of an audit.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
     /// Id, unique within the audit (e.g. `F-01`).
@@ -341,7 +344,7 @@ pub struct Finding {
 }
 
 /// When the audit report was issued and to whom (9.2.2 c).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuditReport {
     /// Report date.
@@ -404,7 +407,7 @@ fn unstated() -> Spanned<AuditStatus> {
 }
 
 /// The 9.3.2 inputs a–g of a management review: what was presented for each.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewInputs {
     /// a) status of actions from previous reviews.
@@ -470,7 +473,7 @@ impl ReviewInputs {
 }
 
 /// A decision of a management review (9.3.3).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     /// Optional id.
@@ -484,7 +487,7 @@ pub struct Decision {
 }
 
 /// What a management review decision is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum DecisionKind {
     /// A continual-improvement opportunity.

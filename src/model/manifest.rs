@@ -13,7 +13,7 @@ use crate::yaml::{Records, Spanned};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// The contents of `isms.yaml`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// Format version of the repository, so later releases can migrate files safely.
@@ -54,6 +54,9 @@ pub struct Manifest {
     /// Limits of the loader (largest record file read).
     #[serde(default)]
     pub limits: Limits,
+    /// Other frameworks whose rules `isms check` adds (`nis2`, `csf` or a custom id).
+    #[serde(default)]
+    pub frameworks: Vec<Spanned<String>>,
     /// Settings for evidence imported from scanners (`isms evidence import`).
     #[serde(default)]
     pub evidence: EvidenceSettings,
@@ -64,7 +67,7 @@ pub struct Manifest {
 }
 
 /// Settings for imported evidence.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceSettings {
     /// Days an imported result stays valid, by source (`prowler`, `powerpipe`, `github`):
@@ -88,7 +91,7 @@ impl EvidenceSettings {
 }
 
 /// The organisation.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
     /// Trading name.
@@ -108,7 +111,7 @@ pub struct Organisation {
 }
 
 /// The standard edition and amendments.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Standard {
     /// Always `ISO/IEC 27001:2022`.
@@ -133,7 +136,7 @@ impl Default for Standard {
 }
 
 /// A person who owns, approves, audits or attends something.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
     /// Id used in references, e.g. `p-cto`.
@@ -203,7 +206,7 @@ impl Person {
 }
 
 /// An ISMS role (5.3).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Role {
     /// Id, e.g. `isms-manager`.
@@ -237,7 +240,7 @@ pub struct Role {
 }
 
 /// The communication of a role's assignment (5.3).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleCommunication {
     /// When it was communicated.
@@ -249,7 +252,7 @@ pub struct RoleCommunication {
 }
 
 /// A point on a likelihood or impact scale.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScalePoint {
     /// Numeric value used in the register.
@@ -262,7 +265,7 @@ pub struct ScalePoint {
 }
 
 /// How the risk level is computed from likelihood and impact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum LevelFormula {
     /// Level = likelihood × impact.
@@ -295,7 +298,7 @@ impl LevelFormula {
 
 /// A risk level as written: a number, or the label of one of the methodology's bands
 /// (`High`), which stands for that band's `max`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum LevelValue {
     /// A number on the level scale (or an amount, for a quantitative methodology).
@@ -350,7 +353,7 @@ pub fn fmt_level(n: f64) -> String {
 }
 
 /// A named band of risk levels, e.g. 1–4 Low.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LevelBand {
     /// Highest level in the band (inclusive).
@@ -360,7 +363,7 @@ pub struct LevelBand {
 }
 
 /// What the likelihood of a quantitative methodology is measured in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum LikelihoodUnit {
     /// Probability of at least one occurrence in a year, 0 to 1.
@@ -371,7 +374,7 @@ pub enum LikelihoodUnit {
 }
 
 /// Units of a quantitative methodology (`level: annualised-loss`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quantitative {
     /// What `likelihood:` in the register means.
@@ -382,7 +385,7 @@ pub struct Quantitative {
 }
 
 /// Who may accept residual risk above a level (6.1.3 f): the organisation's escalation rule.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AcceptanceAuthority {
     /// The rule applies to residual levels strictly above this one (a number or band label).
@@ -435,7 +438,7 @@ impl std::fmt::Display for Unrated {
 }
 
 /// The risk assessment methodology and acceptance criteria (6.1.2 a).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RiskMethodology {
     /// Likelihood scale (qualitative methodologies).
@@ -617,7 +620,7 @@ impl RiskMethodology {
 }
 
 /// Limits of the loader, for organisations whose registers outgrow the defaults.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Limits {
     /// Largest record file read, in MiB (default 8). `--max-file-size` overrides it.
@@ -627,7 +630,7 @@ pub struct Limits {
 
 /// How often recurring activities happen. Defaults follow common practice for a small
 /// organisation (yearly cycle, quarterly access reviews).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cadences {
     /// Months between policy reviews.
@@ -714,6 +717,13 @@ pub struct Cadences {
         deserialize_with = "crate::model::common::interval_days"
     )]
     pub nc_analysis_days: u32,
+    /// Days after a policy version is approved (or after a person joins, when later) within
+    /// which every current person must have acknowledged it (7.3, A.5.1, A.6.3).
+    #[serde(
+        default = "thirty",
+        deserialize_with = "crate::model::common::interval_days"
+    )]
+    pub acknowledgement_days: u32,
 }
 
 /// Recurring controls and the default months within which each needs fresh evidence, with
@@ -791,12 +801,13 @@ impl Default for Cadences {
             continuity_test_months: 12,
             control_evidence_months: std::collections::BTreeMap::new(),
             nc_analysis_days: 30,
+            acknowledgement_days: 30,
         }
     }
 }
 
 /// An ISMS process (4.4).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Process {
     /// Id, e.g. `PR-RISK`.
@@ -818,7 +829,7 @@ pub struct Process {
 }
 
 /// A planned communication (7.4 a–d).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Communication {
     /// What is communicated.
@@ -835,7 +846,7 @@ pub struct Communication {
 }
 
 /// A document of external origin (7.5.3).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExternalDocument {
     /// Id, e.g. `EXT-01`.
@@ -857,7 +868,7 @@ pub struct ExternalDocument {
 }
 
 /// Severity a rule can be set to in configuration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ConfiguredSeverity {
     /// Fails the run.
@@ -869,7 +880,7 @@ pub enum ConfiguredSeverity {
 }
 
 /// Configuration of `isms check`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChecksConfig {
     /// Per-rule severity changes or disabling, keyed by rule code (e.g. `SOA-12`).
@@ -881,7 +892,7 @@ pub struct ChecksConfig {
 }
 
 /// A change to one rule's behaviour. A reason is mandatory.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleOverride {
     /// New severity.
@@ -896,7 +907,7 @@ pub struct RuleOverride {
 }
 
 /// A time-limited exception for a rule, optionally for one record.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Waiver {
     /// Rule code.

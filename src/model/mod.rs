@@ -18,6 +18,7 @@ use crate::yaml::Spanned;
 pub mod common;
 pub mod context;
 pub mod documents;
+pub mod frameworks;
 pub mod manifest;
 pub mod registers;
 pub mod status;
@@ -35,6 +36,10 @@ pub use documents::{
     Audit, AuditKind, AuditProgramme, AuditReport, AuditStatus, Decision, DecisionKind, Exclusion,
     Finding, FindingKind, InScope, Interface, ManagementReview, Period, PlannedAudit, Policy,
     PolicyKind, PolicyStatements, Procedure, ReviewInputs, Scope,
+};
+pub use frameworks::{
+    Acknowledgement, AcknowledgementRegister, AnswerStatus, FrameworkAnswer, FrameworkAnswerFile,
+    FrameworkAnswers,
 };
 pub use manifest::EvidenceSettings;
 pub use manifest::{
@@ -100,6 +105,12 @@ pub enum RecordKind {
     Audits,
     /// `reviews/*.md`.
     Reviews,
+    /// `acknowledgements.yaml` or `acknowledgements/*.yaml`.
+    Acknowledgements,
+    /// `frameworks/*.yaml`: own answers to framework requirements.
+    FrameworkAnswers,
+    /// `frameworks/*.csv`: custom framework requirements and mappings.
+    FrameworkMappings,
 }
 
 /// A file present in the repository (records, evidence, anything), for evidence checks that
@@ -207,6 +218,17 @@ pub struct Isms {
     /// Scaffold markers left in the record files, in file and line order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub markers: Vec<Marker>,
+    /// Policy acknowledgements, from `acknowledgements.yaml` or `acknowledgements/*.yaml`.
+    pub acknowledgements: Vec<Spanned<Acknowledgement>>,
+    /// Own answers to framework requirements, one entry per `frameworks/<id>.yaml`.
+    pub framework_answers: Vec<FrameworkAnswerFile>,
+    /// Frameworks the repository defines itself in `frameworks/*.csv`.
+    #[serde(skip)]
+    pub custom_frameworks: Vec<crate::frameworks::Framework>,
+    /// The frameworks whose rules `isms check` runs: `frameworks:` of isms.yaml, plus those
+    /// given with `--framework`.
+    #[serde(skip)]
+    pub selected_frameworks: Vec<String>,
 }
 
 /// Id → position tables behind [`Isms::person`], [`Isms::risk`], [`Isms::asset`] and

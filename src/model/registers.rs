@@ -10,7 +10,7 @@ use super::manifest::LevelValue;
 use crate::yaml::{Records, Spanned};
 
 /// `assets.yaml`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssetRegister {
     /// The assets.
@@ -19,7 +19,7 @@ pub struct AssetRegister {
 }
 
 /// Kind of asset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum AssetKind {
     /// Information or data set.
@@ -41,7 +41,9 @@ pub enum AssetKind {
 }
 
 /// Information classification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Classification {
     /// May be published.
@@ -55,7 +57,7 @@ pub enum Classification {
 }
 
 /// Confidentiality, integrity and availability values of an asset (1 low … 3 high).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CiaValues {
     /// Confidentiality value.
@@ -67,7 +69,7 @@ pub struct CiaValues {
 }
 
 /// An asset (A.5.9).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Asset {
     /// Id, e.g. `A-012`.
@@ -105,7 +107,7 @@ fn yes() -> bool {
 }
 
 /// `risks.yaml` or each file of `risks/*.yaml`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RiskRegister {
     /// Date of the latest complete risk assessment (8.2).
@@ -121,7 +123,7 @@ pub struct RiskRegister {
 
 /// An opportunity the ISMS planning addresses (6.1.1): a chance to achieve the intended
 /// outcomes better or to improve, determined from the context like a risk.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Opportunity {
     /// Id, e.g. `OPP-01`.
@@ -146,7 +148,7 @@ pub struct Opportunity {
 }
 
 /// Risk treatment option (6.1.3 a).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Treatment {
     /// Modify the risk with controls.
@@ -163,7 +165,7 @@ pub enum Treatment {
 }
 
 /// A likelihood and impact pair, with the level if the author stated one.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rating {
     /// Likelihood: a point of the methodology's scale, or a probability or frequency per year
@@ -191,7 +193,7 @@ impl Rating {
 }
 
 /// A risk (6.1.2, 6.1.3, 8.2, 8.3).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Risk {
     /// Id, e.g. `R-007`.
@@ -255,7 +257,7 @@ pub struct Risk {
 }
 
 /// `soa.yaml`: the Statement of Applicability (6.1.3 d).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatementOfApplicability {
     /// Document control for the SoA itself.
@@ -270,7 +272,7 @@ pub struct StatementOfApplicability {
 }
 
 /// A control that is not from Annex A (6.1.3 c allows controls from any source).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdditionalControl {
     /// The organisation's id, e.g. `ORG-01`; it must not look like an Annex A id.
@@ -301,7 +303,7 @@ pub struct AdditionalControl {
 }
 
 /// Document control of the SoA (7.5.2).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SoaDocument {
     /// Document id.
@@ -343,7 +345,9 @@ fn soa_title() -> Spanned<String> {
 }
 
 /// Implementation status of a control.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum ImplementationStatus {
     /// In place and operating.
@@ -358,7 +362,7 @@ pub enum ImplementationStatus {
 }
 
 /// Why a control is included, or why it is excluded (6.1.3 d).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum InclusionReason {
     /// Treats one or more risks.
@@ -398,10 +402,11 @@ impl InclusionReason {
 }
 
 /// One row of the SoA.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SoaEntry {
     /// Annex A control id, e.g. `5.10`.
+    #[schemars(regex(pattern = r"^\d+\.\d+$"))]
     pub id: Id,
     /// Title (optional; checked against the catalogue when given).
     #[serde(default)]
@@ -454,7 +459,7 @@ impl SoaEntry {
 }
 
 /// `objectives.yaml`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectiveRegister {
     /// The objectives.
@@ -463,7 +468,7 @@ pub struct ObjectiveRegister {
 }
 
 /// Progress towards an objective.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ObjectiveStatus {
     /// Not started.
@@ -479,7 +484,7 @@ pub enum ObjectiveStatus {
 }
 
 /// A monitoring entry of an objective (6.2 d).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Measurement {
     /// Date of the measurement.
@@ -492,7 +497,7 @@ pub struct Measurement {
 }
 
 /// An information security objective (6.2).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Objective {
     /// Id, e.g. `OBJ-02`.
@@ -548,7 +553,7 @@ pub struct Objective {
 }
 
 /// `suppliers.yaml`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SupplierRegister {
     /// The suppliers.
@@ -557,7 +562,9 @@ pub struct SupplierRegister {
 }
 
 /// Criticality of a supplier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Criticality {
     /// Low.
@@ -569,7 +576,7 @@ pub enum Criticality {
 }
 
 /// The agreement with a supplier (A.5.20).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Agreement {
     /// Contract reference.
@@ -584,7 +591,7 @@ pub struct Agreement {
 }
 
 /// A supplier assessment or review.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SupplierReview {
     /// Date.
@@ -601,7 +608,7 @@ pub struct SupplierReview {
 }
 
 /// A supplier (A.5.19–5.22, 8.1).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Supplier {
     /// Id, e.g. `SUP-03`.
@@ -638,7 +645,7 @@ pub struct Supplier {
 }
 
 /// `training.yaml`: competence (7.2) and awareness (7.3) records.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TrainingRecords {
     /// Evidence of competence for ISMS roles.
@@ -655,7 +662,7 @@ pub struct TrainingRecords {
 
 /// An action to give someone the competence a role needs (training, mentoring, hiring), with
 /// the evaluation of whether it worked (7.2 c).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompetenceAction {
     /// Person id.
@@ -684,7 +691,7 @@ fn planned_action() -> Spanned<super::common::ActionStatus> {
 }
 
 /// The evaluation of a competence action (7.2 c).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompetenceEvaluation {
     /// When it was evaluated.
@@ -700,7 +707,7 @@ pub struct CompetenceEvaluation {
 }
 
 /// Evidence that a person is competent for a role (7.2 d).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompetenceRecord {
     /// Person id.
@@ -719,7 +726,7 @@ pub struct CompetenceRecord {
 }
 
 /// One person's completion of awareness training (7.3).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AwarenessRecord {
     /// Person id.
@@ -731,7 +738,7 @@ pub struct AwarenessRecord {
 }
 
 /// `metrics.yaml` (9.1).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MetricRegister {
     /// The metrics.
@@ -740,7 +747,7 @@ pub struct MetricRegister {
 }
 
 /// A measured result.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MetricResult {
     /// Date or end of period.
@@ -756,7 +763,7 @@ pub struct MetricResult {
 }
 
 /// What is measured and how (9.1 a–f).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metric {
     /// Id, e.g. `M-04`.
@@ -793,7 +800,7 @@ pub struct Metric {
 }
 
 /// `incidents.yaml` (A.5.24–5.28).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IncidentRegister {
     /// The incidents.
@@ -802,7 +809,9 @@ pub struct IncidentRegister {
 }
 
 /// Severity of an incident.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum IncidentSeverity {
     /// Low.
@@ -816,7 +825,7 @@ pub enum IncidentSeverity {
 }
 
 /// Open or closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum RecordStatus {
     /// Open.
@@ -828,7 +837,7 @@ pub enum RecordStatus {
 }
 
 /// An information security event or incident.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Incident {
     /// Id, e.g. `INC-2025-004`.
@@ -867,7 +876,7 @@ pub struct Incident {
 }
 
 /// `changes.yaml` (6.3).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeRegister {
     /// The changes.
@@ -876,7 +885,7 @@ pub struct ChangeRegister {
 }
 
 /// A planned change to the ISMS (6.3).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Change {
     /// Id, e.g. `CHG-03`.
@@ -908,7 +917,7 @@ pub struct Change {
 }
 
 /// `nonconformities.yaml` (10.2).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NonconformityRegister {
     /// The nonconformities.
@@ -917,7 +926,7 @@ pub struct NonconformityRegister {
 }
 
 /// Where a nonconformity came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum NonconformitySource {
     /// Internal audit.
@@ -937,7 +946,7 @@ pub enum NonconformitySource {
 }
 
 /// Review of whether a corrective action worked (10.2 d).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EffectivenessReview {
     /// When.
@@ -953,7 +962,7 @@ pub struct EffectivenessReview {
 }
 
 /// A nonconformity and its corrective action (10.2).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Nonconformity {
     /// Id, e.g. `NC-2025-03`.

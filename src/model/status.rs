@@ -305,6 +305,12 @@ pub fn evidence_expired(e: &EvidenceRef, today: Date) -> bool {
     e.expires.as_ref().is_some_and(|x| x.value < today)
 }
 
+/// Whether a competence record has expired as of `today` (the expiry day itself still
+/// counts): SUP-01 no longer accepts it and the competence records flag it.
+pub fn competence_expired(c: &super::registers::CompetenceRecord, today: Date) -> bool {
+    c.expires.as_ref().is_some_and(|e| e.value < today)
+}
+
 /// Who an escalated acceptance authority is, for messages.
 pub fn describe_authority(a: &AcceptanceAuthority) -> String {
     let mut who: Vec<String> = a.by.iter().map(|p| p.value.clone()).collect();

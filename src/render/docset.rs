@@ -623,7 +623,7 @@ pub(crate) fn competence(ctx: &Ctx<'_>) -> RegisterView {
     let t = competence_table(ctx);
     let isms = ctx.isms;
     let today = Date(ctx.opts.as_of);
-    let expired = |c: &model::CompetenceRecord| c.expires.as_ref().is_some_and(|e| e.value < today);
+    let expired = |c: &model::CompetenceRecord| model::status::competence_expired(c, today);
     let mut flags: Vec<Option<Badge>> = isms
         .competence
         .iter()

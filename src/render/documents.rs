@@ -66,6 +66,8 @@ pub enum DocKind {
     Metrics,
     /// Changes to the ISMS (6.3).
     Changes,
+    /// Coverage of another framework (NIS2, NIST CSF, custom) by the ISMS.
+    FrameworkCoverage,
 }
 
 impl DocKind {
@@ -97,6 +99,7 @@ impl DocKind {
             DocKind::Competence => "competence",
             DocKind::Metrics => "metrics",
             DocKind::Changes => "changes",
+            DocKind::FrameworkCoverage => "framework-coverage",
         }
     }
 }
@@ -132,7 +135,8 @@ impl DocSpec {
             | DocKind::Incidents
             | DocKind::Competence
             | DocKind::Metrics
-            | DocKind::Changes => &Format::ALL,
+            | DocKind::Changes
+            | DocKind::FrameworkCoverage => &Format::ALL,
             _ => &[Format::Html, Format::Md],
         }
     }
@@ -165,6 +169,7 @@ const SECTION_OPERATION: &str = "Operation: procedures (clause 8)";
 const SECTION_EVALUATION: &str = "Performance evaluation (clause 9)";
 const SECTION_IMPROVEMENT: &str = "Improvement (clause 10)";
 const SECTION_REGISTERS: &str = "Spreadsheets";
+const SECTION_FRAMEWORKS: &str = "Other frameworks";
 
 /// Where a section comes in the index: the order an auditor walks the standard (clauses 4
 /// to 10, then Annex A). A section not listed here goes before the spreadsheets.
@@ -436,13 +441,28 @@ pub fn documents(isms: &Isms) -> Vec<DocSpec> {
             SECTION_OPERATION,
         );
     }
+    for id in &isms.selected_frameworks {
+        if let Some(fw) = crate::frameworks::find(isms, id) {
+            let name = format!("frameworks/{}", file_stem(&fw.id));
+            let title = format!("{}: coverage by the ISMS", fw.name);
+            push(
+                &mut out,
+                name,
+                DocKind::FrameworkCoverage,
+                title,
+                Some(fw.id.clone()),
+                SECTION_FRAMEWORKS,
+            );
+        }
+    }
     // The index follows the clauses; within a section documents keep the order above.
     // Within clause 9, monitoring and measurement (9.1) comes before the audits (9.2).
     out.sort_by_key(|d| (section_rank(d.section), d.kind != DocKind::Metrics));
-    if out
-        .iter()
-        .any(|d| d.kind != DocKind::Registers && d.has_format(Format::Xlsx))
-    {
+    if out.iter().any(|d| {
+        d.kind != DocKind::Registers
+            && d.kind != DocKind::FrameworkCoverage
+            && d.has_format(Format::Xlsx)
+    }) {
         let t = "All registers (one workbook)".to_string();
         push(
             &mut out,
@@ -659,6 +679,9 @@ fn template_context(
         DocKind::Policy => {
             let p = record(spec, &isms.policies, |p| &p.id.value)?;
             insert(&mut c, spec, "policy", &views::policy(p, root))?;
+            if let Some(a) = super::acknowledgements::view(ctx, p) {
+                insert(&mut c, spec, "acknowledged", &a)?;
+            }
             (
                 DocHead::of(p, p.classification.as_ref(), Some(review_months)),
                 with(vec![p.source.path.clone()], &["isms.yaml"]),
@@ -750,6 +773,19 @@ fn template_context(
                 with([manifest.clone(), src].concat(), &[]),
             )
         }
+        DocKind::FrameworkCoverage => {
+            let fw = framework_of(isms, spec)?;
+            insert(&mut c, spec, "framework", &super::framework::view(ctx, fw))?;
+            let mut src = ctx.present(&["soa.yaml"]);
+            src.extend(framework_files(isms, fw));
+            (
+                DocHead::generated(
+                    &format!("FRAMEWORK-{}", fw.id.to_ascii_uppercase()),
+                    &spec.title,
+                ),
+                with([manifest.clone(), src].concat(), &[]),
+            )
+        }
     };
     insert(&mut c, spec, "org", &ctx.org())?;
     let history = history_files(isms, spec);
@@ -812,7 +848,38 @@ pub fn history_files(isms: &Isms, spec: &DocSpec) -> Vec<String> {
         DocKind::Competence => docset::register_files(isms, "training"),
         DocKind::Metrics => docset::register_files(isms, "metrics"),
         DocKind::Changes => docset::register_files(isms, "changes"),
+        DocKind::FrameworkCoverage => framework_of(isms, spec)
+            .map(|fw| {
+                let mut v = views::present(isms, &["soa.yaml"]);
+                v.extend(framework_files(isms, fw));
+                v
+            })
+            .unwrap_or_default(),
     }
+}
+
+/// The framework a coverage document is about.
+fn framework_of<'a>(
+    isms: &'a Isms,
+    spec: &DocSpec,
+) -> Result<&'a crate::frameworks::Framework, RenderError> {
+    spec.record_id
+        .as_deref()
+        .and_then(|id| crate::frameworks::find(isms, id))
+        .ok_or_else(|| RenderError::UnknownDocument(spec.name.clone()))
+}
+
+/// The repository files a framework's coverage is written from besides the SoA: its own
+/// answers and, for a custom framework, its CSV files.
+fn framework_files(isms: &Isms, fw: &crate::frameworks::Framework) -> Vec<String> {
+    let mut v: Vec<String> = isms
+        .framework_answers
+        .iter()
+        .filter(|f| f.framework.value.eq_ignore_ascii_case(&fw.id))
+        .map(|f| f.path.clone())
+        .collect();
+    v.extend(fw.files.iter().cloned());
+    v
 }
 
 /// The record a per-record document is about. Duplicate ids get suffixed names
@@ -987,6 +1054,9 @@ fn tables(ctx: &Ctx<'_>, spec: &DocSpec) -> Vec<Table> {
         DocKind::Competence => vec![docset::competence_table(ctx)],
         DocKind::Metrics => vec![docset::metrics_table(ctx)],
         DocKind::Changes => vec![docset::changes_table(ctx)],
+        DocKind::FrameworkCoverage => framework_of(ctx.isms, spec)
+            .map(|fw| vec![super::framework::table(ctx, fw)])
+            .unwrap_or_default(),
         DocKind::Registers => {
             let mut t = Vec::new();
             if ctx.isms.soa.is_some() {

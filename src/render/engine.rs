@@ -85,6 +85,8 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("metrics.md"),
     builtin!("changes.html"),
     builtin!("changes.md"),
+    builtin!("framework-coverage.html"),
+    builtin!("framework-coverage.md"),
 ];
 
 /// The folder, relative to the ISMS root, whose files override built-in templates by name.

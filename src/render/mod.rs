@@ -9,9 +9,11 @@
 //! - [`table`]: registers as typed tables, written as CSV and xlsx.
 //! - [`pack`]: the audit pack zip with its manifest of SHA-256 hashes.
 
+pub mod acknowledgements;
 pub mod docset;
 pub mod documents;
 pub mod engine;
+pub mod framework;
 pub mod heatmap;
 pub mod markdown;
 pub mod pack;
@@ -84,6 +86,46 @@ pub struct SourceState {
     /// rows of a document written in several files (`risks/*.yaml`) the way the history does;
     /// commits missing here are ordered by date.
     pub commit_order: BTreeMap<String, usize>,
+    /// The errors `isms check` reports in each record file (repository-relative `/` paths),
+    /// gathered by the CLI before rendering: a document shows those of its own record files,
+    /// so it never looks finished while `check` says it is not. Empty when check did not run.
+    pub findings: BTreeMap<String, Vec<RecordFinding>>,
+}
+
+/// An error `isms check` reports in a record file, as documents show it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RecordFinding {
+    /// Rule code, e.g. `RSK-10`.
+    pub code: String,
+    /// The message.
+    pub message: String,
+    /// The record it is about, when known.
+    pub record: Option<String>,
+    /// 1-based line in the file (0 for the whole file).
+    pub line: u32,
+}
+
+impl SourceState {
+    /// The error findings of `outcome` that are not waived, by the record file they are in.
+    pub fn findings_from(outcome: &crate::checks::Outcome) -> BTreeMap<String, Vec<RecordFinding>> {
+        let mut out: BTreeMap<String, Vec<RecordFinding>> = BTreeMap::new();
+        for f in &outcome.findings {
+            let d = &f.diagnostic;
+            if f.waiver.is_some() || d.severity != crate::diagnostic::Severity::Error {
+                continue;
+            }
+            let Some(loc) = &d.location else { continue };
+            out.entry(loc.path.clone())
+                .or_default()
+                .push(RecordFinding {
+                    code: d.code.clone(),
+                    message: d.message.clone(),
+                    record: d.record.clone(),
+                    line: loc.line,
+                });
+        }
+        out
+    }
 }
 
 impl SourceState {

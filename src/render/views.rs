@@ -131,7 +131,17 @@ pub struct DocView {
     pub footer_text: String,
     /// The revision history of the document's own record file(s), from Git.
     pub revisions: RevisionsView,
+    /// Errors `isms check` reports in the document's own record file(s), at most
+    /// [`MAX_FINDINGS`] of them.
+    pub findings: Vec<super::RecordFinding>,
+    /// How many there are in all.
+    pub findings_total: usize,
+    /// Those not listed (`findings_total` minus the listed ones).
+    pub findings_more: usize,
 }
+
+/// The most check findings a document lists; `isms check` shows them all.
+pub const MAX_FINDINGS: usize = 25;
 
 /// The most revisions a document lists; older ones are counted, not listed (`isms log` shows
 /// them all). Twenty covers years of a policy's reviews without burying the document.
@@ -386,6 +396,24 @@ impl<'a> Ctx<'a> {
             sources,
             header_text,
             footer_text,
+            findings: history
+                .iter()
+                .filter_map(|f| self.state.findings.get(f))
+                .flatten()
+                .take(MAX_FINDINGS)
+                .cloned()
+                .collect(),
+            findings_total: history
+                .iter()
+                .filter_map(|f| self.state.findings.get(f))
+                .map(Vec::len)
+                .sum(),
+            findings_more: history
+                .iter()
+                .filter_map(|f| self.state.findings.get(f))
+                .map(Vec::len)
+                .sum::<usize>()
+                .saturating_sub(MAX_FINDINGS),
             revisions: self.revisions(history),
         }
     }

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+pub mod acknowledgements;
+
 use serde::Serialize;
 
 use crate::checks::registry::{self, Area, Rule};
@@ -51,6 +53,9 @@ pub struct Dashboard {
     pub due_counts: DueCounts,
     /// Risk levels before and after treatment.
     pub risks: RiskSummary,
+    /// Policy acknowledgements, when the organisation keeps the register.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acknowledgements: Option<acknowledgements::AcknowledgementRate>,
 }
 
 /// Rules passing and failing, and the share passing.
@@ -1060,6 +1065,7 @@ pub fn dashboard(model: &Isms, outcome: &Outcome, as_of: Date, git: bool) -> Das
         due,
         due_counts,
         risks: risk_summary(model),
+        acknowledgements: acknowledgements::rate(model, as_of),
     }
 }
 

@@ -296,6 +296,21 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Collect<T> {
     }
 }
 
+// Written as the bare value: `Collect` only changes how a failure is reported.
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Collect<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        generator.subschema_for::<T>()
+    }
+}
+
 /// Reads a typed value from a node. Returns the value (if the top level could be read) and
 /// every error found, including those of records skipped through [`Collect`].
 pub fn from_node<'a, T: Deserialize<'a>>(node: &'a Node) -> (Option<T>, Vec<DeError>) {
@@ -851,5 +866,21 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Records<T> {
 impl<T: serde::Serialize> serde::Serialize for Records<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.iter())
+    }
+}
+
+// A list of records is written as a plain list; each item is checked on its own.
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Records<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Records_of_{}", T::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let items = generator.subschema_for::<T>();
+        schemars::json_schema!({ "type": "array", "items": items })
     }
 }

@@ -113,3 +113,22 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
         d.deserialize_struct(SPANNED_MARKER, SPANNED_FIELDS, V(std::marker::PhantomData))
     }
 }
+
+// The schema of a located value is the schema of the value: the span is never written.
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Spanned<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        T::schema_id()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Times `isms lsp` from a keystroke to the diagnostics that follow, for docs/benchmarks.md.
+
+Opens risks.yaml of a repository, then types a typo into an owner and takes it out again,
+RUNS times; each change is a full-text didChange (what editors send with full sync) and the
+time is measured from writing the change to reading the publishDiagnostics that reflects it.
+The debounce is set to 0 so the figure is the server's own work; editors add the default
+30 ms of quiet time on top.
+
+Usage: python3 benches/lsp-keystroke.py BIN REPO [RUNS]
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+bin_path, repo = sys.argv[1], os.path.realpath(sys.argv[2])
+runs = int(sys.argv[3]) if len(sys.argv) > 3 else 20
+
+p = subprocess.Popen([bin_path, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+
+def send(msg):
+    body = json.dumps(msg).encode()
+    p.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    p.stdin.flush()
+
+
+def read():
+    length = None
+    while True:
+        line = p.stdout.readline()
+        if not line:
+            raise SystemExit("server closed the connection")
+        line = line.strip()
+        if not line:
+            break
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    return json.loads(p.stdout.read(length))
+
+
+def wait(pred):
+    while True:
+        m = read()
+        if pred(m):
+            return m
+
+
+uri = "file://" + os.path.join(repo, "risks.yaml")
+text = open(os.path.join(repo, "risks.yaml"), encoding="utf-8").read()
+# The first owner of the register, whatever the generator called it.
+at = text.index("owner: ") + len("owner: ")
+end = text.index("\n", at)
+typo = text[:at] + text[at:end] + "x" + text[end:]
+
+send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+      "params": {"processId": None, "rootUri": "file://" + repo, "capabilities": {},
+                 "initializationOptions": {"asOf": "2025-06-30", "debounceMs": 0}}})
+wait(lambda m: m.get("id") == 1)
+send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+
+t0 = time.perf_counter()
+send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+      "params": {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}})
+
+
+def published(m):
+    return m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri
+
+
+def has_dangling(m):
+    return any(d.get("code") == "LOAD-013" for d in m["params"]["diagnostics"])
+
+
+wait(published)
+first = (time.perf_counter() - t0) * 1000
+times = []
+version = 1
+for i in range(runs):
+    for body, want in ((typo, True), (text, False)):
+        version += 1
+        t = time.perf_counter()
+        send({"jsonrpc": "2.0", "method": "textDocument/didChange",
+              "params": {"textDocument": {"uri": uri, "version": version},
+                         "contentChanges": [{"text": body}]}})
+        wait(lambda m: published(m) and has_dangling(m) == want)
+        times.append((time.perf_counter() - t) * 1000)
+send({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": None})
+wait(lambda m: m.get("id") == 2)
+send({"jsonrpc": "2.0", "method": "exit", "params": None})
+p.wait(timeout=30)
+times.sort()
+print(f"repository: {repo} ({len(text)} bytes in risks.yaml)")
+print(f"first check after didOpen: {first:.0f} ms")
+print(f"keystroke to diagnostics, {len(times)} changes: median {statistics.median(times):.0f} ms, "
+      f"p90 {times[int(len(times) * 0.9) - 1]:.0f} ms, min {times[0]:.0f} ms, max {times[-1]:.0f} ms")
