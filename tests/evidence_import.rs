@@ -380,7 +380,6 @@ fn ttl_comes_from_isms_yaml_and_an_expired_import_gives_the_freshness_finding() 
 }
 
 #[test]
-#[ignore = "the audit pack does not carry evidence files yet; enable when it does"]
 fn the_audit_pack_manifest_lists_an_imported_file_with_its_sha256() {
     let d = copy();
     import("prowler", "prowler-iso27001-2022.csv", d.path()).success();
@@ -705,4 +704,28 @@ fn a_folder_without_isms_yaml_is_refused() {
         .code(2)
         .stderr(predicate::str::contains("has no isms.yaml"));
     assert!(tree(d.path()).is_empty());
+}
+
+#[test]
+fn a_pointer_must_be_a_web_address() {
+    let d = copy();
+    let before = tree(d.path());
+    for bad in [
+        "s3://bucket/scan.csv",
+        "file:///tmp/scan.csv",
+        "https://",
+        "archive/scan.csv",
+    ] {
+        import_args(
+            &["--pointer", bad],
+            "prowler",
+            "prowler-iso27001-2022.csv",
+            d.path(),
+        )
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is not an https:// (or http://) URL with a host",
+        ));
+    }
+    assert_eq!(tree(d.path()), before);
 }

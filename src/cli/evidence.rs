@@ -66,7 +66,7 @@ struct Common {
     #[arg(value_name = "DIR", default_value = ".")]
     dir: PathBuf,
     /// Do not store the file: record only where it is archived (a URL) with its SHA-256.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = parse_pointer)]
     pointer: Option<String>,
     /// The collection day, when the export does not carry one (default: the day in the file,
     /// else today).
@@ -88,6 +88,23 @@ struct PowerpipeArgs {
     /// `key:value`. Repeat for more controls.
     #[arg(long = "map", value_name = "TAG=CONTROL", value_parser = TagMap::parse, required = true)]
     maps: Vec<TagMap>,
+}
+
+/// An archive location for `--pointer`: an `https://` or `http://` URL with a host, the only
+/// evidence URLs the SoA accepts.
+fn parse_pointer(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    let rest = t
+        .strip_prefix("https://")
+        .or_else(|| t.strip_prefix("http://"));
+    match rest {
+        Some(r) if !r.is_empty() && !r.starts_with('/') && !t.contains(char::is_whitespace) => {
+            Ok(t.to_string())
+        }
+        _ => Err(format!(
+            "`{s}` is not an https:// (or http://) URL with a host; give where the export is archived, such as https://archive.example.com/scans/prowler-2026-12-07.csv"
+        )),
+    }
 }
 
 /// Runs `isms evidence`.

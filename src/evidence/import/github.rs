@@ -178,3 +178,49 @@ fn repo_label(url: Option<&str>, what: &str) -> String {
     }
     label
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_name_the_repository_and_are_safe_file_names() {
+        assert_eq!(
+            repo_label(
+                Some("https://api.github.com/repos/acme/app/branches/release/1.x/protection"),
+                "branch-protection"
+            ),
+            "branch-protection-acme-app-release"
+        );
+        assert_eq!(
+            repo_label(
+                Some("https://api.github.com/repos/acme/../../etc/pulls/3"),
+                "pr-reviews"
+            ),
+            "pr-reviews"
+        );
+        assert_eq!(repo_label(None, "pr-reviews"), "pr-reviews");
+        assert_eq!(
+            repo_label(
+                Some("https://api.github.com/repos/a c/b;rm/pulls/7"),
+                "pr-reviews"
+            ),
+            "pr-reviews-a-c-b-rm-7"
+        );
+    }
+
+    #[test]
+    fn a_missing_setting_does_not_pass() {
+        let s = parse(
+            "p.json",
+            br#"{"required_status_checks": {"contexts": ["ci"]}}"#,
+        )
+        .unwrap();
+        let t = &s.controls["8.4"];
+        assert_eq!((t.passed, t.failed), (0, 4));
+        assert_eq!(
+            (s.controls["8.25"].passed, s.controls["8.25"].failed),
+            (1, 1)
+        );
+    }
+}

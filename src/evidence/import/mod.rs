@@ -248,3 +248,49 @@ pub(crate) fn date_prefix(s: &str) -> Option<Date> {
     let day = s.trim().get(..10)?;
     crate::model::Date::parse(day).map(|d| d.0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requirement_ids_are_matched_as_text() {
+        assert_eq!(annex_a_id("A.5.10").as_deref(), Some("5.10"));
+        assert_eq!(annex_a_id("5.10").as_deref(), Some("5.10"));
+        assert_eq!(annex_a_id(" A.8.1 ").as_deref(), Some("8.1"));
+        assert_ne!(annex_a_id("A.5.10"), annex_a_id("A.5.1"));
+        assert_eq!(annex_a_id("A.5.38"), None);
+        assert_eq!(
+            annex_a_id("A.9.2.1"),
+            None,
+            "a 2013 id is not a 2022 control"
+        );
+        assert_eq!(annex_a_id("A.10.1"), None);
+    }
+
+    #[test]
+    fn error_locations_read_like_compiler_output() {
+        let e = ImportError::new("f.csv", "bad", "fix").at_line(3);
+        assert_eq!(e.to_string(), "f.csv:3: bad");
+        let e = ImportError::new("f.json", "bad", "fix").in_record("finding 2");
+        assert_eq!(e.to_string(), "f.json (finding 2): bad");
+    }
+
+    #[test]
+    fn timestamps_give_their_day() {
+        assert_eq!(
+            date_prefix("2026-12-07 09:30:00.123")
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2026-12-07")
+        );
+        assert_eq!(
+            date_prefix("2026-12-07T09:30:00Z")
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2026-12-07")
+        );
+        assert_eq!(date_prefix("07/12/2026"), None);
+        assert_eq!(date_prefix("2026"), None);
+    }
+}

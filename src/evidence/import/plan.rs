@@ -3,7 +3,7 @@
 //! `soa.yaml`, appended to the control's `evidence:` list through the shared editing layer
 //! ([`crate::edit`]), so only the new entry's lines are written and comments, quoting and key
 //! order elsewhere stay as the user wrote them. The same export imported again changes
-//! nothing; a changed export under the same name (`--force`) has its entries' list rewritten.
+//! nothing; a changed export under the same name (`--force`) has the fields of its entries set.
 //! Everything is planned in memory first; [`ImportPlan::apply`] then writes the evidence file
 //! and the SoA, both or neither.
 
@@ -16,7 +16,7 @@ use crate::edit::{ChangeSet, EditError, FileEdit, Step, Value};
 use crate::fsutil::{Overwrite, WriteError};
 use crate::model::Isms;
 use crate::source::{FileId, SourceFile};
-use crate::yaml::{Node, NodeKind};
+use crate::yaml::Node;
 
 /// How an import is recorded.
 #[derive(Debug, Clone, Default)]
@@ -246,10 +246,17 @@ pub fn plan(
                     });
                     continue;
                 }
-                // The list is rewritten with the entry replaced: the editing layer changes
-                // whole values, and an evidence entry has no id to address it by.
-                let list = replace_item(&edit, &path, k, item)?;
-                edit.set(&path[..2], "evidence", &list)?;
+                // Only the fields an import writes are set; the entry's other fields, and every
+                // other entry, stay as they are.
+                let k =
+                    item_index(&edit, &path, options.pointer.is_some(), &reference)?.unwrap_or(k);
+                let mut at = path.to_vec();
+                at.push(Step::Index(k));
+                if let Value::Map(fields) = &item {
+                    for (field, value) in fields {
+                        edit.set(&at, field, value)?;
+                    }
+                }
                 changes.push(PlannedChange::ReplaceEvidence {
                     control: id.clone(),
                     tally: tally.clone(),
@@ -348,9 +355,14 @@ fn entry_value(f: &EntryFields<'_>) -> Value {
     ])
 }
 
-/// The evidence list at `path` in the planned text with item `k` replaced by `item`, the
-/// other items carried over as they read.
-fn replace_item(edit: &FileEdit, path: &[Step], k: usize, item: Value) -> Result<Value, PlanError> {
+/// The position, in the planned text, of the evidence item at `path` that refers to
+/// `reference`: the model skips entries that failed to load, the text does not.
+fn item_index(
+    edit: &FileEdit,
+    path: &[Step],
+    pointer: bool,
+    reference: &str,
+) -> Result<Option<usize>, PlanError> {
     let source = SourceFile::new(edit.rel().to_string(), edit.text().to_string());
     let tree = crate::yaml::parse(FileId(0), &source, 0..source.text.len()).map_err(|e| {
         EditError::Parse {
@@ -367,38 +379,16 @@ fn replace_item(edit: &FileEdit, path: &[Step], k: usize, item: Value) -> Result
                 .as_seq()?
                 .iter()
                 .find(|i| i.get("id").and_then(Node::scalar_text) == Some(id.as_str())),
-            Step::Index(i) => n.as_seq()?.get(*i),
+            Step::Index(k) => n.as_seq()?.get(*k),
         });
     }
-    let items = node.and_then(Node::as_seq).unwrap_or(&[]);
-    let mut out: Vec<Value> = items.iter().map(node_value).collect();
-    if let Some(slot) = out.get_mut(k) {
-        *slot = item;
-    } else {
-        out.push(item);
-    }
-    Ok(Value::Seq(out))
-}
-
-/// A node as a value to write back: dates stay dates, numbers-as-text keep their text.
-fn node_value(n: &Node) -> Value {
-    match &n.kind {
-        NodeKind::Null => Value::Null,
-        NodeKind::Bool(b) => Value::Bool(*b),
-        NodeKind::Int(i) => {
-            i64::try_from(*i).map_or_else(|_| Value::str(i.to_string()), Value::Int)
-        }
-        NodeKind::Float(f) => Value::str(n.raw.clone().unwrap_or_else(|| f.to_string())),
-        NodeKind::Str(s) => match crate::model::Date::parse(s) {
-            Some(d) if s.len() == 10 => Value::Date(d.0),
-            _ => Value::str(s.clone()),
-        },
-        NodeKind::Seq(items) => Value::Seq(items.iter().map(node_value).collect()),
-        NodeKind::Map(entries) => Value::Map(
-            entries
-                .iter()
-                .map(|(k, v)| (k.name.clone(), node_value(v)))
-                .collect(),
-        ),
-    }
+    let key = if pointer { "url" } else { "path" };
+    let wanted = crate::loader::normalise_rel(reference);
+    Ok(node.and_then(Node::as_seq).and_then(|items| {
+        items.iter().position(|i| {
+            i.get(key)
+                .and_then(Node::scalar_text)
+                .is_some_and(|r| crate::loader::normalise_rel(r) == wanted)
+        })
+    }))
 }

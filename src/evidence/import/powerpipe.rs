@@ -217,3 +217,47 @@ fn dedup<'a>(v: &[&'a str]) -> Vec<&'a str> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_maps_parse() {
+        let m = TagMap::parse("service:AWS/S3=8.12").unwrap();
+        assert_eq!(
+            (m.key.as_str(), m.value.as_deref(), m.control.as_str()),
+            ("service", Some("AWS/S3"), "8.12")
+        );
+        let m = TagMap::parse("encryption=A.8.24").unwrap();
+        assert_eq!(
+            (m.key.as_str(), m.value, m.control.as_str()),
+            ("encryption", None, "8.24")
+        );
+        assert!(
+            TagMap::parse("encryption")
+                .unwrap_err()
+                .contains("TAG=CONTROL")
+        );
+        assert!(TagMap::parse("=8.24").is_err());
+        assert!(
+            TagMap::parse("x=5.38")
+                .unwrap_err()
+                .contains("not an Annex A control")
+        );
+    }
+
+    #[test]
+    fn a_tag_set_to_false_does_not_match() {
+        let m = TagMap::parse("hipaa=8.24").unwrap();
+        let tags = |v: &str| {
+            serde_json::json!({ "hipaa": v })
+                .as_object()
+                .cloned()
+                .unwrap()
+        };
+        assert!(m.matches(&tags("true")));
+        assert!(!m.matches(&tags("false")));
+        assert!(!m.matches(&serde_json::Map::new()));
+    }
+}
