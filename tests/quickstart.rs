@@ -139,3 +139,45 @@ fn a_malformed_isms_today_is_refused() {
             "ISMS_TODAY is `07/12/2026`, not a date",
         ));
 }
+
+/// A record added to the frozen example is dated on its frozen day, not after it (which
+/// `check` would report as a date after the evaluation date, SUP-08).
+#[test]
+fn records_added_to_the_frozen_example_take_its_date() {
+    let tmp = example_copy();
+    Command::cargo_bin("isms")
+        .unwrap()
+        .args([
+            "new",
+            "risk",
+            "--title",
+            "Laptop theft in transit",
+            "--owner",
+            "p-cto",
+        ])
+        .arg(tmp.path())
+        .env("ISMS_TODAY", LATER)
+        .assert()
+        .success();
+    let risks = std::fs::read_to_string(tmp.path().join("risks.yaml")).unwrap();
+    assert!(risks.contains("identified: 2026-12-01"), "{risks}");
+    let out = Command::cargo_bin("isms")
+        .unwrap()
+        .args(["check", "--no-git", "--format", "json"])
+        .arg(tmp.path())
+        .env("ISMS_TODAY", LATER)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(!codes.contains(&"SUP-08"), "{codes:?}");
+    assert!(
+        codes.contains(&"RSK-05"),
+        "the rating is a person's decision: {codes:?}"
+    );
+}

@@ -95,12 +95,9 @@ pub struct DoneArgs {
 }
 
 impl Common {
-    /// `--on`, else today (or `ISMS_TODAY`).
-    fn date(&self) -> anyhow::Result<Date> {
-        match self.on {
-            Some(d) => Ok(d),
-            None => super::today(),
-        }
+    /// `--on`, else the repository's frozen `as_of`, else today (or `ISMS_TODAY`).
+    fn date(&self, model: &crate::model::Isms) -> anyhow::Result<Date> {
+        super::record_date(self.on, model)
     }
 }
 
@@ -142,7 +139,7 @@ fn conclude(common: &Common, model: &Isms, d: Decision) -> anyhow::Result<Status
 
 pub fn approve(args: ApproveArgs, _g: &Global) -> anyhow::Result<Status> {
     let model = load(&args.common.dir)?;
-    let on = args.common.date()?;
+    let on = args.common.date(&model)?;
     person(&model, &args.by, "--by")?;
     let dir = &args.common.dir;
     let mut changes = ChangeSet::new();
@@ -291,7 +288,7 @@ pub fn approve(args: ApproveArgs, _g: &Global) -> anyhow::Result<Status> {
 
 pub fn confirm(args: ConfirmArgs, _g: &Global) -> anyhow::Result<Status> {
     let model = load(&args.common.dir)?;
-    let on = args.common.date()?;
+    let on = args.common.date(&model)?;
     person(&model, &args.by, "--by")?;
     let dir = &args.common.dir;
     let target = args.target.as_str();
@@ -373,7 +370,7 @@ fn bump(v: &str) -> String {
 
 pub fn accept(args: AcceptArgs, _g: &Global) -> anyhow::Result<Status> {
     let model = load(&args.common.dir)?;
-    let on = args.common.date()?;
+    let on = args.common.date(&model)?;
     person(&model, &args.by, "--by")?;
     let Some(r) = model.risk(&args.risk) else {
         let ids: Vec<&str> = model.risks.iter().map(|r| r.id.value.as_str()).collect();
@@ -431,7 +428,7 @@ pub fn accept(args: AcceptArgs, _g: &Global) -> anyhow::Result<Status> {
 
 pub fn close(args: CloseArgs, _g: &Global) -> anyhow::Result<Status> {
     let model = load(&args.common.dir)?;
-    let on = args.common.date()?;
+    let on = args.common.date(&model)?;
     if let Some(b) = &args.by {
         person(&model, b, "--by")?;
     }
@@ -499,7 +496,7 @@ pub fn close(args: CloseArgs, _g: &Global) -> anyhow::Result<Status> {
 
 pub fn done(args: DoneArgs, _g: &Global) -> anyhow::Result<Status> {
     let model = load(&args.common.dir)?;
-    let on = args.common.date()?;
+    let on = args.common.date(&model)?;
     let want = args.action.as_str();
     let mut changes = ChangeSet::new();
     let dir = &args.common.dir;

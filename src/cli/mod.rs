@@ -113,6 +113,20 @@ pub fn evaluation_date(
     today()
 }
 
+/// The date a command records a decision or a new record on: `--on` when given, else the
+/// repository's frozen `as_of` (so records added to a frozen example are not dated after it),
+/// else today.
+pub fn record_date(
+    flag: Option<jiff::civil::Date>,
+    isms: &crate::model::Isms,
+) -> anyhow::Result<jiff::civil::Date> {
+    match (flag, isms.manifest.as_ref().and_then(|m| m.as_of.as_ref())) {
+        (Some(d), _) => Ok(d),
+        (None, Some(frozen)) => Ok(frozen.value.0),
+        (None, None) => today(),
+    }
+}
+
 /// Options shared by every subcommand.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Global {

@@ -142,10 +142,7 @@ pub struct Args {
 pub fn run(mut args: Args, _global: &Global) -> anyhow::Result<Status> {
     let model = load(&args.dir)?;
     prompt_missing(&mut args)?;
-    let on = match args.on {
-        Some(d) => d,
-        None => super::today()?,
-    };
+    let on = super::record_date(args.on, &model)?;
     let mut changes = ChangeSet::new();
     let created = plan(&args, &model, on, &mut changes)?;
     finish(&args.dir, &changes, args.dry_run)?;
