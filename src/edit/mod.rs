@@ -455,7 +455,13 @@ impl FileEdit {
         match &list.kind {
             NodeKind::Null => {
                 // `field:` or `field: ~`: the list goes on the following lines.
-                let (range, mut out) = self.after_key_value(key, list);
+                let Some((range, mut out)) = self.after_key_value(key, list) else {
+                    return Err(self.unsupported(
+                        list.span.offset,
+                        &what,
+                        "its empty value is written on a later line than its key",
+                    ));
+                };
                 out.push_str(nl);
                 let mut block = String::new();
                 emit::seq_item(&mut block, item, key_indent + layout.step, layout);
@@ -547,20 +553,21 @@ impl FileEdit {
 
     /// For `key:` with an empty or null value: the range of the null token (if written) and
     /// an empty replacement, so the caller can put a block after the key (and any comment).
-    fn after_key_value(&self, key: &yaml::Key, value: &Node) -> (Range<usize>, String) {
+    /// `None` when a null token is written past the key's line, a layout not guessed at.
+    fn after_key_value(&self, key: &yaml::Key, value: &Node) -> Option<(Range<usize>, String)> {
         let key_end = key.span.offset + key.span.len;
         let eol = end_of_line_no_newline(&self.text, key_end);
         if value.span.len > 0 && value.span.offset >= key_end {
             // `key: ~`: drop the token and the space before it, keep any comment.
             let start = self.trim_space_before(value.span.offset);
             let end = value.span.offset + value.span.len;
-            if end <= eol && self.text[end..eol].trim().is_empty() {
-                return (start..eol, String::new());
+            let rest = self.text.get(end..eol)?;
+            if rest.trim().is_empty() {
+                return Some((start..eol, String::new()));
             }
-            let comment = self.text[end..eol].to_string();
-            return (start..eol, comment);
+            return Some((start..eol, rest.to_string()));
         }
-        (eol..eol, String::new())
+        Some((eol..eol, String::new()))
     }
 
     /// The end of a trailing `# to do: ...` comment (or, with `any`, of any comment) that

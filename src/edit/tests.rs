@@ -516,3 +516,23 @@ fn a_block_text_is_replaced_as_a_whole_entry() {
         "items:\n  - id: X\n    text: \"New: text\"\n\n    next: 1\n"
     );
 }
+
+/// Found by the `edit_register` fuzz target: a null value whose token sits on the line after
+/// its key made the append slice the text backwards and panic.
+#[test]
+fn a_null_written_after_its_key_line_is_refused_not_a_panic() {
+    let crash = b"risks:\n  ~- id: R-000\n    title: Ransomware o\xebn laptops\n    p-cto\n    inherent:\n \x1a     l\x01nelihood: likely\n      impact: 4\n";
+    let lossy = String::from_utf8_lossy(crash).into_owned();
+    let prefix = "risks:\n  ~- id: R-000\n    title: Ransomware o".to_string();
+    for text in [
+        lossy,
+        prefix,
+        "risks:\n  ~\n".to_string(),
+        "risks:\n  ~ # none\n".to_string(),
+    ] {
+        let mut e = FileEdit::new("risks.yaml", Some(text.clone()));
+        if e.append(&[key("risks")], &risk("R-999")).is_ok() {
+            assert!(e.text().starts_with("risks:"), "{text:?} -> {:?}", e.text());
+        }
+    }
+}
