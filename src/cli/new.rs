@@ -375,9 +375,12 @@ fn plan(args: &Args, model: &Isms, on: Date, changes: &mut ChangeSet) -> anyhow:
     match args.kind {
         Kind::Risk => {
             let rating = rating(args, model)?;
-            let ids = model.risks.iter().map(|r| r.id.value.as_str());
-            let id = args.id.clone().unwrap_or_else(|| next_id(ids, "R-001"));
-            refuse_taken(model.risk(&id).is_some(), "risk", &id)?;
+            let id = new_id(
+                args,
+                model.risks.iter().map(|r| r.id.value.as_str()),
+                "R-001",
+                "risk",
+            )?;
             let mut e = Vec::new();
             field(&mut e, "id", Value::str(&id));
             field(&mut e, "title", Value::str(&title));
@@ -403,9 +406,12 @@ fn plan(args: &Args, model: &Isms, on: Date, changes: &mut ChangeSet) -> anyhow:
             append::<crate::model::RiskRegister>(changes, dir, &file, "risks", id, e)
         }
         Kind::Asset => {
-            let ids = model.assets.iter().map(|r| r.id.value.as_str());
-            let id = args.id.clone().unwrap_or_else(|| next_id(ids, "A-01"));
-            refuse_taken(model.asset(&id).is_some(), "asset", &id)?;
+            let id = new_id(
+                args,
+                model.assets.iter().map(|r| r.id.value.as_str()),
+                "A-01",
+                "asset",
+            )?;
             let mut e = Vec::new();
             field(&mut e, "id", Value::str(&id));
             field(&mut e, "name", Value::str(&title));
@@ -417,16 +423,12 @@ fn plan(args: &Args, model: &Isms, on: Date, changes: &mut ChangeSet) -> anyhow:
             append::<crate::model::AssetRegister>(changes, dir, &file, "assets", id, e)
         }
         Kind::Supplier => {
-            let ids: Vec<&str> = model
-                .suppliers
-                .iter()
-                .map(|r| r.id.value.as_str())
-                .collect();
-            let id = args
-                .id
-                .clone()
-                .unwrap_or_else(|| next_id(ids.iter().copied(), "SUP-01"));
-            refuse_taken(ids.contains(&id.as_str()), "supplier", &id)?;
+            let id = new_id(
+                args,
+                model.suppliers.iter().map(|r| r.id.value.as_str()),
+                "SUP-01",
+                "supplier",
+            )?;
             let mut e = Vec::new();
             field(&mut e, "id", Value::str(&id));
             field(&mut e, "name", Value::str(&title));
@@ -437,16 +439,12 @@ fn plan(args: &Args, model: &Isms, on: Date, changes: &mut ChangeSet) -> anyhow:
             append::<crate::model::SupplierRegister>(changes, dir, &file, "suppliers", id, e)
         }
         Kind::Objective => {
-            let ids: Vec<&str> = model
-                .objectives
-                .iter()
-                .map(|r| r.id.value.as_str())
-                .collect();
-            let id = args
-                .id
-                .clone()
-                .unwrap_or_else(|| next_id(ids.iter().copied(), "OBJ-01"));
-            refuse_taken(ids.contains(&id.as_str()), "objective", &id)?;
+            let id = new_id(
+                args,
+                model.objectives.iter().map(|r| r.id.value.as_str()),
+                "OBJ-01",
+                "objective",
+            )?;
             let mut e = Vec::new();
             field(&mut e, "id", Value::str(&id));
             field(&mut e, "title", Value::str(&title));
@@ -460,16 +458,12 @@ fn plan(args: &Args, model: &Isms, on: Date, changes: &mut ChangeSet) -> anyhow:
             append::<crate::model::ObjectiveRegister>(changes, dir, &file, "objectives", id, e)
         }
         Kind::Incident => {
-            let ids: Vec<&str> = model
-                .incidents
-                .iter()
-                .map(|r| r.id.value.as_str())
-                .collect();
-            let id = args
-                .id
-                .clone()
-                .unwrap_or_else(|| next_id(ids.iter().copied(), "INC-001"));
-            refuse_taken(ids.contains(&id.as_str()), "incident", &id)?;
+            let id = new_id(
+                args,
+                model.incidents.iter().map(|r| r.id.value.as_str()),
+                "INC-001",
+                "incident",
+            )?;
             let mut e = Vec::new();
             field(&mut e, "id", Value::str(&id));
             field(&mut e, "title", Value::str(&title));
@@ -484,12 +478,12 @@ fn plan(args: &Args, model: &Isms, on: Date, changes: &mut ChangeSet) -> anyhow:
             append::<crate::model::IncidentRegister>(changes, dir, &file, "incidents", id, e)
         }
         Kind::Change => {
-            let ids: Vec<&str> = model.changes.iter().map(|r| r.id.value.as_str()).collect();
-            let id = args
-                .id
-                .clone()
-                .unwrap_or_else(|| next_id(ids.iter().copied(), "CHG-001"));
-            refuse_taken(ids.contains(&id.as_str()), "change", &id)?;
+            let id = new_id(
+                args,
+                model.changes.iter().map(|r| r.id.value.as_str()),
+                "CHG-001",
+                "change",
+            )?;
             let mut e = Vec::new();
             field(&mut e, "id", Value::str(&id));
             field(&mut e, "title", Value::str(&title));
@@ -503,17 +497,13 @@ fn plan(args: &Args, model: &Isms, on: Date, changes: &mut ChangeSet) -> anyhow:
             append::<crate::model::ChangeRegister>(changes, dir, &file, "changes", id, e)
         }
         Kind::Nonconformity => {
-            let ids: Vec<&str> = model
-                .nonconformities
-                .iter()
-                .map(|r| r.id.value.as_str())
-                .collect();
             let default = format!("NC-{}-01", on.year());
-            let id = args
-                .id
-                .clone()
-                .unwrap_or_else(|| next_id(ids.iter().copied(), &default));
-            refuse_taken(ids.contains(&id.as_str()), "nonconformity", &id)?;
+            let id = new_id(
+                args,
+                model.nonconformities.iter().map(|r| r.id.value.as_str()),
+                &default,
+                "nonconformity",
+            )?;
             let mut e = Vec::new();
             field(&mut e, "id", Value::str(&id));
             field(&mut e, "title", Value::str(&title));
@@ -577,6 +567,23 @@ fn kind_name(k: Kind) -> &'static str {
         Kind::Change => "change",
         Kind::Person => "person",
     }
+}
+
+/// The id of a new record: `--id`, else the next free id after `ids` (`first` when the
+/// register is empty); refused when a record already has it.
+fn new_id<'a>(
+    args: &Args,
+    ids: impl IntoIterator<Item = &'a str>,
+    first: &str,
+    what: &str,
+) -> anyhow::Result<String> {
+    let ids: Vec<&str> = ids.into_iter().collect();
+    let id = args
+        .id
+        .clone()
+        .unwrap_or_else(|| next_id(ids.iter().copied(), first));
+    refuse_taken(ids.contains(&id.as_str()), what, &id)?;
+    Ok(id)
 }
 
 fn refuse_taken(taken: bool, what: &str, id: &str) -> anyhow::Result<()> {
