@@ -593,14 +593,7 @@ fn decision_text(d: &ControlDecision, dir: &std::path::Path, style: Style) -> St
             )
         })
         .collect();
-    rows.push((
-        "Risks",
-        if risks.is_empty() {
-            "none linked".into()
-        } else {
-            risks.join("\n")
-        },
-    ));
+    rows.push(("Risks", lines_or(&risks, "none linked")));
     let docs: Vec<String> = d
         .documents
         .iter()
@@ -608,11 +601,7 @@ fn decision_text(d: &ControlDecision, dir: &std::path::Path, style: Style) -> St
         .collect();
     rows.push((
         "Cited by",
-        if docs.is_empty() {
-            "no policy or procedure lists it in `controls:`".into()
-        } else {
-            docs.join("\n")
-        },
+        lines_or(&docs, "no policy or procedure lists it in `controls:`"),
     ));
     let evidence: Vec<String> = d
         .evidence
@@ -633,14 +622,7 @@ fn decision_text(d: &ControlDecision, dir: &std::path::Path, style: Style) -> St
             s
         })
         .collect();
-    rows.push((
-        "Evidence",
-        if evidence.is_empty() {
-            "none recorded".into()
-        } else {
-            evidence.join("\n")
-        },
-    ));
+    rows.push(("Evidence", lines_or(&evidence, "none recorded")));
     let findings: Vec<String> = d
         .findings
         .iter()
@@ -654,14 +636,7 @@ fn decision_text(d: &ControlDecision, dir: &std::path::Path, style: Style) -> St
             format!("{sev} {}: {}{at}{waived}", f.code, f.message)
         })
         .collect();
-    rows.push((
-        "Check",
-        if findings.is_empty() {
-            "no findings".into()
-        } else {
-            findings.join("\n")
-        },
-    ));
+    rows.push(("Check", lines_or(&findings, "no findings")));
     let label_w = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
     for (label, value) in rows {
         for (i, line) in value.lines().enumerate() {
@@ -734,6 +709,15 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
         let _ = writeln!(out, "{indent}{line}");
     }
     out
+}
+
+/// One item per line, or `none` when there is no item.
+fn lines_or(items: &[String], none: &str) -> String {
+    if items.is_empty() {
+        none.to_string()
+    } else {
+        items.join("\n")
+    }
 }
 
 #[cfg(test)]
