@@ -25,12 +25,18 @@ fn isms_with_home(home: &Path) -> Command {
     cmd
 }
 
-fn template_paths() -> BTreeSet<&'static str> {
+/// Every path `isms init` writes: the template's files and the generated schemas.
+fn template_paths() -> BTreeSet<String> {
     isms::scaffold::template("startup-saas")
         .expect("built-in template")
         .files
         .iter()
-        .map(|f| f.path)
+        .map(|f| f.path.to_string())
+        .chain(
+            isms::scaffold::generated_files()
+                .into_iter()
+                .map(|(p, _)| p),
+        )
         .collect()
 }
 

@@ -91,7 +91,7 @@ fn inside_another_repository(dir: &Path, workdir: &Path) -> Option<String> {
 }
 
 /// Lists paths, with the editor schemas as one line: they are not records to fill in.
-fn print_paths(out: &mut dyn Write, paths: &[&str]) -> io::Result<()> {
+fn print_paths(out: &mut dyn Write, paths: &[String]) -> io::Result<()> {
     let dir = format!("{}/", crate::schema::SCHEMA_DIR);
     let schemas = paths.iter().filter(|p| p.starts_with(&dir)).count();
     for path in paths.iter().filter(|p| !p.starts_with(&dir)) {

@@ -75,6 +75,15 @@ impl Template {
     }
 }
 
+/// The files `isms init` writes besides the template's own: the editor schemas, generated from
+/// the model (the one source of truth) rather than kept as a copy.
+pub fn generated_files() -> Vec<(String, String)> {
+    crate::schema::all()
+        .into_iter()
+        .map(|(name, text)| (format!("{}/{name}", crate::schema::SCHEMA_DIR), text))
+        .collect()
+}
+
 /// All built-in templates.
 pub fn templates() -> &'static [Template] {
     embedded::TEMPLATES
@@ -137,9 +146,9 @@ pub struct InitReport {
     /// The organisation name written.
     pub org: String,
     /// Files written, relative to the root.
-    pub created: Vec<&'static str>,
+    pub created: Vec<String>,
     /// Files that existed and were left untouched (only with `force`).
-    pub skipped: Vec<&'static str>,
+    pub skipped: Vec<String>,
     /// What happened with Git.
     pub git: GitOutcome,
 }
@@ -204,8 +213,14 @@ pub fn init(options: &InitOptions) -> Result<InitReport, InitError> {
         options.org.as_deref().unwrap_or(PLACEHOLDER_ORG),
         options.today,
     )?;
-    // Render everything before touching the disk, so a broken template writes nothing.
-    let files = template.render(&vars)?;
+    // Render everything before touching the disk, so a broken template writes nothing. The
+    // editor schemas are generated from the model, the one source of truth, not copied.
+    let mut files: Vec<(String, String)> = template
+        .render(&vars)?
+        .into_iter()
+        .map(|(path, text)| (path.to_string(), text))
+        .collect();
+    files.extend(generated_files());
 
     let dir = &options.dir;
     prepare_dir(dir, options.force)?;
@@ -216,13 +231,13 @@ pub fn init(options: &InitOptions) -> Result<InitReport, InitError> {
         let rel = Path::new(path);
         // An existing path of any kind (file, folder, dangling link) is left alone.
         if options.force && dir.join(rel).symlink_metadata().is_ok() {
-            skipped.push(*path);
+            skipped.push(path.clone());
             continue;
         }
         match fsutil::write_atomic(dir, rel, text.as_bytes(), Overwrite::Refuse) {
-            Ok(_) => created.push(*path),
+            Ok(_) => created.push(path.clone()),
             // Appeared since the check above: still never overwrite.
-            Err(WriteError::Exists { .. }) if options.force => skipped.push(*path),
+            Err(WriteError::Exists { .. }) if options.force => skipped.push(path.clone()),
             Err(e) => return Err(e.into()),
         }
     }
@@ -232,7 +247,8 @@ pub fn init(options: &InitOptions) -> Result<InitReport, InitError> {
     } else if created.is_empty() {
         GitOutcome::NothingToCommit
     } else {
-        git::commit_scaffold(dir, &created)?
+        let paths: Vec<&str> = created.iter().map(String::as_str).collect();
+        git::commit_scaffold(dir, &paths)?
     };
 
     Ok(InitReport {
