@@ -1,6 +1,10 @@
 //! `isms check`, `isms rules` and `isms explain` from the command line: exit codes, every
 //! output format (snapshots), configuration and waivers, folding, and the generated rules page.
 
+#[path = "support/clean.rs"]
+mod clean;
+
+use clean::copy_dir;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -11,19 +15,6 @@ const AS_OF: &str = "2025-06-30";
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/clean")
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    for entry in walkdir::WalkDir::new(src) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(src).unwrap();
-        let target = dst.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// A copy of the clean fixture with edits applied: (file, text found exactly once, replacement).

@@ -2,6 +2,10 @@
 //! the `isms check` result of the same records, a cover and manifest that say when the ISMS
 //! does not pass, and `isms pack verify` on intact and tampered packs.
 
+#[path = "support/clean.rs"]
+mod clean;
+
+use clean::copy_dir;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -12,19 +16,6 @@ const AS_OF: &str = "2026-12-07";
 
 fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-saas")
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    for entry in walkdir::WalkDir::new(src) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(src).unwrap();
-        let target = dst.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn pack_of(dir: &Path, zip: &Path) -> assert_cmd::assert::Assert {

@@ -1,6 +1,10 @@
 //! `isms status`: snapshots of the dashboard (text and JSON) on the example and on a fresh
 //! scaffold, and the order of the to-dos on a fresh scaffold.
 
+#[path = "support/clean.rs"]
+mod clean;
+
+use clean::copy_dir;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::cargo::cargo_bin_cmd;
@@ -14,19 +18,6 @@ const SCAFFOLD_AS_OF: &str = "2025-06-30";
 
 fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-saas")
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    for entry in walkdir::WalkDir::new(src) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(src).unwrap();
-        let target = dst.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn example_copy() -> tempfile::TempDir {
