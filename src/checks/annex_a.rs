@@ -81,7 +81,7 @@ fn periodic_evidence(
     let d = rule
         .diag(problem)
         .with_hint(format!(
-            "add the record under `evidence:` of control {control} in soa.yaml with its `collected:` date"
+            "record it with its date: `isms evidence add {control} --url <link> --description \"...\" --collected YYYY-MM-DD`"
         ));
     out.push(
         ctx.place(d, entry.span, "soa.yaml")
@@ -127,7 +127,13 @@ fn obligations_reviewed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 "obligation {} ({}) {problem}",
                 o.id.value, o.title.value
             ))
-            .with_hint("check the obligation is still current and record `last_reviewed:`");
+            .with_hint(match id_str(o.owner.as_ref()) {
+                Some(owner) => format!(
+                    "check the obligation is still current, then record the review: `isms confirm {} --by {owner}`",
+                    o.id.value
+                ),
+                None => "check the obligation is still current and record `last_reviewed:`".to_string(),
+            });
         out.push(
             ctx.place(d, o.span, "context.yaml")
                 .for_record(o.id.value.clone()),
@@ -349,7 +355,7 @@ fn personnel_records(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 join_and(&missing)
             ))
             .with_hint(format!(
-                "record the dates on {} in isms.yaml (from the HR system), or name the supplier whose agreement covers them with `covered_by_supplier:`",
+                "record the dates from the HR system: `isms onboard {} --screened YYYY-MM-DD --terms-signed YYYY-MM-DD --confidentiality-signed YYYY-MM-DD --acceptable-use YYYY-MM-DD` (or `--covered-by-supplier SUP-NN` for a contractor)",
                 p.id.value
             ));
         out.push(

@@ -162,7 +162,21 @@ fn changes_planned(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let path = ctx.model.sources.path(c.span.file).to_string();
         let d = CHG_01
             .diag(format!("change {} lacks {}", c.id.value, join_and(&missing)))
-            .with_hint("changes to the ISMS are made in a planned way: say why, when, and who approved them");
+            .with_hint(if blank(c.purpose.as_ref()) {
+                "changes to the ISMS are made in a planned way: say why, when, and who approved them".to_string()
+            } else {
+                let mut cmds = Vec::new();
+                if c.planned.is_none() {
+                    cmds.push(format!("`isms plan {} --due YYYY-MM-DD`", c.id.value));
+                }
+                if !c.approval.is_complete() {
+                    cmds.push(format!("`isms approve {} --by <person id>`", c.id.value));
+                }
+                format!(
+                    "changes to the ISMS are made in a planned way: {}",
+                    cmds.join(" and ")
+                )
+            });
         out.push(ctx.place(d, c.span, &path).for_record(c.id.value.clone()));
     }
 }

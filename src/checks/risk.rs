@@ -41,6 +41,11 @@ fn top_management(ctx: &Context<'_>, id: &str) -> bool {
 }
 
 /// Two levels are the same (quantitative levels are products of decimals).
+/// The risk owner's id for a command in a hint, or `<owner>` when the risk names none.
+fn owner_or_placeholder(r: &Risk) -> &str {
+    id_str(r.owner.as_ref()).unwrap_or("<owner>")
+}
+
 fn same_level(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
@@ -360,9 +365,11 @@ fn evaluated(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if r.inherent.is_none() {
             let d = RSK_05
                 .diag(format!("risk {} has not been rated", r.id.value))
-                .with_hint(
-                    "add `inherent: { likelihood: N, impact: N }` using the methodology's scales",
-                );
+                .with_hint(format!(
+                    "have the risk owner rate it on the methodology's scales: `isms confirm {} --by {} --inherent LxI`",
+                    r.id.value,
+                    owner_or_placeholder(r)
+                ));
             out.push(at_risk(ctx, d, r, r.span));
         }
         for (which, rating) in [("inherent", &r.inherent), ("residual", &r.residual)] {
@@ -373,7 +380,11 @@ fn evaluated(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         "the {which} rating of risk {} is a proposal nobody has decided yet (`to_confirm: true`)",
                         r.id.value
                     ))
-                    .with_hint("have the risk owner rate the risk against the methodology, then remove `to_confirm:`");
+                    .with_hint(format!(
+                        "have the risk owner review the proposal against the methodology and confirm it (`isms confirm {} --by {}`), or give their own rating with `--{which} LxI`",
+                        r.id.value,
+                        owner_or_placeholder(r)
+                    ));
                 out.push(at_risk(ctx, d, r, rating.span));
             }
         }
@@ -428,7 +439,7 @@ fn mitigation_has_controls(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 fn plan_actionable(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for r in &ctx.model.risks {
         let plan: Vec<_> = loaded(&r.plan).collect();
-        for a in &plan {
+        for (i, a) in plan.iter().enumerate() {
             let mut missing = Vec::new();
             if id_str(a.owner.as_ref()).is_none() {
                 missing.push("an owner".to_string());
@@ -437,9 +448,18 @@ fn plan_actionable(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 missing.push("a due date".to_string());
             }
             if !missing.is_empty() {
+                let hint = if id_str(a.owner.as_ref()).is_some() {
+                    let name = a.id.as_ref().map_or_else(
+                        || format!("'{}#{}'", r.id.value, i + 1),
+                        |id| id.value.clone(),
+                    );
+                    format!("give the action its due date: `isms plan {name} --due YYYY-MM-DD`")
+                } else {
+                    "every action in `plan:` needs `owner:` and `due:`; `resources:` says what it needs".to_string()
+                };
                 let d = RSK_08
                     .diag(format!("a treatment action of risk {} lacks {}", r.id.value, join_and(&missing)))
-                    .with_hint("every action in `plan:` needs `owner:` and `due:`; `resources:` says what it needs");
+                    .with_hint(hint);
                 out.push(at_risk(ctx, d, r, a.span));
             }
         }
@@ -469,7 +489,10 @@ fn plan_actionable(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     r.id.value,
                     pending.join(", ")
                 ))
-                .with_hint("add `plan:` actions with owner and due date for implementing them");
+                .with_hint(format!(
+                    "plan the actions that implement them: `isms plan {} --action \"...\" --owner <id> --due YYYY-MM-DD`",
+                    r.id.value
+                ));
             out.push(at_risk(ctx, d, r, r.span));
         }
     }
@@ -501,7 +524,11 @@ fn plan_approved(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 "the treatment plan of risk {} {problem}",
                 r.id.value
             ))
-            .with_hint("record `plan_approval: { by: <risk owner>, on: YYYY-MM-DD }`");
+            .with_hint(format!(
+                "have the risk owner approve the plan: `isms approve {} --by {}`",
+                r.id.value,
+                owner_or_placeholder(r)
+            ));
         out.push(at_risk(ctx, d, r, span));
     }
 }
@@ -521,9 +548,11 @@ fn residual_accepted(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         "risk {} is treated but has no residual rating",
                         r.id.value
                     ))
-                    .with_hint(
-                        "add `residual: { likelihood: N, impact: N }` for the risk after treatment",
-                    );
+                    .with_hint(format!(
+                        "have the risk owner rate the risk as it will be after treatment: `isms confirm {} --by {} --residual LxI`",
+                        r.id.value,
+                        owner_or_placeholder(r)
+                    ));
                 out.push(at_risk(ctx, d, r, span));
                 continue;
             }
@@ -549,13 +578,11 @@ fn residual_accepted(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             (None, Some(o)) => format!("the risk owner {o}"),
             (None, None) => "the risk owner".to_string(),
         };
-        let hint = if above {
-            format!(
-                "record `acceptance: {{ by: <id>, on: YYYY-MM-DD, rationale: \"...\" }}` by {who}"
-            )
-        } else {
-            format!("record `acceptance: {{ by: <id>, on: YYYY-MM-DD }}` by {who}")
-        };
+        let acceptor = need.owner.unwrap_or("<id>");
+        let hint = format!(
+            "record the acceptance by {who}: `isms accept {} --by {acceptor} --rationale \"...\"`",
+            r.id.value
+        );
         for (problem, span) in &need.problems {
             let d = match problem {
                 AcceptanceProblem::Missing => RSK_10
@@ -577,6 +604,21 @@ fn residual_accepted(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         r.id.value
                     ))
                     .with_hint("have the risk owner review the risk and record a new acceptance"),
+                AcceptanceProblem::TooLong { months, until } => RSK_10
+                    .diag(match until {
+                        Some(u) => format!(
+                            "the acceptance of risk {} runs until {u}, longer than the {months} months the methodology allows an acceptance to hold (`acceptance_max_months`)",
+                            r.id.value
+                        ),
+                        None => format!(
+                            "the acceptance of risk {} has no `until:` date, but the methodology allows an acceptance to hold for at most {months} months (`acceptance_max_months`)",
+                            r.id.value
+                        ),
+                    })
+                    .with_hint(format!(
+                        "have the risk owner accept it again with an end date: `isms accept {} --by <id> --rationale \"...\" --until YYYY-MM-DD`",
+                        r.id.value
+                    )),
                 AcceptanceProblem::Predates { on, assessed } => {
                     let mut d = RSK_10
                         .diag(format!(
@@ -671,7 +713,7 @@ fn assessment_current(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         out.push(
             RSK_13
                 .diag("the risk register does not state when the risk assessment was carried out")
-                .with_hint("add `assessed: YYYY-MM-DD` at the top of the risk register")
+                .with_hint("once the risk owners have confirmed every rating, date the assessment: `isms confirm assessment --by <person id>`")
                 .at(Location::file(path)),
         );
         return;
@@ -684,7 +726,7 @@ fn assessment_current(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 months(interval),
                 ctx.today()
             ))
-            .with_hint("repeat the risk assessment and update `assessed:`");
+            .with_hint("repeat the risk assessment with the risk owners (`isms confirm <risk> --by <owner>` for each risk), then date it: `isms confirm assessment --by <person id>`");
         out.push(ctx.place(d, last.span, &path));
     }
     for c in &model.changes {
@@ -757,7 +799,11 @@ fn opportunities_determined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     "opportunity {} ({}) does not say how it is addressed",
                     o.id.value, o.title.value
                 ))
-                .with_hint("set `action:` to what is done about it, or why it is not pursued now");
+                .with_hint(format!(
+                    "record what is done about it, or why it is not pursued now: `isms plan {} --action \"...\"`{}",
+                    o.id.value,
+                    if o.owner.is_none() { " --owner <id>" } else { "" }
+                ));
             out.push(ctx.place(d, o.span, path).for_record(o.id.value.clone()));
         }
     }
@@ -788,9 +834,11 @@ fn risk_reassessed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             None => {
                 let d = RSK_15
                     .diag(format!("risk {} has no assessment date", r.id.value))
-                    .with_hint(
-                        "add `last_assessed: YYYY-MM-DD` to the risk, or `assessed:` at the top of its register file when the whole file was assessed together",
-                    );
+                    .with_hint(format!(
+                        "have the risk owner assess it: `isms confirm {} --by {}` (it dates the assessment)",
+                        r.id.value,
+                        owner_or_placeholder(r)
+                    ));
                 out.push(at_risk(ctx, d, r, r.span));
             }
             Some(d0) if overdue(d0.value, interval, ctx.today()) => {
@@ -801,7 +849,11 @@ fn risk_reassessed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         d0.value,
                         months(interval)
                     ))
-                    .with_hint("re-assess the risk and update `last_assessed:`");
+                    .with_hint(format!(
+                        "have the risk owner re-assess it: `isms confirm {} --by {}` (or give new ratings with `--inherent`/`--residual`)",
+                        r.id.value,
+                        owner_or_placeholder(r)
+                    ));
                 out.push(at_risk(ctx, d, r, d0.span));
             }
             Some(_) => {}
@@ -1063,7 +1115,9 @@ methodology: below every band listed there the risk owner accepts; above a band 
 people or roles (or top management) accept, together with the owner (`also_by:`) or on the
 owner's behalf (`on_behalf_of:`). An acceptance by anyone else, one dated before the
 assessment it accepts (`last_assessed:`, or the register's `assessed:`), and one whose
-`until:` date has passed are not acceptances. An untreated risk above the criteria is left to
+`until:` date has passed are not acceptances. When the methodology limits how long an
+acceptance holds (`acceptance_max_months:`), an acceptance without an `until:` date, or with
+one beyond that limit, does not meet the organisation's own criteria either. An untreated risk above the criteria is left to
 RSK-06 (a treatment decision comes first).
 
 Fix: record the acceptance.

@@ -330,7 +330,14 @@ fn documents_controlled(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 e.id.value,
                 join_and(&missing)
             ))
-            .with_hint("record which version the ISMS relies on and who watches for new versions");
+            .with_hint(match id_str(e.owner.as_ref()) {
+                Some(o) => format!(
+                    "record which version the ISMS relies on: `isms confirm {} --by {o} --edition \"...\"`",
+                    e.id.value
+                ),
+                None => "record which version the ISMS relies on and who watches for new versions"
+                    .to_string(),
+            });
         out.push(
             ctx.place(d, e.span, MANIFEST)
                 .for_record(e.id.value.clone()),

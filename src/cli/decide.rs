@@ -35,7 +35,8 @@ pub struct Common {
 #[derive(Debug, clap::Args)]
 pub struct ApproveArgs {
     /// What is approved: a document id (POL-01, PRC-03, AUD-2026-01, ...), `soa`, `scope`,
-    /// `methodology` (the risk methodology in isms.yaml), a risk id (its treatment plan) or a
+    /// `methodology` (the risk methodology in isms.yaml), a risk id (its treatment plan),
+    /// `risks` (every treatment plan of the risks `--by` owns still waiting for approval) or a
     /// change id.
     pub target: String,
     /// Who approves (a person id from isms.yaml).
@@ -50,7 +51,9 @@ pub struct ApproveArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct AcceptArgs {
-    /// The risk whose residual risk is accepted.
+    /// The risk whose residual risk is accepted, or `risks`: every residual risk `--by` owns
+    /// that is within the acceptance criteria and not yet accepted (a risk above the criteria
+    /// is accepted on its own, with its own rationale).
     pub risk: String,
     /// Who accepts (the risk owner, or the authority the methodology names for the level).
     #[arg(long)]
@@ -58,7 +61,8 @@ pub struct AcceptArgs {
     /// Why the residual risk is acceptable.
     #[arg(long)]
     pub rationale: String,
-    /// The acceptance lapses on this day unless renewed.
+    /// The acceptance lapses on this day unless renewed. When the methodology sets
+    /// `acceptance_max_months`, it may be no later than that, and is that day by default.
     #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
     pub until: Option<Date>,
     #[command(flatten)]
@@ -104,24 +108,56 @@ impl Common {
 #[derive(Debug, clap::Args)]
 pub struct ConfirmArgs {
     /// What is confirmed: a risk id (its proposed ratings, marked `to_confirm: true`, and its
-    /// assessment date) or an SoA control id (its proposed exclusion, `proposed: true`).
+    /// assessment date); `risks` (every risk `--by` owns that has a proposed rating or no
+    /// assessment date); `assessment` (the risk assessment as a whole: the register's
+    /// `assessed:` date); an SoA control id (its proposed exclusion, `proposed: true`); an
+    /// obligation id, or `obligations` (every obligation `--by` keeps), reviewed and still
+    /// current; an external document id (the edition in use, with `--edition`).
     pub target: String,
     /// Who confirms: the risk owner for a risk; for an exclusion, someone who may approve
-    /// the SoA.
+    /// the SoA; the owner of an obligation or an external document.
     #[arg(long)]
     pub by: String,
+    /// Risk: the owner's own inherent rating instead of the proposal, as
+    /// LIKELIHOODxIMPACT on the methodology's scales (`3x4`).
+    #[arg(long, value_name = "LxI", value_parser = parse_rating)]
+    pub inherent: Option<(u8, u8)>,
+    /// Risk: the owner's own residual rating (the risk once the plan is done), as
+    /// LIKELIHOODxIMPACT (`1x4`).
+    #[arg(long, value_name = "LxI", value_parser = parse_rating)]
+    pub residual: Option<(u8, u8)>,
+    /// External document: the version or date of the edition in use.
+    #[arg(long)]
+    pub edition: Option<String>,
+    /// External document: where the copy in use is kept (a link or a folder).
+    #[arg(long)]
+    pub location: Option<String>,
     #[command(flatten)]
     pub common: Common,
 }
 
-/// A planned decision: the change set and who decided, for the commit message.
-struct Decision {
-    changes: ChangeSet,
-    subject: String,
-    by: String,
+/// `3x4` (or `3,4`): a likelihood and an impact.
+fn parse_rating(s: &str) -> Result<(u8, u8), String> {
+    let t = s.trim();
+    let (l, i) = t
+        .split_once(['x', 'X', ','])
+        .ok_or_else(|| format!("`{s}` is not a rating: write LIKELIHOODxIMPACT, such as 3x4"))?;
+    let n = |v: &str| {
+        v.trim()
+            .parse::<u8>()
+            .map_err(|_| format!("`{s}` is not a rating: write LIKELIHOODxIMPACT with whole numbers, such as 3x4"))
+    };
+    Ok((n(l)?, n(i)?))
 }
 
-fn conclude(common: &Common, model: &Isms, d: Decision) -> anyhow::Result<Status> {
+/// A planned decision: the change set and who decided, for the commit message.
+pub(crate) struct Decision {
+    pub(crate) changes: ChangeSet,
+    pub(crate) subject: String,
+    pub(crate) by: String,
+}
+
+pub(crate) fn conclude(common: &Common, model: &Isms, d: Decision) -> anyhow::Result<Status> {
     finish(&common.dir, &d.changes, common.dry_run)?;
     if common.dry_run {
         return Ok(Status::Success);
@@ -185,6 +221,33 @@ pub fn approve(args: ApproveArgs, _g: &Global) -> anyhow::Result<Status> {
             &approval,
         )?;
         subject = format!("treatment plan of {target} approved by {}", args.by);
+    } else if target == "risks" {
+        // Every treatment plan of the person's risks still waiting for their approval.
+        let mut done = Vec::new();
+        for r in model.risks.iter().filter(|r| owned_by(&model, r, &args.by)) {
+            if r.plan.is_empty() || r.plan_approval.is_complete() {
+                continue;
+            }
+            let file = model.sources.path(r.span.file).to_string();
+            changes.open(dir, &file)?.set(
+                &[Step::key("risks"), Step::id(&r.id.value)],
+                "plan_approval",
+                &approval,
+            )?;
+            done.push(r.id.value.clone());
+        }
+        if done.is_empty() {
+            bail!(
+                "no risk owned by {} has a treatment plan waiting for approval; nothing was written",
+                args.by
+            );
+        }
+        subject = format!(
+            "treatment plans of {} risk(s) approved by {}: {}",
+            done.len(),
+            args.by,
+            done.join(", ")
+        );
     } else if let Some(c) = model.changes.iter().find(|c| c.id.value == target) {
         let file = model.sources.path(c.span.file).to_string();
         let e = changes.open(dir, &file)?;
@@ -292,43 +355,92 @@ pub fn confirm(args: ConfirmArgs, _g: &Global) -> anyhow::Result<Status> {
     person(&model, &args.by, "--by")?;
     let dir = &args.common.dir;
     let target = args.target.as_str();
+    let by = args.by.as_str();
+    let rated = args.inherent.is_some() || args.residual.is_some();
+    let documented = args.edition.is_some() || args.location.is_some();
     let mut changes = ChangeSet::new();
     let subject;
+    let is_risk = model.risk(target).is_some();
+    if rated && !is_risk {
+        bail!("--inherent and --residual rate one risk: give its id (such as R-001)");
+    }
+    let external = model
+        .manifest
+        .as_ref()
+        .and_then(|m| m.external_documents.iter().find(|d| d.id.value == target));
+    if documented && external.is_none() {
+        bail!("--edition and --location describe an external document: give its id (such as EXT-03)");
+    }
     if let Some(r) = model.risk(target) {
-        if let Some(o) = r.owner.as_ref().map(|o| o.value.as_str())
-            && !model.acts_as(&args.by, o)
-        {
+        if !confirm_risk(&model, r, by, on, (args.inherent, args.residual), &mut changes, dir)? {
             bail!(
-                "{} is not the owner of risk {target} ({o}): the risk owner rates the risk (6.1.2 c-d); nothing was written",
-                args.by
+                "risk {target} has no proposed rating to confirm and was already assessed on {on}; give --inherent or --residual to re-rate it"
             );
         }
-        let file = model.sources.path(r.span.file).to_string();
-        let e = changes.open(dir, &file)?;
-        let path = [Step::key("risks"), Step::id(target)];
-        let mut any = false;
-        for (field, rating) in [("inherent", &r.inherent), ("residual", &r.residual)] {
-            if rating.as_ref().is_some_and(|x| x.to_confirm) {
-                let mut p = path.to_vec();
-                p.push(Step::key(field));
-                e.set(&p, "to_confirm", &Value::Bool(false))?;
-                any = true;
+        subject = format!("ratings of {target} confirmed by {by}");
+    } else if target == "risks" {
+        // The owner's risks that need it: proposals, no assessment date, or one older than
+        // the assessment interval.
+        let interval = model.cadences().risk_assessment_months;
+        let mut done = Vec::new();
+        for r in model.risks.iter().filter(|r| owned_by(&model, r, by)) {
+            let proposed = [&r.inherent, &r.residual]
+                .iter()
+                .any(|x| x.as_ref().is_some_and(|x| x.to_confirm));
+            let due = r
+                .last_assessed
+                .as_ref()
+                .is_none_or(|d| d.value.add_months(interval) < crate::model::Date(on));
+            if (proposed || due)
+                && confirm_risk(&model, r, by, on, (None, None), &mut changes, dir)?
+            {
+                done.push(r.id.value.clone());
             }
         }
-        if !any && r.last_assessed.is_some() {
-            bail!("risk {target} has no proposed rating to confirm (no `to_confirm: true`)");
+        if done.is_empty() {
+            bail!(
+                "no risk owned by {by} has a proposed rating (`to_confirm: true`) or lacks an assessment date; nothing was written"
+            );
         }
-        e.set(&path, "last_assessed", &Value::Date(on))?;
-        subject = format!("ratings of {target} confirmed by {}", args.by);
+        subject = format!(
+            "ratings of {} risk(s) of {by} confirmed: {}",
+            done.len(),
+            done.join(", ")
+        );
+    } else if target == "assessment" {
+        let proposed: Vec<&str> = model
+            .risks
+            .iter()
+            .filter(|r| {
+                [&r.inherent, &r.residual]
+                    .iter()
+                    .any(|x| x.as_ref().is_some_and(|x| x.to_confirm))
+            })
+            .map(|r| r.id.value.as_str())
+            .collect();
+        if !proposed.is_empty() {
+            bail!(
+                "the risk assessment is not complete: the ratings of {} are still proposals; have their owners confirm them (`isms confirm risks --by OWNER`) first; nothing was written",
+                list_some(&proposed)
+            );
+        }
+        if model.risk_files.is_empty() {
+            bail!("there is no risk register (risks.yaml) to date");
+        }
+        for file in &model.risk_files {
+            changes
+                .open(dir, file)?
+                .set_decided(&[], "assessed", &Value::Date(on))?;
+        }
+        subject = format!("risk assessment of {on} confirmed by {by}");
     } else if let Some(entry) = model.soa_entry(target) {
         let soa = model.soa.as_ref().context("there is no soa.yaml")?;
         if !entry.proposed.as_ref().is_some_and(|p| p.value) {
             bail!("control {target} has no proposed decision to confirm (no `proposed: true`)");
         }
-        if !crate::checks::may_approve(&model, &args.by, &soa.document.id.value, true, on) {
+        if !crate::checks::may_approve(&model, by, &soa.document.id.value, true, on) {
             bail!(
-                "{} may not decide the SoA: it needs a member of top management, or a role that lists {} under `approves:`; nothing was written",
-                args.by,
+                "{by} may not decide the SoA: it needs a member of top management, or a role that lists {} under `approves:`; nothing was written",
                 soa.document.id.value
             );
         }
@@ -338,9 +450,92 @@ pub fn confirm(args: ConfirmArgs, _g: &Global) -> anyhow::Result<Status> {
             "proposed",
             &Value::Bool(false),
         )?;
-        subject = format!("SoA decision on {target} confirmed by {}", args.by);
+        subject = format!("SoA decision on {target} confirmed by {by}");
+    } else if let Some(o) = obligations(&model).find(|o| o.id.value == target) {
+        if let Some(owner) = o.owner.as_ref().map(|x| x.value.as_str())
+            && !model.acts_as(by, owner)
+        {
+            bail!(
+                "{by} does not keep obligation {target} ({owner} does): its owner reviews it (A.5.31); nothing was written"
+            );
+        }
+        let file = model.sources.path(o.span.file).to_string();
+        changes.open(dir, &file)?.set_decided(
+            &[Step::key("obligations"), Step::id(target)],
+            "last_reviewed",
+            &Value::Date(on),
+        )?;
+        subject = format!("obligation {target} reviewed by {by}");
+    } else if target == "obligations" {
+        let interval = model.cadences().obligations_review_months;
+        let mut done = Vec::new();
+        for o in obligations(&model) {
+            let mine = o
+                .owner
+                .as_ref()
+                .is_some_and(|x| model.acts_as(by, &x.value));
+            let due = o
+                .last_reviewed
+                .as_ref()
+                .is_none_or(|d| d.value.add_months(interval) < crate::model::Date(on));
+            if mine && due {
+                let file = model.sources.path(o.span.file).to_string();
+                changes.open(dir, &file)?.set_decided(
+                    &[Step::key("obligations"), Step::id(&o.id.value)],
+                    "last_reviewed",
+                    &Value::Date(on),
+                )?;
+                done.push(o.id.value.clone());
+            }
+        }
+        if done.is_empty() {
+            bail!(
+                "no obligation kept by {by} is due for review; nothing was written"
+            );
+        }
+        subject = format!(
+            "obligation(s) {} reviewed by {by}",
+            done.join(", ")
+        );
+    } else if let Some(d) = external {
+        if !documented {
+            bail!(
+                "give what is confirmed for external document {target}: --edition (the version or date of the edition in use) and/or --location (where it is kept)"
+            );
+        }
+        if let Some(owner) = d.owner.as_ref().map(|x| x.value.as_str())
+            && !model.acts_as(by, owner)
+        {
+            bail!(
+                "{by} does not keep external document {target} ({owner} does): its owner keeps it current (7.5.3); nothing was written"
+            );
+        }
+        let path = [Step::key("external_documents"), Step::id(target)];
+        let e = changes.open(dir, "isms.yaml")?;
+        for (field, value) in [("version", &args.edition), ("location", &args.location)] {
+            if let Some(v) = value {
+                if v.trim().is_empty() {
+                    bail!("--{} is empty", if field == "version" { "edition" } else { field });
+                }
+                e.set_decided(&path, field, &Value::str(v.trim()))?;
+            }
+        }
+        subject = format!("external document {target} confirmed by {by}");
     } else {
-        bail!("there is no risk or SoA control `{target}` to confirm");
+        let mut ids: Vec<String> = model.risks.iter().map(|r| r.id.value.clone()).collect();
+        ids.extend(obligations(&model).map(|o| o.id.value.clone()));
+        if let Some(m) = &model.manifest {
+            ids.extend(m.external_documents.iter().map(|d| d.id.value.clone()));
+        }
+        ids.extend(["risks", "assessment", "obligations"].map(String::from));
+        let mut s = crate::diagnostic::Suggester::new(ids.iter().map(String::as_str));
+        let near = s
+            .suggest(target)
+            .map(|n| format!("; did you mean `{n}`?"))
+            .unwrap_or_default();
+        bail!(
+            "there is no risk, SoA control, obligation or external document `{target}` to confirm{near}"
+        );
     }
     conclude(
         &args.common,
@@ -351,6 +546,85 @@ pub fn confirm(args: ConfirmArgs, _g: &Global) -> anyhow::Result<Status> {
             by: args.by,
         },
     )
+}
+
+/// Whether `by` owns the risk (directly or through a role).
+fn owned_by(model: &Isms, r: &crate::model::Risk, by: &str) -> bool {
+    r.owner
+        .as_ref()
+        .is_some_and(|o| model.acts_as(by, &o.value))
+}
+
+fn obligations(model: &Isms) -> impl Iterator<Item = &crate::yaml::Spanned<crate::model::Obligation>> {
+    model.context.iter().flat_map(|c| c.obligations.iter())
+}
+
+/// "R-001, R-002 and 3 more".
+fn list_some(ids: &[&str]) -> String {
+    if ids.len() <= 5 {
+        return ids.join(", ");
+    }
+    format!("{} and {} more", ids[..5].join(", "), ids.len() - 5)
+}
+
+/// Plans the owner's confirmation of a risk's ratings (the proposals, or the owner's own
+/// ratings) and dates its assessment. `false` when there is nothing to confirm.
+fn confirm_risk(
+    model: &Isms,
+    r: &crate::yaml::Spanned<crate::model::Risk>,
+    by: &str,
+    on: Date,
+    (inherent, residual): (Option<(u8, u8)>, Option<(u8, u8)>),
+    changes: &mut ChangeSet,
+    dir: &Path,
+) -> anyhow::Result<bool> {
+    let id = r.id.value.as_str();
+    if let Some(o) = r.owner.as_ref().map(|o| o.value.as_str())
+        && !model.acts_as(by, o)
+    {
+        bail!(
+            "{by} is not the owner of risk {id} ({o}): the risk owner rates the risk (6.1.2 c-d); nothing was written"
+        );
+    }
+    let file = model.sources.path(r.span.file).to_string();
+    let e = changes.open(dir, &file)?;
+    let path = [Step::key("risks"), Step::id(id)];
+    let mut any = false;
+    for (field, rating, given) in [
+        ("inherent", &r.inherent, inherent),
+        ("residual", &r.residual, residual),
+    ] {
+        if let Some((l, i)) = given {
+            super::new::on_scales(
+                model,
+                (l, &format!("--{field} likelihood")),
+                (i, &format!("--{field} impact")),
+            )?;
+            // The owner's own rating replaces the proposal whole (its stated level and the
+            // scaffold's band comment were the proposal's).
+            e.set_decided(
+                &path,
+                field,
+                &Value::map([
+                    ("likelihood", Value::Int(i64::from(l))),
+                    ("impact", Value::Int(i64::from(i))),
+                ]),
+            )?;
+            any = true;
+        } else if rating.as_ref().is_some_and(|x| x.to_confirm) {
+            let mut p = path.to_vec();
+            p.push(Step::key(field));
+            e.set(&p, "to_confirm", &Value::Bool(false))?;
+            any = true;
+        }
+    }
+    // Without a proposal or a new rating, the owner re-assessed the risk and kept its
+    // ratings: that dates the assessment, unless it is already dated that day.
+    if !any && r.last_assessed.as_ref().is_some_and(|d| d.value.0 >= on) {
+        return Ok(false);
+    }
+    e.set(&path, "last_assessed", &Value::Date(on))?;
+    Ok(true)
 }
 
 /// The version an approval issues: a draft `0.x` becomes `1.0`, `X.Y` becomes `X.(Y+1)`.
@@ -372,58 +646,147 @@ pub fn accept(args: AcceptArgs, _g: &Global) -> anyhow::Result<Status> {
     let model = load(&args.common.dir)?;
     let on = args.common.date(&model)?;
     person(&model, &args.by, "--by")?;
-    let Some(r) = model.risk(&args.risk) else {
-        let ids: Vec<&str> = model.risks.iter().map(|r| r.id.value.as_str()).collect();
-        let mut s = crate::diagnostic::Suggester::new(ids);
-        let near = s
-            .suggest(&args.risk)
-            .map(|n| format!("; did you mean `{n}`?"))
-            .unwrap_or_default();
-        bail!("there is no risk `{}`{near}", args.risk);
-    };
     if args.rationale.trim().is_empty() {
         bail!("--rationale is empty: say why the residual risk is acceptable");
     }
-    let acceptance = crate::model::Acceptance {
-        by: Some(crate::yaml::Spanned::detached(args.by.clone())),
-        on: Some(crate::yaml::Spanned::detached(crate::model::Date(on))),
-        rationale: Some(crate::yaml::Spanned::detached(args.rationale.clone())),
-        until: args
-            .until
-            .map(|u| crate::yaml::Spanned::detached(crate::model::Date(u))),
-        ..Default::default()
-    };
-    if let Some(why) = model.acceptance_refusal(r, &acceptance) {
-        bail!(
-            "{} cannot accept risk {}: {why}; nothing was written",
-            args.by,
-            args.risk
-        );
-    }
-    let mut value = vec![
-        ("by".to_string(), Value::str(&args.by)),
-        ("on".to_string(), Value::Date(on)),
-        ("rationale".to_string(), Value::str(&args.rationale)),
-    ];
-    if let Some(u) = args.until {
-        value.push(("until".to_string(), Value::Date(u)));
-    }
-    let file = model.sources.path(r.span.file).to_string();
+    let until = acceptance_until(&model, on, args.until)?;
     let mut changes = ChangeSet::new();
-    changes.open(&args.common.dir, &file)?.set(
-        &[Step::key("risks"), Step::id(&args.risk)],
-        "acceptance",
-        &Value::Map(value),
-    )?;
+    let subject;
+    if args.risk == "risks" {
+        // The person's residual risks within the acceptance criteria, all for the same reason.
+        // A risk above the criteria needs its own rationale, so it is left to a single accept.
+        let mut done = Vec::new();
+        let mut left = Vec::new();
+        for r in model.risks.iter().filter(|r| owned_by(&model, r, &args.by)) {
+            let today = crate::model::Date(on);
+            match model.risk_acceptance(r, today) {
+                crate::model::status::RiskAcceptance::Required(n) if !n.problems.is_empty() => {
+                    if n.above {
+                        left.push(format!("{} (above the acceptance criteria: accept it on its own, with its own rationale)", r.id.value));
+                    } else if let Some(why) = model.acceptance_refusal(r, &acceptance_of(&args.by, on, &args.rationale, until)) {
+                        left.push(format!("{} ({why})", r.id.value));
+                    } else {
+                        plan_acceptance(&model, r, &args.by, on, &args.rationale, until, &mut changes, &args.common.dir)?;
+                        done.push(r.id.value.clone());
+                    }
+                }
+                crate::model::status::RiskAcceptance::NoResidual(_) => left.push(format!(
+                    "{} (no residual rating yet: `isms confirm {} --by {} --residual LxI`)",
+                    r.id.value, r.id.value, args.by
+                )),
+                _ => {}
+            }
+        }
+        for l in &left {
+            eprintln!("note: not accepted: {l}");
+        }
+        if done.is_empty() {
+            bail!(
+                "no residual risk owned by {} within the acceptance criteria is waiting for acceptance; nothing was written",
+                args.by
+            );
+        }
+        subject = format!(
+            "residual risk of {} risk(s) accepted by {}: {}",
+            done.len(),
+            args.by,
+            done.join(", ")
+        );
+    } else {
+        let Some(r) = model.risk(&args.risk) else {
+            let ids: Vec<&str> = model.risks.iter().map(|r| r.id.value.as_str()).collect();
+            let mut s = crate::diagnostic::Suggester::new(ids);
+            let near = s
+                .suggest(&args.risk)
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
+            bail!("there is no risk `{}`{near}", args.risk);
+        };
+        if let Some(why) =
+            model.acceptance_refusal(r, &acceptance_of(&args.by, on, &args.rationale, until))
+        {
+            bail!(
+                "{} cannot accept risk {}: {why}; nothing was written",
+                args.by,
+                args.risk
+            );
+        }
+        plan_acceptance(&model, r, &args.by, on, &args.rationale, until, &mut changes, &args.common.dir)?;
+        subject = format!("residual risk of {} accepted by {}", args.risk, args.by);
+    }
     conclude(
         &args.common,
         &model,
         Decision {
             changes,
-            subject: format!("residual risk of {} accepted by {}", args.risk, args.by),
+            subject,
             by: args.by,
         },
     )
+}
+
+/// The `until:` of a new acceptance: `--until`, checked against the methodology's
+/// `acceptance_max_months` (which also gives the default when `--until` is not given).
+fn acceptance_until(model: &Isms, on: Date, until: Option<Date>) -> anyhow::Result<Option<Date>> {
+    if let Some(u) = until
+        && u <= on
+    {
+        bail!("--until {u} is not after the day of the acceptance ({on}); nothing was written");
+    }
+    let Some(months) = model.methodology().and_then(|m| m.acceptance_max_months) else {
+        return Ok(until);
+    };
+    let latest = crate::model::Date(on).add_months(months).0;
+    match until {
+        Some(u) if u > latest => bail!(
+            "--until {u} is more than {months} months after {on}: the risk methodology lets an acceptance hold until {latest} at the latest (`acceptance_max_months` in isms.yaml); nothing was written"
+        ),
+        Some(u) => Ok(Some(u)),
+        None => Ok(Some(latest)),
+    }
+}
+
+fn acceptance_of(
+    by: &str,
+    on: Date,
+    rationale: &str,
+    until: Option<Date>,
+) -> crate::model::Acceptance {
+    crate::model::Acceptance {
+        by: Some(crate::yaml::Spanned::detached(by.to_string())),
+        on: Some(crate::yaml::Spanned::detached(crate::model::Date(on))),
+        rationale: Some(crate::yaml::Spanned::detached(rationale.to_string())),
+        until: until.map(|u| crate::yaml::Spanned::detached(crate::model::Date(u))),
+        ..Default::default()
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plan_acceptance(
+    model: &Isms,
+    r: &crate::yaml::Spanned<crate::model::Risk>,
+    by: &str,
+    on: Date,
+    rationale: &str,
+    until: Option<Date>,
+    changes: &mut ChangeSet,
+    dir: &Path,
+) -> anyhow::Result<()> {
+    let mut value = vec![
+        ("by".to_string(), Value::str(by)),
+        ("on".to_string(), Value::Date(on)),
+        ("rationale".to_string(), Value::str(rationale)),
+    ];
+    if let Some(u) = until {
+        value.push(("until".to_string(), Value::Date(u)));
+    }
+    let file = model.sources.path(r.span.file).to_string();
+    changes.open(dir, &file)?.set(
+        &[Step::key("risks"), Step::id(&r.id.value)],
+        "acceptance",
+        &Value::Map(value),
+    )?;
+    Ok(())
 }
 
 pub fn close(args: CloseArgs, _g: &Global) -> anyhow::Result<Status> {

@@ -29,6 +29,43 @@ pub struct Args {
 enum Command {
     /// Import a scanner or platform export as evidence of the controls it covers.
     Import(ImportArgs),
+    /// Record one piece of evidence of a control: a review, a test, a report, a ticket.
+    #[command(after_help = "Examples:\n  \
+                            isms evidence add 5.18 --url https://tickets.example.com/SEC-311 --description \"Q4 access review\" --collected 2026-11-28\n  \
+                            isms evidence add 8.13 --path evidence/2026-11-restore-test.md --description \"Restore test of the production database\"")]
+    Add(AddArgs),
+}
+
+/// `isms evidence add`.
+#[derive(Debug, clap::Args)]
+struct AddArgs {
+    /// The Annex A control the evidence is for (`5.18`), as listed in soa.yaml.
+    control: String,
+    /// The ISMS folder (the one with isms.yaml).
+    #[arg(value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+    /// A file or folder in the repository that holds the evidence (its SHA-256 is recorded
+    /// for a file).
+    #[arg(long, value_name = "FILE")]
+    path: Option<String>,
+    /// Where the evidence is kept outside the repository (ticket, report, dashboard).
+    #[arg(long, value_name = "URL", value_parser = parse_pointer)]
+    url: Option<String>,
+    /// What the evidence shows (the review, test or report it is).
+    #[arg(long)]
+    description: String,
+    /// The day the evidence was produced or collected (default today).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    collected: Option<Date>,
+    /// The day it stops being valid (a certificate, a test report with a validity).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    expires: Option<Date>,
+    /// Print the change as a unified diff and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Commit exactly the changed file to Git.
+    #[arg(long, conflicts_with = "dry_run")]
+    commit: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -117,7 +154,122 @@ pub fn run(args: Args, _global: &Global) -> anyhow::Result<Status> {
             }),
             Source::Github(c) => import(&c, github::parse),
         },
+        Command::Add(a) => add(a),
     }
+}
+
+/// Appends one evidence entry to the control in soa.yaml, after checking that it points at
+/// something real and that the control is one the SoA makes applicable.
+fn add(a: AddArgs) -> anyhow::Result<Status> {
+    use anyhow::bail;
+    let model = super::new::load(&a.dir)?;
+    let collected = super::record_date(a.collected, &model)?;
+    let today = super::record_date(None, &model)?;
+    let control = crate::catalogue::normalize_id(&a.control);
+    let Some(soa) = &model.soa else {
+        bail!("there is no soa.yaml: evidence is recorded against the controls of the Statement of Applicability");
+    };
+    let Some(entry) = model.soa_entry(&control) else {
+        let ids: Vec<&str> = soa.controls.iter().map(|c| c.id.value.as_str()).collect();
+        let mut s = crate::diagnostic::Suggester::new(ids);
+        let near = s
+            .suggest(&control)
+            .map(|n| format!("; did you mean `{n}`?"))
+            .unwrap_or_default();
+        bail!("soa.yaml has no control `{}`{near}", a.control);
+    };
+    if !entry.is_applicable() {
+        bail!(
+            "control {control} is excluded in the SoA (`applicable: false`): evidence that an excluded control operates contradicts the exclusion; nothing was written"
+        );
+    }
+    if a.description.trim().is_empty() {
+        bail!("--description is empty: say what the evidence shows");
+    }
+    if a.path.is_none() && a.url.is_none() {
+        bail!("give where the evidence is: --path (a file in the repository) or --url");
+    }
+    if collected > today {
+        bail!("--collected {collected} is after {today}: evidence is recorded once it exists; nothing was written");
+    }
+    if let Some(x) = a.expires
+        && x <= collected
+    {
+        bail!("--expires {x} is not after --collected {collected}; nothing was written");
+    }
+    let mut item: Vec<(String, crate::edit::Value)> = Vec::new();
+    let mut sha = None;
+    if let Some(p) = &a.path {
+        let rel = p.trim().trim_start_matches("./").replace('\\', "/");
+        let full = crate::fsutil::confined_join(&a.dir, std::path::Path::new(&rel))
+            .map_err(|e| anyhow::anyhow!("--path {p}: {e}"))?;
+        let meta = full.symlink_metadata().map_err(|_| {
+            anyhow::anyhow!("--path {p}: there is no such file in {}; put the evidence there first", a.dir.display())
+        })?;
+        if meta.is_file() {
+            let bytes = crate::fsutil::read_regular(&full, MAX_EXPORT_BYTES)
+                .map_err(|e| anyhow::anyhow!("cannot read {p}: {e}"))?;
+            use sha2::Digest as _;
+            let digest = sha2::Sha256::digest(&bytes);
+            sha = Some(digest.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        } else if !meta.is_dir() {
+            bail!("--path {p} is neither a file nor a folder");
+        }
+        item.push(("path".to_string(), crate::edit::Value::str(&rel)));
+    }
+    if let Some(u) = &a.url {
+        item.push(("url".to_string(), crate::edit::Value::str(u)));
+    }
+    item.push((
+        "description".to_string(),
+        crate::edit::Value::str(a.description.trim()),
+    ));
+    item.push(("collected".to_string(), crate::edit::Value::Date(collected)));
+    if let Some(x) = a.expires {
+        item.push(("expires".to_string(), crate::edit::Value::Date(x)));
+    }
+    if let Some(h) = sha {
+        item.push(("sha256".to_string(), crate::edit::Value::str(h)));
+    }
+    let same = entry.evidence.iter().any(|e| {
+        e.collected.as_ref().is_some_and(|c| c.value.0 == collected)
+            && e.path.as_ref().map(|x| x.value.as_str()) == a.path.as_deref().map(str::trim)
+            && e.url.as_ref().map(|x| x.value.as_str()) == a.url.as_deref()
+    });
+    if same {
+        bail!("control {control} already records this evidence collected on {collected}; nothing was written");
+    }
+    let file = model.sources.path(entry.span.file).to_string();
+    let file = if file.is_empty() { "soa.yaml".to_string() } else { file };
+    let mut changes = crate::edit::ChangeSet::new();
+    let e = changes.open(&a.dir, &file)?;
+    let placed = e.append(
+        &[
+            crate::edit::Step::key("controls"),
+            crate::edit::Step::id(&entry.id.value),
+            crate::edit::Step::key("evidence"),
+        ],
+        &crate::edit::Value::Map(item),
+    )?;
+    super::new::typed::<crate::model::StatementOfApplicability>(e)?;
+    let common = super::decide::Common {
+        dir: a.dir.clone(),
+        on: Some(collected),
+        dry_run: a.dry_run,
+        commit: a.commit,
+    };
+    if !a.dry_run {
+        println!("recorded evidence of {control} in {file}:{}", placed.line);
+    }
+    super::decide::conclude(
+        &common,
+        &model,
+        super::decide::Decision {
+            changes,
+            subject: format!("evidence of {control}: {}", a.description.trim()),
+            by: String::new(),
+        },
+    )
 }
 
 fn import(

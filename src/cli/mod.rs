@@ -20,7 +20,9 @@ pub mod log;
 pub mod lsp;
 pub mod migrate;
 pub mod new;
+pub mod onboard;
 pub mod pack;
+pub mod plan;
 pub mod render;
 pub mod risks;
 pub mod rules;
@@ -236,12 +238,14 @@ enum Command {
     New(Box<new::Args>),
     /// Record an approval (a document, the SoA, the scope, the risk methodology, a treatment plan).
     #[command(
-        after_help = "Examples:\n  isms approve POL-01 --by p-ceo\n  isms approve soa --by p-ceo --on 2026-12-01 --commit"
+        after_help = "Examples:\n  isms approve POL-01 --by p-ceo\n  isms approve soa --by p-ceo --on 2026-12-01 --commit\n  isms approve risks --by p-cto"
     )]
     Approve(decide::ApproveArgs),
     /// Record the acceptance of a risk's residual risk.
     #[command(
-        after_help = "Example:\n  isms accept R-001 --by p-cto --rationale \"Within the risk appetite\""
+        after_help = "Examples:\n  isms accept R-001 --by p-cto --rationale \"Within the risk appetite\"\n  \
+                      isms accept R-003 --by p-cto --rationale \"Pen test every year\" --until 2027-12-01\n  \
+                      isms accept risks --by p-cto --rationale \"Within the acceptance criteria\""
     )]
     Accept(decide::AcceptArgs),
     /// Close a nonconformity with its root cause and effectiveness review.
@@ -254,11 +258,31 @@ enum Command {
         after_help = "Examples:\n  isms done RTP-001-1\n  isms done 'R-001#2' --on 2026-12-01"
     )]
     Done(decide::DoneArgs),
-    /// Confirm a proposal of the scaffold: a risk's ratings, or a proposed SoA exclusion.
+    /// Confirm a risk's ratings (or give the owner's own), the risk assessment, a proposed SoA
+    /// exclusion, the review of an obligation, or the edition of an external document.
     #[command(
-        after_help = "Examples:\n  isms confirm R-001 --by p-security-lead\n  isms confirm 7.6 --by p-ceo"
+        after_help = "Examples:\n  isms confirm R-001 --by p-security-lead\n  isms confirm R-042 --by p-ops-lead --residual 1x3\n  \
+                      isms confirm risks --by p-cto\n  isms confirm assessment --by p-security-lead\n  \
+                      isms confirm 7.6 --by p-ceo\n  isms confirm OBL-01 --by p-head-finance\n  \
+                      isms confirm EXT-04 --by p-head-finance --edition \"Regulation (EU) 2016/679, OJ L 119, 4.5.2016\""
     )]
     Confirm(decide::ConfirmArgs),
+    /// Plan: a treatment action's due date (or a re-plan), a new action, how an opportunity
+    /// is addressed, or when a change to the ISMS is planned.
+    #[command(
+        after_help = "Examples:\n  isms plan 'R-001#1' --due 2027-03-31\n  isms plan risks --due 2027-06-30\n  \
+                      isms plan R-042 --action \"Lockable laptop bags for field staff\" --owner p-ops-lead --due 2027-02-28\n  \
+                      isms plan 'R-001#1' --due 2027-05-31 --reason \"Keys delivered late\" --by p-security-lead\n  \
+                      isms plan OPP-01 --owner p-ceo --action \"Publish the certificate on the trust page\"\n  \
+                      isms plan CHG-001 --due 2027-03-31"
+    )]
+    Plan(Box<plan::Args>),
+    /// Record a person's joiner records: screening, signed terms, confidentiality agreement,
+    /// acceptable-use acknowledgement.
+    #[command(
+        after_help = "Example:\n  isms onboard p-cto --screened 2026-01-12 --terms-signed 2026-01-15 --confidentiality-signed 2026-01-15 --acceptable-use 2026-02-01"
+    )]
+    Onboard(onboard::Args),
     /// Other frameworks (NIS2, NIST CSF 2.0, your own) mapped to ISO/IEC 27001:2022, with this
     /// ISMS's decisions for each requirement.
     Frameworks(frameworks::Args),
@@ -315,6 +339,8 @@ pub fn main() -> ExitCode {
         Command::Close(a) => decide::close(a, &cli.global),
         Command::Done(a) => decide::done(a, &cli.global),
         Command::Confirm(a) => decide::confirm(a, &cli.global),
+        Command::Plan(a) => plan::run(*a, &cli.global),
+        Command::Onboard(a) => onboard::run(a, &cli.global),
         Command::Frameworks(a) => frameworks::run(a, &cli.global),
         Command::Import(a) => import::run(a, &cli.global),
         Command::Migrate(a) => migrate::run(a, &cli.global),

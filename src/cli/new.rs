@@ -600,11 +600,21 @@ fn rating(args: &Args, model: &Isms) -> anyhow::Result<Option<Value>> {
         (Some(l), Some(i)) => (l, i),
         _ => bail!("give both --likelihood and --impact, or neither (the risk owner rates later)"),
     };
+    on_scales(model, (l, "--likelihood"), (i, "--impact"))?;
+    Ok(Some(Value::map([
+        ("likelihood", Value::Int(i64::from(l))),
+        ("impact", Value::Int(i64::from(i))),
+    ])))
+}
+
+/// Refuses a likelihood or impact that is not a point of the methodology's scales.
+pub(crate) fn on_scales(
+    model: &Isms,
+    (l, l_flag): (u8, &str),
+    (i, i_flag): (u8, &str),
+) -> anyhow::Result<()> {
     if let Some(m) = model.methodology() {
-        for (value, scale, flag) in [
-            (l, &m.likelihood, "--likelihood"),
-            (i, &m.impact, "--impact"),
-        ] {
+        for (value, scale, flag) in [(l, &m.likelihood, l_flag), (i, &m.impact, i_flag)] {
             if !scale.is_empty() && !scale.iter().any(|p| p.value.value == value) {
                 let values: Vec<String> = scale
                     .iter()
@@ -617,10 +627,7 @@ fn rating(args: &Args, model: &Isms) -> anyhow::Result<Option<Value>> {
             }
         }
     }
-    Ok(Some(Value::map([
-        ("likelihood", Value::Int(i64::from(l))),
-        ("impact", Value::Int(i64::from(i))),
-    ])))
+    Ok(())
 }
 
 /// Appends the record to `list` in `file` and checks that the register still reads as `T`.

@@ -469,6 +469,11 @@ pub struct RiskMethodology {
     /// Who accepts residual risk above given levels; the risk owner otherwise.
     #[serde(default)]
     pub acceptance_authority: Vec<Spanned<AcceptanceAuthority>>,
+    /// The longest a residual-risk acceptance holds, in months. With it, every acceptance
+    /// needs an `until:` date no later than this many months after its date, so that no
+    /// acceptance stands for ever without a fresh decision.
+    #[serde(default)]
+    pub acceptance_max_months: Option<u32>,
     /// Scale of asset C/I/A values, when assets are valued (optional: the standard does not
     /// require asset valuation).
     #[serde(default)]

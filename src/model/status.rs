@@ -56,6 +56,14 @@ pub enum AcceptanceProblem {
     WrongAcceptor(String),
     /// The acceptance's `until:` date has passed.
     Lapsed(Date),
+    /// The acceptance runs longer than the methodology's `acceptance_max_months` allows, or
+    /// has no `until:` date although the methodology limits how long acceptances hold.
+    TooLong {
+        /// The methodology's maximum.
+        months: u32,
+        /// The acceptance's `until:` date, if it has one.
+        until: Option<Date>,
+    },
     /// The acceptance is dated before the assessment it accepts.
     Predates {
         /// Date of the acceptance.
@@ -75,6 +83,10 @@ impl AcceptanceProblem {
             }
             AcceptanceProblem::WrongAcceptor(m) => format!("not accepted by the right person: {m}"),
             AcceptanceProblem::Lapsed(d) => format!("acceptance lapsed on {d}"),
+            AcceptanceProblem::TooLong { months, until } => match until {
+                Some(u) => format!("acceptance runs until {u}, beyond the {months} months allowed"),
+                None => format!("acceptance has no end date (at most {months} months allowed)"),
+            },
             AcceptanceProblem::Predates { on, assessed } => {
                 format!("acceptance of {on} predates the assessment of {assessed}")
             }
@@ -204,6 +216,15 @@ impl Isms {
                     && until.value < today
                 {
                     problems.push((AcceptanceProblem::Lapsed(until.value), until.span));
+                }
+                if let Some(months) = m.acceptance_max_months
+                    && let Some(on) = &a.on
+                {
+                    let until = a.until.as_ref().map(|u| u.value);
+                    if until.is_none_or(|u| u > on.value.add_months(months)) {
+                        let span = a.until.as_ref().map_or(a.span, |u| u.span);
+                        problems.push((AcceptanceProblem::TooLong { months, until }, span));
+                    }
                 }
                 if let (Some(on), Some(assessed)) = (&a.on, self.risk_assessed(r))
                     && on.value < assessed.value
