@@ -381,9 +381,9 @@ fn evaluated(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         r.id.value
                     ))
                     .with_hint(format!(
-                        "have the risk owner review the proposal against the methodology and confirm it (`isms confirm {} --by {}`), or give their own rating with `--{which} LxI`",
+                        "have the risk owner review the proposal against the methodology and confirm it (`isms confirm {} --by {o}`, or `isms confirm risks --by {o}` for all their risks), or give their own rating with `--{which} LxI`",
                         r.id.value,
-                        owner_or_placeholder(r)
+                        o = owner_or_placeholder(r)
                     ));
                 out.push(at_risk(ctx, d, r, rating.span));
             }
@@ -525,9 +525,9 @@ fn plan_approved(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 r.id.value
             ))
             .with_hint(format!(
-                "have the risk owner approve the plan: `isms approve {} --by {}`",
+                "have the risk owner approve the plan: `isms approve {} --by {o}` (or `isms approve risks --by {o}` for all their plans)",
                 r.id.value,
-                owner_or_placeholder(r)
+                o = owner_or_placeholder(r)
             ));
         out.push(at_risk(ctx, d, r, span));
     }
@@ -579,10 +579,17 @@ fn residual_accepted(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             (None, None) => "the risk owner".to_string(),
         };
         let acceptor = need.owner.unwrap_or("<id>");
-        let hint = format!(
-            "record the acceptance by {who}: `isms accept {} --by {acceptor} --rationale \"...\"`",
-            r.id.value
-        );
+        let hint = if above {
+            format!(
+                "record the acceptance by {who}, with why it is acceptable: `isms accept {} --by {acceptor} --rationale \"...\"`",
+                r.id.value
+            )
+        } else {
+            format!(
+                "record the acceptance by {who}: `isms accept {} --by {acceptor} --rationale \"...\"` (or `isms accept risks --by {acceptor} ...` for all their risks within the criteria)",
+                r.id.value
+            )
+        };
         for (problem, span) in &need.problems {
             let d = match problem {
                 AcceptanceProblem::Missing => RSK_10
