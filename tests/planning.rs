@@ -82,7 +82,10 @@ fn changed(before: &str, after: &str) -> (String, String) {
 }
 
 fn count(dir: &Path, code: &str) -> usize {
-    findings(dir, AS_OF).iter().filter(|f| f.code == code).count()
+    findings(dir, AS_OF)
+        .iter()
+        .filter(|f| f.code == code)
+        .count()
 }
 
 fn count_of(dir: &Path, code: &str, prefix: &str) -> usize {
@@ -111,8 +114,17 @@ fn refused(dir: &Path, args: &[&str], message: &str) {
 /// Runs `isms ARGS DIR --dry-run`: it prints a diff and writes nothing.
 fn dry_run(dir: &Path, args: &[&str]) -> String {
     let before = snapshot(dir);
-    let out = isms().args(args).arg(dir).arg("--dry-run").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = isms()
+        .args(args)
+        .arg(dir)
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(snapshot(dir), before, "--dry-run wrote something");
     String::from_utf8(out.stdout).unwrap()
 }
@@ -162,7 +174,14 @@ fn plan_sets_due_dates_replans_with_a_reason_and_adds_actions() {
     );
     refused(
         &dir,
-        &["plan", "R-001#1", "--due", "2027-04-30", "--by", "p-secrity-lead"],
+        &[
+            "plan",
+            "R-001#1",
+            "--due",
+            "2027-04-30",
+            "--by",
+            "p-secrity-lead",
+        ],
         "did you mean `p-security-lead`?",
     );
     let before = read(&dir, "risks.yaml");
@@ -236,13 +255,26 @@ fn plan_adds_the_first_action_of_a_new_risk() {
     );
     refused(
         &dir,
-        &["plan", "R-042", "--action", "Lockable bags", "--due", "2027-02-28"],
+        &[
+            "plan",
+            "R-042",
+            "--action",
+            "Lockable bags",
+            "--due",
+            "2027-02-28",
+        ],
         "give --owner",
     );
     refused(
         &dir,
         &[
-            "plan", "R-042", "--action", "Lockable bags", "--owner", "p-opslead", "--due",
+            "plan",
+            "R-042",
+            "--action",
+            "Lockable bags",
+            "--owner",
+            "p-opslead",
+            "--due",
             "2027-02-28",
         ],
         "did you mean `p-ops-lead`?",
@@ -272,7 +304,14 @@ fn plan_adds_the_first_action_of_a_new_risk() {
     assert!(has(&dir, "RSK-10", "R-042"));
     refused(
         &dir,
-        &["confirm", "R-042", "--by", "p-ops-lead", "--residual", "9x9"],
+        &[
+            "confirm",
+            "R-042",
+            "--by",
+            "p-ops-lead",
+            "--residual",
+            "9x9",
+        ],
         "not on the methodology's scale",
     );
     refused(
@@ -280,7 +319,17 @@ fn plan_adds_the_first_action_of_a_new_risk() {
         &["confirm", "R-042", "--by", "p-cto", "--residual", "1x3"],
         "is not the owner of risk R-042",
     );
-    ok(&dir, &["confirm", "R-042", "--by", "p-ops-lead", "--residual", "1x3"]);
+    ok(
+        &dir,
+        &[
+            "confirm",
+            "R-042",
+            "--by",
+            "p-ops-lead",
+            "--residual",
+            "1x3",
+        ],
+    );
     let text = read(&dir, "risks.yaml");
     assert!(text.contains("residual:"), "{text}");
     assert!(!findings(&dir, AS_OF).iter().any(|f| f.code == "RSK-10"
@@ -292,8 +341,16 @@ fn plan_adds_the_first_action_of_a_new_risk() {
 fn plan_an_opportunity_and_the_change_that_sets_up_the_isms() {
     let (_t, dir) = scaffold();
     assert_eq!(count(&dir, "RSK-17"), 1);
-    refused(&dir, &["plan", "OPP-01", "--action", "Certify"], "give --owner");
-    refused(&dir, &["plan", "OPP-01", "--owner", "p-ceo"], "give --action");
+    refused(
+        &dir,
+        &["plan", "OPP-01", "--action", "Certify"],
+        "give --owner",
+    );
+    refused(
+        &dir,
+        &["plan", "OPP-01", "--owner", "p-ceo"],
+        "give --action",
+    );
     let before = read(&dir, "risks.yaml");
     ok(
         &dir,
@@ -309,7 +366,10 @@ fn plan_an_opportunity_and_the_change_that_sets_up_the_isms() {
     let (removed, added) = changed(&before, &read(&dir, "risks.yaml"));
     assert!(removed.contains("# to do: person id"), "{removed}");
     assert!(added.contains("owner: p-ceo\n"), "{added}");
-    assert!(added.contains("action: Certify and publish the certificate\n"), "{added}");
+    assert!(
+        added.contains("action: Certify and publish the certificate\n"),
+        "{added}"
+    );
     assert_eq!(count(&dir, "RSK-17"), 0);
 
     assert_eq!(count(&dir, "CHG-01"), 1);
@@ -360,7 +420,14 @@ fn owners_confirm_approve_and_accept_their_risks_in_bulk() {
     for o in OWNERS {
         ok(
             &dir,
-            &["accept", "risks", "--by", o, "--rationale", "Within the criteria"],
+            &[
+                "accept",
+                "risks",
+                "--by",
+                o,
+                "--rationale",
+                "Within the criteria",
+            ],
         );
     }
     let left: Vec<String> = findings(&dir, AS_OF)
@@ -374,8 +441,22 @@ fn owners_confirm_approve_and_accept_their_risks_in_bulk() {
         &["accept", "R-003", "--by", "p-ceo", "--rationale", "x"],
         "not by the risk owner p-cto",
     );
-    for (r, o) in [("R-003", "p-cto"), ("R-009", "p-cto"), ("R-020", "p-security-lead")] {
-        ok(&dir, &["accept", r, "--by", o, "--rationale", "Costs more than the loss"]);
+    for (r, o) in [
+        ("R-003", "p-cto"),
+        ("R-009", "p-cto"),
+        ("R-020", "p-security-lead"),
+    ] {
+        ok(
+            &dir,
+            &[
+                "accept",
+                r,
+                "--by",
+                o,
+                "--rationale",
+                "Costs more than the loss",
+            ],
+        );
     }
     assert_eq!(count(&dir, "RSK-10"), 0);
 }
@@ -392,7 +473,13 @@ fn accept_until_is_bounded_by_the_methodology() {
     refused(
         &dir,
         &[
-            "accept", "R-001", "--by", "p-security-lead", "--rationale", "Low", "--until",
+            "accept",
+            "R-001",
+            "--by",
+            "p-security-lead",
+            "--rationale",
+            "Low",
+            "--until",
             "2028-01-01",
         ],
         "more than 12 months after 2026-12-01",
@@ -400,14 +487,27 @@ fn accept_until_is_bounded_by_the_methodology() {
     refused(
         &dir,
         &[
-            "accept", "R-001", "--by", "p-security-lead", "--rationale", "Low", "--until",
+            "accept",
+            "R-001",
+            "--by",
+            "p-security-lead",
+            "--rationale",
+            "Low",
+            "--until",
             "2026-12-01",
         ],
         "is not after the day of the acceptance",
     );
     ok(
         &dir,
-        &["accept", "R-001", "--by", "p-security-lead", "--rationale", "Low"],
+        &[
+            "accept",
+            "R-001",
+            "--by",
+            "p-security-lead",
+            "--rationale",
+            "Low",
+        ],
     );
     assert!(read(&dir, "risks.yaml").contains("until: 2027-12-01"));
 
@@ -452,7 +552,14 @@ risks:
         &["confirm", "R-001", "--by", "p-security-lead"],
         &["confirm", "assessment", "--by", "p-security-lead"],
         &["approve", "R-001", "--by", "p-security-lead"],
-        &["accept", "R-001", "--by", "p-security-lead", "--rationale", "Low"],
+        &[
+            "accept",
+            "R-001",
+            "--by",
+            "p-security-lead",
+            "--rationale",
+            "Low",
+        ],
     ];
     for args in steps {
         let before = read(&dir, "risks.yaml");
@@ -461,7 +568,12 @@ risks:
         let (removed, added) = changed(&before, &after);
         assert!(!added.is_empty(), "{args:?} changed nothing");
         // Comments and blank lines outside the decision are untouched.
-        for keep in ["# Our own register", "# the first one", "# ordered", "# the rest is the owner's"] {
+        for keep in [
+            "# Our own register",
+            "# the first one",
+            "# ordered",
+            "# the rest is the owner's",
+        ] {
             assert!(after.contains(keep), "{args:?} lost `{keep}`:\n{after}");
         }
         assert!(removed.lines().count() <= 2, "{args:?} rewrote {removed:?}");
@@ -479,7 +591,15 @@ fn evidence_add_records_a_file_or_a_link_against_an_applicable_control() {
     assert!(has(&dir, "ANX-02", "5.18"));
     refused(
         &dir,
-        &["evidence", "add", "5.81", "--url", "https://t.example/1", "--description", "x"],
+        &[
+            "evidence",
+            "add",
+            "5.81",
+            "--url",
+            "https://t.example/1",
+            "--description",
+            "x",
+        ],
         "soa.yaml has no control `5.81`",
     );
     refused(
@@ -489,26 +609,57 @@ fn evidence_add_records_a_file_or_a_link_against_an_applicable_control() {
     );
     refused(
         &dir,
-        &["evidence", "add", "5.18", "--path", "evidence/none.pdf", "--description", "x"],
+        &[
+            "evidence",
+            "add",
+            "5.18",
+            "--path",
+            "evidence/none.pdf",
+            "--description",
+            "x",
+        ],
         "there is no such file",
     );
     refused(
         &dir,
-        &["evidence", "add", "5.18", "--path", "../outside.md", "--description", "x"],
+        &[
+            "evidence",
+            "add",
+            "5.18",
+            "--path",
+            "../outside.md",
+            "--description",
+            "x",
+        ],
         "--path ../outside.md",
     );
     refused(
         &dir,
         &[
-            "evidence", "add", "5.18", "--url", "https://t.example/1", "--description", "x",
-            "--collected", "2026-12-24",
+            "evidence",
+            "add",
+            "5.18",
+            "--url",
+            "https://t.example/1",
+            "--description",
+            "x",
+            "--collected",
+            "2026-12-24",
         ],
         "is after 2026-12-01",
     );
     // 7.6 is a proposed exclusion in the scaffold.
     refused(
         &dir,
-        &["evidence", "add", "7.6", "--url", "https://t.example/1", "--description", "x"],
+        &[
+            "evidence",
+            "add",
+            "7.6",
+            "--url",
+            "https://t.example/1",
+            "--description",
+            "x",
+        ],
         "excluded in the SoA",
     );
     let args = [
@@ -523,7 +674,10 @@ fn evidence_add_records_a_file_or_a_link_against_an_applicable_control() {
         "2026-11-28",
     ];
     let diff = dry_run(&dir, &args);
-    assert!(diff.contains("+      - url: https://tickets.example.com/SEC-12"), "{diff}");
+    assert!(
+        diff.contains("+      - url: https://tickets.example.com/SEC-12"),
+        "{diff}"
+    );
     let before = read(&dir, "soa.yaml");
     ok(&dir, &args);
     let (removed, added) = changed(&before, &read(&dir, "soa.yaml"));
@@ -578,7 +732,10 @@ fn evidence_add_on_the_example_changes_only_the_new_entry() {
     );
     let (removed, added) = changed(&before, &read(&dir, "soa.yaml"));
     assert_eq!(removed, "");
-    assert!(added.contains("https://tickets.example.com/SEC-400"), "{added}");
+    assert!(
+        added.contains("https://tickets.example.com/SEC-400"),
+        "{added}"
+    );
     assert!(added.contains("collected: 2026-11-30"), "{added}");
 }
 
@@ -599,7 +756,12 @@ fn onboard_records_the_personnel_controls() {
     );
     refused(
         &dir,
-        &["onboard", "p-internal-auditor", "--covered-by-supplier", "SUP-61"],
+        &[
+            "onboard",
+            "p-internal-auditor",
+            "--covered-by-supplier",
+            "SUP-61",
+        ],
         "there is no supplier `SUP-61`",
     );
     let before = read(&dir, "isms.yaml");
@@ -629,7 +791,15 @@ fn onboard_records_the_personnel_controls() {
         &["onboard", "p-ceo", "--screened", "2026-10-01"],
         "already has `screened: 2026-11-02`",
     );
-    ok(&dir, &["onboard", "p-internal-auditor", "--covered-by-supplier", "SUP-16"]);
+    ok(
+        &dir,
+        &[
+            "onboard",
+            "p-internal-auditor",
+            "--covered-by-supplier",
+            "SUP-16",
+        ],
+    );
     assert!(!has(&dir, "ANX-10", "p-internal-auditor"));
 
     let (_t2, acme) = acme();
@@ -641,7 +811,10 @@ fn onboard_records_the_personnel_controls() {
         let before = read(&acme, "isms.yaml");
         ok(&acme, &["onboard", &p, "--acceptable-use", "2026-11-30"]);
         let (removed, added) = changed(&before, &read(&acme, "isms.yaml"));
-        assert!(removed.is_empty() || removed.lines().count() == 1, "{removed}");
+        assert!(
+            removed.is_empty() || removed.lines().count() == 1,
+            "{removed}"
+        );
         assert!(added.contains("2026-11-30"), "{added}");
     }
 }
@@ -658,7 +831,10 @@ fn owners_confirm_obligations_and_editions_of_external_documents() {
     let before = read(&dir, "context.yaml");
     ok(&dir, &["confirm", "OBL-01", "--by", "p-head-finance"]);
     let (removed, added) = changed(&before, &read(&dir, "context.yaml"));
-    assert_eq!(removed, "    last_reviewed: ~   # to do: date of the last legal review\n");
+    assert_eq!(
+        removed,
+        "    last_reviewed: ~   # to do: date of the last legal review\n"
+    );
     assert_eq!(added, "    last_reviewed: 2026-12-01\n");
     for o in ["p-head-finance", "p-cto", "p-ops-lead", "p-head-people"] {
         ok(&dir, &["confirm", "obligations", "--by", o]);
@@ -678,7 +854,14 @@ fn owners_confirm_obligations_and_editions_of_external_documents() {
     );
     refused(
         &dir,
-        &["confirm", "R-001", "--by", "p-security-lead", "--edition", "2026"],
+        &[
+            "confirm",
+            "R-001",
+            "--by",
+            "p-security-lead",
+            "--edition",
+            "2026",
+        ],
         "describe an external document",
     );
     let before = read(&dir, "isms.yaml");
@@ -697,7 +880,10 @@ fn owners_confirm_obligations_and_editions_of_external_documents() {
     );
     let (removed, added) = changed(&before, &read(&dir, "isms.yaml"));
     assert!(removed.contains("location: ~"), "{removed}");
-    assert!(added.contains("location: https://compliance.example.com\n"), "{added}");
+    assert!(
+        added.contains("location: https://compliance.example.com\n"),
+        "{added}"
+    );
     assert!(added.contains("version: SOC 2 report 2026\n"), "{added}");
     assert_eq!(count_of(&dir, "SUP-04", "EXT-"), 2);
 
@@ -706,7 +892,14 @@ fn owners_confirm_obligations_and_editions_of_external_documents() {
     let before = read(&acme, "isms.yaml");
     ok(
         &acme,
-        &["confirm", "EXT-02", "--by", "p-isms", "--edition", "2022 (checked 2026)"],
+        &[
+            "confirm",
+            "EXT-02",
+            "--by",
+            "p-isms",
+            "--edition",
+            "2022 (checked 2026)",
+        ],
     );
     let (removed, added) = changed(&before, &read(&acme, "isms.yaml"));
     assert_eq!(removed, "    version: \"2022\"\n");

@@ -458,7 +458,11 @@ fn plan_actionable(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     "every action in `plan:` needs `owner:` and `due:`; `resources:` says what it needs".to_string()
                 };
                 let d = RSK_08
-                    .diag(format!("a treatment action of risk {} lacks {}", r.id.value, join_and(&missing)))
+                    .diag(format!(
+                        "a treatment action of risk {} lacks {}",
+                        r.id.value,
+                        join_and(&missing)
+                    ))
                     .with_hint(hint);
                 out.push(at_risk(ctx, d, r, a.span));
             }
@@ -1124,8 +1128,8 @@ owner's behalf (`on_behalf_of:`). An acceptance by anyone else, one dated before
 assessment it accepts (`last_assessed:`, or the register's `assessed:`), and one whose
 `until:` date has passed are not acceptances. When the methodology limits how long an
 acceptance holds (`acceptance_max_months:`), an acceptance without an `until:` date, or with
-one beyond that limit, does not meet the organisation's own criteria either. An untreated risk above the criteria is left to
-RSK-06 (a treatment decision comes first).
+one beyond that limit, does not meet the organisation's own criteria either. An untreated
+risk above the criteria is left to RSK-06 (a treatment decision comes first).
 
 Fix: record the acceptance.
 

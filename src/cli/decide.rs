@@ -143,9 +143,11 @@ fn parse_rating(s: &str) -> Result<(u8, u8), String> {
         .split_once(['x', 'X', ','])
         .ok_or_else(|| format!("`{s}` is not a rating: write LIKELIHOODxIMPACT, such as 3x4"))?;
     let n = |v: &str| {
-        v.trim()
-            .parse::<u8>()
-            .map_err(|_| format!("`{s}` is not a rating: write LIKELIHOODxIMPACT with whole numbers, such as 3x4"))
+        v.trim().parse::<u8>().map_err(|_| {
+            format!(
+                "`{s}` is not a rating: write LIKELIHOODxIMPACT with whole numbers, such as 3x4"
+            )
+        })
     };
     Ok((n(l)?, n(i)?))
 }
@@ -369,10 +371,20 @@ pub fn confirm(args: ConfirmArgs, _g: &Global) -> anyhow::Result<Status> {
         .as_ref()
         .and_then(|m| m.external_documents.iter().find(|d| d.id.value == target));
     if documented && external.is_none() {
-        bail!("--edition and --location describe an external document: give its id (such as EXT-03)");
+        bail!(
+            "--edition and --location describe an external document: give its id (such as EXT-03)"
+        );
     }
     if let Some(r) = model.risk(target) {
-        if !confirm_risk(&model, r, by, on, (args.inherent, args.residual), &mut changes, dir)? {
+        if !confirm_risk(
+            &model,
+            r,
+            by,
+            on,
+            (args.inherent, args.residual),
+            &mut changes,
+            dir,
+        )? {
             bail!(
                 "risk {target} has no proposed rating to confirm and was already assessed on {on}; give --inherent or --residual to re-rate it"
             );
@@ -489,14 +501,9 @@ pub fn confirm(args: ConfirmArgs, _g: &Global) -> anyhow::Result<Status> {
             }
         }
         if done.is_empty() {
-            bail!(
-                "no obligation kept by {by} is due for review; nothing was written"
-            );
+            bail!("no obligation kept by {by} is due for review; nothing was written");
         }
-        subject = format!(
-            "obligation(s) {} reviewed by {by}",
-            done.join(", ")
-        );
+        subject = format!("obligation(s) {} reviewed by {by}", done.join(", "));
     } else if let Some(d) = external {
         if !documented {
             bail!(
@@ -515,7 +522,10 @@ pub fn confirm(args: ConfirmArgs, _g: &Global) -> anyhow::Result<Status> {
         for (field, value) in [("version", &args.edition), ("location", &args.location)] {
             if let Some(v) = value {
                 if v.trim().is_empty() {
-                    bail!("--{} is empty", if field == "version" { "edition" } else { field });
+                    bail!(
+                        "--{} is empty",
+                        if field == "version" { "edition" } else { field }
+                    );
                 }
                 e.set_decided(&path, field, &Value::str(v.trim()))?;
             }
@@ -555,7 +565,9 @@ fn owned_by(model: &Isms, r: &crate::model::Risk, by: &str) -> bool {
         .is_some_and(|o| model.acts_as(by, &o.value))
 }
 
-fn obligations(model: &Isms) -> impl Iterator<Item = &crate::yaml::Spanned<crate::model::Obligation>> {
+fn obligations(
+    model: &Isms,
+) -> impl Iterator<Item = &crate::yaml::Spanned<crate::model::Obligation>> {
     model.context.iter().flat_map(|c| c.obligations.iter())
 }
 
@@ -567,6 +579,9 @@ fn list_some(ids: &[&str]) -> String {
     format!("{} and {} more", ids[..5].join(", "), ids.len() - 5)
 }
 
+/// The owner's own inherent and residual ratings (likelihood, impact), when given.
+type OwnRatings = (Option<(u8, u8)>, Option<(u8, u8)>);
+
 /// Plans the owner's confirmation of a risk's ratings (the proposals, or the owner's own
 /// ratings) and dates its assessment. `false` when there is nothing to confirm.
 fn confirm_risk(
@@ -574,7 +589,7 @@ fn confirm_risk(
     r: &crate::yaml::Spanned<crate::model::Risk>,
     by: &str,
     on: Date,
-    (inherent, residual): (Option<(u8, u8)>, Option<(u8, u8)>),
+    (inherent, residual): OwnRatings,
     changes: &mut ChangeSet,
     dir: &Path,
 ) -> anyhow::Result<bool> {
@@ -651,8 +666,7 @@ pub fn accept(args: AcceptArgs, _g: &Global) -> anyhow::Result<Status> {
     }
     let until = acceptance_until(&model, on, args.until)?;
     let mut changes = ChangeSet::new();
-    let subject;
-    if args.risk == "risks" {
+    let subject = if args.risk == "risks" {
         // The person's residual risks within the acceptance criteria, all for the same reason.
         // A risk above the criteria needs its own rationale, so it is left to a single accept.
         let mut done = Vec::new();
@@ -663,10 +677,21 @@ pub fn accept(args: AcceptArgs, _g: &Global) -> anyhow::Result<Status> {
                 crate::model::status::RiskAcceptance::Required(n) if !n.problems.is_empty() => {
                     if n.above {
                         left.push(format!("{} (above the acceptance criteria: accept it on its own, with its own rationale)", r.id.value));
-                    } else if let Some(why) = model.acceptance_refusal(r, &acceptance_of(&args.by, on, &args.rationale, until)) {
+                    } else if let Some(why) = model
+                        .acceptance_refusal(r, &acceptance_of(&args.by, on, &args.rationale, until))
+                    {
                         left.push(format!("{} ({why})", r.id.value));
                     } else {
-                        plan_acceptance(&model, r, &args.by, on, &args.rationale, until, &mut changes, &args.common.dir)?;
+                        plan_acceptance(
+                            &model,
+                            r,
+                            &args.by,
+                            on,
+                            &args.rationale,
+                            until,
+                            &mut changes,
+                            &args.common.dir,
+                        )?;
                         done.push(r.id.value.clone());
                     }
                 }
@@ -686,12 +711,12 @@ pub fn accept(args: AcceptArgs, _g: &Global) -> anyhow::Result<Status> {
                 args.by
             );
         }
-        subject = format!(
+        format!(
             "residual risk of {} risk(s) accepted by {}: {}",
             done.len(),
             args.by,
             done.join(", ")
-        );
+        )
     } else {
         let Some(r) = model.risk(&args.risk) else {
             let ids: Vec<&str> = model.risks.iter().map(|r| r.id.value.as_str()).collect();
@@ -711,9 +736,18 @@ pub fn accept(args: AcceptArgs, _g: &Global) -> anyhow::Result<Status> {
                 args.risk
             );
         }
-        plan_acceptance(&model, r, &args.by, on, &args.rationale, until, &mut changes, &args.common.dir)?;
-        subject = format!("residual risk of {} accepted by {}", args.risk, args.by);
-    }
+        plan_acceptance(
+            &model,
+            r,
+            &args.by,
+            on,
+            &args.rationale,
+            until,
+            &mut changes,
+            &args.common.dir,
+        )?;
+        format!("residual risk of {} accepted by {}", args.risk, args.by)
+    };
     conclude(
         &args.common,
         &model,

@@ -167,7 +167,9 @@ fn add(a: AddArgs) -> anyhow::Result<Status> {
     let today = super::record_date(None, &model)?;
     let control = crate::catalogue::normalize_id(&a.control);
     let Some(soa) = &model.soa else {
-        bail!("there is no soa.yaml: evidence is recorded against the controls of the Statement of Applicability");
+        bail!(
+            "there is no soa.yaml: evidence is recorded against the controls of the Statement of Applicability"
+        );
     };
     let Some(entry) = model.soa_entry(&control) else {
         let ids: Vec<&str> = soa.controls.iter().map(|c| c.id.value.as_str()).collect();
@@ -190,7 +192,9 @@ fn add(a: AddArgs) -> anyhow::Result<Status> {
         bail!("give where the evidence is: --path (a file in the repository) or --url");
     }
     if collected > today {
-        bail!("--collected {collected} is after {today}: evidence is recorded once it exists; nothing was written");
+        bail!(
+            "--collected {collected} is after {today}: evidence is recorded once it exists; nothing was written"
+        );
     }
     if let Some(x) = a.expires
         && x <= collected
@@ -204,14 +208,22 @@ fn add(a: AddArgs) -> anyhow::Result<Status> {
         let full = crate::fsutil::confined_join(&a.dir, std::path::Path::new(&rel))
             .map_err(|e| anyhow::anyhow!("--path {p}: {e}"))?;
         let meta = full.symlink_metadata().map_err(|_| {
-            anyhow::anyhow!("--path {p}: there is no such file in {}; put the evidence there first", a.dir.display())
+            anyhow::anyhow!(
+                "--path {p}: there is no such file in {}; put the evidence there first",
+                a.dir.display()
+            )
         })?;
         if meta.is_file() {
             let bytes = crate::fsutil::read_regular(&full, MAX_EXPORT_BYTES)
                 .map_err(|e| anyhow::anyhow!("cannot read {p}: {e}"))?;
             use sha2::Digest as _;
             let digest = sha2::Sha256::digest(&bytes);
-            sha = Some(digest.iter().map(|b| format!("{b:02x}")).collect::<String>());
+            sha = Some(
+                digest
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>(),
+            );
         } else if !meta.is_dir() {
             bail!("--path {p} is neither a file nor a folder");
         }
@@ -237,10 +249,16 @@ fn add(a: AddArgs) -> anyhow::Result<Status> {
             && e.url.as_ref().map(|x| x.value.as_str()) == a.url.as_deref()
     });
     if same {
-        bail!("control {control} already records this evidence collected on {collected}; nothing was written");
+        bail!(
+            "control {control} already records this evidence collected on {collected}; nothing was written"
+        );
     }
     let file = model.sources.path(entry.span.file).to_string();
-    let file = if file.is_empty() { "soa.yaml".to_string() } else { file };
+    let file = if file.is_empty() {
+        "soa.yaml".to_string()
+    } else {
+        file
+    };
     let mut changes = crate::edit::ChangeSet::new();
     let e = changes.open(&a.dir, &file)?;
     let placed = e.append(

@@ -87,7 +87,9 @@ pub fn run(args: Args, _g: &Global) -> anyhow::Result<Status> {
     for (field, flag, given, current) in fields {
         let Some(d) = given else { continue };
         if d > on {
-            bail!("{flag} {d} is after {on}: record a signature or check once it has happened; nothing was written");
+            bail!(
+                "{flag} {d} is after {on}: record a signature or check once it has happened; nothing was written"
+            );
         }
         if let Some(c) = current
             && c.value.0 != d
@@ -103,7 +105,11 @@ pub fn run(args: Args, _g: &Global) -> anyhow::Result<Status> {
     }
     if let Some(s) = &args.covered_by_supplier {
         if !model.suppliers.iter().any(|x| x.id.value == *s) {
-            let ids: Vec<&str> = model.suppliers.iter().map(|x| x.id.value.as_str()).collect();
+            let ids: Vec<&str> = model
+                .suppliers
+                .iter()
+                .map(|x| x.id.value.as_str())
+                .collect();
             let mut sug = crate::diagnostic::Suggester::new(ids);
             let near = sug
                 .suggest(s)

@@ -305,7 +305,11 @@ fn unknown(model: &Isms, target: &str) -> String {
     ids.extend(model.changes.iter().map(|c| c.id.value.clone()));
     ids.extend(model.opportunities.iter().map(|o| o.id.value.clone()));
     for r in &model.risks {
-        ids.extend(r.plan.iter().filter_map(|a| a.id.as_ref().map(|i| i.value.clone())));
+        ids.extend(
+            r.plan
+                .iter()
+                .filter_map(|a| a.id.as_ref().map(|i| i.value.clone())),
+        );
     }
     let mut s = crate::diagnostic::Suggester::new(ids.iter().map(String::as_str));
     let near = s

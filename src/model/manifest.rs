@@ -958,6 +958,7 @@ mod tests {
             acceptance_threshold: Spanned::detached(LevelValue::Number(6.0)),
             bands: vec![],
             acceptance_authority: vec![],
+            acceptance_max_months: None,
             asset_values: vec![],
             reassessment_triggers: vec![],
             document: None,
