@@ -205,7 +205,8 @@ fn accept_plan_approval_and_done_on_a_risk() {
     let expected = before
         .replacen(
             &line(&before, "acceptance:"),
-            "    acceptance: { by: p-security-lead, on: 2026-12-01, rationale: Within the risk appetite }",
+            // The scaffold's methodology limits an acceptance to 12 months, so it gets an end.
+            "    acceptance: { by: p-security-lead, on: 2026-12-01, rationale: Within the risk appetite, until: 2027-12-01 }",
             1,
         )
         .replacen(

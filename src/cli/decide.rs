@@ -436,6 +436,18 @@ pub fn confirm(args: ConfirmArgs, _g: &Global) -> anyhow::Result<Status> {
                 list_some(&proposed)
             );
         }
+        let unrated: Vec<&str> = model
+            .risks
+            .iter()
+            .filter(|r| r.inherent.is_none())
+            .map(|r| r.id.value.as_str())
+            .collect();
+        if !unrated.is_empty() {
+            bail!(
+                "the risk assessment is not complete: {} not rated yet; have the owners rate them (`isms confirm RISK --by OWNER --inherent LxI`) first; nothing was written",
+                list_some(&unrated)
+            );
+        }
         if model.risk_files.is_empty() {
             bail!("there is no risk register (risks.yaml) to date");
         }
