@@ -1007,3 +1007,36 @@ fn plan_commit_records_who_decided_the_replan() {
     };
     assert_eq!(files, ["risks.yaml"]);
 }
+
+#[test]
+fn plan_on_the_example_replans_an_action_with_an_id() {
+    let (_t, dir) = acme();
+    refused(
+        &dir,
+        &["plan", "RTP-001-1", "--due", "2027-01-31"],
+        "action RTP-001-1 is done",
+    );
+    refused(
+        &dir,
+        &["plan", "RTP-004-2", "--due", "2027-01-31"],
+        "already due on",
+    );
+    let before = read(&dir, "risks.yaml");
+    ok(
+        &dir,
+        &[
+            "plan",
+            "RTP-004-2",
+            "--due",
+            "2027-01-31",
+            "--reason",
+            "Vendor delay",
+            "--by",
+            "p-isms",
+        ],
+    );
+    let (removed, added) = changed(&before, &read(&dir, "risks.yaml"));
+    assert_eq!(removed, "");
+    assert!(added.contains("reason: Vendor delay"), "{added}");
+    assert!(added.contains("due: 2027-01-31"), "{added}");
+}
