@@ -1080,3 +1080,18 @@ fn commit(dir: &Path, model: &Isms, d: &Decision, files: &[String]) -> anyhow::R
     real.write()?;
     Ok(id.to_string()[..7].to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_rating;
+
+    #[test]
+    fn ratings_are_likelihood_by_impact() {
+        assert_eq!(parse_rating("3x4"), Ok((3, 4)));
+        assert_eq!(parse_rating(" 2X5 "), Ok((2, 5)));
+        assert_eq!(parse_rating("1,3"), Ok((1, 3)));
+        for bad in ["3", "x4", "3x", "3x4x5", "-1x2", "2.5x3", "300x1"] {
+            assert!(parse_rating(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -125,7 +125,10 @@ pub fn run(args: Args, _g: &Global) -> anyhow::Result<Status> {
             "planned",
             &Value::Date(due),
         )?;
-        subject = format!("change {target} planned for {due}");
+        subject = match &args.reason {
+            Some(r) => format!("change {target} moved to {due}: {}", r.trim()),
+            None => format!("change {target} planned for {due}"),
+        };
     } else if let Some(r) = model.risk(target)
         && let Some(action) = &args.action
     {
