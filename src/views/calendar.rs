@@ -85,7 +85,7 @@ fn closing_step(model: &Isms, item: &DueItem, owner: &str) -> String {
             format!("review it, then `isms approve {target} --by {owner}`")
         }
         DueKind::RiskReassessment => {
-            "repeat the risk assessment and add its date to `risk_assessments:`".to_string()
+            "repeat the risk assessment with the risk owners (`isms confirm risks --by <owner>`), then `isms confirm assessment --by <person id>`".to_string()
         }
         DueKind::TreatmentAction if item.distinct.is_some() => {
             let text = item.distinct.as_deref().unwrap_or_default();
@@ -116,7 +116,9 @@ fn closing_step(model: &Isms, item: &DueItem, owner: &str) -> String {
             "hold the review and record its minutes (`isms new review`)".to_string()
         }
         DueKind::EvidenceExpiry => {
-            format!("collect fresh evidence and update `evidence:` of control {r} in the SoA")
+            format!(
+                "collect fresh evidence and record it: `isms evidence add {r} --url <link> --description \"...\"`"
+            )
         }
         DueKind::SupplierReview => format!("review the supplier and add it to `reviews:` of {r}"),
         DueKind::AwarenessTraining => {
