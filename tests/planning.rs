@@ -1040,3 +1040,52 @@ fn plan_on_the_example_replans_an_action_with_an_id() {
     assert!(added.contains("reason: Vendor delay"), "{added}");
     assert!(added.contains("due: 2027-01-31"), "{added}");
 }
+
+#[test]
+fn plan_gives_an_action_without_an_owner_its_owner() {
+    let (_t, dir) = scaffold();
+    let risks = read(&dir, "risks.yaml");
+    let text = risks.replacen(
+        "        owner: p-ops-lead\n        due: ~   # to do: target date\n",
+        "        due: ~   # to do: target date\n",
+        1,
+    );
+    assert_ne!(text, risks);
+    std::fs::write(dir.join("risks.yaml"), &text).unwrap();
+    let hint = findings(&dir, AS_OF)
+        .into_iter()
+        .find(|f| f.code == "RSK-08" && f.message.contains("an owner"))
+        .map(|f| f.message)
+        .unwrap();
+    assert!(hint.contains("R-001"), "{hint}");
+    refused(
+        &dir,
+        &["plan", "R-001", "--owner", "p-ops-lead"],
+        "name the action",
+    );
+    refused(
+        &dir,
+        &["plan", "R-001#1", "--owner", "p-opslead"],
+        "did you mean `p-ops-lead`?",
+    );
+    ok(
+        &dir,
+        &[
+            "plan",
+            "R-001#1",
+            "--owner",
+            "p-ops-lead",
+            "--due",
+            "2027-01-31",
+        ],
+    );
+    let (removed, added) = changed(&text, &read(&dir, "risks.yaml"));
+    assert_eq!(removed, "        due: ~   # to do: target date\n");
+    assert!(added.contains("owner: p-ops-lead\n"), "{added}");
+    assert!(added.contains("due: 2027-01-31\n"), "{added}");
+    assert!(
+        !findings(&dir, AS_OF)
+            .iter()
+            .any(|f| f.code == "RSK-08" && f.message.contains("an owner"))
+    );
+}

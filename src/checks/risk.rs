@@ -448,14 +448,20 @@ fn plan_actionable(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 missing.push("a due date".to_string());
             }
             if !missing.is_empty() {
-                let hint = if id_str(a.owner.as_ref()).is_some() {
-                    let name = a.id.as_ref().map_or_else(
-                        || format!("'{}#{}'", r.id.value, i + 1),
-                        |id| id.value.clone(),
-                    );
-                    format!("give the action its due date: `isms plan {name} --due YYYY-MM-DD`")
-                } else {
-                    "every action in `plan:` needs `owner:` and `due:`; `resources:` says what it needs".to_string()
+                let name = a.id.as_ref().map_or_else(
+                    || format!("'{}#{}'", r.id.value, i + 1),
+                    |id| id.value.clone(),
+                );
+                let hint = match (id_str(a.owner.as_ref()).is_some(), a.due.is_some()) {
+                    (true, _) => {
+                        format!("give the action its due date: `isms plan {name} --due YYYY-MM-DD`")
+                    }
+                    (false, true) => {
+                        format!("say who carries out the action: `isms plan {name} --owner <id>`")
+                    }
+                    (false, false) => format!(
+                        "say who carries out the action and by when: `isms plan {name} --owner <id> --due YYYY-MM-DD`"
+                    ),
                 };
                 let d = RSK_08
                     .diag(format!(

@@ -26,7 +26,8 @@ pub struct Args {
     /// not pursued now).
     #[arg(long)]
     pub action: Option<String>,
-    /// Who carries out the new action, or pursues the opportunity (a person or role id).
+    /// Who carries out the new action (or the named action), or pursues the opportunity (a
+    /// person or role id).
     #[arg(long)]
     pub owner: Option<String>,
     /// What the new action needs (people, budget, tools).
@@ -51,6 +52,9 @@ struct Found<'a> {
     path: Vec<Step>,
     name: String,
     action: &'a crate::model::Action,
+    /// Named by its position, in a plan where an item did not load: the position in the
+    /// file may not be this action's, so it is not edited.
+    unsure: bool,
 }
 
 pub fn run(args: Args, _g: &Global) -> anyhow::Result<Status> {
@@ -164,30 +168,33 @@ pub fn run(args: Args, _g: &Global) -> anyhow::Result<Status> {
             r.plan.written() + 1
         );
     } else {
-        let Some(due) = args.due else {
-            bail!("give --due: the date the action is due");
-        };
+        if args.due.is_none() && args.owner.is_none() {
+            bail!("give --due: the date the action is due (or --owner: who carries it out)");
+        }
         if args.action.is_some() || args.evaluation.is_some() {
             bail!(
                 "--action adds an action to a risk or addresses an opportunity; `{target}` is neither"
             );
         }
-        if args.owner.is_some() || args.resources.is_some() {
-            bail!("--owner and --resources go with --action (a new treatment action)");
+        if args.resources.is_some() {
+            bail!("--resources goes with --action (a new treatment action)");
         }
         let found = actions(&model, target);
         if found.is_empty() {
             bail!("{}", unknown(&model, target));
         }
         let whole = found.len() > 1 || target == "risks" || model.risk(target).is_some();
-        let mut planned = 0;
+        if whole && args.owner.is_some() {
+            bail!(
+                "--owner gives one action its owner: name the action (such as `{}`)",
+                found[0].name
+            );
+        }
+        let mut planned = Vec::new();
         for f in &found {
             let open = f.action.status.value.is_open();
-            match (f.action.effective_due(), whole) {
-                // Several actions at once: only those without a date, still open.
-                (Some(_), true) => continue,
-                _ if whole && !open => continue,
-                (_, false) if !open => bail!(
+            if !open && !whole {
+                bail!(
                     "action {} is {}: there is nothing left to plan; nothing was written",
                     f.name,
                     if f.action.status.value == crate::model::ActionStatus::Done {
@@ -195,14 +202,29 @@ pub fn run(args: Args, _g: &Global) -> anyhow::Result<Status> {
                     } else {
                         "cancelled"
                     }
-                ),
-                (None, _) => {
+                );
+            }
+            // Several actions at once: only those still open and without a date.
+            if whole && (!open || f.action.effective_due().is_some()) {
+                continue;
+            }
+            if f.unsure {
+                bail!(
+                    "the plan of {} has an action that does not load; fix it first (`isms check` shows the problem); nothing was written",
+                    f.name.split('#').next().unwrap_or_default()
+                );
+            }
+            let e = changes.open(dir, &f.file)?;
+            if let Some(owner) = &args.owner {
+                e.set_decided(&f.path, "owner", &Value::str(owner))?;
+            }
+            match (args.due, f.action.effective_due()) {
+                (None, _) => {}
+                (Some(due), None) => {
                     refuse_past(due, on)?;
-                    changes
-                        .open(dir, &f.file)?
-                        .set_decided(&f.path, "due", &Value::Date(due))?;
+                    e.set_decided(&f.path, "due", &Value::Date(due))?;
                 }
-                (Some(old), false) => {
+                (Some(due), Some(old)) => {
                     let Some(reason) = &args.reason else {
                         bail!(
                             "action {} is already due on {old}; to move it, give --reason (and --by, who decided); nothing was written",
@@ -218,24 +240,32 @@ pub fn run(args: Args, _g: &Global) -> anyhow::Result<Status> {
                     if let Some(b) = &args.by {
                         replan.push(("by".to_string(), Value::str(b)));
                     }
-                    let e = changes.open(dir, &f.file)?;
                     let mut p = f.path.clone();
                     p.push(Step::key("replanned"));
                     e.append(&p, &Value::Map(replan))?;
                 }
             }
-            planned += 1;
+            planned.push(f.name.clone());
         }
-        if planned == 0 {
+        if planned.is_empty() {
             bail!(
                 "every open action of `{target}` already has a due date; to move one, name it (such as `{}`) with --reason; nothing was written",
                 found[0].name
             );
         }
-        subject = if planned == 1 {
-            format!("action {} planned for {due}", found[0].name)
-        } else {
-            format!("{planned} treatment actions of {target} planned for {due}")
+        subject = match (args.due, planned.as_slice()) {
+            (None, [one]) => format!(
+                "action {one} assigned to {}",
+                args.owner.as_deref().unwrap_or_default()
+            ),
+            (Some(due), [one]) => format!("action {one} planned for {due}"),
+            (Some(due), many) => {
+                format!(
+                    "{} treatment actions of {target} planned for {due}",
+                    many.len()
+                )
+            }
+            (None, _) => "treatment actions planned".to_string(),
         };
     }
     conclude(
@@ -291,6 +321,7 @@ fn actions<'a>(model: &'a Isms, target: &str) -> Vec<Found<'a>> {
                 ],
                 name,
                 action: a,
+                unsure: a.id.is_none() && r.plan.written() != r.plan.len(),
             });
         }
     }
