@@ -669,7 +669,7 @@ fn bump(v: &str) -> String {
     }
 }
 
-pub fn accept(args: AcceptArgs, _g: &Global) -> anyhow::Result<Status> {
+pub fn accept(args: AcceptArgs, g: &Global) -> anyhow::Result<Status> {
     let model = load(&args.common.dir)?;
     let on = args.common.date(&model)?;
     person(&model, &args.by, "--by")?;
@@ -715,7 +715,7 @@ pub fn accept(args: AcceptArgs, _g: &Global) -> anyhow::Result<Status> {
             }
         }
         for l in &left {
-            eprintln!("note: not accepted: {l}");
+            g.note(format_args!("not accepted: {l}"));
         }
         if done.is_empty() {
             bail!(
