@@ -1089,3 +1089,30 @@ fn plan_gives_an_action_without_an_owner_its_owner() {
             .any(|f| f.code == "RSK-08" && f.message.contains("an owner"))
     );
 }
+
+#[test]
+fn accept_risks_names_the_risks_it_leaves_to_a_decision_of_their_own() {
+    let (_t, dir) = scaffold();
+    let out = isms()
+        .args([
+            "accept",
+            "risks",
+            "--by",
+            "p-cto",
+            "--rationale",
+            "Within the criteria",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("not accepted: R-003 (above the acceptance criteria"),
+        "{err}"
+    );
+    assert!(err.contains("R-009"), "{err}");
+    let text = read(&dir, "risks.yaml");
+    let r003 = &text[text.find("  - id: R-003").unwrap()..text.find("  - id: R-004").unwrap()];
+    assert!(r003.contains("acceptance: { by: ~"), "{r003}");
+}
