@@ -74,9 +74,10 @@ fn metrics_defined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     x.id.value,
                     frequency_word(freq.value)
                 ))
-                .with_hint(
-                    "record the latest measurement under `results:` with its date and value",
-                );
+                .with_hint(format!(
+                    "record the latest measurement with `isms measure {} --value ... --met` (or `--not-met`)",
+                    x.id.value
+                ));
             out.push(
                 ctx.place(d, freq.span, &path)
                     .for_record(x.id.value.clone()),
@@ -564,7 +565,7 @@ who measures, when results are analysed and who analyses them, and to retain the
 Metrics defined on paper with no results are a common finding. A result is expected within one
 period of the metric's frequency, plus a grace of up to a month.
 
-Fix: complete the metric and record results.
+Fix: complete the metric and record results (`isms measure M-01 --value ... --met`).
 
 ```yaml
 metrics:

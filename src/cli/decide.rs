@@ -104,24 +104,29 @@ impl Common {
 #[derive(Debug, clap::Args)]
 pub struct ConfirmArgs {
     /// What is confirmed: a risk id (its proposed ratings, marked `to_confirm: true`, and its
-    /// assessment date) or an SoA control id (its proposed exclusion, `proposed: true`).
+    /// assessment date), an SoA control id (its proposed exclusion, `proposed: true`),
+    /// `climate` (the climate-change determination in context.yaml) or an objective id (the
+    /// proposed objective is agreed: its `set:` date, and `due:` from --due).
     pub target: String,
     /// Who confirms: the risk owner for a risk; for an exclusion, someone who may approve
-    /// the SoA.
+    /// the SoA; top management for the climate-change determination and for an objective.
     #[arg(long)]
     pub by: String,
+    /// Objective: the date it is to be achieved by (6.2 i), when the record has none yet.
+    #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+    pub due: Option<Date>,
     #[command(flatten)]
     pub common: Common,
 }
 
 /// A planned decision: the change set and who decided, for the commit message.
-struct Decision {
-    changes: ChangeSet,
-    subject: String,
-    by: String,
+pub(super) struct Decision {
+    pub(super) changes: ChangeSet,
+    pub(super) subject: String,
+    pub(super) by: String,
 }
 
-fn conclude(common: &Common, model: &Isms, d: Decision) -> anyhow::Result<Status> {
+pub(super) fn conclude(common: &Common, model: &Isms, d: Decision) -> anyhow::Result<Status> {
     finish(&common.dir, &d.changes, common.dry_run)?;
     if common.dry_run {
         return Ok(Status::Success);
@@ -339,8 +344,12 @@ pub fn confirm(args: ConfirmArgs, _g: &Global) -> anyhow::Result<Status> {
             &Value::Bool(false),
         )?;
         subject = format!("SoA decision on {target} confirmed by {}", args.by);
+    } else if let Some(s) = super::record::confirm_other(&model, &args, on, &mut changes)? {
+        subject = s;
     } else {
-        bail!("there is no risk or SoA control `{target}` to confirm");
+        bail!(
+            "there is no risk, SoA control or objective `{target}` to confirm (or `climate` for the climate-change determination)"
+        );
     }
     conclude(
         &args.common,

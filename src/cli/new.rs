@@ -141,7 +141,7 @@ pub struct Args {
 
 pub fn run(mut args: Args, _global: &Global) -> anyhow::Result<Status> {
     let model = load(&args.dir)?;
-    prompt_missing(&mut args)?;
+    prompt_missing(&mut args, &model)?;
     let on = super::record_date(args.on, &model)?;
     let mut changes = ChangeSet::new();
     let created = plan(&args, &model, on, &mut changes)?;
@@ -295,8 +295,9 @@ fn required(kind: Kind) -> Vec<Required> {
 }
 
 /// Asks for the missing required values when a person is at the terminal; never when input
-/// comes from a pipe or a script (the command then names the missing flags instead).
-fn prompt_missing(args: &mut Args) -> anyhow::Result<()> {
+/// comes from a pipe or a script (the command then names the missing flags instead). A
+/// reference typed at the prompt is checked at once, so a typo is corrected there and then.
+fn prompt_missing(args: &mut Args, model: &Isms) -> anyhow::Result<()> {
     use std::io::IsTerminal;
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
         return Ok(());
@@ -307,6 +308,17 @@ fn prompt_missing(args: &mut Args) -> anyhow::Result<()> {
         }
         let answer: String = dialoguer::Input::new()
             .with_prompt(question)
+            .validate_with(|v: &String| -> Result<(), String> {
+                let v = v.trim();
+                if v.is_empty() {
+                    return Err(format!("{flag} is required"));
+                }
+                match flag {
+                    "--owner" => person_or_role(model, v, flag).map_err(|e| e.to_string()),
+                    "--auditor" => person(model, v, flag).map_err(|e| e.to_string()),
+                    _ => Ok(()),
+                }
+            })
             .interact_text()
             .with_context(|| format!("cannot read {flag} from the terminal"))?;
         let slot = match flag {
@@ -317,7 +329,7 @@ fn prompt_missing(args: &mut Args) -> anyhow::Result<()> {
             "--asset-kind" => &mut args.asset_kind,
             _ => &mut args.auditor,
         };
-        *slot = Some(answer);
+        *slot = Some(answer.trim().to_string());
     }
     Ok(())
 }

@@ -1,0 +1,566 @@
+//! `isms communicate`, `measure`, `awareness`, `competence`, `assess`, `agreement` and
+//! `confirm climate|OBJ-..`: each records what happened in place (every other byte
+//! unchanged), refuses what `isms check` would reject (writing nothing), and clears the
+//! finding it answers.
+
+#[path = "support/clean.rs"]
+mod clean;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use clean::{copy_dir, findings};
+
+const AS_OF: &str = "2026-12-07";
+
+fn isms() -> Command {
+    let mut c = Command::cargo_bin("isms").unwrap();
+    c.env_remove("ISMS_COLOR")
+        .env_remove("ISMS_AS_OF")
+        .env("ISMS_TODAY", "2026-12-01");
+    c
+}
+
+/// A fresh scaffold, without Git.
+fn scaffold() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("isms");
+    isms()
+        .args(["init", "--no-git", "--org", "Acme Ltd"])
+        .arg(&dir)
+        .assert()
+        .success();
+    (tmp, dir)
+}
+
+/// A copy of examples/acme-saas.
+fn acme() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("acme");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-saas"),
+        &dir,
+    );
+    (tmp, dir)
+}
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Asserts that only `file` changed, and returns its text before and after.
+fn only_changed(before: &[(String, Vec<u8>)], dir: &Path, file: &str) -> (String, String) {
+    let now = snapshot(dir);
+    assert_eq!(before.len(), now.len());
+    let mut pair = None;
+    for ((p, b), (q, c)) in before.iter().zip(&now) {
+        assert_eq!(p, q);
+        if p == file {
+            assert_ne!(b, c, "{file} did not change");
+            pair = Some((
+                String::from_utf8(b.clone()).unwrap(),
+                String::from_utf8(c.clone()).unwrap(),
+            ));
+        } else {
+            assert_eq!(b, c, "{p} changed");
+        }
+    }
+    pair.expect("the file exists")
+}
+
+/// The text that replaced `removed` between `before` and `after`: everything before and after
+/// the one changed stretch is byte for byte the same.
+fn replaced(before: &str, after: &str) -> (String, String) {
+    let prefix = before
+        .bytes()
+        .zip(after.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let suffix = before[prefix..]
+        .bytes()
+        .rev()
+        .zip(after[prefix..].bytes().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    (
+        before[prefix..before.len() - suffix].to_string(),
+        after[prefix..after.len() - suffix].to_string(),
+    )
+}
+
+fn has(dir: &Path, code: &str, record: &str) -> bool {
+    findings(dir, AS_OF).iter().any(|f| {
+        f.code == code && (f.record.as_deref() == Some(record) || f.message.contains(record))
+    })
+}
+
+fn count(dir: &Path, code: &str) -> usize {
+    findings(dir, AS_OF)
+        .iter()
+        .filter(|f| f.code == code)
+        .count()
+}
+
+#[test]
+fn communicate_the_policy_once_approved_and_the_roles() {
+    let (_t, dir) = scaffold();
+    assert!(has(&dir, "LDR-03", "POL-01"));
+    let before = snapshot(&dir);
+    isms()
+        .args(["communicate", "POL-01"])
+        .arg(&dir)
+        .args(["--how", "All-hands", "--acknowledgements", "HR system"])
+        .args(["--available", "On request"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("approve it first"));
+    assert_eq!(snapshot(&dir), before);
+
+    isms()
+        .args(["approve", "POL-01"])
+        .arg(&dir)
+        .args(["--by", "p-ceo"])
+        .assert()
+        .success();
+    let before = snapshot(&dir);
+    // The top-level policy needs all of 5.2 f-g.
+    isms()
+        .args(["communicate", "POL-01"])
+        .arg(&dir)
+        .args(["--how", "All-hands", "--acknowledgements", "HR system"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("needs --available"));
+    // --dry-run prints the change and writes nothing.
+    isms()
+        .args(["communicate", "POL-01"])
+        .arg(&dir)
+        .args(["--how", "All-hands", "--acknowledgements", "HR system"])
+        .args(["--available", "On request", "--dry-run"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("+  on: 2026-12-01"));
+    assert_eq!(snapshot(&dir), before);
+    isms()
+        .args(["communicate", "POL-01"])
+        .arg(&dir)
+        .args(["--how", "All-hands", "--acknowledgements", "HR system"])
+        .args(["--available", "On request"])
+        .assert()
+        .success()
+        .stdout("policies/information-security.md: policy POL-01 communicated\n");
+    let (old, new) = only_changed(&before, &dir, "policies/information-security.md");
+    let (gone, came) = replaced(&old, &new);
+    // The three values and their to-do notes, nothing else: `public:` keeps its comment.
+    assert!(
+        gone.starts_with("~               # to do: date"),
+        "{gone:?}"
+    );
+    assert!(came.starts_with("2026-12-01\n  via: All-hands"), "{came:?}");
+    assert!(
+        new.contains("  public: false       # set to true once published"),
+        "{new}"
+    );
+    assert!(new.contains("  available: On request\n"), "{new}");
+    assert!(!has(&dir, "LDR-03", "POL-01"));
+
+    assert!(count(&dir, "LDR-07") > 0);
+    isms()
+        .args([
+            "communicate",
+            "top-management,isms-owner,risk-owner,internal-auditor,incident-manager,privacy-lead,people-security",
+        ])
+        .arg(&dir)
+        .args(["--how", "Appointment e-mail from the CEO"])
+        .assert()
+        .success();
+    assert_eq!(count(&dir, "LDR-07"), 0);
+}
+
+#[test]
+fn communicate_refuses_an_unknown_target_with_the_closest_id() {
+    let (_t, dir) = scaffold();
+    let before = snapshot(&dir);
+    isms()
+        .args(["communicate", "isms-owner,isms-ower"])
+        .arg(&dir)
+        .args(["--how", "Letter"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("did you mean `isms-owner`?"));
+    isms()
+        .args(["communicate", "isms-owner"])
+        .arg(&dir)
+        .args(["--how", "  "])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--how is empty"));
+    assert_eq!(snapshot(&dir), before);
+}
+
+#[test]
+fn measure_a_metric_and_an_objective() {
+    let (_t, dir) = scaffold();
+    assert!(has(&dir, "PER-01", "M-01"));
+    let before = snapshot(&dir);
+    // A metric with a target is evaluated against it.
+    isms()
+        .args(["measure", "M-01"])
+        .arg(&dir)
+        .args(["--value", "96%"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--met or --not-met"));
+    isms()
+        .args(["measure", "M-1"])
+        .arg(&dir)
+        .args(["--value", "96%", "--met"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("did you mean `M-01`?"));
+    assert_eq!(snapshot(&dir), before);
+    isms()
+        .args(["measure", "M-01"])
+        .arg(&dir)
+        .args(["--value", "96%", "--not-met", "--note", "Two keys on order"])
+        .assert()
+        .success();
+    let (old, new) = only_changed(&before, &dir, "metrics.yaml");
+    let (gone, came) = replaced(&old, &new);
+    assert_eq!(gone, " []");
+    assert_eq!(
+        came,
+        "\n      - date: 2026-12-01\n        value: \"96%\"\n        met: false\n        note: Two keys on order"
+    );
+    assert!(!has(&dir, "PER-01", "M-01"));
+    // A second result on the same day is refused.
+    isms()
+        .args(["measure", "M-01"])
+        .arg(&dir)
+        .args(["--value", "97%", "--met"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "already has a result dated 2026-12-01",
+        ));
+
+    let before = snapshot(&dir);
+    isms()
+        .args(["measure", "OBJ-02"])
+        .arg(&dir)
+        .args(["--value", "80", "--note", "Keys rolled out to engineering"])
+        .assert()
+        .success()
+        .stdout("objectives.yaml: progress of objective OBJ-02 recorded\n");
+    let (_, new) = only_changed(&before, &dir, "objectives.yaml");
+    assert!(
+        new.contains("    measurements:\n      - date: 2026-12-01\n        value: \"80\"\n        note: Keys rolled out to engineering\n"),
+        "{new}"
+    );
+    assert!(!has(&dir, "OBJ-02", "OBJ-02"));
+}
+
+#[test]
+fn awareness_and_competence_records() {
+    let (_t, dir) = scaffold();
+    assert!(has(&dir, "SUP-02", "p-ceo"));
+    assert!(has(&dir, "SUP-01", "p-internal-auditor"));
+    let before = snapshot(&dir);
+    isms()
+        .args(["awareness", "p-ceo,p-ctoo"])
+        .arg(&dir)
+        .args(["--course", "Security awareness 2026"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("did you mean `p-cto`?"));
+    isms()
+        .args(["competence", "p-cto"])
+        .arg(&dir)
+        .args(["--role", "internal-auditor", "--evidence", "Course"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "p-cto does not hold role internal-auditor",
+        ));
+    assert_eq!(snapshot(&dir), before);
+
+    isms()
+        .args(["awareness", "p-ceo,p-cto"])
+        .arg(&dir)
+        .args(["--course", "Security awareness 2026"])
+        .assert()
+        .success();
+    let (old, new) = only_changed(&before, &dir, "training.yaml");
+    let (gone, came) = replaced(&old, &new);
+    assert_eq!(gone, " []");
+    assert_eq!(
+        came,
+        "\n  - person: p-ceo\n    course: Security awareness 2026\n    completed: 2026-12-01\n  - person: p-cto\n    course: Security awareness 2026\n    completed: 2026-12-01"
+    );
+    assert!(!has(&dir, "SUP-02", "p-ceo"));
+    assert!(has(&dir, "SUP-02", "p-ops-lead"));
+
+    isms()
+        .args(["competence", "p-internal-auditor"])
+        .arg(&dir)
+        .args(["--role", "internal-auditor"])
+        .args([
+            "--evidence",
+            "Lead auditor certificate",
+            "--expires",
+            "2029-06-30",
+        ])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(dir.join("training.yaml")).unwrap();
+    assert!(
+        text.contains("competence:\n  - person: p-internal-auditor\n    role: internal-auditor\n    evidence: Lead auditor certificate\n    date: 2026-12-01\n    expires: 2029-06-30\n"),
+        "{text}"
+    );
+    assert!(!has(&dir, "SUP-01", "p-internal-auditor"));
+}
+
+#[test]
+fn assess_a_supplier_and_record_its_agreement() {
+    let (_t, dir) = scaffold();
+    assert!(has(&dir, "OPS-01", "SUP-01"));
+    assert!(has(&dir, "OPS-02", "SUP-01"));
+    let markers = count(&dir, "SUP-12");
+    let before = snapshot(&dir);
+    isms()
+        .args(["assess", "SUP-01"])
+        .arg(&dir)
+        .args(["--by", "p-nobody", "--result", "fine"])
+        .assert()
+        .code(2);
+    isms()
+        .args(["assess", "SUP-01,SUP-99"])
+        .arg(&dir)
+        .args(["--by", "p-ops-lead", "--result", "fine"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("there is no supplier `SUP-99`"));
+    assert_eq!(snapshot(&dir), before);
+
+    isms()
+        .args(["assess", "SUP-01"])
+        .arg(&dir)
+        .args([
+            "--by",
+            "p-ops-lead",
+            "--result",
+            "Certificate checked; acceptable",
+        ])
+        .args(["--reference", "ticket SEC-12"])
+        .assert()
+        .success();
+    let (old, new) = only_changed(&before, &dir, "suppliers.yaml");
+    let (gone, came) = replaced(&old, &new);
+    assert!(gone.starts_with(" []   # to do: assess"), "{gone:?}");
+    assert_eq!(
+        came,
+        "\n      - date: 2026-12-01\n        by: p-ops-lead\n        result: Certificate checked; acceptable\n        reference: ticket SEC-12"
+    );
+    assert!(!has(&dir, "OPS-01", "SUP-01"));
+    // The to-do note on the line went with it.
+    assert_eq!(count(&dir, "SUP-12"), markers - 1);
+
+    let before = snapshot(&dir);
+    isms()
+        .args(["agreement", "SUP-01"])
+        .arg(&dir)
+        .args(["--reference", "MSA 2026", "--security-clauses", "--dpa"])
+        .assert()
+        .success();
+    let (old, new) = only_changed(&before, &dir, "suppliers.yaml");
+    let (gone, came) = replaced(&old, &new);
+    assert_eq!(
+        gone,
+        "~, security_clauses: false, dpa: false }   # to do: record the agreement"
+    );
+    assert_eq!(came, "MSA 2026, security_clauses: true, dpa: true }");
+    assert!(!has(&dir, "OPS-02", "SUP-01"));
+    assert_eq!(count(&dir, "SUP-12"), markers - 2);
+}
+
+#[test]
+fn confirm_the_climate_determination_and_an_objective() {
+    let (_t, dir) = scaffold();
+    assert_eq!(count(&dir, "CTX-02"), 1);
+    let before = snapshot(&dir);
+    isms()
+        .args(["confirm", "climate"])
+        .arg(&dir)
+        .args(["--by", "p-security-lead"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("is not top management"));
+    isms()
+        .args(["confirm", "OBJ-02"])
+        .arg(&dir)
+        .args(["--by", "p-ceo"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("give --due"));
+    assert_eq!(snapshot(&dir), before);
+    isms()
+        .args(["confirm", "climate"])
+        .arg(&dir)
+        .args(["--by", "p-ceo"])
+        .assert()
+        .success()
+        .stdout("context.yaml: climate-change determination confirmed by p-ceo\n");
+    let (old, new) = only_changed(&before, &dir, "context.yaml");
+    let (gone, came) = replaced(&old, &new);
+    assert!(
+        gone.starts_with("~, on: ~ }   # to do: top management"),
+        "{gone:?}"
+    );
+    assert_eq!(came, "p-ceo, on: 2026-12-01 }");
+    assert_eq!(count(&dir, "CTX-02"), 0);
+
+    assert!(has(&dir, "OBJ-01", "OBJ-02"));
+    assert!(has(&dir, "OBJ-02", "OBJ-02"));
+    let before = snapshot(&dir);
+    isms()
+        .args(["confirm", "OBJ-02"])
+        .arg(&dir)
+        .args(["--by", "p-ceo", "--due", "2027-06-30"])
+        .assert()
+        .success();
+    let (_, new) = only_changed(&before, &dir, "objectives.yaml");
+    assert!(
+        new.contains("    due: 2027-06-30\n    evaluation: \"Monthly report from the identity provider (metric M-01)\"\n    set: 2026-12-01\n"),
+        "{new}"
+    );
+    assert!(!has(&dir, "OBJ-01", "OBJ-02"));
+    // Set this week: monitoring entries are not expected yet.
+    assert!(!has(&dir, "OBJ-02", "OBJ-02"));
+}
+
+#[test]
+fn on_the_example_only_the_recorded_lines_change() {
+    let (_t, dir) = acme();
+    let runs: &[(&[&str], &str)] = &[
+        (
+            &[
+                "measure",
+                "M-01",
+                "--value",
+                "99%",
+                "--met",
+                "--on",
+                "2026-12-03",
+            ],
+            "metrics.yaml",
+        ),
+        (
+            &["measure", "OBJ-01", "--value", "12", "--on", "2026-12-03"],
+            "objectives.yaml",
+        ),
+        (
+            &[
+                "awareness",
+                "p-ceo",
+                "--course",
+                "Refresher",
+                "--on",
+                "2026-12-03",
+            ],
+            "training.yaml",
+        ),
+        (
+            &[
+                "competence",
+                "p-cto",
+                "--role",
+                "risk-owner",
+                "--evidence",
+                "Workshop 2026",
+                "--on",
+                "2026-12-03",
+            ],
+            "training.yaml",
+        ),
+        (
+            &[
+                "assess",
+                "SUP-02",
+                "--by",
+                "p-isms",
+                "--result",
+                "Yearly review: acceptable",
+                "--on",
+                "2026-12-03",
+            ],
+            "suppliers.yaml",
+        ),
+        (
+            &[
+                "communicate",
+                "isms-manager",
+                "--how",
+                "Org chart update",
+                "--on",
+                "2026-12-03",
+            ],
+            "isms.yaml",
+        ),
+    ];
+    for (args, file) in runs {
+        let before = snapshot(&dir);
+        isms()
+            .args(&args[..2])
+            .arg(&dir)
+            .args(&args[2..])
+            .assert()
+            .success();
+        let (old, new) = only_changed(&before, &dir, file);
+        let (gone, came) = replaced(&old, &new);
+        // An append removes nothing; a replaced record loses only its own old value.
+        if !["communicate"].contains(&args[0]) {
+            assert!(gone.is_empty(), "{args:?}: {gone:?}");
+        }
+        assert!(!came.is_empty(), "{args:?}");
+        assert!(
+            new.matches("2026-12-03").count() > old.matches("2026-12-03").count(),
+            "{args:?}: {came:?}"
+        );
+    }
+}
+
+#[test]
+fn unusual_layout_comments_and_blank_lines_survive() {
+    let (_t, dir) = scaffold();
+    let suppliers = "# Our suppliers.\n\nsuppliers:\n\n    # the cloud\n    -   id: SUP-01\n        name: Cloud   # which one\n        data_access: true\n        agreement:\n            reference: ~\n        reviews:\n            -   date: 2026-01-05\n                by: p-ops-lead\n                result: Onboarding check\n\n    -   id: SUP-02\n        name: Chat\n        criticality: low\n# end\n";
+    std::fs::write(dir.join("suppliers.yaml"), suppliers).unwrap();
+    isms()
+        .args(["assess", "SUP-01"])
+        .arg(&dir)
+        .args(["--by", "p-ops-lead", "--result", "Yearly review"])
+        .assert()
+        .success();
+    isms()
+        .args(["agreement", "SUP-01"])
+        .arg(&dir)
+        .args(["--reference", "MSA", "--security-clauses"])
+        .assert()
+        .success();
+    let after = std::fs::read_to_string(dir.join("suppliers.yaml")).unwrap();
+    assert_eq!(
+        after,
+        "# Our suppliers.\n\nsuppliers:\n\n    # the cloud\n    -   id: SUP-01\n        name: Cloud   # which one\n        data_access: true\n        agreement:\n            reference: MSA\n            security_clauses: true\n            dpa: false\n        reviews:\n            -   date: 2026-01-05\n                by: p-ops-lead\n                result: Onboarding check\n            -   date: 2026-12-01\n                by: p-ops-lead\n                result: Yearly review\n\n    -   id: SUP-02\n        name: Chat\n        criticality: low\n# end\n"
+    );
+}
