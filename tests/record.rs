@@ -564,3 +564,64 @@ fn unusual_layout_comments_and_blank_lines_survive() {
         "# Our suppliers.\n\nsuppliers:\n\n    # the cloud\n    -   id: SUP-01\n        name: Cloud   # which one\n        data_access: true\n        agreement:\n            reference: MSA\n            security_clauses: true\n            dpa: false\n        reviews:\n            -   date: 2026-01-05\n                by: p-ops-lead\n                result: Onboarding check\n            -   date: 2026-12-01\n                by: p-ops-lead\n                result: Yearly review\n\n    -   id: SUP-02\n        name: Chat\n        criticality: low\n# end\n"
     );
 }
+
+#[test]
+fn recording_the_communication_of_an_approved_policy_does_not_outdate_its_approval() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("isms");
+    isms().arg("init").arg(&dir).assert().success();
+    let repo = git2::Repository::open(&dir).unwrap();
+    let mut cfg = repo.config().unwrap();
+    cfg.set_str("user.name", "Test Runner").unwrap();
+    cfg.set_str("user.email", "runner@example.com").unwrap();
+    // Real dates: the approval is compared with the dates of the commits.
+    let isms = || {
+        let mut c = isms();
+        c.env_remove("ISMS_TODAY");
+        c
+    };
+    let today = jiff::ZonedDateTime::now().date().to_string();
+    let git04 = |dir: &Path| {
+        let out = isms()
+            .arg("check")
+            .arg(dir)
+            .args(["--as-of", &today])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .any(|l| l.starts_with("warning[GIT-04]"))
+    };
+    isms()
+        .args(["approve", "POL-01"])
+        .arg(&dir)
+        .args(["--by", "p-ceo", "--commit"])
+        .assert()
+        .success();
+    assert!(!git04(&dir));
+    // A commit without any trailer that records only the communication.
+    isms()
+        .args(["communicate", "POL-01"])
+        .arg(&dir)
+        .args(["--how", "All-hands", "--acknowledgements", "HR system"])
+        .args(["--available", "On request", "--commit"])
+        .assert()
+        .success();
+    let msg = repo.head().unwrap().peel_to_commit().unwrap();
+    assert!(!msg.message().unwrap().contains("Approved-by:"));
+    assert!(!git04(&dir));
+    // The same kind of commit changing the policy's text is still reported.
+    let policy = dir.join("policies/information-security.md");
+    let text = std::fs::read_to_string(&policy).unwrap();
+    std::fs::write(&policy, format!("{text}\nOne more rule.\n")).unwrap();
+    let mut idx = repo.index().unwrap();
+    idx.add_path(Path::new("policies/information-security.md"))
+        .unwrap();
+    idx.write().unwrap();
+    let tree = repo.find_tree(idx.write_tree().unwrap()).unwrap();
+    let sig = repo.signature().unwrap();
+    let parent = repo.head().unwrap().peel_to_commit().unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, "Add a rule\n", &tree, &[&parent])
+        .unwrap();
+    assert!(git04(&dir));
+}
