@@ -625,3 +625,107 @@ fn recording_the_communication_of_an_approved_policy_does_not_outdate_its_approv
         .unwrap();
     assert!(git04(&dir));
 }
+
+#[test]
+fn an_internal_audit_from_its_plan_to_its_report() {
+    let (_t, dir) = scaffold();
+    assert!(has(&dir, "AUD-03", "no internal audit has been completed"));
+    isms()
+        .args(["new", "audit"])
+        .arg(&dir)
+        .args([
+            "--id",
+            "AUD-2026-01",
+            "--title",
+            "Internal audit: management system",
+        ])
+        .args(["--auditor", "p-internal-auditor"])
+        .assert()
+        .success()
+        .stdout("created AUD-2026-01 in audits/aud-2026-01.md:2\n");
+    let file = dir.join("audits/aud-2026-01.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // What the programme planned for this id is where the record starts.
+    assert!(
+        text.contains("scope: ISMS management system requirements (clauses 4 to 10) and organizational controls\nclauses: [\"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"10\"]\ncontrols: [\"5.1\", \"5.2\","),
+        "{text}"
+    );
+    assert!(text.contains("\ncriteria: ISO/IEC 27001:2022"), "{text}");
+    isms()
+        .args(["new", "audit"])
+        .arg(&dir)
+        .args(["--title", "Another", "--auditor", "p-internal-auditor"])
+        .args(["--clauses", "4,11"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--clauses 11"));
+
+    let before = snapshot(&dir);
+    isms()
+        .args(["report", "AUD-2026-01"])
+        .arg(&dir)
+        .args(["--to", "p-ops-lead"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "none of p-ops-lead is management",
+        ));
+    isms()
+        .args(["report", "AUD-2026-1"])
+        .arg(&dir)
+        .args(["--to", "p-ceo"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("did you mean `AUD-2026-01`?"));
+    isms()
+        .args(["report", "AUD-2026-01"])
+        .arg(&dir)
+        .args(["--to", "p-ceo,p-security-lead", "--dry-run"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("+status: completed"));
+    assert_eq!(snapshot(&dir), before);
+    isms()
+        .args(["report", "AUD-2026-01"])
+        .arg(&dir)
+        .args(["--to", "p-ceo,p-security-lead"])
+        .assert()
+        .success();
+    let (old, new) = only_changed(&before, &dir, "audits/aud-2026-01.md");
+    assert_eq!(
+        new,
+        old.replacen("status: planned", "status: completed", 1)
+            .replacen(
+                "\n---\n",
+                "\nreport:\n  date: 2026-12-01\n  recipients: [p-ceo, p-security-lead]\n---\n",
+                1
+            )
+    );
+    assert!(!has(&dir, "AUD-03", "no internal audit has been completed"));
+    assert_eq!(count(&dir, "AUD-03"), 0);
+    assert_eq!(count(&dir, "AUD-05"), 0);
+    isms()
+        .args(["report", "AUD-2026-01"])
+        .arg(&dir)
+        .args(["--to", "p-ceo"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("already completed"));
+}
+
+#[test]
+fn the_report_of_an_audit_written_by_hand_changes_only_its_fields() {
+    let (_t, dir) = scaffold();
+    let text = "---\nid: AUD-2026-07\ntitle: Supplier audit   # by hand\ntype: internal\nstatus: in-progress   # to do: completed when the report is out\n\ndate: 2026-11-20\nscope: Supplier management\ncriteria: ISO/IEC 27001:2022 8.1\nauditor: p-internal-auditor\nreport:\n    date: ~        # to do: date the report was issued\n    recipients: []\napproval: { by: ~, on: ~ }\n---\n\n# Body\n\nKept.\n";
+    std::fs::write(dir.join("audits/aud-2026-07.md"), text).unwrap();
+    isms()
+        .args(["report", "AUD-2026-07"])
+        .arg(&dir)
+        .args(["--to", "p-cto", "--on", "2026-11-27"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("audits/aud-2026-07.md")).unwrap(),
+        "---\nid: AUD-2026-07\ntitle: Supplier audit   # by hand\ntype: internal\nstatus: completed\n\ndate: 2026-11-20\nscope: Supplier management\ncriteria: ISO/IEC 27001:2022 8.1\nauditor: p-internal-auditor\nreport:\n    date: 2026-11-27\n    recipients: [p-cto]\napproval: { by: ~, on: ~ }\n---\n\n# Body\n\nKept.\n"
+    );
+}

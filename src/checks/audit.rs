@@ -228,7 +228,7 @@ fn coverage(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         out.push(
             AUD_03
                 .diag("no internal audit has been completed")
-                .with_hint("certification bodies expect at least one complete internal audit of the ISMS before Stage 2; record it in audits/")
+                .with_hint("certification bodies expect at least one complete internal audit of the ISMS before Stage 2; record it with `isms new audit --id <planned id> --title ... --auditor <person id>`, then `isms report <id> --to <management>` when the report is issued")
                 .for_record("internal-audit".to_string()),
         );
     } else {

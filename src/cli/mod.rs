@@ -295,6 +295,11 @@ enum Command {
         after_help = "Example:\n  isms agreement SUP-01 --reference \"MSA 2026-03, contracts/cloud.pdf\" --security-clauses --dpa"
     )]
     Agreement(record::AgreementArgs),
+    /// Record that an internal audit's report was issued to management, completing the audit (9.2.2 c).
+    #[command(
+        after_help = "Example:\n  isms report AUD-2026-01 --to p-ceo,p-security-lead --on 2026-12-01"
+    )]
+    Report(record::ReportArgs),
     /// Write the shell completion script for bash, zsh, fish, PowerShell or elvish.
     Completions(shell::CompletionsArgs),
     /// Write man pages for isms and every subcommand.
@@ -355,6 +360,7 @@ pub fn main() -> ExitCode {
         Command::Competence(a) => record::competence(a, &cli.global),
         Command::Assess(a) => record::assess(a, &cli.global),
         Command::Agreement(a) => record::agreement(a, &cli.global),
+        Command::Report(a) => record::report(a, &cli.global),
         Command::Import(a) => import::run(a, &cli.global),
         Command::Migrate(a) => migrate::run(a, &cli.global),
         Command::Completions(a) => shell::completions(a, &cli.global),

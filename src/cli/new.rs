@@ -131,6 +131,14 @@ pub struct Args {
     /// Audit: the lead auditor (a person id).
     #[arg(long)]
     pub auditor: Option<String>,
+    /// Audit: the clauses covered (4 to 10, or sub-clauses such as 6.1.2), comma-separated;
+    /// default the clauses the programme plans for an audit of the same id.
+    #[arg(long, value_delimiter = ',')]
+    pub clauses: Vec<String>,
+    /// Audit: the audit criteria (default: the standard and the ISMS's own policies and
+    /// procedures).
+    #[arg(long)]
+    pub criteria: Option<String>,
     /// The date of the record (identified, raised, reported, set, held); default today.
     #[arg(long, alias = "date", value_parser = parse_date, value_name = "YYYY-MM-DD")]
     pub on: Option<Date>,
@@ -380,6 +388,22 @@ fn plan(args: &Args, model: &Isms, on: Date, changes: &mut ChangeSet) -> anyhow:
                 .map(|c| c.id.as_str())
                 .collect();
             bail!("{}", unknown("Annex A control", c, "--controls", &ids));
+        }
+    }
+    for c in &args.clauses {
+        let main = c
+            .trim()
+            .split('.')
+            .next()
+            .and_then(|n| n.parse::<u32>().ok());
+        let rest_ok =
+            c.trim().split('.').skip(1).all(|p| {
+                !p.is_empty() && p.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == ' ')
+            });
+        if !main.is_some_and(|n| (4..=10).contains(&n)) || !rest_ok {
+            bail!(
+                "--clauses {c}: not a clause of ISO/IEC 27001 with requirements; give 4 to 10 or a sub-clause such as 6.1.2"
+            );
         }
     }
     let title = args.title.clone().unwrap_or_default();
@@ -761,12 +785,48 @@ fn document(
     field(&mut e, "title", Value::str(title));
     match args.kind {
         Kind::Audit => {
+            // The audit the programme planned under this id: what it was to cover is the
+            // starting point of the record (9.2.2 a), unless the flags say otherwise.
+            let plan = model
+                .audit_programme
+                .as_ref()
+                .and_then(|p| p.planned.iter().find(|x| x.id.value == id));
             field(&mut e, "type", Value::str("internal"));
             field(&mut e, "status", Value::str("planned"));
             field(&mut e, "version", Value::str("1.0"));
             opt(&mut e, "owner", &args.owner);
             field(&mut e, "date", Value::Date(on));
-            opt(&mut e, "scope", &args.description);
+            let scope = args
+                .description
+                .clone()
+                .or_else(|| plan.map(|p| p.scope.value.clone()));
+            opt(&mut e, "scope", &scope);
+            let clauses: Vec<String> = if args.clauses.is_empty() {
+                plan.map(|p| p.clauses.iter().map(|c| c.value.clone()).collect())
+                    .unwrap_or_default()
+            } else {
+                args.clauses.clone()
+            };
+            if !clauses.is_empty() {
+                field(&mut e, "clauses", Value::strs(clauses));
+            }
+            let controls: Vec<String> = if args.controls.is_empty() {
+                plan.map(|p| p.controls.iter().map(|c| c.value.clone()).collect())
+                    .unwrap_or_default()
+            } else {
+                args.controls.clone()
+            };
+            if !controls.is_empty() {
+                field(&mut e, "controls", Value::strs(controls));
+            }
+            field(
+                &mut e,
+                "criteria",
+                Value::str(args.criteria.clone().unwrap_or_else(|| {
+                    "ISO/IEC 27001:2022 with Amd 1:2024; the policies and procedures of the ISMS"
+                        .to_string()
+                })),
+            );
             opt(&mut e, "auditor", &args.auditor);
             field(&mut e, "approval", undecided_approval());
         }

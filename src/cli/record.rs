@@ -154,6 +154,19 @@ fn list(s: &str) -> Result<List, String> {
     Ok(List(ids))
 }
 
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The internal audit whose report was issued (an id in audits/).
+    pub audit: String,
+    /// Who received the report: person ids, comma-separated; at least one from management
+    /// (top management, or the holder of the role that ensures conformity or reports
+    /// performance).
+    #[arg(long, value_parser = list)]
+    pub to: List,
+    #[command(flatten)]
+    pub common: Common,
+}
+
 fn non_empty(flag: &str, v: &str, why: &str) -> anyhow::Result<()> {
     if v.trim().is_empty() {
         bail!("{flag} is empty: {why}");
@@ -699,4 +712,85 @@ pub(super) fn confirm_other(
     Ok(Some(format!(
         "objective {target} agreed by {by}, due {due}"
     )))
+}
+
+/// `isms report AUD-..`: the audit's report was issued to management (9.2.2 c), which
+/// completes the audit record.
+pub fn report(args: ReportArgs, _g: &Global) -> anyhow::Result<Status> {
+    let model = load(&args.common.dir)?;
+    let on = super::record_date(args.common.on, &model)?;
+    let id = args.audit.trim();
+    let Some(a) = model.audits.iter().find(|a| a.id.value == id) else {
+        let ids: Vec<&str> = model.audits.iter().map(|a| a.id.value.as_str()).collect();
+        return Err(not_found(
+            "audit record",
+            id,
+            ids,
+            "create it with `isms new audit`",
+        ));
+    };
+    if a.status.value == crate::model::AuditStatus::Completed && a.report.date.is_some() {
+        bail!("audit {id} is already completed and reported; nothing was written");
+    }
+    let blank = |v: &Option<crate::yaml::Spanned<String>>| {
+        v.as_ref()
+            .is_none_or(|s| s.value.trim().is_empty() || crate::scaffold::has_marker(&s.value))
+    };
+    if blank(&a.scope) || blank(&a.criteria) {
+        bail!(
+            "audit {id} does not state its scope and criteria (9.2.2 a): the report of an audit without them cannot be judged; nothing was written"
+        );
+    }
+    if a.auditor.is_none() && a.external_auditor.is_none() {
+        bail!("audit {id} names no auditor (`auditor:`); nothing was written");
+    }
+    if let Some(d) = &a.date
+        && d.value.0 > on
+    {
+        bail!(
+            "audit {id} starts on {}, after {on}: its report cannot be issued before it; nothing was written",
+            d.value.0
+        );
+    }
+    for p in &args.to {
+        current(&model, p, "--to", on)?;
+    }
+    let management = |p: &str| {
+        model.is_top_management(p)
+            || model.roles.iter().any(|r| {
+                (r.ensures_conformity || r.reports_performance)
+                    && r.holders.iter().any(|h| h.value == p)
+            })
+    };
+    if !args.to.0.iter().any(|p| management(p)) {
+        bail!(
+            "none of {} is management: the results go to top management or to whoever ensures the ISMS conforms or reports its performance (9.2.2 c); nothing was written",
+            args.to.join(", ")
+        );
+    }
+    let dir = &args.common.dir;
+    let mut changes = ChangeSet::new();
+    let e = changes.open(dir, &a.source.path)?;
+    e.set_decided(&[], "status", &Value::str("completed"))?;
+    let recipients = Value::strs(args.to.0.clone());
+    if e.contains(&[Step::key("report")])? {
+        e.set_decided(&[Step::key("report")], "date", &Value::Date(on))?;
+        e.set(&[Step::key("report")], "recipients", &recipients)?;
+    } else {
+        e.set(
+            &[],
+            "report",
+            &Value::map([("date", Value::Date(on)), ("recipients", recipients)]),
+        )?;
+    }
+    typed::<crate::model::Audit>(e)?;
+    conclude(
+        &args.common,
+        &model,
+        Decision {
+            changes,
+            subject: format!("report of audit {id} issued to {}", args.to.join(", ")),
+            by: String::new(),
+        },
+    )
 }
