@@ -729,3 +729,167 @@ fn the_report_of_an_audit_written_by_hand_changes_only_its_fields() {
         "---\nid: AUD-2026-07\ntitle: Supplier audit   # by hand\ntype: internal\nstatus: completed\n\ndate: 2026-11-20\nscope: Supplier management\ncriteria: ISO/IEC 27001:2022 8.1\nauditor: p-internal-auditor\nreport:\n    date: 2026-11-27\n    recipients: [p-cto]\napproval: { by: ~, on: ~ }\n---\n\n# Body\n\nKept.\n"
     );
 }
+
+#[test]
+fn a_management_review_from_its_record_to_its_decisions() {
+    let (_t, dir) = scaffold();
+    assert!(has(&dir, "MR-01", "no management review has been recorded"));
+    isms()
+        .args(["new", "review"])
+        .arg(&dir)
+        .args([
+            "--title",
+            "Management review 2026",
+            "--owner",
+            "p-security-lead",
+        ])
+        .args(["--attendees", "p-ceo,p-ctoo"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("did you mean `p-cto`?"));
+    isms()
+        .args(["new", "review"])
+        .arg(&dir)
+        .args([
+            "--title",
+            "Management review 2026",
+            "--owner",
+            "p-security-lead",
+        ])
+        .args(["--attendees", "p-ceo,p-security-lead"])
+        .assert()
+        .success()
+        .stdout("created MR-2026-01 in reviews/mr-2026-01.md:2\n");
+    assert_eq!(count(&dir, "MR-01"), 0);
+    assert!(has(&dir, "MR-02", "MR-2026-01"));
+    assert!(has(&dir, "MR-03", "MR-2026-01"));
+
+    let before = snapshot(&dir);
+    isms()
+        .args(["present", "MR-2026-01"])
+        .arg(&dir)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("at least one input"));
+    isms()
+        .args(["decide", "MR-2026-01"])
+        .arg(&dir)
+        .args(["--change", "None", "--action", "x"])
+        .assert()
+        .code(2);
+    isms()
+        .args(["decide", "MR-2026-1"])
+        .arg(&dir)
+        .args(["--change", "None"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("did you mean `MR-2026-01`?"));
+    assert_eq!(snapshot(&dir), before);
+
+    let mut present = isms();
+    present.args(["present", "MR-2026-01"]).arg(&dir);
+    for flag in [
+        "--previous-actions",
+        "--context-changes",
+        "--interested-party-changes",
+        "--nonconformities",
+        "--monitoring-results",
+        "--audit-results",
+        "--objectives",
+        "--interested-party-feedback",
+        "--risk-assessment",
+        "--improvement-opportunities",
+    ] {
+        present.args([flag, "Presented: see the minutes"]);
+    }
+    present.assert().success();
+    let (_, new) = only_changed(&before, &dir, "reviews/mr-2026-01.md");
+    assert!(
+        new.contains(
+            "inputs:\n  previous_actions: \"Presented: see the minutes\"\n  context_changes:"
+        ),
+        "{new}"
+    );
+    assert!(!has(&dir, "MR-02", "MR-2026-01"));
+
+    isms()
+        .args(["decide", "MR-2026-01"])
+        .arg(&dir)
+        .args(["--improvement", "Automate access reviews"])
+        .args(["--action", "Script the export", "--owner", "p-ops-lead"])
+        .args(["--due", "2027-03-31"])
+        .assert()
+        .success()
+        .stdout("reviews/mr-2026-01.md: decision MR-2026-01-D1 and action MR-2026-01-A1 of management review MR-2026-01 recorded\n");
+    assert!(has(&dir, "MR-03", "MR-2026-01"));
+    isms()
+        .args(["decide", "MR-2026-01"])
+        .arg(&dir)
+        .args(["--change", "No change to the ISMS is needed"])
+        .assert()
+        .success();
+    assert_eq!(count(&dir, "MR-03"), 0);
+    let text = std::fs::read_to_string(dir.join("reviews/mr-2026-01.md")).unwrap();
+    assert!(
+        text.contains("decisions:\n  - id: MR-2026-01-D1\n    decision: Automate access reviews\n    type: improvement\n  - id: MR-2026-01-D2\n    decision: No change to the ISMS is needed\n    type: change\nactions:\n  - id: MR-2026-01-A1\n    action: Script the export\n    owner: p-ops-lead\n    due: 2027-03-31\n    status: planned\n"),
+        "{text}"
+    );
+    // The action is closed like any other review action.
+    isms()
+        .args(["done", "MR-2026-01-A1"])
+        .arg(&dir)
+        .assert()
+        .success();
+}
+
+#[test]
+fn review_inputs_written_by_hand_keep_their_layout() {
+    let (_t, dir) = acme();
+    let file = "reviews/2026-10-management-review.md";
+    let before = std::fs::read_to_string(dir.join(file)).unwrap();
+    let id = before
+        .lines()
+        .find_map(|l| l.strip_prefix("id: "))
+        .unwrap()
+        .trim()
+        .to_string();
+    let snap = snapshot(&dir);
+    let feedback = [
+        "--interested-party-feedback",
+        "Two customer questionnaires; no complaints",
+    ];
+    isms()
+        .args(["present", &id])
+        .arg(&dir)
+        .args(feedback)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("give --force"));
+    assert_eq!(snapshot(&dir), snap);
+    isms()
+        .args(["present", &id])
+        .arg(&dir)
+        .args(feedback)
+        .arg("--force")
+        .assert()
+        .success();
+    let (old, new) = only_changed(&snap, &dir, file);
+    let (gone, came) = replaced(&old, &new);
+    // Only the old value went, block scalar and all.
+    assert!(
+        gone.contains("31 customer security questionnaires"),
+        "{gone:?}"
+    );
+    for key in [
+        "interested_party_feedback",
+        "risk_assessment",
+        "objectives:",
+        "decisions",
+    ] {
+        assert!(!gone.contains(key), "{gone:?}");
+    }
+    assert!(
+        came.contains("Two customer questionnaires; no complaints"),
+        "{came:?}"
+    );
+}

@@ -300,6 +300,17 @@ enum Command {
         after_help = "Example:\n  isms report AUD-2026-01 --to p-ceo,p-security-lead --on 2026-12-01"
     )]
     Report(record::ReportArgs),
+    /// Record what was presented at a management review for the inputs of 9.3.2.
+    #[command(
+        after_help = "Example:\n  isms present MR-2026-01 --previous-actions \"First review: none\" --audit-results \"AUD-2026-01: no major findings\""
+    )]
+    Present(record::PresentArgs),
+    /// Record a decision of a management review (9.3.3), and the action that carries it out.
+    #[command(
+        after_help = "Examples:\n  isms decide MR-2026-01 --change \"No change to the scope\"\n  \
+                      isms decide MR-2026-01 --improvement \"Automate access reviews\" --action \"Script the quarterly export\" --owner p-ops-lead --due 2027-03-31"
+    )]
+    Decide(record::DecideArgs),
     /// Write the shell completion script for bash, zsh, fish, PowerShell or elvish.
     Completions(shell::CompletionsArgs),
     /// Write man pages for isms and every subcommand.
@@ -361,6 +372,8 @@ pub fn main() -> ExitCode {
         Command::Assess(a) => record::assess(a, &cli.global),
         Command::Agreement(a) => record::agreement(a, &cli.global),
         Command::Report(a) => record::report(a, &cli.global),
+        Command::Present(a) => record::present(a, &cli.global),
+        Command::Decide(a) => record::decide(a, &cli.global),
         Command::Import(a) => import::run(a, &cli.global),
         Command::Migrate(a) => migrate::run(a, &cli.global),
         Command::Completions(a) => shell::completions(a, &cli.global),

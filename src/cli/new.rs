@@ -139,6 +139,13 @@ pub struct Args {
     /// procedures).
     #[arg(long)]
     pub criteria: Option<String>,
+    /// Review: the person ids present, comma-separated (top management among them, 9.3.1).
+    #[arg(long, value_delimiter = ',')]
+    pub attendees: Vec<String>,
+    /// Review: the audit records presented (9.3.2 d3), comma-separated; default the latest
+    /// completed internal audit.
+    #[arg(long, value_delimiter = ',')]
+    pub audits: Vec<String>,
     /// The date of the record (identified, raised, reported, set, held); default today.
     #[arg(long, alias = "date", value_parser = parse_date, value_name = "YYYY-MM-DD")]
     pub on: Option<Date>,
@@ -374,6 +381,15 @@ fn plan(args: &Args, model: &Isms, on: Date, changes: &mut ChangeSet) -> anyhow:
     }
     if let Some(a) = &args.auditor {
         person(model, a, "--auditor")?;
+    }
+    for a in &args.attendees {
+        person(model, a, "--attendees")?;
+    }
+    for a in &args.audits {
+        if !model.audits.iter().any(|x| x.id.value == *a) {
+            let ids: Vec<&str> = model.audits.iter().map(|x| x.id.value.as_str()).collect();
+            bail!("{}", unknown("audit record", a, "--audits", &ids));
+        }
     }
     for a in &args.asset {
         if model.asset(a).is_none() {
@@ -834,6 +850,32 @@ fn document(
             field(&mut e, "version", Value::str("1.0"));
             opt(&mut e, "owner", &args.owner);
             field(&mut e, "date", Value::Date(on));
+            if !args.attendees.is_empty() {
+                field(&mut e, "attendees", Value::strs(args.attendees.clone()));
+            }
+            // Audit results are an input of every review (9.3.2 d3): by default the latest
+            // internal audit reported by the day of the review.
+            let audits: Vec<String> = if args.audits.is_empty() {
+                model
+                    .audits
+                    .iter()
+                    .filter(|a| {
+                        a.kind.value == crate::model::AuditKind::Internal
+                            && a.status.value == crate::model::AuditStatus::Completed
+                    })
+                    .filter_map(|a| {
+                        let d = a.report.date.as_ref().or(a.date.as_ref())?.value.0;
+                        (d <= on).then_some((d, a.id.value.clone()))
+                    })
+                    .max()
+                    .map(|(_, id)| vec![id])
+                    .unwrap_or_default()
+            } else {
+                args.audits.clone()
+            };
+            if !audits.is_empty() {
+                field(&mut e, "audits_considered", Value::strs(audits));
+            }
             field(&mut e, "approval", undecided_approval());
         }
         _ => {

@@ -167,6 +167,119 @@ pub struct ReportArgs {
     pub common: Common,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct PresentArgs {
+    /// The management review (an id in reviews/).
+    pub review: String,
+    /// a) The status of actions from previous reviews.
+    #[arg(long)]
+    pub previous_actions: Option<String>,
+    /// b) Changes in external and internal issues.
+    #[arg(long)]
+    pub context_changes: Option<String>,
+    /// c) Changes in the needs and expectations of interested parties.
+    #[arg(long)]
+    pub interested_party_changes: Option<String>,
+    /// d) Nonconformities and corrective actions.
+    #[arg(long)]
+    pub nonconformities: Option<String>,
+    /// d) Monitoring and measurement results.
+    #[arg(long)]
+    pub monitoring_results: Option<String>,
+    /// d) Audit results.
+    #[arg(long)]
+    pub audit_results: Option<String>,
+    /// d) Fulfilment of the information security objectives.
+    #[arg(long)]
+    pub objectives: Option<String>,
+    /// e) Feedback from interested parties.
+    #[arg(long)]
+    pub interested_party_feedback: Option<String>,
+    /// f) Results of risk assessment and status of the risk treatment plan.
+    #[arg(long)]
+    pub risk_assessment: Option<String>,
+    /// g) Opportunities for continual improvement.
+    #[arg(long)]
+    pub improvement_opportunities: Option<String>,
+    /// Replace an input that already records something.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+impl PresentArgs {
+    fn inputs(&self) -> [(&'static str, Option<&String>); 10] {
+        [
+            ("previous_actions", self.previous_actions.as_ref()),
+            ("context_changes", self.context_changes.as_ref()),
+            (
+                "interested_party_changes",
+                self.interested_party_changes.as_ref(),
+            ),
+            ("nonconformities", self.nonconformities.as_ref()),
+            ("monitoring_results", self.monitoring_results.as_ref()),
+            ("audit_results", self.audit_results.as_ref()),
+            ("objectives", self.objectives.as_ref()),
+            (
+                "interested_party_feedback",
+                self.interested_party_feedback.as_ref(),
+            ),
+            ("risk_assessment", self.risk_assessment.as_ref()),
+            (
+                "improvement_opportunities",
+                self.improvement_opportunities.as_ref(),
+            ),
+        ]
+    }
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("kind").required(true).args(["improvement", "change", "resources", "other"])))]
+pub struct DecideArgs {
+    /// The management review (an id in reviews/).
+    pub review: String,
+    /// A decision on a continual-improvement opportunity.
+    #[arg(long)]
+    pub improvement: Option<String>,
+    /// A decision on the need for changes to the ISMS ("no change needed" is one).
+    #[arg(long)]
+    pub change: Option<String>,
+    /// A decision on resources.
+    #[arg(long)]
+    pub resources: Option<String>,
+    /// Any other decision.
+    #[arg(long)]
+    pub other: Option<String>,
+    /// The action that carries the decision out (give --owner and --due with it).
+    #[arg(long, requires_all = ["owner", "due"])]
+    pub action: Option<String>,
+    /// Who carries the action out (a person or role id).
+    #[arg(long, requires = "action")]
+    pub owner: Option<String>,
+    /// When the action is due.
+    #[arg(long, requires = "action", value_parser = parse_date, value_name = "YYYY-MM-DD")]
+    pub due: Option<Date>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+fn review<'m>(model: &'m Isms, id: &str) -> anyhow::Result<&'m crate::model::ManagementReview> {
+    model
+        .reviews
+        .iter()
+        .find(|r| r.id.value == id)
+        .ok_or_else(|| {
+            let ids: Vec<&str> = model.reviews.iter().map(|r| r.id.value.as_str()).collect();
+            not_found(
+                "management review",
+                id,
+                ids,
+                "create it with `isms new review`",
+            )
+        })
+}
+
 fn non_empty(flag: &str, v: &str, why: &str) -> anyhow::Result<()> {
     if v.trim().is_empty() {
         bail!("{flag} is empty: {why}");
@@ -790,6 +903,163 @@ pub fn report(args: ReportArgs, _g: &Global) -> anyhow::Result<Status> {
         Decision {
             changes,
             subject: format!("report of audit {id} issued to {}", args.to.join(", ")),
+            by: String::new(),
+        },
+    )
+}
+
+/// `isms present MR-..`: what was presented at a management review for the inputs of 9.3.2.
+pub fn present(args: PresentArgs, _g: &Global) -> anyhow::Result<Status> {
+    let model = load(&args.common.dir)?;
+    let id = args.review.trim();
+    let r = review(&model, id)?;
+    let given: Vec<(&str, &String)> = args
+        .inputs()
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v?)))
+        .collect();
+    if given.is_empty() {
+        bail!(
+            "say what was presented for at least one input, e.g. --previous-actions or --audit-results (see `isms present --help`)"
+        );
+    }
+    for (k, v) in &given {
+        non_empty(
+            &format!("--{}", k.replace('_', "-")),
+            v,
+            "write what was presented, or \"none\" with the reason",
+        )?;
+    }
+    if !args.force {
+        let recorded: Vec<&str> = r
+            .inputs
+            .all()
+            .into_iter()
+            .filter(|(_, k, v)| {
+                given.iter().any(|(g, _)| g == k) && v.is_some_and(|v| !v.value.trim().is_empty())
+            })
+            .map(|(_, k, _)| k)
+            .collect();
+        if !recorded.is_empty() {
+            bail!(
+                "management review {id} already records {}: give --force to replace what is written; nothing was written",
+                recorded.join(", ")
+            );
+        }
+    }
+    let dir = &args.common.dir;
+    let mut changes = ChangeSet::new();
+    let e = changes.open(dir, &r.source.path)?;
+    if e.contains(&[Step::key("inputs")])? {
+        for (k, v) in &given {
+            e.set_decided(&[Step::key("inputs")], k, &Value::str(v.trim()))?;
+        }
+    } else {
+        e.set(
+            &[],
+            "inputs",
+            &Value::Map(
+                given
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), Value::str(v.trim())))
+                    .collect(),
+            ),
+        )?;
+    }
+    typed::<crate::model::ManagementReview>(e)?;
+    let names: Vec<&str> = given.iter().map(|(k, _)| *k).collect();
+    conclude(
+        &args.common,
+        &model,
+        Decision {
+            changes,
+            subject: format!(
+                "inputs of management review {id} recorded: {}",
+                names.join(", ")
+            ),
+            by: String::new(),
+        },
+    )
+}
+
+/// `isms decide MR-..`: a decision of a management review (9.3.3), and the action that
+/// carries it out.
+pub fn decide(args: DecideArgs, _g: &Global) -> anyhow::Result<Status> {
+    let model = load(&args.common.dir)?;
+    let id = args.review.trim();
+    let r = review(&model, id)?;
+    let (kind, text) = [
+        ("improvement", &args.improvement),
+        ("change", &args.change),
+        ("resources", &args.resources),
+        ("other", &args.other),
+    ]
+    .into_iter()
+    .find_map(|(k, v)| Some((k, v.as_ref()?)))
+    .ok_or_else(|| {
+        anyhow::anyhow!("give the decision: --improvement, --change, --resources or --other")
+    })?;
+    non_empty(&format!("--{kind}"), text, "write the decision")?;
+    if let Some(o) = &args.owner {
+        super::new::person_or_role(&model, o, "--owner")?;
+    }
+    let held = r.date.value.0;
+    if let Some(due) = args.due
+        && due < held
+    {
+        bail!("--due {due} is before the review was held ({held}); nothing was written");
+    }
+    let decision_ids: Vec<&str> = r
+        .decisions
+        .iter()
+        .filter_map(|d| d.id.as_ref().map(|i| i.value.as_str()))
+        .collect();
+    let decision_id = super::new::next_id(decision_ids, &format!("{id}-D1"));
+    let dir = &args.common.dir;
+    let mut changes = ChangeSet::new();
+    let e = changes.open(dir, &r.source.path)?;
+    e.append(
+        &[Step::key("decisions")],
+        &Value::map([
+            ("id", Value::str(&decision_id)),
+            ("decision", Value::str(text.trim())),
+            ("type", Value::str(kind)),
+        ]),
+    )?;
+    let mut action_id = None;
+    if let (Some(a), Some(owner), Some(due)) = (&args.action, &args.owner, args.due) {
+        non_empty("--action", a, "say what is to be done")?;
+        let ids: Vec<&str> = r
+            .actions
+            .iter()
+            .filter_map(|x| x.id.as_ref().map(|i| i.value.as_str()))
+            .collect();
+        let aid = super::new::next_id(ids, &format!("{id}-A1"));
+        e.append(
+            &[Step::key("actions")],
+            &Value::map([
+                ("id", Value::str(&aid)),
+                ("action", Value::str(a.trim())),
+                ("owner", Value::str(owner.trim())),
+                ("due", Value::Date(due)),
+                ("status", Value::str("planned")),
+            ]),
+        )?;
+        action_id = Some(aid);
+    }
+    typed::<crate::model::ManagementReview>(e)?;
+    let subject = match &action_id {
+        Some(a) => {
+            format!("decision {decision_id} and action {a} of management review {id} recorded")
+        }
+        None => format!("decision {decision_id} of management review {id} recorded"),
+    };
+    conclude(
+        &args.common,
+        &model,
+        Decision {
+            changes,
+            subject,
             by: String::new(),
         },
     )
