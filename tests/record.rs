@@ -893,3 +893,80 @@ fn review_inputs_written_by_hand_keep_their_layout() {
         "{came:?}"
     );
 }
+
+#[test]
+fn rename_a_placeholder_and_confirm_the_context_review() {
+    let (_t, dir) = scaffold();
+    let markers = count(&dir, "SUP-12");
+    let before = snapshot(&dir);
+    for (id, name, err) in [
+        ("p-ceo", "CEO (name to fill in)", "still a placeholder"),
+        ("p-ceo", " ", "--name is empty"),
+        ("SUP-1", "AWS", "did you mean `SUP-01`?"),
+    ] {
+        isms()
+            .args(["rename", id])
+            .arg(&dir)
+            .args(["--name", name])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(err));
+    }
+    isms()
+        .args(["confirm", "context"])
+        .arg(&dir)
+        .args(["--by", "p-ceo"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("isms confirm climate"));
+    assert_eq!(snapshot(&dir), before);
+    isms()
+        .args(["rename", "p-ceo"])
+        .arg(&dir)
+        .args(["--name", "Alex Morgan"])
+        .assert()
+        .success()
+        .stdout("isms.yaml: person p-ceo renamed to Alex Morgan\n");
+    let (old, new) = only_changed(&before, &dir, "isms.yaml");
+    assert_eq!(
+        replaced(&old, &new),
+        (
+            "CEO (name to fill in)".to_string(),
+            "Alex Morgan".to_string()
+        )
+    );
+    for (id, file) in [("SUP-01", "suppliers.yaml"), ("A-01", "assets.yaml")] {
+        let before = snapshot(&dir);
+        isms()
+            .args(["rename", id])
+            .arg(&dir)
+            .args(["--name", "Real name"])
+            .assert()
+            .success();
+        only_changed(&before, &dir, file);
+    }
+    // The person and the supplier had a marker in their name; the asset did not.
+    assert_eq!(count(&dir, "SUP-12"), markers - 2);
+
+    isms()
+        .args(["confirm", "climate"])
+        .arg(&dir)
+        .args(["--by", "p-ceo"])
+        .assert()
+        .success();
+    let before = snapshot(&dir);
+    isms()
+        .args(["confirm", "context"])
+        .arg(&dir)
+        .args(["--by", "p-ceo"])
+        .assert()
+        .success();
+    let (old, new) = only_changed(&before, &dir, "context.yaml");
+    let (gone, came) = replaced(&old, &new);
+    assert_eq!(
+        gone,
+        "~, on: ~ }   # to do: record who reviewed this context analysis and when"
+    );
+    assert_eq!(came, "p-ceo, on: 2026-12-01 }");
+    assert_eq!(count(&dir, "SUP-12"), markers - 4);
+}

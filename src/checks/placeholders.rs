@@ -51,7 +51,9 @@ approval was not a review. The rule reports every marker where it is, in YAML va
 comments and in Markdown text, until it is removed; a marker written between backticks is a
 mention and is not reported. The markers are the ones the scaffold writes (one list for both).
 
-Fix: make the decision, fill in the value and delete the marker.
+Fix: make the decision, fill in the value and delete the marker. The commands that record a
+decision remove the scaffold's note that asked for it, and `isms rename ID --name ...` gives a
+person, supplier or asset its real name.
 
 ```yaml
 # before

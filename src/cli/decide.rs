@@ -105,8 +105,9 @@ impl Common {
 pub struct ConfirmArgs {
     /// What is confirmed: a risk id (its proposed ratings, marked `to_confirm: true`, and its
     /// assessment date), an SoA control id (its proposed exclusion, `proposed: true`),
-    /// `climate` (the climate-change determination in context.yaml) or an objective id (the
-    /// proposed objective is agreed: its `set:` date, and `due:` from --due).
+    /// `climate` (the climate-change determination in context.yaml), `context` (the review of
+    /// the context analysis) or an objective id (the proposed objective is agreed: its `set:`
+    /// date, and `due:` from --due).
     pub target: String,
     /// Who confirms: the risk owner for a risk; for an exclusion, someone who may approve
     /// the SoA; top management for the climate-change determination and for an objective.

@@ -311,6 +311,11 @@ enum Command {
                       isms decide MR-2026-01 --improvement \"Automate access reviews\" --action \"Script the quarterly export\" --owner p-ops-lead --due 2027-03-31"
     )]
     Decide(record::DecideArgs),
+    /// Give a person, supplier or asset its real name in place of the scaffold's placeholder.
+    #[command(
+        after_help = "Examples:\n  isms rename p-ceo --name \"Ada Lovelace\"\n  isms rename SUP-01 --name \"Amazon Web Services\""
+    )]
+    Rename(record::RenameArgs),
     /// Write the shell completion script for bash, zsh, fish, PowerShell or elvish.
     Completions(shell::CompletionsArgs),
     /// Write man pages for isms and every subcommand.
@@ -374,6 +379,7 @@ pub fn main() -> ExitCode {
         Command::Report(a) => record::report(a, &cli.global),
         Command::Present(a) => record::present(a, &cli.global),
         Command::Decide(a) => record::decide(a, &cli.global),
+        Command::Rename(a) => record::rename(a, &cli.global),
         Command::Import(a) => import::run(a, &cli.global),
         Command::Migrate(a) => migrate::run(a, &cli.global),
         Command::Completions(a) => shell::completions(a, &cli.global),

@@ -280,6 +280,17 @@ fn review<'m>(model: &'m Isms, id: &str) -> anyhow::Result<&'m crate::model::Man
         })
 }
 
+#[derive(Debug, clap::Args)]
+pub struct RenameArgs {
+    /// The person, supplier or asset (its id stays: every reference to it keeps working).
+    pub id: String,
+    /// The real name.
+    #[arg(long)]
+    pub name: String,
+    #[command(flatten)]
+    pub common: Common,
+}
+
 fn non_empty(flag: &str, v: &str, why: &str) -> anyhow::Result<()> {
     if v.trim().is_empty() {
         bail!("{flag} is empty: {why}");
@@ -790,6 +801,35 @@ pub(super) fn confirm_other(
             "climate-change determination confirmed by {by}"
         )));
     }
+    if target.eq_ignore_ascii_case("context") {
+        let Some(c) = model.context.as_ref() else {
+            bail!("there is no context.yaml whose review could be confirmed");
+        };
+        top("the review of the context analysis (4.1, 4.2)")?;
+        if args.due.is_some() {
+            bail!("--due is for objectives");
+        }
+        if c.climate_change.is_some()
+            && !c
+                .climate_change
+                .as_ref()
+                .is_some_and(|cc| cc.determined.is_complete())
+        {
+            bail!(
+                "the climate-change determination in context.yaml is not confirmed yet: a review of the context decides it too (`isms confirm climate --by {by}`); nothing was written"
+            );
+        }
+        let e = changes.open(dir, "context.yaml")?;
+        e.set_decided(
+            &[],
+            "reviewed",
+            &Value::map([("by", Value::str(by)), ("on", Value::Date(on))]),
+        )?;
+        typed::<crate::model::Context>(e)?;
+        return Ok(Some(format!(
+            "review of the context analysis confirmed by {by}"
+        )));
+    }
     let Some(o) = model.objectives.iter().find(|o| o.id.value == target) else {
         return Ok(None);
     };
@@ -1060,6 +1100,69 @@ pub fn decide(args: DecideArgs, _g: &Global) -> anyhow::Result<Status> {
         Decision {
             changes,
             subject,
+            by: String::new(),
+        },
+    )
+}
+
+/// `isms rename ID --name ...`: the real name of a person, supplier or asset, in place of the
+/// scaffold's placeholder; the id, and so every reference, stays.
+pub fn rename(args: RenameArgs, _g: &Global) -> anyhow::Result<Status> {
+    let model = load(&args.common.dir)?;
+    let id = args.id.trim();
+    let name = args.name.trim();
+    non_empty("--name", name, "give the real name")?;
+    if crate::scaffold::has_marker(name) {
+        bail!("--name {name:?} is still a placeholder; give the real name");
+    }
+    let (file, path, what) = if model.person(id).is_some() {
+        (
+            "isms.yaml".to_string(),
+            vec![Step::key("people"), Step::id(id)],
+            format!("person {id}"),
+        )
+    } else if let Some(s) = model.suppliers.iter().find(|s| s.id.value == id) {
+        (
+            file_of(&model, s.span, "suppliers.yaml"),
+            vec![Step::key("suppliers"), Step::id(id)],
+            format!("supplier {id}"),
+        )
+    } else if let Some(a) = model.asset(id) {
+        (
+            file_of(&model, a.span, "assets.yaml"),
+            vec![Step::key("assets"), Step::id(id)],
+            format!("asset {id}"),
+        )
+    } else {
+        let ids: Vec<&str> = model
+            .people
+            .iter()
+            .map(|p| p.id.value.as_str())
+            .chain(model.suppliers.iter().map(|s| s.id.value.as_str()))
+            .chain(model.assets.iter().map(|a| a.id.value.as_str()))
+            .collect();
+        return Err(not_found(
+            "person, supplier or asset",
+            id,
+            ids,
+            "give an id from isms.yaml, suppliers.yaml or assets.yaml",
+        ));
+    };
+    let dir = &args.common.dir;
+    let mut changes = ChangeSet::new();
+    let e = changes.open(dir, &file)?;
+    e.set_decided(&path, "name", &Value::str(name))?;
+    match path.first() {
+        Some(Step::Key(k)) if k == "people" => typed::<crate::model::Manifest>(e)?,
+        Some(Step::Key(k)) if k == "suppliers" => typed::<crate::model::SupplierRegister>(e)?,
+        _ => typed::<crate::model::AssetRegister>(e)?,
+    }
+    conclude(
+        &args.common,
+        &model,
+        Decision {
+            changes,
+            subject: format!("{what} renamed to {name}"),
             by: String::new(),
         },
     )
