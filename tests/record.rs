@@ -311,6 +311,15 @@ fn awareness_and_competence_records() {
     );
     assert!(!has(&dir, "SUP-02", "p-ceo"));
     assert!(has(&dir, "SUP-02", "p-ops-lead"));
+    // The same completion twice is refused.
+    isms()
+        .args(["awareness", "p-ops-lead,p-cto"])
+        .arg(&dir)
+        .args(["--course", "Security awareness 2026"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("p-cto already has a record"));
+    assert!(has(&dir, "SUP-02", "p-ops-lead"));
 
     isms()
         .args(["competence", "p-internal-auditor"])
@@ -374,6 +383,15 @@ fn assess_a_supplier_and_record_its_agreement() {
         "\n      - date: 2026-12-01\n        by: p-ops-lead\n        result: Certificate checked; acceptable\n        reference: ticket SEC-12"
     );
     assert!(!has(&dir, "OPS-01", "SUP-01"));
+    isms()
+        .args(["assess", "SUP-01"])
+        .arg(&dir)
+        .args(["--by", "p-ops-lead", "--result", "Again"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "already has an assessment by p-ops-lead",
+        ));
     // The to-do note on the line went with it.
     assert_eq!(count(&dir, "SUP-12"), markers - 1);
 

@@ -556,6 +556,16 @@ pub fn awareness(args: AwarenessArgs, _g: &Global) -> anyhow::Result<Status> {
     non_empty("--course", &args.course, "name the course or session")?;
     for p in &args.people {
         current(&model, p.trim(), "awareness", on)?;
+        if model.awareness.iter().any(|a| {
+            a.person.value == p.trim()
+                && a.course.value.trim() == args.course.trim()
+                && a.completed.value.0 == on
+        }) {
+            bail!(
+                "{p} already has a record of \"{}\" completed on {on}; nothing was written",
+                args.course.trim()
+            );
+        }
     }
     let dir = &args.common.dir;
     let file = crate::edit::register_file(dir, "training");
@@ -675,6 +685,14 @@ pub fn assess(args: AssessArgs, _g: &Global) -> anyhow::Result<Status> {
     for id in &args.suppliers {
         let id = id.trim();
         let s = supplier(&model, id)?;
+        if s.reviews.iter().any(|r| {
+            r.date.value.0 == on && r.by.as_ref().is_some_and(|b| b.value == args.by.trim())
+        }) {
+            bail!(
+                "supplier {id} already has an assessment by {} on {on}; nothing was written",
+                args.by.trim()
+            );
+        }
         if let Some(last) = s.reviews.iter().map(|r| r.date.value.0).max()
             && last > on
         {
