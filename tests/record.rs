@@ -916,6 +916,17 @@ fn review_inputs_written_by_hand_keep_their_layout() {
 fn rename_a_placeholder_and_confirm_the_context_review() {
     let (_t, dir) = scaffold();
     let markers = count(&dir, "SUP-12");
+    let check = |dir: &Path| {
+        let out = isms()
+            .arg("check")
+            .arg(dir)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // The finding names the command that closes it.
+    assert!(check(&dir).contains("give the real name: `isms rename p-ceo --name ...`"));
     let before = snapshot(&dir);
     for (id, name, err) in [
         ("p-ceo", "CEO (name to fill in)", "still a placeholder"),
@@ -945,6 +956,7 @@ fn rename_a_placeholder_and_confirm_the_context_review() {
         .assert()
         .success()
         .stdout("isms.yaml: person p-ceo renamed to Alex Morgan\n");
+    assert!(!check(&dir).contains("isms rename p-ceo"));
     let (old, new) = only_changed(&before, &dir, "isms.yaml");
     assert_eq!(
         replaced(&old, &new),
