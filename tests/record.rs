@@ -1000,3 +1000,55 @@ fn rename_a_placeholder_and_confirm_the_context_review() {
     assert_eq!(came, "p-ceo, on: 2026-12-01 }");
     assert_eq!(count(&dir, "SUP-12"), markers - 4);
 }
+
+#[test]
+fn communicate_a_policy_without_the_block_or_with_it_inline() {
+    let (_t, dir) = scaffold();
+    for doc in ["POL-02", "POL-03"] {
+        isms()
+            .args(["approve", doc])
+            .arg(&dir)
+            .args(["--by", "p-ceo"])
+            .assert()
+            .success();
+    }
+    // POL-02 has no `communicated:` block yet.
+    let file = dir.join("policies/access-control.md");
+    isms()
+        .args(["communicate", "POL-02"])
+        .arg(&dir)
+        .args(["--how", "Wiki page"])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("\ncommunicated:\n  on: 2026-12-01\n  via: Wiki page\n---\n"),
+        "{text}"
+    );
+    // An inline block without the field keeps what it held.
+    let pol03 = walkdir::WalkDir::new(dir.join("policies"))
+        .into_iter()
+        .flatten()
+        .find(|e| std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("\nid: POL-03\n")))
+        .unwrap()
+        .into_path();
+    let text = std::fs::read_to_string(&pol03).unwrap();
+    let text = text.replacen(
+        "\nreview_months:",
+        "\ncommunicated: { public: true, available: \"https://example.com/trust\" }\nreview_months:",
+        1,
+    );
+    std::fs::write(&pol03, &text).unwrap();
+    isms()
+        .args(["communicate", "POL-03"])
+        .arg(&dir)
+        .args(["--how", "All-hands"])
+        .assert()
+        .success();
+    let after = std::fs::read_to_string(&pol03).unwrap();
+    let (_, came) = replaced(&text, &after);
+    assert!(came.contains("on: 2026-12-01"), "{came}");
+    assert!(after.contains("public: true"), "{after}");
+    assert!(after.contains("https://example.com/trust"), "{after}");
+    assert!(!has(&dir, "LOAD-01", "POL-03"));
+}

@@ -391,12 +391,34 @@ pub fn communicate(args: CommunicateArgs, _g: &Global) -> anyhow::Result<Status>
                 fields.push(("available".to_string(), Value::str(a.trim())));
             }
             let e = changes.open(dir, &p.source.path)?;
-            if e.contains(&[Step::key("communicated")])? {
-                // Field by field: the other fields, and their comments, stay as they are.
-                for (k, v) in &fields {
-                    e.set_decided(&[Step::key("communicated")], k, v)?;
-                }
+            // Field by field, so the other fields and their comments stay as they are; when
+            // the block cannot be edited that way (`communicated: ~`, an inline mapping
+            // without the field), the whole block is written with what it already held.
+            let mut trial = e.clone();
+            let by_field = trial.contains(&[Step::key("communicated")])?
+                && fields.iter().all(|(k, v)| {
+                    trial
+                        .set_decided(&[Step::key("communicated")], k, v)
+                        .is_ok()
+                });
+            if by_field {
+                *e = trial;
             } else {
+                let c = &p.communicated;
+                let has = |fields: &[(String, Value)], k: &str| fields.iter().any(|(x, _)| x == k);
+                if !has(&fields, "acknowledgements")
+                    && let Some(a) = &c.acknowledgements
+                {
+                    fields.push(("acknowledgements".to_string(), Value::str(a)));
+                }
+                if !has(&fields, "public") && c.public {
+                    fields.push(("public".to_string(), Value::Bool(true)));
+                }
+                if !has(&fields, "available")
+                    && let Some(a) = &c.available
+                {
+                    fields.push(("available".to_string(), Value::str(&a.value)));
+                }
                 e.set(&[], "communicated", &Value::Map(fields))?;
             }
             typed::<crate::model::Policy>(e)?;

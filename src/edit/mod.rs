@@ -376,7 +376,13 @@ impl FileEdit {
             } else {
                 "\n"
             },
-            step: indent_step(&self.text),
+            // A Markdown body's indentation (list continuations, quotes) says nothing about
+            // how the front matter is indented.
+            step: indent_step(if self.markdown {
+                front_matter(&self.text).map_or("", |r| &self.text[r])
+            } else {
+                &self.text
+            }),
         }
     }
 

@@ -477,6 +477,22 @@ fn the_first_item_of_an_empty_list_takes_its_to_do_note_along() {
 }
 
 #[test]
+fn front_matter_indentation_ignores_the_markdown_body() {
+    let before = "---\nid: POL-9\nlist: [a]\n---\n\n1. Item\n   continued with three spaces\n";
+    let mut e = FileEdit::new("policies/p.md", Some(before.to_string()));
+    e.set(
+        &[],
+        "communicated",
+        &Value::map([("via", Value::str("Wiki"))]),
+    )
+    .unwrap();
+    assert_eq!(
+        e.text(),
+        "---\nid: POL-9\nlist: [a]\ncommunicated:\n  via: Wiki\n---\n\n1. Item\n   continued with three spaces\n"
+    );
+}
+
+#[test]
 fn a_flow_mapping_is_filled_in_flow_style() {
     let before = "risks:\n  - id: R-1\n    plan_approval: { by: ~, on: ~ }   # to do: the owner approves\n    x: 1\n";
     let mut e = FileEdit::new("risks.yaml", Some(before.to_string()));
