@@ -1052,3 +1052,150 @@ fn communicate_a_policy_without_the_block_or_with_it_inline() {
     assert!(after.contains("https://example.com/trust"), "{after}");
     assert!(!has(&dir, "LOAD-01", "POL-03"));
 }
+
+#[test]
+fn on_the_example_every_command_dry_runs_and_refuses_without_writing() {
+    let (_t, dir) = acme();
+    let before = snapshot(&dir);
+    // Each command as it would succeed, and one refusal of it.
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &["communicate", "isms-manager", "--how", "Org chart"],
+            &["communicate", "isms-mngr", "--how", "Org chart"],
+        ),
+        (
+            &[
+                "measure",
+                "M-01",
+                "--value",
+                "99%",
+                "--met",
+                "--on",
+                "2026-12-03",
+            ],
+            &["measure", "M-01", "--value", "99%", "--on", "2026-12-03"],
+        ),
+        (
+            &[
+                "awareness",
+                "p-ceo",
+                "--course",
+                "Refresher",
+                "--on",
+                "2026-12-03",
+            ],
+            &["awareness", "p-ceo", "--course", " "],
+        ),
+        (
+            &[
+                "competence",
+                "p-cto",
+                "--role",
+                "risk-owner",
+                "--evidence",
+                "Workshop",
+            ],
+            &[
+                "competence",
+                "p-cto",
+                "--role",
+                "isms-manager",
+                "--evidence",
+                "Workshop",
+            ],
+        ),
+        (
+            &[
+                "assess",
+                "SUP-02",
+                "--by",
+                "p-isms",
+                "--result",
+                "Fine",
+                "--on",
+                "2026-12-03",
+            ],
+            &["assess", "SUP-02", "--by", "p-nobody", "--result", "Fine"],
+        ),
+        (
+            &[
+                "agreement",
+                "SUP-02",
+                "--reference",
+                "MSA 2027",
+                "--security-clauses",
+            ],
+            &["agreement", "SUP-2", "--reference", "MSA 2027"],
+        ),
+        (
+            &[
+                "present",
+                "MR-2026-02",
+                "--audit-results",
+                "New text",
+                "--force",
+            ],
+            &["present", "MR-2026-02", "--audit-results", "New text"],
+        ),
+        (
+            &["decide", "MR-2026-02", "--other", "Budget for 2027 agreed"],
+            &[
+                "decide",
+                "MR-2026-02",
+                "--other",
+                "x",
+                "--action",
+                "y",
+                "--owner",
+                "p-nobody",
+                "--due",
+                "2027-01-31",
+            ],
+        ),
+        (
+            &["rename", "A-001", "--name", "Customer data"],
+            &["rename", "A-001", "--name", "Data (to fill in)"],
+        ),
+        (
+            &["confirm", "OBJ-01", "--by", "p-ceo", "--due", "2027-12-31"],
+            &["confirm", "OBJ-01", "--by", "p-isms", "--due", "2027-12-31"],
+        ),
+        (
+            &["confirm", "context", "--by", "p-ceo"],
+            &["confirm", "context", "--by", "p-isms"],
+        ),
+        (
+            &["report", "AUD-2026-01", "--to", "p-ceo"],
+            &["report", "AUD-2026-01", "--to", "p-nobody"],
+        ),
+    ];
+    for (ok, refused) in cases {
+        let out = isms()
+            .args(&ok[..2])
+            .arg(&dir)
+            .args(&ok[2..])
+            .arg("--dry-run")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if ok[0] == "report" {
+            // Every audit of the example is completed already.
+            assert_eq!(out.status.code(), Some(2), "{ok:?}");
+            assert!(String::from_utf8_lossy(&out.stderr).contains("already completed"));
+        } else {
+            assert!(
+                out.status.success(),
+                "{ok:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(stdout.starts_with("--- a/"), "{ok:?}: {stdout}");
+        }
+        isms()
+            .args(&refused[..2])
+            .arg(&dir)
+            .args(&refused[2..])
+            .assert()
+            .code(2);
+        assert_eq!(snapshot(&dir), before, "{ok:?} / {refused:?}");
+    }
+}
