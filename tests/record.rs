@@ -1199,3 +1199,25 @@ fn on_the_example_every_command_dry_runs_and_refuses_without_writing() {
         assert_eq!(snapshot(&dir), before, "{ok:?} / {refused:?}");
     }
 }
+
+#[test]
+fn approving_a_document_with_to_do_notes_says_so() {
+    let (_t, dir) = scaffold();
+    // The note on the approval line itself goes with the approval: nothing to say.
+    isms()
+        .args(["approve", "POL-02"])
+        .arg(&dir)
+        .args(["--by", "p-ceo"])
+        .assert()
+        .success()
+        .stderr("");
+    isms()
+        .args(["approve", "scope"])
+        .arg(&dir)
+        .args(["--by", "p-ceo"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "DOC-SCOPE still holds 3 to-do notes of the scaffold (scope.md, lines 13, 15, 57)",
+        ));
+}

@@ -143,7 +143,7 @@ pub(super) fn conclude(common: &Common, model: &Isms, d: Decision) -> anyhow::Re
     Ok(Status::Success)
 }
 
-pub fn approve(args: ApproveArgs, _g: &Global) -> anyhow::Result<Status> {
+pub fn approve(args: ApproveArgs, g: &Global) -> anyhow::Result<Status> {
     let model = load(&args.common.dir)?;
     let on = args.common.date(&model)?;
     person(&model, &args.by, "--by")?;
@@ -279,6 +279,7 @@ pub fn approve(args: ApproveArgs, _g: &Global) -> anyhow::Result<Status> {
             e.set(&path, "version_date", &Value::Date(on))?;
         }
         e.set(&path, "approval", &approval)?;
+        super::record::note_unfinished(e, &doc_id, g);
         subject = format!("{doc_id} approved by {}", args.by);
     }
     conclude(

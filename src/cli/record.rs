@@ -1207,3 +1207,25 @@ pub fn rename(args: RenameArgs, _g: &Global) -> anyhow::Result<Status> {
         },
     )
 }
+
+/// Says (on standard error) when a document being approved still holds the scaffold's to-do
+/// notes: SUP-12 reports them as errors once it is approved, since the approval then covers
+/// unfinished text.
+pub(super) fn note_unfinished(edit: &crate::edit::FileEdit, id: &str, g: &Global) {
+    let file = edit.rel();
+    // In the text as it will be: the note on the approval line goes with the approval.
+    let lines: Vec<String> = crate::loader::markers_in(file, edit.text())
+        .iter()
+        .map(|m| m.line.to_string())
+        .collect();
+    if lines.is_empty() {
+        return;
+    }
+    g.note(format_args!(
+        "{id} still holds {} to-do note{} of the scaffold ({file}, line{} {}): the approval covers unfinished text, and `isms check` reports it (SUP-12) until the text is finished",
+        lines.len(),
+        if lines.len() == 1 { "" } else { "s" },
+        if lines.len() == 1 { "" } else { "s" },
+        lines.join(", ")
+    ));
+}
