@@ -1,9 +1,12 @@
 //! Commands that record what happened, as opposed to what was decided: a policy or a role made
 //! known (`isms communicate`), a measurement (`isms measure`), awareness training and
-//! competence (`isms awareness`, `isms competence`), and a supplier's assessment and contract
-//! (`isms assess`, `isms agreement`). Like the decision commands they write through the
-//! editing layer (only the record's own bytes change), refuse what `isms check` would reject,
-//! and accept `--on`, `--dry-run` and `--commit`.
+//! competence (`isms awareness`, `isms competence`), a supplier's assessment and contract
+//! (`isms assess`, `isms agreement`), an internal audit's report (`isms report`), a management
+//! review's inputs and decisions (`isms present`, `isms decide`) and a placeholder's real name
+//! (`isms rename`); also top management's confirmations of the context and of the objectives
+//! (`isms confirm climate|context|OBJ-..`). Like the decision commands they write through the
+//! editing layer (only the record's own bytes change), refuse what `isms check` would reject
+//! (writing nothing), and accept `--dry-run` and `--commit`, and `--on` where a date is kept.
 
 use anyhow::bail;
 use jiff::civil::Date;
@@ -342,7 +345,7 @@ pub fn communicate(args: CommunicateArgs, _g: &Global) -> anyhow::Result<Status>
     for target in &args.targets {
         let target = target.trim();
         if let Some(p) = model.policies.iter().find(|p| p.id.value == target) {
-            // A policy is communicated once approved (5.2 e-f); SUP-09 reads the order.
+            // A policy is communicated once approved (5.2 f); SUP-09 reads the order.
             let Some(approved) = p.approval.on.as_ref().filter(|_| p.approval.by.is_some()) else {
                 bail!(
                     "policy {target} is not approved yet: approve it first (`isms approve {target} --by ...`), then communicate the approved version; nothing was written"
