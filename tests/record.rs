@@ -1221,3 +1221,68 @@ fn approving_a_document_with_to_do_notes_says_so() {
             "DOC-SCOPE still holds 3 to-do notes of the scaffold (scope.md, lines 13, 15, 57)",
         ));
 }
+
+#[test]
+fn the_organisation_details_replace_the_placeholders_and_nothing_else() {
+    let (_t, dir) = scaffold();
+    let markers = count(&dir, "SUP-12");
+    let before = snapshot(&dir);
+    for (args, err) in [
+        (&["--name", "Acme"][..], "give --force to replace it"),
+        (&["--address", "(to fill in)"][..], "still a placeholder"),
+        (&[][..], "give at least one"),
+    ] {
+        isms()
+            .arg("organisation")
+            .arg(&dir)
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(err));
+    }
+    isms()
+        .arg("organisation")
+        .arg(&dir)
+        .args([
+            "--legal-name",
+            "Acme Ltd",
+            "--website",
+            "https://acme.example",
+        ])
+        .arg("--dry-run")
+        .assert()
+        .success();
+    assert_eq!(snapshot(&dir), before);
+    isms()
+        .arg("organisation")
+        .arg(&dir)
+        .args([
+            "--legal-name",
+            "Acme Ltd",
+            "--website",
+            "https://acme.example",
+        ])
+        .assert()
+        .success();
+    let (old, new) = only_changed(&before, &dir, "isms.yaml");
+    assert_eq!(
+        new,
+        old.replacen(
+            "legal_name: ~        # to do: registered legal name",
+            "legal_name: Acme Ltd",
+            1
+        )
+        .replacen(
+            "website: ~           # to do: public website",
+            "website: https://acme.example",
+            1
+        )
+    );
+    assert_eq!(count(&dir, "SUP-12"), markers - 2);
+    isms()
+        .arg("organisation")
+        .arg(&dir)
+        .args(["--name", "Acme", "--force"])
+        .assert()
+        .success();
+}

@@ -316,6 +316,11 @@ enum Command {
         after_help = "Examples:\n  isms rename p-ceo --name \"Ada Lovelace\"\n  isms rename SUP-01 --name \"Amazon Web Services\""
     )]
     Rename(record::RenameArgs),
+    /// Record the organisation's name, legal name, address and website in isms.yaml.
+    #[command(
+        after_help = "Example:\n  isms organisation --legal-name \"Acme Ltd\" --address \"1 High Street, Leeds\" --website https://acme.example"
+    )]
+    Organisation(record::OrganisationArgs),
     /// Write the shell completion script for bash, zsh, fish, PowerShell or elvish.
     Completions(shell::CompletionsArgs),
     /// Write man pages for isms and every subcommand.
@@ -380,6 +385,7 @@ pub fn main() -> ExitCode {
         Command::Present(a) => record::present(a, &cli.global),
         Command::Decide(a) => record::decide(a, &cli.global),
         Command::Rename(a) => record::rename(a, &cli.global),
+        Command::Organisation(a) => record::organisation(a, &cli.global),
         Command::Import(a) => import::run(a, &cli.global),
         Command::Migrate(a) => migrate::run(a, &cli.global),
         Command::Completions(a) => shell::completions(a, &cli.global),

@@ -294,6 +294,27 @@ pub struct RenameArgs {
     pub common: Common,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct OrganisationArgs {
+    /// The trading name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The registered legal name.
+    #[arg(long)]
+    pub legal_name: Option<String>,
+    /// The registered or head-office address.
+    #[arg(long)]
+    pub address: Option<String>,
+    /// The public website.
+    #[arg(long)]
+    pub website: Option<String>,
+    /// Replace a value that is already filled in.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub common: Common,
+}
+
 fn non_empty(flag: &str, v: &str, why: &str) -> anyhow::Result<()> {
     if v.trim().is_empty() {
         bail!("{flag} is empty: {why}");
@@ -1231,4 +1252,61 @@ pub(super) fn note_unfinished(edit: &crate::edit::FileEdit, id: &str, g: &Global
         if lines.len() == 1 { "" } else { "s" },
         lines.join(", ")
     ));
+}
+
+/// `isms organisation --legal-name ...`: the organisation's details in isms.yaml, in place of
+/// the scaffold's placeholders; a value already filled in is replaced only with `--force`.
+pub fn organisation(args: OrganisationArgs, _g: &Global) -> anyhow::Result<Status> {
+    let model = load(&args.common.dir)?;
+    let Some(org) = model.manifest.as_ref().map(|m| &m.organisation) else {
+        bail!("isms.yaml has no organisation to describe");
+    };
+    let given: Vec<(&str, &str, Option<&str>)> = [
+        ("name", args.name.as_deref(), Some(org.name.value.as_str())),
+        (
+            "legal_name",
+            args.legal_name.as_deref(),
+            org.legal_name.as_deref(),
+        ),
+        ("address", args.address.as_deref(), org.address.as_deref()),
+        ("website", args.website.as_deref(), org.website.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(k, v, old)| Some((k, v?.trim(), old)))
+    .collect();
+    if given.is_empty() {
+        bail!("give at least one of --name, --legal-name, --address, --website");
+    }
+    for (k, v, old) in &given {
+        let flag = format!("--{}", k.replace('_', "-"));
+        non_empty(&flag, v, "give the value")?;
+        if crate::scaffold::has_marker(v) {
+            bail!("{flag} {v:?} is still a placeholder; give the real value");
+        }
+        let filled = old.is_some_and(|o| !o.trim().is_empty() && !crate::scaffold::has_marker(o));
+        if filled && !args.force {
+            bail!(
+                "the organisation's {} is already {:?}: give --force to replace it; nothing was written",
+                k.replace('_', " "),
+                old.unwrap_or_default()
+            );
+        }
+    }
+    let dir = &args.common.dir;
+    let mut changes = ChangeSet::new();
+    let e = changes.open(dir, "isms.yaml")?;
+    for (k, v, _) in &given {
+        e.set_decided(&[Step::key("organisation")], k, &Value::str(*v))?;
+    }
+    typed::<crate::model::Manifest>(e)?;
+    let names: Vec<String> = given.iter().map(|(k, _, _)| k.replace('_', " ")).collect();
+    conclude(
+        &args.common,
+        &model,
+        Decision {
+            changes,
+            subject: format!("organisation's {} recorded", names.join(", ")),
+            by: String::new(),
+        },
+    )
 }
