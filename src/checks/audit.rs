@@ -74,9 +74,10 @@ fn metrics_defined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     x.id.value,
                     frequency_word(freq.value)
                 ))
-                .with_hint(
-                    "record the latest measurement under `results:` with its date and value",
-                );
+                .with_hint(format!(
+                    "record the latest measurement with `isms measure {} --value ... --met` (or `--not-met`)",
+                    x.id.value
+                ));
             out.push(
                 ctx.place(d, freq.span, &path)
                     .for_record(x.id.value.clone()),
@@ -227,7 +228,7 @@ fn coverage(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         out.push(
             AUD_03
                 .diag("no internal audit has been completed")
-                .with_hint("certification bodies expect at least one complete internal audit of the ISMS before Stage 2; record it in audits/")
+                .with_hint("certification bodies expect at least one complete internal audit of the ISMS before Stage 2; record it with `isms new audit --id <planned id> --title ... --auditor <person id>`, then `isms report <id> --to <management>` when the report is issued")
                 .for_record("internal-audit".to_string()),
         );
     } else {
@@ -564,7 +565,7 @@ who measures, when results are analysed and who analyses them, and to retain the
 Metrics defined on paper with no results are a common finding. A result is expected within one
 period of the metric's frequency, plus a grace of up to a month.
 
-Fix: complete the metric and record results.
+Fix: complete the metric and record results (`isms measure M-01 --value ... --met`).
 
 ```yaml
 metrics:

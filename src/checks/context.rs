@@ -72,7 +72,7 @@ fn climate_determined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         Some(cc) if !cc.determined.is_complete() => {
             let d = CTX_02
                 .diag("the climate-change determination does not record who made it and when")
-                .with_hint("record the decision: `determined: { by: <person id>, on: YYYY-MM-DD }`");
+                .with_hint("top management records the decision: `isms confirm climate --by <person id>` (it writes `determined: { by, on }`)");
             let span = cc
                 .determined
                 .on
@@ -298,7 +298,8 @@ change is a relevant issue. \"No\" is an acceptable answer, but the decision mus
 traceable: the rule asks for the rationale and for `determined:` with who decided and when.
 Certification bodies check this at every audit since 2024.
 
-Fix: record the decision and the reasoning.
+Fix: record the decision and the reasoning; top management confirms it with
+`isms confirm climate --by <person id>`.
 
 ```yaml
 climate_change:

@@ -84,8 +84,10 @@ Fix: commit the change (through your usual review), or discard it.",
 An approval covers the text that was approved, and the commit that recorded it shows which text
 that was. A commit after it (not an ancestor of it) that changes the content of a policy,
 procedure, scope, audit programme, audit or review record, or the SoA, whatever its date, means
-the document in force is no longer the approved one. Changes to the approval fields alone, pure
-renames, and changes in the recording commit itself do not count; a change whose commit (or the
+the document in force is no longer the approved one. Changes to the approval fields alone, or
+to the record of how a policy was communicated (`communicated:`, which describes what happened
+to the approved text, not the text), pure renames, and changes in the recording commit itself
+do not count; a change whose commit (or the
 merge that brought it in) carries an `Approved-by:` trailer naming a recognised approver counts
 as approved. An approval dated before content changes that were committed ahead of it
 (back-dated) is reported too: the approver cannot have seen that text on that day.

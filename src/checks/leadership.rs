@@ -189,7 +189,7 @@ fn policy_communicated(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     let d = LDR_03
         .diag(format!("there is no record of the information security policy being communicated: missing {}", join_and(&missing)))
-        .with_hint("record how and when staff received the policy, and where their acknowledgements are kept");
+        .with_hint(format!("record how and when staff received the policy, where their acknowledgements are kept and how interested parties obtain it: `isms communicate {} --how ... --acknowledgements ... --available ...`", p.id.value));
     out.push(
         ctx.place(d, p.id.span, &p.source.path)
             .for_record(p.id.value.clone()),
@@ -417,7 +417,7 @@ fn roles_communicated(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 r.id.value,
                 join_and(&missing)
             ))
-            .with_hint("record when and how the assignment, responsibilities and authorities were made known, e.g. `communicated: { on: 2025-01-15, how: Appointment letter and org chart on the intranet }`");
+            .with_hint(format!("record when and how the assignment, responsibilities and authorities were made known: `isms communicate {} --how \"Appointment letter and org chart on the intranet\"`", r.id.value));
         let span = c.map_or(r.span, |c| c.span);
         out.push(
             ctx.place(d, span, "isms.yaml")
@@ -526,7 +526,8 @@ how interested parties can obtain it (`available:`): where it is published when 
 or, for example, that customers receive it on request.
 
 Fix: record when and how the policy was communicated, where acknowledgements are kept, and how
-interested parties can get it.
+interested parties can get it (`isms communicate POL-01 --how ... --acknowledgements ...
+--available ...`).
 
 ```yaml
 communicated:
@@ -630,7 +631,7 @@ role written in a register that its holder and colleagues never heard of does no
 ask holders how they learnt of their role and look for the appointment or announcement. The rule
 reads `communicated: { on, how }` on each role that has holders.
 
-Fix: record the communication.
+Fix: record the communication (`isms communicate isms-manager --how ...`).
 
 ```yaml
 roles:

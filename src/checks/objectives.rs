@@ -67,7 +67,11 @@ fn measurable(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let missing: Vec<String> = missing.into_iter().map(String::from).collect();
         let d = OBJ_01
             .diag(format!("objective {} lacks {}", o.id.value, join_and(&missing)))
-            .with_hint("6.2 asks what will be done, with what resources, by whom, by when, and how results are evaluated");
+            .with_hint(if o.due.is_none() {
+                format!("6.2 asks what will be done, with what resources, by whom, by when, and how results are evaluated; top management agrees the objective and its due date with `isms confirm {} --by <person id> --due YYYY-MM-DD`", o.id.value)
+            } else {
+                "6.2 asks what will be done, with what resources, by whom, by when, and how results are evaluated".to_string()
+            });
         out.push(
             ctx.place(d, o.span, &obj_path(ctx, o))
                 .for_record(o.id.value.clone()),
@@ -92,7 +96,7 @@ fn monitored(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 "objective {} has no monitoring entries",
                 o.id.value
             ))
-            .with_hint("record progress under `measurements:` with a date and a value");
+            .with_hint(format!("record progress with `isms measure {} --value ...` (an entry under `measurements:`)", o.id.value));
         out.push(
             ctx.place(d, o.span, &obj_path(ctx, o))
                 .for_record(o.id.value.clone()),
@@ -197,7 +201,8 @@ also given as a number with its unit (`target_value:`, `unit:`), or the objectiv
 `milestone:` met by completing it by its due date, or `not_measurable:` records why measuring
 is not practicable.
 
-Fix: complete each objective.
+Fix: complete each objective; top management agrees it and its due date with
+`isms confirm OBJ-01 --by <person id> --due YYYY-MM-DD`.
 
 ```yaml
 objectives:
@@ -228,7 +233,7 @@ Since 2022, clause 6.2 d requires objectives to be monitored. An objective set m
 no recorded progress is a finding. Objectives with a `set:` date in the last 92 days are not
 expected to have entries yet.
 
-Fix: record measurements.
+Fix: record measurements (`isms measure OBJ-02 --value ...`).
 
 ```yaml
 objectives:

@@ -51,7 +51,7 @@ fn assessed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 r.span,
             ),
         };
-        let d = d.with_hint("record the assessment under `reviews:` with its date, who assessed the supplier (`by:`), the result and where the record is (`reference:`); agreed `security_requirements` alone are not an assessment");
+        let d = d.with_hint(format!("record the assessment with its date, who assessed the supplier, the result and where the record is: `isms assess {} --by <person id> --result ... --reference ...`; agreed `security_requirements` alone are not an assessment", s.id.value));
         out.push(
             ctx.place(d, span, &path(ctx, s))
                 .for_record(s.id.value.clone()),
@@ -71,7 +71,7 @@ fn agreement(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         let d = OPS_02
             .diag(format!("supplier {} accesses information but {problem}", s.id.value))
-            .with_hint("record `agreement: { reference: ..., security_clauses: true }` once the contract covers security");
+            .with_hint(format!("once the contract covers security, record it: `isms agreement {} --reference ... --security-clauses`", s.id.value));
         let span = a.reference.as_ref().map_or(s.span, |r| r.span);
         out.push(
             ctx.place(d, span, &path(ctx, s))
@@ -120,7 +120,7 @@ date, who assessed the supplier (`by:`) and the result. The agreed `security_req
 what is expected of the supplier, not that anyone checked; on their own they do not satisfy the
 rule.
 
-Fix: record them.
+Fix: record them (`isms assess SUP-03 --by p-isms --result ... --reference ...`).
 
 ```yaml
 suppliers:
@@ -148,7 +148,8 @@ const OPS_02: Rule = Rule {
 Control 5.20 expects security requirements to be agreed in the contract with each supplier that
 accesses, processes or stores the organisation's information. Auditors sample contracts.
 
-Fix: reference the agreement and confirm it has security clauses.
+Fix: reference the agreement and confirm it has security clauses (`isms agreement SUP-03
+--reference ... --security-clauses`).
 
 ```yaml
 suppliers:

@@ -18,10 +18,27 @@ fn markers_resolved(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .filter(|d| d.approval().is_complete())
         .map(|d| d.doc_source().path.as_str())
         .collect();
+    // A placeholder name has its own command.
+    let mut names: std::collections::HashMap<(&str, u32), &str> = std::collections::HashMap::new();
+    let people = m.people.iter().map(|p| (&p.name, &p.id.value));
+    let suppliers = m.suppliers.iter().map(|s| (&s.name, &s.id.value));
+    let assets = m.assets.iter().map(|a| (&a.name, &a.id.value));
+    for (name, id) in people.chain(suppliers).chain(assets) {
+        if crate::scaffold::has_marker(&name.value) {
+            names.insert(
+                (m.sources.path(name.span.file), name.span.line),
+                id.as_str(),
+            );
+        }
+    }
     for k in &m.markers {
+        let hint = match names.get(&(k.path.as_str(), k.line)) {
+            Some(id) => format!("give the real name: `isms rename {id} --name ...`"),
+            None => "make the decision or fill in the value, then delete the marker".to_string(),
+        };
         let mut d = SUP_12
             .diag(format!("\"{}\" is still to be done", k.text))
-            .with_hint("make the decision or fill in the value, then delete the marker");
+            .with_hint(hint);
         if approved.contains(k.path.as_str()) {
             d.severity = Severity::Error;
             d.message = format!("\"{}\" is still to be done in an approved document", k.text);
@@ -51,7 +68,9 @@ approval was not a review. The rule reports every marker where it is, in YAML va
 comments and in Markdown text, until it is removed; a marker written between backticks is a
 mention and is not reported. The markers are the ones the scaffold writes (one list for both).
 
-Fix: make the decision, fill in the value and delete the marker.
+Fix: make the decision, fill in the value and delete the marker. The commands that record a
+decision remove the scaffold's note that asked for it, and `isms rename ID --name ...` gives a
+person, supplier or asset its real name.
 
 ```yaml
 # before

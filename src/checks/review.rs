@@ -83,7 +83,7 @@ fn held(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         out.push(
             MR_01
                 .diag("no management review has been recorded")
-                .with_hint("hold a management review with top management and record it in reviews/")
+                .with_hint("hold a management review with top management and record it: `isms new review --title ... --attendees <top management>,...`")
                 .for_record("management-review".to_string()),
         );
         return;
@@ -137,9 +137,10 @@ fn inputs(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if missing.len() == 1 { "" } else { "s" },
                 join_and(&missing)
             ))
-            .with_hint(
-                "record what was presented for each 9.3.2 input under `inputs:` (of any sitting)",
-            );
+            .with_hint(format!(
+                "record what was presented for each 9.3.2 input under `inputs:` (of any sitting): `isms present {} --previous-actions ... --audit-results ...`",
+                r.id.value
+            ));
         out.push(at(ctx, d, r, r.id.span));
     }
     // d3: the latest internal audit before the review should have been considered.
@@ -183,7 +184,7 @@ fn outputs(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if decisions.is_empty() {
         let d = MR_03
             .diag(format!("management review {} records no decisions", review.name()))
-            .with_hint("record the decisions on improvement opportunities and on changes to the ISMS under `decisions:`");
+            .with_hint(format!("record the decisions on improvement opportunities and on changes to the ISMS: `isms decide {} --improvement ...` and `--change ...`", r.id.value));
         out.push(at(ctx, d, r, r.id.span));
     } else {
         // 9.3.3 asks for both: decisions on improvement opportunities and on any need for

@@ -79,7 +79,7 @@ fn competence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 let d = SUP_01
                     .diag(format!("{h} holds role {} but {}", role.id.value, why_not(h, Some(&role.id.value), " for it")))
                     .with_hint(format!(
-                        "add an entry under `competence:` in training.yaml with `person: {h}`, `role: {}` and the evidence",
+                        "record the evidence: `isms competence {h} --role {} --evidence ...` (an entry under `competence:` in training.yaml)",
                         role.id.value
                     ));
                 out.push(ctx.place(d, role.span, MANIFEST).for_record(h.to_string()));
@@ -122,7 +122,7 @@ fn competence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !valid(&auditor.value, None) {
             let d = SUP_01
                 .diag(format!("internal auditor {} {}", auditor.value, why_not(&auditor.value, None, "")))
-                .with_hint("record the auditor's training or qualification under `competence:` in training.yaml");
+                .with_hint(format!("record the auditor's training or qualification: `isms competence {} --evidence ...`", auditor.value));
             out.push(
                 ctx.place(d, auditor.span, &a.source.path)
                     .for_record(auditor.value.clone()),
@@ -214,7 +214,10 @@ fn awareness(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         let d = SUP_02
             .diag(format!("{} {problem}", p.id.value))
-            .with_hint("record the completion under `awareness:` in training.yaml");
+            .with_hint(format!(
+                "record the completion: `isms awareness {} --course ...`",
+                p.id.value
+            ));
         out.push(
             ctx.place(d, p.span, MANIFEST)
                 .for_record(p.id.value.clone()),
@@ -509,7 +512,8 @@ else; naming them only in `external_auditor:` text is reported. Expired records 
 and undated ones do not count (the message says which), and a holder who has left is reported
 by LDR-06 instead.
 
-Fix: define the competence on the role and record the evidence.
+Fix: define the competence on the role and record the evidence (`isms competence p-isms --role
+isms-manager --evidence ...`).
 
 ```yaml
 # isms.yaml
@@ -541,7 +545,7 @@ records are the usual evidence; the interval is `awareness_training_months` (def
 Leavers are not asked, nor is the lead auditor of an outside audit firm (a person with
 `organisation:` who is the `auditor:` of an audit), whose competence SUP-01 checks instead.
 
-Fix: record completions.
+Fix: record completions (`isms awareness p-cto,p-ops --course ...`).
 
 ```yaml
 awareness:

@@ -112,10 +112,14 @@ pub struct ConfirmArgs {
     /// assessment date); `assessment` (the risk assessment as a whole: the register's
     /// `assessed:` date); an SoA control id (its proposed exclusion, `proposed: true`); an
     /// obligation id, or `obligations` (every obligation `--by` keeps), reviewed and still
-    /// current; an external document id (the edition in use, with `--edition`).
+    /// current; an external document id (the edition in use, with `--edition`); `climate`
+    /// (the climate-change determination in context.yaml); `context` (the review of the
+    /// context analysis); an objective id (the proposed objective is agreed: its `set:` date,
+    /// and `due:` from --due).
     pub target: String,
     /// Who confirms: the risk owner for a risk; for an exclusion, someone who may approve
-    /// the SoA; the owner of an obligation or an external document.
+    /// the SoA; the owner of an obligation or an external document; top management for the
+    /// climate-change determination, the context review and an objective.
     #[arg(long)]
     pub by: String,
     /// Risk: the owner's own inherent rating instead of the proposal, as
@@ -132,6 +136,9 @@ pub struct ConfirmArgs {
     /// External document: where the copy in use is kept (a link or a folder).
     #[arg(long)]
     pub location: Option<String>,
+    /// Objective: the date it is to be achieved by (6.2 i), when the record has none yet.
+    #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+    pub due: Option<Date>,
     #[command(flatten)]
     pub common: Common,
 }
@@ -175,7 +182,7 @@ pub(crate) fn conclude(common: &Common, model: &Isms, d: Decision) -> anyhow::Re
     Ok(Status::Success)
 }
 
-pub fn approve(args: ApproveArgs, _g: &Global) -> anyhow::Result<Status> {
+pub fn approve(args: ApproveArgs, g: &Global) -> anyhow::Result<Status> {
     let model = load(&args.common.dir)?;
     let on = args.common.date(&model)?;
     person(&model, &args.by, "--by")?;
@@ -338,6 +345,7 @@ pub fn approve(args: ApproveArgs, _g: &Global) -> anyhow::Result<Status> {
             e.set(&path, "version_date", &Value::Date(on))?;
         }
         e.set(&path, "approval", &approval)?;
+        super::record::note_unfinished(e, &doc_id, g);
         subject = format!("{doc_id} approved by {}", args.by);
     }
     conclude(
@@ -543,20 +551,23 @@ pub fn confirm(args: ConfirmArgs, _g: &Global) -> anyhow::Result<Status> {
             }
         }
         subject = format!("external document {target} confirmed by {by}");
+    } else if let Some(s) = super::record::confirm_other(&model, &args, on, &mut changes)? {
+        subject = s;
     } else {
         let mut ids: Vec<String> = model.risks.iter().map(|r| r.id.value.clone()).collect();
         ids.extend(obligations(&model).map(|o| o.id.value.clone()));
+        ids.extend(model.objectives.iter().map(|o| o.id.value.clone()));
         if let Some(m) = &model.manifest {
             ids.extend(m.external_documents.iter().map(|d| d.id.value.clone()));
         }
-        ids.extend(["risks", "assessment", "obligations"].map(String::from));
+        ids.extend(["risks", "assessment", "obligations", "climate", "context"].map(String::from));
         let mut s = crate::diagnostic::Suggester::new(ids.iter().map(String::as_str));
         let near = s
             .suggest(target)
             .map(|n| format!("; did you mean `{n}`?"))
             .unwrap_or_default();
         bail!(
-            "there is no risk, SoA control, obligation or external document `{target}` to confirm{near}"
+            "there is no risk, SoA control, obligation, external document or objective `{target}` to confirm (or `climate`, `context`){near}"
         );
     }
     conclude(

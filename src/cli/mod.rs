@@ -23,6 +23,7 @@ pub mod new;
 pub mod onboard;
 pub mod pack;
 pub mod plan;
+pub mod record;
 pub mod render;
 pub mod risks;
 pub mod rules;
@@ -286,6 +287,64 @@ enum Command {
     /// Other frameworks (NIS2, NIST CSF 2.0, your own) mapped to ISO/IEC 27001:2022, with this
     /// ISMS's decisions for each requirement.
     Frameworks(frameworks::Args),
+    /// Record that a policy or an ISMS role was made known (5.2, 5.3).
+    #[command(
+        after_help = "Examples:\n  isms communicate POL-01 --how \"All-hands meeting\" --acknowledgements \"HR system\" --available \"On request\"\n  \
+                      isms communicate isms-owner,internal-auditor --how \"Appointment letter from the CEO\""
+    )]
+    Communicate(record::CommunicateArgs),
+    /// Record a result of a metric (9.1) or the progress of an objective (6.2 d).
+    #[command(
+        after_help = "Examples:\n  isms measure M-01 --value 97% --not-met --note \"Two new laptops pending\"\n  \
+                      isms measure OBJ-02 --value 80 --on 2026-12-01"
+    )]
+    Measure(record::MeasureArgs),
+    /// Record that people completed awareness training (7.3).
+    #[command(
+        after_help = "Example:\n  isms awareness p-ceo,p-cto --course \"Security awareness 2026\" --on 2026-12-01"
+    )]
+    Awareness(record::AwarenessArgs),
+    /// Record evidence that people are competent for an ISMS role (7.2).
+    #[command(
+        after_help = "Example:\n  isms competence p-internal-auditor --role internal-auditor --evidence \"Lead auditor certificate, evidence/competence/auditor.pdf\""
+    )]
+    Competence(record::CompetenceArgs),
+    /// Record the security assessment or periodic review of suppliers (8.1, A.5.19-5.22).
+    #[command(
+        after_help = "Example:\n  isms assess SUP-01,SUP-02 --by p-security-lead --result \"ISO/IEC 27001 certificate and SOC 2 report checked; acceptable\""
+    )]
+    Assess(record::AssessArgs),
+    /// Record a supplier's agreement and whether it has security clauses (A.5.20).
+    #[command(
+        after_help = "Example:\n  isms agreement SUP-01 --reference \"MSA 2026-03, contracts/cloud.pdf\" --security-clauses --dpa"
+    )]
+    Agreement(record::AgreementArgs),
+    /// Record that an internal audit's report was issued to management, completing the audit (9.2.2 c).
+    #[command(
+        after_help = "Example:\n  isms report AUD-2026-01 --to p-ceo,p-security-lead --on 2026-12-01"
+    )]
+    Report(record::ReportArgs),
+    /// Record what was presented at a management review for the inputs of 9.3.2.
+    #[command(
+        after_help = "Example:\n  isms present MR-2026-01 --previous-actions \"First review: none\" --audit-results \"AUD-2026-01: no major findings\""
+    )]
+    Present(record::PresentArgs),
+    /// Record a decision of a management review (9.3.3), and the action that carries it out.
+    #[command(
+        after_help = "Examples:\n  isms decide MR-2026-01 --change \"No change to the scope\"\n  \
+                      isms decide MR-2026-01 --improvement \"Automate access reviews\" --action \"Script the quarterly export\" --owner p-ops-lead --due 2027-03-31"
+    )]
+    Decide(record::DecideArgs),
+    /// Give a person, supplier or asset its real name in place of the scaffold's placeholder.
+    #[command(
+        after_help = "Examples:\n  isms rename p-ceo --name \"Ada Lovelace\"\n  isms rename SUP-01 --name \"Amazon Web Services\""
+    )]
+    Rename(record::RenameArgs),
+    /// Record the organisation's name, legal name, address and website in isms.yaml.
+    #[command(
+        after_help = "Example:\n  isms organisation --legal-name \"Acme Ltd\" --address \"1 High Street, Leeds\" --website https://acme.example"
+    )]
+    Organisation(record::OrganisationArgs),
     /// Write the shell completion script for bash, zsh, fish, PowerShell or elvish.
     Completions(shell::CompletionsArgs),
     /// Write man pages for isms and every subcommand.
@@ -342,6 +401,17 @@ pub fn main() -> ExitCode {
         Command::Plan(a) => plan::run(*a, &cli.global),
         Command::Onboard(a) => onboard::run(a, &cli.global),
         Command::Frameworks(a) => frameworks::run(a, &cli.global),
+        Command::Communicate(a) => record::communicate(a, &cli.global),
+        Command::Measure(a) => record::measure(a, &cli.global),
+        Command::Awareness(a) => record::awareness(a, &cli.global),
+        Command::Competence(a) => record::competence(a, &cli.global),
+        Command::Assess(a) => record::assess(a, &cli.global),
+        Command::Agreement(a) => record::agreement(a, &cli.global),
+        Command::Report(a) => record::report(a, &cli.global),
+        Command::Present(a) => record::present(a, &cli.global),
+        Command::Decide(a) => record::decide(a, &cli.global),
+        Command::Rename(a) => record::rename(a, &cli.global),
+        Command::Organisation(a) => record::organisation(a, &cli.global),
         Command::Import(a) => import::run(a, &cli.global),
         Command::Migrate(a) => migrate::run(a, &cli.global),
         Command::Completions(a) => shell::completions(a, &cli.global),

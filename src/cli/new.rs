@@ -131,6 +131,21 @@ pub struct Args {
     /// Audit: the lead auditor (a person id).
     #[arg(long)]
     pub auditor: Option<String>,
+    /// Audit: the clauses covered (4 to 10, or sub-clauses such as 6.1.2), comma-separated;
+    /// default the clauses the programme plans for an audit of the same id.
+    #[arg(long, value_delimiter = ',')]
+    pub clauses: Vec<String>,
+    /// Audit: the audit criteria (default: the standard and the ISMS's own policies and
+    /// procedures).
+    #[arg(long)]
+    pub criteria: Option<String>,
+    /// Review: the person ids present, comma-separated (top management among them, 9.3.1).
+    #[arg(long, value_delimiter = ',')]
+    pub attendees: Vec<String>,
+    /// Review: the audit records presented (9.3.2 d3), comma-separated; default the latest
+    /// completed internal audit.
+    #[arg(long, value_delimiter = ',')]
+    pub audits: Vec<String>,
     /// The date of the record (identified, raised, reported, set, held); default today.
     #[arg(long, alias = "date", value_parser = parse_date, value_name = "YYYY-MM-DD")]
     pub on: Option<Date>,
@@ -141,7 +156,7 @@ pub struct Args {
 
 pub fn run(mut args: Args, _global: &Global) -> anyhow::Result<Status> {
     let model = load(&args.dir)?;
-    prompt_missing(&mut args)?;
+    prompt_missing(&mut args, &model)?;
     let on = super::record_date(args.on, &model)?;
     let mut changes = ChangeSet::new();
     let created = plan(&args, &model, on, &mut changes)?;
@@ -295,8 +310,9 @@ fn required(kind: Kind) -> Vec<Required> {
 }
 
 /// Asks for the missing required values when a person is at the terminal; never when input
-/// comes from a pipe or a script (the command then names the missing flags instead).
-fn prompt_missing(args: &mut Args) -> anyhow::Result<()> {
+/// comes from a pipe or a script (the command then names the missing flags instead). A
+/// reference typed at the prompt is checked at once, so a typo is corrected there and then.
+fn prompt_missing(args: &mut Args, model: &Isms) -> anyhow::Result<()> {
     use std::io::IsTerminal;
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
         return Ok(());
@@ -307,6 +323,17 @@ fn prompt_missing(args: &mut Args) -> anyhow::Result<()> {
         }
         let answer: String = dialoguer::Input::new()
             .with_prompt(question)
+            .validate_with(|v: &String| -> Result<(), String> {
+                let v = v.trim();
+                if v.is_empty() {
+                    return Err(format!("{flag} is required"));
+                }
+                match flag {
+                    "--owner" => person_or_role(model, v, flag).map_err(|e| e.to_string()),
+                    "--auditor" => person(model, v, flag).map_err(|e| e.to_string()),
+                    _ => Ok(()),
+                }
+            })
             .interact_text()
             .with_context(|| format!("cannot read {flag} from the terminal"))?;
         let slot = match flag {
@@ -317,7 +344,7 @@ fn prompt_missing(args: &mut Args) -> anyhow::Result<()> {
             "--asset-kind" => &mut args.asset_kind,
             _ => &mut args.auditor,
         };
-        *slot = Some(answer);
+        *slot = Some(answer.trim().to_string());
     }
     Ok(())
 }
@@ -355,6 +382,15 @@ fn plan(args: &Args, model: &Isms, on: Date, changes: &mut ChangeSet) -> anyhow:
     if let Some(a) = &args.auditor {
         person(model, a, "--auditor")?;
     }
+    for a in &args.attendees {
+        person(model, a, "--attendees")?;
+    }
+    for a in &args.audits {
+        if !model.audits.iter().any(|x| x.id.value == *a) {
+            let ids: Vec<&str> = model.audits.iter().map(|x| x.id.value.as_str()).collect();
+            bail!("{}", unknown("audit record", a, "--audits", &ids));
+        }
+    }
     for a in &args.asset {
         if model.asset(a).is_none() {
             let ids: Vec<&str> = model.assets.iter().map(|x| x.id.value.as_str()).collect();
@@ -368,6 +404,22 @@ fn plan(args: &Args, model: &Isms, on: Date, changes: &mut ChangeSet) -> anyhow:
                 .map(|c| c.id.as_str())
                 .collect();
             bail!("{}", unknown("Annex A control", c, "--controls", &ids));
+        }
+    }
+    for c in &args.clauses {
+        let main = c
+            .trim()
+            .split('.')
+            .next()
+            .and_then(|n| n.parse::<u32>().ok());
+        let rest_ok =
+            c.trim().split('.').skip(1).all(|p| {
+                !p.is_empty() && p.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == ' ')
+            });
+        if !main.is_some_and(|n| (4..=10).contains(&n)) || !rest_ok {
+            bail!(
+                "--clauses {c}: not a clause of ISO/IEC 27001 with requirements; give 4 to 10 or a sub-clause such as 6.1.2"
+            );
         }
     }
     let title = args.title.clone().unwrap_or_default();
@@ -756,12 +808,48 @@ fn document(
     field(&mut e, "title", Value::str(title));
     match args.kind {
         Kind::Audit => {
+            // The audit the programme planned under this id: what it was to cover is the
+            // starting point of the record (9.2.2 a), unless the flags say otherwise.
+            let plan = model
+                .audit_programme
+                .as_ref()
+                .and_then(|p| p.planned.iter().find(|x| x.id.value == id));
             field(&mut e, "type", Value::str("internal"));
             field(&mut e, "status", Value::str("planned"));
             field(&mut e, "version", Value::str("1.0"));
             opt(&mut e, "owner", &args.owner);
             field(&mut e, "date", Value::Date(on));
-            opt(&mut e, "scope", &args.description);
+            let scope = args
+                .description
+                .clone()
+                .or_else(|| plan.map(|p| p.scope.value.clone()));
+            opt(&mut e, "scope", &scope);
+            let clauses: Vec<String> = if args.clauses.is_empty() {
+                plan.map(|p| p.clauses.iter().map(|c| c.value.clone()).collect())
+                    .unwrap_or_default()
+            } else {
+                args.clauses.clone()
+            };
+            if !clauses.is_empty() {
+                field(&mut e, "clauses", Value::strs(clauses));
+            }
+            let controls: Vec<String> = if args.controls.is_empty() {
+                plan.map(|p| p.controls.iter().map(|c| c.value.clone()).collect())
+                    .unwrap_or_default()
+            } else {
+                args.controls.clone()
+            };
+            if !controls.is_empty() {
+                field(&mut e, "controls", Value::strs(controls));
+            }
+            field(
+                &mut e,
+                "criteria",
+                Value::str(args.criteria.clone().unwrap_or_else(|| {
+                    "ISO/IEC 27001:2022 with Amd 1:2024; the policies and procedures of the ISMS"
+                        .to_string()
+                })),
+            );
             opt(&mut e, "auditor", &args.auditor);
             field(&mut e, "approval", undecided_approval());
         }
@@ -769,6 +857,32 @@ fn document(
             field(&mut e, "version", Value::str("1.0"));
             opt(&mut e, "owner", &args.owner);
             field(&mut e, "date", Value::Date(on));
+            if !args.attendees.is_empty() {
+                field(&mut e, "attendees", Value::strs(args.attendees.clone()));
+            }
+            // Audit results are an input of every review (9.3.2 d3): by default the latest
+            // internal audit reported by the day of the review.
+            let audits: Vec<String> = if args.audits.is_empty() {
+                model
+                    .audits
+                    .iter()
+                    .filter(|a| {
+                        a.kind.value == crate::model::AuditKind::Internal
+                            && a.status.value == crate::model::AuditStatus::Completed
+                    })
+                    .filter_map(|a| {
+                        let d = a.report.date.as_ref().or(a.date.as_ref())?.value.0;
+                        (d <= on).then_some((d, a.id.value.clone()))
+                    })
+                    .max()
+                    .map(|(_, id)| vec![id])
+                    .unwrap_or_default()
+            } else {
+                args.audits.clone()
+            };
+            if !audits.is_empty() {
+                field(&mut e, "audits_considered", Value::strs(audits));
+            }
             field(&mut e, "approval", undecided_approval());
         }
         _ => {

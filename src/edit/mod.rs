@@ -239,7 +239,14 @@ impl FileEdit {
         let before = locate(&tree, path)
             .and_then(|n| n.as_seq())
             .map_or(0, <[Node]>::len);
-        let (range, insert) = self.plan_append(&tree, path, item)?;
+        let (mut range, insert) = self.plan_append(&tree, path, item)?;
+        // The first item of a list the scaffold left empty with a to-do note on its line
+        // (`reviews: []   # to do: assess the supplier`) does what the note asked.
+        if before == 0
+            && let Some(end) = self.marker_comment(range.end, false)
+        {
+            range.end = end;
+        }
         let new_text = splice(&self.text, range, &insert);
         let what = format!("{} (new item)", path_text(path));
         let (tree2, _) = self.tree_of(&new_text)?;
@@ -369,7 +376,13 @@ impl FileEdit {
             } else {
                 "\n"
             },
-            step: indent_step(&self.text),
+            // A Markdown body's indentation (list continuations, quotes) says nothing about
+            // how the front matter is indented.
+            step: indent_step(if self.markdown {
+                front_matter(&self.text).map_or("", |r| &self.text[r])
+            } else {
+                &self.text
+            }),
         }
     }
 

@@ -455,6 +455,44 @@ fn a_to_do_comment_goes_with_the_value_it_asked_for() {
 }
 
 #[test]
+fn the_first_item_of_an_empty_list_takes_its_to_do_note_along() {
+    let before = "suppliers:\n  - id: S-1\n    reviews: []   # to do: assess the supplier\n    x: 1   # to do: keep\n";
+    let mut e = FileEdit::new("suppliers.yaml", Some(before.to_string()));
+    let path = [key("suppliers"), Step::id("S-1"), key("reviews")];
+    e.append(&path, &Value::map([("by", Value::str("p-a"))]))
+        .unwrap();
+    assert_eq!(
+        e.text(),
+        "suppliers:\n  - id: S-1\n    reviews:\n      - by: p-a\n    x: 1   # to do: keep\n"
+    );
+    // An ordinary comment stays where it was, and so does a note once the list has items.
+    let before = "a: []   # kept\nb:\n  - 1   # to do: more\n";
+    let mut e = FileEdit::new("x.yaml", Some(before.to_string()));
+    e.append(&[key("a")], &Value::Int(1)).unwrap();
+    e.append(&[key("b")], &Value::Int(2)).unwrap();
+    assert_eq!(
+        e.text(),
+        "a:\n  - 1   # kept\nb:\n  - 1   # to do: more\n  - 2\n"
+    );
+}
+
+#[test]
+fn front_matter_indentation_ignores_the_markdown_body() {
+    let before = "---\nid: POL-9\nlist: [a]\n---\n\n1. Item\n   continued with three spaces\n";
+    let mut e = FileEdit::new("policies/p.md", Some(before.to_string()));
+    e.set(
+        &[],
+        "communicated",
+        &Value::map([("via", Value::str("Wiki"))]),
+    )
+    .unwrap();
+    assert_eq!(
+        e.text(),
+        "---\nid: POL-9\nlist: [a]\ncommunicated:\n  via: Wiki\n---\n\n1. Item\n   continued with three spaces\n"
+    );
+}
+
+#[test]
 fn a_flow_mapping_is_filled_in_flow_style() {
     let before = "risks:\n  - id: R-1\n    plan_approval: { by: ~, on: ~ }   # to do: the owner approves\n    x: 1\n";
     let mut e = FileEdit::new("risks.yaml", Some(before.to_string()));

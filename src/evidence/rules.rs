@@ -21,6 +21,9 @@ const MARKDOWN_APPROVAL: &[&str] = &["approval"];
 /// Where the approval sits in a YAML document (the SoA keeps document control under
 /// `document:`).
 const YAML_APPROVAL: &[&str] = &["document", "approval"];
+/// The record of how a policy was communicated: recording it later does not change the
+/// document that was approved.
+const MARKDOWN_COMMUNICATED: &[&str] = &["communicated"];
 
 /// Every `GIT-nn` diagnostic for the ISMS in `root`, whose loaded model is `model`, with
 /// date-driven rules evaluated as of `as_of`.
@@ -319,8 +322,12 @@ fn outdated_approval(
         if e.change.content_unchanged() {
             return false;
         }
+        let records: &[&[&str]] = match doc.format {
+            DocFormat::Markdown => &[doc.approval_path, MARKDOWN_COMMUNICATED],
+            DocFormat::Yaml => &[doc.approval_path],
+        };
         if let (Some(old), Some(new)) = side(t)
-            && only_paths_changed(doc.format, &old, &new, &[doc.approval_path])
+            && only_paths_changed(doc.format, &old, &new, records)
         {
             return false;
         }

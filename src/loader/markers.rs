@@ -12,24 +12,31 @@ const EXCERPT: usize = 80;
 pub fn find(sources: &SourceMap) -> Vec<Marker> {
     let mut out = Vec::new();
     for (_, file) in sources.files() {
-        for (i, line) in file.text.lines().enumerate() {
-            let lower = line.to_lowercase();
-            // Lowercasing can change byte lengths outside ASCII; only use positions when it
-            // did not.
-            if lower.len() != line.len() {
-                if crate::scaffold::has_marker(line) {
-                    out.push(marker(&file.path, i, 0, line));
-                }
-                continue;
+        out.extend(find_in(&file.path, &file.text));
+    }
+    out
+}
+
+/// The markers of one file's text (a file about to be written, for instance).
+pub(crate) fn find_in(path: &str, text: &str) -> Vec<Marker> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let lower = line.to_lowercase();
+        // Lowercasing can change byte lengths outside ASCII; only use positions when it
+        // did not.
+        if lower.len() != line.len() {
+            if crate::scaffold::has_marker(line) {
+                out.push(marker(path, i, 0, line));
             }
-            let first = crate::scaffold::MARKERS
-                .iter()
-                .flat_map(|m| lower.match_indices(m).map(|(p, _)| p))
-                .filter(|&p| line[..p].matches('`').count() % 2 == 0)
-                .min();
-            if let Some(p) = first {
-                out.push(marker(&file.path, i, p, line));
-            }
+            continue;
+        }
+        let first = crate::scaffold::MARKERS
+            .iter()
+            .flat_map(|m| lower.match_indices(m).map(|(p, _)| p))
+            .filter(|&p| line[..p].matches('`').count() % 2 == 0)
+            .min();
+        if let Some(p) = first {
+            out.push(marker(path, i, p, line));
         }
     }
     out

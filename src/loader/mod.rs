@@ -1352,6 +1352,7 @@ pub fn split_front_matter(text: &str) -> Option<(std::ops::Range<usize>, usize)>
 }
 
 mod markers;
+pub(crate) use markers::find_in as markers_in;
 
 /// The largest record file read, and whether the command line set it (the hint differs).
 #[derive(Debug, Clone, Copy)]

@@ -109,23 +109,32 @@ fn closing_step(model: &Isms, item: &DueItem, owner: &str) -> String {
         DueKind::CorrectiveAction => format!(
             "complete the corrective action, then `isms close {r} --root-cause \"...\" --effectiveness \"...\"`"
         ),
+        // A planned audit is recorded under its own id; the next cycle's under a new one.
+        DueKind::InternalAudit if r != "internal-audit" => format!(
+            "hold the audit, record it with `isms new audit --id {r} --title \"...\" --auditor <person-id>` and its report with `isms report {r} --to <management>`"
+        ),
         DueKind::InternalAudit => {
-            "hold the audit and record its report (`isms new audit`)".to_string()
+            "hold the audit, record it with `isms new audit` and its report with `isms report`"
+                .to_string()
         }
         DueKind::ManagementReview => {
-            "hold the review and record its minutes (`isms new review`)".to_string()
+            "hold the review, record it with `isms new review --attendees ...`, its inputs with `isms present` and its decisions with `isms decide`".to_string()
         }
         DueKind::EvidenceExpiry => {
             format!(
                 "collect fresh evidence and record it: `isms evidence add {r} --url <link> --description \"...\"`"
             )
         }
-        DueKind::SupplierReview => format!("review the supplier and add it to `reviews:` of {r}"),
+        DueKind::SupplierReview => format!(
+            "review the supplier, then `isms assess {r} --by {owner} --result \"...\"`"
+        ),
         DueKind::AwarenessTraining => {
-            format!("record {r}'s completed training in the awareness register")
+            format!("when {r} has completed the training: `isms awareness {r} --course \"...\"`")
         }
         DueKind::CompetenceExpiry => {
-            format!("renew the evidence and update {r}'s competence record")
+            format!(
+                "renew the evidence, then `isms competence {r} --role <role-id> --evidence \"...\" --expires YYYY-MM-DD`"
+            )
         }
     }
 }
