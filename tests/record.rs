@@ -1286,3 +1286,80 @@ fn the_organisation_details_replace_the_placeholders_and_nothing_else() {
         .assert()
         .success();
 }
+
+#[test]
+fn asset_details_and_the_inventory_check() {
+    let (_t, dir) = scaffold();
+    let markers = count(&dir, "SUP-12");
+    let before = snapshot(&dir);
+    // Refusals write nothing: an unknown owner (with the closest id), a placeholder, nothing to
+    // record, and the inventory check while entries still hold placeholders.
+    for (args, err) in [
+        (
+            vec!["asset", "A-15", "--owner", "p-cfo"],
+            "no person `p-cfo`",
+        ),
+        (vec!["asset", "A-1", "--location", "x"], "did you mean"),
+        (
+            vec!["asset", "A-01", "--location", "Region to fill in"],
+            "still a placeholder",
+        ),
+        (vec!["asset", "A-01"], "give what to record"),
+        (vec!["confirm", "assets", "--by", "p-security-lead"], "A-01"),
+    ] {
+        isms()
+            .args(&args[..2])
+            .arg(&dir)
+            .args(&args[2..])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(err));
+    }
+    assert_eq!(snapshot(&dir), before);
+
+    isms()
+        .args(["asset", "A-15"])
+        .arg(&dir)
+        .args(["--owner", "p-ops-lead"])
+        .assert()
+        .success();
+    let (old, new) = only_changed(&before, &dir, "assets.yaml");
+    let (was, now) = replaced(&old, &new);
+    // Only the owner's value changed, and the scaffold's note on that line went with it.
+    assert!(
+        was.contains("head-finance") && was.contains("to do"),
+        "{was:?}"
+    );
+    assert_eq!(now.trim(), "ops-lead", "{now:?}");
+
+    for (id, location) in [
+        ("A-01", "Nimbus Cloud, production, eu-west-2"),
+        ("A-06", "Nimbus Cloud, backup account, eu-west-1"),
+        ("A-20", "1 High Street, Leeds"),
+    ] {
+        isms()
+            .args(["asset", id])
+            .arg(&dir)
+            .args(["--location", location])
+            .assert()
+            .success();
+    }
+    let text = std::fs::read_to_string(dir.join("assets.yaml")).unwrap();
+    assert!(
+        text.contains("    location: \"1 High Street, Leeds\"\n"),
+        "{text}"
+    );
+    isms()
+        .args(["confirm", "assets"])
+        .arg(&dir)
+        .args(["--by", "p-security-lead"])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(dir.join("assets.yaml")).unwrap();
+    assert!(
+        text.contains("reviewed: { by: p-security-lead, on: 2026-12-01 }\n"),
+        "{text}"
+    );
+    // Five placeholders fewer: three locations, the owner note and the inventory check.
+    assert_eq!(count(&dir, "SUP-12"), markers - 5);
+}

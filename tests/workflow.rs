@@ -6,19 +6,61 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn commands(doc: &str) -> Vec<String> {
+/// A `$` line of a console block, run by the shell, or a diff block: the edit the page shows
+/// a person making in an editor, applied with `git apply`.
+enum Step {
+    Run(String),
+    Edit(String),
+}
+
+fn steps(doc: &str) -> Vec<Step> {
     let mut out = Vec::new();
-    let mut in_console = false;
+    let mut block: Option<(&str, String)> = None;
     for line in doc.lines() {
         if line.starts_with("```") {
-            in_console = line.trim() == "```console";
+            match block.take() {
+                Some(("diff", patch)) => out.push(Step::Edit(patch)),
+                Some(_) => {}
+                None => {
+                    let kind = line.trim().trim_start_matches('`');
+                    block = Some((
+                        if kind == "diff" {
+                            "diff"
+                        } else if kind == "console" {
+                            "console"
+                        } else {
+                            "other"
+                        },
+                        String::new(),
+                    ));
+                }
+            }
             continue;
         }
-        if in_console && let Some(cmd) = line.strip_prefix("$ ") {
-            out.push(cmd.to_string());
+        match &mut block {
+            Some(("console", _)) => {
+                if let Some(cmd) = line.strip_prefix("$ ") {
+                    out.push(Step::Run(cmd.to_string()));
+                }
+            }
+            Some(("diff", patch)) => {
+                patch.push_str(line);
+                patch.push('\n');
+            }
+            _ => {}
         }
     }
     out
+}
+
+fn commands(doc: &str) -> Vec<String> {
+    steps(doc)
+        .into_iter()
+        .filter_map(|s| match s {
+            Step::Run(c) => Some(c),
+            Step::Edit(_) => None,
+        })
+        .collect()
 }
 
 fn remaining(doc: &str) -> BTreeSet<String> {
@@ -59,7 +101,31 @@ fn the_walkthrough_runs_and_leaves_only_what_it_says() {
     let mut cwd = tmp.path().join("work");
     std::fs::create_dir(&cwd).unwrap();
     let mut last = None;
-    for cmd in &cmds {
+    let mut edits = 0;
+    for step in steps(&doc) {
+        let cmd = match step {
+            Step::Run(cmd) => cmd,
+            Step::Edit(patch) => {
+                let file = tmp.path().join("edit.diff");
+                std::fs::write(&file, &patch).unwrap();
+                let out = Command::new("git")
+                    .args(["apply", "--whitespace=nowarn"])
+                    .arg(&file)
+                    .current_dir(&cwd)
+                    .env("HOME", &home)
+                    .env("GIT_CONFIG_NOSYSTEM", "1")
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "a diff of the page does not apply:\n{patch}\n{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                edits += 1;
+                continue;
+            }
+        };
+        let cmd = &cmd;
         if let Some(dir) = cmd.strip_prefix("cd ") {
             cwd = cwd.join(dir.trim());
             continue;
@@ -89,6 +155,7 @@ fn the_walkthrough_runs_and_leaves_only_what_it_says() {
         );
         last = Some((cmd.clone(), out));
     }
+    assert!(edits > 0, "the page shows the edits made in an editor");
     let (cmd, out) = last.unwrap();
     assert!(
         cmd.starts_with("isms check"),

@@ -114,8 +114,8 @@ pub struct ConfirmArgs {
     /// obligation id, or `obligations` (every obligation `--by` keeps), reviewed and still
     /// current; an external document id (the edition in use, with `--edition`); `climate`
     /// (the climate-change determination in context.yaml); `context` (the review of the
-    /// context analysis); an objective id (the proposed objective is agreed: its `set:` date,
-    /// and `due:` from --due).
+    /// context analysis); `assets` (the asset inventory checked against reality); an
+    /// objective id (the proposed objective is agreed: its `set:` date, and `due:` from --due).
     pub target: String,
     /// Who confirms: the risk owner for a risk; for an exclusion, someone who may approve
     /// the SoA; the owner of an obligation or an external document; top management for the
@@ -560,14 +560,24 @@ pub fn confirm(args: ConfirmArgs, _g: &Global) -> anyhow::Result<Status> {
         if let Some(m) = &model.manifest {
             ids.extend(m.external_documents.iter().map(|d| d.id.value.clone()));
         }
-        ids.extend(["risks", "assessment", "obligations", "climate", "context"].map(String::from));
+        ids.extend(
+            [
+                "risks",
+                "assessment",
+                "obligations",
+                "climate",
+                "context",
+                "assets",
+            ]
+            .map(String::from),
+        );
         let mut s = crate::diagnostic::Suggester::new(ids.iter().map(String::as_str));
         let near = s
             .suggest(target)
             .map(|n| format!("; did you mean `{n}`?"))
             .unwrap_or_default();
         bail!(
-            "there is no risk, SoA control, obligation, external document or objective `{target}` to confirm (or `climate`, `context`){near}"
+            "there is no risk, SoA control, obligation, external document or objective `{target}` to confirm (or `climate`, `context`, `assets`){near}"
         );
     }
     conclude(

@@ -345,6 +345,12 @@ enum Command {
         after_help = "Example:\n  isms organisation --legal-name \"Acme Ltd\" --address \"1 High Street, Leeds\" --website https://acme.example"
     )]
     Organisation(record::OrganisationArgs),
+    /// Record what an asset of the inventory is: its owner, location, supplier,
+    /// classification or description (A.5.9).
+    #[command(
+        after_help = "Example:\n  isms asset A-01 --location \"AWS eu-west-1, production account\"\n  isms asset A-15 --owner p-head-support"
+    )]
+    Asset(record::AssetArgs),
     /// Write the shell completion script for bash, zsh, fish, PowerShell or elvish.
     Completions(shell::CompletionsArgs),
     /// Write man pages for isms and every subcommand.
@@ -412,6 +418,7 @@ pub fn main() -> ExitCode {
         Command::Decide(a) => record::decide(a, &cli.global),
         Command::Rename(a) => record::rename(a, &cli.global),
         Command::Organisation(a) => record::organisation(a, &cli.global),
+        Command::Asset(a) => record::asset(a, &cli.global),
         Command::Import(a) => import::run(a, &cli.global),
         Command::Migrate(a) => migrate::run(a, &cli.global),
         Command::Completions(a) => shell::completions(a, &cli.global),

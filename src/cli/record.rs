@@ -865,6 +865,12 @@ pub(super) fn confirm_other(
             "climate-change determination confirmed by {by}"
         )));
     }
+    if target.eq_ignore_ascii_case("assets") {
+        if args.due.is_some() {
+            bail!("--due is for objectives");
+        }
+        return confirm_assets(model, by, on, dir, changes).map(Some);
+    }
     if target.eq_ignore_ascii_case("context") {
         let Some(c) = model.context.as_ref() else {
             bail!("there is no context.yaml whose review could be confirmed");
@@ -1309,4 +1315,161 @@ pub fn organisation(args: OrganisationArgs, _g: &Global) -> anyhow::Result<Statu
             by: String::new(),
         },
     )
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AssetArgs {
+    /// The asset's id (`A-03`).
+    pub id: String,
+    /// The person accountable for the asset (A.5.9), an id from isms.yaml.
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Where the asset is: a site, a cloud account and region, a system.
+    #[arg(long)]
+    pub location: Option<String>,
+    /// The supplier that provides or holds it, an id from suppliers.yaml.
+    #[arg(long)]
+    pub supplier: Option<String>,
+    /// Its classification (A.5.12): public, internal, confidential or restricted.
+    #[arg(long, value_parser = ["public", "internal", "confidential", "restricted"])]
+    pub classification: Option<String>,
+    /// What it is and what it holds.
+    #[arg(long)]
+    pub description: Option<String>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// `isms asset ID`: corrects an entry of the asset inventory (A.5.9) as it is found to be, the
+/// work of keeping the inventory true to reality.
+pub fn asset(args: AssetArgs, _g: &Global) -> anyhow::Result<Status> {
+    let model = load(&args.common.dir)?;
+    let id = args.id.trim();
+    let Some(a) = model.asset(id) else {
+        let ids: Vec<&str> = model.assets.iter().map(|a| a.id.value.as_str()).collect();
+        return Err(not_found("asset", id, ids, "give an id from assets.yaml"));
+    };
+    let mut fields: Vec<(&str, Value)> = Vec::new();
+    if let Some(o) = &args.owner {
+        let o = o.trim();
+        if model.person(o).is_none() {
+            let ids: Vec<&str> = model.people.iter().map(|p| p.id.value.as_str()).collect();
+            return Err(not_found(
+                "person",
+                o,
+                ids,
+                "add them with `isms new person`",
+            ));
+        }
+        fields.push(("owner", Value::str(o)));
+    }
+    if let Some(s) = &args.supplier {
+        let s = s.trim();
+        if !model.suppliers.iter().any(|x| x.id.value == s) {
+            let ids: Vec<&str> = model
+                .suppliers
+                .iter()
+                .map(|x| x.id.value.as_str())
+                .collect();
+            return Err(not_found(
+                "supplier",
+                s,
+                ids,
+                "add it with `isms new supplier`",
+            ));
+        }
+        fields.push(("supplier", Value::str(s)));
+    }
+    for (flag, field, v) in [
+        ("--location", "location", &args.location),
+        ("--description", "description", &args.description),
+        ("--classification", "classification", &args.classification),
+    ] {
+        if let Some(v) = v {
+            non_empty(flag, v, "give the value")?;
+            if crate::scaffold::has_marker(v) {
+                bail!("{flag} {v:?} is still a placeholder; give the real value");
+            }
+            fields.push((field, Value::str(v.trim())));
+        }
+    }
+    if fields.is_empty() {
+        bail!(
+            "give what to record: --owner, --location, --supplier, --classification or --description"
+        );
+    }
+    let dir = &args.common.dir;
+    let mut changes = ChangeSet::new();
+    let e = changes.open(dir, &file_of(&model, a.span, "assets.yaml"))?;
+    let path = [Step::key("assets"), Step::id(id)];
+    for (field, v) in &fields {
+        e.set_decided(&path, field, v)?;
+    }
+    typed::<crate::model::AssetRegister>(e)?;
+    let names: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
+    conclude(
+        &args.common,
+        &model,
+        Decision {
+            changes,
+            subject: format!("asset {id}: {} recorded", names.join(", ")),
+            by: String::new(),
+        },
+    )
+}
+
+/// `isms confirm assets --by PERSON`: the inventory was checked against reality. Refused while
+/// an entry still holds a placeholder, since then the check cannot have been finished.
+fn confirm_assets(
+    model: &Isms,
+    by: &str,
+    on: Date,
+    dir: &std::path::Path,
+    changes: &mut ChangeSet,
+) -> anyhow::Result<String> {
+    if model.person(by).is_none() {
+        let ids: Vec<&str> = model.people.iter().map(|p| p.id.value.as_str()).collect();
+        return Err(not_found("person", by, ids, "give an id from isms.yaml"));
+    }
+    let open: Vec<String> = model
+        .assets
+        .iter()
+        .filter(|a| {
+            [
+                Some(&a.name.value),
+                a.location.as_ref(),
+                a.description.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|v| crate::scaffold::has_marker(v))
+        })
+        .map(|a| a.id.value.clone())
+        .collect();
+    if !open.is_empty() {
+        bail!(
+            "asset(s) {} still hold a placeholder: record what they are first (`isms asset ID --location ...`, `isms rename ID --name ...`); nothing was written",
+            open.join(", ")
+        );
+    }
+    let mut files: Vec<String> = model
+        .assets
+        .iter()
+        .map(|a| file_of(model, a.span, "assets.yaml"))
+        .collect();
+    files.sort();
+    files.dedup();
+    if files.is_empty() {
+        bail!("the asset inventory is empty: add the assets first (`isms new asset`)");
+    }
+    for file in &files {
+        let e = changes.open(dir, file)?;
+        e.set_decided(
+            &[],
+            "reviewed",
+            &Value::map([("by", Value::str(by)), ("on", Value::Date(on))]),
+        )?;
+        typed::<crate::model::AssetRegister>(e)?;
+    }
+    Ok(format!("asset inventory checked by {by}"))
 }

@@ -575,6 +575,7 @@ impl Loader {
         // so no register has to outgrow the per-file limit.
         for f in register_files(files, "assets") {
             if let Some(r) = self.register::<AssetRegister>(Some(f), RecordKind::Assets) {
+                self.model.asset_reviews.push(r.reviewed);
                 self.model.assets.extend(r.assets.into_loaded());
             }
         }

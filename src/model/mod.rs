@@ -166,6 +166,9 @@ pub struct Isms {
     pub assets: Vec<Spanned<Asset>>,
     /// Dates of complete risk assessments stated in the risk register file(s).
     pub risk_assessments: Vec<Spanned<Date>>,
+    /// The checks of the asset inventory against reality, one per asset register file
+    /// (`reviewed:`), in load order.
+    pub asset_reviews: Vec<Approval>,
     /// Risks, from `risks.yaml` or `risks/*.yaml`.
     pub risks: Vec<Spanned<Risk>>,
     /// Opportunities (6.1.1), from the same register files as the risks.

@@ -13,6 +13,10 @@ use crate::yaml::{Records, Spanned};
 #[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssetRegister {
+    /// Who last checked the inventory against reality (missing systems, locations,
+    /// suppliers, owners), and when: A.5.9 asks for an inventory that is kept up to date.
+    #[serde(default)]
+    pub reviewed: Approval,
     /// The assets.
     #[serde(default)]
     pub assets: Records<Spanned<Asset>>,
