@@ -264,3 +264,35 @@ fn incomplete_inputs_are_flagged() {
     let text = status(dir.path(), EXAMPLE_AS_OF, "text");
     assert!(text.contains("Some records did not load"), "{text}");
 }
+
+/// What `isms status` and `check` tell a newcomer to do on a fresh scaffold is a command, not
+/// a YAML edit: every finding's hint names the `isms` command that records the decision,
+/// except the scaffold's to-do notes (written in an editor) and Git's own setup.
+#[test]
+fn every_scaffold_finding_names_the_command_that_closes_it() {
+    let tmp = scaffold();
+    let out = cargo_bin_cmd!("isms")
+        .args([
+            "check",
+            "--no-git",
+            "--as-of",
+            "2026-12-07",
+            "--format",
+            "json",
+        ])
+        .arg(tmp.path())
+        .env_remove("ISMS_AS_OF")
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut without: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| !matches!(d["code"].as_str(), Some("SUP-12")))
+        .filter(|d| !d["hint"].as_str().unwrap_or_default().contains("`isms "))
+        .map(|d| format!("{}: {}", d["code"], d["hint"]))
+        .collect();
+    without.dedup();
+    assert!(without.is_empty(), "{without:#?}");
+}

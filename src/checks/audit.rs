@@ -299,7 +299,7 @@ fn coverage(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 "the audits completed and planned in the programme period {from} to {to} do not cover {}",
                 clause_list(&missing)
             ))
-            .with_hint("plan audits so that clauses 4-10 are all covered within the programme period; list them under `clauses:` of the audit records and of `planned:`")));
+            .with_hint("plan audits so that clauses 4-10 are all covered within the programme period; list them under `clauses:` of `planned:` in the programme; `isms new audit --id ID` records a planned audit with its clauses")));
     }
     // Only controls that are really Annex A 2022 controls: a 2013 id or an unknown id in the
     // SoA is a load error, not a control to audit.
@@ -319,7 +319,7 @@ fn coverage(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if unaudited.len() == 1 { " is" } else { "s are" },
                 list_ids(&unaudited, 8)
             ))
-            .with_hint("plan an audit of these controls within the period (`controls:` of an entry under `planned:`), or record the audit that covered them")));
+            .with_hint("plan an audit of these controls within the period (`controls:` of an entry under `planned:`), or record the audit that covered them (`isms new audit --id ID --controls ...`)")));
     }
 }
 
@@ -542,7 +542,7 @@ fn planned_held(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 planned.id.value, planned.planned.value
             ))
             .with_hint(format!(
-                "record the audit in audits/ with `id: {}`, or re-plan it in the programme",
+                "record the audit: `isms new audit --id {0}` (it starts from what the programme planned) and, once its report is issued, `isms report {0} --to <person ids>`; or re-plan it in the programme",
                 planned.id.value
             ));
         out.push(

@@ -182,7 +182,11 @@ fn scope_defined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     let d = CTX_05
         .diag(format!("the ISMS scope lacks {}", join_and(&missing)))
-        .with_hint("an auditor must be able to tell from scope.md what is inside the boundary and what crosses it");
+        .with_hint(if missing.len() == 1 && !s.approval.is_complete() {
+            "top management approves the scope: `isms approve scope --by <person id>`"
+        } else {
+            "an auditor must be able to tell from scope.md what is inside the boundary and what crosses it; once it does, `isms approve scope --by <person id>`"
+        });
     out.push(
         ctx.place(d, s.id().span, &s.source.path)
             .for_record(s.id.value.clone()),

@@ -28,7 +28,7 @@ fn policy_approved(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     match (id_str(p.approval.by.as_ref()), &p.approval.on) {
         (None, _) | (_, None) => out.push(at(LDR_01
             .diag(format!("the information security policy {} is not approved", p.id.value))
-            .with_hint("record the approval by a member of top management: `approval: { by: <person id>, on: YYYY-MM-DD }`"))),
+            .with_hint(format!("a member of top management approves it: `isms approve {} --by <person id>` (it writes `approval: {{ by, on }}`)", p.id.value)))),
         // An approver who is not in isms.yaml is a dangling reference (LOAD-013), not a
         // second finding here.
         (Some(by), Some(_)) if !super::util::may_approve(m, by, &p.id.value, true, ctx.today()) => {

@@ -229,7 +229,7 @@ fn methodology_defined(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     match (id_str(m.approval.by.as_ref()), &m.approval.on) {
         (None, _) => push(
             "and its acceptance criteria have not been approved".to_string(),
-            "record `approval: { by: <top management>, on: YYYY-MM-DD }` under `risk_methodology:`",
+            "top management approves it: `isms approve methodology --by <person id>` (it writes `approval:` under `risk_methodology:`)",
             m.span,
         ),
         (Some(_), None) => push(

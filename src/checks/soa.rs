@@ -139,7 +139,10 @@ fn decision_confirmed(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 "the {what} of control {} is only proposed (`proposed: true`) and has not been confirmed",
                 e.id.value
             ))
-            .with_hint("check the facts the decision rests on, confirm or change it, then remove `proposed: true`");
+            .with_hint(format!(
+                "check the facts the decision rests on, then confirm it: `isms confirm {} --by <person id>` (someone who may approve the SoA)",
+                e.id.value
+            ));
         out.push(
             ctx.place(d, p.span, &soa_path(ctx))
                 .for_record(e.id.value.clone()),
@@ -263,7 +266,7 @@ fn document_approved(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             "the Statement of Applicability lacks {}",
             super::util::join_and(&missing.iter().map(|s| s.to_string()).collect::<Vec<_>>())
         ))
-        .with_hint("complete the `document:` block of soa.yaml once the SoA has been approved");
+        .with_hint("record the approval of the SoA: `isms approve soa --by <person id>` (it completes the `document:` block of soa.yaml)");
     out.push(
         ctx.place(d, doc.span, &soa_path(ctx))
             .for_record(doc.id.value.clone()),

@@ -307,7 +307,10 @@ fn documents_controlled(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let d = SUP_04
             .diag(format!("document {} lacks {}", doc.id().value, join_and(&missing)))
-            .with_hint("complete the front matter: `version:`, `owner:` and `approval: { by: ..., on: ... }`");
+            .with_hint(format!(
+                "complete the front matter (`version:`, `owner:`); `isms approve {} --by <person id>` records the approval and issues the version",
+                doc.id().value
+            ));
         out.push(
             ctx.place(d, doc.id().span, &doc.doc_source().path)
                 .for_record(doc.id().value.clone()),
