@@ -383,6 +383,19 @@ fn fold(s: &str) -> String {
     out
 }
 
+/// The tail of a "there is no ..." message: "; did you mean `X`?" for the candidate that is a
+/// spelling variant of `word`, or `otherwise` when none is.
+pub fn did_you_mean_tail<'a>(
+    candidates: impl IntoIterator<Item = &'a str>,
+    word: &str,
+    otherwise: &str,
+) -> String {
+    Suggester::new(candidates).suggest(word).map_or_else(
+        || otherwise.to_string(),
+        |n| format!("; did you mean `{n}`?"),
+    )
+}
+
 /// "Did you mean" over a large, fixed set of ids (every asset, every risk), at a bounded cost
 /// per question: a folded-spelling index answers case and separator slips in O(1); a fuzzy
 /// comparison against the candidates of about the same length is made for at most

@@ -173,11 +173,7 @@ fn add(a: AddArgs) -> anyhow::Result<Status> {
     };
     let Some(entry) = model.soa_entry(&control) else {
         let ids: Vec<&str> = soa.controls.iter().map(|c| c.id.value.as_str()).collect();
-        let mut s = crate::diagnostic::Suggester::new(ids);
-        let near = s
-            .suggest(&control)
-            .map(|n| format!("; did you mean `{n}`?"))
-            .unwrap_or_default();
+        let near = crate::diagnostic::did_you_mean_tail(ids, &control, "");
         bail!("soa.yaml has no control `{}`{near}", a.control);
     };
     if !entry.is_applicable() {

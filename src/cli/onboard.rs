@@ -110,11 +110,7 @@ pub fn run(args: Args, _g: &Global) -> anyhow::Result<Status> {
                 .iter()
                 .map(|x| x.id.value.as_str())
                 .collect();
-            let mut sug = crate::diagnostic::Suggester::new(ids);
-            let near = sug
-                .suggest(s)
-                .map(|n| format!("; did you mean `{n}`?"))
-                .unwrap_or_default();
+            let near = crate::diagnostic::did_you_mean_tail(ids, s, "");
             bail!("--covered-by-supplier {s}: there is no supplier `{s}` in suppliers.yaml{near}");
         }
         e.set_decided(&path, "covered_by_supplier", &Value::str(s))?;

@@ -323,11 +323,7 @@ fn non_empty(flag: &str, v: &str, why: &str) -> anyhow::Result<()> {
 }
 
 fn not_found(what: &str, id: &str, ids: Vec<&str>, hint: &str) -> anyhow::Error {
-    let mut s = crate::diagnostic::Suggester::new(ids);
-    let near = s.suggest(id).map_or_else(
-        || format!(" ({hint})"),
-        |n| format!("; did you mean `{n}`?"),
-    );
+    let near = crate::diagnostic::did_you_mean_tail(ids, id, &format!(" ({hint})"));
     anyhow::anyhow!("there is no {what} `{id}`{near}")
 }
 
