@@ -8,7 +8,7 @@ mod clean;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use clean::findings;
+use clean::{findings, snapshot};
 
 const AS_OF: &str = "2026-12-07";
 
@@ -28,23 +28,6 @@ fn scaffold() -> (tempfile::TempDir, PathBuf) {
     cfg.set_str("user.name", "Test Runner").unwrap();
     cfg.set_str("user.email", "runner@example.com").unwrap();
     (tmp, dir)
-}
-
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_entry(|e| e.file_name() != ".git")
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
 }
 
 fn has(dir: &Path, code: &str, record: &str) -> bool {

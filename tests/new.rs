@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use assert_cmd::Command;
-use clean::{AS_OF, copy, copy_dir, findings};
+use clean::{AS_OF, copy, copy_dir, findings, snapshot};
 
 fn isms() -> Command {
     let mut c = Command::cargo_bin("isms").unwrap();
@@ -23,24 +23,6 @@ fn codes(dir: &Path, as_of: &str) -> BTreeSet<String> {
         .filter(|f| !f.waived)
         .map(|f| format!("{}:{}", f.severity, f.code))
         .collect()
-}
-
-/// Every file of a folder with its bytes.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
 }
 
 /// The record kinds with the flags a person gives, and the findings the new record leaves:

@@ -10,7 +10,7 @@ mod clean;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use clean::{copy_dir, findings};
+use clean::{copy_dir, findings, snapshot};
 
 const AS_OF: &str = "2026-12-07";
 
@@ -48,22 +48,6 @@ fn acme() -> (tempfile::TempDir, PathBuf) {
 
 fn read(dir: &Path, file: &str) -> String {
     std::fs::read_to_string(dir.join(file)).unwrap()
-}
-
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
 }
 
 /// The lines a change removed and added (a line diff): every other line is byte-identical

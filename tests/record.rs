@@ -9,7 +9,7 @@ mod clean;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use clean::{copy_dir, findings};
+use clean::{copy_dir, findings, snapshot};
 
 const AS_OF: &str = "2026-12-07";
 
@@ -42,22 +42,6 @@ fn acme() -> (tempfile::TempDir, PathBuf) {
         &dir,
     );
     (tmp, dir)
-}
-
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
 }
 
 /// Asserts that only `file` changed, and returns its text before and after.

@@ -79,3 +79,21 @@ pub fn line_of(text: &str, needle: &str) -> u32 {
     assert_eq!(lines.len(), 1, "`{needle}` once in {text}");
     u32::try_from(lines[0]).unwrap()
 }
+
+/// Every file below `dir` with its bytes, in path order: compared before and after a command
+/// to show what it wrote (or that it wrote nothing).
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
