@@ -9,30 +9,72 @@ const EXCERPT: usize = 80;
 
 /// Every marker of [`crate::scaffold::MARKERS`] in the loaded files, one per line. A marker
 /// between backticks is a mention (`` `# to do:` ``), not a marker, and is skipped.
+///
+/// Runs on every load (the language server's keystrokes too), so a file is searched whole
+/// and only the lines that may hold a marker are looked at one by one.
 pub fn find(sources: &SourceMap) -> Vec<Marker> {
     let mut out = Vec::new();
     for (_, file) in sources.files() {
-        for (i, line) in file.text.lines().enumerate() {
-            let lower = line.to_lowercase();
-            // Lowercasing can change byte lengths outside ASCII; only use positions when it
-            // did not.
-            if lower.len() != line.len() {
-                if crate::scaffold::has_marker(line) {
-                    out.push(marker(&file.path, i, 0, line));
+        let text = file.text.as_str();
+        // ASCII lowercasing keeps byte offsets; a line with other characters is looked at
+        // anyway, since its full lowercase may differ.
+        let lowered = text.to_ascii_lowercase();
+        let mut candidates: Vec<usize> = crate::scaffold::MARKERS
+            .iter()
+            .flat_map(|m| lowered.match_indices(m).map(|(p, _)| p))
+            .collect();
+        if !text.is_ascii() {
+            candidates.extend(
+                text.bytes()
+                    .enumerate()
+                    .filter(|(_, b)| !b.is_ascii())
+                    .map(|(i, _)| i),
+            );
+        }
+        let mut starts: Vec<usize> = candidates
+            .into_iter()
+            // Bytes, not text: a non-ASCII candidate may be inside a character.
+            .map(|p| {
+                text.as_bytes()[..p]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1)
+            })
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        for start in starts {
+            // The line as `str::lines` gives it.
+            let rest = &text[start..];
+            let line = match rest.find('\n') {
+                Some(end) => {
+                    let l = &rest[..end];
+                    l.strip_suffix('\r').unwrap_or(l)
                 }
-                continue;
-            }
-            let first = crate::scaffold::MARKERS
-                .iter()
-                .flat_map(|m| lower.match_indices(m).map(|(p, _)| p))
-                .filter(|&p| line[..p].matches('`').count() % 2 == 0)
-                .min();
-            if let Some(p) = first {
-                out.push(marker(&file.path, i, p, line));
+                None => rest,
+            };
+            let index = (file.line_col(start).0 as usize).saturating_sub(1);
+            if let Some(m) = line_marker(&file.path, index, line) {
+                out.push(m);
             }
         }
     }
     out
+}
+
+/// The marker of one line (0-based `index`), if it has one.
+fn line_marker(path: &str, index: usize, line: &str) -> Option<Marker> {
+    let lower = line.to_lowercase();
+    // Lowercasing can change byte lengths outside ASCII; only use positions when it did not.
+    if lower.len() != line.len() {
+        return crate::scaffold::has_marker(line).then(|| marker(path, index, 0, line));
+    }
+    crate::scaffold::MARKERS
+        .iter()
+        .flat_map(|m| lower.match_indices(m).map(|(p, _)| p))
+        .filter(|&p| line[..p].matches('`').count() % 2 == 0)
+        .min()
+        .map(|p| marker(path, index, p, line))
 }
 
 fn marker(path: &str, index: usize, byte: usize, line: &str) -> Marker {
@@ -64,5 +106,40 @@ mod tests {
         ));
         let found: Vec<(u32, u32)> = find(&map).iter().map(|m| (m.line, m.column)).collect();
         assert_eq!(found, vec![(2, 24), (3, 12)]);
+    }
+
+    /// The line-by-line search `find` replaced, kept as the reference.
+    fn find_each_line(sources: &SourceMap) -> Vec<Marker> {
+        let mut out = Vec::new();
+        for (_, file) in sources.files() {
+            for (i, line) in file.text.lines().enumerate() {
+                out.extend(line_marker(&file.path, i, line));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_whole_file_search_finds_what_each_line_would() {
+        let texts = [
+            "a: 1\r\nb: To Do: x\r\n`to do:` then to fill in\n",
+            "x: \u{212A}to do:\nÄ: TO FILL IN\nno marker é\n\nlast: to do:",
+            "to do:\rto fill in\r",
+            "ok: done\n",
+            "",
+            "İ to do: ß `to fill in` to do:\n\n\n  # to fill in\n",
+        ];
+        for t in texts {
+            let mut map = SourceMap::default();
+            map.add(SourceFile::new("a.yaml", t));
+            map.add(SourceFile::new("b.md", format!("{t}\n{t}")));
+            let (fast, slow) = (find(&map), find_each_line(&map));
+            let key = |v: &[Marker]| -> Vec<(String, u32, u32, String)> {
+                v.iter()
+                    .map(|m| (m.path.clone(), m.line, m.column, m.text.clone()))
+                    .collect()
+            };
+            assert_eq!(key(&fast), key(&slow), "{t:?}");
+        }
     }
 }
