@@ -12,10 +12,36 @@ const EXCERPT: usize = 80;
 ///
 /// Runs on every load (the language server's keystrokes too), so a file is searched whole
 /// and only the lines that may hold a marker are looked at one by one.
-pub fn find(sources: &SourceMap) -> Vec<Marker> {
+pub fn find(sources: &SourceMap, cache: Option<&Cache>) -> Vec<Marker> {
     let mut out = Vec::new();
+    let mut kept = cache.and_then(|c| c.0.lock().ok());
     for (_, file) in sources.files() {
-        let text = file.text.as_str();
+        if let Some(kept) = kept.as_mut() {
+            match kept.get(&file.path) {
+                Some((text, found)) if *text == file.text => out.extend(found.iter().cloned()),
+                _ => {
+                    let found = in_file(file);
+                    out.extend(found.iter().cloned());
+                    kept.insert(file.path.clone(), (file.text.clone(), found));
+                }
+            }
+        } else {
+            out.extend(in_file(file));
+        }
+    }
+    out
+}
+
+/// Markers found before, by path, with the text they were found in (the language server
+/// loads on every change; most files did not change).
+#[derive(Debug, Default)]
+pub struct Cache(std::sync::Mutex<std::collections::HashMap<String, (String, Vec<Marker>)>>);
+
+/// The markers of one file.
+fn in_file(file: &crate::source::SourceFile) -> Vec<Marker> {
+    let mut out = Vec::new();
+    let text = file.text.as_str();
+    {
         // ASCII lowercasing keeps byte offsets; a line with other characters is looked at
         // anyway, since its full lowercase may differ.
         let lowered = text.to_ascii_lowercase();
@@ -104,7 +130,10 @@ mod tests {
             "a.yaml",
             "# Lines marked `# to do:` are decisions.\nname: \"Office (address to fill in)\"\ndue: ~   # To do: target date\nok: done\n",
         ));
-        let found: Vec<(u32, u32)> = find(&map).iter().map(|m| (m.line, m.column)).collect();
+        let found: Vec<(u32, u32)> = find(&map, None)
+            .iter()
+            .map(|m| (m.line, m.column))
+            .collect();
         assert_eq!(found, vec![(2, 24), (3, 12)]);
     }
 
@@ -133,13 +162,16 @@ mod tests {
             let mut map = SourceMap::default();
             map.add(SourceFile::new("a.yaml", t));
             map.add(SourceFile::new("b.md", format!("{t}\n{t}")));
-            let (fast, slow) = (find(&map), find_each_line(&map));
+            let (fast, slow) = (find(&map, None), find_each_line(&map));
             let key = |v: &[Marker]| -> Vec<(String, u32, u32, String)> {
                 v.iter()
                     .map(|m| (m.path.clone(), m.line, m.column, m.text.clone()))
                     .collect()
             };
             assert_eq!(key(&fast), key(&slow), "{t:?}");
+            let cache = Cache::default();
+            let _ = find(&map, Some(&cache));
+            assert_eq!(key(&find(&map, Some(&cache))), key(&slow), "kept: {t:?}");
         }
     }
 }

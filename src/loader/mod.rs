@@ -231,6 +231,8 @@ pub struct ParseCache {
     entries: std::sync::Mutex<HashMap<String, CachedParse>>,
     /// Trees patched by re-parsing only the edited records, since the cache was made.
     patched: std::sync::atomic::AtomicUsize,
+    /// The scaffold markers of each file, by path, with the text they were found in.
+    markers: markers::Cache,
     /// Typed records read from the trees, by path, for files whose text did not change.
     typed: std::sync::Mutex<HashMap<String, TypedRead>>,
 }
@@ -440,7 +442,7 @@ fn load_inner(
     l.load_all(&files);
     l.report_unrecognised(&files);
     l.flatten();
-    l.model.markers = markers::find(&l.model.sources);
+    l.model.markers = markers::find(&l.model.sources, l.cache.as_deref().map(|c| &c.markers));
     normalise_control_ids(&mut l.model);
     l.cross_reference();
     l.check_evidence_refs();

@@ -466,7 +466,10 @@ impl Server {
         }
         if !keep_others {
             self.index = std::cell::OnceCell::new();
-            self.loaded = Some(loaded);
+            // Freeing the previous model of a large repository takes milliseconds the editor
+            // would wait for: it goes on another thread.
+            let old = self.loaded.replace(loaded);
+            std::thread::spawn(move || drop(old));
         }
         log(
             connection,
