@@ -26,10 +26,9 @@ pub fn reparse(old_text: &str, mut old_tree: Node, new: &SourceFile) -> Result<N
 fn splice(old_text: &str, old_tree: &mut Node, new: &SourceFile) -> Option<()> {
     let new_text = new.text.as_str();
     let file = old_tree.span.file;
-    let total = count(old_tree);
     let (p, old_end, new_end) = changed(old_text, new_text)?;
     let delta = new_end as isize - old_end as isize;
-    let NodeKind::Map(entries) = &mut old_tree.kind else {
+    let NodeKind::Map(entries) = &old_tree.kind else {
         return None;
     };
     // The top-level entry whose list of records holds the change.
@@ -60,8 +59,7 @@ fn splice(old_text: &str, old_tree: &mut Node, new: &SourceFile) -> Option<()> {
         }
     }
     let (idx, area_end) = found?;
-    let seq = &mut entries[idx].1;
-    let NodeKind::Seq(items) = &mut seq.kind else {
+    let NodeKind::Seq(items) = &entries[idx].1.kind else {
         return None;
     };
     let starts: Vec<usize> = items
@@ -131,10 +129,18 @@ fn splice(old_text: &str, old_tree: &mut Node, new: &SourceFile) -> Option<()> {
     if new_nodes < old_nodes && new_text.contains('*') {
         return None;
     }
-    // Over the budget, the full parse reports it.
-    if total - old_nodes + new_nodes > MAX_NODES {
+    // Over the budget, the full parse reports it. The old tree was within it, so only a
+    // fragment that grew needs the whole tree counted.
+    if new_nodes > old_nodes && count(old_tree) - old_nodes + new_nodes > MAX_NODES {
         return None;
     }
+    // Checked: now the tree changes.
+    let NodeKind::Map(entries) = &mut old_tree.kind else {
+        return None;
+    };
+    let NodeKind::Seq(items) = &mut entries[idx].1.kind else {
+        return None;
+    };
     for n in items.iter_mut().skip(replaced.end) {
         shift(n, delta, line_delta);
     }
