@@ -98,7 +98,7 @@ fn line_marker(path: &str, index: usize, line: &str) -> Option<Marker> {
     crate::scaffold::MARKERS
         .iter()
         .flat_map(|m| lower.match_indices(m).map(|(p, _)| p))
-        .filter(|&p| line[..p].matches('`').count() % 2 == 0)
+        .filter(|&p| line[..p].matches('`').count().is_multiple_of(2))
         .min()
         .map(|p| marker(path, index, p, line))
 }

@@ -281,7 +281,7 @@ impl ParseCache {
     /// The tree of `file`: the cached one when its text is unchanged, else the cached tree of
     /// an earlier text with the edited records re-parsed ([`yaml::reparse`]). `Err` gives back
     /// what the cache held (to keep through a full parse that may fail) when neither works.
-    fn take_or_reparse(&self, file: &SourceFile) -> Result<Parsed, Option<CachedParse>> {
+    fn take_or_reparse(&self, file: &SourceFile) -> Result<Parsed, Option<Box<CachedParse>>> {
         let old = self
             .entries
             .lock()
@@ -299,16 +299,16 @@ impl ParseCache {
                             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         Ok((0..file.text.len(), Ok(node)))
                     }
-                    Err(tree) => Err(Some(CachedParse {
+                    Err(tree) => Err(Some(Box::new(CachedParse {
                         text: old.text,
                         parsed: (range, Ok(tree)),
-                    })),
+                    }))),
                 }
             }
-            parsed => Err(Some(CachedParse {
+            parsed => Err(Some(Box::new(CachedParse {
                 text: old.text,
                 parsed,
-            })),
+            }))),
         }
     }
 
@@ -1685,7 +1685,7 @@ fn prepare(
     if let (Some(cache), Some(old)) = (cache, kept)
         && !matches!(parsed, Some((_, Ok(_))))
     {
-        cache.restore(&f.rel, old);
+        cache.restore(&f.rel, *old);
     }
     Ok((file, parsed))
 }
