@@ -136,6 +136,9 @@ impl Kind {
     }
 }
 
+/// The ids of one kind, with where each is first defined.
+type Ids<'a> = HashMap<&'a str, Span>;
+
 /// Every id defined and every reference made in a model, borrowed from it (the language
 /// server collects them at every keystroke: no copy of each id).
 #[derive(Default)]
@@ -197,7 +200,7 @@ impl<'a> References<'a> {
     pub(super) fn check(&self, model: &Isms, diags: &mut Vec<Diagnostic>) -> Vec<(String, usize)> {
         let mut folded: std::collections::BTreeMap<&str, usize> = Default::default();
         // Definitions are in load order, so "first defined" is the earlier file or line.
-        let mut index: HashMap<Kind, HashMap<&str, Span>> = HashMap::new();
+        let mut index: HashMap<Kind, Ids<'_>> = HashMap::new();
         for (kind, id, span) in &self.defined {
             let id: &str = id;
             // Findings are defined as "AUDIT FINDING", so that their ids are unique per audit.
@@ -229,30 +232,29 @@ impl<'a> References<'a> {
                 seen.insert(id, *span);
             }
         }
-        let empty = HashMap::new();
-        let lookup = |kind: Kind| -> Vec<&HashMap<&str, Span>> {
+        let empty = HashMap::default();
+        // At most two maps per kind, without an allocation per reference.
+        let lookup = |kind: Kind| -> [Option<&Ids<'_>>; 2] {
             match kind {
-                Kind::Source => [Kind::Issue, Kind::Requirement]
-                    .iter()
-                    .filter_map(|k| index.get(k))
-                    .collect(),
-                Kind::Owner => [Kind::Person, Kind::Role]
-                    .iter()
-                    .filter_map(|k| index.get(k))
-                    .collect(),
-                _ => vec![index.get(&kind).unwrap_or(&empty)],
+                Kind::Source => [index.get(&Kind::Issue), index.get(&Kind::Requirement)],
+                Kind::Owner => [index.get(&Kind::Person), index.get(&Kind::Role)],
+                _ => [Some(index.get(&kind).unwrap_or(&empty)), None],
             }
         };
         // One suggester per kind, built on first need: suggestions cost O(1) per reference.
         let mut suggesters: HashMap<Kind, Suggester<'_>> = HashMap::new();
         for (kind, id, field, record) in &self.refs {
-            let maps = lookup(*kind);
+            let found = lookup(*kind);
             // A record that failed to load has its own error already.
-            if maps.iter().any(|m| m.contains_key(id.value.as_str()))
+            if found
+                .iter()
+                .flatten()
+                .any(|m| m.contains_key(id.value.as_str()))
                 || model.unloaded.contains(&id.value)
             {
                 continue;
             }
+            let maps: Vec<&Ids<'_>> = found.iter().flatten().copied().collect();
             if let Some(file) = kind.failed_file(model) {
                 *folded.entry(file).or_default() += 1;
                 continue;
