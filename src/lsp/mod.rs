@@ -754,6 +754,26 @@ mod tests {
         )
     }
 
+    /// Without `asOf`, a frozen repository is evaluated on its `as_of`, as `isms check` does
+    /// (the server used to take today's date).
+    #[test]
+    fn without_as_of_a_frozen_repository_is_checked_on_its_date() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-saas");
+        let uri = Url::from_file_path(root.join("risks.yaml")).unwrap();
+        let text = std::fs::read_to_string(root.join("risks.yaml")).unwrap();
+        let (conn, _client) = Connection::memory();
+        let published = |as_of: Option<jiff::civil::Date>| {
+            let mut s = Server::new(Some(root.clone()), as_of, Duration::ZERO);
+            s.open(uri.clone(), text.clone());
+            s.analyse(&conn);
+            s.published
+        };
+        let frozen = published(Some(jiff::civil::date(2026, 12, 1)));
+        assert_eq!(published(None), frozen);
+        // The date matters: two years on, the example has findings it does not have now.
+        assert_ne!(published(Some(jiff::civil::date(2028, 12, 7))), frozen);
+    }
+
     fn position(text: &str, needle: &str, offset: u32) -> lsp::TextDocumentPositionParams {
         let at = text.find(needle).unwrap_or_else(|| panic!("{needle:?}"));
         let line = text[..at].matches('\n').count() as u32;
