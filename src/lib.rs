@@ -11,6 +11,8 @@ pub mod catalogue;
 pub mod checks;
 /// The command-line layer: clap definitions and one module per subcommand.
 pub mod cli;
+/// The evaluation date: today, `ISMS_TODAY`, or a repository's frozen `as_of`.
+pub mod clock;
 /// The `Diagnostic` value type shared by the loader, the checks and the Git evidence layer.
 pub mod diagnostic;
 /// Lossless edits of record files: planned changes, `--dry-run` diffs, all-or-nothing writes.

@@ -250,12 +250,19 @@ fn responsibilities<'a>(ctx: &Context<'a>) -> Vec<Held<'a>> {
     let m = ctx.model;
     let path = |span: crate::source::Span| m.sources.path(span.file).to_string();
     let mut out = Vec::new();
-    let mut add = |who: Option<&'a crate::model::Id>, what: String, file: String, record: &str| {
-        if let Some(who) = who {
+    let today = ctx.today();
+    // Most holders are still with the organisation: the texts are only made for leavers.
+    let mut add = |who: Option<&'a crate::model::Id>,
+                   what: &dyn Fn() -> String,
+                   file: &dyn Fn() -> String,
+                   record: &str| {
+        if let Some(who) = who
+            && m.person(&who.value).is_some_and(|p| !p.is_current(today))
+        {
             out.push(Held {
                 who,
-                what,
-                file,
+                what: what(),
+                file: file(),
                 record: record.to_string(),
             });
         }
@@ -264,8 +271,8 @@ fn responsibilities<'a>(ctx: &Context<'a>) -> Vec<Held<'a>> {
         for h in &r.holders {
             add(
                 Some(h),
-                format!("holds role {}", r.id.value),
-                "isms.yaml".into(),
+                &|| format!("holds role {}", r.id.value),
+                &|| "isms.yaml".into(),
                 &r.id.value,
             );
         }
@@ -273,15 +280,15 @@ fn responsibilities<'a>(ctx: &Context<'a>) -> Vec<Held<'a>> {
     for r in &m.risks {
         add(
             r.owner.as_ref(),
-            format!("owns risk {}", r.id.value),
-            path(r.span),
+            &|| format!("owns risk {}", r.id.value),
+            &|| path(r.span),
             &r.id.value,
         );
         for a in r.plan.iter().filter(|a| a.status.value.is_open()) {
             add(
                 a.owner.as_ref(),
-                format!("owns an open treatment action of risk {}", r.id.value),
-                path(r.span),
+                &|| format!("owns an open treatment action of risk {}", r.id.value),
+                &|| path(r.span),
                 &r.id.value,
             );
         }
@@ -289,8 +296,8 @@ fn responsibilities<'a>(ctx: &Context<'a>) -> Vec<Held<'a>> {
     for a in &m.assets {
         add(
             a.owner.as_ref(),
-            format!("owns asset {}", a.id.value),
-            path(a.span),
+            &|| format!("owns asset {}", a.id.value),
+            &|| path(a.span),
             &a.id.value,
         );
     }
@@ -307,8 +314,8 @@ fn responsibilities<'a>(ctx: &Context<'a>) -> Vec<Held<'a>> {
     for d in docs {
         add(
             d.owner(),
-            format!("owns document {}", d.id().value),
-            d.doc_source().path.clone(),
+            &|| format!("owns document {}", d.id().value),
+            &|| d.doc_source().path.clone(),
             &d.id().value,
         );
     }
@@ -316,15 +323,15 @@ fn responsibilities<'a>(ctx: &Context<'a>) -> Vec<Held<'a>> {
         let file = path(soa.document.span);
         add(
             soa.document.owner.as_ref(),
-            "owns the Statement of Applicability".into(),
-            file.clone(),
+            &|| "owns the Statement of Applicability".into(),
+            &|| file.clone(),
             &soa.document.id.value,
         );
         for e in soa.controls.iter() {
             add(
                 e.owner.as_ref(),
-                format!("owns control {}", e.id.value),
-                file.clone(),
+                &|| format!("owns control {}", e.id.value),
+                &|| file.clone(),
                 &e.id.value,
             );
         }
@@ -333,8 +340,8 @@ fn responsibilities<'a>(ctx: &Context<'a>) -> Vec<Held<'a>> {
         for p in man.processes.iter() {
             add(
                 p.owner.as_ref(),
-                format!("owns process {}", p.id.value),
-                "isms.yaml".into(),
+                &|| format!("owns process {}", p.id.value),
+                &|| "isms.yaml".into(),
                 &p.id.value,
             );
         }
@@ -342,16 +349,16 @@ fn responsibilities<'a>(ctx: &Context<'a>) -> Vec<Held<'a>> {
     for o in &m.objectives {
         add(
             o.owner.as_ref(),
-            format!("owns objective {}", o.id.value),
-            path(o.span),
+            &|| format!("owns objective {}", o.id.value),
+            &|| path(o.span),
             &o.id.value,
         );
     }
     for x in &m.suppliers {
         add(
             x.owner.as_ref(),
-            format!("owns supplier {}", x.id.value),
-            path(x.span),
+            &|| format!("owns supplier {}", x.id.value),
+            &|| path(x.span),
             &x.id.value,
         );
     }
@@ -359,8 +366,8 @@ fn responsibilities<'a>(ctx: &Context<'a>) -> Vec<Held<'a>> {
         if nc.status.value != crate::model::RecordStatus::Closed {
             add(
                 nc.owner.as_ref(),
-                format!("owns open nonconformity {}", nc.id.value),
-                path(nc.span),
+                &|| format!("owns open nonconformity {}", nc.id.value),
+                &|| path(nc.span),
                 &nc.id.value,
             );
         }

@@ -160,6 +160,51 @@ pub fn check_loaded(loaded: &Loaded, cli: &[CliOverride], as_of: Date) -> Outcom
     run(&ctx, sink, loaded.diagnostics.clone())
 }
 
+/// The findings of each check, in the order of `checks`. Rules only read the model and push
+/// findings, so they run on the machine's cores and their outputs are joined in registry
+/// order: the result is the same as one after the other (a keystroke in the language server
+/// waits for all of them).
+fn run_checks(ctx: &Context<'_>, checks: &[registry::CheckFn]) -> Vec<Vec<Diagnostic>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(checks.len())
+        .min(8);
+    let one = |check: &registry::CheckFn| {
+        let mut out = Vec::new();
+        check(ctx, &mut out);
+        out
+    };
+    if threads <= 1 {
+        return checks.iter().map(one).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, Vec<Diagnostic>)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(check) = checks.get(i) else { break };
+                        done.push((i, one(check)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(done) => done,
+                // A rule that panicked is a bug: surface it as it would without threads.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, found)| found).collect()
+}
+
 /// Checks a repository completely: [`check_loaded`] plus the Git evidence rules (`GIT-nn`),
 /// which read the history of the repository at `root` (the folder the model was loaded from).
 pub fn check_repository(
@@ -190,12 +235,15 @@ fn sink_for(model: &Isms, cli: &[CliOverride], as_of: Date) -> Sink {
 /// loader and the evidence layer, to the sink.
 pub fn run(ctx: &Context<'_>, sink: Sink, mut upstream: Vec<Diagnostic>) -> Outcome {
     let loader_end = upstream.len();
-    for rule in registry::all() {
-        if let Check::Model(check) = rule.check
-            && !sink.is_disabled(rule.code)
-        {
-            check(ctx, &mut upstream);
-        }
+    let checks: Vec<registry::CheckFn> = registry::all()
+        .iter()
+        .filter_map(|rule| match rule.check {
+            Check::Model(check) if !sink.is_disabled(rule.code) => Some(check),
+            _ => None,
+        })
+        .collect();
+    for found in run_checks(ctx, &checks) {
+        upstream.extend(found);
     }
     // Nothing was loaded from a file that failed as a whole: a rule finding placed in it can
     // only restate the load error, which comes first and alone.

@@ -84,15 +84,9 @@ impl ColorChoice {
     }
 }
 
-/// Today's date, or the date in `ISMS_TODAY` when it is set, so that date-driven output can be
-/// reproduced on another day (like `SOURCE_DATE_EPOCH` for builds).
+/// Today's date, or the date in `ISMS_TODAY` when it is set ([`crate::clock::today`]).
 pub fn today() -> anyhow::Result<jiff::civil::Date> {
-    match std::env::var("ISMS_TODAY") {
-        Ok(v) if !v.trim().is_empty() => v.trim().parse().map_err(|_| {
-            anyhow::anyhow!("ISMS_TODAY is `{v}`, not a date: write it as YYYY-MM-DD or unset it")
-        }),
-        _ => Ok(jiff::ZonedDateTime::now().date()),
-    }
+    Ok(crate::clock::today()?)
 }
 
 /// The date a command evaluates the ISMS on: `--as-of` when given, else the repository's own
@@ -102,18 +96,14 @@ pub fn evaluation_date(
     isms: &crate::model::Isms,
     global: &Global,
 ) -> anyhow::Result<jiff::civil::Date> {
-    if let Some(d) = flag {
-        return Ok(d);
-    }
-    if let Some(d) = isms.manifest.as_ref().and_then(|m| m.as_of.as_ref()) {
-        let d = d.value.0;
+    let (d, source) = crate::clock::evaluation_date(flag, isms)?;
+    if source == crate::clock::DateSource::Frozen {
         global.note(format_args!(
             "evaluated as of {d}, the date fixed by `as_of` in isms.yaml; \
              pass --as-of to evaluate on another date"
         ));
-        return Ok(d);
     }
-    today()
+    Ok(d)
 }
 
 /// The date a command records a decision or a new record on: `--on` when given, else the
@@ -123,11 +113,7 @@ pub fn record_date(
     flag: Option<jiff::civil::Date>,
     isms: &crate::model::Isms,
 ) -> anyhow::Result<jiff::civil::Date> {
-    match (flag, isms.manifest.as_ref().and_then(|m| m.as_of.as_ref())) {
-        (Some(d), _) => Ok(d),
-        (None, Some(frozen)) => Ok(frozen.value.0),
-        (None, None) => today(),
-    }
+    Ok(crate::clock::record_date(flag, isms)?)
 }
 
 /// Options shared by every subcommand.

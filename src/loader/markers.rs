@@ -9,37 +9,103 @@ const EXCERPT: usize = 80;
 
 /// Every marker of [`crate::scaffold::MARKERS`] in the loaded files, one per line. A marker
 /// between backticks is a mention (`` `# to do:` ``), not a marker, and is skipped.
-pub fn find(sources: &SourceMap) -> Vec<Marker> {
+///
+/// Runs on every load (the language server's keystrokes too), so a file is searched whole
+/// and only the lines that may hold a marker are looked at one by one.
+pub fn find(sources: &SourceMap, cache: Option<&Cache>) -> Vec<Marker> {
     let mut out = Vec::new();
+    let mut kept = cache.and_then(|c| c.0.lock().ok());
     for (_, file) in sources.files() {
-        out.extend(find_in(&file.path, &file.text));
+        if let Some(kept) = kept.as_mut() {
+            match kept.get(&file.path) {
+                Some((text, found)) if *text == file.text => out.extend(found.iter().cloned()),
+                _ => {
+                    let found = in_file(file);
+                    out.extend(found.iter().cloned());
+                    kept.insert(file.path.clone(), (file.text.clone(), found));
+                }
+            }
+        } else {
+            out.extend(in_file(file));
+        }
     }
     out
 }
 
+/// Markers found before, by path, with the text they were found in (the language server
+/// loads on every change; most files did not change).
+#[derive(Debug, Default)]
+pub struct Cache(std::sync::Mutex<std::collections::HashMap<String, (String, Vec<Marker>)>>);
+
 /// The markers of one file's text (a file about to be written, for instance).
 pub(crate) fn find_in(path: &str, text: &str) -> Vec<Marker> {
+    in_file(&crate::source::SourceFile::new(path.to_string(), text.to_string()))
+}
+
+/// The markers of one file.
+fn in_file(file: &crate::source::SourceFile) -> Vec<Marker> {
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let lower = line.to_lowercase();
-        // Lowercasing can change byte lengths outside ASCII; only use positions when it
-        // did not.
-        if lower.len() != line.len() {
-            if crate::scaffold::has_marker(line) {
-                out.push(marker(path, i, 0, line));
-            }
-            continue;
-        }
-        let first = crate::scaffold::MARKERS
+    let text = file.text.as_str();
+    {
+        // ASCII lowercasing keeps byte offsets; a line with other characters is looked at
+        // anyway, since its full lowercase may differ.
+        let lowered = text.to_ascii_lowercase();
+        let mut candidates: Vec<usize> = crate::scaffold::MARKERS
             .iter()
-            .flat_map(|m| lower.match_indices(m).map(|(p, _)| p))
-            .filter(|&p| line[..p].matches('`').count() % 2 == 0)
-            .min();
-        if let Some(p) = first {
-            out.push(marker(path, i, p, line));
+            .flat_map(|m| lowered.match_indices(m).map(|(p, _)| p))
+            .collect();
+        if !text.is_ascii() {
+            candidates.extend(
+                text.bytes()
+                    .enumerate()
+                    .filter(|(_, b)| !b.is_ascii())
+                    .map(|(i, _)| i),
+            );
+        }
+        let mut starts: Vec<usize> = candidates
+            .into_iter()
+            // Bytes, not text: a non-ASCII candidate may be inside a character.
+            .map(|p| {
+                text.as_bytes()[..p]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1)
+            })
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        for start in starts {
+            // The line as `str::lines` gives it.
+            let rest = &text[start..];
+            let line = match rest.find('\n') {
+                Some(end) => {
+                    let l = &rest[..end];
+                    l.strip_suffix('\r').unwrap_or(l)
+                }
+                None => rest,
+            };
+            let index = (file.line_col(start).0 as usize).saturating_sub(1);
+            if let Some(m) = line_marker(&file.path, index, line) {
+                out.push(m);
+            }
         }
     }
     out
+}
+
+/// The marker of one line (0-based `index`), if it has one.
+fn line_marker(path: &str, index: usize, line: &str) -> Option<Marker> {
+    let lower = line.to_lowercase();
+    // Lowercasing can change byte lengths outside ASCII; only use positions when it did not.
+    if lower.len() != line.len() {
+        return crate::scaffold::has_marker(line).then(|| marker(path, index, 0, line));
+    }
+    crate::scaffold::MARKERS
+        .iter()
+        .flat_map(|m| lower.match_indices(m).map(|(p, _)| p))
+        .filter(|&p| line[..p].matches('`').count().is_multiple_of(2))
+        .min()
+        .map(|p| marker(path, index, p, line))
 }
 
 fn marker(path: &str, index: usize, byte: usize, line: &str) -> Marker {
@@ -69,7 +135,48 @@ mod tests {
             "a.yaml",
             "# Lines marked `# to do:` are decisions.\nname: \"Office (address to fill in)\"\ndue: ~   # To do: target date\nok: done\n",
         ));
-        let found: Vec<(u32, u32)> = find(&map).iter().map(|m| (m.line, m.column)).collect();
+        let found: Vec<(u32, u32)> = find(&map, None)
+            .iter()
+            .map(|m| (m.line, m.column))
+            .collect();
         assert_eq!(found, vec![(2, 24), (3, 12)]);
+    }
+
+    /// The line-by-line search `find` replaced, kept as the reference.
+    fn find_each_line(sources: &SourceMap) -> Vec<Marker> {
+        let mut out = Vec::new();
+        for (_, file) in sources.files() {
+            for (i, line) in file.text.lines().enumerate() {
+                out.extend(line_marker(&file.path, i, line));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_whole_file_search_finds_what_each_line_would() {
+        let texts = [
+            "a: 1\r\nb: To Do: x\r\n`to do:` then to fill in\n",
+            "x: \u{212A}to do:\nÄ: TO FILL IN\nno marker é\n\nlast: to do:",
+            "to do:\rto fill in\r",
+            "ok: done\n",
+            "",
+            "İ to do: ß `to fill in` to do:\n\n\n  # to fill in\n",
+        ];
+        for t in texts {
+            let mut map = SourceMap::default();
+            map.add(SourceFile::new("a.yaml", t));
+            map.add(SourceFile::new("b.md", format!("{t}\n{t}")));
+            let (fast, slow) = (find(&map, None), find_each_line(&map));
+            let key = |v: &[Marker]| -> Vec<(String, u32, u32, String)> {
+                v.iter()
+                    .map(|m| (m.path.clone(), m.line, m.column, m.text.clone()))
+                    .collect()
+            };
+            assert_eq!(key(&fast), key(&slow), "{t:?}");
+            let cache = Cache::default();
+            let _ = find(&map, Some(&cache));
+            assert_eq!(key(&find(&map, Some(&cache))), key(&slow), "kept: {t:?}");
+        }
     }
 }

@@ -229,6 +229,32 @@ pub type Overlay = HashMap<String, String>;
 #[derive(Debug, Default)]
 pub struct ParseCache {
     entries: std::sync::Mutex<HashMap<String, CachedParse>>,
+    /// Trees patched by re-parsing only the edited records, since the cache was made.
+    patched: std::sync::atomic::AtomicUsize,
+    /// The scaffold markers of each file, by path, with the text they were found in.
+    markers: markers::Cache,
+    /// Typed records read from the trees, by path, for files whose text did not change.
+    typed: std::sync::Mutex<HashMap<String, TypedRead>>,
+}
+
+/// The typed read of one file: what [`yaml::from_node`] gave for this text, range and file id.
+struct TypedRead {
+    text: String,
+    file: FileId,
+    range: std::ops::Range<usize>,
+    /// `None` until the same text was read twice: a file being edited changes at every
+    /// keystroke, and keeping a copy of its records each time would cost more than it saves.
+    value: Option<(Box<dyn std::any::Any + Send>, Vec<yaml::DeError>)>,
+}
+
+impl std::fmt::Debug for TypedRead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TypedRead")
+            .field("file", &self.file)
+            .field("range", &self.range)
+            .field("kept", &self.value.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug)]
@@ -252,10 +278,103 @@ impl ParseCache {
         }
     }
 
+    /// The tree of `file`: the cached one when its text is unchanged, else the cached tree of
+    /// an earlier text with the edited records re-parsed ([`yaml::reparse`]). `Err` gives back
+    /// what the cache held (to keep through a full parse that may fail) when neither works.
+    fn take_or_reparse(&self, file: &SourceFile) -> Result<Parsed, Option<Box<CachedParse>>> {
+        let old = self
+            .entries
+            .lock()
+            .ok()
+            .and_then(|mut e| e.remove(&file.path))
+            .ok_or(None)?;
+        if old.text == file.text {
+            return Ok(old.parsed);
+        }
+        match old.parsed {
+            (range, Ok(tree)) if range == (0..old.text.len()) && !file.path.ends_with(".md") => {
+                match yaml::reparse(&old.text, tree, file) {
+                    Ok(node) => {
+                        self.patched
+                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        Ok((0..file.text.len(), Ok(node)))
+                    }
+                    Err(tree) => Err(Some(Box::new(CachedParse {
+                        text: old.text,
+                        parsed: (range, Ok(tree)),
+                    }))),
+                }
+            }
+            parsed => Err(Some(Box::new(CachedParse {
+                text: old.text,
+                parsed,
+            }))),
+        }
+    }
+
+    /// Puts back an entry taken by [`Self::take_or_reparse`], unless a newer one arrived.
+    fn restore(&self, rel: &str, old: CachedParse) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.entry(rel.to_string()).or_insert(old);
+        }
+    }
+
     fn put(&self, rel: String, text: String, parsed: Parsed) {
         if let Ok(mut entries) = self.entries.lock() {
             entries.insert(rel, CachedParse { text, parsed });
         }
+    }
+
+    /// The typed records of a file read before from exactly this text, range and file id,
+    /// with the problems found reading them.
+    fn typed<T: Clone + 'static>(
+        &self,
+        path: &str,
+        file: FileId,
+        range: &std::ops::Range<usize>,
+        text: &str,
+    ) -> Option<(Option<T>, Vec<yaml::DeError>)> {
+        let entries = self.typed.lock().ok()?;
+        let e = entries.get(path)?;
+        if e.file != file || e.range != *range || e.text != text {
+            return None;
+        }
+        let (value, errors) = e.value.as_ref()?;
+        Some((value.downcast_ref::<Option<T>>()?.clone(), errors.clone()))
+    }
+
+    /// Remembers a typed read (its records from the second time the same text is read).
+    fn put_typed<T: Clone + Send + 'static>(
+        &self,
+        path: &str,
+        file: FileId,
+        range: std::ops::Range<usize>,
+        text: &str,
+        value: &Option<T>,
+        errors: &[yaml::DeError],
+    ) {
+        let Ok(mut entries) = self.typed.lock() else {
+            return;
+        };
+        let seen = entries
+            .get(path)
+            .is_some_and(|e| e.file == file && e.range == range && e.text == text);
+        let kept: Option<(Box<dyn std::any::Any + Send>, Vec<yaml::DeError>)> =
+            seen.then(|| (Box::new(value.clone()) as _, errors.to_vec()));
+        entries.insert(
+            path.to_string(),
+            TypedRead {
+                text: text.to_string(),
+                file,
+                range,
+                value: kept,
+            },
+        );
+    }
+
+    /// How many trees were patched by re-parsing only the edited records (not parsed whole).
+    pub fn patched(&self) -> usize {
+        self.patched.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Number of trees held.
@@ -323,7 +442,7 @@ fn load_inner(
     l.load_all(&files);
     l.report_unrecognised(&files);
     l.flatten();
-    l.model.markers = markers::find(&l.model.sources);
+    l.model.markers = markers::find(&l.model.sources, l.cache.as_deref().map(|c| &c.markers));
     normalise_control_ids(&mut l.model);
     l.cross_reference();
     l.check_evidence_refs();
@@ -815,7 +934,7 @@ impl Loader {
     }
 
     /// Reads an optional register file; marks its kind present when it loads.
-    fn register<T: DeserializeOwned>(
+    fn register<T: DeserializeOwned + Clone + Send + 'static>(
         &mut self,
         file: Option<Found>,
         kind: RecordKind,
@@ -830,7 +949,7 @@ impl Loader {
     }
 
     /// Reads a Markdown document; marks its kind present when it loads.
-    fn document<T: DeserializeOwned + Document>(
+    fn document<T: DeserializeOwned + Document + Clone + Send + 'static>(
         &mut self,
         file: &Found,
         kind: RecordKind,
@@ -1000,13 +1119,13 @@ impl Loader {
     }
 
     /// Reads, parses and deserialises a YAML file.
-    fn yaml_file<T: DeserializeOwned>(&mut self, f: &Found) -> Option<T> {
+    fn yaml_file<T: DeserializeOwned + Clone + Send + 'static>(&mut self, f: &Found) -> Option<T> {
         let id = self.read(f)?;
         let len = self.model.sources.get(id).map_or(0, |s| s.text.len());
         self.parse_typed(id, 0..len)
     }
 
-    fn parse_typed<T: DeserializeOwned>(
+    fn parse_typed<T: DeserializeOwned + Clone + Send + 'static>(
         &mut self,
         id: FileId,
         range: std::ops::Range<usize>,
@@ -1052,7 +1171,7 @@ impl Loader {
             self.diags.push(d);
             return None;
         }
-        let value = self.typed(&node);
+        let value = self.typed_cached::<T>(id, &kept_range, &node);
         if let (Some(cache), Some(source)) = (&self.cache, self.model.sources.get(id)) {
             cache.put(
                 source.path.clone(),
@@ -1063,8 +1182,39 @@ impl Loader {
         value
     }
 
-    fn typed<T: DeserializeOwned>(&mut self, node: &Node) -> Option<T> {
-        let (value, errors) = yaml::from_node::<T>(node);
+    /// The typed read of a tree, from the cache when the file's text did not change.
+    fn typed_cached<T: DeserializeOwned + Clone + Send + 'static>(
+        &mut self,
+        id: FileId,
+        range: &std::ops::Range<usize>,
+        node: &Node,
+    ) -> Option<T> {
+        let (Some(cache), Some(source)) = (self.cache.clone(), self.model.sources.get(id)) else {
+            let (value, errors) = yaml::from_node::<T>(node);
+            self.report(node, errors);
+            return value;
+        };
+        let (value, errors) = match cache.typed::<T>(&source.path, id, range, &source.text) {
+            Some(hit) => hit,
+            None => {
+                let (value, errors) = yaml::from_node::<T>(node);
+                cache.put_typed(
+                    &source.path,
+                    id,
+                    range.clone(),
+                    &source.text,
+                    &value,
+                    &errors,
+                );
+                (value, errors)
+            }
+        };
+        self.report(node, errors);
+        value
+    }
+
+    /// Reports the problems of a typed read.
+    fn report(&mut self, node: &Node, errors: Vec<yaml::DeError>) {
         for e in errors {
             let code = match e.kind {
                 DeErrorKind::UnknownField => "LOAD-008",
@@ -1083,11 +1233,13 @@ impl Loader {
             }
             self.diags.push(d);
         }
-        value
     }
 
     /// Reads a Markdown document: YAML front matter between `---` lines, then the body.
-    fn markdown_file<T: DeserializeOwned + Document>(&mut self, f: &Found) -> Option<T> {
+    fn markdown_file<T: DeserializeOwned + Document + Clone + Send + 'static>(
+        &mut self,
+        f: &Found,
+    ) -> Option<T> {
         let id = self.read(f)?;
         let text = self.model.sources.get(id)?.text.clone();
         let Some((fm, body_start)) = split_front_matter(&text) else {
@@ -1515,10 +1667,12 @@ fn prepare(
     cache: Option<&ParseCache>,
 ) -> Result<Prepared, Box<Diagnostic>> {
     let text = read_text(root, f, limit, overlay.get(&f.rel).map(String::as_str))?;
-    if let Some(parsed) = cache.and_then(|c| c.take(&f.rel, &text)) {
-        return Ok((SourceFile::new(f.rel.clone(), text), Some(parsed)));
-    }
     let file = SourceFile::new(f.rel.clone(), text);
+    let kept = match cache.map(|c| c.take_or_reparse(&file)) {
+        Some(Ok(parsed)) => return Ok((file, Some(parsed))),
+        Some(Err(kept)) => kept,
+        None => None,
+    };
     let range = if f.rel.ends_with(".md") {
         split_front_matter(&file.text).map(|(fm, _)| fm)
     } else {
@@ -1528,11 +1682,23 @@ fn prepare(
         let result = yaml::parse(FileId(0), &file, r.clone());
         (r, result)
     });
+    // Half-typed YAML: keep the last good tree, so the next keystroke that repairs it
+    // re-parses only the edit.
+    if let (Some(cache), Some(old)) = (cache, kept)
+        && !matches!(parsed, Some((_, Ok(_))))
+    {
+        cache.restore(&f.rel, *old);
+    }
     Ok((file, parsed))
 }
 
 /// Sets the file of every span in a tree parsed before its file id was known.
 fn set_file(node: &mut Node, id: FileId) {
+    // A tree has one file throughout (parsed, patched or kept whole): when its root already
+    // says `id`, so does every node, and a kept register is not walked again.
+    if node.span.file == id {
+        return;
+    }
     node.span.file = id;
     match &mut node.kind {
         yaml::NodeKind::Seq(items) => items.iter_mut().for_each(|n| set_file(n, id)),

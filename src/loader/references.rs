@@ -1,6 +1,7 @@
 //! Referential integrity: ids unique per kind, every reference resolves, every Annex A control
 //! id is a 2022 id.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::{check_control, suggest};
@@ -135,56 +136,59 @@ impl Kind {
     }
 }
 
-/// Every id defined and every reference made in a model.
+/// The ids of one kind, with where each is first defined.
+type Ids<'a> = HashMap<&'a str, Span>;
+
+/// Every id defined and every reference made in a model, borrowed from it (the language
+/// server collects them at every keystroke: no copy of each id).
 #[derive(Default)]
-pub(super) struct References {
-    defined: Vec<(Kind, String, Span)>,
+pub(super) struct References<'a> {
+    defined: Vec<(Kind, Cow<'a, str>, Span)>,
     /// (kind, reference, field, id of the record that makes the reference).
-    refs: Vec<(Kind, Id, &'static str, String)>,
-    controls: Vec<Id>,
+    refs: Vec<(Kind, &'a Id, &'static str, Cow<'a, str>)>,
+    controls: Vec<&'a Id>,
     /// (audit, finding, id of the referring nonconformity).
     findings: Vec<(Id, Id, String)>,
     /// The record whose references are being collected, so a dangling reference is reported
     /// against it (and a waiver on it matches), not against the id that is missing.
-    record: String,
+    record: Cow<'a, str>,
 }
 
-impl References {
-    fn define(&mut self, kind: Kind, id: &Id) {
-        self.defined.push((kind, id.value.clone(), id.span));
+impl<'a> References<'a> {
+    fn define(&mut self, kind: Kind, id: &'a Id) {
+        self.defined.push((kind, Cow::Borrowed(&id.value), id.span));
     }
 
     /// Makes `id` the record the following references are reported against.
-    fn within(&mut self, id: &str) {
-        self.record = id.to_string();
+    fn within(&mut self, id: impl Into<Cow<'a, str>>) {
+        self.record = id.into();
     }
 
-    fn add_ref(&mut self, kind: Kind, id: &Id, field: &'static str) {
-        self.refs
-            .push((kind, id.clone(), field, self.record.clone()));
+    fn add_ref(&mut self, kind: Kind, id: &'a Id, field: &'static str) {
+        self.refs.push((kind, id, field, self.record.clone()));
     }
 
-    fn add_opt_ref(&mut self, kind: Kind, id: Option<&Id>, field: &'static str) {
+    fn add_opt_ref(&mut self, kind: Kind, id: Option<&'a Id>, field: &'static str) {
         if let Some(id) = id {
             self.add_ref(kind, id, field);
         }
     }
 
-    fn people(&mut self, ids: &[Id], field: &'static str) {
+    fn people(&mut self, ids: &'a [Id], field: &'static str) {
         for id in ids {
             self.add_ref(Kind::Person, id, field);
         }
     }
 
-    fn approval(&mut self, a: &Approval, field: &'static str) {
+    fn approval(&mut self, a: &'a Approval, field: &'static str) {
         self.add_opt_ref(Kind::Owner, a.by.as_ref(), field);
     }
 
-    fn controls(&mut self, ids: &[Id]) {
-        self.controls.extend(ids.iter().cloned());
+    fn controls(&mut self, ids: &'a [Id]) {
+        self.controls.extend(ids.iter());
     }
 
-    fn document<D: Document + ?Sized>(&mut self, d: &D) {
+    fn document<D: Document + ?Sized>(&mut self, d: &'a D) {
         self.within(&d.id().value);
         self.add_opt_ref(Kind::Owner, d.owner(), "owner");
         self.approval(d.approval(), "approval.by");
@@ -196,12 +200,13 @@ impl References {
     pub(super) fn check(&self, model: &Isms, diags: &mut Vec<Diagnostic>) -> Vec<(String, usize)> {
         let mut folded: std::collections::BTreeMap<&str, usize> = Default::default();
         // Definitions are in load order, so "first defined" is the earlier file or line.
-        let mut index: HashMap<Kind, HashMap<&str, Span>> = HashMap::new();
+        let mut index: HashMap<Kind, Ids<'_>> = HashMap::new();
         for (kind, id, span) in &self.defined {
+            let id: &str = id;
             // Findings are defined as "AUDIT FINDING", so that their ids are unique per audit.
             let own = match kind {
-                Kind::Finding => id.split_once(' ').map_or(id.as_str(), |(_, f)| f),
-                _ => id.as_str(),
+                Kind::Finding => id.split_once(' ').map_or(id, |(_, f)| f),
+                _ => id,
             };
             if let Some(why) = invalid_id(own) {
                 diags.push(
@@ -211,46 +216,45 @@ impl References {
                             "ids use ASCII letters, digits, `-`, `_` and `.` only (docs/format.md, \
                              \"Ids and references\"); retype the id",
                         )
-                        .for_record(id.clone()),
+                        .for_record(id.to_string()),
                 );
             }
             let seen = index.entry(*kind).or_default();
-            if let Some(first) = seen.get(id.as_str()) {
+            if let Some(first) = seen.get(id) {
                 diags.push(
                     Diagnostic::error("LOAD-012", format!("duplicate {} id `{id}`", kind.noun()))
                         .at(model.location(*span))
                         .with_related(model.location(*first), "first defined here")
                         .with_hint("give each record its own id; references must point to exactly one record")
-                        .for_record(id.clone()),
+                        .for_record(id.to_string()),
                 );
             } else {
-                seen.insert(id.as_str(), *span);
+                seen.insert(id, *span);
             }
         }
-        let empty = HashMap::new();
-        let lookup = |kind: Kind| -> Vec<&HashMap<&str, Span>> {
+        let empty = HashMap::default();
+        // At most two maps per kind, without an allocation per reference.
+        let lookup = |kind: Kind| -> [Option<&Ids<'_>>; 2] {
             match kind {
-                Kind::Source => [Kind::Issue, Kind::Requirement]
-                    .iter()
-                    .filter_map(|k| index.get(k))
-                    .collect(),
-                Kind::Owner => [Kind::Person, Kind::Role]
-                    .iter()
-                    .filter_map(|k| index.get(k))
-                    .collect(),
-                _ => vec![index.get(&kind).unwrap_or(&empty)],
+                Kind::Source => [index.get(&Kind::Issue), index.get(&Kind::Requirement)],
+                Kind::Owner => [index.get(&Kind::Person), index.get(&Kind::Role)],
+                _ => [Some(index.get(&kind).unwrap_or(&empty)), None],
             }
         };
         // One suggester per kind, built on first need: suggestions cost O(1) per reference.
         let mut suggesters: HashMap<Kind, Suggester<'_>> = HashMap::new();
         for (kind, id, field, record) in &self.refs {
-            let maps = lookup(*kind);
+            let found = lookup(*kind);
             // A record that failed to load has its own error already.
-            if maps.iter().any(|m| m.contains_key(id.value.as_str()))
+            if found
+                .iter()
+                .flatten()
+                .any(|m| m.contains_key(id.value.as_str()))
                 || model.unloaded.contains(&id.value)
             {
                 continue;
             }
+            let maps: Vec<&Ids<'_>> = found.iter().flatten().copied().collect();
             if let Some(file) = kind.failed_file(model) {
                 *folded.entry(file).or_default() += 1;
                 continue;
@@ -331,7 +335,7 @@ fn article(noun: &str) -> String {
 }
 
 /// Collects definitions and references from every part of the model.
-pub(super) fn collect(m: &Isms) -> References {
+pub(super) fn collect(m: &Isms) -> References<'_> {
     let mut r = References::default();
     for p in &m.people {
         r.define(Kind::Person, &p.id);
@@ -469,8 +473,9 @@ pub(super) fn collect(m: &Isms) -> References {
         r.controls(&a.controls);
         for f in a.findings.iter() {
             // Finding ids need only be unique within their audit.
-            let scoped = Id::new(format!("{} {}", a.id.value, f.id.value), f.id.span);
-            r.define(Kind::Finding, &scoped);
+            let scoped = format!("{} {}", a.id.value, f.id.value);
+            r.defined
+                .push((Kind::Finding, Cow::Owned(scoped), f.id.span));
             r.add_opt_ref(
                 Kind::Nonconformity,
                 f.nonconformity.as_ref(),
@@ -612,7 +617,7 @@ pub(super) fn collect(m: &Isms) -> References {
         }
     }
     for a in &m.acknowledgements {
-        r.within(&format!("{} {}", a.policy.value, a.person.value));
+        r.within(format!("{} {}", a.policy.value, a.person.value));
         r.add_ref(Kind::Person, &a.person, "person");
         r.add_ref(Kind::Document, &a.policy, "policy");
     }

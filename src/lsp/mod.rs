@@ -59,13 +59,15 @@ struct OpenDoc {
 /// The server's state.
 struct Server {
     root: Option<PathBuf>,
-    as_of: jiff::civil::Date,
+    /// The client's `asOf`; without it, what `isms check` uses (isms.yaml's `as_of`, today).
+    as_of: Option<jiff::civil::Date>,
     debounce: Duration,
     /// Open documents, by repository-relative path.
     docs: HashMap<String, OpenDoc>,
     cache: Arc<ParseCache>,
     loaded: Option<Loaded>,
-    index: Index,
+    /// The ids of `loaded`, built on the first request that needs them (not per keystroke).
+    index: std::cell::OnceCell<Index>,
     /// What was last published, by repository-relative path.
     published: BTreeMap<String, Vec<lsp::Diagnostic>>,
     /// Open documents that have had at least one publication.
@@ -123,10 +125,7 @@ pub fn serve(connection: &Connection) -> Result<(), LspError> {
     let as_of = options
         .as_of
         .as_deref()
-        .and_then(|s| crate::model::Date::parse(s).map(|d| d.civil()))
-        .unwrap_or_else(|| {
-            crate::cli::today().unwrap_or_else(|_| jiff::ZonedDateTime::now().date())
-        });
+        .and_then(|s| crate::model::Date::parse(s).map(|d| d.civil()));
     #[allow(deprecated)] // root_uri is what older clients (Neovim 0.7) send
     let root = init
         .workspace_folders
@@ -136,19 +135,11 @@ pub fn serve(connection: &Connection) -> Result<(), LspError> {
         .or(init.root_uri.clone())
         .and_then(|u| u.to_file_path().ok())
         .and_then(|p| find_root(&p));
-    let mut server = Server {
+    let mut server = Server::new(
         root,
         as_of,
-        debounce: Duration::from_millis(options.debounce_ms.unwrap_or(30)),
-        docs: HashMap::new(),
-        cache: Arc::new(ParseCache::new()),
-        loaded: None,
-        index: Index::default(),
-        published: BTreeMap::new(),
-        shown: Default::default(),
-        dirty: false,
-        changed_at: None,
-    };
+        Duration::from_millis(options.debounce_ms.unwrap_or(30)),
+    );
     server.main_loop(connection)
 }
 
@@ -162,6 +153,22 @@ fn find_root(start: &Path) -> Option<PathBuf> {
 }
 
 impl Server {
+    fn new(root: Option<PathBuf>, as_of: Option<jiff::civil::Date>, debounce: Duration) -> Self {
+        Server {
+            root,
+            as_of,
+            debounce,
+            docs: HashMap::new(),
+            cache: Arc::new(ParseCache::new()),
+            loaded: None,
+            index: std::cell::OnceCell::new(),
+            published: BTreeMap::new(),
+            shown: Default::default(),
+            dirty: false,
+            changed_at: None,
+        }
+    }
+
     fn main_loop(&mut self, connection: &Connection) -> Result<(), LspError> {
         loop {
             let msg = if self.dirty {
@@ -370,28 +377,41 @@ impl Server {
                 return;
             }
         };
-        let outcome = checks::check_loaded(&loaded, &[], self.as_of);
+        // The date `isms check` would evaluate on; a bad ISMS_TODAY is said, not fatal.
+        let as_of = match crate::clock::evaluation_date(self.as_of, &loaded.model) {
+            Ok((d, _)) => d,
+            Err(e) => {
+                log(connection, &format!("{e}; evaluating as of today"));
+                jiff::ZonedDateTime::now().date()
+            }
+        };
+        let outcome = checks::check_loaded(&loaded, &[], as_of);
         let mut by_file: BTreeMap<String, Vec<lsp::Diagnostic>> = BTreeMap::new();
+        // One line index per file, not per finding: a large register has many.
+        let mut lines: HashMap<&str, LineIndex<'_>> = HashMap::new();
         for f in outcome.findings.iter().filter(|f| f.waiver.is_none()) {
             let Some(loc) = &f.diagnostic.location else {
                 continue;
             };
-            let text = self
-                .docs
-                .get(&loc.path)
-                .map(|d| d.text.as_str())
-                .or_else(|| {
-                    loaded
-                        .model
-                        .sources
-                        .by_path(&loc.path)
-                        .map(|s| s.text.as_str())
-                })
-                .unwrap_or("");
+            let ix = lines.entry(loc.path.as_str()).or_insert_with(|| {
+                let text = self
+                    .docs
+                    .get(&loc.path)
+                    .map(|d| d.text.as_str())
+                    .or_else(|| {
+                        loaded
+                            .model
+                            .sources
+                            .by_path(&loc.path)
+                            .map(|s| s.text.as_str())
+                    })
+                    .unwrap_or("");
+                LineIndex::new(text)
+            });
             by_file
                 .entry(loc.path.clone())
                 .or_default()
-                .push(to_lsp(&f.diagnostic, text));
+                .push(to_lsp(&f.diagnostic, ix));
         }
         // A file that no longer parses says nothing about the others: keep what they last
         // showed (its own syntax error is published), rather than a burst of follow-on errors.
@@ -445,8 +465,11 @@ impl Server {
             }
         }
         if !keep_others {
-            self.index = Index::build(&loaded.model);
-            self.loaded = Some(loaded);
+            self.index = std::cell::OnceCell::new();
+            // Freeing the previous model of a large repository takes milliseconds the editor
+            // would wait for: it goes on another thread.
+            let old = self.loaded.replace(loaded);
+            std::thread::spawn(move || drop(old));
         }
         log(
             connection,
@@ -456,6 +479,15 @@ impl Server {
                 started.elapsed().as_millis()
             ),
         );
+    }
+
+    /// The ids of the last loaded model.
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            self.loaded
+                .as_ref()
+                .map_or_else(Index::default, |l| Index::build(&l.model))
+        })
     }
 
     /// The document, its text and the word under the cursor.
@@ -470,7 +502,7 @@ impl Server {
         let (_, word) = self.word(pos)?;
         let model = &self.loaded.as_ref()?.model;
         let mut parts: Vec<String> = self
-            .index
+            .index()
             .lookup(&word)
             .iter()
             .filter(|d| d.kind != IdKind::Control)
@@ -492,7 +524,7 @@ impl Server {
                     .join("; ")
             ));
         } else if let Some(own) = self
-            .index
+            .index()
             .lookup(&word)
             .iter()
             .find(|d| d.kind == IdKind::Control)
@@ -518,8 +550,8 @@ impl Server {
         let (rel, word) = self.word(pos)?;
         let line = pos.position.line + 1;
         let bare = catalogue::normalize_id(&word);
-        let defs = match self.index.lookup(&word) {
-            [] => self.index.lookup(&bare),
+        let defs = match self.index().lookup(&word) {
+            [] => self.index().lookup(&bare),
             d => d,
         };
         let targets: Vec<lsp::Location> = defs
@@ -566,8 +598,8 @@ impl Server {
                 });
             }
         }
-        for id in &self.index.order {
-            for d in self.index.lookup(id) {
+        for id in &self.index().order {
+            for d in self.index().lookup(id) {
                 if !kinds.contains(&d.kind)
                     || (d.kind == IdKind::Control && catalogue::get(id).is_some())
                 {
@@ -656,11 +688,10 @@ pub fn replacement(d: &Diagnostic, written: &str) -> Option<String> {
     (!suggestion.is_empty() && suggestion != written).then(|| suggestion.to_string())
 }
 
-/// An isms diagnostic as an LSP diagnostic in a file with this text.
-fn to_lsp(d: &Diagnostic, text: &str) -> lsp::Diagnostic {
+/// An isms diagnostic as an LSP diagnostic in the file of this line index.
+fn to_lsp(d: &Diagnostic, ix: &LineIndex<'_>) -> lsp::Diagnostic {
     let (range, written) = match &d.location {
         Some(loc) => {
-            let ix = LineIndex::new(text);
             let range = ix.range(loc);
             let written = ix.slice(range).unwrap_or_default();
             (range, written)
@@ -695,5 +726,159 @@ fn to_lsp(d: &Diagnostic, text: &str) -> lsp::Diagnostic {
         related_information: None,
         tags: None,
         data,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let target = to.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                copy_dir(&e.path(), &target);
+            } else {
+                std::fs::copy(e.path(), target).unwrap();
+            }
+        }
+    }
+
+    fn server(root: &Path) -> Server {
+        Server::new(
+            Some(root.to_path_buf()),
+            Some(jiff::civil::date(2026, 12, 7)),
+            Duration::ZERO,
+        )
+    }
+
+    /// Without `asOf`, a frozen repository is evaluated on its `as_of`, as `isms check` does
+    /// (the server used to take today's date).
+    #[test]
+    fn without_as_of_a_frozen_repository_is_checked_on_its_date() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-saas");
+        let uri = Url::from_file_path(root.join("risks.yaml")).unwrap();
+        let text = std::fs::read_to_string(root.join("risks.yaml")).unwrap();
+        let (conn, _client) = Connection::memory();
+        let published = |as_of: Option<jiff::civil::Date>| {
+            let mut s = Server::new(Some(root.clone()), as_of, Duration::ZERO);
+            s.open(uri.clone(), text.clone());
+            s.analyse(&conn);
+            s.published
+        };
+        let frozen = published(Some(jiff::civil::date(2026, 12, 1)));
+        assert_eq!(published(None), frozen);
+        // The date matters: two years on, the example has findings it does not have now.
+        assert_ne!(published(Some(jiff::civil::date(2028, 12, 7))), frozen);
+    }
+
+    fn position(text: &str, needle: &str, offset: u32) -> lsp::TextDocumentPositionParams {
+        let at = text.find(needle).unwrap_or_else(|| panic!("{needle:?}"));
+        let line = text[..at].matches('\n').count() as u32;
+        let col = (at - text[..at].rfind('\n').map_or(0, |i| i + 1)) as u32;
+        lsp::TextDocumentPositionParams {
+            text_document: lsp::TextDocumentIdentifier {
+                uri: Url::parse("file:///unused").unwrap(),
+            },
+            position: lsp::Position::new(line, col + offset),
+        }
+    }
+
+    /// Every keystroke goes through the incremental path (trees patched, typed records and
+    /// rules reused where nothing changed); after each, what is published, hovered and found
+    /// must be what a server that loads everything from scratch says about the same text.
+    #[test]
+    fn incremental_analysis_matches_a_fresh_load_after_every_edit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap().join("acme");
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-saas"),
+            &root,
+        );
+        let risks_uri = Url::from_file_path(root.join("risks.yaml")).unwrap();
+        let soa_uri = Url::from_file_path(root.join("soa.yaml")).unwrap();
+        let risks = std::fs::read_to_string(root.join("risks.yaml")).unwrap();
+        let soa = std::fs::read_to_string(root.join("soa.yaml")).unwrap();
+        let (conn, _client) = Connection::memory();
+        let mut live = server(&root);
+        live.open(soa_uri.clone(), soa.clone());
+        live.open(risks_uri.clone(), risks.clone());
+        live.analyse(&conn);
+
+        let typo = risks.replacen("owner: p-people", "owner: p-peop", 1);
+        let typed = risks.replacen("owner: p-people", "owner: p-peoplex", 1);
+        let newline = typed.replacen("  - id: R-030\n", "  - id: R-030\n\n", 1);
+        let r030 = &newline
+            [newline.find("  - id: R-030\n").unwrap()..newline.find("  - id: R-031\n").unwrap()];
+        let deleted = newline.replacen(r030, "", 1);
+        assert_ne!(deleted, newline);
+        let added = deleted.replacen(
+            "  - id: R-031\n",
+            "  - id: R-100\n    title: Added while typing\n    owner: p-cto\n\n  - id: R-031\n",
+            1,
+        );
+        let broken = added.replacen(
+            "    title: Added while typing\n",
+            "    title: [Added whi\n",
+            1,
+        );
+        let steps: Vec<(&str, String)> = vec![
+            ("typing inside a record", typo),
+            ("the typo grows", typed),
+            ("a new line", newline),
+            ("deleting a record", deleted),
+            ("adding a record before R-031", added.clone()),
+            ("a half-typed broken line", broken),
+            ("undo back to valid", added),
+            ("undo everything", risks.clone()),
+        ];
+        for (name, text) in &steps {
+            live.open(risks_uri.clone(), text.clone());
+            live.analyse(&conn);
+            let mut fresh = server(&root);
+            fresh.open(soa_uri.clone(), soa.clone());
+            fresh.open(risks_uri.clone(), text.clone());
+            fresh.analyse(&conn);
+            assert_eq!(
+                live.published.get("risks.yaml"),
+                fresh.published.get("risks.yaml"),
+                "{name}"
+            );
+            if text.contains("[Added whi") {
+                assert!(
+                    live.published["risks.yaml"]
+                        .iter()
+                        .any(|d| d.code == Some(lsp::NumberOrString::String("LOAD-006".into()))),
+                    "{name}"
+                );
+                continue;
+            }
+            assert_eq!(live.published, fresh.published, "{name}");
+            // R-031 moves as records are added and deleted above it.
+            let mut at = position(&soa, "risks: [R-031]", 10);
+            at.text_document.uri = soa_uri.clone();
+            assert_eq!(live.definition(&at), fresh.definition(&at), "{name}");
+            assert!(live.definition(&at).is_some(), "{name}");
+            assert_eq!(
+                live.hover(&at).map(|h| format!("{:?}", h.contents)),
+                fresh.hover(&at).map(|h| format!("{:?}", h.contents)),
+                "{name}"
+            );
+            let mut on_owner = position(text, "    owner: p-", 12);
+            on_owner.text_document.uri = risks_uri.clone();
+            assert_eq!(
+                live.hover(&on_owner).map(|h| format!("{:?}", h.contents)),
+                fresh.hover(&on_owner).map(|h| format!("{:?}", h.contents)),
+                "{name}"
+            );
+        }
+        assert!(
+            live.cache.patched() >= steps.len() - 2,
+            "only {} of {} edits were patched",
+            live.cache.patched(),
+            steps.len()
+        );
     }
 }

@@ -11,9 +11,11 @@
 //! number 5.1.
 
 mod de;
+mod incremental;
 mod node;
 mod spanned;
 
 pub use de::{Collect, DeError, DeErrorKind, Records, from_node};
+pub use incremental::reparse;
 pub use node::{Key, Node, NodeKind, ParseError, parse};
 pub use spanned::Spanned;

@@ -140,8 +140,8 @@ pub struct ParseError {
 /// Maximum nesting depth, node count (aliases counted as the nodes they expand to) and alias
 /// count: generous for any real register, small enough that a hostile file cannot exhaust
 /// memory or the stack.
-const MAX_DEPTH: usize = 64;
-const MAX_NODES: usize = 2_000_000;
+pub(super) const MAX_DEPTH: usize = 64;
+pub(super) const MAX_NODES: usize = 2_000_000;
 const MAX_ALIASES: usize = 100;
 /// Values that aliases may repeat beyond those written out: memory stays in proportion to the
 /// file (at most twice its tree, plus this allowance) instead of to the node budget.

@@ -1,0 +1,408 @@
+//! Re-parsing only the records an edit touched.
+//!
+//! A register is a mapping of top-level keys to block sequences of records. When the text of a
+//! file changes inside one such sequence (an editor's keystroke), [`reparse`] parses the
+//! records the change touched, plus the unchanged record after them, as one fragment, splices
+//! them into the previous tree and moves the locations of everything after them. The result
+//! is exactly the tree a full [`parse`] of the new text gives; whenever that cannot be shown
+//! cheaply (aliases or anchors near the edit, a line that could belong to another structure, a
+//! fragment that does not parse, a record that ends differently), it returns `None` and the
+//! caller parses the whole file.
+
+use super::node::{MAX_DEPTH, MAX_NODES, Node, NodeKind, parse};
+use crate::source::SourceFile;
+
+/// The tree of `new` (the whole text of a file is YAML), given the tree `old_tree` of the
+/// previous text `old_text` of the same file. When a full parse is needed instead, the old
+/// tree is handed back unchanged.
+pub fn reparse(old_text: &str, mut old_tree: Node, new: &SourceFile) -> Result<Node, Node> {
+    match splice(old_text, &mut old_tree, new) {
+        Some(()) => Ok(old_tree),
+        None => Err(old_tree),
+    }
+}
+
+/// Patches `tree` in place, or leaves it untouched and says `None`.
+fn splice(old_text: &str, old_tree: &mut Node, new: &SourceFile) -> Option<()> {
+    let new_text = new.text.as_str();
+    let file = old_tree.span.file;
+    let (p, old_end, new_end) = changed(old_text, new_text)?;
+    let delta = new_end as isize - old_end as isize;
+    let NodeKind::Map(entries) = &old_tree.kind else {
+        return None;
+    };
+    // The top-level entry whose list of records holds the change.
+    let line_start = |offset: usize| old_text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let mut found = None;
+    for (idx, (_, value)) in entries.iter().enumerate() {
+        let NodeKind::Seq(items) = &value.kind else {
+            continue;
+        };
+        let Some(first) = items.first() else {
+            continue;
+        };
+        let area_start = line_start(first.span.offset.min(old_text.len()));
+        let area_end = match entries.get(idx + 1) {
+            Some((k, _)) => {
+                // The next key must start its line, so the records end where its line starts.
+                let ls = line_start(k.span.offset.min(old_text.len()));
+                if ls != k.span.offset {
+                    return None;
+                }
+                ls
+            }
+            None => old_text.len(),
+        };
+        if area_start <= p && old_end <= area_end {
+            found = Some((idx, area_end));
+            break;
+        }
+    }
+    let (idx, area_end) = found?;
+    let NodeKind::Seq(items) = &entries[idx].1.kind else {
+        return None;
+    };
+    let starts: Vec<usize> = items
+        .iter()
+        .map(|n| line_start(n.span.offset.min(old_text.len())))
+        .collect();
+    let range_end = |i: usize| starts.get(i + 1).copied().unwrap_or(area_end);
+    // The first record touched: the last one that starts before the change (text typed at the
+    // very start of a record's line is read as the end of the record before).
+    let a = starts.iter().rposition(|&s| s < p).unwrap_or(0);
+    let b = starts
+        .iter()
+        .rposition(|&s| s < old_end)
+        .unwrap_or(0)
+        .max(a);
+    let trailer = (b + 1 < items.len()).then_some(b + 1);
+    let frag_start = starts[a];
+    let old_frag_end = trailer.map_or(area_end, range_end);
+    let new_frag_end = old_frag_end.checked_add_signed(delta)?;
+    let old_frag = old_text.get(frag_start..old_frag_end)?;
+    let new_frag = new_text.get(frag_start..new_frag_end)?;
+    // An anchor or alias ties the fragment to the rest of the file.
+    if old_frag.contains(['&', '*']) || new_frag.contains(['&', '*']) {
+        return None;
+    }
+    // The fragment ends a line, so what follows it starts one, as before.
+    if !(new_frag.is_empty() || new_frag.ends_with('\n') || new_frag_end == new_text.len()) {
+        return None;
+    }
+    let indent = dash_indent(old_frag)?;
+    // The list's own location is its first dash: an edit of the first record keeps it there.
+    if !clean_lines(new_frag, indent) || (a == 0 && dash_indent(new_frag) != Some(indent)) {
+        return None;
+    }
+    let parsed = parse(file, new, frag_start..new_frag_end).ok()?;
+    let NodeKind::Seq(mut fresh) = parsed.kind else {
+        return None;
+    };
+    let line_delta = count_lines(new_frag) as i64 - count_lines(old_frag) as i64;
+    let last = items.len();
+    let replaced = a..trailer.map_or(last, |t| t + 1);
+    if let Some(t) = trailer {
+        // The record after the edit must come out as it was, moved: then the fragment ended
+        // where it did in the whole file.
+        let mut expected = items[t].clone();
+        shift(&mut expected, delta, line_delta);
+        if fresh.last() != Some(&expected) {
+            return None;
+        }
+    }
+    // Every record of the fragment starts its own line with the dash, at the register's indent.
+    for n in &fresh {
+        let ls = new_text[..n.span.offset.min(new_text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        if ls < frag_start || dash_indent(new_text.get(ls..n.span.offset)?)? != indent {
+            return None;
+        }
+    }
+    // The fragment nests two levels less than the file; leave a margin for the scanner's guard.
+    if fresh.iter().map(depth).max().unwrap_or(0) + 8 >= MAX_DEPTH {
+        return None;
+    }
+    // Aliases elsewhere may count on the values written before them (the expansion budget).
+    let old_nodes: usize = items[replaced.clone()].iter().map(count).sum();
+    let new_nodes: usize = fresh.iter().map(count).sum();
+    if new_nodes < old_nodes && new_text.contains('*') {
+        return None;
+    }
+    // Over the budget, the full parse reports it. The old tree was within it, so only a
+    // fragment that grew needs the whole tree counted.
+    if new_nodes > old_nodes && count(old_tree) - old_nodes + new_nodes > MAX_NODES {
+        return None;
+    }
+    // Checked: now the tree changes.
+    let NodeKind::Map(entries) = &mut old_tree.kind else {
+        return None;
+    };
+    let NodeKind::Seq(items) = &mut entries[idx].1.kind else {
+        return None;
+    };
+    for n in items.iter_mut().skip(replaced.end) {
+        shift(n, delta, line_delta);
+    }
+    items.splice(replaced, fresh.drain(..));
+    for (k, v) in entries.iter_mut().skip(idx + 1) {
+        shift_span(&mut k.span, delta, line_delta);
+        shift(v, delta, line_delta);
+    }
+    Some(())
+}
+
+/// The changed byte range: where the texts start to differ, and where the old and the new text
+/// end their difference (what follows is the same in both). `None` when they are equal.
+fn changed(old: &str, new: &str) -> Option<(usize, usize, usize)> {
+    let (o, n) = (old.as_bytes(), new.as_bytes());
+    let p = o.iter().zip(n).take_while(|(x, y)| x == y).count();
+    if p == o.len() && p == n.len() {
+        return None;
+    }
+    let max_suffix = o.len().min(n.len()) - p;
+    let s = o
+        .iter()
+        .rev()
+        .zip(n.iter().rev())
+        .take(max_suffix)
+        .take_while(|(x, y)| x == y)
+        .count();
+    Some((p, o.len() - s, n.len() - s))
+}
+
+/// The indentation of a record's dash, when `text` starts with the line of one: spaces, `-`,
+/// then a space, the end of the line, or nothing more.
+fn dash_indent(text: &str) -> Option<usize> {
+    let line = text.split('\n').next().unwrap_or("");
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let rest = line[indent..].strip_prefix('-')?;
+    (rest.is_empty() || rest.starts_with(' ')).then_some(indent)
+}
+
+/// Whether every line of a fragment stays inside the list at `indent`: blank lines and comments,
+/// lines indented deeper, and dash lines at `indent` (the records), a dash line first.
+fn clean_lines(frag: &str, indent: usize) -> bool {
+    let mut first = true;
+    frag.split('\n').all(|line| {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let body = line.trim_start_matches(' ');
+        let n = line.len() - body.len();
+        if body.is_empty() || body.starts_with('#') {
+            return !line.starts_with("---") && !line.starts_with("...");
+        }
+        let dash = dash_indent(line) == Some(indent);
+        if std::mem::take(&mut first) && !dash {
+            return false;
+        }
+        match n.cmp(&indent) {
+            std::cmp::Ordering::Less => false,
+            std::cmp::Ordering::Equal => dash,
+            std::cmp::Ordering::Greater => true,
+        }
+    })
+}
+
+fn count_lines(s: &str) -> usize {
+    s.bytes().filter(|&b| b == b'\n').count()
+}
+
+fn shift_span(span: &mut crate::source::Span, bytes: isize, lines: i64) {
+    span.offset = span.offset.saturating_add_signed(bytes);
+    span.line = (i64::from(span.line) + lines).clamp(1, i64::from(u32::MAX)) as u32;
+}
+
+/// Moves every location of a tree by `bytes` and `lines` (its columns stay: the edit ended at
+/// the start of a line).
+fn shift(node: &mut Node, bytes: isize, lines: i64) {
+    if bytes == 0 && lines == 0 {
+        return;
+    }
+    shift_span(&mut node.span, bytes, lines);
+    match &mut node.kind {
+        NodeKind::Seq(items) => items.iter_mut().for_each(|n| shift(n, bytes, lines)),
+        NodeKind::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            shift_span(&mut k.span, bytes, lines);
+            shift(v, bytes, lines);
+        }),
+        _ => {}
+    }
+}
+
+/// The number of values in a tree, as the parser's budget counts them.
+fn count(node: &Node) -> usize {
+    1 + match &node.kind {
+        NodeKind::Seq(items) => items.iter().map(count).sum(),
+        // A key is a value of its own to the parser.
+        NodeKind::Map(entries) => entries.iter().map(|(_, v)| 1 + count(v)).sum(),
+        _ => 0,
+    }
+}
+
+/// How many collections deep a tree nests below its root.
+fn depth(node: &Node) -> usize {
+    match &node.kind {
+        NodeKind::Seq(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        NodeKind::Map(entries) => 1 + entries.iter().map(|(_, v)| depth(v)).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    const REGISTER: &str = "# Risk register\nrisks:\n  - id: R-001\n    title: First\n    owner: p-cto\n    controls: [\"5.10\", 8.2]\n    notes: |\n      line one\n\n      line two\n\n  - id: R-002\n    title: Second\n    owner:\n    plan:\n      - { action: Do it, due: 2025-05-31 }\n      - action: Check it\n        due: 2025-06-30\n  # a comment between records\n  - id: R-003\n    title: \"Third, quoted\"\n    owner: p-ciso\nopportunities:\n  - id: O-001\n    title: An opportunity\n    owner:\n";
+
+    fn full(text: &str) -> Result<Node, crate::yaml::ParseError> {
+        let f = SourceFile::new("risks.yaml", text);
+        parse(FileId(3), &f, 0..text.len())
+    }
+
+    /// Applies `new` after `old` through the incremental path; when it patches, the tree must
+    /// be the full parse's. Returns whether it patched.
+    fn step(old: &str, new: &str) -> bool {
+        let Ok(tree) = full(old) else { return false };
+        let f = SourceFile::new("risks.yaml", new);
+        match reparse(old, tree.clone(), &f) {
+            Ok(patched) => {
+                assert_eq!(Ok(&patched), full(new).as_ref(), "edit {old:?} -> {new:?}");
+                true
+            }
+            Err(back) => {
+                assert_eq!(back, tree, "the old tree comes back unchanged");
+                false
+            }
+        }
+    }
+
+    #[test]
+    fn typical_edits_are_patched_exactly() {
+        let t = REGISTER;
+        let typo = t.replacen("owner: p-cto", "owner: p-ctox", 1);
+        assert!(step(t, &typo), "typing inside a record");
+        assert!(step(&typo, t), "and back");
+        let newline = t.replacen("    title: First\n", "    title: First\n\n", 1);
+        assert!(step(t, &newline), "a new line");
+        let deleted = t.replacen(
+            "  - id: R-002\n    title: Second\n    owner:\n    plan:\n      - { action: Do it, due: 2025-05-31 }\n      - action: Check it\n        due: 2025-06-30\n",
+            "",
+            1,
+        );
+        assert!(step(t, &deleted), "deleting a record");
+        let added = t.replacen(
+            "  - id: R-002\n",
+            "  - id: R-001b\n    title: Added\n  - id: R-002\n",
+            1,
+        );
+        assert!(step(t, &added), "adding a record");
+        let last = t.replacen("owner: p-ciso", "owner: p-cisco", 1);
+        assert!(step(t, &last), "the last record before another key");
+        let end = t.replacen("title: An opportunity", "title: An opportunity!", 1);
+        assert!(step(t, &end), "the last record of the file");
+        let block = t.replacen("line two", "line two and three", 1);
+        assert!(step(t, &block), "inside a block scalar");
+    }
+
+    #[test]
+    fn edits_that_need_the_whole_file_fall_back() {
+        let t = REGISTER;
+        // Broken YAML, a change of structure, a header edit and an alias are not patched.
+        assert!(!step(t, &t.replacen("title: First", "title: [First", 1)));
+        assert!(!step(
+            t,
+            &t.replacen("    owner: p-cto\n", "owner: p-cto\n", 1)
+        ));
+        assert!(!step(t, &t.replacen("# Risk register", "# Risks", 1)));
+        assert!(!step(t, &t.replacen("title: First", "title: *x", 1)));
+        let anchored = t.replacen("title: First", "title: &x First", 1);
+        assert!(!step(&anchored, &anchored.replacen("p-cto", "p-ctx", 1)));
+        // A second document, or a key at the register's indentation.
+        assert!(!step(
+            t,
+            &t.replacen("  - id: R-002\n", "---\n  - id: R-002\n", 1)
+        ));
+        assert!(!step(t, &t.replacen("  - id: R-002\n", "  id: R-002\n", 1)));
+    }
+
+    /// A tiny deterministic generator: the edits are reproducible from the seed.
+    struct Lcg(u64);
+    impl Lcg {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((self.0 >> 33) as usize) % n.max(1)
+        }
+    }
+
+    #[test]
+    fn random_edits_patch_exactly_or_fall_back() {
+        let pieces = [
+            "x",
+            "\n",
+            " ",
+            "  ",
+            "- ",
+            "  - id: R-9\n",
+            ": ",
+            "#",
+            "\"",
+            "'",
+            "[",
+            "]",
+            "{",
+            "}",
+            ",",
+            "|\n",
+            "    title: t\n",
+            "é",
+            "\t",
+            "-",
+            "\n  - ",
+            "owner: ",
+            "~",
+        ];
+        let mut rng = Lcg(12);
+        let mut text = REGISTER.to_string();
+        let mut patched = 0;
+        for _ in 0..3000 {
+            let mut new = text.clone();
+            let at = rng.below(new.len() + 1);
+            let at = (0..=at)
+                .rev()
+                .find(|&i| new.is_char_boundary(i))
+                .unwrap_or(0);
+            match rng.below(3) {
+                0 => new.insert_str(at, pieces[rng.below(pieces.len())]),
+                1 => {
+                    let end = (at + 1 + rng.below(12)).min(new.len());
+                    let end = (end..=new.len())
+                        .find(|&i| new.is_char_boundary(i))
+                        .unwrap_or(new.len());
+                    new.replace_range(at..end, "");
+                }
+                _ => {
+                    let end = (at + rng.below(4)).min(new.len());
+                    let end = (end..=new.len())
+                        .find(|&i| new.is_char_boundary(i))
+                        .unwrap_or(new.len());
+                    new.replace_range(at..end, pieces[rng.below(pieces.len())]);
+                }
+            }
+            if step(&text, &new) {
+                patched += 1;
+            }
+            // Drift, but come back to the register now and then so most steps start valid.
+            text = if rng.below(4) == 0 || full(&new).is_err() {
+                REGISTER.to_string()
+            } else {
+                new
+            };
+        }
+        assert!(patched > 300, "only {patched} edits were patched");
+    }
+}
