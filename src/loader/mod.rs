@@ -1511,23 +1511,6 @@ fn read_text(
     Ok(text)
 }
 
-/// Whether the loader reads `rel` as a record file (the files [`Loader::load_all`] asks for).
-fn is_record_file(rel: &str) -> bool {
-    match rel.split_once('/') {
-        None => ROOT_RECORDS.contains(&rel),
-        Some((dir, name)) => {
-            let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
-            !name.contains('/')
-                && !name.starts_with('_')
-                && match dir {
-                    d if SPLIT_REGISTERS.contains(&d) => matches!(ext, "yaml" | "yml"),
-                    "policies" | "procedures" | "audits" | "reviews" => ext == "md",
-                    _ => false,
-                }
-        }
-    }
-}
-
 /// Reads a record file and parses its YAML (a Markdown file's front matter). Spans carry a
 /// placeholder file id until [`Loader::read`] knows the real one.
 fn prepare(
