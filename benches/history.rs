@@ -232,13 +232,21 @@ fn main() -> Result<(), String> {
     let files = env_usize("ISMS_BENCH_FILES", 2_000);
     let runs = env_usize("ISMS_BENCH_RUNS", 5);
     let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let repo = tmp.path();
+    // `ISMS_BENCH_DIR` keeps the repository (for timing `isms log` on it); with
+    // `ISMS_BENCH_GENERATE_ONLY` nothing is timed.
+    let kept = std::env::var_os("ISMS_BENCH_DIR").map(std::path::PathBuf::from);
+    let repo = kept.as_deref().unwrap_or(tmp.path());
+    std::fs::create_dir_all(repo).map_err(|e| e.to_string())?;
     let t = Instant::now();
     generate(repo, commits, files)?;
     println!(
-        "generated {commits} commits over {files} record files in {:.1?}",
-        t.elapsed()
+        "generated {commits} commits over {files} record files in {:.1?} at {}",
+        t.elapsed(),
+        repo.display()
     );
+    if std::env::var_os("ISMS_BENCH_GENERATE_ONLY").is_some() {
+        return Ok(());
+    }
     let isms = repo.join("isms");
 
     let git_log = best(runs, || {

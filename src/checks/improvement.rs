@@ -8,12 +8,7 @@ use crate::model::{Nonconformity, NonconformitySource, RecordStatus, loaded};
 use crate::yaml::Spanned;
 
 fn path(ctx: &Context<'_>, n: &Spanned<Nonconformity>) -> String {
-    let p = ctx.model.sources.path(n.span.file);
-    if p.is_empty() {
-        "nonconformities.yaml".to_string()
-    } else {
-        p.to_string()
-    }
+    ctx.record_file(n.span, "nonconformities.yaml")
 }
 
 fn complete(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -72,6 +72,13 @@ impl<'a> Context<'a> {
         (span.line > 0).then(|| self.model.location(span))
     }
 
+    /// The file a record was read from (its span's file), or `default` (the register's usual
+    /// file) for a record that came from no file.
+    pub fn record_file(&self, record: Span, default: &str) -> String {
+        let p = self.model.sources.path(record.file);
+        if p.is_empty() { default } else { p }.to_string()
+    }
+
     /// Places a diagnostic at `span`, or at the whole file `fallback` when the span does not
     /// point into a file.
     pub fn place(&self, d: Diagnostic, span: Span, fallback: &str) -> Diagnostic {
@@ -259,4 +266,31 @@ pub fn run(ctx: &Context<'_>, sink: Sink, mut upstream: Vec<Diagnostic>) -> Outc
         });
     }
     sink.finish(upstream)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_names_its_own_file_or_the_registers_usual_one() {
+        let mut model = Isms::default();
+        let id = model.sources.add(crate::source::SourceFile::new(
+            "risks/part-2.yaml",
+            "risks: []\n",
+        ));
+        let today = Date::constant(2025, 6, 30);
+        let ctx = Context::new(&model, today);
+        let in_file = Span {
+            file: id,
+            ..Span::default()
+        };
+        assert_eq!(ctx.record_file(in_file, "risks.yaml"), "risks/part-2.yaml");
+        // A record from no file (a default, a generated record).
+        let detached = Span {
+            file: crate::source::FileId(99),
+            ..Span::default()
+        };
+        assert_eq!(ctx.record_file(detached, "risks.yaml"), "risks.yaml");
+    }
 }

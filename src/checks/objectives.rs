@@ -13,12 +13,7 @@ const FILE: &str = "objectives.yaml";
 const FIRST_MONITORING_DAYS: i64 = 92;
 
 fn obj_path(ctx: &Context<'_>, o: &Spanned<Objective>) -> String {
-    let p = ctx.model.sources.path(o.span.file);
-    if p.is_empty() {
-        FILE.to_string()
-    } else {
-        p.to_string()
-    }
+    ctx.record_file(o.span, FILE)
 }
 
 fn measurable(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {

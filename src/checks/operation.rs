@@ -8,12 +8,7 @@ use crate::model::{Criticality, Supplier, SupplierReview, loaded};
 use crate::yaml::Spanned;
 
 fn path(ctx: &Context<'_>, s: &Spanned<Supplier>) -> String {
-    let p = ctx.model.sources.path(s.span.file);
-    if p.is_empty() {
-        "suppliers.yaml".to_string()
-    } else {
-        p.to_string()
-    }
+    ctx.record_file(s.span, "suppliers.yaml")
 }
 
 /// Suppliers whose security matters: they touch information or are critical.

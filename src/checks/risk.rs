@@ -15,12 +15,7 @@ use crate::yaml::Spanned;
 const MANIFEST: &str = "isms.yaml";
 
 fn risk_path(ctx: &Context<'_>, r: &Spanned<Risk>) -> String {
-    let p = ctx.model.sources.path(r.span.file);
-    if p.is_empty() {
-        "risks.yaml".to_string()
-    } else {
-        p.to_string()
-    }
+    ctx.record_file(r.span, "risks.yaml")
 }
 
 fn at_risk(

@@ -238,6 +238,49 @@ pub struct HistoryIndex {
     records: Vec<OnceCell<Vec<RecordChange>>>,
     /// Parsed versions for on-demand record changes.
     parsed: RefCell<ParseCache>,
+    /// The commit graph, by walk index, when the walk saw every commit: ancestry is then
+    /// answered here instead of by a graph walk in libgit2 per question.
+    graph: Option<Graph>,
+    /// Ancestors (bit per walk index) of the commits asked about so far.
+    ancestors: RefCell<HashMap<u32, Vec<u64>>>,
+}
+
+/// Walk indices of the commits and of their parents.
+struct Graph {
+    index_of: HashMap<Oid, u32>,
+    parents: Vec<Vec<u32>>,
+}
+
+impl Graph {
+    fn new(parent_ids: &[Vec<Oid>], commits: &[CommitInfo]) -> Option<Graph> {
+        let index_of: HashMap<Oid, u32> = commits
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Some((Oid::from_str(&c.id).ok()?, u32::try_from(i).ok()?)))
+            .collect::<Option<_>>()?;
+        // A parent outside the walk (the edge of a shallow clone) has no index: it is no
+        // commit of the index, so nothing below it can be asked about.
+        let parents = parent_ids
+            .iter()
+            .map(|ps| ps.iter().filter_map(|p| index_of.get(p).copied()).collect())
+            .collect();
+        Some(Graph { index_of, parents })
+    }
+
+    /// Every commit reachable from `d` (itself included), one bit per walk index.
+    fn ancestors(&self, d: u32) -> Vec<u64> {
+        let mut seen = vec![0u64; self.parents.len().div_ceil(64)];
+        let mut stack = vec![d];
+        while let Some(c) = stack.pop() {
+            let (word, bit) = (c as usize / 64, 1u64 << (c % 64));
+            if seen[word] & bit != 0 {
+                continue;
+            }
+            seen[word] |= bit;
+            stack.extend(self.parents[c as usize].iter().copied());
+        }
+        seen
+    }
 }
 
 impl std::fmt::Debug for HistoryIndex {
@@ -273,6 +316,9 @@ impl HistoryIndex {
             _ => Walked::default(),
         };
         let records = (0..walked.changes.len()).map(|_| OnceCell::new()).collect();
+        let graph = (walked.complete && walked.parent_ids.len() == walked.commits.len())
+            .then(|| Graph::new(&walked.parent_ids, &walked.commits))
+            .flatten();
         let index = HistoryIndex {
             repo,
             state,
@@ -282,6 +328,8 @@ impl HistoryIndex {
             by_path: walked.by_path,
             records,
             parsed: RefCell::new(HashMap::new()),
+            graph,
+            ancestors: RefCell::new(HashMap::new()),
         };
         if options.precompute_records {
             index.precompute_records();
@@ -530,7 +578,25 @@ impl HistoryIndex {
         let (Ok(a), Ok(d)) = (Oid::from_str(ancestor), Oid::from_str(descendant)) else {
             return false;
         };
-        a == d || self.repo.graph_descendant_of(d, a).unwrap_or(false)
+        if a == d {
+            return true;
+        }
+        if let Some(g) = &self.graph {
+            let (Some(&ai), Some(&di)) = (g.index_of.get(&a), g.index_of.get(&d)) else {
+                // Not reachable from HEAD: ask the repository.
+                return self.repo.graph_descendant_of(d, a).unwrap_or(false);
+            };
+            // Walk order is topological: an ancestor never comes before its descendant.
+            if ai < di {
+                return false;
+            }
+            let mut cache = self.ancestors.borrow_mut();
+            let set = cache.entry(di).or_insert_with(|| g.ancestors(di));
+            return set
+                .get(ai as usize / 64)
+                .is_some_and(|w| w & (1u64 << (ai % 64)) != 0);
+        }
+        self.repo.graph_descendant_of(d, a).unwrap_or(false)
     }
 
     fn entry<'a>(&'a self, change: &'a PathChange) -> Option<HistoryEntry<'a>> {
@@ -557,6 +623,10 @@ struct Walked {
     changes: Vec<PathChange>,
     commit_starts: Vec<u32>,
     by_path: HashMap<String, Vec<u32>>,
+    /// Parent ids of each commit, in walk order.
+    parent_ids: Vec<Vec<Oid>>,
+    /// Every commit reachable from HEAD was walked (no limit stopped the walk).
+    complete: bool,
 }
 
 /// The single history walk.
@@ -569,7 +639,10 @@ fn walk(repo: &Repository, prefix: &str, options: &BuildOptions) -> Result<Walke
         .push_head()
         .ctx("starting the history walk at HEAD")?;
 
-    let mut out = Walked::default();
+    let mut out = Walked {
+        complete: true,
+        ..Walked::default()
+    };
     // ISMS subtree of commits whose parent we have seen but not yet visited: each tree lookup
     // by path is done once per commit, not once per child.
     let mut pending_subtrees: HashMap<Oid, Option<Oid>> = HashMap::new();
@@ -584,6 +657,7 @@ fn walk(repo: &Repository, prefix: &str, options: &BuildOptions) -> Result<Walke
             .max_changed_commits
             .is_some_and(|max| changed_commits >= max)
         {
+            out.complete = false;
             break;
         }
         let oid = oid.ctx("walking the history")?;
@@ -594,6 +668,7 @@ fn walk(repo: &Repository, prefix: &str, options: &BuildOptions) -> Result<Walke
         out.commit_starts
             .push(u32::try_from(out.changes.len()).unwrap_or(u32::MAX));
         out.commits.push(commit_info(&commit));
+        out.parent_ids.push(commit.parent_ids().collect());
 
         let new_tree = match pending_subtrees.remove(&oid) {
             Some(t) => t,
@@ -882,6 +957,26 @@ fn assign_short_ids(commits: &mut [CommitInfo]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ancestry_follows_every_parent_of_a_merge() {
+        // Walk order, newest first: 0 merges 1 and 2; 1 and 2 branch from 3; 4 is unrelated
+        // history reachable only through nothing (a commit the walk saw last).
+        let g = Graph {
+            index_of: HashMap::new(),
+            parents: vec![vec![1, 2], vec![3], vec![3], vec![], vec![]],
+        };
+        let bits = |d: u32| {
+            let set = g.ancestors(d);
+            (0..5u32)
+                .filter(|&a| set[a as usize / 64] & (1 << (a % 64)) != 0)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(bits(0), vec![0, 1, 2, 3]);
+        assert_eq!(bits(1), vec![1, 3]);
+        assert_eq!(bits(2), vec![2, 3]);
+        assert_eq!(bits(4), vec![4]);
+    }
 
     #[test]
     fn short_ids_are_unique_prefixes() {

@@ -270,32 +270,41 @@ impl ParsedDoc {
     }
 }
 
-/// `node` without the entries at the given key paths.
-fn without(node: &Node, paths: &[&[&str]]) -> Node {
-    let NodeKind::Map(entries) = &node.kind else {
-        return node.clone();
+/// Whether two trees have the same content once the entries at the given key paths are left
+/// out of both (the comparison of [`Node::same_content`], without copying the trees).
+fn same_except(a: &Node, b: &Node, paths: &[&[&str]]) -> bool {
+    if paths.is_empty() {
+        return a.same_content(b);
+    }
+    let (NodeKind::Map(x), NodeKind::Map(y)) = (&a.kind, &b.kind) else {
+        // Leaving keys out of a mapping keeps it a mapping, never equal to anything else.
+        return !matches!(a.kind, NodeKind::Map(_))
+            && !matches!(b.kind, NodeKind::Map(_))
+            && a.same_content(b);
     };
-    let mut kept = Vec::with_capacity(entries.len());
-    for (k, v) in entries {
+    let below = |name: &str| -> Option<Vec<&[&str]>> {
         let here: Vec<&[&str]> = paths
             .iter()
-            .filter(|p| p.first() == Some(&k.name.as_str()))
+            .filter(|p| p.first() == Some(&name))
             .map(|p| &p[1..])
             .collect();
-        if here.iter().any(|rest| rest.is_empty()) {
-            continue;
-        }
-        let v = if here.is_empty() {
-            v.clone()
-        } else {
-            without(v, &here)
-        };
-        kept.push((k.clone(), v));
-    }
-    Node {
-        kind: NodeKind::Map(kept),
-        ..node.clone()
-    }
+        // `None`: the entry itself is left out.
+        (!here.iter().any(|rest| rest.is_empty())).then_some(here)
+    };
+    let kept = |entries: &[(crate::yaml::Key, Node)]| {
+        entries
+            .iter()
+            .filter(|(k, _)| below(&k.name).is_some())
+            .count()
+    };
+    kept(x) == kept(y)
+        && x.iter().all(|(k, v)| match below(&k.name) {
+            None => true,
+            Some(here) => y
+                .iter()
+                .find(|(k2, _)| k2.name == k.name)
+                .is_some_and(|(_, v2)| same_except(v, v2, &here)),
+        })
 }
 
 /// Whether two versions of a document differ only at the given key paths (metadata) and not
@@ -309,11 +318,17 @@ pub(crate) fn only_paths_changed(
     let (Some(a), Some(b)) = (ParsedDoc::parse(format, old), ParsedDoc::parse(format, new)) else {
         return false;
     };
-    a.body == b.body && without(&a.root, paths).same_content(&without(&b.root, paths))
+    only_paths_changed_in(&a, &b, paths)
+}
+
+/// [`only_paths_changed`] on versions already parsed.
+pub(crate) fn only_paths_changed_in(a: &ParsedDoc, b: &ParsedDoc, paths: &[&[&str]]) -> bool {
+    a.body == b.body && same_except(&a.root, &b.root, paths)
 }
 
 /// Whether the value at `path` differs between two versions (present in one only counts).
 /// A version that cannot be parsed counts as having no value.
+#[cfg(test)]
 pub(crate) fn path_changed(
     format: DocFormat,
     old: Option<&str>,
@@ -322,10 +337,12 @@ pub(crate) fn path_changed(
 ) -> bool {
     let a = old.and_then(|t| ParsedDoc::parse(format, t));
     let b = new.and_then(|t| ParsedDoc::parse(format, t));
-    match (
-        a.as_ref().and_then(|d| d.get(path)),
-        b.as_ref().and_then(|d| d.get(path)),
-    ) {
+    path_changed_in(a.as_ref(), b.as_ref(), path)
+}
+
+/// [`path_changed`] on versions already parsed.
+pub(crate) fn path_changed_in(a: Option<&ParsedDoc>, b: Option<&ParsedDoc>, path: &[&str]) -> bool {
+    match (a.and_then(|d| d.get(path)), b.and_then(|d| d.get(path))) {
         (None, None) => false,
         (Some(x), Some(y)) => !x.same_content(y),
         _ => true,
@@ -445,6 +462,32 @@ mod tests {
         assert_eq!(d.text(&["document", "id"]).as_deref(), Some("SOA"));
         assert_eq!(DocFormat::of("soa.yaml"), DocFormat::Yaml);
         assert_eq!(DocFormat::of("policies/a.md"), DocFormat::Markdown);
+    }
+
+    #[test]
+    fn leaving_out_key_paths_compares_like_the_trees_without_them() {
+        let parse = |t: &str| ParsedDoc::parse(DocFormat::Yaml, t).unwrap().root;
+        let a = parse("doc:\n  id: P\n  approval: {on: 2025-01-01, by: A}\nitems: [1, 2]\n");
+        let b = parse("items: [1, 2]\ndoc:\n  approval: {by: B}\n  id: P\n");
+        let c = parse("doc:\n  id: Q\n  approval: {by: B}\nitems: [1, 2]\n");
+        let d = parse("doc:\n  id: P\nitems: [1, 2]\nextra: x\n");
+        let approval: &[&str] = &["doc", "approval"];
+        for (x, y, want) in [
+            (&a, &b, true),
+            (&a, &c, false),
+            (&a, &d, false),
+            (&b, &b, true),
+        ] {
+            assert_eq!(same_except(x, y, &[approval]), want, "{x:?} / {y:?}");
+        }
+        // Without paths: plain content equality, `5.10` is not `5.1`.
+        assert!(!same_except(&parse("v: 5.10\n"), &parse("v: 5.1\n"), &[]));
+        // A mapping with keys left out is still no scalar.
+        assert!(!same_except(
+            &parse("doc: x\n"),
+            &parse("doc: {approval: 1}\n"),
+            &[approval]
+        ));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::path::Path;
 use jiff::civil::Date;
 
 use super::history::{BuildOptions, ChangeKind, ChangeTexts, HistoryEntry, HistoryIndex};
-use super::records::{DocFormat, only_paths_changed, path_changed};
+use super::records::{DocFormat, ParsedDoc, only_paths_changed_in, path_changed_in};
 use super::repo::RepoState;
 use super::worktree::{WorkingChange, working_tree_changes};
 use crate::diagnostic::{Diagnostic, Location};
@@ -311,23 +311,32 @@ fn outdated_approval(
         return Vec::new();
     };
     let approved = on.value.civil();
-    let side = |t: &Option<ChangeTexts>| -> (Option<String>, Option<String>) {
-        t.as_ref()
-            .map_or((None, None), |t| (t.old.clone(), t.new.clone()))
+    // Each version is parsed once, when first needed: the rules below ask about the same
+    // versions several times.
+    let parsed: Vec<std::cell::OnceCell<(Option<ParsedDoc>, Option<ParsedDoc>)>> =
+        texts.iter().map(|_| std::cell::OnceCell::new()).collect();
+    let side = |i: usize| -> (Option<&ParsedDoc>, Option<&ParsedDoc>) {
+        let (old, new) = parsed[i].get_or_init(|| {
+            let parse =
+                |t: &Option<String>| t.as_deref().and_then(|t| ParsedDoc::parse(doc.format, t));
+            texts[i]
+                .as_ref()
+                .map_or((None, None), |t| (parse(&t.old), parse(&t.new)))
+        });
+        (old.as_ref(), new.as_ref())
     };
     // A change to the content (not a rename, not the approval fields alone) that no
     // `Approved-by:` trailer covers.
     let unapproved_content_change = |i: usize| -> bool {
-        let (e, t) = (&history[i], &texts[i]);
-        if e.change.content_unchanged() {
+        if history[i].change.content_unchanged() {
             return false;
         }
         let records: &[&[&str]] = match doc.format {
             DocFormat::Markdown => &[doc.approval_path, MARKDOWN_COMMUNICATED],
             DocFormat::Yaml => &[doc.approval_path],
         };
-        if let (Some(old), Some(new)) = side(t)
-            && only_paths_changed(doc.format, &old, &new, records)
+        if let (Some(old), Some(new)) = side(i)
+            && only_paths_changed_in(old, new, records)
         {
             return false;
         }
@@ -335,14 +344,9 @@ fn outdated_approval(
     };
     // History is newest first: the first change of the approval fields recorded the approval
     // in force.
-    let recorded = history.iter().zip(texts).position(|(_, t)| {
-        let (old, new) = side(t);
-        path_changed(
-            doc.format,
-            old.as_deref(),
-            new.as_deref(),
-            doc.approval_path,
-        )
+    let recorded = (0..history.len().min(texts.len())).position(|i| {
+        let (old, new) = side(i);
+        path_changed_in(old, new, doc.approval_path)
     });
     let mut out = Vec::new();
     let Some(pos) = recorded else {

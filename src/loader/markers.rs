@@ -39,7 +39,10 @@ pub struct Cache(std::sync::Mutex<std::collections::HashMap<String, (String, Vec
 
 /// The markers of one file's text (a file about to be written, for instance).
 pub(crate) fn find_in(path: &str, text: &str) -> Vec<Marker> {
-    in_file(&crate::source::SourceFile::new(path.to_string(), text.to_string()))
+    in_file(&crate::source::SourceFile::new(
+        path.to_string(),
+        text.to_string(),
+    ))
 }
 
 /// The markers of one file.

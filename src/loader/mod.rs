@@ -432,7 +432,7 @@ fn load_inner(
         diags: Vec::new(),
         max_file_size: options.max_file_size.unwrap_or(MAX_FILE_SIZE),
         size_from_flag: options.max_file_size.is_some(),
-        preloaded: HashMap::new(),
+        preloader: None,
         parsed: HashMap::new(),
         overlay,
         cache,
@@ -462,8 +462,8 @@ struct Loader {
     max_file_size: u64,
     /// The limit was given on the command line (isms.yaml does not change it then).
     size_from_flag: bool,
-    /// Files read and parsed ahead, on several threads, by repository path.
-    preloaded: HashMap<String, Result<Prepared, Box<Diagnostic>>>,
+    /// Files read and parsed ahead on worker threads, while [`Self::load_records`] runs.
+    preloader: Option<std::sync::Arc<preload::Preloader>>,
     /// Parsed YAML of files already in the source map, until it is read into records.
     parsed: HashMap<FileId, Parsed>,
     /// Text read instead of the disk's, by path.
@@ -570,7 +570,7 @@ impl Loader {
     /// Reads a record file (from the preloaded results when there are some) and adds it to the
     /// source map. Returns the file id when its text is usable.
     fn read(&mut self, f: &Found) -> Option<FileId> {
-        let pre = self.preloaded.remove(&f.rel);
+        let pre = self.preloader.as_ref().and_then(|p| p.take(&f.rel));
         let (file, parsed) = match pre {
             Some(Ok((file, parsed))) => (file, parsed),
             Some(Err(d)) => {
@@ -601,64 +601,10 @@ impl Loader {
         Some(id)
     }
 
-    /// Reads and parses every record file on as many threads as the machine offers. Only the
-    /// results are shared: the typed read, the source map and the diagnostics stay in the
-    /// sequential order of [`Self::load_all`], so output does not depend on thread timing.
     fn size_limit(&self) -> SizeLimit {
         SizeLimit {
             bytes: self.max_file_size,
             from_flag: self.size_from_flag,
-        }
-    }
-
-    fn preload(&mut self, files: &[Found]) {
-        // isms.yaml is read first, on its own: it may set the size limit for the others.
-        let mut jobs: Vec<&Found> = files
-            .iter()
-            .filter(|f| f.rel != "isms.yaml" && is_record_file(&f.rel))
-            .collect();
-        let limit = self.size_limit();
-        // Largest first, so one big register does not start last.
-        jobs.sort_by_key(|f| std::cmp::Reverse(self.model.files.get(&f.rel).map_or(0, |m| m.size)));
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(jobs.len())
-            .min(16);
-        let root = self.root.as_path();
-        let overlay = self.overlay.as_ref();
-        let cache = self.cache.as_deref();
-        let results: Vec<(usize, Result<Prepared, Box<Diagnostic>>)> = if threads <= 1 {
-            jobs.iter()
-                .enumerate()
-                .map(|(i, f)| (i, prepare(root, f, limit, overlay, cache)))
-                .collect()
-        } else {
-            let next = std::sync::atomic::AtomicUsize::new(0);
-            std::thread::scope(|s| {
-                let workers: Vec<_> = (0..threads)
-                    .map(|_| {
-                        s.spawn(|| {
-                            let mut out = Vec::new();
-                            loop {
-                                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                                let Some(f) = jobs.get(i) else { break };
-                                out.push((i, prepare(root, f, limit, overlay, cache)));
-                            }
-                            out
-                        })
-                    })
-                    .collect();
-                // A worker that failed leaves its files to the sequential read.
-                workers
-                    .into_iter()
-                    .flat_map(|w| w.join().unwrap_or_default())
-                    .collect()
-            })
-        };
-        for (i, r) in results {
-            if let Some(f) = jobs.get(i) {
-                self.preloaded.insert(f.rel.clone(), r);
-            }
         }
     }
 
@@ -685,7 +631,57 @@ impl Loader {
             ),
         }
         // The other files are read and parsed ahead, with the limit isms.yaml set.
-        self.preload(files);
+        self.load_records_parsed_ahead(files);
+    }
+
+    /// Runs [`Self::load_records`] while worker threads read and parse the record files ahead of
+    /// it, in its order, on as many threads as the machine offers. Only the results are shared:
+    /// the typed read, the source map and the diagnostics stay in the sequential order of
+    /// [`Self::load_records`], so output does not depend on thread timing.
+    fn load_records_parsed_ahead(&mut self, files: &[Found]) {
+        let jobs: Vec<(Found, u64)> = read_order(files)
+            .into_iter()
+            .map(|f| {
+                let size = self.model.files.get(&f.rel).map_or(0, |m| m.size);
+                (f, size)
+            })
+            .collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(jobs.len())
+            .min(16);
+        let pre = std::sync::Arc::new(preload::Preloader::new(
+            jobs,
+            preload::Budget::default(),
+            self.root.clone(),
+            self.size_limit(),
+            self.overlay.clone(),
+            self.cache.clone(),
+        ));
+        std::thread::scope(|s| {
+            let _stop = preload::StopOnDrop(pre.clone());
+            if threads > 1 {
+                for _ in 0..threads {
+                    let pre = &pre;
+                    s.spawn(move || pre.work());
+                }
+            }
+            self.preloader = Some(pre.clone());
+            self.load_records(files);
+            self.preloader = None;
+        });
+        // The two orders are fixed by the code, not by the files: a mismatch is a bug here.
+        debug_assert_eq!(
+            pre.out_of_order(),
+            0,
+            "read_order does not follow load_records"
+        );
+    }
+
+    /// Every record file but isms.yaml, in the order of [`read_order`].
+    fn load_records(&mut self, files: &[Found]) {
+        let by_rel: HashMap<&str, &Found> = files.iter().map(|f| (f.rel.as_str(), f)).collect();
+        let single = |name: &str| by_rel.get(name).map(|f| (*f).clone());
         self.model.context = self.register(single("context.yaml"), RecordKind::Context);
         if let Some(f) = single("scope.md") {
             self.model.scope = self.document(&f, RecordKind::Scope);
@@ -1449,6 +1445,35 @@ pub fn normalise_rel(p: &str) -> String {
     rest.trim_end_matches('/').to_string()
 }
 
+/// The record files [`Loader::load_records`] reads (all but isms.yaml), in the order it reads
+/// them, so the workers parse ahead in that order. A file out of this order still loads the
+/// same; it is only parsed without look-ahead.
+fn read_order(files: &[Found]) -> Vec<Found> {
+    let single = |name: &str| files.iter().find(|f| f.rel == name).cloned();
+    let mut out: Vec<Found> = Vec::new();
+    out.extend(single("context.yaml"));
+    out.extend(single("scope.md"));
+    out.extend(register_files(files, "assets"));
+    out.extend(register_files(files, "risks"));
+    out.extend(single("soa.yaml"));
+    for name in [
+        "objectives",
+        "suppliers",
+        "training",
+        "metrics",
+        "incidents",
+        "changes",
+        "nonconformities",
+    ] {
+        out.extend(register_files(files, name));
+    }
+    for folder in RECORD_FOLDERS {
+        out.extend(in_folder(files, folder, "md"));
+    }
+    out.extend(register_files(files, "acknowledgements"));
+    out
+}
+
 /// The files of a register: `NAME.yaml`, then `NAME/*.yaml` and `NAME/*.yml` in name order.
 fn register_files(files: &[Found], name: &str) -> Vec<Found> {
     let single = format!("{name}.yaml");
@@ -1640,23 +1665,6 @@ fn read_text(
     Ok(text)
 }
 
-/// Whether the loader reads `rel` as a record file (the files [`Loader::load_all`] asks for).
-fn is_record_file(rel: &str) -> bool {
-    match rel.split_once('/') {
-        None => ROOT_RECORDS.contains(&rel),
-        Some((dir, name)) => {
-            let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
-            !name.contains('/')
-                && !name.starts_with('_')
-                && match dir {
-                    d if SPLIT_REGISTERS.contains(&d) => matches!(ext, "yaml" | "yml"),
-                    "policies" | "procedures" | "audits" | "reviews" => ext == "md",
-                    _ => false,
-                }
-        }
-    }
-}
-
 /// Reads a record file and parses its YAML (a Markdown file's front matter). Spans carry a
 /// placeholder file id until [`Loader::read`] knows the real one.
 fn prepare(
@@ -1710,6 +1718,7 @@ fn set_file(node: &mut Node, id: FileId) {
     }
 }
 
+mod preload;
 mod references;
 
 /// "8 MiB", "512 KiB", "100 bytes".
@@ -1857,6 +1866,43 @@ mod tests {
         assert_eq!(normalise_rel("evidence/a.pdf"), "evidence/a.pdf");
         assert_eq!(normalise_rel(".\\evidence\\b\\"), "evidence/b");
         assert_eq!(normalise_rel("./"), "");
+    }
+
+    #[test]
+    fn record_files_are_parsed_ahead_in_the_order_they_are_read() {
+        // The example has a file of every kind the look-ahead parses; in a debug build the
+        // loader asserts that it asked for none of them out of the workers' order.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-saas");
+        let files: Vec<String> = {
+            let mut l = Loader {
+                root: root.clone(),
+                model: Isms::default(),
+                diags: Vec::new(),
+                max_file_size: MAX_FILE_SIZE,
+                size_from_flag: false,
+                preloader: None,
+                parsed: HashMap::new(),
+                overlay: std::sync::Arc::default(),
+                cache: None,
+            };
+            let found = l.walk().unwrap();
+            read_order(&found).into_iter().map(|f| f.rel).collect()
+        };
+        for kind in [
+            "context.yaml",
+            "assets.yaml",
+            "risks.yaml",
+            "soa.yaml",
+            "policies/",
+        ] {
+            assert!(
+                files.iter().any(|f| f.starts_with(kind)),
+                "{kind} not in {files:?}"
+            );
+        }
+        assert!(!files.iter().any(|f| f == "isms.yaml"));
+        let loaded = load(&root).unwrap();
+        assert!(!loaded.model.risks.is_empty());
     }
 
     #[test]
