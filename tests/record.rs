@@ -1347,3 +1347,49 @@ fn asset_details_and_the_inventory_check() {
     // Five placeholders fewer: three locations, the owner note and the inventory check.
     assert_eq!(count(&dir, "SUP-12"), markers - 5);
 }
+
+/// A record that is written but failed to load is not "missing": the refusal names its load
+/// error with the file and line, instead of suggesting another id.
+#[test]
+fn a_record_that_failed_to_load_is_named_with_its_error_not_as_missing() {
+    let (_t, dir) = acme();
+    let text = std::fs::read_to_string(dir.join("assets.yaml")).unwrap();
+    let broken = text.replacen("    type: information\n", "    type: bogus\n", 1);
+    assert_ne!(broken, text);
+    std::fs::write(dir.join("assets.yaml"), &broken).unwrap();
+    let id = broken
+        .lines()
+        .take_while(|l| !l.contains("type: bogus"))
+        .filter_map(|l| l.trim().strip_prefix("- id: "))
+        .last()
+        .unwrap()
+        .to_string();
+    let before = snapshot(&dir);
+    for args in [
+        vec!["asset", id.as_str(), "--location", "Leeds"],
+        vec![
+            "new",
+            "risk",
+            "--title",
+            "x",
+            "--owner",
+            "p-cto",
+            "--asset",
+            id.as_str(),
+        ],
+    ] {
+        // The command and its id or kind, then the folder, then the flags.
+        isms()
+            .args(&args[..2])
+            .arg(&dir)
+            .args(&args[2..])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("could not be loaded"))
+            .stderr(predicates::str::contains("at assets.yaml:"))
+            .stderr(predicates::prelude::PredicateBooleanExt::not(
+                predicates::str::contains("did you mean"),
+            ));
+    }
+    assert_eq!(snapshot(&dir), before);
+}

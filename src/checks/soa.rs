@@ -38,7 +38,7 @@ fn covers_annex_a(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let entries = soa.controls.written();
     for c in catalogue::controls() {
         // An entry written with an error is reported by the loader, not as missing.
-        if seen.contains(&c.id) || ctx.model.unloaded.contains(&c.id) {
+        if seen.contains(&c.id) || ctx.model.unloaded.contains_key(&c.id) {
             continue;
         }
         let new = if c.is_new_in_2022() {
@@ -355,7 +355,7 @@ fn risk_controls_applicable(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue; // not an Annex A id: reported when the register is loaded
         }
         let problem = match ctx.model.soa_entry(&id) {
-            None if ctx.model.unloaded.contains(&id) => continue, // its load error says why
+            None if ctx.model.unloaded.contains_key(&id) => continue, // its load error says why
             None => "is not in the SoA",
             Some(e) if e.applicable.is_none() => "has no applicability decision in the SoA",
             Some(_) => continue,

@@ -571,7 +571,7 @@ pub fn confirm(args: ConfirmArgs, _g: &Global) -> anyhow::Result<Status> {
             ]
             .map(String::from),
         );
-        let near = crate::diagnostic::did_you_mean_tail(ids.iter().map(String::as_str), target, "");
+        let near = super::new::closest(&model, ids.iter().map(String::as_str), target, "");
         bail!(
             "there is no risk, SoA control, obligation, external document or objective `{target}` to confirm (or `climate`, `context`, `assets`){near}"
         );
@@ -749,7 +749,7 @@ pub fn accept(args: AcceptArgs, g: &Global) -> anyhow::Result<Status> {
     } else {
         let Some(r) = model.risk(&args.risk) else {
             let ids: Vec<&str> = model.risks.iter().map(|r| r.id.value.as_str()).collect();
-            let near = crate::diagnostic::did_you_mean_tail(ids, &args.risk, "");
+            let near = super::new::closest(&model, ids, &args.risk, "");
             bail!("there is no risk `{}`{near}", args.risk);
         };
         if let Some(why) =
@@ -864,7 +864,7 @@ pub fn close(args: CloseArgs, _g: &Global) -> anyhow::Result<Status> {
             .iter()
             .map(|n| n.id.value.as_str())
             .collect();
-        let near = crate::diagnostic::did_you_mean_tail(ids, &args.nonconformity, "");
+        let near = super::new::closest(&model, ids, &args.nonconformity, "");
         bail!("there is no nonconformity `{}`{near}", args.nonconformity);
     };
     if nc.corrective_action.is_none()

@@ -173,7 +173,7 @@ fn add(a: AddArgs) -> anyhow::Result<Status> {
     };
     let Some(entry) = model.soa_entry(&control) else {
         let ids: Vec<&str> = soa.controls.iter().map(|c| c.id.value.as_str()).collect();
-        let near = crate::diagnostic::did_you_mean_tail(ids, &control, "");
+        let near = super::new::closest(&model, ids, &control, "");
         bail!("soa.yaml has no control `{}`{near}", a.control);
     };
     if !entry.is_applicable() {

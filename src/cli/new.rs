@@ -218,7 +218,7 @@ pub(crate) fn person_or_role(model: &Isms, id: &str, flag: &str) -> anyhow::Resu
         .map(|p| p.id.value.as_str())
         .chain(model.roles.iter().map(|r| r.id.value.as_str()))
         .collect();
-    bail!("{}", unknown("person or role", id, flag, &ids))
+    bail!("{}", unknown(model, "person or role", id, flag, &ids))
 }
 
 /// Refuses a person id that does not exist, naming the closest one.
@@ -227,10 +227,38 @@ pub(crate) fn person(model: &Isms, id: &str, flag: &str) -> anyhow::Result<()> {
         return Ok(());
     }
     let ids: Vec<&str> = model.people.iter().map(|p| p.id.value.as_str()).collect();
-    bail!("{}", unknown("person", id, flag, &ids))
+    bail!("{}", unknown(model, "person", id, flag, &ids))
 }
 
-fn unknown(what: &str, id: &str, flag: &str, ids: &[&str]) -> String {
+/// The tail of a "there is no ... `id`" message: the closest id, or `otherwise`. A record that
+/// is written in the files but failed to load is not missing, so its load error is named
+/// instead: a spelling suggestion would send the user looking for the wrong thing.
+pub(crate) fn closest<'a>(
+    model: &Isms,
+    ids: impl IntoIterator<Item = &'a str>,
+    id: &str,
+    otherwise: &str,
+) -> String {
+    match model.unloaded.get(id) {
+        Some(d) => format!(
+            "; it is written{} but could not be loaded ({}): fix that first (`isms check` lists every problem)",
+            d.location
+                .as_ref()
+                .map(|l| format!(" at {l}"))
+                .unwrap_or_default(),
+            d.message
+        ),
+        None => crate::diagnostic::did_you_mean_tail(ids, id, otherwise),
+    }
+}
+
+fn unknown(model: &Isms, what: &str, id: &str, flag: &str, ids: &[&str]) -> String {
+    if model.unloaded.contains_key(id) {
+        return format!(
+            "{flag} {id}: there is no {what} `{id}`{}",
+            closest(model, ids.iter().copied(), id, "")
+        );
+    }
     let mut s = crate::diagnostic::Suggester::new(ids.iter().copied());
     match s.suggest(id) {
         Some(near) => format!("{flag} {id}: there is no {what} `{id}`; did you mean `{near}`?"),
@@ -388,13 +416,13 @@ fn plan(args: &Args, model: &Isms, on: Date, changes: &mut ChangeSet) -> anyhow:
     for a in &args.audits {
         if !model.audits.iter().any(|x| x.id.value == *a) {
             let ids: Vec<&str> = model.audits.iter().map(|x| x.id.value.as_str()).collect();
-            bail!("{}", unknown("audit record", a, "--audits", &ids));
+            bail!("{}", unknown(model, "audit record", a, "--audits", &ids));
         }
     }
     for a in &args.asset {
         if model.asset(a).is_none() {
             let ids: Vec<&str> = model.assets.iter().map(|x| x.id.value.as_str()).collect();
-            bail!("{}", unknown("asset", a, "--asset", &ids));
+            bail!("{}", unknown(model, "asset", a, "--asset", &ids));
         }
     }
     for c in &args.controls {
@@ -403,7 +431,10 @@ fn plan(args: &Args, model: &Isms, on: Date, changes: &mut ChangeSet) -> anyhow:
                 .iter()
                 .map(|c| c.id.as_str())
                 .collect();
-            bail!("{}", unknown("Annex A control", c, "--controls", &ids));
+            bail!(
+                "{}",
+                unknown(model, "Annex A control", c, "--controls", &ids)
+            );
         }
     }
     for c in &args.clauses {

@@ -110,7 +110,7 @@ pub fn run(args: Args, _g: &Global) -> anyhow::Result<Status> {
                 .iter()
                 .map(|x| x.id.value.as_str())
                 .collect();
-            let near = crate::diagnostic::did_you_mean_tail(ids, s, "");
+            let near = super::new::closest(&model, ids, s, "");
             bail!("--covered-by-supplier {s}: there is no supplier `{s}` in suppliers.yaml{near}");
         }
         e.set_decided(&path, "covered_by_supplier", &Value::str(s))?;

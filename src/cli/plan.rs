@@ -345,7 +345,7 @@ fn unknown(model: &Isms, target: &str) -> String {
                 .filter_map(|a| a.id.as_ref().map(|i| i.value.clone())),
         );
     }
-    let near = crate::diagnostic::did_you_mean_tail(ids.iter().map(String::as_str), target, "");
+    let near = super::new::closest(model, ids.iter().map(String::as_str), target, "");
     format!(
         "there is no treatment action, risk, opportunity or change `{target}` to plan{near} (name an action as `R-001#2`)"
     )

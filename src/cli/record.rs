@@ -275,6 +275,7 @@ fn review<'m>(model: &'m Isms, id: &str) -> anyhow::Result<&'m crate::model::Man
         .ok_or_else(|| {
             let ids: Vec<&str> = model.reviews.iter().map(|r| r.id.value.as_str()).collect();
             not_found(
+                model,
                 "management review",
                 id,
                 ids,
@@ -322,8 +323,8 @@ fn non_empty(flag: &str, v: &str, why: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn not_found(what: &str, id: &str, ids: Vec<&str>, hint: &str) -> anyhow::Error {
-    let near = crate::diagnostic::did_you_mean_tail(ids, id, &format!(" ({hint})"));
+fn not_found(model: &Isms, what: &str, id: &str, ids: Vec<&str>, hint: &str) -> anyhow::Error {
+    let near = super::new::closest(model, ids, id, &format!(" ({hint})"));
     anyhow::anyhow!("there is no {what} `{id}`{near}")
 }
 
@@ -468,6 +469,7 @@ pub fn communicate(args: CommunicateArgs, _g: &Global) -> anyhow::Result<Status>
                 .chain(model.roles.iter().map(|r| r.id.value.as_str()))
                 .collect();
             return Err(not_found(
+                &model,
                 "policy or role",
                 target,
                 ids,
@@ -575,6 +577,7 @@ pub fn measure(args: MeasureArgs, _g: &Global) -> anyhow::Result<Status> {
             .chain(model.objectives.iter().map(|o| o.id.value.as_str()))
             .collect();
         return Err(not_found(
+            &model,
             "metric or objective",
             target,
             ids,
@@ -653,7 +656,13 @@ pub fn competence(args: CompetenceArgs, _g: &Global) -> anyhow::Result<Status> {
         && model.role(r).is_none()
     {
         let ids: Vec<&str> = model.roles.iter().map(|r| r.id.value.as_str()).collect();
-        return Err(not_found("role", r, ids, "isms.yaml lists the roles"));
+        return Err(not_found(
+            &model,
+            "role",
+            r,
+            ids,
+            "isms.yaml lists the roles",
+        ));
     }
     for p in &args.people {
         let p = p.trim();
@@ -709,7 +718,7 @@ fn supplier<'m>(
                 .iter()
                 .map(|s| s.id.value.as_str())
                 .collect();
-            not_found("supplier", id, ids, "suppliers.yaml lists them")
+            not_found(model, "supplier", id, ids, "suppliers.yaml lists them")
         })
 }
 
@@ -942,6 +951,7 @@ pub fn report(args: ReportArgs, _g: &Global) -> anyhow::Result<Status> {
     let Some(a) = model.audits.iter().find(|a| a.id.value == id) else {
         let ids: Vec<&str> = model.audits.iter().map(|a| a.id.value.as_str()).collect();
         return Err(not_found(
+            &model,
             "audit record",
             id,
             ids,
@@ -1208,6 +1218,7 @@ pub fn rename(args: RenameArgs, _g: &Global) -> anyhow::Result<Status> {
             .chain(model.assets.iter().map(|a| a.id.value.as_str()))
             .collect();
         return Err(not_found(
+            &model,
             "person, supplier or asset",
             id,
             ids,
@@ -1343,7 +1354,13 @@ pub fn asset(args: AssetArgs, _g: &Global) -> anyhow::Result<Status> {
     let id = args.id.trim();
     let Some(a) = model.asset(id) else {
         let ids: Vec<&str> = model.assets.iter().map(|a| a.id.value.as_str()).collect();
-        return Err(not_found("asset", id, ids, "give an id from assets.yaml"));
+        return Err(not_found(
+            &model,
+            "asset",
+            id,
+            ids,
+            "give an id from assets.yaml",
+        ));
     };
     let mut fields: Vec<(&str, Value)> = Vec::new();
     if let Some(o) = &args.owner {
@@ -1351,6 +1368,7 @@ pub fn asset(args: AssetArgs, _g: &Global) -> anyhow::Result<Status> {
         if model.person(o).is_none() {
             let ids: Vec<&str> = model.people.iter().map(|p| p.id.value.as_str()).collect();
             return Err(not_found(
+                &model,
                 "person",
                 o,
                 ids,
@@ -1368,6 +1386,7 @@ pub fn asset(args: AssetArgs, _g: &Global) -> anyhow::Result<Status> {
                 .map(|x| x.id.value.as_str())
                 .collect();
             return Err(not_found(
+                &model,
                 "supplier",
                 s,
                 ids,
@@ -1425,7 +1444,13 @@ fn confirm_assets(
 ) -> anyhow::Result<String> {
     if model.person(by).is_none() {
         let ids: Vec<&str> = model.people.iter().map(|p| p.id.value.as_str()).collect();
-        return Err(not_found("person", by, ids, "give an id from isms.yaml"));
+        return Err(not_found(
+            model,
+            "person",
+            by,
+            ids,
+            "give an id from isms.yaml",
+        ));
     }
     let open: Vec<String> = model
         .assets

@@ -1222,7 +1222,7 @@ impl Loader {
             let mut d = Diagnostic::error(code, e.message).at_span(&self.model.sources, span);
             if let Some(id) = e.record {
                 d = d.for_record(id.clone());
-                self.model.unloaded.insert(id);
+                self.model.unloaded.entry(id).or_insert_with(|| d.clone());
             }
             if let Some(h) = e.hint {
                 d = d.with_hint(h);

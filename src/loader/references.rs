@@ -250,7 +250,7 @@ impl<'a> References<'a> {
                 .iter()
                 .flatten()
                 .any(|m| m.contains_key(id.value.as_str()))
-                || model.unloaded.contains(&id.value)
+                || model.unloaded.contains_key(&id.value)
             {
                 continue;
             }

@@ -202,10 +202,10 @@ pub struct Isms {
     pub audits: Vec<Audit>,
     /// Management reviews, sorted by path.
     pub reviews: Vec<ManagementReview>,
-    /// Ids of records that are written in the files but could not be loaded (each has a
-    /// load error). Rules must not report them as missing or as dangling references: that
+    /// Ids of records that are written in the files but could not be loaded, with the first
+    /// load error of each. Rules must not report them as missing or as dangling references: that
     /// would report one typo twice.
-    pub unloaded: BTreeSet<String>,
+    pub unloaded: BTreeMap<String, crate::diagnostic::Diagnostic>,
     /// Record files that exist but gave nothing at all (unreadable, too large, not UTF-8,
     /// invalid YAML, wrong shape), with the kind of record they hold. Each has a load error;
     /// rules and the reference check must not add "empty", "missing" or "does not exist"
