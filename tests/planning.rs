@@ -6,45 +6,15 @@
 
 #[path = "support/clean.rs"]
 mod clean;
+#[path = "support/recording.rs"]
+mod recording;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
-use clean::{copy_dir, findings, snapshot};
+use clean::{findings, snapshot};
+use recording::{acme, isms, scaffold};
 
 const AS_OF: &str = "2026-12-07";
-
-fn isms() -> Command {
-    let mut c = Command::cargo_bin("isms").unwrap();
-    c.env_remove("ISMS_COLOR")
-        .env_remove("ISMS_AS_OF")
-        .env("ISMS_TODAY", "2026-12-01");
-    c
-}
-
-/// A fresh scaffold, without Git.
-fn scaffold() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("isms");
-    isms()
-        .arg("init")
-        .arg(&dir)
-        .args(["--org", "Acme Ltd", "--no-git"])
-        .assert()
-        .success();
-    (tmp, dir)
-}
-
-/// A copy of examples/acme-saas (frozen at 2026-12-01).
-fn acme() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("acme");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-saas"),
-        &dir,
-    );
-    (tmp, dir)
-}
 
 fn read(dir: &Path, file: &str) -> String {
     std::fs::read_to_string(dir.join(file)).unwrap()

@@ -5,44 +5,15 @@
 
 #[path = "support/clean.rs"]
 mod clean;
+#[path = "support/recording.rs"]
+mod recording;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
-use clean::{copy_dir, findings, snapshot};
+use clean::{findings, snapshot};
+use recording::{acme, isms, scaffold};
 
 const AS_OF: &str = "2026-12-07";
-
-fn isms() -> Command {
-    let mut c = Command::cargo_bin("isms").unwrap();
-    c.env_remove("ISMS_COLOR")
-        .env_remove("ISMS_AS_OF")
-        .env("ISMS_TODAY", "2026-12-01");
-    c
-}
-
-/// A fresh scaffold, without Git.
-fn scaffold() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("isms");
-    isms()
-        .args(["init", "--no-git", "--org", "Acme Ltd"])
-        .arg(&dir)
-        .assert()
-        .success();
-    (tmp, dir)
-}
-
-/// A copy of examples/acme-saas.
-fn acme() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("acme");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-saas"),
-        &dir,
-    );
-    (tmp, dir)
-}
 
 /// Asserts that only `file` changed, and returns its text before and after.
 fn only_changed(before: &[(String, Vec<u8>)], dir: &Path, file: &str) -> (String, String) {
