@@ -152,6 +152,11 @@ impl PathChange {
         self.old_blob.is_some() && self.old_blob == self.new_blob
     }
 
+    /// The blob ids of the file before and after (`None` where it did not exist).
+    pub(crate) fn blobs(&self) -> (Option<Oid>, Option<Oid>) {
+        (self.old_blob, self.new_blob)
+    }
+
     /// Whether this change leaves the same content as `other` (by blob id).
     pub(crate) fn same_result_as(&self, other: &PathChange) -> bool {
         self.new_blob.is_some() && self.new_blob == other.new_blob
@@ -606,7 +611,8 @@ impl HistoryIndex {
         })
     }
 
-    fn blob_text(&self, oid: Option<Oid>) -> Result<Option<String>, EvidenceError> {
+    /// The text of one blob (lossy UTF-8).
+    pub(crate) fn blob_text(&self, oid: Option<Oid>) -> Result<Option<String>, EvidenceError> {
         let Some(oid) = oid else { return Ok(None) };
         let blob = self
             .repo

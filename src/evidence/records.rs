@@ -257,6 +257,30 @@ impl ParsedDoc {
         }
     }
 
+    /// Parses `text`, a later or earlier version of the YAML document `from` (whose text is
+    /// `from_text`), by patching `from`'s tree where only records changed between the two
+    /// (src/yaml/incremental.rs), else from scratch. The result is the tree [`ParsedDoc::parse`]
+    /// gives; only the cost differs, which matters because GIT-04 reads every version of the
+    /// SoA.
+    pub(crate) fn parse_from(
+        format: DocFormat,
+        from: &ParsedDoc,
+        from_text: &str,
+        text: &str,
+    ) -> Option<ParsedDoc> {
+        if format != DocFormat::Yaml || text.len() > MAX_PARSE_BYTES {
+            return ParsedDoc::parse(format, text);
+        }
+        let file = SourceFile::new("", text);
+        match yaml::reparse(from_text, from.root.clone(), &file) {
+            Ok(root) => Some(ParsedDoc {
+                root,
+                body: String::new(),
+            }),
+            Err(_) => ParsedDoc::parse(format, text),
+        }
+    }
+
     /// The node at a key path (`["document", "approval"]`), if present.
     pub(crate) fn get(&self, path: &[&str]) -> Option<&Node> {
         path.iter().try_fold(&self.root, |n, k| n.get(k))
@@ -500,5 +524,22 @@ mod tests {
         assert_eq!(body, "");
         assert!(split_front_matter("---\na: 1\n").is_none());
         assert!(split_front_matter("# Title\n---\n").is_none());
+    }
+
+    #[test]
+    fn a_version_parsed_from_its_neighbour_is_the_full_parse() {
+        let v1 = "document:\n  id: DOC-SOA\n  approval: { by: p-ceo, on: 2026-01-10 }\ncontrols:\n  - id: \"5.1\"\n    status: implemented\n  - id: \"5.10\"\n    status: planned\n";
+        // Only a record changed: patched. The approval changed: parsed again. Both must be the
+        // tree a parse from scratch gives, including locations.
+        let v2 = v1.replace("status: planned", "status: implemented\n    owner: p-isms");
+        let v3 = v2.replace("2026-01-10", "2026-02-01");
+        let base = ParsedDoc::parse(DocFormat::Yaml, v1).unwrap();
+        for (from, from_text, text) in [(&base, v1, v2.as_str()), (&base, v1, v3.as_str())] {
+            let patched = ParsedDoc::parse_from(DocFormat::Yaml, from, from_text, text).unwrap();
+            let fresh = ParsedDoc::parse(DocFormat::Yaml, text).unwrap();
+            assert_eq!(patched.root, fresh.root, "{text}");
+        }
+        // A version that does not parse is no version, as with a parse from scratch.
+        assert!(ParsedDoc::parse_from(DocFormat::Yaml, &base, v1, "controls: [").is_none());
     }
 }

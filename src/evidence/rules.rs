@@ -3,12 +3,16 @@
 //! severity, clause) in the rule table; each function here emits them at that default
 //! severity, and the check engine's sink applies configuration and waivers afterwards.
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
+use std::rc::Rc;
+
+use git2::Oid;
 
 use jiff::civil::Date;
 
-use super::history::{BuildOptions, ChangeKind, ChangeTexts, HistoryEntry, HistoryIndex};
+use super::history::{BuildOptions, ChangeKind, HistoryEntry, HistoryIndex};
 use super::records::{DocFormat, ParsedDoc, only_paths_changed_in, path_changed_in};
 use super::repo::RepoState;
 use super::worktree::{WorkingChange, working_tree_changes};
@@ -250,10 +254,9 @@ pub fn approval_findings(index: &HistoryIndex, model: &Isms) -> Vec<Diagnostic> 
         if history.is_empty() {
             continue;
         }
-        let texts: Vec<Option<ChangeTexts>> =
-            history.iter().map(|e| index.texts(e.change).ok()).collect();
         out.extend(unrecognised_trailers(model, &doc, &history));
-        out.extend(outdated_approval(index, model, &doc, &history, &texts));
+        let versions = Versions::new(index, doc.format);
+        out.extend(outdated_approval(index, model, &doc, &history, &versions));
     }
     out
 }
@@ -305,25 +308,17 @@ fn outdated_approval(
     model: &Isms,
     doc: &ControlledDoc<'_>,
     history: &[HistoryEntry<'_>],
-    texts: &[Option<ChangeTexts>],
+    versions: &Versions<'_>,
 ) -> Vec<Diagnostic> {
     let Some(on) = doc.approval.on.as_ref() else {
         return Vec::new();
     };
     let approved = on.value.civil();
-    // Each version is parsed once, when first needed: the rules below ask about the same
-    // versions several times.
-    let parsed: Vec<std::cell::OnceCell<(Option<ParsedDoc>, Option<ParsedDoc>)>> =
-        texts.iter().map(|_| std::cell::OnceCell::new()).collect();
-    let side = |i: usize| -> (Option<&ParsedDoc>, Option<&ParsedDoc>) {
-        let (old, new) = parsed[i].get_or_init(|| {
-            let parse =
-                |t: &Option<String>| t.as_deref().and_then(|t| ParsedDoc::parse(doc.format, t));
-            texts[i]
-                .as_ref()
-                .map_or((None, None), |t| (parse(&t.old), parse(&t.new)))
-        });
-        (old.as_ref(), new.as_ref())
+    // Both sides of a change, parsed when first needed: the rules below ask about the same
+    // versions several times, and the old side of one change is the new side of the next.
+    let side = |i: usize| {
+        let (old, new) = history[i].change.blobs();
+        (versions.get(old, new), versions.get(new, old))
     };
     // A change to the content (not a rename, not the approval fields alone) that no
     // `Approved-by:` trailer covers.
@@ -336,7 +331,7 @@ fn outdated_approval(
             DocFormat::Yaml => &[doc.approval_path],
         };
         if let (Some(old), Some(new)) = side(i)
-            && only_paths_changed_in(old, new, records)
+            && only_paths_changed_in(&old.doc, &new.doc, records)
         {
             return false;
         }
@@ -344,9 +339,13 @@ fn outdated_approval(
     };
     // History is newest first: the first change of the approval fields recorded the approval
     // in force.
-    let recorded = (0..history.len().min(texts.len())).position(|i| {
+    let recorded = (0..history.len()).position(|i| {
         let (old, new) = side(i);
-        path_changed_in(old, new, doc.approval_path)
+        path_changed_in(
+            old.as_ref().map(|v| &v.doc),
+            new.as_ref().map(|v| &v.doc),
+            doc.approval_path,
+        )
     });
     let mut out = Vec::new();
     let Some(pos) = recorded else {
@@ -405,6 +404,56 @@ fn outdated_approval(
         );
     }
     out
+}
+
+/// The versions of one controlled document, parsed at most once each (by blob id). A version
+/// is parsed by patching a neighbouring version already parsed (only records changed between
+/// consecutive versions, as a rule), so reading a long history costs about one full parse.
+struct Versions<'i> {
+    index: &'i HistoryIndex,
+    format: DocFormat,
+    /// `None`: the version cannot be read or parsed.
+    parsed: RefCell<HashMap<Oid, Option<Rc<Version>>>>,
+}
+
+impl<'i> Versions<'i> {
+    fn new(index: &'i HistoryIndex, format: DocFormat) -> Self {
+        Versions {
+            index,
+            format,
+            parsed: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The parsed version `blob`; `near` is a version that probably differs little from it
+    /// (the other side of the same change), used as the starting point when it is parsed.
+    fn get(&self, blob: Option<Oid>, near: Option<Oid>) -> Option<Rc<Version>> {
+        let blob = blob?;
+        if let Some(known) = self.parsed.borrow().get(&blob) {
+            return known.clone();
+        }
+        let from = near.and_then(|n| self.parsed.borrow().get(&n).cloned().flatten());
+        let parsed = self
+            .index
+            .blob_text(Some(blob))
+            .ok()
+            .flatten()
+            .and_then(|text| {
+                let doc = match &from {
+                    Some(f) => ParsedDoc::parse_from(self.format, &f.doc, &f.text, &text),
+                    None => ParsedDoc::parse(self.format, &text),
+                }?;
+                Some(Rc::new(Version { text, doc }))
+            });
+        self.parsed.borrow_mut().insert(blob, parsed.clone());
+        parsed
+    }
+}
+
+/// A version's text with its parse.
+struct Version {
+    text: String,
+    doc: ParsedDoc,
 }
 
 /// " (and N later commits)" for the commits after the first one named.

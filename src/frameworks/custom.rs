@@ -116,7 +116,7 @@ type List = (Vec<Node>, BTreeSet<String>, Vec<String>);
 /// mapping rows are checked against it. Every bad row is reported and left out; the rest load.
 pub fn build(files: &[CsvFile<'_>]) -> (Vec<Framework>, Vec<RowError>) {
     let mut errors = Vec::new();
-    let builtin: BTreeSet<&str> = super::builtin().iter().map(|f| f.id.as_str()).collect();
+    let builtin: BTreeSet<&str> = super::BUILTIN_IDS.into_iter().collect();
     let mut lists: BTreeMap<String, List> = BTreeMap::new();
     let mut mapping_rows: Vec<(&str, u32, Vec<String>)> = Vec::new();
     for f in files {

@@ -330,6 +330,10 @@ fn csf() -> Framework {
 
 static BUILTIN: LazyLock<Vec<Framework>> = LazyLock::new(|| vec![nis2(), csf()]);
 
+/// The ids of [`builtin`], known without building the frameworks from their embedded tables
+/// (which every `isms check` would otherwise pay for at start-up).
+pub const BUILTIN_IDS: [&str; 2] = ["nis2", "csf"];
+
 /// The embedded frameworks: `nis2` and `csf`.
 pub fn builtin() -> &'static [Framework] {
     &BUILTIN
@@ -372,6 +376,11 @@ mod tests {
 
     #[test]
     fn embedded_data_is_complete() {
+        let ids: Vec<&str> = builtin().iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(
+            ids, BUILTIN_IDS,
+            "BUILTIN_IDS lists the built-in frameworks in order"
+        );
         let n = builtin().iter().find(|f| f.id == "nis2").unwrap();
         assert_eq!(n.nodes.len(), 437);
         assert_eq!(n.mappings.len(), 954, "every mapping row parses");
