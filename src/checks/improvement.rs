@@ -1,7 +1,7 @@
 //! Nonconformity and corrective action rules (10.2).
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use super::util::{blank, id_str, join_and};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Nonconformity, NonconformitySource, RecordStatus, loaded};

@@ -2,7 +2,7 @@
 //! in [`crate::loader::LOAD_CODES`]; this table turns that declaration into rules, so that
 //! configuration, `isms explain`, SARIF and the rules page know them.
 
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use crate::loader::{LOAD_CODES, LoadCode};
 
 const fn rule(code: &LoadCode) -> Rule {

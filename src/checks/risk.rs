@@ -3,7 +3,7 @@
 //! risk's own owner, and the dates that keep the register current.
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use super::util::{blank, id_str, join_and, months, overdue};
 use crate::catalogue;
 use crate::diagnostic::{Diagnostic, Location, Severity};

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use super::util::{blank, id_str, list_ids};
 use crate::catalogue;
 use crate::diagnostic::{Diagnostic, Location, Severity};
