@@ -1276,11 +1276,14 @@ fn ev_span(
     if ev.span.line > 0 { ev.span } else { fallback }
 }
 
-/// Rewrites control ids written with an `A.` prefix (`A.5.18`) to the bare 2022 id (`5.18`)
-/// so that every lookup and duplicate check sees one spelling. Other text is left alone (the
-/// reference check reports it).
+/// Rewrites every control id that names a control to that control's own id, once, so that the
+/// checks compare ids as text: an Annex A id written with an `A.` prefix or padded (`A.5.18`,
+/// `" 5.10 "`) becomes the bare 2022 id (`5.18`, `5.10`), and a reference to an own control of
+/// `additional_controls:` loses its padding. An id that names no control is left as written,
+/// for the load error that quotes it (LOAD-014, LOAD-015, LOAD-019).
 fn normalise_control_ids(m: &mut Isms) {
-    fn fix(id: &mut Id) {
+    // An SoA entry under `controls:` is an Annex A control (own controls have their own list).
+    fn annex_a(id: &mut Id) {
         if catalogue::get(&id.value).is_some() {
             let canon = catalogue::normalize_id(&id.value);
             if canon != id.value {
@@ -1288,16 +1291,28 @@ fn normalise_control_ids(m: &mut Isms) {
             }
         }
     }
-    fn fix_all(ids: &mut [Id]) {
-        ids.iter_mut().for_each(fix);
-    }
+    let own: std::collections::HashSet<String> = m
+        .additional_controls()
+        .map(|c| c.id.value.clone())
+        .collect();
+    let fix = |id: &mut Id| {
+        annex_a(id);
+        let trimmed = id.value.trim();
+        if trimmed.len() != id.value.len() && own.contains(trimmed) {
+            id.value = trimmed.to_string();
+        }
+    };
+    let fix_all = |ids: &mut [Id]| ids.iter_mut().for_each(fix);
     if let Some(soa) = &mut m.soa {
         for e in soa.controls.iter_mut() {
-            fix(&mut e.value.id);
+            annex_a(&mut e.value.id);
         }
     }
     for r in &mut m.risks {
         fix_all(&mut r.value.controls);
+        for a in r.value.plan.iter_mut() {
+            fix_all(&mut a.value.controls);
+        }
     }
     for p in &mut m.policies {
         fix_all(&mut p.controls);
