@@ -901,6 +901,60 @@ fn fixture_line(file: &str, needle: &str) -> u32 {
     u32::try_from(lines[0]).unwrap()
 }
 
+/// The rules resolve control ids as the loader normalised them: an `A.` prefix or padding in
+/// `controls:` names the same control, and `7.10` is not `7.1`.
+#[test]
+fn control_ids_written_with_a_prefix_or_padding_are_resolved() {
+    let found = check_edited(
+        &[
+            (
+                "soa.yaml",
+                "  - id: \"7.10\"\n    applicable: true\n    reasons: [business]\n    justification: Baseline control for a SaaS company.\n    status: planned\n",
+                "  - id: \"7.10\"\n    applicable: false\n    reasons: [no-premises]\n    justification: No own premises.\n",
+            ),
+            (
+                "risks.yaml",
+                "controls: [\"8.13\"]",
+                "controls: [\"8.13\", \"A.7.5\", \" 7.10 \"]",
+            ),
+        ],
+        AS_OF,
+    );
+    let excluded: Vec<&str> = of(&found, "SOA-09")
+        .iter()
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        excluded,
+        [
+            "risk R-01 is treated with control 7.5, which the SoA excludes",
+            "risk R-01 is treated with control 7.10, which the SoA excludes",
+        ]
+    );
+}
+
+/// A treatment action's `controls:` is read the same way as the risk's own.
+#[test]
+fn treatment_action_control_ids_are_resolved_in_any_written_form() {
+    let found = check_edited(
+        &[(
+            "risks.yaml",
+            "        status: done\n        completed: 2025-05-20\n",
+            "        controls: [\"A.8.13\"]\n        status: in-progress\n",
+        )],
+        AS_OF,
+    );
+    let open = of(&found, "SOA-18");
+    assert_eq!(open.len(), 1, "{found:#?}");
+    assert!(
+        open[0]
+            .message
+            .starts_with("control 8.13 is marked implemented"),
+        "{}",
+        open[0].message
+    );
+}
+
 const EVIDENCE_PATH: &str = "path: ./evidence/ops/runbook-review-2025-05.md";
 
 #[test]

@@ -283,10 +283,12 @@ const CODES_END: &str = "<!-- load-codes:end -->";
 /// The load-code table as generated from `LOAD_CODES`.
 fn load_code_table() -> String {
     let mut s = String::from("| code | name | problem |\n|---|---|---|\n");
-    for (code, name, summary) in LOAD_CODES {
+    for c in LOAD_CODES {
         s.push_str(&format!(
-            "| `{code}` | `{name}` | {} |\n",
-            summary.replace('|', "\\|")
+            "| `{}` | `{}` | {} |\n",
+            c.code,
+            c.name,
+            c.summary.replace('|', "\\|")
         ));
     }
     s
@@ -322,7 +324,7 @@ fn every_load_code_appears_in_the_doc() {
     let doc = doc();
     let missing: Vec<&str> = LOAD_CODES
         .iter()
-        .map(|(code, _, _)| *code)
+        .map(|c| c.code)
         .filter(|code| !doc.contains(code))
         .collect();
     assert!(missing.is_empty(), "not documented: {missing:?}");

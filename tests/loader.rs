@@ -355,6 +355,41 @@ controls:
 }
 
 #[test]
+fn control_references_take_the_form_of_the_control_they_name() {
+    let soa = "\
+document: { id: DOC-SOA }
+controls:
+  - { id: \"5.10\", applicable: true }
+additional_controls:
+  - { id: ORG-01, title: Customer data deletion }
+";
+    let risks = "\
+risks:
+  - id: R-1
+    title: T
+    controls: [\"A.5.10\", \" 5.1 \", \" ORG-01 \", \"A.5.38\"]
+    plan:
+      - { action: Encrypt backups, owner: p-cto, due: 2025-05-31, status: planned, controls: [\"A.5.10\", \" ORG-01\"] }
+";
+    let (_d, l) = load_with(&[
+        ("isms.yaml", MANIFEST),
+        ("soa.yaml", soa),
+        ("risks.yaml", risks),
+    ]);
+    let ids = |v: &[isms::model::Id]| v.iter().map(|c| c.value.clone()).collect::<Vec<_>>();
+    let risk = &l.model.risks[0];
+    // An id that names no control stays as written, as its load error quotes it.
+    assert_eq!(ids(&risk.controls), ["5.10", "5.1", "ORG-01", "A.5.38"]);
+    let plan: Vec<_> = risk.plan.iter().collect();
+    assert_eq!(ids(&plan[0].controls), ["5.10", "ORG-01"]);
+    assert!(
+        only(&l, "LOAD-014").message.contains("`A.5.38`"),
+        "{:#?}",
+        l.diagnostics
+    );
+}
+
+#[test]
 fn a_broken_manifest_does_not_make_every_person_reference_dangle() {
     let manifest = MANIFEST.replace(
         "organisation:\n  name: Test Ltd\n",

@@ -2,7 +2,7 @@
 //! has acknowledged each approved policy version within the organisation's window.
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Document, RecordKind};
 

@@ -2,7 +2,7 @@
 //! applicable in the SoA (or when there is no SoA yet).
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use super::util::{blank, id_str, join_and, months, overdue};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::model::{Date, ImplementationStatus, RecordKind, RecordStatus, loaded};

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use super::util::{blank, id_str, join_and, list_ids, months, overdue};
 use crate::catalogue;
 use crate::diagnostic::{Diagnostic, Location, Severity};
@@ -204,10 +204,7 @@ fn covered(
             .iter()
             .filter_map(|c| main_clause(&c.value))
             .collect(),
-        controls
-            .iter()
-            .map(|c| catalogue::normalize_id(&c.value))
-            .collect(),
+        controls.iter().map(|c| c.value.clone()).collect(),
     )
 }
 
@@ -336,7 +333,7 @@ fn impartial(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let owned: Vec<String> = a
             .controls
             .iter()
-            .filter_map(|c| m.soa_entry(&catalogue::normalize_id(&c.value)))
+            .filter_map(|c| m.soa_entry(&c.value))
             .filter(|e| id_str(e.owner.as_ref()) == Some(auditor))
             .map(|e| e.id.value.clone())
             .collect();
@@ -410,7 +407,7 @@ fn is_management(ctx: &Context<'_>, a: &Audit, person: &str) -> bool {
     let owns_control = a
         .controls
         .iter()
-        .filter_map(|c| m.soa_entry(&catalogue::normalize_id(&c.value)))
+        .filter_map(|c| m.soa_entry(&c.value))
         .any(|e| id_str(e.owner.as_ref()) == Some(person));
     let audited: BTreeSet<u32> = a
         .clauses

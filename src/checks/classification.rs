@@ -1,7 +1,7 @@
 //! Classification of information (A.5.12).
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::AssetKind;
 

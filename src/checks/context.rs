@@ -1,7 +1,7 @@
 //! Context and scope rules (4.1-4.4, Amd 1:2024).
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use super::util::{blank, blank_str, join_and};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::model::{Document, RecordKind, loaded};

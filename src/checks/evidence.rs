@@ -3,7 +3,7 @@
 //! are registered here so that configuration, waivers, `isms explain`, SARIF and the rules page
 //! know them.
 
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use crate::diagnostic::Severity;
 
 const fn git(

@@ -7,7 +7,7 @@
 //! business (`GIT-06`, `GIT-07`).
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use super::util::join_and;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{EvidenceRef, ImplementationStatus, SoaEntry, loaded};

@@ -3,7 +3,7 @@
 //! frameworks selected.
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::frameworks::{self, CoverageClass, IsoRef, coverage};
 

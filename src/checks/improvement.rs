@@ -1,7 +1,7 @@
 //! Nonconformity and corrective action rules (10.2).
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use super::util::{blank, id_str, join_and};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Nonconformity, NonconformitySource, RecordStatus, loaded};
@@ -228,7 +228,7 @@ fn recurrence(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(c) = n.clause.as_ref().map(|c| c.value.trim().to_string()) {
             groups.entry((false, c, cause.clone())).or_default().push(i);
         }
-        if let Some(k) = id_str(n.control.as_ref()).map(crate::catalogue::normalize_id) {
+        if let Some(k) = id_str(n.control.as_ref()).map(str::to_string) {
             groups.entry((true, k, cause)).or_default().push(i);
         }
     }

@@ -1,7 +1,7 @@
 //! Leadership and policy rules (5.1-5.3, A.5.1).
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use super::util::{id_str, join_and, months};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::model::Document;

@@ -1,8 +1,8 @@
 //! The rule engine behind `isms check`.
 //!
-//! Rules are data ([`registry`]): a stable code, a name, the clause they derive from, a default
-//! severity, documentation and a check function. Check functions live in one file per clause
-//! area and only read the loaded model through a [`Context`]; they emit diagnostics with their
+//! Rules are data ([`Rule`], joined by the [`registry`]): a stable code, a name, the clause they
+//! derive from, a default severity, documentation and a check function. Check functions live in
+//! one file per clause area and only read the loaded model through a [`Context`]; they emit diagnostics with their
 //! rule's code and default severity. The [`sink`] then applies configuration, command-line
 //! overrides and waivers in one place and produces the sorted [`Outcome`].
 
@@ -14,6 +14,7 @@ use crate::model::Isms;
 use crate::source::Span;
 
 pub mod registry;
+pub mod rule;
 pub mod sink;
 
 mod acknowledgements;
@@ -39,7 +40,7 @@ mod soa;
 mod support;
 mod util;
 
-pub use registry::{Area, Check, Rule};
+pub use rule::{Area, Check, Rule};
 pub use sink::{
     ChecksConfig, CliOverride, Finding, Level, Outcome, RuleOverride, Sink, Summary, Waiver,
 };
@@ -171,12 +172,12 @@ pub fn check_loaded(loaded: &Loaded, cli: &[CliOverride], as_of: Date) -> Outcom
 /// findings, so they run on the machine's cores and their outputs are joined in registry
 /// order: the result is the same as one after the other (a keystroke in the language server
 /// waits for all of them).
-fn run_checks(ctx: &Context<'_>, checks: &[registry::CheckFn]) -> Vec<Vec<Diagnostic>> {
+fn run_checks(ctx: &Context<'_>, checks: &[rule::CheckFn]) -> Vec<Vec<Diagnostic>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(checks.len())
         .min(8);
-    let one = |check: &registry::CheckFn| {
+    let one = |check: &rule::CheckFn| {
         let mut out = Vec::new();
         check(ctx, &mut out);
         out
@@ -242,7 +243,7 @@ fn sink_for(model: &Isms, cli: &[CliOverride], as_of: Date) -> Sink {
 /// loader and the evidence layer, to the sink.
 pub fn run(ctx: &Context<'_>, sink: Sink, mut upstream: Vec<Diagnostic>) -> Outcome {
     let loader_end = upstream.len();
-    let checks: Vec<registry::CheckFn> = registry::all()
+    let checks: Vec<rule::CheckFn> = registry::all()
         .iter()
         .filter_map(|rule| match rule.check {
             Check::Model(check) if !sink.is_disabled(rule.code) => Some(check),

@@ -1,7 +1,7 @@
 //! Analysis and evaluation of monitoring results (9.1).
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use super::util::blank_str;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::loaded;

@@ -1,7 +1,7 @@
 //! Objectives (6.2) and planning of changes (6.3).
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use super::util::{blank, id_str, join_and};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::model::{Objective, RecordKind, loaded};

@@ -1,7 +1,7 @@
 //! Operation rules: externally provided services (8.1, A.5.19-A.5.22).
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use super::util::{blank, blank_str, id_str, months, overdue};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Criticality, Supplier, SupplierReview, loaded};

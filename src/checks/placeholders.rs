@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 
 fn markers_resolved(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {

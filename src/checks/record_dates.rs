@@ -3,7 +3,7 @@
 //! says. Planned and due dates are not records of something done and are left alone.
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Action, Approval, AuditStatus, Date, Replan, loaded};
 use crate::source::Span;

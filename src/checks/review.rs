@@ -1,7 +1,7 @@
 //! Management review rules (9.3).
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use super::util::{blank, id_str, join_and, months, overdue};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{AuditKind, AuditStatus, DecisionKind, ManagementReview, loaded};

@@ -3,9 +3,8 @@
 //! risk's own owner, and the dates that keep the register current.
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use super::util::{blank, id_str, join_and, months, overdue};
-use crate::catalogue;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::model::{
     ImplementationStatus, LevelFormula, Risk, Treatment, Unrated, fmt_level, loaded,
@@ -478,7 +477,7 @@ fn plan_actionable(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let pending: Vec<String> = r
             .controls
             .iter()
-            .filter_map(|c| ctx.model.soa_entry(&catalogue::normalize_id(&c.value)))
+            .filter_map(|c| ctx.model.soa_entry(&c.value))
             .filter(|e| {
                 e.is_applicable()
                     && e.status

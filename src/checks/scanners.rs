@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{EvidenceRef, ImplementationStatus, ScanResults, loaded};
 

@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::registry::{self, Area, Check, Rule};
+use super::registry;
+use super::rule::{Area, Check, Rule};
 use crate::diagnostic::{self, Diagnostic, Location, Severity};
 
 /// A change to one rule from `checks.rules` in `isms.yaml`.

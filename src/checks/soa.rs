@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use super::util::{blank, id_str, list_ids};
 use crate::catalogue;
 use crate::diagnostic::{Diagnostic, Location, Severity};
@@ -32,9 +32,7 @@ fn covers_annex_a(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let path = soa_path(ctx);
     // Duplicates, unknown ids and 2013 ids are reported by the loader (LOAD-012/014/015);
     // this rule reports what is missing.
-    let seen: BTreeSet<String> = loaded(&soa.controls)
-        .map(|e| catalogue::normalize_id(&e.id.value))
-        .collect();
+    let seen: BTreeSet<String> = loaded(&soa.controls).map(|e| e.id.value.clone()).collect();
     let entries = soa.controls.written();
     for c in catalogue::controls() {
         // An entry written with an error is reported by the loader, not as missing.
@@ -288,7 +286,7 @@ fn excluded_not_used(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     for (risk, c) in risk_controls(ctx) {
-        let Some(e) = ctx.model.soa_entry(&catalogue::normalize_id(&c.value)) else {
+        let Some(e) = ctx.model.soa_entry(&c.value) else {
             continue;
         };
         if e.applicable.as_ref().is_some_and(|a| !a.value) {
@@ -321,7 +319,7 @@ fn excluded_not_in_documents(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         );
     for (kind, id, controls, path) in docs {
         for c in controls {
-            let Some(e) = m.soa_entry(&catalogue::normalize_id(&c.value)) else {
+            let Some(e) = m.soa_entry(&c.value) else {
                 continue;
             };
             if e.applicable.as_ref().is_some_and(|a| !a.value) {
@@ -350,12 +348,12 @@ fn risk_controls_applicable(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     for (risk, c) in risk_controls(ctx) {
-        let id = catalogue::normalize_id(&c.value);
-        if catalogue::get(&id).is_none() {
+        let id = &c.value;
+        if catalogue::get(id).is_none() {
             continue; // not an Annex A id: reported when the register is loaded
         }
-        let problem = match ctx.model.soa_entry(&id) {
-            None if ctx.model.unloaded.contains_key(&id) => continue, // its load error says why
+        let problem = match ctx.model.soa_entry(id) {
+            None if ctx.model.unloaded.contains_key(id) => continue, // its load error says why
             None => "is not in the SoA",
             Some(e) if e.applicable.is_none() => "has no applicability decision in the SoA",
             Some(_) => continue,
@@ -506,7 +504,7 @@ fn exclusion_plausible(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     let f = facts(ctx);
     for e in excluded {
-        let id = catalogue::normalize_id(&e.id.value);
+        let id = &e.id.value;
         let stated: Vec<&Spanned<InclusionReason>> = e
             .reasons
             .iter()
@@ -515,7 +513,7 @@ fn exclusion_plausible(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if stated.is_empty() {
             // Free text is not read (no keywords): without a structured reason, the facts
             // that usually make the control applicable stand unanswered.
-            if let Some(fact) = unexplained(&id, &f) {
+            if let Some(fact) = unexplained(id, &f) {
                 let d = SOA_12
                     .diag(format!("the exclusion of control {id} looks inconsistent: {fact}"))
                     .with_hint("re-check the decision; if the exclusion stands, state why under `reasons:` (no-premises, no-development, no-suppliers, no-cloud, outsourced with `suppliers:`, legal or contractual with `obligations:`)");
@@ -594,7 +592,7 @@ fn implemented_after_treatment(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             for c in &a.controls {
-                let Some(e) = m.soa_entry(&catalogue::normalize_id(&c.value)) else {
+                let Some(e) = m.soa_entry(&c.value) else {
                     continue;
                 };
                 let Some(status) = &e.status else { continue };
@@ -627,7 +625,7 @@ fn risk_links_consistent(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let Some(risk) = ctx.model.risk(&r.value) else {
                 continue;
             };
-            if risk.controls.iter().any(|x| x.value.trim() == c.id.value) {
+            if risk.controls.iter().any(|x| x.value == c.id.value) {
                 continue;
             }
             let d = SOA_13
@@ -650,12 +648,8 @@ fn risk_links_consistent(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let Some(risk) = ctx.model.risk(&r.value) else {
                 continue;
             };
-            let id = catalogue::normalize_id(&e.id.value);
-            if risk
-                .controls
-                .iter()
-                .any(|c| catalogue::normalize_id(&c.value) == id)
-            {
+            let id = &e.id.value;
+            if risk.controls.iter().any(|c| &c.value == id) {
                 continue;
             }
             // A 2013 id cannot be added to the risk register (it is a load error there): name

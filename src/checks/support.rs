@@ -2,7 +2,7 @@
 //! set of mandatory documents.
 
 use super::Context;
-use super::registry::{Area, Check, Rule};
+use super::rule::{Area, Check, Rule};
 use super::util::{blank, id_str, join_and, months, overdue};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::model::{AuditKind, Date, Document, RecordKind, loaded};

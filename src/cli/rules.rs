@@ -7,7 +7,8 @@ use anyhow::Context as _;
 use serde::Serialize;
 
 use super::{Global, Status};
-use crate::checks::registry::{self, Area, Rule};
+use crate::checks::registry;
+use crate::checks::{Area, Rule};
 
 /// Output format of `isms rules`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

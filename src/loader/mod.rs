@@ -23,6 +23,10 @@ use crate::model::{
 use crate::source::{FileId, SourceFile};
 use crate::yaml::{self, DeErrorKind, Node};
 
+mod codes;
+
+pub use codes::{LOAD_CODES, LoadCode};
+
 /// Largest record file the loader reads (8 MiB): far above any real register, small enough
 /// that a stray binary dump cannot exhaust memory.
 pub const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
@@ -79,107 +83,6 @@ pub enum LoadError {
         source: std::io::Error,
     },
 }
-
-/// Stable codes of the loader's problem classes, with a short name and one-line summary.
-/// The rule registry of `isms check` lists these too, so they appear in `isms rules`.
-pub const LOAD_CODES: &[(&str, &str, &str)] = &[
-    (
-        "LOAD-001",
-        "missing-manifest",
-        "isms.yaml is missing: it names the organisation, people and methodology every other record refers to",
-    ),
-    (
-        "LOAD-002",
-        "unreadable-file",
-        "a record file cannot be read, or is not a regular file (a named pipe, device or socket is never opened)",
-    ),
-    (
-        "LOAD-003",
-        "file-too-large",
-        "a record file is larger than the loader reads (8 MiB unless `limits.max_file_size_mib` or `--max-file-size` says otherwise)",
-    ),
-    (
-        "LOAD-004",
-        "not-utf8",
-        "a record file is not valid UTF-8 text",
-    ),
-    ("LOAD-005", "empty-file", "a record file is empty"),
-    (
-        "LOAD-006",
-        "yaml-syntax",
-        "a YAML file or front matter is not valid YAML (or exceeds the parser's safety budgets)",
-    ),
-    (
-        "LOAD-007",
-        "front-matter",
-        "a Markdown document has no YAML front matter, or it is not closed by `---`",
-    ),
-    (
-        "LOAD-008",
-        "unknown-field",
-        "a record has a field the format does not know (often a typo)",
-    ),
-    (
-        "LOAD-009",
-        "missing-field",
-        "a record lacks a required field",
-    ),
-    (
-        "LOAD-010",
-        "wrong-type",
-        "a field has a value of the wrong type (text for a number, a single value for a list, ...)",
-    ),
-    (
-        "LOAD-011",
-        "invalid-value",
-        "a field has a value outside the allowed set, or an invalid date",
-    ),
-    (
-        "LOAD-012",
-        "duplicate-id",
-        "two records of the same kind share an id",
-    ),
-    (
-        "LOAD-013",
-        "dangling-reference",
-        "a reference names a record (person, risk, asset, policy, ...) that does not exist",
-    ),
-    (
-        "LOAD-014",
-        "unknown-control",
-        "an Annex A control id that ISO/IEC 27001:2022 does not have",
-    ),
-    (
-        "LOAD-015",
-        "control-2013-id",
-        "an ISO/IEC 27001:2013 control id, with its 2022 equivalent",
-    ),
-    (
-        "LOAD-016",
-        "symlink",
-        "a symbolic link where a record is expected: links are not followed",
-    ),
-    (
-        "LOAD-017",
-        "schema-version",
-        "isms.yaml declares a schema_version this release cannot read",
-    ),
-    (
-        "LOAD-018",
-        "unrecognised-file",
-        "a file looks like a record but isms does not read it (misspelt name, `.yml`, nested folder)",
-    ),
-    (
-        "LOAD-019",
-        "invalid-id",
-        "a record id is empty or has a character other than ASCII letters, digits, `-`, `_` and `.`",
-    ),
-    (
-        "LOAD-020",
-        "evidence-url-scheme",
-        "an evidence URL is not an `https://` or `http://` link with a host (`file:`, `javascript:`, `data:`, no scheme)",
-    ),
-];
 
 /// Register and document names at the root of a repository.
 const ROOT_RECORDS: &[&str] = &[
@@ -1373,11 +1276,14 @@ fn ev_span(
     if ev.span.line > 0 { ev.span } else { fallback }
 }
 
-/// Rewrites control ids written with an `A.` prefix (`A.5.18`) to the bare 2022 id (`5.18`)
-/// so that every lookup and duplicate check sees one spelling. Other text is left alone (the
-/// reference check reports it).
+/// Rewrites every control id that names a control to that control's own id, once, so that the
+/// checks compare ids as text: an Annex A id written with an `A.` prefix or padded (`A.5.18`,
+/// `" 5.10 "`) becomes the bare 2022 id (`5.18`, `5.10`), and a reference to an own control of
+/// `additional_controls:` loses its padding. An id that names no control is left as written,
+/// for the load error that quotes it (LOAD-014, LOAD-015, LOAD-019).
 fn normalise_control_ids(m: &mut Isms) {
-    fn fix(id: &mut Id) {
+    // An SoA entry under `controls:` is an Annex A control (own controls have their own list).
+    fn annex_a(id: &mut Id) {
         if catalogue::get(&id.value).is_some() {
             let canon = catalogue::normalize_id(&id.value);
             if canon != id.value {
@@ -1385,16 +1291,28 @@ fn normalise_control_ids(m: &mut Isms) {
             }
         }
     }
-    fn fix_all(ids: &mut [Id]) {
-        ids.iter_mut().for_each(fix);
-    }
+    let own: std::collections::HashSet<String> = m
+        .additional_controls()
+        .map(|c| c.id.value.clone())
+        .collect();
+    let fix = |id: &mut Id| {
+        annex_a(id);
+        let trimmed = id.value.trim();
+        if trimmed.len() != id.value.len() && own.contains(trimmed) {
+            id.value = trimmed.to_string();
+        }
+    };
+    let fix_all = |ids: &mut [Id]| ids.iter_mut().for_each(fix);
     if let Some(soa) = &mut m.soa {
         for e in soa.controls.iter_mut() {
-            fix(&mut e.value.id);
+            annex_a(&mut e.value.id);
         }
     }
     for r in &mut m.risks {
         fix_all(&mut r.value.controls);
+        for a in r.value.plan.iter_mut() {
+            fix_all(&mut a.value.controls);
+        }
     }
     for p in &mut m.policies {
         fix_all(&mut p.controls);

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::Report;
-use crate::checks::{Finding, registry};
+use crate::checks::{Area, Finding, registry};
 use crate::diagnostic::Severity;
 
 /// Escapes text for XML content and attribute values, dropping characters XML 1.0 forbids.
@@ -62,7 +62,7 @@ pub fn emit(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let outcome = report.outcome;
     // Suite name → rule code → case, in registry order within each suite.
     let mut suites: BTreeMap<(usize, String), Vec<(String, Case)>> = BTreeMap::new();
-    for (i, area) in registry::Area::ALL.iter().enumerate() {
+    for (i, area) in Area::ALL.iter().enumerate() {
         for r in registry::all().iter().filter(|r| r.area == *area) {
             let skipped = outcome
                 .disabled
@@ -81,14 +81,11 @@ pub fn emit(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                 .push((r.code.to_string(), case));
         }
     }
-    let other_key = (registry::Area::ALL.len(), "other".to_string());
+    let other_key = (Area::ALL.len(), "other".to_string());
     for f in &outcome.findings {
         let code = f.diagnostic.code.clone();
         let key = f.rule.map_or(other_key.clone(), |r| {
-            let i = registry::Area::ALL
-                .iter()
-                .position(|a| *a == r.area)
-                .unwrap_or(0);
+            let i = Area::ALL.iter().position(|a| *a == r.area).unwrap_or(0);
             (i, r.area.as_str().to_string())
         });
         let cases = suites.entry(key).or_default();

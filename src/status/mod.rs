@@ -9,7 +9,8 @@ pub mod acknowledgements;
 
 use serde::Serialize;
 
-use crate::checks::registry::{self, Area, Rule};
+use crate::checks::registry;
+use crate::checks::{Area, Rule};
 use crate::checks::{Finding, Outcome};
 use crate::diagnostic::Severity;
 use crate::model::{Date, Document, Isms, Rating, RecordStatus, RiskMethodology};
