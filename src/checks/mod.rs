@@ -221,14 +221,36 @@ pub fn check_repository(
     cli: &[CliOverride],
     as_of: Date,
 ) -> Outcome {
+    check_with_trail(crate::evidence::Trail::read(root), loaded, cli, as_of)
+}
+
+/// [`check_repository`] with the Git history already read (by a thread that ran while the
+/// records loaded). The Git rules and the model rules run side by side; the outcome is the
+/// same as one after the other.
+pub fn check_with_trail(
+    trail: crate::evidence::Trail,
+    loaded: &Loaded,
+    cli: &[CliOverride],
+    as_of: Date,
+) -> Outcome {
     let model = &loaded.model;
     let sink = sink_for(model, cli, as_of);
     let mut upstream = loaded.diagnostics.clone();
     if model.manifest.is_none() && !model.files.contains_key("isms.yaml") {
         return sink.finish(upstream);
     }
-    upstream.extend(crate::evidence::check(root, model, as_of));
-    run(&Context::new(model, as_of), sink, upstream)
+    let ctx = Context::new(model, as_of);
+    let checks = enabled_checks(&sink);
+    let (git, found) = std::thread::scope(|s| {
+        let git = s.spawn(|| trail.findings(model, as_of));
+        let found = run_checks(&ctx, &checks);
+        match git.join() {
+            Ok(git) => (git, found),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    upstream.extend(git);
+    finish(&ctx, sink, upstream, found)
 }
 
 /// The sink for a model: its `checks:` configuration, the command-line overrides, and waiver
@@ -241,17 +263,33 @@ fn sink_for(model: &Isms, cli: &[CliOverride], as_of: Date) -> Sink {
 
 /// Runs every enabled model rule and hands all diagnostics, with those already produced by the
 /// loader and the evidence layer, to the sink.
-pub fn run(ctx: &Context<'_>, sink: Sink, mut upstream: Vec<Diagnostic>) -> Outcome {
-    let loader_end = upstream.len();
-    let checks: Vec<rule::CheckFn> = registry::all()
+pub fn run(ctx: &Context<'_>, sink: Sink, upstream: Vec<Diagnostic>) -> Outcome {
+    let found = run_checks(ctx, &enabled_checks(&sink));
+    finish(ctx, sink, upstream, found)
+}
+
+/// The model rules the configuration leaves enabled, in registry order.
+fn enabled_checks(sink: &Sink) -> Vec<rule::CheckFn> {
+    registry::all()
         .iter()
         .filter_map(|rule| match rule.check {
             Check::Model(check) if !sink.is_disabled(rule.code) => Some(check),
             _ => None,
         })
-        .collect();
-    for found in run_checks(ctx, &checks) {
-        upstream.extend(found);
+        .collect()
+}
+
+/// The outcome of the rules' findings (`found`, per rule) after the `upstream` diagnostics of
+/// the loader and the evidence layer.
+fn finish(
+    ctx: &Context<'_>,
+    sink: Sink,
+    mut upstream: Vec<Diagnostic>,
+    found: Vec<Vec<Diagnostic>>,
+) -> Outcome {
+    let loader_end = upstream.len();
+    for f in found {
+        upstream.extend(f);
     }
     // Nothing was loaded from a file that failed as a whole: a rule finding placed in it can
     // only restate the load error, which comes first and alone.

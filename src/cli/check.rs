@@ -185,15 +185,20 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<Status> {
         );
     }
     let started = std::time::Instant::now();
-    let mut loaded = crate::loader::load_with(&args.dir, load_options(args.max_file_size))
-        .with_context(|| format!("cannot check {}", args.dir.display()))?;
+    // The Git history is read while the records load: neither needs the other.
+    let (loaded, trail) = std::thread::scope(|s| {
+        let trail = (!args.no_git).then(|| s.spawn(|| crate::evidence::Trail::read(&args.dir)));
+        let loaded = crate::loader::load_with(&args.dir, load_options(args.max_file_size));
+        let trail = trail.map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        (loaded, trail)
+    });
+    let mut loaded = loaded.with_context(|| format!("cannot check {}", args.dir.display()))?;
     global.loaded(&loaded, started);
     select_frameworks(&mut loaded.model, &args.frameworks)?;
     let as_of = super::evaluation_date(args.as_of, &loaded.model, global)?;
-    let outcome = if args.no_git {
-        checks::check_loaded(&loaded, &cli, as_of)
-    } else {
-        checks::check_repository(&args.dir, &loaded, &cli, as_of)
+    let outcome = match trail {
+        Some(trail) => checks::check_with_trail(trail, &loaded, &cli, as_of),
+        None => checks::check_loaded(&loaded, &cli, as_of),
     };
 
     let options = Options {

@@ -29,7 +29,7 @@
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, ObjectType, Oid, Repository, Sort};
 use jiff::Timestamp;
@@ -222,7 +222,7 @@ impl Default for BuildOptions {
 const PARSE_CACHE_LIMIT: usize = 1024;
 
 /// Keyed by blob and kind: the same content under a `.md` and a `.yaml` name parses differently.
-type ParseCache = HashMap<(Oid, RecordFileKind), Rc<Option<Records>>>;
+type ParseCache = HashMap<(Oid, RecordFileKind), Arc<Option<Records>>>;
 
 /// The history of an ISMS folder, built in one walk of the repository history from `HEAD`.
 ///
@@ -873,10 +873,10 @@ fn record_changes(
     let mut load = |oid: Option<Oid>,
                     kind: Option<RecordFileKind>,
                     keep: bool|
-     -> Option<Rc<Option<Records>>> {
+     -> Option<Arc<Option<Records>>> {
         let oid = oid?;
         let Some(kind) = kind else {
-            return Some(Rc::new(Some(Records::default())));
+            return Some(Arc::new(Some(Records::default())));
         };
         let value = match parsed.remove(&(oid, kind)) {
             Some(v) => v,
@@ -886,11 +886,11 @@ fn record_changes(
                         .then(|| String::from_utf8(b.content().to_vec()).ok())
                         .flatten()
                 });
-                Rc::new(text.and_then(|t| records::parse_records(kind, &t)))
+                Arc::new(text.and_then(|t| records::parse_records(kind, &t)))
             }
         };
         if keep {
-            parsed.insert((oid, kind), Rc::clone(&value));
+            parsed.insert((oid, kind), Arc::clone(&value));
         }
         Some(value)
     };

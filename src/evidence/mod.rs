@@ -34,6 +34,8 @@ pub use history::{
 pub use records::{RecordChange, RecordChangeKind, only_front_matter_keys_changed};
 pub use repo::{Head, RepoInfo, RepoState};
 pub use revisions::{Revision, revision_history};
-pub use rules::{approval_findings, check, freshness_findings, state_findings, worktree_findings};
+pub use rules::{
+    Trail, approval_findings, check, freshness_findings, state_findings, worktree_findings,
+};
 pub use trailers::{APPROVED_BY, approved_by};
 pub use worktree::{WorkingChange, WorkingStatus, working_tree_changes};

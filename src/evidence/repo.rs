@@ -1,7 +1,10 @@
 //! Finding the repository that holds an ISMS folder, and describing its state (no repository,
 //! empty, shallow, detached, bare) in words a user can act on.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use std::time::SystemTime;
 
 use git2::{ErrorCode, Repository};
 
@@ -251,6 +254,20 @@ fn check_loose_objects(git_dir: &Path) -> Result<(), EvidenceError> {
         };
         for entry in entries.flatten() {
             let path = entry.path();
+            // An object file never changes once written (its name is its content's hash): one
+            // verified before in this process, with the same size and time, is not inflated
+            // again. A check, a render or the language server opens the repository several
+            // times, and a repository not yet packed may hold thousands of loose objects.
+            let seen = entry
+                .metadata()
+                .ok()
+                .map(|m| (path.clone(), m.len(), m.modified().ok()));
+            if seen
+                .as_ref()
+                .is_some_and(|k| verified().lock().is_ok_and(|v| v.contains(k)))
+            {
+                continue;
+            }
             if let Err(reason) = check_loose_object(&path) {
                 return Err(EvidenceError::Git {
                     action: format!(
@@ -260,9 +277,20 @@ fn check_loose_objects(git_dir: &Path) -> Result<(), EvidenceError> {
                     message: format!("the loose object is damaged ({reason})"),
                 });
             }
+            if let (Some(k), Ok(mut v)) = (seen, verified().lock()) {
+                v.insert(k);
+            }
         }
     }
     Ok(())
+}
+
+/// Loose object files found intact in this process: path, size and modification time.
+type VerifiedObjects = HashSet<(PathBuf, u64, Option<SystemTime>)>;
+
+fn verified() -> &'static Mutex<VerifiedObjects> {
+    static VERIFIED: OnceLock<Mutex<VerifiedObjects>> = OnceLock::new();
+    VERIFIED.get_or_init(|| Mutex::new(HashSet::new()))
 }
 
 /// Inflates one loose object and compares its length with its `type size\0` header.
@@ -397,5 +425,23 @@ mod tests {
         assert_eq!(p, "a/b");
         assert_eq!(relative_prefix(&root, &root).unwrap(), "");
         assert!(relative_prefix(&root, &sub).is_err());
+    }
+
+    #[test]
+    fn a_loose_object_damaged_after_an_earlier_check_is_still_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let oid = repo
+            .blob(b"policy text, long enough to compress\n")
+            .unwrap();
+        let hex = oid.to_string();
+        let object = repo.path().join("objects").join(&hex[..2]).join(&hex[2..]);
+        check_loose_objects(repo.path()).expect("an intact object passes");
+        // The memo of verified objects must not hide a file that changed since.
+        let bytes = std::fs::read(&object).unwrap();
+        std::fs::remove_file(&object).unwrap();
+        std::fs::write(&object, &bytes[..bytes.len() / 2]).unwrap();
+        let err = check_loose_objects(repo.path()).expect_err("the truncated object is found");
+        assert!(err.to_string().contains("damaged"), "{err}");
     }
 }

@@ -35,31 +35,54 @@ const MARKDOWN_COMMUNICATED: &[&str] = &["communicated"];
 /// Never fails: a history that cannot be read is itself a finding (`GIT-08`), and the rules
 /// that need it are skipped.
 pub fn check(root: &Path, model: &Isms, as_of: Date) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let index = match HistoryIndex::build(root, &BuildOptions::default()) {
-        Ok(index) => index,
-        Err(e) => {
-            out.push(unreadable(&e.to_string()));
-            return out;
+    Trail::read(root).findings(model, as_of)
+}
+
+/// What the Git evidence rules read from the repository before they need the model: the
+/// history index and the uncommitted changes. Reading it takes as long as loading the records
+/// of a small ISMS, so `isms check` reads both at once, on two threads.
+pub struct Trail {
+    /// The findings that need no model (repository state, uncommitted files, unreadable
+    /// history).
+    found: Vec<Diagnostic>,
+    index: Option<HistoryIndex>,
+}
+
+impl Trail {
+    /// Reads the history and working tree of the repository holding `root`.
+    pub fn read(root: &Path) -> Trail {
+        let mut found = Vec::new();
+        let index = match HistoryIndex::build(root, &BuildOptions::default()) {
+            Ok(index) => index,
+            Err(e) => {
+                found.push(unreadable(&e.to_string()));
+                return Trail { found, index: None };
+            }
+        };
+        match &index {
+            Some(index) => found.extend(state_findings(index.state())),
+            None => found.extend(state_findings(&RepoState::NoRepository {
+                searched_from: root.to_path_buf(),
+            })),
         }
-    };
-    match &index {
-        Some(index) => out.extend(state_findings(index.state())),
-        None => out.extend(state_findings(&RepoState::NoRepository {
-            searched_from: root.to_path_buf(),
-        })),
-    }
-    if index.is_some() {
-        match working_tree_changes(root) {
-            Ok(changes) => out.extend(worktree_findings(&changes)),
-            Err(e) => out.push(unreadable(&e.to_string())),
+        if index.is_some() {
+            match working_tree_changes(root) {
+                Ok(changes) => found.extend(worktree_findings(&changes)),
+                Err(e) => found.push(unreadable(&e.to_string())),
+            }
         }
+        Trail { found, index }
     }
-    if let Some(index) = index.filter(|i| i.state().has_history()) {
-        out.extend(approval_findings(&index, model));
-        out.extend(freshness_findings(&index, model, as_of));
+
+    /// Every `GIT-nn` diagnostic, given the model loaded from the same folder.
+    pub fn findings(self, model: &Isms, as_of: Date) -> Vec<Diagnostic> {
+        let mut out = self.found;
+        if let Some(index) = self.index.filter(|i| i.state().has_history()) {
+            out.extend(approval_findings(&index, model));
+            out.extend(freshness_findings(&index, model, as_of));
+        }
+        out
     }
-    out
 }
 
 fn unreadable(reason: &str) -> Diagnostic {
