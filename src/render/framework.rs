@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use super::table::{Cell, Column, Table};
 use super::views::Ctx;
-use crate::frameworks::{self, AnswerView, CoverageClass, Framework, RefDecision, SectionRollup};
+use crate::frameworks::{
+    self, AnswerView, Coverage, CoverageClass, Framework, RefDecision, SectionRollup,
+};
 
 /// One mapped reference, as shown.
 #[derive(Debug, Clone, Serialize)]
@@ -104,10 +106,14 @@ fn state_class(d: &RefDecision) -> &'static str {
     }
 }
 
+/// The coverage of a framework by the ISMS as of the render date, which the document and its
+/// table show.
+pub(crate) fn coverage(ctx: &Ctx<'_>, fw: &Framework) -> Coverage {
+    frameworks::coverage::coverage(ctx.isms, fw, crate::model::Date(ctx.opts.as_of))
+}
+
 /// The view of a framework's coverage by the ISMS.
-pub(crate) fn view(ctx: &Ctx<'_>, fw: &Framework) -> FrameworkView {
-    let today = crate::model::Date(ctx.opts.as_of);
-    let cov = frameworks::coverage::coverage(ctx.isms, fw, today);
+pub(crate) fn view(ctx: &Ctx<'_>, fw: &Framework, cov: &Coverage) -> FrameworkView {
     let mut sections: Vec<SectionView> = cov
         .sections
         .iter()
@@ -144,15 +150,13 @@ pub(crate) fn view(ctx: &Ctx<'_>, fw: &Framework) -> FrameworkView {
         name: fw.name.clone(),
         attribution: fw.attribution.clone(),
         sections,
-        total: cov.total,
+        total: cov.total.clone(),
     }
 }
 
 /// The coverage as one table: a row per requirement and mapped reference (a requirement
 /// without references has one row), so a spreadsheet filter works on every column.
-pub(crate) fn table(ctx: &Ctx<'_>, fw: &Framework) -> Table {
-    let today = crate::model::Date(ctx.opts.as_of);
-    let cov = frameworks::coverage::coverage(ctx.isms, fw, today);
+pub(crate) fn table(fw: &Framework, cov: &Coverage) -> Table {
     let cols = [
         ("Section", 10.0),
         ("Requirement", 14.0),

@@ -2,6 +2,7 @@
 //! resolved (people to names, controls to titles, links to their targets) and every figure
 //! computed, so templates only lay out text. Field names are documented in `docs/templates.md`.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
@@ -20,6 +21,19 @@ pub(crate) struct Ctx<'a> {
     pub state: &'a SourceState,
     /// Ids resolved once, so large registers do not cost a scan per reference.
     pub lookup: Lookup<'a>,
+    /// The register views as seen from the output root, built on first use: several
+    /// documents of a run show the same register (the index its figures, the workbook its
+    /// table, the heat map the risks), and each format of a document shares one view.
+    shared: Shared,
+}
+
+#[derive(Default)]
+struct Shared {
+    soa: OnceCell<SoaView>,
+    risks: OnceCell<RisksView>,
+    assets: OnceCell<AssetsView>,
+    objectives: OnceCell<ObjectivesView>,
+    nonconformities: OnceCell<NcView>,
 }
 
 /// Indexes over the model, by id. The first record wins for a duplicate id (the loader
@@ -269,14 +283,43 @@ fn non_empty(s: Option<&String>) -> Option<String> {
 }
 
 impl<'a> Ctx<'a> {
-    /// A context for rendering one document.
+    /// A context for rendering documents of `isms`: one per run, so ids are resolved and
+    /// registers are built once for all documents and formats.
     pub fn new(isms: &'a Isms, opts: &'a RenderOptions, state: &'a SourceState) -> Ctx<'a> {
         Ctx {
             isms,
             opts,
             state,
             lookup: Lookup::new(isms),
+            shared: Shared::default(),
         }
+    }
+
+    /// The SoA with links from the output root.
+    pub fn soa(&self) -> &SoaView {
+        self.shared.soa.get_or_init(|| soa(self, ""))
+    }
+
+    /// The risk register with links from the output root.
+    pub fn risks(&self) -> &RisksView {
+        self.shared.risks.get_or_init(|| risks(self, ""))
+    }
+
+    /// The asset inventory with links from the output root.
+    pub fn assets(&self) -> &AssetsView {
+        self.shared.assets.get_or_init(|| assets(self, ""))
+    }
+
+    /// The objectives with links from the output root.
+    pub fn objectives(&self) -> &ObjectivesView {
+        self.shared.objectives.get_or_init(|| objectives(self, ""))
+    }
+
+    /// The nonconformity register with links from the output root.
+    pub fn nonconformities(&self) -> &NcView {
+        self.shared
+            .nonconformities
+            .get_or_init(|| nonconformities(self, ""))
     }
 
     /// The person's name, or the id itself when it refers to nobody known.
