@@ -70,9 +70,9 @@ pub struct ChartView {
     /// Highest value on the axis.
     pub max: String,
     /// First and last date.
-    pub from: String,
+    pub from: Date,
     /// Last date.
-    pub to: String,
+    pub to: Date,
     /// The results in date order: date, value, met.
     pub results: Vec<ChartResult>,
 }
@@ -96,7 +96,7 @@ pub struct ChartDot {
 #[derive(Debug, Clone, Serialize)]
 pub struct ChartResult {
     /// Date.
-    pub date: String,
+    pub date: Date,
     /// Value as recorded.
     pub value: String,
     /// "met", "not met" or "".
@@ -893,12 +893,12 @@ fn chart(m: &model::Metric) -> Option<ChartView> {
         } else {
             fmt_num(hi)
         },
-        from: first.date.value.to_string(),
-        to: last.date.value.to_string(),
+        from: first.date.value,
+        to: last.date.value,
         results: results
             .iter()
             .map(|r| ChartResult {
-                date: r.date.value.to_string(),
+                date: r.date.value,
                 value: r.value.value.clone(),
                 met: match r.met {
                     Some(true) => "met".into(),

@@ -11,7 +11,7 @@ use super::pack::PackFile;
 use super::table::{self, Cell, Column, Table, WorkbookMeta};
 use super::views::{self, Ctx, DocHead, Link};
 use super::{Engine, Format, RenderError, RenderOptions, SourceState, file_stem};
-use crate::model::{Isms, RecordKind};
+use crate::model::{Date, Isms, RecordKind};
 
 /// The kinds of document `isms render` produces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -666,7 +666,7 @@ fn build(
                 owner: d.owner.as_ref(),
                 approval: Some(&d.approval),
                 classification: None,
-                next_review: d.review_due(review_months).map(|d| d.to_string()),
+                next_review: d.review_due(review_months),
             };
             let mut src = ctx.present(&["soa.yaml", "context.yaml"]);
             src.extend(ctx.risk_files());
@@ -1085,12 +1085,8 @@ fn opt(s: &Option<String>) -> Cell {
     Cell::from(s.clone())
 }
 
-fn date(s: &Option<String>) -> Cell {
-    match s.as_deref().map(str::parse::<jiff::civil::Date>) {
-        Some(Ok(d)) => Cell::Date(d),
-        Some(Err(_)) => opt(s),
-        None => Cell::Empty,
-    }
+fn date(d: Option<Date>) -> Cell {
+    d.map_or(Cell::Empty, |d| Cell::Date(d.0))
 }
 
 fn links(v: &[Link]) -> Cell {
@@ -1285,9 +1281,9 @@ fn risk_table(v: &views::RisksView) -> Table {
             ri,
             rlv,
             acc.map_or(Cell::Empty, |a| opt(&a.by)),
-            acc.map_or(Cell::Empty, |a| date(&a.on)),
+            acc.map_or(Cell::Empty, |a| date(a.on)),
             acc.map_or(Cell::Empty, |a| opt(&a.rationale)),
-            date(&r.last_assessed),
+            date(r.last_assessed),
         ]);
     }
     t
@@ -1340,15 +1336,15 @@ fn treatment_table(v: &views::RisksView) -> Table {
                 a.map_or(Cell::Empty, |a| opt(&a.id)),
                 a.map_or(Cell::Empty, |a| text(&a.action)),
                 a.map_or(Cell::Empty, |a| opt(&a.owner)),
-                a.map_or(Cell::Empty, |a| date(&a.due)),
+                a.map_or(Cell::Empty, |a| date(a.due)),
                 a.map_or(Cell::Empty, |a| text(&a.status.label)),
-                a.map_or(Cell::Empty, |a| date(&a.completed)),
+                a.map_or(Cell::Empty, |a| date(a.completed)),
                 a.map_or(Cell::Empty, |a| opt(&a.resources)),
                 approval.map_or(Cell::Empty, |p| opt(&p.by)),
-                approval.map_or(Cell::Empty, |p| date(&p.on)),
+                approval.map_or(Cell::Empty, |p| date(p.on)),
                 num(r.residual.as_ref().and_then(|x| x.level)),
                 acc.map_or(Cell::Empty, |a| opt(&a.by)),
-                acc.map_or(Cell::Empty, |a| date(&a.on)),
+                acc.map_or(Cell::Empty, |a| date(a.on)),
             ]);
         };
         if r.plan.is_empty() {
@@ -1433,13 +1429,13 @@ fn objective_table(v: &views::ObjectivesView) -> Table {
             opt(&o.target),
             opt(&o.owner),
             opt(&o.resources),
-            date(&o.due),
+            date(o.due),
             opt(&o.evaluation),
             o.status.as_ref().map_or(Cell::Empty, |s| text(&s.label)),
             o.latest.as_ref().map_or(Cell::Empty, |m| text(&m.value)),
             o.latest
                 .as_ref()
-                .map_or(Cell::Empty, |m| date(&Some(m.date.clone()))),
+                .map_or(Cell::Empty, |m| date(Some(m.date))),
         ]);
     }
     t
@@ -1482,16 +1478,16 @@ fn nc_table(v: &views::NcView) -> Table {
             opt(&n.incident),
             opt(&n.clause),
             n.control.as_ref().map_or(Cell::Empty, |c| text(&c.id)),
-            date(&Some(n.raised.clone())),
+            date(Some(n.raised)),
             opt(&n.description),
             opt(&n.correction),
             opt(&n.root_cause),
             opt(&n.corrective_action),
             opt(&n.owner),
-            date(&n.due),
+            date(n.due),
             text(&n.status.label),
-            date(&n.closed),
-            e.map_or(Cell::Empty, |e| date(&Some(e.date.clone()))),
+            date(n.closed),
+            e.map_or(Cell::Empty, |e| date(Some(e.date))),
             e.map_or(Cell::Empty, |e| Cell::Bool(e.effective)),
             e.map_or(Cell::Empty, |e| opt(&e.notes)),
         ]);

@@ -222,12 +222,7 @@ pub(crate) fn table(fw: &Framework, cov: &Coverage) -> Table {
             });
             row.push(d.status.map_or(Cell::Empty, text));
             row.push(d.owner.as_deref().map_or(Cell::Empty, text));
-            row.push(
-                d.evidence_newest
-                    .as_deref()
-                    .and_then(|s| s.parse::<jiff::civil::Date>().ok())
-                    .map_or(Cell::Empty, Cell::Date),
-            );
+            row.push(d.evidence_newest.map_or(Cell::Empty, |d| Cell::Date(d.0)));
             row.push(d.evidence_age_days.map_or(Cell::Empty, Cell::Int));
             row.push(status.clone());
             row.push(notes.clone());

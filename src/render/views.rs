@@ -111,13 +111,13 @@ pub struct DocView {
     /// Approver's name.
     pub approver: Option<String>,
     /// Approval date.
-    pub approved_on: Option<String>,
+    pub approved_on: Option<Date>,
     /// Where the approval is recorded.
     pub approval_record: Option<String>,
     /// Classification of the document.
     pub classification: Option<String>,
     /// Next review date.
-    pub next_review: Option<String>,
+    pub next_review: Option<Date>,
     /// "Approved", "Not approved", "Approval incomplete", or "Generated from the records"
     /// for registers that carry no approval of their own.
     pub status: String,
@@ -126,13 +126,13 @@ pub struct DocView {
     /// Short commit id the records were read from.
     pub commit: Option<String>,
     /// Newest last-change date of the sources.
-    pub last_change: Option<String>,
+    pub last_change: Option<Date>,
     /// Whether the document is a draft.
     pub draft: bool,
     /// Why it is a draft (empty when not).
     pub draft_reason: String,
     /// The `--as-of` date.
-    pub generated: String,
+    pub generated: Date,
     /// Tool name and version.
     pub tool: String,
     /// Record files the document is built from.
@@ -186,7 +186,7 @@ pub struct RevisionRow {
     /// The document's version label after the change, when it had one.
     pub version: Option<String>,
     /// Author date, `YYYY-MM-DD`.
-    pub date: String,
+    pub date: Date,
     /// Author name.
     pub author: String,
     /// Author email.
@@ -257,8 +257,8 @@ fn badge<T: Serialize>(v: &T, prefix: &str) -> Badge {
     }
 }
 
-fn opt_date(d: Option<&Spanned<Date>>) -> Option<String> {
-    d.map(|d| d.value.to_string())
+fn opt_date(d: Option<&Spanned<Date>>) -> Option<Date> {
+    d.map(|d| d.value)
 }
 
 fn opt_str(s: Option<&Spanned<String>>) -> Option<String> {
@@ -430,10 +430,10 @@ impl<'a> Ctx<'a> {
             status,
             approvable: head.approval.is_some(),
             commit,
-            last_change: self.state.last_change_of(&sources).map(|d| d.to_string()),
+            last_change: self.state.last_change_of(&sources).map(Date),
             draft,
             draft_reason,
-            generated: self.opts.as_of.to_string(),
+            generated: Date(self.opts.as_of),
             tool: self.opts.tool.clone(),
             header_right: if draft { "DRAFT".into() } else { String::new() },
             sources,
@@ -469,7 +469,7 @@ impl<'a> Ctx<'a> {
             .take(MAX_REVISIONS)
             .map(|r| RevisionRow {
                 version: r.version.clone().filter(|v| !v.trim().is_empty()),
-                date: r.date.to_string(),
+                date: r.date,
                 author: r.author.clone(),
                 email: r.email.clone(),
                 summary: r.summary.clone(),
@@ -541,7 +541,7 @@ pub(crate) struct DocHead<'a> {
     pub owner: Option<&'a Id>,
     pub approval: Option<&'a Approval>,
     pub classification: Option<String>,
-    pub next_review: Option<String>,
+    pub next_review: Option<Date>,
 }
 
 impl<'a> DocHead<'a> {
@@ -578,7 +578,7 @@ impl<'a> DocHead<'a> {
             owner: d.owner(),
             approval: Some(d.approval()),
             classification: non_empty(classification),
-            next_review: next_review.map(|d| d.to_string()),
+            next_review,
         }
     }
 }
@@ -804,13 +804,13 @@ pub struct ActionView {
     /// Owner's name.
     pub owner: Option<String>,
     /// Due date in force (after re-plans).
-    pub due: Option<String>,
+    pub due: Option<Date>,
     /// Original due date when it was re-planned.
-    pub original_due: Option<String>,
+    pub original_due: Option<Date>,
     /// Status.
     pub status: Badge,
     /// Completion date.
-    pub completed: Option<String>,
+    pub completed: Option<Date>,
     /// Resources.
     pub resources: Option<String>,
     /// Whether it is open and past its due date as of the render date.
@@ -833,7 +833,7 @@ pub(crate) fn action(ctx: &Ctx<'_>, a: &Action) -> ActionView {
         id: a.id.as_ref().map(|i| i.value.clone()),
         action: a.action.value.clone(),
         owner: ctx.person(a.owner.as_ref()),
-        due: due.map(|d| d.to_string()),
+        due,
         original_due: if a.replanned.is_empty() {
             None
         } else {
@@ -853,7 +853,7 @@ pub struct AcceptanceView {
     /// Who accepted.
     pub by: Option<String>,
     /// When.
-    pub on: Option<String>,
+    pub on: Option<Date>,
     /// Why.
     pub rationale: Option<String>,
 }
@@ -908,7 +908,7 @@ pub struct ApprovalView {
     /// Approver's name.
     pub by: Option<String>,
     /// Date.
-    pub on: Option<String>,
+    pub on: Option<Date>,
     /// Where it is recorded.
     pub record: Option<String>,
 }
@@ -934,9 +934,9 @@ pub struct EvidenceView {
     /// What it shows.
     pub description: Option<String>,
     /// When collected.
-    pub collected: Option<String>,
+    pub collected: Option<Date>,
     /// When it expires.
-    pub expires: Option<String>,
+    pub expires: Option<Date>,
     /// Whether it has expired as of the render date.
     pub expired: bool,
 }
@@ -961,7 +961,7 @@ fn evidence(ctx: &Ctx<'_>, e: &EvidenceRef) -> EvidenceView {
         url: safe_url,
         description: non_empty(e.description.as_ref()),
         collected: opt_date(e.collected.as_ref()),
-        expires: expires.map(|d| d.to_string()),
+        expires,
         expired: model::status::evidence_expired(e, Date(ctx.opts.as_of)),
     }
 }
@@ -1251,9 +1251,9 @@ pub struct RiskRow {
     /// [`Isms::risk_acceptance`].
     pub acceptance_status: AcceptanceStatusView,
     /// Identified date.
-    pub identified: Option<String>,
+    pub identified: Option<Date>,
     /// Last assessed.
-    pub last_assessed: Option<String>,
+    pub last_assessed: Option<Date>,
 }
 
 /// The risk register and the data of the treatment plan.
@@ -1266,7 +1266,7 @@ pub struct RisksView {
     /// Acceptance threshold of the methodology.
     pub acceptance_threshold: Option<u32>,
     /// Dates of complete risk assessments.
-    pub assessments: Vec<String>,
+    pub assessments: Vec<Date>,
     /// Risks whose inherent level is above the threshold.
     pub above_threshold_inherent: usize,
     /// Risks whose residual level is above the threshold.
@@ -1366,11 +1366,7 @@ pub(crate) fn risks(ctx: &Ctx<'_>, root: &str) -> RisksView {
             .count(),
         risks: rows,
         acceptance_threshold: m.and_then(|m| m.threshold()).map(whole),
-        assessments: isms
-            .risk_assessments
-            .iter()
-            .map(|d| d.value.to_string())
-            .collect(),
+        assessments: isms.risk_assessments.iter().map(|d| d.value).collect(),
         above_threshold_inherent,
         above_threshold_residual,
         likelihood_scale: m.map(|m| scale(&m.likelihood)).unwrap_or_default(),
@@ -1597,7 +1593,7 @@ pub struct ObligationRow {
     /// Controls.
     pub controls: Vec<Link>,
     /// Last reviewed.
-    pub last_reviewed: Option<String>,
+    pub last_reviewed: Option<Date>,
 }
 
 /// The climate-change determination.
@@ -1727,7 +1723,7 @@ pub struct PolicyView {
     /// Controls it implements.
     pub controls: Vec<Link>,
     /// When it was communicated.
-    pub communicated_on: Option<String>,
+    pub communicated_on: Option<Date>,
     /// How.
     pub communicated_via: Option<String>,
     /// Where acknowledgements are kept.
@@ -1769,7 +1765,7 @@ pub(crate) fn policy(p: &model::Policy, root: &str) -> PolicyView {
 #[derive(Debug, Clone, Serialize)]
 pub struct MeasurementView {
     /// Date.
-    pub date: String,
+    pub date: Date,
     /// Value.
     pub value: String,
     /// Note.
@@ -1796,11 +1792,11 @@ pub struct ObjectiveRow {
     /// Resources.
     pub resources: Option<String>,
     /// Due date.
-    pub due: Option<String>,
+    pub due: Option<Date>,
     /// Evaluation method.
     pub evaluation: Option<String>,
     /// Date set.
-    pub set: Option<String>,
+    pub set: Option<Date>,
     /// Status.
     pub status: Option<Badge>,
     /// Measurements, oldest first.
@@ -1827,7 +1823,7 @@ pub(crate) fn objectives(ctx: &Ctx<'_>, root: &str) -> ObjectivesView {
                 let measurements: Vec<MeasurementView> = loaded(&o.measurements)
                     .map(|m| &m.value)
                     .map(|m: &model::Measurement| MeasurementView {
-                        date: m.date.value.to_string(),
+                        date: m.date.value,
                         value: m.value.value.clone(),
                         note: non_empty(m.note.as_ref()),
                     })
@@ -1885,7 +1881,7 @@ pub struct AuditView {
     /// Status.
     pub status: Badge,
     /// Date.
-    pub date: Option<String>,
+    pub date: Option<Date>,
     /// Scope.
     pub scope: Option<String>,
     /// Clauses covered.
@@ -1901,7 +1897,7 @@ pub struct AuditView {
     /// Auditees.
     pub auditees: Vec<String>,
     /// Report date.
-    pub report_date: Option<String>,
+    pub report_date: Option<Date>,
     /// Report recipients.
     pub report_recipients: Vec<String>,
     /// Findings.
@@ -2000,7 +1996,7 @@ pub struct PlannedAuditRow {
     /// Controls covered.
     pub controls: Vec<Link>,
     /// Planned date.
-    pub planned: String,
+    pub planned: Date,
     /// Planned auditor.
     pub auditor: Option<String>,
     /// Held (a completed audit record exists), in progress, or planned; overdue when planned
@@ -2012,9 +2008,9 @@ pub struct PlannedAuditRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgrammeView {
     /// Period covered, `from` and `to`.
-    pub period_from: Option<String>,
+    pub period_from: Option<Date>,
     /// End of the period.
-    pub period_to: Option<String>,
+    pub period_to: Option<Date>,
     /// Months between audits of the whole ISMS.
     pub frequency_months: Option<u32>,
     /// Methods.
@@ -2036,8 +2032,8 @@ pub struct ProgrammeView {
 pub(crate) fn programme(ctx: &Ctx<'_>, p: &model::AuditProgramme, root: &str) -> ProgrammeView {
     let isms = ctx.isms;
     ProgrammeView {
-        period_from: p.period.as_ref().map(|x| x.from.value.to_string()),
-        period_to: p.period.as_ref().map(|x| x.to.value.to_string()),
+        period_from: p.period.as_ref().map(|x| x.from.value),
+        period_to: p.period.as_ref().map(|x| x.to.value),
         frequency_months: p.frequency_months.as_ref().map(|m| m.value),
         methods: p.methods.clone(),
         responsibilities: opt_str(p.responsibilities.as_ref()),
@@ -2075,7 +2071,7 @@ pub(crate) fn programme(ctx: &Ctx<'_>, p: &model::AuditProgramme, root: &str) ->
                         .iter()
                         .map(|c| control_link(&c.value, root))
                         .collect(),
-                    planned: a.planned.value.to_string(),
+                    planned: a.planned.value,
                     auditor: ctx.person(a.auditor.as_ref()),
                     status,
                 }
@@ -2114,7 +2110,7 @@ pub struct DecisionView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ReviewView {
     /// Date held.
-    pub date: String,
+    pub date: Date,
     /// Attendees' names.
     pub attendees: Vec<String>,
     /// Inputs a–g.
@@ -2148,7 +2144,7 @@ fn review_topic(letter: &str) -> &'static str {
 
 pub(crate) fn review(ctx: &Ctx<'_>, r: &model::ManagementReview, root: &str) -> ReviewView {
     ReviewView {
-        date: r.date.value.to_string(),
+        date: r.date.value,
         attendees: ctx.people(&r.attendees),
         inputs: r
             .inputs
@@ -2202,7 +2198,7 @@ pub struct NcRow {
     /// Control.
     pub control: Option<Link>,
     /// Raised.
-    pub raised: String,
+    pub raised: Date,
     /// Description.
     pub description: Option<String>,
     /// Correction.
@@ -2214,15 +2210,15 @@ pub struct NcRow {
     /// Owner.
     pub owner: Option<String>,
     /// Due date in force.
-    pub due: Option<String>,
+    pub due: Option<Date>,
     /// Original due date when re-planned.
-    pub original_due: Option<String>,
+    pub original_due: Option<Date>,
     /// Status.
     pub status: Badge,
     /// Open and past due.
     pub overdue: bool,
     /// Closed date.
-    pub closed: Option<String>,
+    pub closed: Option<Date>,
     /// Effectiveness review.
     pub effectiveness: Option<EffectivenessView>,
 }
@@ -2231,7 +2227,7 @@ pub struct NcRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct EffectivenessView {
     /// Date.
-    pub date: String,
+    pub date: Date,
     /// Reviewer.
     pub by: Option<String>,
     /// Effective or not.
@@ -2279,13 +2275,13 @@ pub(crate) fn nonconformities(ctx: &Ctx<'_>, root: &str) -> NcView {
                 incident: n.incident.as_ref().map(|i| i.value.clone()),
                 clause: opt_str(n.clause.as_ref()),
                 control: n.control.as_ref().map(|c| control_link(&c.value, root)),
-                raised: n.raised.value.to_string(),
+                raised: n.raised.value,
                 description: opt_str(n.description.as_ref()),
                 correction: opt_str(n.correction.as_ref()),
                 root_cause: opt_str(n.root_cause.as_ref()),
                 corrective_action: opt_str(n.corrective_action.as_ref()),
                 owner: ctx.person(n.owner.as_ref()),
-                due: due.map(|d| d.to_string()),
+                due,
                 original_due: if n.replanned.is_empty() {
                     None
                 } else {
@@ -2295,7 +2291,7 @@ pub(crate) fn nonconformities(ctx: &Ctx<'_>, root: &str) -> NcView {
                 overdue,
                 closed: opt_date(n.closed.as_ref()),
                 effectiveness: n.effectiveness.as_ref().map(|e| EffectivenessView {
-                    date: e.date.value.to_string(),
+                    date: e.date.value,
                     by: ctx.person(e.by.as_ref()),
                     effective: e.effective.value,
                     notes: non_empty(e.notes.as_ref()),
@@ -2394,7 +2390,11 @@ mod tests {
         assert_eq!(v.rows.len(), MAX_REVISIONS);
         assert_eq!((v.total, v.older), (25, 5));
         assert_eq!(v.rows[0].commit, "c25");
-        assert_eq!(v.rows[0].date, "2025-01-25");
+        // Templates get dates as `YYYY-MM-DD` text.
+        assert_eq!(
+            serde_json::to_value(&v.rows[0]).unwrap()["date"],
+            "2025-01-25"
+        );
         assert_eq!(v.rows[19].commit, "c06");
         assert!(v.has_versions);
         assert!(v.empty_note.is_none());
