@@ -10,11 +10,10 @@ use crate::model::{Date, Policy};
 pub struct AckRow {
     /// Name (or id).
     pub person: String,
-    /// Acknowledgement date.
+    /// When acknowledged; none when not yet.
     pub date: Option<Date>,
     /// How.
     pub method: Option<String>,
-    /// Due date.
     pub due: Date,
     /// Past due without an acknowledgement.
     pub overdue: bool,
@@ -25,7 +24,6 @@ pub struct AckRow {
 pub struct AckView {
     /// The version acknowledged.
     pub version: Option<String>,
-    /// Approval date.
     pub approved: Date,
     /// People who owe an acknowledgement.
     pub expected: usize,

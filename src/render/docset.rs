@@ -40,7 +40,6 @@ pub struct RegisterView {
     pub summary: Vec<Figure>,
     /// Column headings.
     pub columns: Vec<String>,
-    /// Rows.
     pub rows: Vec<RegisterRow>,
     /// Whether any row has a flag (the Markdown table then gets an "Attention" column).
     pub has_flags: bool,
@@ -51,9 +50,7 @@ pub struct RegisterView {
 /// A small line chart of one metric's results over time, drawn as inline SVG.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChartView {
-    /// Metric id.
     pub id: String,
-    /// Metric title.
     pub title: String,
     /// Target, as written.
     pub target: Option<String>,
@@ -69,9 +66,9 @@ pub struct ChartView {
     pub min: String,
     /// Highest value on the axis.
     pub max: String,
-    /// First and last date.
+    /// Date of the first result.
     pub from: Date,
-    /// Last date.
+    /// Date of the last result.
     pub to: Date,
     /// The results in date order: date, value, met.
     pub results: Vec<ChartResult>,
@@ -80,9 +77,8 @@ pub struct ChartView {
 /// A point of a chart.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChartDot {
-    /// x.
+    /// Position in the SVG, from the left and from the top.
     pub x: String,
-    /// y.
     pub y: String,
     /// Tooltip: date and value.
     pub label: String,
@@ -95,13 +91,11 @@ pub struct ChartDot {
 /// One measurement result.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChartResult {
-    /// Date.
     pub date: Date,
     /// Value as recorded.
     pub value: String,
     /// "met", "not met" or "".
     pub met: String,
-    /// Note.
     pub note: String,
 }
 

@@ -110,9 +110,7 @@ pub struct DocSpec {
     /// Name on the command line and path in the output folder without extension, e.g. `soa`
     /// or `policies/POL-01`.
     pub name: String,
-    /// Kind.
     pub kind: DocKind,
-    /// Title.
     pub title: String,
     /// The record id for per-record documents (policy, audit, review).
     pub record_id: Option<String>,
@@ -979,9 +977,7 @@ fn record<'a, T>(
 /// One entry of the index.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndexDoc {
-    /// Document name.
     pub name: String,
-    /// Title.
     pub title: String,
     /// Record id for per-record documents.
     pub id: Option<String>,
@@ -998,26 +994,19 @@ pub struct IndexDoc {
 /// A section of the index.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndexSection {
-    /// Section title.
     pub title: String,
-    /// Documents.
     pub docs: Vec<IndexDoc>,
 }
 
 /// Key figures on the index page.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndexStats {
-    /// Applicable controls.
     pub applicable_controls: usize,
-    /// Implemented controls.
     pub implemented_controls: usize,
-    /// Risks.
     pub risks: usize,
     /// Risks whose residual level is above the acceptance threshold.
     pub risks_above_threshold: usize,
-    /// Policies.
     pub policies: usize,
-    /// Open nonconformities.
     pub open_nonconformities: usize,
 }
 

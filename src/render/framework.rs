@@ -29,13 +29,11 @@ pub struct RefView {
 /// One requirement row.
 #[derive(Debug, Clone, Serialize)]
 pub struct RowView {
-    /// Requirement id.
     pub id: String,
     /// Its title or text.
     pub title: String,
     /// Coverage class (kebab-case word).
     pub class: CoverageClass,
-    /// Its label.
     pub class_label: &'static str,
     /// The mapped references.
     pub refs: Vec<RefView>,
@@ -48,16 +46,13 @@ pub struct RowView {
 pub struct SectionView {
     /// The counts.
     pub rollup: SectionRollup,
-    /// The requirements.
     pub requirements: Vec<RowView>,
 }
 
 /// The whole document.
 #[derive(Debug, Clone, Serialize)]
 pub struct FrameworkView {
-    /// Framework id.
     pub id: String,
-    /// Framework name.
     pub name: String,
     /// Attribution lines of the data.
     pub attribution: Vec<String>,

@@ -100,23 +100,18 @@ pub struct Link {
 /// Document control: shown at the top of every document and in running headers.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocView {
-    /// Document id.
     pub id: String,
-    /// Title.
     pub title: String,
-    /// Version label.
     pub version: Option<String>,
     /// Owner's name.
     pub owner: Option<String>,
     /// Approver's name.
     pub approver: Option<String>,
-    /// Approval date.
     pub approved_on: Option<Date>,
     /// Where the approval is recorded.
     pub approval_record: Option<String>,
     /// Classification of the document.
     pub classification: Option<String>,
-    /// Next review date.
     pub next_review: Option<Date>,
     /// "Approved", "Not approved", "Approval incomplete", or "Generated from the records"
     /// for registers that carry no approval of their own.
@@ -127,7 +122,6 @@ pub struct DocView {
     pub commit: Option<String>,
     /// Newest last-change date of the sources.
     pub last_change: Option<Date>,
-    /// Whether the document is a draft.
     pub draft: bool,
     /// Why it is a draft (empty when not).
     pub draft_reason: String,
@@ -189,7 +183,6 @@ pub struct RevisionRow {
     pub date: Date,
     /// Author name.
     pub author: String,
-    /// Author email.
     pub email: String,
     /// The commit subject.
     pub summary: String,
@@ -202,13 +195,9 @@ pub struct RevisionRow {
 pub struct OrgView {
     /// Trading name.
     pub name: String,
-    /// Legal name.
     pub legal_name: Option<String>,
-    /// Description.
     pub description: Option<String>,
-    /// Address.
     pub address: Option<String>,
-    /// Website.
     pub website: Option<String>,
     /// Standard edition and amendments, e.g. "ISO/IEC 27001:2022 + Amd 1:2024".
     pub standard: String,
@@ -226,7 +215,6 @@ pub struct NavView {
 /// A labelled value with a CSS class, for statuses and levels.
 #[derive(Debug, Clone, Serialize)]
 pub struct Badge {
-    /// Text shown.
     pub label: String,
     /// CSS class suffix (`st-implemented`, `lvl-high`).
     pub class: String,
@@ -727,11 +715,9 @@ impl std::fmt::Display for Score {
 /// A likelihood × impact rating with its level.
 #[derive(Debug, Clone, Serialize)]
 pub struct RatingView {
-    /// Likelihood value.
     pub likelihood: Score,
     /// Likelihood label from the methodology.
     pub likelihood_label: Option<String>,
-    /// Impact value.
     pub impact: Score,
     /// Impact label from the methodology.
     pub impact_label: Option<String>,
@@ -807,15 +793,11 @@ pub struct ActionView {
     pub due: Option<Date>,
     /// Original due date when it was re-planned.
     pub original_due: Option<Date>,
-    /// Status.
     pub status: Badge,
-    /// Completion date.
     pub completed: Option<Date>,
-    /// Resources.
     pub resources: Option<String>,
     /// Whether it is open and past its due date as of the render date.
     pub overdue: bool,
-    /// Notes.
     pub notes: Option<String>,
 }
 
@@ -852,7 +834,6 @@ pub(crate) fn action(ctx: &Ctx<'_>, a: &Action) -> ActionView {
 pub struct AcceptanceView {
     /// Who accepted.
     pub by: Option<String>,
-    /// When.
     pub on: Option<Date>,
     /// Why.
     pub rationale: Option<String>,
@@ -907,7 +888,6 @@ pub(crate) fn acceptance_status(ctx: &Ctx<'_>, r: &Spanned<model::Risk>) -> Acce
 pub struct ApprovalView {
     /// Approver's name.
     pub by: Option<String>,
-    /// Date.
     pub on: Option<Date>,
     /// Where it is recorded.
     pub record: Option<String>,
@@ -933,9 +913,7 @@ pub struct EvidenceView {
     pub url: Option<String>,
     /// What it shows.
     pub description: Option<String>,
-    /// When collected.
     pub collected: Option<Date>,
-    /// When it expires.
     pub expires: Option<Date>,
     /// Whether it has expired as of the render date.
     pub expired: bool,
@@ -984,7 +962,6 @@ pub struct SoaRow {
     pub applicable: Badge,
     /// Applicable (true), excluded (false), undecided (none).
     pub is_applicable: Option<bool>,
-    /// Justification text.
     pub justification: Option<String>,
     /// Reasons for inclusion (Risk, Legal, Contractual, Business).
     pub reasons: Vec<String>,
@@ -992,7 +969,6 @@ pub struct SoaRow {
     pub risks: Vec<Link>,
     /// Obligations met.
     pub obligations: Vec<Link>,
-    /// Implementation status.
     pub status: Option<Badge>,
     /// Owner's name.
     pub owner: Option<String>,
@@ -1000,7 +976,6 @@ pub struct SoaRow {
     pub policies: Vec<Link>,
     /// How it is implemented.
     pub implementation: Option<String>,
-    /// Evidence.
     pub evidence: Vec<EvidenceView>,
     /// Where a control of the organisation's own comes from (none for Annex A controls).
     pub source: Option<String>,
@@ -1011,7 +986,6 @@ pub struct SoaRow {
 pub struct SoaTheme {
     /// Clause number, "5" to "8".
     pub clause: String,
-    /// Theme name.
     pub name: String,
     /// Its controls, in catalogue order.
     pub controls: Vec<SoaRow>,
@@ -1024,9 +998,7 @@ pub struct SoaTheme {
 pub struct SoaSummary {
     /// Controls in Annex A (93).
     pub total: usize,
-    /// Applicable.
     pub applicable: usize,
-    /// Excluded.
     pub excluded: usize,
     /// No decision recorded (missing entry or `applicable` unset).
     pub undecided: usize,
@@ -1045,7 +1017,6 @@ pub struct SoaSummary {
 /// The Statement of Applicability.
 #[derive(Debug, Clone, Serialize)]
 pub struct SoaView {
-    /// Counts.
     pub summary: SoaSummary,
     /// Controls grouped by theme.
     pub themes: Vec<SoaTheme>,
@@ -1207,52 +1178,40 @@ fn additional_row(ctx: &Ctx<'_>, c: &model::AdditionalControl, root: &str) -> So
 /// One risk.
 #[derive(Debug, Clone, Serialize)]
 pub struct RiskRow {
-    /// Id.
     pub id: String,
     /// HTML anchor.
     pub anchor: String,
-    /// Title.
     pub title: String,
     /// Scenario.
     pub description: Option<String>,
     /// Assets at risk.
     pub assets: Vec<Link>,
-    /// Threat.
     pub threat: Option<String>,
-    /// Vulnerability.
     pub vulnerability: Option<String>,
     /// C/I/A affected, as letters ("C, I").
     pub affects: String,
     /// Owner's name.
     pub owner: Option<String>,
-    /// Inherent rating.
     pub inherent: Option<RatingView>,
-    /// Treatment option.
     pub treatment: Option<String>,
     /// Annex A controls.
     pub controls: Vec<Link>,
     /// Own controls.
     pub other_controls: Vec<String>,
-    /// Transfer mechanism.
     pub transfer_mechanism: Option<String>,
     /// Treatment plan actions.
     pub plan: Vec<ActionView>,
-    /// Open actions.
     pub open_actions: usize,
-    /// Overdue actions.
     pub overdue_actions: usize,
     /// Risk owner's approval of the plan.
     pub plan_approval: Option<ApprovalView>,
-    /// Residual rating.
     pub residual: Option<RatingView>,
     /// Acceptance of the residual risk.
     pub acceptance: Option<AcceptanceView>,
     /// Whether the residual risk is accepted as `isms check` sees it (RSK-10), computed by
     /// [`Isms::risk_acceptance`].
     pub acceptance_status: AcceptanceStatusView,
-    /// Identified date.
     pub identified: Option<Date>,
-    /// Last assessed.
     pub last_assessed: Option<Date>,
 }
 
@@ -1261,7 +1220,6 @@ pub struct RiskRow {
 pub struct RisksView {
     /// Risks in register order.
     pub risks: Vec<RiskRow>,
-    /// Number of risks.
     pub total: usize,
     /// Acceptance threshold of the methodology.
     pub acceptance_threshold: Option<u32>,
@@ -1275,7 +1233,6 @@ pub struct RisksView {
     pub unaccepted_residual: usize,
     /// Scales of the methodology, for the legend.
     pub likelihood_scale: Vec<ScaleView>,
-    /// Impact scale.
     pub impact_scale: Vec<ScaleView>,
     /// How the level is computed ("likelihood × impact").
     pub level_formula: Option<String>,
@@ -1284,9 +1241,7 @@ pub struct RisksView {
 /// A point of a scale.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScaleView {
-    /// Value.
     pub value: u8,
-    /// Label.
     pub label: String,
     /// Meaning.
     pub description: Option<String>,
@@ -1387,11 +1342,9 @@ pub(crate) fn risks(ctx: &Ctx<'_>, root: &str) -> RisksView {
 /// One asset.
 #[derive(Debug, Clone, Serialize)]
 pub struct AssetRow {
-    /// Id.
     pub id: String,
     /// HTML anchor.
     pub anchor: String,
-    /// Name.
     pub name: String,
     /// Kind label.
     pub kind: String,
@@ -1405,13 +1358,10 @@ pub struct AssetRow {
     pub i: Option<u8>,
     /// Availability value.
     pub a: Option<u8>,
-    /// Location.
     pub location: Option<String>,
-    /// Supplier id.
+    /// The supplier's name, or the id when no supplier has it.
     pub supplier: Option<String>,
-    /// Description.
     pub description: Option<String>,
-    /// In scope.
     pub in_scope: bool,
     /// Risks naming this asset.
     pub risks: Vec<Link>,
@@ -1422,7 +1372,6 @@ pub struct AssetRow {
 pub struct AssetsView {
     /// Assets in register order.
     pub assets: Vec<AssetRow>,
-    /// Count.
     pub total: usize,
     /// Assets without an owner.
     pub without_owner: usize,
@@ -1486,13 +1435,10 @@ pub struct Pair {
 /// The scope statement.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScopeView {
-    /// Units.
     pub units: Vec<String>,
-    /// Locations.
     pub locations: Vec<String>,
     /// Services and processes.
     pub services: Vec<String>,
-    /// Systems.
     pub systems: Vec<String>,
     /// Exclusions with reasons.
     pub out_of_scope: Vec<Pair>,
@@ -1531,11 +1477,9 @@ pub(crate) fn scope(s: &model::Scope) -> ScopeView {
 /// An issue (4.1).
 #[derive(Debug, Clone, Serialize)]
 pub struct IssueRow {
-    /// Id.
     pub id: String,
     /// Internal or External.
     pub kind: String,
-    /// Description.
     pub description: String,
     /// Effect on the ISMS.
     pub effect: Option<String>,
@@ -1546,7 +1490,6 @@ pub struct IssueRow {
 /// A requirement of an interested party.
 #[derive(Debug, Clone, Serialize)]
 pub struct RequirementRow {
-    /// Id.
     pub id: String,
     /// Requirement.
     pub description: String,
@@ -1554,45 +1497,34 @@ pub struct RequirementRow {
     pub addressed: Badge,
     /// How it is addressed.
     pub how: Option<String>,
-    /// Obligations.
     pub obligations: Vec<Link>,
-    /// Climate-related.
     pub climate_related: bool,
 }
 
 /// An interested party.
 #[derive(Debug, Clone, Serialize)]
 pub struct PartyRow {
-    /// Id.
     pub id: String,
-    /// Name.
     pub name: String,
     /// Internal or External.
     pub kind: Option<String>,
-    /// Requirements.
     pub requirements: Vec<RequirementRow>,
 }
 
 /// An obligation (A.5.31).
 #[derive(Debug, Clone, Serialize)]
 pub struct ObligationRow {
-    /// Id.
     pub id: String,
     /// HTML anchor.
     pub anchor: String,
-    /// Title.
     pub title: String,
     /// Kind label.
     pub kind: String,
-    /// Description.
     pub description: Option<String>,
-    /// Jurisdiction.
     pub jurisdiction: Option<String>,
     /// Owner's name.
     pub owner: Option<String>,
-    /// Controls.
     pub controls: Vec<Link>,
-    /// Last reviewed.
     pub last_reviewed: Option<Date>,
 }
 
@@ -1612,15 +1544,11 @@ pub struct ClimateView {
 /// Context of the organisation.
 #[derive(Debug, Clone, Serialize)]
 pub struct ContextView {
-    /// External issues.
     pub external_issues: Vec<IssueRow>,
-    /// Internal issues.
     pub internal_issues: Vec<IssueRow>,
     /// Climate-change determination.
     pub climate: Option<ClimateView>,
-    /// Interested parties.
     pub parties: Vec<PartyRow>,
-    /// Obligations.
     pub obligations: Vec<ObligationRow>,
     /// Last review.
     pub reviewed: Option<ApprovalView>,
@@ -1764,51 +1692,39 @@ pub(crate) fn policy(p: &model::Policy, root: &str) -> PolicyView {
 /// A measurement of an objective.
 #[derive(Debug, Clone, Serialize)]
 pub struct MeasurementView {
-    /// Date.
     pub date: Date,
-    /// Value.
     pub value: String,
-    /// Note.
     pub note: Option<String>,
 }
 
 /// An objective.
 #[derive(Debug, Clone, Serialize)]
 pub struct ObjectiveRow {
-    /// Id.
     pub id: String,
     /// The objective.
     pub title: String,
-    /// Policy.
     pub policy: Option<Link>,
     /// Risks addressed.
     pub risks: Vec<Link>,
-    /// Metric.
     pub metric: Option<String>,
-    /// Target.
     pub target: Option<String>,
     /// Owner's name.
     pub owner: Option<String>,
-    /// Resources.
     pub resources: Option<String>,
-    /// Due date.
     pub due: Option<Date>,
     /// Evaluation method.
     pub evaluation: Option<String>,
     /// Date set.
     pub set: Option<Date>,
-    /// Status.
     pub status: Option<Badge>,
     /// Measurements, oldest first.
     pub measurements: Vec<MeasurementView>,
-    /// Latest measurement.
     pub latest: Option<MeasurementView>,
 }
 
 /// The objectives register.
 #[derive(Debug, Clone, Serialize)]
 pub struct ObjectivesView {
-    /// Objectives.
     pub objectives: Vec<ObjectiveRow>,
 }
 
@@ -1859,17 +1775,11 @@ pub(crate) fn objectives(ctx: &Ctx<'_>, root: &str) -> ObjectivesView {
 /// A finding.
 #[derive(Debug, Clone, Serialize)]
 pub struct FindingRow {
-    /// Id.
     pub id: String,
-    /// Kind.
     pub kind: Badge,
-    /// Clause.
     pub clause: Option<String>,
-    /// Control.
     pub control: Option<Link>,
-    /// Description.
     pub description: String,
-    /// Nonconformity record.
     pub nonconformity: Option<Link>,
 }
 
@@ -1878,29 +1788,20 @@ pub struct FindingRow {
 pub struct AuditView {
     /// Internal or External.
     pub kind: String,
-    /// Status.
     pub status: Badge,
-    /// Date.
     pub date: Option<Date>,
-    /// Scope.
     pub scope: Option<String>,
     /// Clauses covered.
     pub clauses: Vec<String>,
     /// Controls covered.
     pub controls: Vec<Link>,
-    /// Criteria.
     pub criteria: Option<String>,
     /// Lead auditor.
     pub auditor: Option<String>,
-    /// External auditor.
     pub external_auditor: Option<String>,
-    /// Auditees.
     pub auditees: Vec<String>,
-    /// Report date.
     pub report_date: Option<Date>,
-    /// Report recipients.
     pub report_recipients: Vec<String>,
-    /// Findings.
     pub findings: Vec<FindingRow>,
     /// Counts per kind: major, minor, observation, opportunity.
     pub counts: FindingCounts,
@@ -1915,7 +1816,6 @@ pub struct FindingCounts {
     pub major: usize,
     /// Minor nonconformities.
     pub minor: usize,
-    /// Observations.
     pub observation: usize,
     /// Opportunities for improvement.
     pub opportunity: usize,
@@ -1995,7 +1895,6 @@ pub struct PlannedAuditRow {
     pub clauses: Vec<String>,
     /// Controls covered.
     pub controls: Vec<Link>,
-    /// Planned date.
     pub planned: Date,
     /// Planned auditor.
     pub auditor: Option<String>,
@@ -2007,21 +1906,17 @@ pub struct PlannedAuditRow {
 /// The internal audit programme (9.2.2).
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgrammeView {
-    /// Period covered, `from` and `to`.
+    /// Start of the period covered.
     pub period_from: Option<Date>,
     /// End of the period.
     pub period_to: Option<Date>,
     /// Months between audits of the whole ISMS.
     pub frequency_months: Option<u32>,
-    /// Methods.
     pub methods: Vec<String>,
-    /// Responsibilities.
     pub responsibilities: Option<String>,
     /// Planning requirements.
     pub planning: Option<String>,
-    /// Reporting.
     pub reporting: Option<String>,
-    /// Prioritisation.
     pub prioritisation: Option<String>,
     /// Planned audits.
     pub planned: Vec<PlannedAuditRow>,
@@ -2098,9 +1993,7 @@ pub struct ReviewInputView {
 /// A decision.
 #[derive(Debug, Clone, Serialize)]
 pub struct DecisionView {
-    /// Id.
     pub id: Option<String>,
-    /// Decision.
     pub decision: String,
     /// Kind label.
     pub kind: Option<String>,
@@ -2115,11 +2008,8 @@ pub struct ReviewView {
     pub attendees: Vec<String>,
     /// Inputs a–g.
     pub inputs: Vec<ReviewInputView>,
-    /// Audits considered.
     pub audits_considered: Vec<Link>,
-    /// Decisions.
     pub decisions: Vec<DecisionView>,
-    /// Actions.
     pub actions: Vec<ActionView>,
     /// The Markdown body.
     pub body: String,
@@ -2179,11 +2069,9 @@ pub(crate) fn review(ctx: &Ctx<'_>, r: &model::ManagementReview, root: &str) -> 
 /// A nonconformity and its corrective action.
 #[derive(Debug, Clone, Serialize)]
 pub struct NcRow {
-    /// Id.
     pub id: String,
     /// HTML anchor.
     pub anchor: String,
-    /// Title.
     pub title: String,
     /// Source label.
     pub source: String,
@@ -2193,57 +2081,41 @@ pub struct NcRow {
     pub finding: Option<String>,
     /// Incident id.
     pub incident: Option<String>,
-    /// Clause.
     pub clause: Option<String>,
-    /// Control.
     pub control: Option<Link>,
-    /// Raised.
     pub raised: Date,
-    /// Description.
     pub description: Option<String>,
-    /// Correction.
     pub correction: Option<String>,
-    /// Root cause.
     pub root_cause: Option<String>,
-    /// Corrective action.
     pub corrective_action: Option<String>,
-    /// Owner.
     pub owner: Option<String>,
     /// Due date in force.
     pub due: Option<Date>,
     /// Original due date when re-planned.
     pub original_due: Option<Date>,
-    /// Status.
     pub status: Badge,
     /// Open and past due.
     pub overdue: bool,
-    /// Closed date.
     pub closed: Option<Date>,
-    /// Effectiveness review.
     pub effectiveness: Option<EffectivenessView>,
 }
 
 /// Effectiveness review of a corrective action.
 #[derive(Debug, Clone, Serialize)]
 pub struct EffectivenessView {
-    /// Date.
     pub date: Date,
-    /// Reviewer.
+    /// Reviewer's name.
     pub by: Option<String>,
-    /// Effective or not.
     pub effective: bool,
-    /// Notes.
     pub notes: Option<String>,
 }
 
 /// The nonconformity register.
 #[derive(Debug, Clone, Serialize)]
 pub struct NcView {
-    /// Records.
     pub nonconformities: Vec<NcRow>,
     /// Open (including in progress).
     pub open: usize,
-    /// Closed.
     pub closed: usize,
     /// Open past due.
     pub overdue: usize,
