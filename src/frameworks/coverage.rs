@@ -91,7 +91,7 @@ pub struct RefDecision {
     /// Number of evidence items in the SoA entry.
     pub evidence: usize,
     /// Date of the newest evidence collected.
-    pub evidence_newest: Option<String>,
+    pub evidence_newest: Option<Date>,
     /// Its age in days as of the evaluation date.
     pub evidence_age_days: Option<i64>,
     /// The state summarised.
@@ -286,7 +286,7 @@ pub fn decision(isms: &Isms, iso: &IsoRef, relationship: &'static str, today: Da
                 status: status.map(status_word),
                 owner: entry.and_then(|e| e.owner.as_ref().map(|o| o.value.clone())),
                 evidence: entry.map_or(0, |e| e.evidence.len()),
-                evidence_newest: newest.map(|d| d.to_string()),
+                evidence_newest: newest,
                 evidence_age_days: newest
                     .and_then(|d| d.0.until(today.0).ok())
                     .map(|span| i64::from(span.get_days())),

@@ -3,19 +3,18 @@
 use serde::Serialize;
 
 use super::views::Ctx;
-use crate::model::Policy;
+use crate::model::{Date, Policy};
 
 /// One person's line.
 #[derive(Debug, Clone, Serialize)]
 pub struct AckRow {
     /// Name (or id).
     pub person: String,
-    /// Acknowledgement date.
-    pub date: Option<String>,
+    /// When acknowledged; none when not yet.
+    pub date: Option<Date>,
     /// How.
     pub method: Option<String>,
-    /// Due date.
-    pub due: String,
+    pub due: Date,
     /// Past due without an acknowledgement.
     pub overdue: bool,
 }
@@ -25,8 +24,7 @@ pub struct AckRow {
 pub struct AckView {
     /// The version acknowledged.
     pub version: Option<String>,
-    /// Approval date.
-    pub approved: String,
+    pub approved: Date,
     /// People who owe an acknowledgement.
     pub expected: usize,
     /// Of them, those who gave it.
@@ -44,7 +42,7 @@ pub(crate) fn view(ctx: &Ctx<'_>, p: &Policy) -> Option<AckView> {
     if !m.has_acknowledgements() {
         return None;
     }
-    let today = crate::model::Date(ctx.opts.as_of);
+    let today = Date(ctx.opts.as_of);
     let approved = p
         .approval
         .on
@@ -55,7 +53,7 @@ pub(crate) fn view(ctx: &Ctx<'_>, p: &Policy) -> Option<AckView> {
     let acknowledged = states.iter().filter(|s| s.acknowledged.is_some()).count();
     Some(AckView {
         version: p.version.as_ref().map(|v| v.value.clone()),
-        approved: approved.to_string(),
+        approved,
         expected: states.len(),
         acknowledged,
         percent: (acknowledged * 100)
@@ -67,9 +65,9 @@ pub(crate) fn view(ctx: &Ctx<'_>, p: &Policy) -> Option<AckView> {
                 person: m
                     .person(&s.person)
                     .map_or(s.person.clone(), |p| p.name.value.clone()),
-                date: s.acknowledged.map(|d| d.to_string()),
+                date: s.acknowledged,
                 method: s.method.clone(),
-                due: s.due.to_string(),
+                due: s.due,
                 overdue: s.acknowledged.is_none() && s.due < today,
             })
             .collect(),

@@ -40,7 +40,6 @@ pub struct RegisterView {
     pub summary: Vec<Figure>,
     /// Column headings.
     pub columns: Vec<String>,
-    /// Rows.
     pub rows: Vec<RegisterRow>,
     /// Whether any row has a flag (the Markdown table then gets an "Attention" column).
     pub has_flags: bool,
@@ -51,9 +50,7 @@ pub struct RegisterView {
 /// A small line chart of one metric's results over time, drawn as inline SVG.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChartView {
-    /// Metric id.
     pub id: String,
-    /// Metric title.
     pub title: String,
     /// Target, as written.
     pub target: Option<String>,
@@ -69,10 +66,10 @@ pub struct ChartView {
     pub min: String,
     /// Highest value on the axis.
     pub max: String,
-    /// First and last date.
-    pub from: String,
-    /// Last date.
-    pub to: String,
+    /// Date of the first result.
+    pub from: Date,
+    /// Date of the last result.
+    pub to: Date,
     /// The results in date order: date, value, met.
     pub results: Vec<ChartResult>,
 }
@@ -80,9 +77,8 @@ pub struct ChartView {
 /// A point of a chart.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChartDot {
-    /// x.
+    /// Position in the SVG, from the left and from the top.
     pub x: String,
-    /// y.
     pub y: String,
     /// Tooltip: date and value.
     pub label: String,
@@ -95,14 +91,18 @@ pub struct ChartDot {
 /// One measurement result.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChartResult {
-    /// Date.
-    pub date: String,
+    pub date: Date,
     /// Value as recorded.
     pub value: String,
     /// "met", "not met" or "".
     pub met: String,
-    /// Note.
     pub note: String,
+}
+
+/// A register: the view its documents lay out and the table its spreadsheets are.
+pub(crate) struct Register {
+    pub view: RegisterView,
+    pub table: Table,
 }
 
 /// The text of a cell as documents show it.
@@ -260,25 +260,28 @@ pub(crate) fn roles_table(ctx: &Ctx<'_>) -> Table {
     t
 }
 
-pub(crate) fn roles(ctx: &Ctx<'_>) -> RegisterView {
+pub(crate) fn roles(ctx: &Ctx<'_>) -> Register {
     let t = roles_table(ctx);
     let rs = &ctx.isms.roles;
-    view(
-        "The roles of the information security management system, who holds them, what they are responsible for and may decide, and how this was communicated (ISO/IEC 27001:2022, 5.3).",
-        &t,
-        Vec::new(),
-        vec![
-            fig("Roles", rs.len()),
-            fig(
-                "Roles without a holder",
-                rs.iter().filter(|r| r.holders.is_empty()).count(),
-            ),
-            fig(
-                "Roles whose assignment is not recorded as communicated",
-                rs.iter().filter(|r| r.communicated.is_none()).count(),
-            ),
-        ],
-    )
+    Register {
+        view: view(
+            "The roles of the information security management system, who holds them, what they are responsible for and may decide, and how this was communicated (ISO/IEC 27001:2022, 5.3).",
+            &t,
+            Vec::new(),
+            vec![
+                fig("Roles", rs.len()),
+                fig(
+                    "Roles without a holder",
+                    rs.iter().filter(|r| r.holders.is_empty()).count(),
+                ),
+                fig(
+                    "Roles whose assignment is not recorded as communicated",
+                    rs.iter().filter(|r| r.communicated.is_none()).count(),
+                ),
+            ],
+        ),
+        table: t,
+    }
 }
 
 fn manifest(isms: &Isms) -> Option<&model::Manifest> {
@@ -319,15 +322,18 @@ pub(crate) fn processes_table(ctx: &Ctx<'_>) -> Table {
     t
 }
 
-pub(crate) fn processes(ctx: &Ctx<'_>) -> RegisterView {
+pub(crate) fn processes(ctx: &Ctx<'_>) -> Register {
     let t = processes_table(ctx);
     let n = t.rows.len();
-    view(
-        "The processes of the information security management system and how they interact: each with its owner, the clauses and controls it carries out, and what it takes in and passes on (ISO/IEC 27001:2022, 4.4).",
-        &t,
-        Vec::new(),
-        vec![fig("Processes", n)],
-    )
+    Register {
+        view: view(
+            "The processes of the information security management system and how they interact: each with its owner, the clauses and controls it carries out, and what it takes in and passes on (ISO/IEC 27001:2022, 4.4).",
+            &t,
+            Vec::new(),
+            vec![fig("Processes", n)],
+        ),
+        table: t,
+    }
 }
 
 pub(crate) fn communication_table(ctx: &Ctx<'_>) -> Table {
@@ -356,15 +362,18 @@ pub(crate) fn communication_table(ctx: &Ctx<'_>) -> Table {
     t
 }
 
-pub(crate) fn communication(ctx: &Ctx<'_>) -> RegisterView {
+pub(crate) fn communication(ctx: &Ctx<'_>) -> Register {
     let t = communication_table(ctx);
     let n = t.rows.len();
-    view(
-        "The planned internal and external communication on information security: what is communicated, when, with whom, how, and who is responsible (ISO/IEC 27001:2022, 7.4).",
-        &t,
-        Vec::new(),
-        vec![fig("Planned communications", n)],
-    )
+    Register {
+        view: view(
+            "The planned internal and external communication on information security: what is communicated, when, with whom, how, and who is responsible (ISO/IEC 27001:2022, 7.4).",
+            &t,
+            Vec::new(),
+            vec![fig("Planned communications", n)],
+        ),
+        table: t,
+    }
 }
 
 pub(crate) fn external_documents_table(ctx: &Ctx<'_>) -> Table {
@@ -395,15 +404,18 @@ pub(crate) fn external_documents_table(ctx: &Ctx<'_>) -> Table {
     t
 }
 
-pub(crate) fn external_documents(ctx: &Ctx<'_>) -> RegisterView {
+pub(crate) fn external_documents(ctx: &Ctx<'_>) -> Register {
     let t = external_documents_table(ctx);
     let n = t.rows.len();
-    view(
-        "Documents of external origin that the organisation needs for planning and running the ISMS (standards, regulations, contracts, supplier reports), with the edition in use and who keeps them current (ISO/IEC 27001:2022, 7.5.3).",
-        &t,
-        Vec::new(),
-        vec![fig("External documents", n)],
-    )
+    Register {
+        view: view(
+            "Documents of external origin that the organisation needs for planning and running the ISMS (standards, regulations, contracts, supplier reports), with the edition in use and who keeps them current (ISO/IEC 27001:2022, 7.5.3).",
+            &t,
+            Vec::new(),
+            vec![fig("External documents", n)],
+        ),
+        table: t,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -453,27 +465,30 @@ pub(crate) fn suppliers_table(ctx: &Ctx<'_>) -> Table {
     t
 }
 
-pub(crate) fn suppliers(ctx: &Ctx<'_>) -> RegisterView {
+pub(crate) fn suppliers(ctx: &Ctx<'_>) -> Register {
     let t = suppliers_table(ctx);
     let s = &ctx.isms.suppliers;
-    view(
-        "The suppliers whose products and services affect information security, with the security requirements agreed with each and how they are monitored and reviewed (ISO/IEC 27001:2022 Annex A 5.19 to 5.22).",
-        &t,
-        Vec::new(),
-        vec![
-            fig("Suppliers", s.len()),
-            fig(
-                "With access to data",
-                s.iter().filter(|x| x.data_access).count(),
-            ),
-            fig(
-                "Never reviewed",
-                s.iter()
-                    .filter(|x| loaded(&x.reviews).next().is_none())
-                    .count(),
-            ),
-        ],
-    )
+    Register {
+        view: view(
+            "The suppliers whose products and services affect information security, with the security requirements agreed with each and how they are monitored and reviewed (ISO/IEC 27001:2022 Annex A 5.19 to 5.22).",
+            &t,
+            Vec::new(),
+            vec![
+                fig("Suppliers", s.len()),
+                fig(
+                    "With access to data",
+                    s.iter().filter(|x| x.data_access).count(),
+                ),
+                fig(
+                    "Never reviewed",
+                    s.iter()
+                        .filter(|x| loaded(&x.reviews).next().is_none())
+                        .count(),
+                ),
+            ],
+        ),
+        table: t,
+    }
 }
 
 pub(crate) fn incidents_table(ctx: &Ctx<'_>) -> Table {
@@ -519,7 +534,7 @@ pub(crate) fn incidents_table(ctx: &Ctx<'_>) -> Table {
     t
 }
 
-pub(crate) fn incidents(ctx: &Ctx<'_>) -> RegisterView {
+pub(crate) fn incidents(ctx: &Ctx<'_>) -> Register {
     let t = incidents_table(ctx);
     let i = &ctx.isms.incidents;
     let open = |x: &model::Incident| {
@@ -527,21 +542,24 @@ pub(crate) fn incidents(ctx: &Ctx<'_>) -> RegisterView {
             .as_ref()
             .is_none_or(|s| s.value != model::RecordStatus::Closed)
     };
-    view(
-        "Information security events assessed as incidents, how they were classified, responded to and closed, and what was learned from them (ISO/IEC 27001:2022 Annex A 5.24 to 5.28).",
-        &t,
-        Vec::new(),
-        vec![
-            fig("Incidents", i.len()),
-            fig("Open", i.iter().filter(|x| open(x)).count()),
-            fig(
-                "Closed without lessons learned",
-                i.iter()
-                    .filter(|x| !open(x) && x.lessons_learned.is_none())
-                    .count(),
-            ),
-        ],
-    )
+    Register {
+        view: view(
+            "Information security events assessed as incidents, how they were classified, responded to and closed, and what was learned from them (ISO/IEC 27001:2022 Annex A 5.24 to 5.28).",
+            &t,
+            Vec::new(),
+            vec![
+                fig("Incidents", i.len()),
+                fig("Open", i.iter().filter(|x| open(x)).count()),
+                fig(
+                    "Closed without lessons learned",
+                    i.iter()
+                        .filter(|x| !open(x) && x.lessons_learned.is_none())
+                        .count(),
+                ),
+            ],
+        ),
+        table: t,
+    }
 }
 
 pub(crate) fn competence_table(ctx: &Ctx<'_>) -> Table {
@@ -619,7 +637,7 @@ fn competence_action_overdue(a: &model::CompetenceAction, today: Date) -> bool {
     a.status.value.is_open() && a.due.as_ref().is_some_and(|d| d.value < today)
 }
 
-pub(crate) fn competence(ctx: &Ctx<'_>) -> RegisterView {
+pub(crate) fn competence(ctx: &Ctx<'_>) -> Register {
     let t = competence_table(ctx);
     let isms = ctx.isms;
     let today = Date(ctx.opts.as_of);
@@ -640,20 +658,23 @@ pub(crate) fn competence(ctx: &Ctx<'_>) -> RegisterView {
             .iter()
             .map(|a| competence_action_overdue(a, today).then(overdue_badge)),
     );
-    view(
-        "Evidence that the people doing work that affects information security are competent for it, the actions taken to close gaps and whether they worked (ISO/IEC 27001:2022, 7.2), and the awareness training completed (7.3).",
-        &t,
-        flags,
-        vec![
-            fig("Competence records", isms.competence.len()),
-            fig(
-                "Expired as of the generation date",
-                isms.competence.iter().filter(|c| expired(c)).count(),
-            ),
-            fig("Awareness training records", isms.awareness.len()),
-            fig("Competence actions", isms.competence_actions.len()),
-        ],
-    )
+    Register {
+        view: view(
+            "Evidence that the people doing work that affects information security are competent for it, the actions taken to close gaps and whether they worked (ISO/IEC 27001:2022, 7.2), and the awareness training completed (7.3).",
+            &t,
+            flags,
+            vec![
+                fig("Competence records", isms.competence.len()),
+                fig(
+                    "Expired as of the generation date",
+                    isms.competence.iter().filter(|c| expired(c)).count(),
+                ),
+                fig("Awareness training records", isms.awareness.len()),
+                fig("Competence actions", isms.competence_actions.len()),
+            ],
+        ),
+        table: t,
+    }
 }
 
 pub(crate) fn changes_table(ctx: &Ctx<'_>) -> Table {
@@ -697,25 +718,28 @@ fn change_late(c: &model::Change, today: Date) -> bool {
         && c.planned.as_ref().is_some_and(|p| p.value < today)
 }
 
-pub(crate) fn changes(ctx: &Ctx<'_>) -> RegisterView {
+pub(crate) fn changes(ctx: &Ctx<'_>) -> Register {
     let t = changes_table(ctx);
     let today = Date(ctx.opts.as_of);
     let c = &ctx.isms.changes;
-    view(
-        "Changes to the information security management system, planned and carried out in a controlled way: why, with what consequences, approved by whom and when (ISO/IEC 27001:2022, 6.3).",
-        &t,
-        c.iter()
-            .map(|x| change_late(x, today).then(overdue_badge))
-            .collect(),
-        vec![
-            fig("Changes", c.len()),
-            fig("Significant", c.iter().filter(|x| x.significant).count()),
-            fig(
-                "Not approved",
-                c.iter().filter(|x| !x.approval.is_complete()).count(),
-            ),
-        ],
-    )
+    Register {
+        view: view(
+            "Changes to the information security management system, planned and carried out in a controlled way: why, with what consequences, approved by whom and when (ISO/IEC 27001:2022, 6.3).",
+            &t,
+            c.iter()
+                .map(|x| change_late(x, today).then(overdue_badge))
+                .collect(),
+            vec![
+                fig("Changes", c.len()),
+                fig("Significant", c.iter().filter(|x| x.significant).count()),
+                fig(
+                    "Not approved",
+                    c.iter().filter(|x| !x.approval.is_complete()).count(),
+                ),
+            ],
+        ),
+        table: t,
+    }
 }
 
 pub(crate) fn metrics_table(ctx: &Ctx<'_>) -> Table {
@@ -863,12 +887,12 @@ fn chart(m: &model::Metric) -> Option<ChartView> {
         } else {
             fmt_num(hi)
         },
-        from: first.date.value.to_string(),
-        to: last.date.value.to_string(),
+        from: first.date.value,
+        to: last.date.value,
         results: results
             .iter()
             .map(|r| ChartResult {
-                date: r.date.value.to_string(),
+                date: r.date.value,
                 value: r.value.value.clone(),
                 met: match r.met {
                     Some(true) => "met".into(),
@@ -881,7 +905,7 @@ fn chart(m: &model::Metric) -> Option<ChartView> {
     })
 }
 
-pub(crate) fn metrics(ctx: &Ctx<'_>) -> RegisterView {
+pub(crate) fn metrics(ctx: &Ctx<'_>) -> Register {
     let m = &ctx.isms.metrics;
     let results: usize = m.iter().map(|x| loaded(&x.results).count()).sum();
     let missed = m
@@ -949,7 +973,10 @@ pub(crate) fn metrics(ctx: &Ctx<'_>) -> RegisterView {
         ],
     );
     v.charts = m.iter().filter_map(|x| chart(x)).collect();
-    v
+    Register {
+        view: v,
+        table: metrics_table(ctx),
+    }
 }
 
 /// The record files of a register: `NAME.yaml` and/or `NAME/*.yaml`.

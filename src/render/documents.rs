@@ -11,7 +11,7 @@ use super::pack::PackFile;
 use super::table::{self, Cell, Column, Table, WorkbookMeta};
 use super::views::{self, Ctx, DocHead, Link};
 use super::{Engine, Format, RenderError, RenderOptions, SourceState, file_stem};
-use crate::model::{Isms, RecordKind};
+use crate::model::{Date, Isms, RecordKind};
 
 /// The kinds of document `isms render` produces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -110,9 +110,7 @@ pub struct DocSpec {
     /// Name on the command line and path in the output folder without extension, e.g. `soa`
     /// or `policies/POL-01`.
     pub name: String,
-    /// Kind.
     pub kind: DocKind,
-    /// Title.
     pub title: String,
     /// The record id for per-record documents (policy, audit, review).
     pub record_id: Option<String>,
@@ -516,35 +514,13 @@ pub fn render(
         return Err(RenderError::format_unavailable(spec, format));
     }
     let ctx = Ctx::new(isms, opts, state);
-    match format {
-        Format::Html | Format::Md => {
-            let c = template_context(&ctx, spec, all)?;
-            let name = format!("{}.{}", spec.kind.template(), format.extension());
-            Ok(engine.render(&name, &c)?.into_bytes())
-        }
-        Format::Csv => {
-            let tables = tables(&ctx, spec);
-            // Tabular documents other than the workbook have exactly one table.
-            Ok(tables.first().map(table::to_csv).unwrap_or_default())
-        }
-        Format::Xlsx => {
-            let tables = tables(&ctx, spec);
-            let org = isms.organisation_name().unwrap_or("");
-            let meta = WorkbookMeta {
-                title: &spec.title,
-                company: org,
-                as_of: opts.as_of,
-            };
-            table::to_xlsx(&tables, &meta).map_err(|source| RenderError::Xlsx {
-                name: spec.name.clone(),
-                source,
-            })
-        }
-    }
+    let built = build(&ctx, spec, all, &[format])?;
+    write(engine, &ctx, spec, &built, format)
 }
 
 /// Renders the given documents in the given formats (skipping formats a document does not
-/// come in), as files relative to the output folder.
+/// come in), as files relative to the output folder. Each document is built once and
+/// written in every format from that.
 pub fn render_many(
     engine: &Engine,
     isms: &Isms,
@@ -554,41 +530,109 @@ pub fn render_many(
     all: &[DocSpec],
     formats: &[Format],
 ) -> Result<Vec<PackFile>, RenderError> {
+    let ctx = Ctx::new(isms, opts, state);
     let mut out = Vec::new();
     for spec in selected {
-        for &f in formats {
-            if spec.has_format(f) {
-                let bytes = render(engine, isms, state, opts, spec, all, f)?;
-                out.push(PackFile {
-                    path: spec.path(f),
-                    bytes,
-                });
-            }
+        let wanted: Vec<Format> = formats
+            .iter()
+            .copied()
+            .filter(|f| spec.has_format(*f))
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        let built = build(&ctx, spec, all, &wanted)?;
+        for f in wanted {
+            out.push(PackFile {
+                path: spec.path(f),
+                bytes: write(engine, &ctx, spec, &built, f)?,
+            });
         }
     }
     Ok(out)
 }
 
-fn insert<T: Serialize>(
-    c: &mut tera::Context,
-    spec: &DocSpec,
-    key: &'static str,
-    v: &T,
-) -> Result<(), RenderError> {
-    let value = tera::Value::try_from_serializable(v).map_err(|e| RenderError::Context {
-        name: spec.name.clone(),
-        message: e.to_string(),
-    })?;
-    c.insert_value(key, value);
-    Ok(())
+/// A document built from the records once: the template context the HTML and Markdown are
+/// laid out from, and the tables the CSV and xlsx are written from. Each part is empty when
+/// no format asked for it needs it.
+struct Built {
+    context: tera::Context,
+    tables: Vec<Table>,
 }
 
-/// The sources and document-control head of a document, and its view under a named key.
-fn template_context(
+/// Writes a built document in one of its formats.
+fn write(
+    engine: &Engine,
+    ctx: &Ctx<'_>,
+    spec: &DocSpec,
+    built: &Built,
+    format: Format,
+) -> Result<Vec<u8>, RenderError> {
+    match format {
+        Format::Html | Format::Md => {
+            let name = format!("{}.{}", spec.kind.template(), format.extension());
+            Ok(engine.render(&name, &built.context)?.into_bytes())
+        }
+        // Tabular documents other than the workbook have exactly one table.
+        Format::Csv => Ok(built.tables.first().map(table::to_csv).unwrap_or_default()),
+        Format::Xlsx => {
+            let meta = WorkbookMeta {
+                title: &spec.title,
+                company: ctx.isms.organisation_name().unwrap_or(""),
+                as_of: ctx.opts.as_of,
+            };
+            table::to_xlsx(&built.tables, &meta).map_err(|source| RenderError::Xlsx {
+                name: spec.name.clone(),
+                source,
+            })
+        }
+    }
+}
+
+/// What [`build`] fills in: the template context when an HTML or Markdown file is wanted, the
+/// tables when a CSV or xlsx file is.
+struct Builder<'s> {
+    spec: &'s DocSpec,
+    context: Option<tera::Context>,
+    tables: Option<Vec<Table>>,
+}
+
+impl Builder<'_> {
+    fn insert<T: Serialize>(&mut self, key: &'static str, v: &T) -> Result<(), RenderError> {
+        let Some(c) = &mut self.context else {
+            return Ok(());
+        };
+        let value = tera::Value::try_from_serializable(v).map_err(|e| RenderError::Context {
+            name: self.spec.name.clone(),
+            message: e.to_string(),
+        })?;
+        c.insert_value(key, value);
+        Ok(())
+    }
+
+    fn table(&mut self, t: impl FnOnce() -> Table) {
+        if let Some(tables) = &mut self.tables {
+            tables.push(t());
+        }
+    }
+}
+
+/// Builds a document for `formats` (formats it comes in): its views once, then the template
+/// context (with the sources and document-control head) and the tables from them.
+fn build(
     ctx: &Ctx<'_>,
     spec: &DocSpec,
     all: &[DocSpec],
-) -> Result<tera::Context, RenderError> {
+    formats: &[Format],
+) -> Result<Built, RenderError> {
+    let mut b = Builder {
+        spec,
+        context: formats
+            .iter()
+            .any(|f| !f.is_tabular())
+            .then(tera::Context::new),
+        tables: formats.iter().any(|f| f.is_tabular()).then(Vec::new),
+    };
     let isms = ctx.isms;
     let review_months = isms.cadences().policy_review_months;
     let root = spec.root();
@@ -597,11 +641,12 @@ fn template_context(
         v.extend(ctx.present(more));
         views::uniq(v)
     };
-    let mut c = tera::Context::new();
+    // The registers (SoA, risks, assets, objectives, nonconformities) are documents at the
+    // output root, so they show the run's shared views, whose links are from there.
     let (head, sources): (DocHead<'_>, Vec<String>) = match spec.kind {
         DocKind::Index => {
             let all_files = isms.sources.files().map(|(_, f)| f.path.clone()).collect();
-            insert(&mut c, spec, "index", &index(ctx, all))?;
+            b.insert("index", &index(ctx, all))?;
             (
                 DocHead::generated("ISMS-MANUAL", "ISMS manual"),
                 views::uniq(all_files),
@@ -619,25 +664,31 @@ fn template_context(
                 owner: d.owner.as_ref(),
                 approval: Some(&d.approval),
                 classification: None,
-                next_review: d.review_due(review_months).map(|d| d.to_string()),
+                next_review: d.review_due(review_months),
             };
             let mut src = ctx.present(&["soa.yaml", "context.yaml"]);
             src.extend(ctx.risk_files());
             src.extend(ctx.policy_files());
-            insert(&mut c, spec, "soa", &views::soa(ctx, root))?;
+            b.insert("soa", ctx.soa())?;
+            b.table(|| soa_table(ctx.soa()));
             (head, with([manifest.clone(), src].concat(), &[]))
         }
         DocKind::RiskRegister | DocKind::RiskTreatmentPlan | DocKind::RiskHeatMap => {
-            let (id, key) = match spec.kind {
-                DocKind::RiskRegister => ("RISK-REGISTER", "risks"),
-                DocKind::RiskTreatmentPlan => ("RISK-TREATMENT-PLAN", "risks"),
-                _ => ("RISK-HEAT-MAP", "heatmap"),
+            let id = match spec.kind {
+                DocKind::RiskRegister => "RISK-REGISTER",
+                DocKind::RiskTreatmentPlan => "RISK-TREATMENT-PLAN",
+                _ => "RISK-HEAT-MAP",
             };
             let head = DocHead::generated(id, &spec.title);
-            if key == "heatmap" {
-                insert(&mut c, spec, "heatmap", &heatmap::heat_map(isms))?;
+            if spec.kind == DocKind::RiskHeatMap {
+                b.insert("heatmap", &heatmap::heat_map(isms))?;
             }
-            insert(&mut c, spec, "risks", &views::risks(ctx, root))?;
+            b.insert("risks", ctx.risks())?;
+            match spec.kind {
+                DocKind::RiskRegister => b.table(|| risk_table(ctx.risks())),
+                DocKind::RiskTreatmentPlan => b.table(|| treatment_table(ctx.risks())),
+                _ => {}
+            }
             let mut src = ctx.risk_files();
             if spec.kind == DocKind::RiskRegister {
                 src.extend(ctx.present(&["assets.yaml"]));
@@ -645,7 +696,8 @@ fn template_context(
             (head, with([manifest.clone(), src].concat(), &[]))
         }
         DocKind::AssetInventory => {
-            insert(&mut c, spec, "assets", &views::assets(ctx, root))?;
+            b.insert("assets", ctx.assets())?;
+            b.table(|| asset_table(ctx.assets()));
             let mut src = ctx.present(&["assets.yaml", "suppliers.yaml"]);
             src.extend(ctx.risk_files());
             (
@@ -657,7 +709,7 @@ fn template_context(
             let Some(s) = &isms.scope else {
                 return Err(RenderError::UnknownDocument(spec.name.clone()));
             };
-            insert(&mut c, spec, "scope", &views::scope(s))?;
+            b.insert("scope", &views::scope(s))?;
             (
                 DocHead::of(s, s.classification.as_ref(), Some(review_months)),
                 with(vec![s.source.path.clone()], &["isms.yaml"]),
@@ -667,7 +719,7 @@ fn template_context(
             let Some(cx) = &isms.context else {
                 return Err(RenderError::UnknownDocument(spec.name.clone()));
             };
-            insert(&mut c, spec, "context", &views::context(ctx, cx, root))?;
+            b.insert("context", &views::context(ctx, cx, root))?;
             let head = DocHead {
                 approval: Some(&cx.reviewed),
                 ..DocHead::generated("CONTEXT", &spec.title)
@@ -678,9 +730,9 @@ fn template_context(
         }
         DocKind::Policy => {
             let p = record(spec, &isms.policies, |p| &p.id.value)?;
-            insert(&mut c, spec, "policy", &views::policy(p, root))?;
+            b.insert("policy", &views::policy(p, root))?;
             if let Some(a) = super::acknowledgements::view(ctx, p) {
-                insert(&mut c, spec, "acknowledged", &a)?;
+                b.insert("acknowledged", &a)?;
             }
             (
                 DocHead::of(p, p.classification.as_ref(), Some(review_months)),
@@ -688,7 +740,8 @@ fn template_context(
             )
         }
         DocKind::Objectives => {
-            insert(&mut c, spec, "objectives", &views::objectives(ctx, root))?;
+            b.insert("objectives", ctx.objectives())?;
+            b.table(|| objective_table(ctx.objectives()));
             let src = ctx.present(&["objectives.yaml"]);
             (
                 DocHead::generated("OBJECTIVES", &spec.title),
@@ -699,7 +752,7 @@ fn template_context(
             let Some(p) = &isms.audit_programme else {
                 return Err(RenderError::UnknownDocument(spec.name.clone()));
             };
-            insert(&mut c, spec, "programme", &views::programme(ctx, p, root))?;
+            b.insert("programme", &views::programme(ctx, p, root))?;
             let mut src = vec![p.source.path.clone()];
             src.extend(isms.audits.iter().map(|a| a.source.path.clone()));
             (
@@ -709,7 +762,7 @@ fn template_context(
         }
         DocKind::Audit => {
             let a = record(spec, &isms.audits, |a| &a.id.value)?;
-            insert(&mut c, spec, "audit", &views::audit(ctx, a, root))?;
+            b.insert("audit", &views::audit(ctx, a, root))?;
             let src = vec![a.source.path.clone()];
             (
                 DocHead::of(a, a.classification.as_ref(), None),
@@ -718,14 +771,15 @@ fn template_context(
         }
         DocKind::Review => {
             let r = record(spec, &isms.reviews, |r| &r.id.value)?;
-            insert(&mut c, spec, "review", &views::review(ctx, r, root))?;
+            b.insert("review", &views::review(ctx, r, root))?;
             (
                 DocHead::of(r, r.classification.as_ref(), None),
                 with(vec![r.source.path.clone()], &["isms.yaml"]),
             )
         }
         DocKind::Nonconformities => {
-            insert(&mut c, spec, "register", &views::nonconformities(ctx, root))?;
+            b.insert("register", ctx.nonconformities())?;
+            b.table(|| nc_table(ctx.nonconformities()));
             let mut src = ctx.present(&["nonconformities.yaml"]);
             src.extend(isms.audits.iter().map(|a| a.source.path.clone()));
             (
@@ -734,11 +788,17 @@ fn template_context(
             )
         }
         DocKind::Registers => {
-            return Err(RenderError::format_unavailable(spec, Format::Html));
+            if b.context.is_some() {
+                return Err(RenderError::format_unavailable(spec, Format::Html));
+            }
+            return Ok(Built {
+                context: tera::Context::new(),
+                tables: workbook_tables(ctx),
+            });
         }
         DocKind::Procedure => {
             let p = record(spec, &isms.procedures, |p| &p.id.value)?;
-            insert(&mut c, spec, "procedure", &docset::procedure(isms, p, root))?;
+            b.insert("procedure", &docset::procedure(isms, p, root))?;
             (
                 DocHead::of(p, p.classification.as_ref(), Some(review_months)),
                 with(vec![p.source.path.clone()], &["isms.yaml"]),
@@ -753,7 +813,7 @@ fn template_context(
         | DocKind::Competence
         | DocKind::Metrics
         | DocKind::Changes => {
-            let (id, view) = match spec.kind {
+            let (id, register) = match spec.kind {
                 DocKind::Roles => ("ROLES", docset::roles(ctx)),
                 DocKind::Processes => ("PROCESSES", docset::processes(ctx)),
                 DocKind::Communication => ("COMMUNICATION-PLAN", docset::communication(ctx)),
@@ -766,7 +826,8 @@ fn template_context(
                 DocKind::Metrics => ("MONITORING-RESULTS", docset::metrics(ctx)),
                 _ => ("CHANGE-LOG", docset::changes(ctx)),
             };
-            insert(&mut c, spec, "register", &view)?;
+            b.insert("register", &register.view)?;
+            b.table(|| register.table);
             let src = history_files(isms, spec);
             (
                 DocHead::generated(id, &spec.title),
@@ -775,7 +836,9 @@ fn template_context(
         }
         DocKind::FrameworkCoverage => {
             let fw = framework_of(isms, spec)?;
-            insert(&mut c, spec, "framework", &super::framework::view(ctx, fw))?;
+            let coverage = super::framework::coverage(ctx, fw);
+            b.insert("framework", &super::framework::view(ctx, fw, &coverage))?;
+            b.table(|| super::framework::table(fw, &coverage));
             let mut src = ctx.present(&["soa.yaml"]);
             src.extend(framework_files(isms, fw));
             (
@@ -787,15 +850,20 @@ fn template_context(
             )
         }
     };
-    insert(&mut c, spec, "org", &ctx.org())?;
-    let history = history_files(isms, spec);
-    insert(&mut c, spec, "doc", &ctx.doc(head, sources, history))?;
-    let nav = views::NavView {
-        index: (spec.kind != DocKind::Index).then(|| format!("{root}index.html")),
-        root: root.to_string(),
-    };
-    insert(&mut c, spec, "nav", &nav)?;
-    Ok(c)
+    if b.context.is_some() {
+        b.insert("org", &ctx.org())?;
+        let history = history_files(isms, spec);
+        b.insert("doc", &ctx.doc(head, sources, history))?;
+        let nav = views::NavView {
+            index: (spec.kind != DocKind::Index).then(|| format!("{root}index.html")),
+            root: root.to_string(),
+        };
+        b.insert("nav", &nav)?;
+    }
+    Ok(Built {
+        context: b.context.unwrap_or_default(),
+        tables: b.tables.unwrap_or_default(),
+    })
 }
 
 /// The record files a document is written in: the files whose Git history is the document's
@@ -909,9 +977,7 @@ fn record<'a, T>(
 /// One entry of the index.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndexDoc {
-    /// Document name.
     pub name: String,
-    /// Title.
     pub title: String,
     /// Record id for per-record documents.
     pub id: Option<String>,
@@ -928,26 +994,19 @@ pub struct IndexDoc {
 /// A section of the index.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndexSection {
-    /// Section title.
     pub title: String,
-    /// Documents.
     pub docs: Vec<IndexDoc>,
 }
 
 /// Key figures on the index page.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndexStats {
-    /// Applicable controls.
     pub applicable_controls: usize,
-    /// Implemented controls.
     pub implemented_controls: usize,
-    /// Risks.
     pub risks: usize,
     /// Risks whose residual level is above the acceptance threshold.
     pub risks_above_threshold: usize,
-    /// Policies.
     pub policies: usize,
-    /// Open nonconformities.
     pub open_nonconformities: usize,
 }
 
@@ -988,9 +1047,9 @@ fn index(ctx: &Ctx<'_>, all: &[DocSpec]) -> IndexView {
             }),
         }
     }
-    let soa = views::soa(ctx, "");
-    let risks = views::risks(ctx, "");
-    let nc = views::nonconformities(ctx, "");
+    let soa = ctx.soa();
+    let risks = ctx.risks();
+    let nc = ctx.nonconformities();
     IndexView {
         sections,
         stats: IndexStats {
@@ -1015,12 +1074,8 @@ fn opt(s: &Option<String>) -> Cell {
     Cell::from(s.clone())
 }
 
-fn date(s: &Option<String>) -> Cell {
-    match s.as_deref().map(str::parse::<jiff::civil::Date>) {
-        Some(Ok(d)) => Cell::Date(d),
-        Some(Err(_)) => opt(s),
-        None => Cell::Empty,
-    }
+fn date(d: Option<Date>) -> Cell {
+    d.map_or(Cell::Empty, |d| Cell::Date(d.0))
 }
 
 fn links(v: &[Link]) -> Cell {
@@ -1040,69 +1095,47 @@ fn cols(spec: &[(&str, f64)]) -> Vec<Column> {
     spec.iter().map(|(h, w)| Column::new(*h, *w)).collect()
 }
 
-/// The table(s) of a tabular document.
-fn tables(ctx: &Ctx<'_>, spec: &DocSpec) -> Vec<Table> {
-    match spec.kind {
-        DocKind::Soa => vec![soa_table(ctx)],
-        DocKind::RiskRegister => vec![risk_table(ctx)],
-        DocKind::RiskTreatmentPlan => vec![treatment_table(ctx)],
-        DocKind::AssetInventory => vec![asset_table(ctx)],
-        DocKind::Objectives => vec![objective_table(ctx)],
-        DocKind::Nonconformities => vec![nc_table(ctx)],
-        DocKind::Suppliers => vec![docset::suppliers_table(ctx)],
-        DocKind::Incidents => vec![docset::incidents_table(ctx)],
-        DocKind::Competence => vec![docset::competence_table(ctx)],
-        DocKind::Metrics => vec![docset::metrics_table(ctx)],
-        DocKind::Changes => vec![docset::changes_table(ctx)],
-        DocKind::FrameworkCoverage => framework_of(ctx.isms, spec)
-            .map(|fw| vec![super::framework::table(ctx, fw)])
-            .unwrap_or_default(),
-        DocKind::Registers => {
-            let mut t = Vec::new();
-            if ctx.isms.soa.is_some() {
-                t.push(soa_table(ctx));
-            }
-            if ctx.isms.present.contains(&RecordKind::Risks) || !ctx.isms.risks.is_empty() {
-                t.push(risk_table(ctx));
-                t.push(treatment_table(ctx));
-            }
-            if ctx.isms.present.contains(&RecordKind::Assets) || !ctx.isms.assets.is_empty() {
-                t.push(asset_table(ctx));
-            }
-            if ctx.isms.present.contains(&RecordKind::Objectives) || !ctx.isms.objectives.is_empty()
-            {
-                t.push(objective_table(ctx));
-            }
-            if ctx.isms.present.contains(&RecordKind::Nonconformities)
-                || !ctx.isms.nonconformities.is_empty()
-            {
-                t.push(nc_table(ctx));
-            }
-            let has = |k: RecordKind| ctx.isms.present.contains(&k);
-            if has(RecordKind::Suppliers) || !ctx.isms.suppliers.is_empty() {
-                t.push(docset::suppliers_table(ctx));
-            }
-            if has(RecordKind::Incidents) || !ctx.isms.incidents.is_empty() {
-                t.push(docset::incidents_table(ctx));
-            }
-            if has(RecordKind::Training) || !ctx.isms.competence.is_empty() {
-                t.push(docset::competence_table(ctx));
-            }
-            if has(RecordKind::Metrics) || !ctx.isms.metrics.is_empty() {
-                t.push(docset::metrics_table(ctx));
-            }
-            if has(RecordKind::Changes) || !ctx.isms.changes.is_empty() {
-                t.push(docset::changes_table(ctx));
-            }
-            t
-        }
-        _ => Vec::new(),
+/// The tables of the workbook of every register, in index order.
+fn workbook_tables(ctx: &Ctx<'_>) -> Vec<Table> {
+    let isms = ctx.isms;
+    let has = |k: RecordKind| isms.present.contains(&k);
+    let mut t = Vec::new();
+    if isms.soa.is_some() {
+        t.push(soa_table(ctx.soa()));
     }
+    if has(RecordKind::Risks) || !isms.risks.is_empty() {
+        t.push(risk_table(ctx.risks()));
+        t.push(treatment_table(ctx.risks()));
+    }
+    if has(RecordKind::Assets) || !isms.assets.is_empty() {
+        t.push(asset_table(ctx.assets()));
+    }
+    if has(RecordKind::Objectives) || !isms.objectives.is_empty() {
+        t.push(objective_table(ctx.objectives()));
+    }
+    if has(RecordKind::Nonconformities) || !isms.nonconformities.is_empty() {
+        t.push(nc_table(ctx.nonconformities()));
+    }
+    if has(RecordKind::Suppliers) || !isms.suppliers.is_empty() {
+        t.push(docset::suppliers_table(ctx));
+    }
+    if has(RecordKind::Incidents) || !isms.incidents.is_empty() {
+        t.push(docset::incidents_table(ctx));
+    }
+    if has(RecordKind::Training) || !isms.competence.is_empty() {
+        t.push(docset::competence_table(ctx));
+    }
+    if has(RecordKind::Metrics) || !isms.metrics.is_empty() {
+        t.push(docset::metrics_table(ctx));
+    }
+    if has(RecordKind::Changes) || !isms.changes.is_empty() {
+        t.push(docset::changes_table(ctx));
+    }
+    t
 }
 
 /// The SoA as a table: one row per Annex A control.
-pub(crate) fn soa_table(ctx: &Ctx<'_>) -> Table {
-    let v = views::soa(ctx, "");
+pub(crate) fn soa_table(v: &views::SoaView) -> Table {
     let mut t = Table::new(
         "SoA",
         cols(&[
@@ -1187,8 +1220,7 @@ fn evidence_cell(ev: &[views::EvidenceView]) -> String {
         .join("; ")
 }
 
-fn risk_table(ctx: &Ctx<'_>) -> Table {
-    let v = views::risks(ctx, "");
+fn risk_table(v: &views::RisksView) -> Table {
     let mut t = Table::new(
         "Risks",
         cols(&[
@@ -1238,9 +1270,9 @@ fn risk_table(ctx: &Ctx<'_>) -> Table {
             ri,
             rlv,
             acc.map_or(Cell::Empty, |a| opt(&a.by)),
-            acc.map_or(Cell::Empty, |a| date(&a.on)),
+            acc.map_or(Cell::Empty, |a| date(a.on)),
             acc.map_or(Cell::Empty, |a| opt(&a.rationale)),
-            date(&r.last_assessed),
+            date(r.last_assessed),
         ]);
     }
     t
@@ -1259,8 +1291,7 @@ fn rating_cells(r: Option<&views::RatingView>) -> (Cell, Cell, Cell) {
     }
 }
 
-fn treatment_table(ctx: &Ctx<'_>) -> Table {
-    let v = views::risks(ctx, "");
+fn treatment_table(v: &views::RisksView) -> Table {
     let mut t = Table::new(
         "Treatment plan",
         cols(&[
@@ -1294,15 +1325,15 @@ fn treatment_table(ctx: &Ctx<'_>) -> Table {
                 a.map_or(Cell::Empty, |a| opt(&a.id)),
                 a.map_or(Cell::Empty, |a| text(&a.action)),
                 a.map_or(Cell::Empty, |a| opt(&a.owner)),
-                a.map_or(Cell::Empty, |a| date(&a.due)),
+                a.map_or(Cell::Empty, |a| date(a.due)),
                 a.map_or(Cell::Empty, |a| text(&a.status.label)),
-                a.map_or(Cell::Empty, |a| date(&a.completed)),
+                a.map_or(Cell::Empty, |a| date(a.completed)),
                 a.map_or(Cell::Empty, |a| opt(&a.resources)),
                 approval.map_or(Cell::Empty, |p| opt(&p.by)),
-                approval.map_or(Cell::Empty, |p| date(&p.on)),
+                approval.map_or(Cell::Empty, |p| date(p.on)),
                 num(r.residual.as_ref().and_then(|x| x.level)),
                 acc.map_or(Cell::Empty, |a| opt(&a.by)),
-                acc.map_or(Cell::Empty, |a| date(&a.on)),
+                acc.map_or(Cell::Empty, |a| date(a.on)),
             ]);
         };
         if r.plan.is_empty() {
@@ -1319,8 +1350,7 @@ fn treatment_table(ctx: &Ctx<'_>) -> Table {
     t
 }
 
-fn asset_table(ctx: &Ctx<'_>) -> Table {
-    let v = views::assets(ctx, "");
+fn asset_table(v: &views::AssetsView) -> Table {
     let mut t = Table::new(
         "Assets",
         cols(&[
@@ -1359,8 +1389,7 @@ fn asset_table(ctx: &Ctx<'_>) -> Table {
     t
 }
 
-fn objective_table(ctx: &Ctx<'_>) -> Table {
-    let v = views::objectives(ctx, "");
+fn objective_table(v: &views::ObjectivesView) -> Table {
     let mut t = Table::new(
         "Objectives",
         cols(&[
@@ -1389,20 +1418,19 @@ fn objective_table(ctx: &Ctx<'_>) -> Table {
             opt(&o.target),
             opt(&o.owner),
             opt(&o.resources),
-            date(&o.due),
+            date(o.due),
             opt(&o.evaluation),
             o.status.as_ref().map_or(Cell::Empty, |s| text(&s.label)),
             o.latest.as_ref().map_or(Cell::Empty, |m| text(&m.value)),
             o.latest
                 .as_ref()
-                .map_or(Cell::Empty, |m| date(&Some(m.date.clone()))),
+                .map_or(Cell::Empty, |m| date(Some(m.date))),
         ]);
     }
     t
 }
 
-fn nc_table(ctx: &Ctx<'_>) -> Table {
-    let v = views::nonconformities(ctx, "");
+fn nc_table(v: &views::NcView) -> Table {
     let mut t = Table::new(
         "Nonconformities",
         cols(&[
@@ -1439,16 +1467,16 @@ fn nc_table(ctx: &Ctx<'_>) -> Table {
             opt(&n.incident),
             opt(&n.clause),
             n.control.as_ref().map_or(Cell::Empty, |c| text(&c.id)),
-            date(&Some(n.raised.clone())),
+            date(Some(n.raised)),
             opt(&n.description),
             opt(&n.correction),
             opt(&n.root_cause),
             opt(&n.corrective_action),
             opt(&n.owner),
-            date(&n.due),
+            date(n.due),
             text(&n.status.label),
-            date(&n.closed),
-            e.map_or(Cell::Empty, |e| date(&Some(e.date.clone()))),
+            date(n.closed),
+            e.map_or(Cell::Empty, |e| date(Some(e.date))),
             e.map_or(Cell::Empty, |e| Cell::Bool(e.effective)),
             e.map_or(Cell::Empty, |e| opt(&e.notes)),
         ]);

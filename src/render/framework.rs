@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use super::table::{Cell, Column, Table};
 use super::views::Ctx;
-use crate::frameworks::{self, AnswerView, CoverageClass, Framework, RefDecision, SectionRollup};
+use crate::frameworks::{
+    self, AnswerView, Coverage, CoverageClass, Framework, RefDecision, SectionRollup,
+};
 
 /// One mapped reference, as shown.
 #[derive(Debug, Clone, Serialize)]
@@ -27,13 +29,11 @@ pub struct RefView {
 /// One requirement row.
 #[derive(Debug, Clone, Serialize)]
 pub struct RowView {
-    /// Requirement id.
     pub id: String,
     /// Its title or text.
     pub title: String,
     /// Coverage class (kebab-case word).
     pub class: CoverageClass,
-    /// Its label.
     pub class_label: &'static str,
     /// The mapped references.
     pub refs: Vec<RefView>,
@@ -46,16 +46,13 @@ pub struct RowView {
 pub struct SectionView {
     /// The counts.
     pub rollup: SectionRollup,
-    /// The requirements.
     pub requirements: Vec<RowView>,
 }
 
 /// The whole document.
 #[derive(Debug, Clone, Serialize)]
 pub struct FrameworkView {
-    /// Framework id.
     pub id: String,
-    /// Framework name.
     pub name: String,
     /// Attribution lines of the data.
     pub attribution: Vec<String>,
@@ -104,10 +101,14 @@ fn state_class(d: &RefDecision) -> &'static str {
     }
 }
 
+/// The coverage of a framework by the ISMS as of the render date, which the document and its
+/// table show.
+pub(crate) fn coverage(ctx: &Ctx<'_>, fw: &Framework) -> Coverage {
+    frameworks::coverage::coverage(ctx.isms, fw, crate::model::Date(ctx.opts.as_of))
+}
+
 /// The view of a framework's coverage by the ISMS.
-pub(crate) fn view(ctx: &Ctx<'_>, fw: &Framework) -> FrameworkView {
-    let today = crate::model::Date(ctx.opts.as_of);
-    let cov = frameworks::coverage::coverage(ctx.isms, fw, today);
+pub(crate) fn view(ctx: &Ctx<'_>, fw: &Framework, cov: &Coverage) -> FrameworkView {
     let mut sections: Vec<SectionView> = cov
         .sections
         .iter()
@@ -144,15 +145,13 @@ pub(crate) fn view(ctx: &Ctx<'_>, fw: &Framework) -> FrameworkView {
         name: fw.name.clone(),
         attribution: fw.attribution.clone(),
         sections,
-        total: cov.total,
+        total: cov.total.clone(),
     }
 }
 
 /// The coverage as one table: a row per requirement and mapped reference (a requirement
 /// without references has one row), so a spreadsheet filter works on every column.
-pub(crate) fn table(ctx: &Ctx<'_>, fw: &Framework) -> Table {
-    let today = crate::model::Date(ctx.opts.as_of);
-    let cov = frameworks::coverage::coverage(ctx.isms, fw, today);
+pub(crate) fn table(fw: &Framework, cov: &Coverage) -> Table {
     let cols = [
         ("Section", 10.0),
         ("Requirement", 14.0),
@@ -218,12 +217,7 @@ pub(crate) fn table(ctx: &Ctx<'_>, fw: &Framework) -> Table {
             });
             row.push(d.status.map_or(Cell::Empty, text));
             row.push(d.owner.as_deref().map_or(Cell::Empty, text));
-            row.push(
-                d.evidence_newest
-                    .as_deref()
-                    .and_then(|s| s.parse::<jiff::civil::Date>().ok())
-                    .map_or(Cell::Empty, Cell::Date),
-            );
+            row.push(d.evidence_newest.map_or(Cell::Empty, |d| Cell::Date(d.0)));
             row.push(d.evidence_age_days.map_or(Cell::Empty, Cell::Int));
             row.push(status.clone());
             row.push(notes.clone());

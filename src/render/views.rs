@@ -2,6 +2,7 @@
 //! resolved (people to names, controls to titles, links to their targets) and every figure
 //! computed, so templates only lay out text. Field names are documented in `docs/templates.md`.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
@@ -20,6 +21,19 @@ pub(crate) struct Ctx<'a> {
     pub state: &'a SourceState,
     /// Ids resolved once, so large registers do not cost a scan per reference.
     pub lookup: Lookup<'a>,
+    /// The register views as seen from the output root, built on first use: several
+    /// documents of a run show the same register (the index its figures, the workbook its
+    /// table, the heat map the risks), and each format of a document shares one view.
+    shared: Shared,
+}
+
+#[derive(Default)]
+struct Shared {
+    soa: OnceCell<SoaView>,
+    risks: OnceCell<RisksView>,
+    assets: OnceCell<AssetsView>,
+    objectives: OnceCell<ObjectivesView>,
+    nonconformities: OnceCell<NcView>,
 }
 
 /// Indexes over the model, by id. The first record wins for a duplicate id (the loader
@@ -86,24 +100,19 @@ pub struct Link {
 /// Document control: shown at the top of every document and in running headers.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocView {
-    /// Document id.
     pub id: String,
-    /// Title.
     pub title: String,
-    /// Version label.
     pub version: Option<String>,
     /// Owner's name.
     pub owner: Option<String>,
     /// Approver's name.
     pub approver: Option<String>,
-    /// Approval date.
-    pub approved_on: Option<String>,
+    pub approved_on: Option<Date>,
     /// Where the approval is recorded.
     pub approval_record: Option<String>,
     /// Classification of the document.
     pub classification: Option<String>,
-    /// Next review date.
-    pub next_review: Option<String>,
+    pub next_review: Option<Date>,
     /// "Approved", "Not approved", "Approval incomplete", or "Generated from the records"
     /// for registers that carry no approval of their own.
     pub status: String,
@@ -112,13 +121,12 @@ pub struct DocView {
     /// Short commit id the records were read from.
     pub commit: Option<String>,
     /// Newest last-change date of the sources.
-    pub last_change: Option<String>,
-    /// Whether the document is a draft.
+    pub last_change: Option<Date>,
     pub draft: bool,
     /// Why it is a draft (empty when not).
     pub draft_reason: String,
     /// The `--as-of` date.
-    pub generated: String,
+    pub generated: Date,
     /// Tool name and version.
     pub tool: String,
     /// Record files the document is built from.
@@ -172,10 +180,9 @@ pub struct RevisionRow {
     /// The document's version label after the change, when it had one.
     pub version: Option<String>,
     /// Author date, `YYYY-MM-DD`.
-    pub date: String,
+    pub date: Date,
     /// Author name.
     pub author: String,
-    /// Author email.
     pub email: String,
     /// The commit subject.
     pub summary: String,
@@ -188,13 +195,9 @@ pub struct RevisionRow {
 pub struct OrgView {
     /// Trading name.
     pub name: String,
-    /// Legal name.
     pub legal_name: Option<String>,
-    /// Description.
     pub description: Option<String>,
-    /// Address.
     pub address: Option<String>,
-    /// Website.
     pub website: Option<String>,
     /// Standard edition and amendments, e.g. "ISO/IEC 27001:2022 + Amd 1:2024".
     pub standard: String,
@@ -212,7 +215,6 @@ pub struct NavView {
 /// A labelled value with a CSS class, for statuses and levels.
 #[derive(Debug, Clone, Serialize)]
 pub struct Badge {
-    /// Text shown.
     pub label: String,
     /// CSS class suffix (`st-implemented`, `lvl-high`).
     pub class: String,
@@ -243,8 +245,8 @@ fn badge<T: Serialize>(v: &T, prefix: &str) -> Badge {
     }
 }
 
-fn opt_date(d: Option<&Spanned<Date>>) -> Option<String> {
-    d.map(|d| d.value.to_string())
+fn opt_date(d: Option<&Spanned<Date>>) -> Option<Date> {
+    d.map(|d| d.value)
 }
 
 fn opt_str(s: Option<&Spanned<String>>) -> Option<String> {
@@ -269,14 +271,43 @@ fn non_empty(s: Option<&String>) -> Option<String> {
 }
 
 impl<'a> Ctx<'a> {
-    /// A context for rendering one document.
+    /// A context for rendering documents of `isms`: one per run, so ids are resolved and
+    /// registers are built once for all documents and formats.
     pub fn new(isms: &'a Isms, opts: &'a RenderOptions, state: &'a SourceState) -> Ctx<'a> {
         Ctx {
             isms,
             opts,
             state,
             lookup: Lookup::new(isms),
+            shared: Shared::default(),
         }
+    }
+
+    /// The SoA with links from the output root.
+    pub fn soa(&self) -> &SoaView {
+        self.shared.soa.get_or_init(|| soa(self, ""))
+    }
+
+    /// The risk register with links from the output root.
+    pub fn risks(&self) -> &RisksView {
+        self.shared.risks.get_or_init(|| risks(self, ""))
+    }
+
+    /// The asset inventory with links from the output root.
+    pub fn assets(&self) -> &AssetsView {
+        self.shared.assets.get_or_init(|| assets(self, ""))
+    }
+
+    /// The objectives with links from the output root.
+    pub fn objectives(&self) -> &ObjectivesView {
+        self.shared.objectives.get_or_init(|| objectives(self, ""))
+    }
+
+    /// The nonconformity register with links from the output root.
+    pub fn nonconformities(&self) -> &NcView {
+        self.shared
+            .nonconformities
+            .get_or_init(|| nonconformities(self, ""))
     }
 
     /// The person's name, or the id itself when it refers to nobody known.
@@ -387,10 +418,10 @@ impl<'a> Ctx<'a> {
             status,
             approvable: head.approval.is_some(),
             commit,
-            last_change: self.state.last_change_of(&sources).map(|d| d.to_string()),
+            last_change: self.state.last_change_of(&sources).map(Date),
             draft,
             draft_reason,
-            generated: self.opts.as_of.to_string(),
+            generated: Date(self.opts.as_of),
             tool: self.opts.tool.clone(),
             header_right: if draft { "DRAFT".into() } else { String::new() },
             sources,
@@ -426,7 +457,7 @@ impl<'a> Ctx<'a> {
             .take(MAX_REVISIONS)
             .map(|r| RevisionRow {
                 version: r.version.clone().filter(|v| !v.trim().is_empty()),
-                date: r.date.to_string(),
+                date: r.date,
                 author: r.author.clone(),
                 email: r.email.clone(),
                 summary: r.summary.clone(),
@@ -498,7 +529,7 @@ pub(crate) struct DocHead<'a> {
     pub owner: Option<&'a Id>,
     pub approval: Option<&'a Approval>,
     pub classification: Option<String>,
-    pub next_review: Option<String>,
+    pub next_review: Option<Date>,
 }
 
 impl<'a> DocHead<'a> {
@@ -535,7 +566,7 @@ impl<'a> DocHead<'a> {
             owner: d.owner(),
             approval: Some(d.approval()),
             classification: non_empty(classification),
-            next_review: next_review.map(|d| d.to_string()),
+            next_review,
         }
     }
 }
@@ -684,11 +715,9 @@ impl std::fmt::Display for Score {
 /// A likelihood × impact rating with its level.
 #[derive(Debug, Clone, Serialize)]
 pub struct RatingView {
-    /// Likelihood value.
     pub likelihood: Score,
     /// Likelihood label from the methodology.
     pub likelihood_label: Option<String>,
-    /// Impact value.
     pub impact: Score,
     /// Impact label from the methodology.
     pub impact_label: Option<String>,
@@ -761,18 +790,14 @@ pub struct ActionView {
     /// Owner's name.
     pub owner: Option<String>,
     /// Due date in force (after re-plans).
-    pub due: Option<String>,
+    pub due: Option<Date>,
     /// Original due date when it was re-planned.
-    pub original_due: Option<String>,
-    /// Status.
+    pub original_due: Option<Date>,
     pub status: Badge,
-    /// Completion date.
-    pub completed: Option<String>,
-    /// Resources.
+    pub completed: Option<Date>,
     pub resources: Option<String>,
     /// Whether it is open and past its due date as of the render date.
     pub overdue: bool,
-    /// Notes.
     pub notes: Option<String>,
 }
 
@@ -790,7 +815,7 @@ pub(crate) fn action(ctx: &Ctx<'_>, a: &Action) -> ActionView {
         id: a.id.as_ref().map(|i| i.value.clone()),
         action: a.action.value.clone(),
         owner: ctx.person(a.owner.as_ref()),
-        due: due.map(|d| d.to_string()),
+        due,
         original_due: if a.replanned.is_empty() {
             None
         } else {
@@ -809,8 +834,7 @@ pub(crate) fn action(ctx: &Ctx<'_>, a: &Action) -> ActionView {
 pub struct AcceptanceView {
     /// Who accepted.
     pub by: Option<String>,
-    /// When.
-    pub on: Option<String>,
+    pub on: Option<Date>,
     /// Why.
     pub rationale: Option<String>,
 }
@@ -864,8 +888,7 @@ pub(crate) fn acceptance_status(ctx: &Ctx<'_>, r: &Spanned<model::Risk>) -> Acce
 pub struct ApprovalView {
     /// Approver's name.
     pub by: Option<String>,
-    /// Date.
-    pub on: Option<String>,
+    pub on: Option<Date>,
     /// Where it is recorded.
     pub record: Option<String>,
 }
@@ -890,10 +913,8 @@ pub struct EvidenceView {
     pub url: Option<String>,
     /// What it shows.
     pub description: Option<String>,
-    /// When collected.
-    pub collected: Option<String>,
-    /// When it expires.
-    pub expires: Option<String>,
+    pub collected: Option<Date>,
+    pub expires: Option<Date>,
     /// Whether it has expired as of the render date.
     pub expired: bool,
 }
@@ -918,7 +939,7 @@ fn evidence(ctx: &Ctx<'_>, e: &EvidenceRef) -> EvidenceView {
         url: safe_url,
         description: non_empty(e.description.as_ref()),
         collected: opt_date(e.collected.as_ref()),
-        expires: expires.map(|d| d.to_string()),
+        expires,
         expired: model::status::evidence_expired(e, Date(ctx.opts.as_of)),
     }
 }
@@ -941,7 +962,6 @@ pub struct SoaRow {
     pub applicable: Badge,
     /// Applicable (true), excluded (false), undecided (none).
     pub is_applicable: Option<bool>,
-    /// Justification text.
     pub justification: Option<String>,
     /// Reasons for inclusion (Risk, Legal, Contractual, Business).
     pub reasons: Vec<String>,
@@ -949,7 +969,6 @@ pub struct SoaRow {
     pub risks: Vec<Link>,
     /// Obligations met.
     pub obligations: Vec<Link>,
-    /// Implementation status.
     pub status: Option<Badge>,
     /// Owner's name.
     pub owner: Option<String>,
@@ -957,7 +976,6 @@ pub struct SoaRow {
     pub policies: Vec<Link>,
     /// How it is implemented.
     pub implementation: Option<String>,
-    /// Evidence.
     pub evidence: Vec<EvidenceView>,
     /// Where a control of the organisation's own comes from (none for Annex A controls).
     pub source: Option<String>,
@@ -968,7 +986,6 @@ pub struct SoaRow {
 pub struct SoaTheme {
     /// Clause number, "5" to "8".
     pub clause: String,
-    /// Theme name.
     pub name: String,
     /// Its controls, in catalogue order.
     pub controls: Vec<SoaRow>,
@@ -981,9 +998,7 @@ pub struct SoaTheme {
 pub struct SoaSummary {
     /// Controls in Annex A (93).
     pub total: usize,
-    /// Applicable.
     pub applicable: usize,
-    /// Excluded.
     pub excluded: usize,
     /// No decision recorded (missing entry or `applicable` unset).
     pub undecided: usize,
@@ -1002,7 +1017,6 @@ pub struct SoaSummary {
 /// The Statement of Applicability.
 #[derive(Debug, Clone, Serialize)]
 pub struct SoaView {
-    /// Counts.
     pub summary: SoaSummary,
     /// Controls grouped by theme.
     pub themes: Vec<SoaTheme>,
@@ -1164,53 +1178,41 @@ fn additional_row(ctx: &Ctx<'_>, c: &model::AdditionalControl, root: &str) -> So
 /// One risk.
 #[derive(Debug, Clone, Serialize)]
 pub struct RiskRow {
-    /// Id.
     pub id: String,
     /// HTML anchor.
     pub anchor: String,
-    /// Title.
     pub title: String,
     /// Scenario.
     pub description: Option<String>,
     /// Assets at risk.
     pub assets: Vec<Link>,
-    /// Threat.
     pub threat: Option<String>,
-    /// Vulnerability.
     pub vulnerability: Option<String>,
     /// C/I/A affected, as letters ("C, I").
     pub affects: String,
     /// Owner's name.
     pub owner: Option<String>,
-    /// Inherent rating.
     pub inherent: Option<RatingView>,
-    /// Treatment option.
     pub treatment: Option<String>,
     /// Annex A controls.
     pub controls: Vec<Link>,
     /// Own controls.
     pub other_controls: Vec<String>,
-    /// Transfer mechanism.
     pub transfer_mechanism: Option<String>,
     /// Treatment plan actions.
     pub plan: Vec<ActionView>,
-    /// Open actions.
     pub open_actions: usize,
-    /// Overdue actions.
     pub overdue_actions: usize,
     /// Risk owner's approval of the plan.
     pub plan_approval: Option<ApprovalView>,
-    /// Residual rating.
     pub residual: Option<RatingView>,
     /// Acceptance of the residual risk.
     pub acceptance: Option<AcceptanceView>,
     /// Whether the residual risk is accepted as `isms check` sees it (RSK-10), computed by
     /// [`Isms::risk_acceptance`].
     pub acceptance_status: AcceptanceStatusView,
-    /// Identified date.
-    pub identified: Option<String>,
-    /// Last assessed.
-    pub last_assessed: Option<String>,
+    pub identified: Option<Date>,
+    pub last_assessed: Option<Date>,
 }
 
 /// The risk register and the data of the treatment plan.
@@ -1218,12 +1220,11 @@ pub struct RiskRow {
 pub struct RisksView {
     /// Risks in register order.
     pub risks: Vec<RiskRow>,
-    /// Number of risks.
     pub total: usize,
     /// Acceptance threshold of the methodology.
     pub acceptance_threshold: Option<u32>,
     /// Dates of complete risk assessments.
-    pub assessments: Vec<String>,
+    pub assessments: Vec<Date>,
     /// Risks whose inherent level is above the threshold.
     pub above_threshold_inherent: usize,
     /// Risks whose residual level is above the threshold.
@@ -1232,7 +1233,6 @@ pub struct RisksView {
     pub unaccepted_residual: usize,
     /// Scales of the methodology, for the legend.
     pub likelihood_scale: Vec<ScaleView>,
-    /// Impact scale.
     pub impact_scale: Vec<ScaleView>,
     /// How the level is computed ("likelihood × impact").
     pub level_formula: Option<String>,
@@ -1241,9 +1241,7 @@ pub struct RisksView {
 /// A point of a scale.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScaleView {
-    /// Value.
     pub value: u8,
-    /// Label.
     pub label: String,
     /// Meaning.
     pub description: Option<String>,
@@ -1323,11 +1321,7 @@ pub(crate) fn risks(ctx: &Ctx<'_>, root: &str) -> RisksView {
             .count(),
         risks: rows,
         acceptance_threshold: m.and_then(|m| m.threshold()).map(whole),
-        assessments: isms
-            .risk_assessments
-            .iter()
-            .map(|d| d.value.to_string())
-            .collect(),
+        assessments: isms.risk_assessments.iter().map(|d| d.value).collect(),
         above_threshold_inherent,
         above_threshold_residual,
         likelihood_scale: m.map(|m| scale(&m.likelihood)).unwrap_or_default(),
@@ -1348,11 +1342,9 @@ pub(crate) fn risks(ctx: &Ctx<'_>, root: &str) -> RisksView {
 /// One asset.
 #[derive(Debug, Clone, Serialize)]
 pub struct AssetRow {
-    /// Id.
     pub id: String,
     /// HTML anchor.
     pub anchor: String,
-    /// Name.
     pub name: String,
     /// Kind label.
     pub kind: String,
@@ -1366,13 +1358,10 @@ pub struct AssetRow {
     pub i: Option<u8>,
     /// Availability value.
     pub a: Option<u8>,
-    /// Location.
     pub location: Option<String>,
-    /// Supplier id.
+    /// The supplier's name, or the id when no supplier has it.
     pub supplier: Option<String>,
-    /// Description.
     pub description: Option<String>,
-    /// In scope.
     pub in_scope: bool,
     /// Risks naming this asset.
     pub risks: Vec<Link>,
@@ -1383,7 +1372,6 @@ pub struct AssetRow {
 pub struct AssetsView {
     /// Assets in register order.
     pub assets: Vec<AssetRow>,
-    /// Count.
     pub total: usize,
     /// Assets without an owner.
     pub without_owner: usize,
@@ -1447,13 +1435,10 @@ pub struct Pair {
 /// The scope statement.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScopeView {
-    /// Units.
     pub units: Vec<String>,
-    /// Locations.
     pub locations: Vec<String>,
     /// Services and processes.
     pub services: Vec<String>,
-    /// Systems.
     pub systems: Vec<String>,
     /// Exclusions with reasons.
     pub out_of_scope: Vec<Pair>,
@@ -1492,11 +1477,9 @@ pub(crate) fn scope(s: &model::Scope) -> ScopeView {
 /// An issue (4.1).
 #[derive(Debug, Clone, Serialize)]
 pub struct IssueRow {
-    /// Id.
     pub id: String,
     /// Internal or External.
     pub kind: String,
-    /// Description.
     pub description: String,
     /// Effect on the ISMS.
     pub effect: Option<String>,
@@ -1507,7 +1490,6 @@ pub struct IssueRow {
 /// A requirement of an interested party.
 #[derive(Debug, Clone, Serialize)]
 pub struct RequirementRow {
-    /// Id.
     pub id: String,
     /// Requirement.
     pub description: String,
@@ -1515,46 +1497,35 @@ pub struct RequirementRow {
     pub addressed: Badge,
     /// How it is addressed.
     pub how: Option<String>,
-    /// Obligations.
     pub obligations: Vec<Link>,
-    /// Climate-related.
     pub climate_related: bool,
 }
 
 /// An interested party.
 #[derive(Debug, Clone, Serialize)]
 pub struct PartyRow {
-    /// Id.
     pub id: String,
-    /// Name.
     pub name: String,
     /// Internal or External.
     pub kind: Option<String>,
-    /// Requirements.
     pub requirements: Vec<RequirementRow>,
 }
 
 /// An obligation (A.5.31).
 #[derive(Debug, Clone, Serialize)]
 pub struct ObligationRow {
-    /// Id.
     pub id: String,
     /// HTML anchor.
     pub anchor: String,
-    /// Title.
     pub title: String,
     /// Kind label.
     pub kind: String,
-    /// Description.
     pub description: Option<String>,
-    /// Jurisdiction.
     pub jurisdiction: Option<String>,
     /// Owner's name.
     pub owner: Option<String>,
-    /// Controls.
     pub controls: Vec<Link>,
-    /// Last reviewed.
-    pub last_reviewed: Option<String>,
+    pub last_reviewed: Option<Date>,
 }
 
 /// The climate-change determination.
@@ -1573,15 +1544,11 @@ pub struct ClimateView {
 /// Context of the organisation.
 #[derive(Debug, Clone, Serialize)]
 pub struct ContextView {
-    /// External issues.
     pub external_issues: Vec<IssueRow>,
-    /// Internal issues.
     pub internal_issues: Vec<IssueRow>,
     /// Climate-change determination.
     pub climate: Option<ClimateView>,
-    /// Interested parties.
     pub parties: Vec<PartyRow>,
-    /// Obligations.
     pub obligations: Vec<ObligationRow>,
     /// Last review.
     pub reviewed: Option<ApprovalView>,
@@ -1684,7 +1651,7 @@ pub struct PolicyView {
     /// Controls it implements.
     pub controls: Vec<Link>,
     /// When it was communicated.
-    pub communicated_on: Option<String>,
+    pub communicated_on: Option<Date>,
     /// How.
     pub communicated_via: Option<String>,
     /// Where acknowledgements are kept.
@@ -1725,51 +1692,39 @@ pub(crate) fn policy(p: &model::Policy, root: &str) -> PolicyView {
 /// A measurement of an objective.
 #[derive(Debug, Clone, Serialize)]
 pub struct MeasurementView {
-    /// Date.
-    pub date: String,
-    /// Value.
+    pub date: Date,
     pub value: String,
-    /// Note.
     pub note: Option<String>,
 }
 
 /// An objective.
 #[derive(Debug, Clone, Serialize)]
 pub struct ObjectiveRow {
-    /// Id.
     pub id: String,
     /// The objective.
     pub title: String,
-    /// Policy.
     pub policy: Option<Link>,
     /// Risks addressed.
     pub risks: Vec<Link>,
-    /// Metric.
     pub metric: Option<String>,
-    /// Target.
     pub target: Option<String>,
     /// Owner's name.
     pub owner: Option<String>,
-    /// Resources.
     pub resources: Option<String>,
-    /// Due date.
-    pub due: Option<String>,
+    pub due: Option<Date>,
     /// Evaluation method.
     pub evaluation: Option<String>,
     /// Date set.
-    pub set: Option<String>,
-    /// Status.
+    pub set: Option<Date>,
     pub status: Option<Badge>,
     /// Measurements, oldest first.
     pub measurements: Vec<MeasurementView>,
-    /// Latest measurement.
     pub latest: Option<MeasurementView>,
 }
 
 /// The objectives register.
 #[derive(Debug, Clone, Serialize)]
 pub struct ObjectivesView {
-    /// Objectives.
     pub objectives: Vec<ObjectiveRow>,
 }
 
@@ -1784,7 +1739,7 @@ pub(crate) fn objectives(ctx: &Ctx<'_>, root: &str) -> ObjectivesView {
                 let measurements: Vec<MeasurementView> = loaded(&o.measurements)
                     .map(|m| &m.value)
                     .map(|m: &model::Measurement| MeasurementView {
-                        date: m.date.value.to_string(),
+                        date: m.date.value,
                         value: m.value.value.clone(),
                         note: non_empty(m.note.as_ref()),
                     })
@@ -1820,17 +1775,11 @@ pub(crate) fn objectives(ctx: &Ctx<'_>, root: &str) -> ObjectivesView {
 /// A finding.
 #[derive(Debug, Clone, Serialize)]
 pub struct FindingRow {
-    /// Id.
     pub id: String,
-    /// Kind.
     pub kind: Badge,
-    /// Clause.
     pub clause: Option<String>,
-    /// Control.
     pub control: Option<Link>,
-    /// Description.
     pub description: String,
-    /// Nonconformity record.
     pub nonconformity: Option<Link>,
 }
 
@@ -1839,29 +1788,20 @@ pub struct FindingRow {
 pub struct AuditView {
     /// Internal or External.
     pub kind: String,
-    /// Status.
     pub status: Badge,
-    /// Date.
-    pub date: Option<String>,
-    /// Scope.
+    pub date: Option<Date>,
     pub scope: Option<String>,
     /// Clauses covered.
     pub clauses: Vec<String>,
     /// Controls covered.
     pub controls: Vec<Link>,
-    /// Criteria.
     pub criteria: Option<String>,
     /// Lead auditor.
     pub auditor: Option<String>,
-    /// External auditor.
     pub external_auditor: Option<String>,
-    /// Auditees.
     pub auditees: Vec<String>,
-    /// Report date.
-    pub report_date: Option<String>,
-    /// Report recipients.
+    pub report_date: Option<Date>,
     pub report_recipients: Vec<String>,
-    /// Findings.
     pub findings: Vec<FindingRow>,
     /// Counts per kind: major, minor, observation, opportunity.
     pub counts: FindingCounts,
@@ -1876,7 +1816,6 @@ pub struct FindingCounts {
     pub major: usize,
     /// Minor nonconformities.
     pub minor: usize,
-    /// Observations.
     pub observation: usize,
     /// Opportunities for improvement.
     pub opportunity: usize,
@@ -1956,8 +1895,7 @@ pub struct PlannedAuditRow {
     pub clauses: Vec<String>,
     /// Controls covered.
     pub controls: Vec<Link>,
-    /// Planned date.
-    pub planned: String,
+    pub planned: Date,
     /// Planned auditor.
     pub auditor: Option<String>,
     /// Held (a completed audit record exists), in progress, or planned; overdue when planned
@@ -1968,21 +1906,17 @@ pub struct PlannedAuditRow {
 /// The internal audit programme (9.2.2).
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgrammeView {
-    /// Period covered, `from` and `to`.
-    pub period_from: Option<String>,
+    /// Start of the period covered.
+    pub period_from: Option<Date>,
     /// End of the period.
-    pub period_to: Option<String>,
+    pub period_to: Option<Date>,
     /// Months between audits of the whole ISMS.
     pub frequency_months: Option<u32>,
-    /// Methods.
     pub methods: Vec<String>,
-    /// Responsibilities.
     pub responsibilities: Option<String>,
     /// Planning requirements.
     pub planning: Option<String>,
-    /// Reporting.
     pub reporting: Option<String>,
-    /// Prioritisation.
     pub prioritisation: Option<String>,
     /// Planned audits.
     pub planned: Vec<PlannedAuditRow>,
@@ -1993,8 +1927,8 @@ pub struct ProgrammeView {
 pub(crate) fn programme(ctx: &Ctx<'_>, p: &model::AuditProgramme, root: &str) -> ProgrammeView {
     let isms = ctx.isms;
     ProgrammeView {
-        period_from: p.period.as_ref().map(|x| x.from.value.to_string()),
-        period_to: p.period.as_ref().map(|x| x.to.value.to_string()),
+        period_from: p.period.as_ref().map(|x| x.from.value),
+        period_to: p.period.as_ref().map(|x| x.to.value),
         frequency_months: p.frequency_months.as_ref().map(|m| m.value),
         methods: p.methods.clone(),
         responsibilities: opt_str(p.responsibilities.as_ref()),
@@ -2032,7 +1966,7 @@ pub(crate) fn programme(ctx: &Ctx<'_>, p: &model::AuditProgramme, root: &str) ->
                         .iter()
                         .map(|c| control_link(&c.value, root))
                         .collect(),
-                    planned: a.planned.value.to_string(),
+                    planned: a.planned.value,
                     auditor: ctx.person(a.auditor.as_ref()),
                     status,
                 }
@@ -2059,9 +1993,7 @@ pub struct ReviewInputView {
 /// A decision.
 #[derive(Debug, Clone, Serialize)]
 pub struct DecisionView {
-    /// Id.
     pub id: Option<String>,
-    /// Decision.
     pub decision: String,
     /// Kind label.
     pub kind: Option<String>,
@@ -2071,16 +2003,13 @@ pub struct DecisionView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ReviewView {
     /// Date held.
-    pub date: String,
+    pub date: Date,
     /// Attendees' names.
     pub attendees: Vec<String>,
     /// Inputs a–g.
     pub inputs: Vec<ReviewInputView>,
-    /// Audits considered.
     pub audits_considered: Vec<Link>,
-    /// Decisions.
     pub decisions: Vec<DecisionView>,
-    /// Actions.
     pub actions: Vec<ActionView>,
     /// The Markdown body.
     pub body: String,
@@ -2105,7 +2034,7 @@ fn review_topic(letter: &str) -> &'static str {
 
 pub(crate) fn review(ctx: &Ctx<'_>, r: &model::ManagementReview, root: &str) -> ReviewView {
     ReviewView {
-        date: r.date.value.to_string(),
+        date: r.date.value,
         attendees: ctx.people(&r.attendees),
         inputs: r
             .inputs
@@ -2140,11 +2069,9 @@ pub(crate) fn review(ctx: &Ctx<'_>, r: &model::ManagementReview, root: &str) -> 
 /// A nonconformity and its corrective action.
 #[derive(Debug, Clone, Serialize)]
 pub struct NcRow {
-    /// Id.
     pub id: String,
     /// HTML anchor.
     pub anchor: String,
-    /// Title.
     pub title: String,
     /// Source label.
     pub source: String,
@@ -2154,57 +2081,41 @@ pub struct NcRow {
     pub finding: Option<String>,
     /// Incident id.
     pub incident: Option<String>,
-    /// Clause.
     pub clause: Option<String>,
-    /// Control.
     pub control: Option<Link>,
-    /// Raised.
-    pub raised: String,
-    /// Description.
+    pub raised: Date,
     pub description: Option<String>,
-    /// Correction.
     pub correction: Option<String>,
-    /// Root cause.
     pub root_cause: Option<String>,
-    /// Corrective action.
     pub corrective_action: Option<String>,
-    /// Owner.
     pub owner: Option<String>,
     /// Due date in force.
-    pub due: Option<String>,
+    pub due: Option<Date>,
     /// Original due date when re-planned.
-    pub original_due: Option<String>,
-    /// Status.
+    pub original_due: Option<Date>,
     pub status: Badge,
     /// Open and past due.
     pub overdue: bool,
-    /// Closed date.
-    pub closed: Option<String>,
-    /// Effectiveness review.
+    pub closed: Option<Date>,
     pub effectiveness: Option<EffectivenessView>,
 }
 
 /// Effectiveness review of a corrective action.
 #[derive(Debug, Clone, Serialize)]
 pub struct EffectivenessView {
-    /// Date.
-    pub date: String,
-    /// Reviewer.
+    pub date: Date,
+    /// Reviewer's name.
     pub by: Option<String>,
-    /// Effective or not.
     pub effective: bool,
-    /// Notes.
     pub notes: Option<String>,
 }
 
 /// The nonconformity register.
 #[derive(Debug, Clone, Serialize)]
 pub struct NcView {
-    /// Records.
     pub nonconformities: Vec<NcRow>,
     /// Open (including in progress).
     pub open: usize,
-    /// Closed.
     pub closed: usize,
     /// Open past due.
     pub overdue: usize,
@@ -2236,13 +2147,13 @@ pub(crate) fn nonconformities(ctx: &Ctx<'_>, root: &str) -> NcView {
                 incident: n.incident.as_ref().map(|i| i.value.clone()),
                 clause: opt_str(n.clause.as_ref()),
                 control: n.control.as_ref().map(|c| control_link(&c.value, root)),
-                raised: n.raised.value.to_string(),
+                raised: n.raised.value,
                 description: opt_str(n.description.as_ref()),
                 correction: opt_str(n.correction.as_ref()),
                 root_cause: opt_str(n.root_cause.as_ref()),
                 corrective_action: opt_str(n.corrective_action.as_ref()),
                 owner: ctx.person(n.owner.as_ref()),
-                due: due.map(|d| d.to_string()),
+                due,
                 original_due: if n.replanned.is_empty() {
                     None
                 } else {
@@ -2252,7 +2163,7 @@ pub(crate) fn nonconformities(ctx: &Ctx<'_>, root: &str) -> NcView {
                 overdue,
                 closed: opt_date(n.closed.as_ref()),
                 effectiveness: n.effectiveness.as_ref().map(|e| EffectivenessView {
-                    date: e.date.value.to_string(),
+                    date: e.date.value,
                     by: ctx.person(e.by.as_ref()),
                     effective: e.effective.value,
                     notes: non_empty(e.notes.as_ref()),
@@ -2351,7 +2262,11 @@ mod tests {
         assert_eq!(v.rows.len(), MAX_REVISIONS);
         assert_eq!((v.total, v.older), (25, 5));
         assert_eq!(v.rows[0].commit, "c25");
-        assert_eq!(v.rows[0].date, "2025-01-25");
+        // Templates get dates as `YYYY-MM-DD` text.
+        assert_eq!(
+            serde_json::to_value(&v.rows[0]).unwrap()["date"],
+            "2025-01-25"
+        );
         assert_eq!(v.rows[19].commit, "c06");
         assert!(v.has_versions);
         assert!(v.empty_note.is_none());
