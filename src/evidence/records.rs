@@ -118,7 +118,7 @@ pub(crate) fn parse_records(kind: RecordFileKind, text: &str) -> Option<Records>
             if let Some(id) = root.get("id").and_then(Node::scalar_text) {
                 // The body is part of the record: wrap it so a body edit counts as a change.
                 let body_node = Node {
-                    kind: NodeKind::Str(body.to_string()),
+                    kind: NodeKind::Str(body.into()),
                     span: root.span,
                     raw: None,
                 };

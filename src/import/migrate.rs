@@ -28,8 +28,8 @@ pub struct Merged {
 /// The text of a scalar (`5.10` as written).
 fn text(n: &Node) -> Option<String> {
     match &n.kind {
-        NodeKind::Str(s) => Some(s.clone()),
-        _ => n.raw.clone().or_else(|| match &n.kind {
+        NodeKind::Str(s) => Some(s.to_string()),
+        _ => n.raw.as_ref().map(|r| r.to_string()).or_else(|| match &n.kind {
             NodeKind::Int(i) => Some(i.to_string()),
             NodeKind::Bool(b) => Some(b.to_string()),
             _ => None,
@@ -45,16 +45,20 @@ pub fn to_value(n: &Node) -> Value {
         NodeKind::Int(i) => {
             i64::try_from(*i).map_or_else(|_| Value::Str(i.to_string()), Value::Int)
         }
-        NodeKind::Float(f) => Value::Str(n.raw.clone().unwrap_or_else(|| f.to_string())),
+        NodeKind::Float(f) => Value::Str(
+            n.raw
+                .as_ref()
+                .map_or_else(|| f.to_string(), |r| r.to_string()),
+        ),
         NodeKind::Str(s) => match s.parse::<jiff::civil::Date>() {
             Ok(d) if s.len() == 10 => Value::Date(d),
-            _ => Value::Str(s.clone()),
+            _ => Value::Str(s.to_string()),
         },
         NodeKind::Seq(items) => Value::Seq(items.iter().map(to_value).collect()),
         NodeKind::Map(entries) => Value::Map(
             entries
                 .iter()
-                .map(|(k, v)| (k.name.clone(), to_value(v)))
+                .map(|(k, v)| (k.name.to_string(), to_value(v)))
                 .collect(),
         ),
     }
@@ -154,8 +158,10 @@ pub fn merge_soa(entries: &[Node]) -> Vec<Merged> {
         let mut names: Vec<String> = Vec::new();
         for (_, e, _) in group {
             for (k, _) in e.as_map().unwrap_or(&[]) {
-                if !matches!(k.name.as_str(), "id" | "title") && !names.contains(&k.name) {
-                    names.push(k.name.clone());
+                if !matches!(k.name.as_str(), "id" | "title")
+                    && !names.iter().any(|n| *n == k.name)
+                {
+                    names.push(k.name.to_string());
                 }
             }
         }

@@ -1,12 +1,14 @@
 //! The YAML node tree and the parser that builds it.
 
+use compact_str::CompactString;
+
 use crate::source::{FileId, SourceFile, Span};
 
 /// A mapping key with its location.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key {
     /// The key text, exactly as written.
-    pub name: String,
+    pub name: CompactString,
     /// Where the key is.
     pub span: Span,
 }
@@ -23,7 +25,7 @@ pub enum NodeKind {
     /// A plain float.
     Float(f64),
     /// A string (quoted, block, or a plain scalar that is not a number or boolean).
-    Str(String),
+    Str(CompactString),
     /// A sequence.
     Seq(Vec<Node>),
     /// A mapping, in document order.
@@ -31,6 +33,9 @@ pub enum NodeKind {
 }
 
 /// A YAML node with its location and, for plain non-string scalars, the exact source text.
+///
+/// Text is a `CompactString`: ids, dates, levels and names, most of a register's scalars, fit
+/// in its 24 bytes, so building and dropping a tree allocates per collection, not per value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     /// The value.
@@ -39,7 +44,7 @@ pub struct Node {
     pub span: Span,
     /// Source text of a plain scalar that YAML would read as a number or boolean
     /// (e.g. `5.10`), so that string fields keep it verbatim.
-    pub raw: Option<String>,
+    pub raw: Option<CompactString>,
 }
 
 impl Node {
@@ -234,7 +239,7 @@ enum Frame {
         start: usize,
         key: Option<Key>,
         /// Keys seen so far, once the mapping is too large for a linear duplicate check.
-        seen: Option<std::collections::HashSet<String>>,
+        seen: Option<std::collections::HashSet<CompactString>>,
         span: Span,
         anchor: usize,
         first_node: usize,
@@ -348,7 +353,7 @@ impl Builder {
                 let as_text = tag
                     .as_deref()
                     .is_some_and(|t| t.is_yaml_core_schema_tag("str"));
-                let node = scalar(value.into_owned(), style, as_text, at);
+                let node = scalar(CompactString::from(value), style, as_text, at);
                 self.finish(node, anchor, 1)?;
             }
             Event::SequenceStart(_, anchor, _) => {
@@ -513,7 +518,7 @@ impl Builder {
 /// Resolves a scalar by the YAML 1.2 core schema, narrowed to what a record means by it:
 /// numbers are plain decimal (`0x10`, `+3`, `.inf`, `.nan` and out-of-range floats stay text,
 /// so a text field keeps them as written and a number field reports them).
-fn scalar(text: String, style: granit_parser::ScalarStyle, as_text: bool, span: Span) -> Node {
+fn scalar(text: CompactString, style: granit_parser::ScalarStyle, as_text: bool, span: Span) -> Node {
     let plain = matches!(style, granit_parser::ScalarStyle::Plain) && !as_text;
     let kind = if !plain {
         NodeKind::Str(text)
