@@ -72,6 +72,19 @@ impl SourceFile {
         Some(self.text[start..end].trim_end_matches(['\n', '\r']))
     }
 
+    /// The 0-based line that byte `offset` is on.
+    pub fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// The byte offset where 0-based line `index` starts.
+    pub fn line_start(&self, index: usize) -> Option<usize> {
+        self.line_starts.get(index).copied()
+    }
+
     /// The number of lines in the file.
     pub fn line_count(&self) -> usize {
         self.line_starts.len()

@@ -53,31 +53,28 @@ fn in_file(file: &crate::source::SourceFile) -> Vec<Marker> {
         // ASCII lowercasing keeps byte offsets; a line with other characters is looked at
         // anyway, since its full lowercase may differ.
         let lowered = text.to_ascii_lowercase();
-        let mut candidates: Vec<usize> = crate::scaffold::MARKERS
+        // Lines, not positions: a long line with many candidates is looked at once.
+        let mut lines: Vec<usize> = crate::scaffold::MARKERS
             .iter()
-            .flat_map(|m| lowered.match_indices(m).map(|(p, _)| p))
+            .flat_map(|m| {
+                memchr::memmem::find_iter(lowered.as_bytes(), m.as_bytes())
+                    .map(|p| file.line_index(p))
+            })
             .collect();
         if !text.is_ascii() {
-            candidates.extend(
-                text.bytes()
+            lines.extend(
+                text.split('\n')
                     .enumerate()
-                    .filter(|(_, b)| !b.is_ascii())
+                    .filter(|(_, l)| !l.is_ascii())
                     .map(|(i, _)| i),
             );
         }
-        let mut starts: Vec<usize> = candidates
-            .into_iter()
-            // Bytes, not text: a non-ASCII candidate may be inside a character.
-            .map(|p| {
-                text.as_bytes()[..p]
-                    .iter()
-                    .rposition(|&b| b == b'\n')
-                    .map_or(0, |i| i + 1)
-            })
-            .collect();
-        starts.sort_unstable();
-        starts.dedup();
-        for start in starts {
+        lines.sort_unstable();
+        lines.dedup();
+        for index in lines {
+            let Some(start) = file.line_start(index) else {
+                continue;
+            };
             // The line as `str::lines` gives it.
             let rest = &text[start..];
             let line = match rest.find('\n') {
@@ -87,7 +84,6 @@ fn in_file(file: &crate::source::SourceFile) -> Vec<Marker> {
                 }
                 None => rest,
             };
-            let index = (file.line_col(start).0 as usize).saturating_sub(1);
             if let Some(m) = line_marker(&file.path, index, line) {
                 out.push(m);
             }
@@ -103,12 +99,24 @@ fn line_marker(path: &str, index: usize, line: &str) -> Option<Marker> {
     if lower.len() != line.len() {
         return crate::scaffold::has_marker(line).then(|| marker(path, index, 0, line));
     }
-    crate::scaffold::MARKERS
+    let mut positions: Vec<usize> = crate::scaffold::MARKERS
         .iter()
         .flat_map(|m| lower.match_indices(m).map(|(p, _)| p))
-        .filter(|&p| line[..p].matches('`').count().is_multiple_of(2))
-        .min()
-        .map(|p| marker(path, index, p, line))
+        .collect();
+    positions.sort_unstable();
+    // The backticks before each position, counted once along the line.
+    let (mut ticks, mut counted) = (0usize, 0usize);
+    for p in positions {
+        ticks += line.as_bytes()[counted..p]
+            .iter()
+            .filter(|&&b| b == b'`')
+            .count();
+        counted = p;
+        if ticks.is_multiple_of(2) {
+            return Some(marker(path, index, p, line));
+        }
+    }
+    None
 }
 
 fn marker(path: &str, index: usize, byte: usize, line: &str) -> Marker {
@@ -181,5 +189,20 @@ mod tests {
             let _ = find(&map, Some(&cache));
             assert_eq!(key(&find(&map, Some(&cache))), key(&slow), "kept: {t:?}");
         }
+    }
+
+    /// Long lines cost their length, not their length times their candidates (a 1 MB line
+    /// of non-ASCII text, or of markers inside an open backtick, took minutes).
+    #[test]
+    fn long_lines_are_scanned_once() {
+        let mut map = SourceMap::default();
+        let wide = format!("{} to do: x\n", "é".repeat(500_000));
+        let quoted = format!("`{}\n", "to do: ".repeat(150_000));
+        map.add(SourceFile::new("a.md", wide));
+        map.add(SourceFile::new("b.md", quoted));
+        let found = find(&map, None);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].path.as_str(), found[0].line), ("a.md", 1));
+        assert_eq!(found[0].column, 500_002);
     }
 }
