@@ -60,12 +60,12 @@ fn to_json(node: &Node) -> serde_json::Value {
         NodeKind::Bool(b) => Value::Bool(*b),
         NodeKind::Int(i) => serde_json::Number::from_i128(*i).map_or(Value::Null, Value::Number),
         NodeKind::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
-        NodeKind::Str(s) => Value::String(s.clone()),
+        NodeKind::Str(s) => Value::String(s.to_string()),
         NodeKind::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
         NodeKind::Map(entries) => Value::Object(
             entries
                 .iter()
-                .map(|(k, v)| (k.name.clone(), to_json(v)))
+                .map(|(k, v)| (k.name.to_string(), to_json(v)))
                 .collect(),
         ),
     }

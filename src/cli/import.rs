@@ -394,10 +394,14 @@ fn is_default(kind: Kind, field: &str, value: &Value) -> bool {
 fn scalar(n: &Node) -> Option<String> {
     match &n.kind {
         NodeKind::Str(s) => Some(s.to_string()),
-        _ => n.raw.as_ref().map(|r| r.to_string()).or_else(|| match &n.kind {
-            NodeKind::Int(i) => Some(i.to_string()),
-            _ => None,
-        }),
+        _ => n
+            .raw
+            .as_ref()
+            .map(|r| r.to_string())
+            .or_else(|| match &n.kind {
+                NodeKind::Int(i) => Some(i.to_string()),
+                _ => None,
+            }),
     }
 }
 
@@ -451,7 +455,10 @@ fn show_node(n: &Node) -> String {
         NodeKind::Null => "(none)".into(),
         NodeKind::Bool(b) => b.to_string(),
         NodeKind::Int(i) => i.to_string(),
-        NodeKind::Float(f) => n.raw.as_ref().map_or_else(|| f.to_string(), |r| r.to_string()),
+        NodeKind::Float(f) => n
+            .raw
+            .as_ref()
+            .map_or_else(|| f.to_string(), |r| r.to_string()),
         NodeKind::Str(s) => format!("{s:?}"),
         NodeKind::Seq(items) => format!(
             "[{}]",

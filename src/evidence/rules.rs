@@ -346,19 +346,15 @@ fn outdated_approval(
     // A change to the content (not a rename, not the approval fields alone) that no
     // `Approved-by:` trailer covers.
     let unapproved_content_change = |i: usize| -> bool {
-        if history[i].change.content_unchanged() {
+        // The trailers are read without parsing anything: ask them before comparing versions.
+        if history[i].change.content_unchanged() || approved_in_git(index, model, doc, history, i) {
             return false;
         }
         let records: &[&[&str]] = match doc.format {
             DocFormat::Markdown => &[doc.approval_path, MARKDOWN_COMMUNICATED],
             DocFormat::Yaml => &[doc.approval_path],
         };
-        if let (Some(old), Some(new)) = side(i)
-            && only_paths_changed_in(&old.doc, &new.doc, records)
-        {
-            return false;
-        }
-        !approved_in_git(index, model, doc, history, i)
+        !matches!(side(i), (Some(old), Some(new)) if only_paths_changed_in(&old.doc, &new.doc, records))
     };
     // History is newest first: the first change of the approval fields recorded the approval
     // in force.

@@ -29,11 +29,15 @@ pub struct Merged {
 fn text(n: &Node) -> Option<String> {
     match &n.kind {
         NodeKind::Str(s) => Some(s.to_string()),
-        _ => n.raw.as_ref().map(|r| r.to_string()).or_else(|| match &n.kind {
-            NodeKind::Int(i) => Some(i.to_string()),
-            NodeKind::Bool(b) => Some(b.to_string()),
-            _ => None,
-        }),
+        _ => n
+            .raw
+            .as_ref()
+            .map(|r| r.to_string())
+            .or_else(|| match &n.kind {
+                NodeKind::Int(i) => Some(i.to_string()),
+                NodeKind::Bool(b) => Some(b.to_string()),
+                _ => None,
+            }),
     }
 }
 
@@ -158,8 +162,7 @@ pub fn merge_soa(entries: &[Node]) -> Vec<Merged> {
         let mut names: Vec<String> = Vec::new();
         for (_, e, _) in group {
             for (k, _) in e.as_map().unwrap_or(&[]) {
-                if !matches!(k.name.as_str(), "id" | "title")
-                    && !names.iter().any(|n| *n == k.name)
+                if !matches!(k.name.as_str(), "id" | "title") && !names.iter().any(|n| *n == k.name)
                 {
                     names.push(k.name.to_string());
                 }

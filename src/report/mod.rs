@@ -112,8 +112,9 @@ fn has_unsafe(text: &str) -> bool {
     // Printable ASCII and newlines, most of any file, are passed a chunk at a time (the
     // compiler vectorises the fold); a chunk with anything else is looked at byte by byte.
     let plain = |c: &[u8]| {
-        c.iter()
-            .fold(true, |ok, &b| ok & ((0x20..0x7f).contains(&b) | (b == b'\n')))
+        c.iter().fold(true, |ok, &b| {
+            ok & ((0x20..0x7f).contains(&b) | (b == b'\n'))
+        })
     };
     bytes.chunks(CHUNK).enumerate().any(|(n, chunk)| {
         !plain(chunk)
@@ -179,7 +180,13 @@ mod tests {
             text.push_str(&"a".repeat(n % 40));
             text.push(c);
             text.push('é');
-            assert_eq!(has_unsafe(&text), is_unsafe_char(c), "{:?} at {}", c, n % 40);
+            assert_eq!(
+                has_unsafe(&text),
+                is_unsafe_char(c),
+                "{:?} at {}",
+                c,
+                n % 40
+            );
         }
     }
 

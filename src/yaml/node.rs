@@ -518,7 +518,12 @@ impl Builder {
 /// Resolves a scalar by the YAML 1.2 core schema, narrowed to what a record means by it:
 /// numbers are plain decimal (`0x10`, `+3`, `.inf`, `.nan` and out-of-range floats stay text,
 /// so a text field keeps them as written and a number field reports them).
-fn scalar(text: CompactString, style: granit_parser::ScalarStyle, as_text: bool, span: Span) -> Node {
+fn scalar(
+    text: CompactString,
+    style: granit_parser::ScalarStyle,
+    as_text: bool,
+    span: Span,
+) -> Node {
     let plain = matches!(style, granit_parser::ScalarStyle::Plain) && !as_text;
     let kind = if !plain {
         NodeKind::Str(text)
