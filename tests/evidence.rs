@@ -1059,3 +1059,57 @@ fn approval_only_edit_of_a_document_with_a_byte_order_mark() {
     let diags = isms::evidence::check(r.path(), &model, as_of("2024-06-01"));
     assert!(diags.iter().all(|d| d.code != "GIT-04"), "{diags:#?}");
 }
+
+/// GIT-04 compares documents side by side; its findings still come in document order, the
+/// same on every run, whatever the length of each document's history.
+#[test]
+fn approval_findings_keep_document_order() {
+    let mut r = TestRepo::new();
+    r.write("isms.yaml", MANIFEST).write("soa.yaml", SOA);
+    let policy = |n: i64, words: &str| {
+        ISP.replace("POL-01", &format!("POL-0{n}"))
+            .replace("kind: information-security\n", "kind: topic-specific\n")
+            .replace("We protect", words)
+    };
+    for n in 1..=6 {
+        r.write(&format!("policies/p{n}.md"), &policy(n, "We protect"));
+    }
+    r.commit_as(&ALICE, EPOCH, "Start the ISMS");
+    // Later policies change more often: the longest histories are compared first.
+    for round in 1..=6i64 {
+        for n in round..=6 {
+            r.write(
+                &format!("policies/p{n}.md"),
+                &policy(n, &format!("Round {round}: we protect")),
+            );
+        }
+        r.commit_as(
+            &BOB,
+            EPOCH + (3 + round) * DAY,
+            &format!("Edit round {round}"),
+        );
+    }
+    let model = load(r.path());
+    let runs: Vec<Vec<String>> = (0..3)
+        .map(|_| {
+            isms::evidence::check(r.path(), &model, as_of("2024-06-01"))
+                .iter()
+                .filter(|d| d.code == "GIT-04")
+                .map(|d| format!("{:?} {}", d.record, d.message))
+                .collect()
+        })
+        .collect();
+    let records: Vec<&str> = runs[0]
+        .iter()
+        .map(|m| m.split(' ').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        records,
+        (1..=6)
+            .map(|n| format!("Some(\"POL-0{n}\")"))
+            .collect::<Vec<_>>(),
+        "{:#?}",
+        runs[0]
+    );
+    assert!(runs.iter().all(|r| *r == runs[0]));
+}

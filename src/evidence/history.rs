@@ -26,10 +26,10 @@
 //! commits' registers, not 20,000. [`HistoryIndex::record_history`] only parses the versions
 //! whose text contains the id. [`BuildOptions::precompute_records`] does all of it up front.
 
-use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, ObjectType, Oid, Repository, Sort};
 use jiff::Timestamp;
@@ -229,7 +229,9 @@ type ParseCache = HashMap<(Oid, RecordFileKind), Arc<Option<Records>>>;
 /// Holds the repository open so that file contents at any indexed change can be read later
 /// ([`HistoryIndex::texts`]).
 pub struct HistoryIndex {
-    repo: Repository,
+    /// Behind a lock so that the index can be shared by threads (GIT-04 compares documents
+    /// side by side); libgit2 handles are not to be used from two threads at once.
+    repo: Mutex<Repository>,
     state: RepoState,
     /// Newest first, in walk order: a lower index is never an ancestor of a higher one.
     commits: Vec<CommitInfo>,
@@ -240,14 +242,14 @@ pub struct HistoryIndex {
     /// Change indices per path, newest first. A rename is listed under both paths.
     by_path: HashMap<String, Vec<u32>>,
     /// Record-level changes, per change, once worked out.
-    records: Vec<OnceCell<Vec<RecordChange>>>,
+    records: Vec<OnceLock<Vec<RecordChange>>>,
     /// Parsed versions for on-demand record changes.
-    parsed: RefCell<ParseCache>,
+    parsed: Mutex<ParseCache>,
     /// The commit graph, by walk index, when the walk saw every commit: ancestry is then
     /// answered here instead of by a graph walk in libgit2 per question.
     graph: Option<Graph>,
     /// Ancestors (bit per walk index) of the commits asked about so far.
-    ancestors: RefCell<HashMap<u32, Vec<u64>>>,
+    ancestors: Mutex<HashMap<u32, Vec<u64>>>,
 }
 
 /// Walk indices of the commits and of their parents.
@@ -320,21 +322,21 @@ impl HistoryIndex {
             RepoState::Ready(info) => walk(&repo, &info.prefix, options)?,
             _ => Walked::default(),
         };
-        let records = (0..walked.changes.len()).map(|_| OnceCell::new()).collect();
+        let records = (0..walked.changes.len()).map(|_| OnceLock::new()).collect();
         let graph = (walked.complete && walked.parent_ids.len() == walked.commits.len())
             .then(|| Graph::new(&walked.parent_ids, &walked.commits))
             .flatten();
         let index = HistoryIndex {
-            repo,
+            repo: Mutex::new(repo),
             state,
             commits: walked.commits,
             changes: walked.changes,
             commit_starts: walked.commit_starts,
             by_path: walked.by_path,
             records,
-            parsed: RefCell::new(HashMap::new()),
+            parsed: Mutex::new(HashMap::new()),
             graph,
-            ancestors: RefCell::new(HashMap::new()),
+            ancestors: Mutex::new(HashMap::new()),
         };
         if options.precompute_records {
             index.precompute_records();
@@ -390,7 +392,7 @@ impl HistoryIndex {
         let mut v: Vec<&str> = self
             .records
             .iter()
-            .filter_map(OnceCell::get)
+            .filter_map(OnceLock::get)
             .flatten()
             .map(|r| r.id.as_str())
             .collect();
@@ -485,7 +487,7 @@ impl HistoryIndex {
             let known = self
                 .records
                 .get(change.slot as usize)
-                .and_then(OnceCell::get);
+                .and_then(OnceLock::get);
             if known.is_none() && !self.mentions(change, id.as_bytes()) {
                 continue;
             }
@@ -513,11 +515,11 @@ impl HistoryIndex {
             return &[];
         };
         cell.get_or_init(|| {
-            let mut cache = self.parsed.borrow_mut();
+            let mut cache = locked(&self.parsed);
             if cache.len() > PARSE_CACHE_LIMIT {
                 cache.clear();
             }
-            record_changes(&self.repo, change, &mut cache)
+            record_changes(&self.repo(), change, &mut cache)
         })
     }
 
@@ -527,7 +529,7 @@ impl HistoryIndex {
         let mut cache = ParseCache::new();
         for (change, cell) in self.changes.iter().zip(&self.records) {
             if cell.get().is_none() {
-                let _ = cell.set(record_changes(&self.repo, change, &mut cache));
+                let _ = cell.set(record_changes(&self.repo(), change, &mut cache));
             }
         }
     }
@@ -538,7 +540,7 @@ impl HistoryIndex {
             .into_iter()
             .flatten()
             .any(|oid| {
-                self.repo
+                self.repo()
                     .find_blob(oid)
                     .is_ok_and(|b| b.content().windows(needle.len()).any(|w| w == needle))
             })
@@ -589,19 +591,23 @@ impl HistoryIndex {
         if let Some(g) = &self.graph {
             let (Some(&ai), Some(&di)) = (g.index_of.get(&a), g.index_of.get(&d)) else {
                 // Not reachable from HEAD: ask the repository.
-                return self.repo.graph_descendant_of(d, a).unwrap_or(false);
+                return self.repo().graph_descendant_of(d, a).unwrap_or(false);
             };
             // Walk order is topological: an ancestor never comes before its descendant.
             if ai < di {
                 return false;
             }
-            let mut cache = self.ancestors.borrow_mut();
+            let mut cache = locked(&self.ancestors);
             let set = cache.entry(di).or_insert_with(|| g.ancestors(di));
             return set
                 .get(ai as usize / 64)
                 .is_some_and(|w| w & (1u64 << (ai % 64)) != 0);
         }
-        self.repo.graph_descendant_of(d, a).unwrap_or(false)
+        self.repo().graph_descendant_of(d, a).unwrap_or(false)
+    }
+
+    fn repo(&self) -> MutexGuard<'_, Repository> {
+        locked(&self.repo)
     }
 
     fn entry<'a>(&'a self, change: &'a PathChange) -> Option<HistoryEntry<'a>> {
@@ -614,12 +620,18 @@ impl HistoryIndex {
     /// The text of one blob (lossy UTF-8).
     pub(crate) fn blob_text(&self, oid: Option<Oid>) -> Result<Option<String>, EvidenceError> {
         let Some(oid) = oid else { return Ok(None) };
-        let blob = self
-            .repo
+        let repo = self.repo();
+        let blob = repo
             .find_blob(oid)
             .with_ctx(|| format!("reading blob {oid}"))?;
         Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
     }
+}
+
+/// The guarded value; a lock poisoned by a panicking thread still holds consistent data here
+/// (caches and a read-only repository handle).
+fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The raw results of the walk, moved into the index.

@@ -264,24 +264,62 @@ fn approved_in_git(
 
 /// `GIT-04` (content changed after approval) and `GIT-05` (unrecognised `Approved-by:`).
 pub fn approval_findings(index: &HistoryIndex, model: &Isms) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for doc in controlled_docs(model) {
-        let mut history = index.history(&doc.path);
-        // Older entries than a deletion belong to an earlier file at the same path.
-        if let Some(cut) = history
-            .iter()
-            .position(|e| matches!(e.change.kind, ChangeKind::Deleted))
-        {
-            history.truncate(cut);
-        }
-        if history.is_empty() {
-            continue;
-        }
-        out.extend(unrecognised_trailers(model, &doc, &history));
+    let docs: Vec<(ControlledDoc<'_>, Vec<HistoryEntry<'_>>)> = controlled_docs(model)
+        .into_iter()
+        .filter_map(|doc| {
+            let mut history = index.history(&doc.path);
+            // Older entries than a deletion belong to an earlier file at the same path.
+            if let Some(cut) = history
+                .iter()
+                .position(|e| matches!(e.change.kind, ChangeKind::Deleted))
+            {
+                history.truncate(cut);
+            }
+            (!history.is_empty()).then_some((doc, history))
+        })
+        .collect();
+    let one = |(doc, history): &(ControlledDoc<'_>, Vec<HistoryEntry<'_>>)| {
+        let mut out = unrecognised_trailers(model, doc, history);
         let versions = Versions::new(index, doc.format);
-        out.extend(outdated_approval(index, model, &doc, &history, &versions));
+        out.extend(outdated_approval(index, model, doc, history, &versions));
+        out
+    };
+    // Comparing versions means parsing them, most of the cost of `check` in a repository with
+    // history; documents are independent, so they are compared side by side, the longest
+    // histories first, and the findings kept in document order.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(docs.len());
+    if threads < 2 {
+        return docs.iter().flat_map(one).collect();
     }
-    out
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(docs[i].1.len()));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&i) = order.get(n) else {
+                return done;
+            };
+            done.push((i, one(&docs[i])));
+        }
+    };
+    let mut results: Vec<(usize, Vec<Diagnostic>)> = std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let mut all = work();
+        for h in helpers {
+            // A panic in a helper is raised again here, as it would be on one thread.
+            match h.join() {
+                Ok(done) => all.extend(done),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        all
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().flat_map(|(_, d)| d).collect()
 }
 
 fn unrecognised_trailers(
