@@ -307,7 +307,10 @@ pub fn approval_findings(index: &HistoryIndex, model: &Isms) -> Vec<Diagnostic> 
         }
     };
     let mut results: Vec<(usize, Vec<Diagnostic>)> = std::thread::scope(|s| {
-        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        // A thread the system refuses is no error: this one takes its documents.
+        let helpers: Vec<_> = (1..threads)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
+            .collect();
         let mut all = work();
         for h in helpers {
             // A panic in a helper is raised again here, as it would be on one thread.
