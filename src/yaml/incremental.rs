@@ -35,7 +35,7 @@ pub fn reparse(old_text: &str, mut old_tree: Node, new: &SourceFile) -> Result<N
 fn splice_entry(old_text: &str, old_tree: &mut Node, new: &SourceFile) -> Option<()> {
     let (p, _, _) = changed(old_text, &new.text)?;
     // From the start of its line, as for records.
-    let p = old_text[..p].rfind('\n').map_or(0, |i| i + 1);
+    let p = line_start_at(old_text, p);
     let NodeKind::Map(entries) = &old_tree.kind else {
         return None;
     };
@@ -145,7 +145,7 @@ fn splice(old_text: &str, old_tree: &mut Node, new: &SourceFile) -> Option<()> {
         return None;
     };
     // The top-level entry whose list of records holds the change.
-    let line_start = |offset: usize| old_text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = |offset: usize| line_start_at(old_text, offset);
     // From the start of its line: text inserted before a record's dash may begin with the
     // spaces of its indentation, and a line of spaces there ends the record before (a block
     // scalar keeps trailing blank lines).
@@ -267,6 +267,16 @@ fn splice(old_text: &str, old_tree: &mut Node, new: &SourceFile) -> Option<()> {
         shift(v, delta, line_delta);
     }
     Some(())
+}
+
+/// Where the line holding byte `offset` starts. Bytes, not text: the first byte two versions
+/// differ in may be inside a character (`é` and `è` share their first byte).
+fn line_start_at(text: &str, offset: usize) -> usize {
+    let bytes = text.as_bytes();
+    bytes[..offset.min(bytes.len())]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1)
 }
 
 /// The changed byte range: where the texts start to differ, and where the old and the new text
@@ -425,6 +435,12 @@ mod tests {
         // the block scalar that ends the record before.
         let spaces = t.replacen("\n\n  - id: R-002", "\n\n  \n  - id: R-002", 1);
         assert!(step(t, &spaces), "a line of spaces after a block scalar");
+        // Two versions that first differ inside a character (`é` and `è` share a byte).
+        let accent = t.replacen("title: Second", "title: Seconde réunion", 1);
+        assert!(
+            step(&accent, &accent.replacen('é', "è", 1)),
+            "inside a character"
+        );
     }
 
     const SOA: &str = "document:\n  id: DOC-SOA\n  version: \"1.2\"\n  approval:\n    by: p-ceo\n    on: 2026-03-01\n  # reviewed yearly\nnotes: |\n  Free text.\n\n  More text.\nscope: all sites\nempty:\ncontrols:\n  - id: \"5.10\"\n    applicable: true\n  - id: \"8.2\"\n    applicable: false\n";
@@ -458,6 +474,11 @@ mod tests {
             1,
         );
         assert!(step(t, &last), "the last entry of the file");
+        let accent = t.replacen("all sites", "all sites, café", 1);
+        assert!(
+            step(&accent, &accent.replacen('é', "è", 1)),
+            "inside a character"
+        );
         let unterminated = SOA.trim_end_matches('\n');
         assert!(
             step(unterminated, &unterminated.replacen("8.2", "8.3", 1)),
@@ -527,6 +548,7 @@ mod tests {
             "|\n",
             "    title: t\n",
             "é",
+            "è",
             "\t",
             "-",
             "\n  - ",
