@@ -152,6 +152,33 @@ proptest! {
         }
     }
 
+    /// The partial re-parse (the language server's keystrokes, GIT-04's versions): from a
+    /// record file and a mutation of it, the patched tree is the full parse's, or the old tree
+    /// comes back untouched.
+    #[test]
+    fn partial_reparse(
+        i in 0..seeds().len(),
+        muts in proptest::collection::vec(mutation(), 1..4),
+    ) {
+        let seeds: Vec<_> = seeds().into_iter().filter(|(rel, _)| rel.ends_with(".yaml")).collect();
+        let (rel, old) = &seeds[i % seeds.len()];
+        let old = String::from_utf8_lossy(old).into_owned();
+        let new = String::from_utf8_lossy(&apply(old.clone().into_bytes(), &muts)).into_owned();
+        let id = isms::source::FileId(0);
+        let old_file = isms::source::SourceFile::new(rel.as_str(), old.as_str());
+        let new_file = isms::source::SourceFile::new(rel.as_str(), new.as_str());
+        let Ok(tree) = isms::yaml::parse(id, &old_file, 0..old.len()) else {
+            return Ok(());
+        };
+        match isms::yaml::reparse(&old, tree.clone(), &new_file) {
+            Ok(patched) => {
+                let full = isms::yaml::parse(id, &new_file, 0..new.len());
+                prop_assert_eq!(Ok(&patched), full.as_ref());
+            }
+            Err(back) => prop_assert_eq!(back, tree),
+        }
+    }
+
     /// The whole loader and the checks on a repository image with one mutated file.
     #[test]
     fn loader_and_checks((rel, bytes) in mutated()) {

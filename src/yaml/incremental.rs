@@ -73,6 +73,9 @@ fn splice_entry_at(i: usize, old_text: &str, old_tree: &mut Node, new: &SourceFi
     if old_frag.contains(['&', '*', '!']) || new_frag.contains(['&', '*', '!']) {
         return None;
     }
+    if lone_cr(old_frag) || lone_cr(new_frag) {
+        return None;
+    }
     if !(new_frag.ends_with('\n') || new_frag_end == new_text.len()) || !entry_lines(new_frag) {
         return None;
     }
@@ -200,6 +203,9 @@ fn splice(old_text: &str, old_tree: &mut Node, new: &SourceFile) -> Option<()> {
     let new_frag = new_text.get(frag_start..new_frag_end)?;
     // An anchor or alias ties the fragment to the rest of the file.
     if old_frag.contains(['&', '*']) || new_frag.contains(['&', '*']) {
+        return None;
+    }
+    if lone_cr(old_frag) || lone_cr(new_frag) {
         return None;
     }
     // The fragment ends a line, so what follows it starts one, as before.
@@ -331,6 +337,15 @@ fn clean_lines(frag: &str, indent: usize) -> bool {
     })
 }
 
+/// Whether `s` holds a CR that is not part of a CRLF: YAML counts it as a line break, the
+/// locations moved by [`count_lines`] would not.
+fn lone_cr(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
+}
+
 fn count_lines(s: &str) -> usize {
     s.bytes().filter(|&b| b == b'\n').count()
 }
@@ -435,6 +450,10 @@ mod tests {
         // the block scalar that ends the record before.
         let spaces = t.replacen("\n\n  - id: R-002", "\n\n  \n  - id: R-002", 1);
         assert!(step(t, &spaces), "a line of spaces after a block scalar");
+        // Found by fuzz/: a lone CR is a line break to YAML, so the lines after it move.
+        let cr = t.replacen("controls: [\"5.10\"", "controls: [\r\"5.10\"", 1);
+        assert!(full(&cr).is_ok());
+        assert!(!step(t, &cr), "a lone CR is left to the full parse");
         // Two versions that first differ inside a character (`é` and `è` share a byte).
         let accent = t.replacen("title: Second", "title: Seconde réunion", 1);
         assert!(
