@@ -32,6 +32,8 @@ pub mod loader;
 pub mod lsp;
 /// The typed ISMS model: every register and document, with source spans.
 pub mod model;
+/// Independent jobs on the machine's cores, results in a fixed order.
+pub(crate) mod parallel;
 /// Audit-ready documents rendered through Tera templates.
 pub mod render;
 /// Diagnostic output formats: human (rustc-style snippets), JSON, SARIF, GitHub annotations, JUnit.

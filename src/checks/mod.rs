@@ -173,44 +173,11 @@ pub fn check_loaded(loaded: &Loaded, cli: &[CliOverride], as_of: Date) -> Outcom
 /// order: the result is the same as one after the other (a keystroke in the language server
 /// waits for all of them).
 fn run_checks(ctx: &Context<'_>, checks: &[rule::CheckFn]) -> Vec<Vec<Diagnostic>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(checks.len())
-        .min(8);
-    let one = |check: &rule::CheckFn| {
+    crate::parallel::map_in_order(checks, 8, None, |check| {
         let mut out = Vec::new();
         check(ctx, &mut out);
         out
-    };
-    if threads <= 1 {
-        return checks.iter().map(one).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<(usize, Vec<Diagnostic>)> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(check) = checks.get(i) else { break };
-                        done.push((i, one(check)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| match w.join() {
-                Ok(done) => done,
-                // A rule that panicked is a bug: surface it as it would without threads.
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, found)| found).collect()
+    })
 }
 
 /// Checks a repository completely: [`check_loaded`] plus the Git evidence rules (`GIT-nn`),

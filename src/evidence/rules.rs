@@ -278,51 +278,20 @@ pub fn approval_findings(index: &HistoryIndex, model: &Isms) -> Vec<Diagnostic> 
             (!history.is_empty()).then_some((doc, history))
         })
         .collect();
-    let one = |(doc, history): &(ControlledDoc<'_>, Vec<HistoryEntry<'_>>)| {
+    // Comparing versions means parsing them, most of the cost of `check` in a repository with
+    // history; documents are independent, so they are compared side by side, the longest
+    // histories first, and the findings kept in document order.
+    let mut longest_first: Vec<usize> = (0..docs.len()).collect();
+    longest_first.sort_by_key(|&i| std::cmp::Reverse(docs[i].1.len()));
+    crate::parallel::map_in_order(&docs, usize::MAX, Some(&longest_first), |(doc, history)| {
         let mut out = unrecognised_trailers(model, doc, history);
         let versions = Versions::new(index, doc.format);
         out.extend(outdated_approval(index, model, doc, history, &versions));
         out
-    };
-    // Comparing versions means parsing them, most of the cost of `check` in a repository with
-    // history; documents are independent, so they are compared side by side, the longest
-    // histories first, and the findings kept in document order.
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(docs.len());
-    if threads < 2 {
-        return docs.iter().flat_map(one).collect();
-    }
-    let mut order: Vec<usize> = (0..docs.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(docs[i].1.len()));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(&i) = order.get(n) else {
-                return done;
-            };
-            done.push((i, one(&docs[i])));
-        }
-    };
-    let mut results: Vec<(usize, Vec<Diagnostic>)> = std::thread::scope(|s| {
-        // A thread the system refuses is no error: this one takes its documents.
-        let helpers: Vec<_> = (1..threads)
-            .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
-            .collect();
-        let mut all = work();
-        for h in helpers {
-            // A panic in a helper is raised again here, as it would be on one thread.
-            match h.join() {
-                Ok(done) => all.extend(done),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        all
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().flat_map(|(_, d)| d).collect()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 fn unrecognised_trailers(
