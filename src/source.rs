@@ -93,10 +93,7 @@ impl SourceFile {
     /// Converts a byte offset into a 1-based (line, column) pair, column counted in characters.
     pub fn line_col(&self, offset: usize) -> (u32, u32) {
         let offset = offset.min(self.text.len());
-        let idx = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
+        let idx = self.line_index(offset);
         let start = self.line_starts[idx];
         let col = self
             .text

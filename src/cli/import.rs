@@ -245,9 +245,9 @@ pub fn plan(kind: Kind, root: &Path, outcome: &Outcome, update: bool) -> anyhow:
         let edit = plan.changes.open(root, &rel).map_err(|e| anyhow!("{e}"))?;
         let tree = parse_tree(&rel, edit.text())?;
         for item in tree.get(list).and_then(Node::as_seq).unwrap_or(&[]) {
-            if let Some(id) = item.get("id").and_then(scalar) {
+            if let Some(id) = item.get("id").and_then(Node::written_text) {
                 existing
-                    .entry(id.clone())
+                    .entry(id.to_string())
                     .or_insert_with(|| (rel.clone(), item.clone()));
             }
         }
@@ -388,21 +388,6 @@ fn is_default(kind: Kind, field: &str, value: &Value) -> bool {
         (Kind::Assets, "in_scope", Value::Bool(true))
             | (Kind::Suppliers, "data_access" | "cloud", Value::Bool(false))
     ) || matches!(value, Value::Seq(v) if v.is_empty())
-}
-
-/// The text of a scalar node (`5.10` as written, not as a number).
-fn scalar(n: &Node) -> Option<String> {
-    match &n.kind {
-        NodeKind::Str(s) => Some(s.to_string()),
-        _ => n
-            .raw
-            .as_ref()
-            .map(|r| r.to_string())
-            .or_else(|| match &n.kind {
-                NodeKind::Int(i) => Some(i.to_string()),
-                _ => None,
-            }),
-    }
 }
 
 /// Whether the record's node already holds `v`.

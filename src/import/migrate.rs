@@ -25,22 +25,6 @@ pub struct Merged {
     pub undecided: bool,
 }
 
-/// The text of a scalar (`5.10` as written).
-fn text(n: &Node) -> Option<String> {
-    match &n.kind {
-        NodeKind::Str(s) => Some(s.to_string()),
-        _ => n
-            .raw
-            .as_ref()
-            .map(|r| r.to_string())
-            .or_else(|| match &n.kind {
-                NodeKind::Int(i) => Some(i.to_string()),
-                NodeKind::Bool(b) => Some(b.to_string()),
-                _ => None,
-            }),
-    }
-}
-
 /// A node as a value to write back. Plain dates (`2026-03-31`) stay dates.
 pub fn to_value(n: &Node) -> Value {
     match &n.kind {
@@ -104,7 +88,11 @@ pub fn rewrite_refs(ids: &[String]) -> Vec<String> {
 /// The texts of a list node.
 pub fn strings(n: Option<&Node>) -> Vec<String> {
     n.and_then(Node::as_seq)
-        .map(|s| s.iter().filter_map(text).collect())
+        .map(|s| {
+            s.iter()
+                .filter_map(|n| n.written_text().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -117,7 +105,7 @@ const TEXT_FIELDS: &[&str] = &["justification", "implementation"];
 pub fn merge_soa(entries: &[Node]) -> Vec<Merged> {
     let mut groups: BTreeMap<String, Vec<(String, &Node, usize)>> = BTreeMap::new();
     for e in entries {
-        let Some(id) = e.get("id").and_then(text) else {
+        let Some(id) = e.get("id").and_then(Node::written_text).map(str::to_string) else {
             continue;
         };
         let Some(next) = successors(&id) else {
@@ -193,14 +181,17 @@ pub fn merge_soa(entries: &[Node]) -> Vec<Merged> {
                     Value::Bool(any)
                 }
                 "status" => {
-                    let rank = |v: &Node| match text(v).as_deref() {
+                    let rank = |v: &Node| match v.written_text() {
                         Some("implemented") => 3,
                         Some("partial" | "partially-implemented") => 2,
                         Some("planned") => 1,
                         _ => 0,
                     };
                     let min = vals.iter().min_by_key(|(_, v)| rank(v)).map(|(_, v)| *v);
-                    if vals.iter().any(|(_, v)| text(v) != text(vals[0].1)) {
+                    if vals
+                        .iter()
+                        .any(|(_, v)| v.written_text() != vals[0].1.written_text())
+                    {
                         review.push("statuses differed: the least advanced was kept".into());
                     }
                     min.map_or(Value::Null, to_value)
@@ -208,7 +199,9 @@ pub fn merge_soa(entries: &[Node]) -> Vec<Merged> {
                 n if TEXT_FIELDS.contains(&n) => {
                     let parts: Vec<String> = vals
                         .iter()
-                        .filter_map(|(id, v)| text(v).map(|t| format!("{id}: {}", t.trim())))
+                        .filter_map(|(id, v)| {
+                            v.written_text().map(|t| format!("{id}: {}", t.trim()))
+                        })
                         .collect();
                     Value::Str(parts.join(" "))
                 }

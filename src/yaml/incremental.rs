@@ -16,8 +16,11 @@ use crate::source::SourceFile;
 /// previous text `old_text` of the same file. When a full parse is needed instead, the old
 /// tree is handed back unchanged.
 pub fn reparse(old_text: &str, mut old_tree: Node, new: &SourceFile) -> Result<Node, Node> {
-    match splice(old_text, &mut old_tree, new)
-        .or_else(|| splice_entry(old_text, &mut old_tree, new))
+    let Some(change) = changed(old_text, &new.text) else {
+        return Err(old_tree);
+    };
+    match splice(old_text, &mut old_tree, new, change)
+        .or_else(|| splice_entry(old_text, &mut old_tree, new, change))
     {
         Some(()) => Ok(old_tree),
         None => Err(old_tree),
@@ -32,10 +35,14 @@ pub fn reparse(old_text: &str, mut old_tree: Node, new: &SourceFile) -> Result<N
 /// a top-level key continues only on lines indented deeper. So when the entry's own lines are
 /// its key line, then blank lines, comments and deeper lines, the entry parses alone exactly
 /// as it does in the file.
-fn splice_entry(old_text: &str, old_tree: &mut Node, new: &SourceFile) -> Option<()> {
-    let (p, _, _) = changed(old_text, &new.text)?;
+fn splice_entry(
+    old_text: &str,
+    old_tree: &mut Node,
+    new: &SourceFile,
+    change: Change,
+) -> Option<()> {
     // From the start of its line, as for records.
-    let p = line_start_at(old_text, p);
+    let p = line_start_at(old_text, change.0);
     let NodeKind::Map(entries) = &old_tree.kind else {
         return None;
     };
@@ -43,21 +50,24 @@ fn splice_entry(old_text: &str, old_tree: &mut Node, new: &SourceFile) -> Option
     // A change that starts where a key's line starts may as well end the entry before it
     // (lines added at the end of a value).
     let before = (i > 0 && entries[i].0.span.offset == p).then(|| i - 1);
-    splice_entry_at(i, old_text, old_tree, new)
-        .or_else(|| before.and_then(|b| splice_entry_at(b, old_text, old_tree, new)))
+    splice_entry_at(i, old_text, old_tree, new, change)
+        .or_else(|| before.and_then(|b| splice_entry_at(b, old_text, old_tree, new, change)))
 }
 
-fn splice_entry_at(i: usize, old_text: &str, old_tree: &mut Node, new: &SourceFile) -> Option<()> {
+fn splice_entry_at(
+    i: usize,
+    old_text: &str,
+    old_tree: &mut Node,
+    new: &SourceFile,
+    (_, old_end, new_end): Change,
+) -> Option<()> {
     let new_text = new.text.as_str();
     let file = old_tree.span.file;
-    let (_, old_end, new_end) = changed(old_text, new_text)?;
     let delta = new_end as isize - old_end as isize;
     let NodeKind::Map(entries) = &old_tree.kind else {
         return None;
     };
-    let starts_line = |offset: usize| {
-        offset == 0 || (offset <= old_text.len() && old_text.as_bytes()[offset - 1] == b'\n')
-    };
+    let starts_line = |offset: usize| line_start_at(old_text, offset) == offset;
     let frag_start = entries[i].0.span.offset;
     let (old_frag_end, next_starts_line) = match entries.get(i + 1) {
         Some((k, _)) => (k.span.offset, starts_line(k.span.offset)),
@@ -94,14 +104,12 @@ fn splice_entry_at(i: usize, old_text: &str, old_tree: &mut Node, new: &SourceFi
     if depth(&value) + 8 >= MAX_DEPTH {
         return None;
     }
-    // The budgets, as for records: aliases elsewhere may count on the values written before
-    // them, and a grown entry may take the file over the node limit.
-    let old_nodes = 1 + count(&entries[i].1);
-    let new_nodes = 1 + count(&value);
-    if new_nodes < old_nodes && new_text.contains('*') {
-        return None;
-    }
-    if new_nodes > old_nodes && count(old_tree) - old_nodes + new_nodes > MAX_NODES {
+    if !within_budgets(
+        old_tree,
+        1 + count(&entries[i].1),
+        1 + count(&value),
+        new_text,
+    ) {
         return None;
     }
     let line_delta = count_lines(new_frag) as i64 - count_lines(old_frag) as i64;
@@ -109,10 +117,7 @@ fn splice_entry_at(i: usize, old_text: &str, old_tree: &mut Node, new: &SourceFi
         return None;
     };
     entries[i].1 = value;
-    for (k, v) in entries.iter_mut().skip(i + 1) {
-        shift_span(&mut k.span, delta, line_delta);
-        shift(v, delta, line_delta);
-    }
+    shift_entries(&mut entries[i + 1..], delta, line_delta);
     Some(())
 }
 
@@ -139,10 +144,10 @@ fn entry_lines(frag: &str) -> bool {
 }
 
 /// Patches `tree` in place, or leaves it untouched and says `None`.
-fn splice(old_text: &str, old_tree: &mut Node, new: &SourceFile) -> Option<()> {
+fn splice(old_text: &str, old_tree: &mut Node, new: &SourceFile, change: Change) -> Option<()> {
     let new_text = new.text.as_str();
     let file = old_tree.span.file;
-    let (p, old_end, new_end) = changed(old_text, new_text)?;
+    let (p, old_end, new_end) = change;
     let delta = new_end as isize - old_end as isize;
     let NodeKind::Map(entries) = &old_tree.kind else {
         return None;
@@ -246,15 +251,9 @@ fn splice(old_text: &str, old_tree: &mut Node, new: &SourceFile) -> Option<()> {
     if fresh.iter().map(depth).max().unwrap_or(0) + 8 >= MAX_DEPTH {
         return None;
     }
-    // Aliases elsewhere may count on the values written before them (the expansion budget).
     let old_nodes: usize = items[replaced.clone()].iter().map(count).sum();
     let new_nodes: usize = fresh.iter().map(count).sum();
-    if new_nodes < old_nodes && new_text.contains('*') {
-        return None;
-    }
-    // Over the budget, the full parse reports it. The old tree was within it, so only a
-    // fragment that grew needs the whole tree counted.
-    if new_nodes > old_nodes && count(old_tree) - old_nodes + new_nodes > MAX_NODES {
+    if !within_budgets(old_tree, old_nodes, new_nodes, new_text) {
         return None;
     }
     // Checked: now the tree changes.
@@ -268,11 +267,31 @@ fn splice(old_text: &str, old_tree: &mut Node, new: &SourceFile) -> Option<()> {
         shift(n, delta, line_delta);
     }
     items.splice(replaced, fresh.drain(..));
-    for (k, v) in entries.iter_mut().skip(idx + 1) {
-        shift_span(&mut k.span, delta, line_delta);
-        shift(v, delta, line_delta);
-    }
+    shift_entries(&mut entries[idx + 1..], delta, line_delta);
     Some(())
+}
+
+/// Where the texts first differ, and where the old and the new text end their difference
+/// (what follows is the same in both): [`changed`].
+type Change = (usize, usize, usize);
+
+/// Whether replacing `old_nodes` values of `tree` by `new_nodes` keeps the full parse's
+/// budgets: aliases elsewhere may count on the values written before them (the expansion
+/// budget), and over the node limit the full parse must report it. The old tree was within
+/// the limit, so only a fragment that grew needs the whole tree counted.
+fn within_budgets(tree: &Node, old_nodes: usize, new_nodes: usize, new_text: &str) -> bool {
+    if new_nodes < old_nodes && new_text.contains('*') {
+        return false;
+    }
+    !(new_nodes > old_nodes && count(tree) - old_nodes + new_nodes > MAX_NODES)
+}
+
+/// Moves the entries after a patched one by `bytes` and `lines`.
+fn shift_entries(entries: &mut [(super::node::Key, Node)], bytes: isize, lines: i64) {
+    for (k, v) in entries {
+        shift_span(&mut k.span, bytes, lines);
+        shift(v, bytes, lines);
+    }
 }
 
 /// Where the line holding byte `offset` starts. Bytes, not text: the first byte two versions
@@ -287,7 +306,7 @@ fn line_start_at(text: &str, offset: usize) -> usize {
 
 /// The changed byte range: where the texts start to differ, and where the old and the new text
 /// end their difference (what follows is the same in both). `None` when they are equal.
-fn changed(old: &str, new: &str) -> Option<(usize, usize, usize)> {
+fn changed(old: &str, new: &str) -> Option<Change> {
     let (o, n) = (old.as_bytes(), new.as_bytes());
     let p = o.iter().zip(n).take_while(|(x, y)| x == y).count();
     if p == o.len() && p == n.len() {

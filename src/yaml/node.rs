@@ -93,6 +93,19 @@ impl Node {
         }
     }
 
+    /// The text of any scalar exactly as written, a null's included (`~`, `null`, or nothing
+    /// for an empty value), where [`Node::scalar_text`] has no text for a null. `None` for
+    /// sequences and mappings. For commands that copy values between files.
+    pub fn written_text(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Str(s) => Some(s),
+            NodeKind::Seq(_) | NodeKind::Map(_) => None,
+            NodeKind::Null | NodeKind::Bool(_) | NodeKind::Int(_) | NodeKind::Float(_) => {
+                self.raw.as_deref()
+            }
+        }
+    }
+
     /// A short description of the node's type for error messages.
     pub fn type_name(&self) -> &'static str {
         match &self.kind {
