@@ -170,11 +170,13 @@ proptest! {
         let Ok(tree) = isms::yaml::parse(id, &old_file, 0..old.len()) else {
             return Ok(());
         };
+        let full = isms::yaml::parse(id, &new_file, 0..new.len());
+        // One stretch after another (GIT-04's versions): the same tree or none.
+        if let Some(patched) = isms::yaml::reparse_in_steps(&old, tree.clone(), &new_file) {
+            prop_assert_eq!(Ok(&patched), full.as_ref());
+        }
         match isms::yaml::reparse(&old, tree.clone(), &new_file) {
-            Ok(patched) => {
-                let full = isms::yaml::parse(id, &new_file, 0..new.len());
-                prop_assert_eq!(Ok(&patched), full.as_ref());
-            }
+            Ok(patched) => prop_assert_eq!(Ok(&patched), full.as_ref()),
             Err(back) => prop_assert_eq!(back, tree),
         }
     }

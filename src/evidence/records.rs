@@ -258,8 +258,8 @@ impl ParsedDoc {
     }
 
     /// Parses `text`, a later or earlier version of the YAML document `from` (whose text is
-    /// `from_text`), by patching `from`'s tree where only records changed between the two
-    /// (src/yaml/incremental.rs), else from scratch. The result is the tree [`ParsedDoc::parse`]
+    /// `from_text`), by patching `from`'s tree where only records changed between the two,
+    /// one changed stretch after another (src/yaml/incremental.rs), else from scratch. The result is the tree [`ParsedDoc::parse`]
     /// gives; only the cost differs, which matters because GIT-04 reads every version of the
     /// SoA.
     pub(crate) fn parse_from(
@@ -272,12 +272,12 @@ impl ParsedDoc {
             return ParsedDoc::parse(format, text);
         }
         let file = SourceFile::new("", text);
-        match yaml::reparse(from_text, from.root.clone(), &file) {
-            Ok(root) => Some(ParsedDoc {
+        match yaml::reparse_in_steps(from_text, from.root.clone(), &file) {
+            Some(root) => Some(ParsedDoc {
                 root,
                 body: String::new(),
             }),
-            Err(_) => ParsedDoc::parse(format, text),
+            None => ParsedDoc::parse(format, text),
         }
     }
 

@@ -364,7 +364,16 @@ fn outdated_approval(
             DocFormat::Markdown => &[doc.approval_path, MARKDOWN_COMMUNICATED],
             DocFormat::Yaml => &[doc.approval_path],
         };
-        !matches!(side(i), (Some(old), Some(new)) if only_paths_changed_in(&old.doc, &new.doc, records))
+        // A file added or deleted, or a version that cannot be read, is a content change; an
+        // added file's first version is not parsed for it.
+        let (old_blob, new_blob) = history[i].change.blobs();
+        if old_blob.is_none() || new_blob.is_none() {
+            return true;
+        }
+        let Some(old) = versions.get(old_blob, new_blob) else {
+            return true;
+        };
+        !matches!(versions.get(new_blob, old_blob), Some(new) if only_paths_changed_in(&old.doc, &new.doc, records))
     };
     // History is newest first: the first change of the approval fields recorded the approval
     // in force.

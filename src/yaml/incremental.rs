@@ -9,6 +9,9 @@
 //! fragment that does not parse, a record that ends differently), it returns `None` and the
 //! caller parses the whole file.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
 use super::node::{MAX_DEPTH, MAX_NODES, Node, NodeKind, parse};
 use crate::source::SourceFile;
 
@@ -25,6 +28,162 @@ pub fn reparse(old_text: &str, mut old_tree: Node, new: &SourceFile) -> Result<N
         Some(()) => Ok(old_tree),
         None => Err(old_tree),
     }
+}
+
+/// More separate stretches than this and [`reparse_in_steps`] leaves the text to a full
+/// parse: every step copies the text and indexes its lines, so past this the steps cost more.
+const MAX_STEPS: usize = 64;
+
+/// Changed stretches closer together than this many bytes are patched in one step.
+const MERGE_GAP: usize = 512;
+
+/// [`reparse`] for changes spread over a file, such as one commit editing a dozen controls of
+/// the SoA, where [`reparse`] alone would re-parse everything from the first change to the
+/// last: the changed stretches are patched one at a time, from the last to the first. Each
+/// step is an ordinary [`reparse`] from one text to the next, where the next text is the old
+/// one up to a stretch and the new one from there on. Every step keeps [`reparse`]'s guarantee
+/// (the tree a full parse of its text gives), and the last step's text is `new`'s, so the
+/// result is the full parse of `new`. How the stretches are found only decides how much each
+/// step re-parses, never what comes out.
+///
+/// `None` when a step needs a full parse or the stretches are too many to be worth it; the
+/// tree is consumed either way.
+pub fn reparse_in_steps(old_text: &str, old_tree: Node, new: &SourceFile) -> Option<Node> {
+    // One stretch, or too many to patch apart: [`reparse`] takes the window around them all.
+    let starts = match stretches(old_text, &new.text) {
+        Some(starts) if starts.len() > 1 => starts,
+        _ => return reparse(old_text, old_tree, new).ok(),
+    };
+    let mut tree = old_tree;
+    let mut prev = Cow::Borrowed(old_text);
+    for &(a, b) in starts[1..].iter().rev() {
+        let next = SourceFile::new(
+            new.path.as_str(),
+            [old_text.get(..a)?, new.text.get(b..)?].concat(),
+        );
+        tree = reparse(&prev, tree, &next).ok()?;
+        prev = Cow::Owned(next.text);
+    }
+    // Before the first stretch the texts are the same, so this step ends at `new` itself.
+    reparse(&prev, tree, new).ok()
+}
+
+/// Where each changed stretch between `old` and `new` starts, in both texts (line starts),
+/// stretches closer than [`MERGE_GAP`] merged; `None` when there are more than [`MAX_STEPS`].
+///
+/// A line diff anchored on the lines that occur once in each text (the idea of patience
+/// diff, without its recursion): in a register nearly every record has such a line (its id),
+/// and between two anchors the lines the texts share at either end are taken off. Linear in
+/// the number of lines, apart from the anchors' increasing subsequence.
+fn stretches(old: &str, new: &str) -> Option<Vec<(usize, usize)>> {
+    let (o, n) = (old.as_bytes(), new.as_bytes());
+    // The lines both texts start and end with are left out first, at the speed of `memcmp`.
+    let pre = line_start_at(old, common_prefix(o, n));
+    let max_suffix = o.len().min(n.len()) - pre;
+    let s = common_suffix(&o[o.len() - max_suffix..], &n[n.len() - max_suffix..]);
+    // The shared end, from a line start of both texts: where it starts, or after its first
+    // line break.
+    let starts_line = |t: &[u8]| t.len() == s || t[t.len() - s - 1] == b'\n';
+    let suf = match memchr::memchr(b'\n', &o[o.len() - s..]) {
+        _ if starts_line(o) && starts_line(n) => s,
+        Some(i) => s - i - 1,
+        None => 0,
+    };
+    let (a_end, b_end) = (o.len() - suf, n.len() - suf);
+    let (am, bm) = (lines(old, pre, a_end), lines(new, pre, b_end));
+    let same = |x: &(usize, &[u8]), y: &(usize, &[u8])| x.1 == y.1;
+    // Per distinct line: how often in each text, and where (the last place; for a line that
+    // occurs once, the only one).
+    let mut seen: HashMap<&[u8], (u32, u32, usize, usize)> = HashMap::with_capacity(am.len());
+    for (i, (_, l)) in am.iter().enumerate() {
+        let e = seen.entry(l).or_default();
+        e.0 += 1;
+        e.2 = i;
+    }
+    for (j, (_, l)) in bm.iter().enumerate() {
+        if let Some(e) = seen.get_mut(l) {
+            e.1 += 1;
+            e.3 = j;
+        }
+    }
+    let pairs: Vec<(usize, usize)> = am
+        .iter()
+        .filter_map(|(_, l)| {
+            let &(na, nb, i, j) = seen.get(l)?;
+            (na == 1 && nb == 1).then_some((i, j))
+        })
+        .collect();
+    let mut anchors = increasing_by_second(&pairs);
+    anchors.push((am.len(), bm.len()));
+    // Changed stretches as line ranges of the middle parts: (old start, old end, new start).
+    let mut found: Vec<(usize, usize, usize)> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    for (ai, bj) in anchors {
+        let (x, y) = (&am[i..ai], &bm[j..bj]);
+        let p = x.iter().zip(y).take_while(|(u, v)| same(u, v)).count();
+        let s = x[p..]
+            .iter()
+            .rev()
+            .zip(y[p..].iter().rev())
+            .take_while(|(u, v)| same(u, v))
+            .count();
+        if x.len() > p + s || y.len() > p + s {
+            found.push((i + p, ai - s, j + p));
+        }
+        (i, j) = (ai + 1, bj + 1);
+    }
+    let offset = |lines: &[(usize, &[u8])], k: usize, end: usize| lines.get(k).map_or(end, |l| l.0);
+    let mut starts: Vec<(usize, usize)> = Vec::new();
+    let mut last_end = None;
+    for (oi, oe, ni) in found {
+        let (start, end) = (offset(&am, oi, a_end), offset(&am, oe, a_end));
+        if last_end.is_none_or(|e: usize| start >= e + MERGE_GAP) {
+            starts.push((start, offset(&bm, ni, b_end)));
+        }
+        last_end = Some(end);
+    }
+    (starts.len() <= MAX_STEPS).then_some(starts)
+}
+
+/// The lines of `text` from `start` (a line start) to `end`, each with its line ending and
+/// where it starts.
+fn lines(text: &str, start: usize, end: usize) -> Vec<(usize, &[u8])> {
+    let bytes = &text.as_bytes()[start..end];
+    let mut out = Vec::with_capacity(bytes.len() / 32);
+    let mut at = 0;
+    for nl in memchr::memchr_iter(b'\n', bytes) {
+        out.push((start + at, &bytes[at..=nl]));
+        at = nl + 1;
+    }
+    if at < bytes.len() {
+        out.push((start + at, &bytes[at..]));
+    }
+    out
+}
+
+/// The longest subsequence of `pairs` (in order of their first element) whose second elements
+/// increase: the anchors two texts share in the same order.
+fn increasing_by_second(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    // `tails[k]`: the index of the pair ending the best subsequence of length k + 1 found.
+    let mut tails: Vec<usize> = Vec::new();
+    let mut before: Vec<Option<usize>> = vec![None; pairs.len()];
+    for (n, &(_, j)) in pairs.iter().enumerate() {
+        let k = tails.partition_point(|&t| pairs[t].1 < j);
+        before[n] = k.checked_sub(1).map(|k| tails[k]);
+        if k == tails.len() {
+            tails.push(n);
+        } else {
+            tails[k] = n;
+        }
+    }
+    let mut out = Vec::with_capacity(tails.len());
+    let mut at = tails.last().copied();
+    while let Some(n) = at {
+        out.push(pairs[n]);
+        at = before[n];
+    }
+    out.reverse();
+    out
 }
 
 /// Patches the one top-level entry whose text holds the change (the SoA's `document:`
@@ -80,7 +239,8 @@ fn splice_entry_at(
     let old_frag = old_text.get(frag_start..old_frag_end)?;
     let new_frag = new_text.get(frag_start..new_frag_end)?;
     // Anchors and aliases tie the entry to the rest of the file, tags to its directives.
-    if old_frag.contains(['&', '*', '!']) || new_frag.contains(['&', '*', '!']) {
+    let tied = |f: &str| memchr::memchr3(b'&', b'*', b'!', f.as_bytes()).is_some();
+    if tied(old_frag) || tied(new_frag) {
         return None;
     }
     if lone_cr(old_frag) || lone_cr(new_frag) {
@@ -207,7 +367,8 @@ fn splice(old_text: &str, old_tree: &mut Node, new: &SourceFile, change: Change)
     let old_frag = old_text.get(frag_start..old_frag_end)?;
     let new_frag = new_text.get(frag_start..new_frag_end)?;
     // An anchor or alias ties the fragment to the rest of the file.
-    if old_frag.contains(['&', '*']) || new_frag.contains(['&', '*']) {
+    let tied = |f: &str| memchr::memchr2(b'&', b'*', f.as_bytes()).is_some();
+    if tied(old_frag) || tied(new_frag) {
         return None;
     }
     if lone_cr(old_frag) || lone_cr(new_frag) {
@@ -298,29 +459,54 @@ fn shift_entries(entries: &mut [(super::node::Key, Node)], bytes: isize, lines: 
 /// differ in may be inside a character (`é` and `è` share their first byte).
 fn line_start_at(text: &str, offset: usize) -> usize {
     let bytes = text.as_bytes();
-    bytes[..offset.min(bytes.len())]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1)
+    memchr::memrchr(b'\n', &bytes[..offset.min(bytes.len())]).map_or(0, |i| i + 1)
 }
 
 /// The changed byte range: where the texts start to differ, and where the old and the new text
 /// end their difference (what follows is the same in both). `None` when they are equal.
 fn changed(old: &str, new: &str) -> Option<Change> {
     let (o, n) = (old.as_bytes(), new.as_bytes());
-    let p = o.iter().zip(n).take_while(|(x, y)| x == y).count();
+    let p = common_prefix(o, n);
     if p == o.len() && p == n.len() {
         return None;
     }
     let max_suffix = o.len().min(n.len()) - p;
-    let s = o
+    let s = common_suffix(&o[o.len() - max_suffix..], &n[n.len() - max_suffix..]);
+    Some((p, o.len() - s, n.len() - s))
+}
+
+/// Compared in blocks, which the slice comparison does with `memcmp`: the texts are whole
+/// files that mostly agree, and a byte-by-byte loop was most of a patch's own cost.
+const BLOCK: usize = 64;
+
+/// How many bytes `a` and `b` share at the start.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let len = a.len().min(b.len());
+    let mut i = 0;
+    while i + BLOCK <= len && a[i..i + BLOCK] == b[i..i + BLOCK] {
+        i += BLOCK;
+    }
+    i + a[i..len]
+        .iter()
+        .zip(&b[i..len])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// How many bytes `a` and `b` share at the end.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let len = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - len..], &b[b.len() - len..]);
+    let mut s = 0;
+    while s + BLOCK <= len && a[len - s - BLOCK..len - s] == b[len - s - BLOCK..len - s] {
+        s += BLOCK;
+    }
+    s + a[..len - s]
         .iter()
         .rev()
-        .zip(n.iter().rev())
-        .take(max_suffix)
+        .zip(b[..len - s].iter().rev())
         .take_while(|(x, y)| x == y)
-        .count();
-    Some((p, o.len() - s, n.len() - s))
+        .count()
 }
 
 /// The indentation of a record's dash, when `text` starts with the line of one: spaces, `-`,
@@ -360,13 +546,11 @@ fn clean_lines(frag: &str, indent: usize) -> bool {
 /// locations moved by [`count_lines`] would not.
 fn lone_cr(s: &str) -> bool {
     let b = s.as_bytes();
-    b.iter()
-        .enumerate()
-        .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
+    memchr::memchr_iter(b'\r', b).any(|i| b.get(i + 1) != Some(&b'\n'))
 }
 
 fn count_lines(s: &str) -> usize {
-    s.bytes().filter(|&b| b == b'\n').count()
+    memchr::memchr_iter(b'\n', s.as_bytes()).count()
 }
 
 fn shift_span(span: &mut crate::source::Span, bytes: isize, lines: i64) {
@@ -563,6 +747,157 @@ mod tests {
                 .wrapping_add(1_442_695_040_888_963_407);
             ((self.0 >> 33) as usize) % n.max(1)
         }
+    }
+
+    /// A register of `n` records, each long enough that edits in different records are
+    /// further apart than [`MERGE_GAP`].
+    fn long_register(n: usize) -> String {
+        let mut t = String::from(
+            "# Controls\ndocument:\n  approval:\n    by: p-ceo\n    on: 2026-03-01\ncontrols:\n",
+        );
+        for i in 0..n {
+            t.push_str(&format!(
+                "  - id: \"5.{i}\"\n    applicable: true\n    justification: >-\n{}\n    owner: p-isms\n",
+                "      Text that keeps the records apart, written once per line here. ".repeat(8).trim_end()
+            ));
+        }
+        t
+    }
+
+    /// [`reparse_in_steps`] on `old` → `new`: when it gives a tree, it is the full parse's.
+    fn steps(old: &str, new: &str) -> bool {
+        let Ok(tree) = full(old) else { return false };
+        let f = SourceFile::new("soa.yaml", new);
+        match reparse_in_steps(old, tree, &f) {
+            Some(patched) => {
+                assert_eq!(Ok(&patched), full(new).as_ref(), "edit {old:?} -> {new:?}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn changes_far_apart_are_patched_one_stretch_at_a_time() {
+        let old = long_register(40);
+        let new = old
+            .replacen(
+                "id: \"5.3\"\n    applicable: true",
+                "id: \"5.3\"\n    applicable: false",
+                1,
+            )
+            .replacen(
+                "id: \"5.20\"\n",
+                "id: \"5.20\"\n    reasons: [outsourced]\n",
+                1,
+            )
+            .replacen("id: \"5.37\"\n    applicable: true\n", "id: \"5.37\"\n", 1)
+            .replacen("on: 2026-03-01", "on: 2026-04-01", 1);
+        let found = stretches(&old, &new).expect("few stretches");
+        assert_eq!(found.len(), 4, "{found:?}");
+        // Each stretch starts a line, at the same place in both texts up to the first change.
+        assert_eq!(found[0].0, found[0].1);
+        for &(a, b) in &found {
+            assert!(a == 0 || old.as_bytes()[a - 1] == b'\n');
+            assert!(b == 0 || new.as_bytes()[b - 1] == b'\n');
+        }
+        assert!(steps(&old, &new));
+        assert!(steps(&new, &old), "and back");
+        // A record added between two others, and one removed.
+        let added = old.replacen(
+            "  - id: \"5.30\"\n",
+            "  - id: \"5.29b\"\n    applicable: true\n  - id: \"5.30\"\n",
+            1,
+        );
+        let both = added.replacen("    owner: p-isms\n", "    owner: p-cto\n", 1);
+        assert_eq!(stretches(&old, &both).map(|s| s.len()), Some(2));
+        assert!(steps(&old, &both));
+    }
+
+    #[test]
+    fn changes_close_together_are_one_stretch() {
+        let old = long_register(3);
+        // Two changed lines with one unchanged line between them.
+        let new = old.replacen(
+            "id: \"5.1\"\n    applicable: true\n    justification: >-",
+            "id: \"5.1a\"\n    applicable: true\n    justification: |-",
+            1,
+        );
+        assert_eq!(stretches(&old, &new).map(|s| s.len()), Some(1));
+        assert!(steps(&old, &new));
+        assert_eq!(stretches(&old, &old), Some(Vec::new()));
+    }
+
+    #[test]
+    fn too_many_stretches_or_a_step_that_cannot_patch_leave_it_to_the_full_parse() {
+        let old = long_register(2 * MAX_STEPS + 4);
+        let mut new = old.clone();
+        // Every other record: the ids of the others keep the stretches apart.
+        for i in (0..2 * MAX_STEPS + 4).step_by(2) {
+            new = new.replacen(&format!("id: \"5.{i}\""), &format!("id: \"6.{i}\""), 1);
+        }
+        assert_eq!(stretches(&old, &new), None);
+        // Left to `reparse`, which takes the window around them all.
+        assert!(steps(&old, &new));
+        // An alias in one of the stretches: that step cannot patch, so none is kept.
+        let aliased = old
+            .replacen("    owner: p-isms\n", "    owner: &who p-isms\n", 1)
+            .replacen("id: \"5.9\"\n", "id: \"5.9\"\n    also: *who\n", 1);
+        let tree = full(&old).unwrap();
+        let f = SourceFile::new("soa.yaml", aliased.as_str());
+        assert_eq!(reparse_in_steps(&old, tree, &f), None);
+        assert!(full(&aliased).is_ok());
+    }
+
+    #[test]
+    fn random_edits_in_several_places_patch_exactly() {
+        let base = long_register(12);
+        let pieces = [
+            "x",
+            "\n",
+            "  - id: R-9\n",
+            "#",
+            "\"",
+            "[",
+            "{",
+            "|\n",
+            "é",
+            "è",
+            "\t",
+            "- ",
+            ": ",
+            "\n\n  ",
+            "&a ",
+            "*a",
+        ];
+        let mut rng = Lcg(5);
+        let mut patched = 0;
+        for _ in 0..600 {
+            let mut new = base.clone();
+            for _ in 0..1 + rng.below(5) {
+                let at = rng.below(new.len() + 1);
+                let at = (0..=at)
+                    .rev()
+                    .find(|&i| new.is_char_boundary(i))
+                    .unwrap_or(0);
+                if rng.below(2) == 0 {
+                    new.insert_str(at, pieces[rng.below(pieces.len())]);
+                } else {
+                    let end = (at + 1 + rng.below(6)).min(new.len());
+                    let end = (end..=new.len())
+                        .find(|&i| new.is_char_boundary(i))
+                        .unwrap_or(new.len());
+                    new.replace_range(at..end, "");
+                }
+            }
+            if steps(&base, &new) {
+                patched += 1;
+            }
+        }
+        assert!(
+            patched > 100,
+            "only {patched} multi-place edits were patched"
+        );
     }
 
     #[test]

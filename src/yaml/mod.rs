@@ -16,6 +16,6 @@ mod node;
 mod spanned;
 
 pub use de::{Collect, DeError, DeErrorKind, Records, from_node};
-pub use incremental::reparse;
+pub use incremental::{reparse, reparse_in_steps};
 pub use node::{Key, Node, NodeKind, ParseError, parse};
 pub use spanned::Spanned;
