@@ -1113,3 +1113,74 @@ fn approval_findings_keep_document_order() {
     );
     assert!(runs.iter().all(|r| *r == runs[0]));
 }
+
+/// GIT-04 patches the SoA's history from the tree the loader read when the copy on disk is
+/// the newest committed version: the findings are those of a history parsed from scratch,
+/// with the copy on disk committed or not.
+#[test]
+fn soa_history_from_the_loaded_tree_gives_the_same_findings() {
+    let mut r = TestRepo::new();
+    r.write("isms.yaml", MANIFEST)
+        .write("policies/information-security.md", ISP)
+        .write("soa.yaml", SOA)
+        .write("evidence/restore-test.md", "Restore: OK\n");
+    r.commit_as(&ALICE, EPOCH, "Start the ISMS");
+    // Content changes after the approval of 2024-01-01, in two places, without approval.
+    r.write(
+        "soa.yaml",
+        &SOA.replace("Backups protect", "Backups guard")
+            .replace("justification: Policies", "justification: Our policies"),
+    );
+    r.commit_as(&BOB, EPOCH + 3 * DAY, "Reword two justifications");
+    r.write(
+        "soa.yaml",
+        &SOA.replace("Backups protect", "Backups guard")
+            .replace("justification: Policies", "justification: Our policies")
+            .replace("justification: Acceptable use", "justification: Use"),
+    );
+    r.commit_as(&BOB, EPOCH + 4 * DAY, "Shorten 5.10");
+    let soa_04 = |diags: &[isms::diagnostic::Diagnostic]| -> Vec<String> {
+        diags
+            .iter()
+            .filter(|d| d.code == "GIT-04" && d.record.as_deref() == Some("DOC-SOA"))
+            .map(|d| format!("{} {:?}", d.message, d.location))
+            .collect()
+    };
+    let check = |model: &isms::model::Isms| {
+        soa_04(&isms::evidence::check(r.path(), model, as_of("2024-06-01")))
+    };
+
+    let model = load(r.path());
+    let tree = model
+        .soa_tree
+        .as_deref()
+        .expect("the loader keeps the SoA's tree");
+    let text = &model.sources.get(tree.span.file).unwrap().text;
+    assert!(
+        tree.same_content(
+            &isms::yaml::parse(
+                tree.span.file,
+                model.sources.get(tree.span.file).unwrap(),
+                0..text.len()
+            )
+            .unwrap()
+        )
+    );
+    let with_tree = check(&model);
+    assert_eq!(with_tree.len(), 1, "{with_tree:?}");
+    assert!(with_tree[0].contains("and 1 later commit"), "{with_tree:?}");
+    let mut without = model.clone();
+    without.soa_tree = None;
+    assert_eq!(check(&without), with_tree);
+
+    // An uncommitted edit: the tree on disk is no committed version, and is not used as one.
+    r.write(
+        "soa.yaml",
+        &SOA.replace("justification: Acceptable use", "justification: Use"),
+    );
+    let edited = load(r.path());
+    let mut edited_without = edited.clone();
+    edited_without.soa_tree = None;
+    assert_eq!(check(&edited), check(&edited_without));
+    assert_eq!(check(&edited), with_tree);
+}

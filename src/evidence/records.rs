@@ -281,6 +281,15 @@ impl ParsedDoc {
         }
     }
 
+    /// The version whose text is `text`, from a tree of the whole of it read elsewhere (the
+    /// loader's): what [`ParsedDoc::parse`] gives, without parsing again.
+    pub(crate) fn from_tree(format: DocFormat, text: &str, tree: &Node) -> Option<ParsedDoc> {
+        (format == DocFormat::Yaml && text.len() <= MAX_PARSE_BYTES).then(|| ParsedDoc {
+            root: tree.clone(),
+            body: String::new(),
+        })
+    }
+
     /// The node at a key path (`["document", "approval"]`), if present.
     pub(crate) fn get(&self, path: &[&str]) -> Option<&Node> {
         path.iter().try_fold(&self.root, |n, k| n.get(k))

@@ -18,7 +18,7 @@ use super::repo::RepoState;
 use super::worktree::{WorkingChange, working_tree_changes};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::{self, Approval, ImplementationStatus, Isms, Person};
-use crate::yaml::Spanned;
+use crate::yaml::{Node, Spanned};
 
 /// Where the approval sits in a Markdown document's front matter.
 const MARKDOWN_APPROVAL: &[&str] = &["approval"];
@@ -163,6 +163,8 @@ struct ControlledDoc<'a> {
     approval_path: &'static [&'static str],
     /// The information security policy must be approved by top management (5.2).
     needs_top_management: bool,
+    /// The text on disk and the loader's tree of it, where the loader kept one (the SoA).
+    tree: Option<(&'a str, &'a Node)>,
 }
 
 fn controlled_docs(model: &Isms) -> Vec<ControlledDoc<'_>> {
@@ -181,6 +183,7 @@ fn controlled_docs(model: &Isms) -> Vec<ControlledDoc<'_>> {
                 approval: d.approval(),
                 format: DocFormat::Markdown,
                 approval_path: MARKDOWN_APPROVAL,
+                tree: None,
             }
         })
         .collect();
@@ -193,6 +196,12 @@ fn controlled_docs(model: &Isms) -> Vec<ControlledDoc<'_>> {
             format: DocFormat::Yaml,
             approval_path: YAML_APPROVAL,
             needs_top_management: false,
+            tree: model
+                .soa_tree
+                .as_deref()
+                .filter(|t| t.span.file == doc.span.file)
+                .zip(model.sources.get(doc.span.file))
+                .map(|(t, s)| (s.text.as_str(), t)),
         });
     }
     docs.retain(|d| !d.path.is_empty());
@@ -285,7 +294,8 @@ pub fn approval_findings(index: &HistoryIndex, model: &Isms) -> Vec<Diagnostic> 
     longest_first.sort_by_key(|&i| std::cmp::Reverse(docs[i].1.len()));
     crate::parallel::map_in_order(&docs, usize::MAX, Some(&longest_first), |(doc, history)| {
         let mut out = unrecognised_trailers(model, doc, history);
-        let versions = Versions::new(index, doc.format);
+        let newest = history.first().and_then(|e| e.change.blobs().1);
+        let versions = Versions::new(index, doc.format, newest, doc.tree);
         out.extend(outdated_approval(index, model, doc, history, &versions));
         out
     })
@@ -455,11 +465,34 @@ struct Versions<'i> {
 }
 
 impl<'i> Versions<'i> {
-    fn new(index: &'i HistoryIndex, format: DocFormat) -> Self {
+    /// `newest` is the last committed version and `working` the copy on disk with the tree
+    /// the loader read it into: when the two are the same text (nothing uncommitted), that
+    /// tree is the newest version's, and the history is patched from it instead of starting
+    /// with a full parse.
+    fn new(
+        index: &'i HistoryIndex,
+        format: DocFormat,
+        newest: Option<Oid>,
+        working: Option<(&str, &Node)>,
+    ) -> Self {
+        let mut parsed = HashMap::new();
+        if let (Some(blob), Some((text, tree))) = (newest, working)
+            && let Ok(Some(committed)) = index.blob_text(Some(blob))
+            && committed == text
+            && let Some(doc) = ParsedDoc::from_tree(format, &committed, tree)
+        {
+            parsed.insert(
+                blob,
+                Some(Rc::new(Version {
+                    text: committed,
+                    doc,
+                })),
+            );
+        }
         Versions {
             index,
             format,
-            parsed: RefCell::new(HashMap::new()),
+            parsed: RefCell::new(parsed),
         }
     }
 

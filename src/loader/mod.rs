@@ -1071,12 +1071,18 @@ impl Loader {
             return None;
         }
         let value = self.typed_cached::<T>(id, &kept_range, &node);
+        let is_soa = value.is_some() && self.model.sources.path(id) == "soa.yaml";
         if let (Some(cache), Some(source)) = (&self.cache, self.model.sources.get(id)) {
+            if is_soa {
+                self.model.soa_tree = Some(std::sync::Arc::new(node.clone()));
+            }
             cache.put(
                 source.path.clone(),
                 source.text.clone(),
                 (kept_range, Ok(node)),
             );
+        } else if is_soa {
+            self.model.soa_tree = Some(std::sync::Arc::new(node));
         }
         value
     }

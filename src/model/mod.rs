@@ -178,6 +178,10 @@ pub struct Isms {
     pub risk_files: Vec<String>,
     /// `soa.yaml`.
     pub soa: Option<StatementOfApplicability>,
+    /// The YAML tree `soa` was read from. GIT-04 compares the committed versions of the SoA,
+    /// and the copy on disk is usually the newest of them: it need not be parsed twice.
+    #[serde(skip)]
+    pub soa_tree: Option<std::sync::Arc<crate::yaml::Node>>,
     /// Objectives.
     pub objectives: Vec<Spanned<Objective>>,
     /// Suppliers.
