@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use git2::Oid;
 
@@ -297,6 +297,7 @@ pub fn approval_findings(index: &HistoryIndex, model: &Isms) -> Vec<Diagnostic> 
         let newest = history.first().and_then(|e| e.change.blobs().1);
         let versions = Versions::new(index, doc.format, newest, doc.tree);
         out.extend(outdated_approval(index, model, doc, history, &versions));
+        versions.free();
         out
     })
     .into_iter()
@@ -461,7 +462,7 @@ struct Versions<'i> {
     index: &'i HistoryIndex,
     format: DocFormat,
     /// `None`: the version cannot be read or parsed.
-    parsed: RefCell<HashMap<Oid, Option<Rc<Version>>>>,
+    parsed: RefCell<HashMap<Oid, Option<Arc<Version>>>>,
 }
 
 impl<'i> Versions<'i> {
@@ -483,7 +484,7 @@ impl<'i> Versions<'i> {
         {
             parsed.insert(
                 blob,
-                Some(Rc::new(Version {
+                Some(Arc::new(Version {
                     text: committed,
                     doc,
                 })),
@@ -496,9 +497,19 @@ impl<'i> Versions<'i> {
         }
     }
 
+    /// Frees the parsed versions. The trees of a long SoA history take about a millisecond
+    /// to free and the findings do not wait for it, so that happens on a thread of its own.
+    fn free(self) {
+        let parsed = self.parsed.into_inner();
+        if self.format == DocFormat::Yaml && parsed.len() > 2 {
+            // A thread refused drops the closure, and the versions with it, right here.
+            let _ = std::thread::Builder::new().spawn(move || drop(parsed));
+        }
+    }
+
     /// The parsed version `blob`; `near` is a version that probably differs little from it
     /// (the other side of the same change), used as the starting point when it is parsed.
-    fn get(&self, blob: Option<Oid>, near: Option<Oid>) -> Option<Rc<Version>> {
+    fn get(&self, blob: Option<Oid>, near: Option<Oid>) -> Option<Arc<Version>> {
         let blob = blob?;
         if let Some(known) = self.parsed.borrow().get(&blob) {
             return known.clone();
@@ -514,7 +525,7 @@ impl<'i> Versions<'i> {
                     Some(f) => ParsedDoc::parse_from(self.format, &f.doc, &f.text, &text),
                     None => ParsedDoc::parse(self.format, &text),
                 }?;
-                Some(Rc::new(Version { text, doc }))
+                Some(Arc::new(Version { text, doc }))
             });
         self.parsed.borrow_mut().insert(blob, parsed.clone());
         parsed
