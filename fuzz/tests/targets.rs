@@ -172,7 +172,7 @@ proptest! {
         };
         let full = isms::yaml::parse(id, &new_file, 0..new.len());
         // One stretch after another (GIT-04's versions): the same tree or none.
-        if let Some(patched) = isms::yaml::reparse_in_steps(&old, tree.clone(), &new_file) {
+        if let Some(patched) = isms::yaml::reparse_in_steps(&old, &tree, &new_file) {
             prop_assert_eq!(Ok(&patched), full.as_ref());
         }
         match isms::yaml::reparse(&old, tree.clone(), &new_file) {

@@ -272,7 +272,7 @@ impl ParsedDoc {
             return ParsedDoc::parse(format, text);
         }
         let file = SourceFile::new("", text);
-        match yaml::reparse_in_steps(from_text, from.root.clone(), &file) {
+        match yaml::reparse_in_steps(from_text, &from.root, &file) {
             Some(root) => Some(ParsedDoc {
                 root,
                 body: String::new(),

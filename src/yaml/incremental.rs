@@ -46,15 +46,15 @@ const MERGE_GAP: usize = 512;
 /// result is the full parse of `new`. How the stretches are found only decides how much each
 /// step re-parses, never what comes out.
 ///
-/// `None` when a step needs a full parse or the stretches are too many to be worth it; the
-/// tree is consumed either way.
-pub fn reparse_in_steps(old_text: &str, old_tree: Node, new: &SourceFile) -> Option<Node> {
-    // One stretch, or too many to patch apart: [`reparse`] takes the window around them all.
-    let starts = match stretches(old_text, &new.text) {
-        Some(starts) if starts.len() > 1 => starts,
-        _ => return reparse(old_text, old_tree, new).ok(),
-    };
-    let mut tree = old_tree;
+/// `None` when a step needs a full parse, or when the stretches are too many to be worth it:
+/// then the window around them all is most of the file, and a full parse costs less than
+/// copying the old tree to patch it.
+pub fn reparse_in_steps(old_text: &str, old_tree: &Node, new: &SourceFile) -> Option<Node> {
+    let starts = stretches(old_text, &new.text)?;
+    if starts.len() < 2 {
+        return reparse(old_text, old_tree.clone(), new).ok();
+    }
+    let mut tree = old_tree.clone();
     let mut prev = Cow::Borrowed(old_text);
     for &(a, b) in starts[1..].iter().rev() {
         let next = SourceFile::new(
@@ -768,7 +768,7 @@ mod tests {
     fn steps(old: &str, new: &str) -> bool {
         let Ok(tree) = full(old) else { return false };
         let f = SourceFile::new("soa.yaml", new);
-        match reparse_in_steps(old, tree, &f) {
+        match reparse_in_steps(old, &tree, &f) {
             Some(patched) => {
                 assert_eq!(Ok(&patched), full(new).as_ref(), "edit {old:?} -> {new:?}");
                 true
@@ -837,15 +837,14 @@ mod tests {
             new = new.replacen(&format!("id: \"5.{i}\""), &format!("id: \"6.{i}\""), 1);
         }
         assert_eq!(stretches(&old, &new), None);
-        // Left to `reparse`, which takes the window around them all.
-        assert!(steps(&old, &new));
+        assert!(!steps(&old, &new), "left to the full parse");
         // An alias in one of the stretches: that step cannot patch, so none is kept.
         let aliased = old
             .replacen("    owner: p-isms\n", "    owner: &who p-isms\n", 1)
             .replacen("id: \"5.9\"\n", "id: \"5.9\"\n    also: *who\n", 1);
         let tree = full(&old).unwrap();
         let f = SourceFile::new("soa.yaml", aliased.as_str());
-        assert_eq!(reparse_in_steps(&old, tree, &f), None);
+        assert_eq!(reparse_in_steps(&old, &tree, &f), None);
         assert!(full(&aliased).is_ok());
     }
 
