@@ -541,3 +541,70 @@ fn an_empty_section_is_an_empty_mapping_and_a_scalar_list_is_a_type_error() {
     assert_eq!(l.model.reviews.len(), 1);
     assert!(l.model.reviews[0].inputs.previous_actions.is_none());
 }
+
+/// The controls a treatment action or a management-review action puts in place are control
+/// references like any other: an id that names no control is reported where it is written
+/// (it used to pass silently, and SOA-18 then never matched it), and an `A.`-prefixed id
+/// is read as the bare 2022 id.
+#[test]
+fn control_ids_of_treatment_and_review_actions_are_checked_and_normalised() {
+    let risks = "risks:
+  - id: R-01
+    title: Loss of customer data
+    owner: p-cto
+    controls: [\"8.13\"]
+    plan:
+      - action: Automate daily backups
+        owner: p-cto
+        due: 2025-05-31
+        controls: [\"9.98\", \"A.8.13\"]
+";
+    let review = "---
+id: MR-2025-01
+title: Management review 2025
+date: 2025-06-20
+actions:
+  - action: Select an access review tool
+    owner: p-cto
+    due: 2025-09-30
+    controls: [\"A.5.18\", \"5.99\"]
+---
+# Management review 2025
+";
+    let (_dir, l) = load_with(&[
+        ("isms.yaml", MANIFEST),
+        ("risks.yaml", risks),
+        ("reviews/2025-06.md", review),
+    ]);
+    let unknown: Vec<(String, String, u32)> = l
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "LOAD-014")
+        .map(|d| {
+            let loc = d.location.as_ref().expect("located");
+            (d.message.clone(), loc.path.clone(), loc.line)
+        })
+        .collect();
+    assert_eq!(
+        unknown,
+        vec![
+            (
+                "`5.99` is not an ISO/IEC 27001:2022 Annex A control".to_string(),
+                "reviews/2025-06.md".to_string(),
+                9
+            ),
+            (
+                "`9.98` is not an ISO/IEC 27001:2022 Annex A control".to_string(),
+                "risks.yaml".to_string(),
+                10
+            ),
+        ],
+        "{:#?}",
+        l.diagnostics
+    );
+    let ids = |v: &[isms::model::Id]| v.iter().map(|c| c.value.clone()).collect::<Vec<_>>();
+    let plan = l.model.risks[0].plan.iter().next().expect("an action");
+    assert_eq!(ids(&plan.controls), ["9.98", "8.13"]);
+    let act = l.model.reviews[0].actions.iter().next().expect("an action");
+    assert_eq!(ids(&act.controls), ["5.18", "5.99"]);
+}

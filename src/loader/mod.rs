@@ -1352,6 +1352,11 @@ fn normalise_control_ids(m: &mut Isms) {
     for i in &mut m.incidents {
         fix_all(&mut i.value.controls);
     }
+    for r in &mut m.reviews {
+        for a in r.actions.iter_mut() {
+            fix_all(&mut a.value.controls);
+        }
+    }
     for x in &mut m.metrics {
         fix_all(&mut x.value.controls);
     }

@@ -494,6 +494,7 @@ pub(super) fn collect(m: &Isms) -> References<'_> {
         }
         for act in rev.actions.iter() {
             r.add_opt_ref(Kind::Owner, act.owner.as_ref(), "owner");
+            r.controls(&act.controls);
         }
     }
     for a in &m.assets {
@@ -515,6 +516,7 @@ pub(super) fn collect(m: &Isms) -> References<'_> {
         r.controls(&risk.controls);
         for act in risk.plan.iter() {
             r.add_opt_ref(Kind::Owner, act.owner.as_ref(), "owner");
+            r.controls(&act.controls);
             for rp in &act.replanned {
                 r.add_opt_ref(Kind::Owner, rp.by.as_ref(), "replanned.by");
             }
