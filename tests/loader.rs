@@ -608,3 +608,66 @@ actions:
     let act = l.model.reviews[0].actions.iter().next().expect("an action");
     assert_eq!(ids(&act.controls), ["5.18", "5.99"]);
 }
+
+/// Person and document references that used to go unchecked: a role's `approves:` (a
+/// misspelt document id lifted the restriction on who approves it), the `replanned.by` of a
+/// management-review action and who reviewed the asset inventory.
+#[test]
+fn approvers_replans_and_inventory_reviews_are_references() {
+    let manifest = format!(
+        "{MANIFEST}roles:\n  - id: r-isms\n    title: ISMS manager\n    holders: [p-cto]\n    approves: [POL-01, POL-99]\n"
+    );
+    let policy = "---\nid: POL-01\ntitle: Information security policy\nkind: information-security\nowner: p-ceo\n---\n# Policy\n";
+    let review = "---
+id: MR-2025-01
+title: Management review 2025
+date: 2025-06-20
+actions:
+  - action: Select an access review tool
+    owner: p-cto
+    due: 2025-09-30
+    replanned:
+      - { due: 2025-10-31, reason: Vendor late, by: p-nobody, on: 2025-09-01 }
+---
+# Management review 2025
+";
+    let assets = "reviewed: { by: p-ghost, on: 2025-05-01 }\nassets:\n  - id: A-01\n    name: Laptop\n    type: hardware\n    owner: p-cto\n";
+    let (_dir, l) = load_with(&[
+        ("isms.yaml", &manifest),
+        ("policies/isp.md", policy),
+        ("reviews/2025-06.md", review),
+        ("assets.yaml", assets),
+    ]);
+    let dangling: Vec<(String, String)> = l
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "LOAD-013")
+        .map(|d| {
+            (
+                d.message.clone(),
+                d.location
+                    .as_ref()
+                    .map(|x| format!("{}:{}", x.path, x.line))
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    let has = |needle: &str, at: &str| dangling.iter().any(|(m, l)| m.contains(needle) && l == at);
+    assert!(
+        has("`approves` refers to a document `POL-99`", "isms.yaml:16"),
+        "{dangling:#?} {:#?}",
+        l.diagnostics
+    );
+    assert!(
+        has("`replanned.by` refers to", "reviews/2025-06.md:10"),
+        "{dangling:#?}"
+    );
+    assert!(
+        has("`reviewed.by` refers to", "assets.yaml:1"),
+        "{dangling:#?}"
+    );
+    assert!(
+        !dangling.iter().any(|(m, _)| m.contains("POL-01")),
+        "{dangling:#?}"
+    );
+}

@@ -350,6 +350,10 @@ pub(super) fn collect(m: &Isms) -> References<'_> {
         r.within(&role.id.value);
         r.define(Kind::Role, &role.id);
         r.people(&role.holders, "holders");
+        // A document id misspelt here would silently lift the restriction on its approvers.
+        for d in &role.approves {
+            r.add_ref(Kind::Document, d, "approves");
+        }
     }
     if let Some(man) = &m.manifest {
         if let Some(meth) = &man.risk_methodology {
@@ -495,7 +499,14 @@ pub(super) fn collect(m: &Isms) -> References<'_> {
         for act in rev.actions.iter() {
             r.add_opt_ref(Kind::Owner, act.owner.as_ref(), "owner");
             r.controls(&act.controls);
+            for rp in &act.replanned {
+                r.add_opt_ref(Kind::Owner, rp.by.as_ref(), "replanned.by");
+            }
         }
+    }
+    r.within("");
+    for review in &m.asset_reviews {
+        r.approval(review, "reviewed.by");
     }
     for a in &m.assets {
         r.within(&a.id.value);
