@@ -671,3 +671,50 @@ actions:
         "{dangling:#?}"
     );
 }
+
+/// The keys of `cadences.control_evidence_months` are control ids like any other: `A.8.8`
+/// sets the cadence of 8.8 (it used to leave 8.8 at its default and add a control named
+/// `A.8.8` that never matched), an unknown id is LOAD-014 at the mapping, and a value is
+/// range-checked where it is written, as every other cadence is.
+#[test]
+fn control_evidence_cadences_are_control_ids_and_checked_intervals() {
+    let manifest = format!(
+        "{MANIFEST}cadences:\n  control_evidence_months: {{ \"A.8.8\": 1, \"9.99\": 2, \"5.35\": 24 }}\n"
+    );
+    let (_dir, l) = load_with(&[("isms.yaml", &manifest)]);
+    let unknown: Vec<(String, u32)> = l
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "LOAD-014")
+        .map(|d| (d.message.clone(), d.location.as_ref().map_or(0, |x| x.line)))
+        .collect();
+    assert_eq!(
+        unknown,
+        vec![(
+            "`9.99` is not an ISO/IEC 27001:2022 Annex A control".to_string(),
+            13
+        )],
+        "{:#?}",
+        l.diagnostics
+    );
+    let cadences = l.model.cadences().control_evidence();
+    let months = |id: &str| {
+        cadences
+            .iter()
+            .find(|(c, _, _)| c == id)
+            .map(|(_, m, _)| *m)
+    };
+    assert_eq!(months("8.8"), Some(1));
+    assert_eq!(months("A.8.8"), None);
+    assert_eq!(months("5.35"), Some(24));
+
+    let too_long =
+        format!("{MANIFEST}cadences:\n  control_evidence_months:\n    \"8.8\": 4000000000\n");
+    let (_dir, l) = load_with(&[("isms.yaml", &too_long)]);
+    let d = l
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("4000000000 months is out of range"))
+        .unwrap_or_else(|| panic!("{:#?}", l.diagnostics));
+    assert_eq!(d.location.as_ref().map(|x| x.line), Some(14));
+}

@@ -1357,6 +1357,24 @@ fn normalise_control_ids(m: &mut Isms) {
             fix_all(&mut a.value.controls);
         }
     }
+    // Keys of a mapping: `{ "A.8.8": 1 }` sets the cadence of 8.8 (it used to add a control of
+    // that name and leave 8.8 at its default). An id written both ways keeps the bare one's.
+    if let Some(man) = &mut m.manifest {
+        let months = &mut man.cadences.control_evidence_months.value;
+        let written: Vec<String> = months.keys().cloned().collect();
+        for key in written {
+            let mut id = Id {
+                value: key.clone(),
+                span: crate::source::Span::default(),
+            };
+            fix(&mut id);
+            if id.value != key
+                && let Some(v) = months.remove(&key)
+            {
+                months.entry(id.value).or_insert(v);
+            }
+        }
+    }
     for x in &mut m.metrics {
         fix_all(&mut x.value.controls);
     }

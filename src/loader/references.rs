@@ -146,7 +146,8 @@ pub(super) struct References<'a> {
     defined: Vec<(Kind, Cow<'a, str>, Span)>,
     /// (kind, reference, field, id of the record that makes the reference).
     refs: Vec<(Kind, &'a Id, &'static str, Cow<'a, str>)>,
-    controls: Vec<&'a Id>,
+    /// Owned for the keys of `cadences.control_evidence_months`, located at their mapping.
+    controls: Vec<Cow<'a, Id>>,
     /// (audit, finding, id of the referring nonconformity).
     findings: Vec<(Id, Id, String)>,
     /// The record whose references are being collected, so a dangling reference is reported
@@ -185,7 +186,7 @@ impl<'a> References<'a> {
     }
 
     fn controls(&mut self, ids: &'a [Id]) {
-        self.controls.extend(ids.iter());
+        self.controls.extend(ids.iter().map(Cow::Borrowed));
     }
 
     fn document<D: Document + ?Sized>(&mut self, d: &'a D) {
@@ -356,6 +357,13 @@ pub(super) fn collect(m: &Isms) -> References<'_> {
         }
     }
     if let Some(man) = &m.manifest {
+        let cadences = &man.cadences.control_evidence_months;
+        r.controls.extend(cadences.value.keys().map(|k| {
+            Cow::Owned(Id {
+                value: k.clone(),
+                span: cadences.span,
+            })
+        }));
         if let Some(meth) = &man.risk_methodology {
             r.within("risk_methodology");
             r.approval(&meth.approval, "approval.by");

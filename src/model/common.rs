@@ -94,6 +94,19 @@ pub fn interval_months<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error>
     Ok(v)
 }
 
+/// A number of months, from 0 to 1200 (100 years).
+// Read with [`interval_months`] for the values of a mapping, where `deserialize_with` cannot
+// reach, so an out-of-range value is reported where it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(transparent)]
+pub struct Months(pub u32);
+
+impl<'de> Deserialize<'de> for Months {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        interval_months(d).map(Months)
+    }
+}
+
 /// Reads an interval in days, refusing values above [`MAX_INTERVAL_DAYS`].
 pub fn interval_days<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     let v = u32::deserialize(d)?;

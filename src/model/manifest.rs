@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::common::{Approval, Date, Id};
+use super::common::{Approval, Date, Id, Months};
 use crate::yaml::{Records, Spanned};
 
 /// The newest `schema_version` this release reads. Files with a higher number were written by
@@ -717,8 +717,10 @@ pub struct Cadences {
     pub continuity_test_months: u32,
     /// Months within which a recurring control needs fresh evidence, by control id; overrides
     /// the defaults of [`Cadences::control_evidence`] and adds controls of your own choice.
+    // Located as a whole: the loader reads the keys as control ids (normalised, an unknown one
+    // reported at the mapping).
     #[serde(default)]
-    pub control_evidence_months: std::collections::BTreeMap<String, u32>,
+    pub control_evidence_months: Spanned<std::collections::BTreeMap<String, Months>>,
     /// Days a nonconformity may stay open before its cause, corrective action, owner and due
     /// date must be recorded (10.2 b-c): the organisation's own analysis period.
     #[serde(
@@ -761,15 +763,15 @@ impl Cadences {
             .map(|(id, months, what)| {
                 let months = self
                     .control_evidence_months
+                    .value
                     .get(*id)
-                    .copied()
-                    .unwrap_or(*months);
+                    .map_or(*months, |m| m.0);
                 (id.to_string(), months, what.to_string())
             })
             .collect();
-        for (id, months) in &self.control_evidence_months {
+        for (id, months) in &self.control_evidence_months.value {
             if !out.iter().any(|(x, _, _)| x == id) {
-                out.push((id.clone(), *months, "recurring activity".to_string()));
+                out.push((id.clone(), months.0, "recurring activity".to_string()));
             }
         }
         out
@@ -808,7 +810,7 @@ impl Default for Cadences {
             obligations_review_months: 12,
             backup_test_months: 12,
             continuity_test_months: 12,
-            control_evidence_months: std::collections::BTreeMap::new(),
+            control_evidence_months: Spanned::default(),
             nc_analysis_days: 30,
             acknowledgement_days: 30,
         }
