@@ -718,3 +718,29 @@ fn control_evidence_cadences_are_control_ids_and_checked_intervals() {
         .unwrap_or_else(|| panic!("{:#?}", l.diagnostics));
     assert_eq!(d.location.as_ref().map(|x| x.line), Some(14));
 }
+
+/// A dangling reference in an opportunity is reported against the opportunity (so a waiver
+/// on it matches), not against the risk read before it.
+#[test]
+fn an_opportunitys_dangling_reference_is_its_own() {
+    let risks = "risks:
+  - id: R-01
+    title: Loss of customer data
+    owner: p-cto
+opportunities:
+  - id: OPP-01
+    title: Automate access reviews
+    owner: p-nobody
+";
+    let (_dir, l) = load_with(&[("isms.yaml", MANIFEST), ("risks.yaml", risks)]);
+    let d = l
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "LOAD-013" && d.message.contains("p-nobody"))
+        .unwrap_or_else(|| panic!("{:#?}", l.diagnostics));
+    assert_eq!(d.record.as_deref(), Some("OPP-01"));
+    assert_eq!(
+        d.location.as_ref().map(|x| (x.path.as_str(), x.line)),
+        Some(("risks.yaml", 8))
+    );
+}

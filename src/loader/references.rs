@@ -554,6 +554,7 @@ pub(super) fn collect(m: &Isms) -> References<'_> {
         }
     }
     for o in &m.opportunities {
+        r.within(&o.id.value);
         r.add_opt_ref(Kind::Owner, o.owner.as_ref(), "owner");
         for s in &o.sources {
             r.add_ref(Kind::Source, s, "sources");
