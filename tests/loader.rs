@@ -744,3 +744,39 @@ opportunities:
         Some(("risks.yaml", 8))
     );
 }
+
+/// An own control may be owned by a role, as an Annex A entry may; a missing owner is reported
+/// against the own control, not the SoA entry read before it.
+#[test]
+fn own_controls_are_owned_by_people_or_roles() {
+    let manifest = format!(
+        "{MANIFEST}roles:\n  - id: r-isms\n    title: ISMS manager\n    holders: [p-cto]\n"
+    );
+    let soa = "document:
+  id: DOC-SOA
+  title: Statement of Applicability
+controls:
+  - id: \"5.1\"
+    applicable: true
+    justification: Policies
+additional_controls:
+  - id: ORG-01
+    title: Vendor questionnaire
+    owner: r-isms
+    justification: Customer contracts ask for it
+  - id: ORG-02
+    title: Clean desk walk
+    owner: p-nobody
+    justification: Office audit
+";
+    let (_dir, l) = load_with(&[("isms.yaml", &manifest), ("soa.yaml", soa)]);
+    let dangling: Vec<(Option<&str>, &str)> = l
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "LOAD-013")
+        .map(|d| (d.record.as_deref(), d.message.as_str()))
+        .collect();
+    assert_eq!(dangling.len(), 1, "{:#?}", l.diagnostics);
+    assert_eq!(dangling[0].0, Some("ORG-02"));
+    assert!(dangling[0].1.contains("p-nobody"));
+}

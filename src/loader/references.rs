@@ -446,11 +446,13 @@ pub(super) fn collect(m: &Isms) -> References<'_> {
             }
         }
         for c in soa.additional_controls.iter() {
+            r.within(&c.id.value);
             r.define(Kind::SoaControl, &c.id);
             if super::looks_like_annex_a(&c.id.value) {
                 r.controls(std::slice::from_ref(&c.id)); // reported as not an Annex A control
             }
-            r.add_opt_ref(Kind::Person, c.owner.as_ref(), "owner");
+            // A role may own a control, as for the Annex A entries.
+            r.add_opt_ref(Kind::Owner, c.owner.as_ref(), "owner");
             for x in &c.risks {
                 r.add_ref(Kind::Risk, x, "risks");
             }

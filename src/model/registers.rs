@@ -298,7 +298,7 @@ pub struct AdditionalControl {
     /// Implementation status.
     #[serde(default)]
     pub status: Option<Spanned<ImplementationStatus>>,
-    /// Person id of the control owner.
+    /// Person or role id of the control owner.
     #[serde(default)]
     pub owner: Option<Id>,
     /// Evidence that it operates.
