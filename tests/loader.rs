@@ -780,3 +780,63 @@ additional_controls:
     assert_eq!(dangling[0].0, Some("ORG-02"));
     assert!(dangling[0].1.contains("p-nobody"));
 }
+
+/// A nonconformity that names a finding without its audit: some audit must have that finding
+/// (finding ids are unique per audit only); it used to pass unchecked.
+#[test]
+fn a_finding_named_without_its_audit_must_exist_in_some_audit() {
+    let audit = "---
+id: AUD-2025-01
+title: Internal audit 2025
+type: internal
+status: completed
+date: 2025-05-01
+scope: Whole ISMS
+findings:
+  - { id: F-01, type: minor, clause: \"9.1\", description: Restore test not documented }
+---
+# Audit
+";
+    let ncs = |finding: &str| {
+        format!(
+            "nonconformities:\n  - id: NC-01\n    title: Restore test not documented\n    source: internal-audit\n    finding: {finding}\n    raised: 2025-05-10\n    description: The Q1 restore test had no record.\n    owner: p-cto\n    status: open\n"
+        )
+    };
+    let dangling = |finding: &str| {
+        let (_dir, l) = load_with(&[
+            ("isms.yaml", MANIFEST),
+            ("audits/2025.md", audit),
+            ("nonconformities.yaml", &ncs(finding)),
+        ]);
+        // Everything else loads: the audit and the nonconformity are both there.
+        assert_eq!(
+            (l.model.audits.len(), l.model.nonconformities.len()),
+            (1, 1)
+        );
+        assert!(
+            l.diagnostics.iter().all(|d| d.code == "LOAD-013"),
+            "{:#?}",
+            l.diagnostics
+        );
+        l.diagnostics
+            .iter()
+            .filter(|d| d.code == "LOAD-013")
+            .map(|d| {
+                (
+                    d.message.clone(),
+                    d.record.clone(),
+                    d.location.as_ref().map_or(0, |x| x.line),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(dangling("F-01"), vec![]);
+    assert_eq!(
+        dangling("F-09"),
+        vec![(
+            "`finding` refers to finding `F-09`, which no audit has".to_string(),
+            Some("NC-01".to_string()),
+            5
+        )]
+    );
+}

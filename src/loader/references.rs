@@ -150,6 +150,8 @@ pub(super) struct References<'a> {
     controls: Vec<Cow<'a, Id>>,
     /// (audit, finding, id of the referring nonconformity).
     findings: Vec<(Id, Id, String)>,
+    /// (finding, id of the referring nonconformity) for a finding named without its audit.
+    loose_findings: Vec<(Id, String)>,
     /// The record whose references are being collected, so a dangling reference is reported
     /// against it (and a waiver on it matches), not against the id that is missing.
     record: Cow<'a, str>,
@@ -311,6 +313,29 @@ impl<'a> References<'a> {
                 .with_hint(hint);
                 diags.push(referred_from(d, record));
             }
+        }
+        // Finding ids are unique per audit only; without the audit, some audit must have it.
+        let audits_loaded = !model.failed.values().any(|k| *k == RecordKind::Audits);
+        for (finding, record) in &self.loose_findings {
+            let known = model
+                .audits
+                .iter()
+                .any(|a| a.findings.iter().any(|f| f.id.value == finding.value));
+            if known || !audits_loaded {
+                continue;
+            }
+            let d = Diagnostic::error(
+                "LOAD-013",
+                format!(
+                    "`finding` refers to finding `{}`, which no audit has",
+                    finding.value
+                ),
+            )
+            .at(model.location(finding.span))
+            .with_hint(
+                "name the audit the finding belongs to (`audit:`) and correct the finding id,                  or leave `finding:` out",
+            );
+            diags.push(referred_from(d, record));
         }
         folded
             .into_iter()
@@ -636,8 +661,10 @@ pub(super) fn collect(m: &Isms) -> References<'_> {
         for rp in &nc.replanned {
             r.add_opt_ref(Kind::Owner, rp.by.as_ref(), "replanned.by");
         }
-        if let (Some(a), Some(f)) = (&nc.audit, &nc.finding) {
-            r.findings.push((a.clone(), f.clone(), nc.id.value.clone()));
+        match (&nc.audit, &nc.finding) {
+            (Some(a), Some(f)) => r.findings.push((a.clone(), f.clone(), nc.id.value.clone())),
+            (None, Some(f)) => r.loose_findings.push((f.clone(), nc.id.value.clone())),
+            _ => {}
         }
     }
     for a in &m.acknowledgements {
