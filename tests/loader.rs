@@ -542,6 +542,13 @@ fn an_empty_section_is_an_empty_mapping_and_a_scalar_list_is_a_type_error() {
     assert!(l.model.reviews[0].inputs.previous_actions.is_none());
 }
 
+/// A management review with one action, `extra` being more lines of that action.
+fn review_with_action(extra: &str) -> String {
+    format!(
+        "---\nid: MR-2025-01\ntitle: Management review 2025\ndate: 2025-06-20\nactions:\n  - action: Select an access review tool\n    owner: p-cto\n    due: 2025-09-30\n{extra}---\n# Management review 2025\n"
+    )
+}
+
 /// The controls a treatment action or a management-review action puts in place are control
 /// references like any other: an id that names no control is reported where it is written
 /// (it used to pass silently, and SOA-18 then never matched it), and an `A.`-prefixed id
@@ -559,22 +566,11 @@ fn control_ids_of_treatment_and_review_actions_are_checked_and_normalised() {
         due: 2025-05-31
         controls: [\"9.98\", \"A.8.13\"]
 ";
-    let review = "---
-id: MR-2025-01
-title: Management review 2025
-date: 2025-06-20
-actions:
-  - action: Select an access review tool
-    owner: p-cto
-    due: 2025-09-30
-    controls: [\"A.5.18\", \"5.99\"]
----
-# Management review 2025
-";
+    let review = review_with_action("    controls: [\"A.5.18\", \"5.99\"]\n");
     let (_dir, l) = load_with(&[
         ("isms.yaml", MANIFEST),
         ("risks.yaml", risks),
-        ("reviews/2025-06.md", review),
+        ("reviews/2025-06.md", &review),
     ]);
     let unknown: Vec<(String, String, u32)> = l
         .diagnostics
@@ -618,24 +614,14 @@ fn approvers_replans_and_inventory_reviews_are_references() {
         "{MANIFEST}roles:\n  - id: r-isms\n    title: ISMS manager\n    holders: [p-cto]\n    approves: [POL-01, POL-99]\n"
     );
     let policy = "---\nid: POL-01\ntitle: Information security policy\nkind: information-security\nowner: p-ceo\n---\n# Policy\n";
-    let review = "---
-id: MR-2025-01
-title: Management review 2025
-date: 2025-06-20
-actions:
-  - action: Select an access review tool
-    owner: p-cto
-    due: 2025-09-30
-    replanned:
-      - { due: 2025-10-31, reason: Vendor late, by: p-nobody, on: 2025-09-01 }
----
-# Management review 2025
-";
+    let review = review_with_action(
+        "    replanned:\n      - { due: 2025-10-31, reason: Vendor late, by: p-nobody, on: 2025-09-01 }\n",
+    );
     let assets = "reviewed: { by: p-ghost, on: 2025-05-01 }\nassets:\n  - id: A-01\n    name: Laptop\n    type: hardware\n    owner: p-cto\n";
     let (_dir, l) = load_with(&[
         ("isms.yaml", &manifest),
         ("policies/isp.md", policy),
-        ("reviews/2025-06.md", review),
+        ("reviews/2025-06.md", &review),
         ("assets.yaml", assets),
     ]);
     let dangling: Vec<(String, String)> = l
