@@ -259,9 +259,9 @@ impl ParsedDoc {
 
     /// Parses `text`, a later or earlier version of the YAML document `from` (whose text is
     /// `from_text`), by patching `from`'s tree where only records changed between the two,
-    /// one changed stretch after another (src/yaml/incremental.rs), else from scratch. The result is the tree [`ParsedDoc::parse`]
-    /// gives; only the cost differs, which matters because GIT-04 reads every version of the
-    /// SoA.
+    /// one changed stretch after another (src/yaml/incremental.rs), else from scratch. The
+    /// result is the tree [`ParsedDoc::parse`] gives; only the cost differs, which matters
+    /// because GIT-04 reads every version of the SoA.
     pub(crate) fn parse_from(
         format: DocFormat,
         from: &ParsedDoc,

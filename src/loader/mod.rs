@@ -517,7 +517,7 @@ impl Loader {
 
         match single("isms.yaml") {
             Some(f) => {
-                if let Some(m) = self.yaml_file::<Manifest>(&f) {
+                if let Some((m, _)) = self.yaml_file::<Manifest>(&f, false) {
                     self.check_schema(&m);
                     self.apply_limits(&m);
                     self.model.manifest = Some(m);
@@ -608,7 +608,12 @@ impl Loader {
                     .extend(r.opportunities.into_loaded());
             }
         }
-        self.model.soa = self.register(single("soa.yaml"), RecordKind::Soa);
+        // GIT-04 compares the committed versions of the SoA, and the copy on disk is usually
+        // the newest of them: its tree is kept so that it is not parsed twice.
+        if let Some((soa, tree)) = self.register_tree(single("soa.yaml"), RecordKind::Soa, true) {
+            self.model.soa = Some(soa);
+            self.model.soa_tree = tree.map(std::sync::Arc::new);
+        }
         for f in register_files(files, "objectives") {
             if let Some(r) = self.register::<ObjectiveRegister>(Some(f), RecordKind::Objectives) {
                 self.model.objectives.extend(r.objectives.into_loaded());
@@ -838,13 +843,24 @@ impl Loader {
         file: Option<Found>,
         kind: RecordKind,
     ) -> Option<T> {
+        self.register_tree(file, kind, false)
+            .map(|(value, _)| value)
+    }
+
+    /// [`Loader::register`], with the YAML tree the register was read from when `keep_tree`.
+    fn register_tree<T: DeserializeOwned + Clone + Send + 'static>(
+        &mut self,
+        file: Option<Found>,
+        kind: RecordKind,
+        keep_tree: bool,
+    ) -> Option<(T, Option<Node>)> {
         let file = file?;
-        let Some(value) = self.yaml_file::<T>(&file) else {
+        let Some(read) = self.yaml_file::<T>(&file, keep_tree) else {
             self.model.failed.insert(file.rel, kind);
             return None;
         };
         self.model.present.insert(kind);
-        Some(value)
+        Some(read)
     }
 
     /// Reads a Markdown document; marks its kind present when it loads.
@@ -1018,17 +1034,23 @@ impl Loader {
     }
 
     /// Reads, parses and deserialises a YAML file.
-    fn yaml_file<T: DeserializeOwned + Clone + Send + 'static>(&mut self, f: &Found) -> Option<T> {
+    fn yaml_file<T: DeserializeOwned + Clone + Send + 'static>(
+        &mut self,
+        f: &Found,
+        keep_tree: bool,
+    ) -> Option<(T, Option<Node>)> {
         let id = self.read(f)?;
         let len = self.model.sources.get(id).map_or(0, |s| s.text.len());
-        self.parse_typed(id, 0..len)
+        self.parse_typed(id, 0..len, keep_tree)
     }
 
+    /// The typed value of `range` of file `id`, with its tree when `keep_tree`.
     fn parse_typed<T: DeserializeOwned + Clone + Send + 'static>(
         &mut self,
         id: FileId,
         range: std::ops::Range<usize>,
-    ) -> Option<T> {
+        keep_tree: bool,
+    ) -> Option<(T, Option<Node>)> {
         let kept_range = range.clone();
         let source = self.model.sources.get(id)?;
         let cached = self
@@ -1071,20 +1093,21 @@ impl Loader {
             return None;
         }
         let value = self.typed_cached::<T>(id, &kept_range, &node);
-        let is_soa = value.is_some() && self.model.sources.path(id) == "soa.yaml";
-        if let (Some(cache), Some(source)) = (&self.cache, self.model.sources.get(id)) {
-            if is_soa {
-                self.model.soa_tree = Some(std::sync::Arc::new(node.clone()));
-            }
+        let cache = self.cache.as_ref().zip(self.model.sources.get(id));
+        // The tree goes to the cache (the language server's), to the caller, or to both.
+        let tree = match (keep_tree && value.is_some(), cache) {
+            (false, _) => None,
+            (true, Some(_)) => Some(node.clone()),
+            (true, None) => return value.map(|v| (v, Some(node))),
+        };
+        if let Some((cache, source)) = cache {
             cache.put(
                 source.path.clone(),
                 source.text.clone(),
                 (kept_range, Ok(node)),
             );
-        } else if is_soa {
-            self.model.soa_tree = Some(std::sync::Arc::new(node));
         }
-        value
+        value.map(|v| (v, tree))
     }
 
     /// The typed read of a tree, from the cache when the file's text did not change.
@@ -1166,7 +1189,7 @@ impl Loader {
             );
             return None;
         };
-        let mut doc = self.parse_typed::<T>(id, fm)?;
+        let (mut doc, _) = self.parse_typed::<T>(id, fm, false)?;
         let (body_line, _) = self
             .model
             .sources

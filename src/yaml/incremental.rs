@@ -874,20 +874,7 @@ mod tests {
         for _ in 0..600 {
             let mut new = base.clone();
             for _ in 0..1 + rng.below(5) {
-                let at = rng.below(new.len() + 1);
-                let at = (0..=at)
-                    .rev()
-                    .find(|&i| new.is_char_boundary(i))
-                    .unwrap_or(0);
-                if rng.below(2) == 0 {
-                    new.insert_str(at, pieces[rng.below(pieces.len())]);
-                } else {
-                    let end = (at + 1 + rng.below(6)).min(new.len());
-                    let end = (end..=new.len())
-                        .find(|&i| new.is_char_boundary(i))
-                        .unwrap_or(new.len());
-                    new.replace_range(at..end, "");
-                }
+                random_edit(&mut rng, &mut new, &pieces);
             }
             if steps(&base, &new) {
                 patched += 1;
@@ -936,34 +923,39 @@ mod tests {
         }
     }
 
+    /// One random insertion, deletion or replacement of `pieces` in `text`, on character
+    /// boundaries.
+    fn random_edit(rng: &mut Lcg, text: &mut String, pieces: &[&str]) {
+        let at = rng.below(text.len() + 1);
+        let at = (0..=at)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        let end_from = |text: &String, end: usize| {
+            (end.min(text.len())..=text.len())
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(text.len())
+        };
+        match rng.below(3) {
+            0 => text.insert_str(at, pieces[rng.below(pieces.len())]),
+            1 => {
+                let end = end_from(text, at + 1 + rng.below(12));
+                text.replace_range(at..end, "");
+            }
+            _ => {
+                let end = end_from(text, at + rng.below(4));
+                text.replace_range(at..end, pieces[rng.below(pieces.len())]);
+            }
+        }
+    }
+
     fn random_edits(base: &str, seed: u64, pieces: &[&str]) {
         let mut rng = Lcg(seed);
         let mut text = base.to_string();
         let mut patched = 0;
         for _ in 0..3000 {
             let mut new = text.clone();
-            let at = rng.below(new.len() + 1);
-            let at = (0..=at)
-                .rev()
-                .find(|&i| new.is_char_boundary(i))
-                .unwrap_or(0);
-            match rng.below(3) {
-                0 => new.insert_str(at, pieces[rng.below(pieces.len())]),
-                1 => {
-                    let end = (at + 1 + rng.below(12)).min(new.len());
-                    let end = (end..=new.len())
-                        .find(|&i| new.is_char_boundary(i))
-                        .unwrap_or(new.len());
-                    new.replace_range(at..end, "");
-                }
-                _ => {
-                    let end = (at + rng.below(4)).min(new.len());
-                    let end = (end..=new.len())
-                        .find(|&i| new.is_char_boundary(i))
-                        .unwrap_or(new.len());
-                    new.replace_range(at..end, pieces[rng.below(pieces.len())]);
-                }
-            }
+            random_edit(&mut rng, &mut new, pieces);
             if step(&text, &new) {
                 patched += 1;
             }
